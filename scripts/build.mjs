@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Bundles the shipped entry points into dist/ (committed: the `pucs` bin and the Action run from it).
+//   node scripts/build.mjs          write dist/
+//   node scripts/build.mjs --check  rebuild into a temp dir and fail if dist/ differs (check-dist)
+import { build } from "esbuild";
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const entries = {
+  cli: "src/cli/main.ts",
+  ...(existsSync(join(root, "src/action/index.ts")) ? { index: "src/action/index.ts" } : {}),
+};
+
+// ESM output; CommonJS dependencies bundled inside still call require() for node builtins.
+const banner = "import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);";
+
+async function bundle(outdir) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: entries,
+    outdir,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    outExtension: { ".js": ".js" },
+    banner: { js: banner },
+    legalComments: "none",
+    sourcemap: false,
+    logLevel: "warning",
+    charset: "utf8",
+  });
+}
+
+const check = process.argv.includes("--check");
+if (!check) {
+  await bundle(join(root, "dist"));
+} else {
+  const tmp = mkdtempSync(join(tmpdir(), "pucs-dist-"));
+  try {
+    await bundle(tmp);
+    const stale = [];
+    for (const name of readdirSync(tmp)) {
+      const want = readFileSync(join(tmp, name));
+      const have = existsSync(join(root, "dist", name)) ? readFileSync(join(root, "dist", name)) : null;
+      if (!have || !want.equals(have)) stale.push(`dist/${name}`);
+    }
+    if (stale.length) {
+      console.error(`check-dist: ${stale.join(", ")} do not match the sources. Run \`npm run build\` and commit dist/.`);
+      process.exit(1);
+    }
+    console.log("check-dist: dist/ matches the sources");
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

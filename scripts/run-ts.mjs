@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs a TypeScript file (bench, scripts) by bundling it with esbuild into a temp file first.
+//   node scripts/run-ts.mjs bench/engine.bench.ts [args...]
+import { build } from "esbuild";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [file, ...rest] = process.argv.slice(2);
+if (!file) {
+  console.error("usage: node scripts/run-ts.mjs <file.ts> [args...]");
+  process.exit(2);
+}
+// Inside the project so that bare imports resolve against its node_modules.
+const cache = join(process.cwd(), "node_modules", ".cache");
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(join(cache, "pucs-run-"));
+const out = join(dir, "main.mjs");
+await build({
+  entryPoints: [resolve(file)],
+  outfile: out,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  packages: "external",
+  logLevel: "warning",
+});
+process.argv = [process.argv[0], resolve(file), ...rest];
+try {
+  await import(pathToFileURL(out).href);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

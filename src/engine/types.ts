@@ -1,0 +1,286 @@
+/**
+ * Domain types shared by the engine, the ledger and every surface (CLI, App, Action).
+ *
+ * Everything here is plain data: JSON-serialisable, no classes, no functions.
+ * Times are ISO-8601 strings in the ledger and `Date`-free numbers (epoch ms)
+ * when passed into engine functions as `now`.
+ */
+
+// ---------------------------------------------------------------------------
+// Configuration (config/pucs_streams.yaml, normalised)
+// ---------------------------------------------------------------------------
+
+export interface StreamConfig {
+  /** Stream id as written in the config, e.g. "EXEC". Unique, matches /^[A-Z][A-Z0-9_-]*$/. */
+  id: string;
+  name: string;
+  /** Glob patterns (minimatch semantics, dot:true). From `files_pattern` (comma-separated string or list). */
+  patterns: string[];
+  maxAgents: number;
+  agentTemplates: string[];
+  /** Dependencies that name another stream: these are the phase edges. */
+  dependsOn: string[];
+  /** Dependencies that name an `areas:` entry (the seed's `config`, `models`, ...): no phase edge. */
+  dependsOnAreas: string[];
+  critical: boolean;
+  criticalFiles: string[];
+  /** From `test_pattern` (string or list). */
+  testPatterns: string[];
+  /** Logins / team slugs to ask when ARBITRATE is the strategy (falls back to config.coordinators). */
+  coordinators: string[];
+}
+
+export interface AreaConfig {
+  /** Name as used in `dependencies`, e.g. "models". */
+  name: string;
+  patterns: string[];
+}
+
+export type HotFileMode = "ignore" | "merge";
+
+export interface HotFileRule {
+  pattern: string;
+  /** ignore: never a conflict. merge: overlaps are always reported as MERGE (safe). */
+  mode: HotFileMode;
+}
+
+export interface MergeGateConfig {
+  /** Pinned phases (stream ids per layer). null = derived by topological layering of dependsOn. */
+  pinnedPhases: string[][] | null;
+  /** "phase": every open change of an earlier phase blocks. "dependencies": only changes of streams depended on (transitively). */
+  blockOn: "phase" | "dependencies";
+  /** Whether a live lock held by another change on this change's files blocks the merge. */
+  blockOnLocks: boolean;
+}
+
+export interface LockConfig {
+  defaultTtlMinutes: number;
+  maxTtlMinutes: number;
+}
+
+export interface Config {
+  version: 1;
+  /** In declaration order. */
+  streams: StreamConfig[];
+  areas: AreaConfig[];
+  locks: LockConfig;
+  mergeGate: MergeGateConfig;
+  hotFiles: HotFileRule[];
+  /** Default people to ask for ARBITRATE. */
+  coordinators: string[];
+}
+
+/** A problem found in a config (or any user input with a source position). */
+export interface SourceIssue {
+  /** File the problem is in, as given by the caller (e.g. "config/pucs_streams.yaml"). */
+  file: string;
+  /** 1-based; 0 when unknown. */
+  line: number;
+  /** 1-based; 0 when unknown. */
+  col: number;
+  message: string;
+  severity: "error" | "warning";
+}
+
+// ---------------------------------------------------------------------------
+// Changes (a PR on GitHub, the current branch locally)
+// ---------------------------------------------------------------------------
+
+/** One changed region on the OLD (base) side of a file. Inclusive line numbers; an insertion between
+ *  old lines p-1 and p is represented as { start: p, end: p - 1 } (empty range at p). */
+export interface LineRange {
+  start: number;
+  end: number;
+}
+
+export interface Hunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** The hunk header's section heading (the text after the second @@), usually the enclosing function. "" if none. */
+  section: string;
+  /** Changed regions on the old side, computed from the hunk body; the whole old range when the body is unknown. */
+  changes: LineRange[];
+}
+
+export interface ChangedFile {
+  path: string;
+  /** For renames. */
+  previousPath?: string;
+  status?: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+  /** null when the patch is unknown (binary, too large, GitHub omitted `patch`): treated as touching the whole file. */
+  hunks: Hunk[] | null;
+}
+
+export interface Change {
+  /** Stable id of the change: "#12" for pull request 12, "branch:feature/x" for a local branch. */
+  id: string;
+  /** Who acts for the change: CLI --agent, or the PR author's login on GitHub. */
+  agent: string;
+  title?: string;
+  branch?: string;
+  labels?: string[];
+  commitMessages?: string[];
+  draft?: boolean;
+  headSha?: string;
+  url?: string;
+  files: ChangedFile[];
+}
+
+// ---------------------------------------------------------------------------
+// Ledger (refs/pucs/ledger) — the zod schema in src/ledger/schema.ts must match these.
+// ---------------------------------------------------------------------------
+
+export interface Session {
+  id: string;
+  startedAt: string;
+}
+
+export interface Lock {
+  /** Lease id: random, unique per acquisition. */
+  lease: string;
+  /** A repository path or a glob. */
+  path: string;
+  agent: string;
+  stream: string | null;
+  task: string;
+  /** The change holding it ("#12"), when taken through a PR. */
+  change?: string;
+  acquiredAt: string;
+  expiresAt: string;
+}
+
+export interface Intent {
+  id: string;
+  agent: string;
+  stream: string | null;
+  /** Paths or globs. */
+  files: string[];
+  description: string;
+  durationMinutes: number;
+  signalledAt: string;
+  expiresAt: string;
+  change?: string;
+}
+
+export interface FootprintFile {
+  path: string;
+  /** Changed old-side ranges; null = whole file / unknown. */
+  changes: LineRange[] | null;
+  /** Hunk section headings (function names), deduplicated, in order. */
+  sections: string[];
+}
+
+export interface Footprint {
+  change: string;
+  agent: string;
+  stream: string | null;
+  headSha: string;
+  draft: boolean;
+  title?: string;
+  url?: string;
+  /** Labels matter for the gate (stream labels) and sync. */
+  labels?: string[];
+  files: FootprintFile[];
+  /** True when the file list is known to be incomplete (GitHub's 3,000-file limit). */
+  truncated?: boolean;
+  recordedAt: string;
+}
+
+export interface QueueEntry {
+  agent: string;
+  change?: string;
+  enqueuedAt: string;
+}
+
+export interface Queue {
+  path: string;
+  waiters: QueueEntry[];
+}
+
+export interface GateOverride {
+  change: string;
+  by: string;
+  reason: string;
+  at: string;
+  /** Head sha the override was given for; an override survives pushes unless the config says otherwise. */
+  headSha?: string;
+}
+
+export interface Ledger {
+  kind: "pucs-ledger";
+  schemaVersion: 1;
+  session: Session | null;
+  locks: Lock[];
+  intents: Intent[];
+  footprints: Footprint[];
+  queues: Queue[];
+  overrides: GateOverride[];
+}
+
+// ---------------------------------------------------------------------------
+// Engine results
+// ---------------------------------------------------------------------------
+
+export type ConflictType = "LOCKED" | "INTENT_OVERLAP" | "DEPENDENCY" | "CAPACITY" | "CRITICAL";
+export type Strategy = "QUEUE" | "PARTITION" | "MERGE" | "ARBITRATE" | "ROLLBACK";
+
+export interface Conflict {
+  type: ConflictType;
+  strategy: Strategy;
+  /** The file (or glob) concerned; "" for change-level conflicts such as CAPACITY. */
+  file: string;
+  /** Who holds / owns the other side: agent id, or a PR ref like "#12". */
+  holder: string;
+  holderChange?: string;
+  holderStream: string | null;
+  /** One sentence: what the conflict is. */
+  details: string;
+  /** One sentence: the concrete next step (a command to run, a person to ask). */
+  nextStep: string;
+  /** Line-level detail for INTENT_OVERLAP. */
+  lines?: {
+    overlapping: LineRange[];
+    mine: string[];
+    theirs: string[];
+  };
+  /** For LOCKED: the lock's expiry. */
+  until?: string;
+}
+
+export type Verdict = "clear" | "safe-overlap" | "blocked" | "needs-decision";
+
+export interface Evaluation {
+  change: string;
+  /** The change's stream and how it was determined. */
+  stream: string | null;
+  streamSource: "label" | "commit" | "branch" | "files" | "declared" | "none";
+  /** Streams each changed file belongs to (owner), in input order. */
+  files: { path: string; stream: string | null; also: string[] }[];
+  conflicts: Conflict[];
+  verdict: Verdict;
+  suggestions: string[];
+}
+
+export interface GateBlocker {
+  change: string;
+  stream: string | null;
+  phase: number | null;
+  reason: "earlier-phase" | "dependency" | "lock";
+  /** What unblocks it, in one sentence. */
+  unblock: string;
+  title?: string;
+  url?: string;
+}
+
+export interface GateResult {
+  change: string;
+  streams: string[];
+  phase: number | null;
+  verdict: "pass" | "blocked";
+  blockers: GateBlocker[];
+  /** Set when a recorded override let the change pass despite blockers. */
+  overriddenBy?: GateOverride;
+  description: string;
+}
