@@ -9,10 +9,14 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const entries = {
-  cli: "src/cli/main.ts",
-  ...(existsSync(join(root, "src/action/index.ts")) ? { index: "src/action/index.ts" } : {}),
+// name in dist/ -> source. Entries whose source does not exist yet are skipped.
+const all = {
+  cli: "src/cli/main.ts", // the `pucs` bin
+  index: "src/action/index.ts", // the Action (action.yml runs dist/index.js)
+  app: "src/app/index.ts", // the Probot app function (package export "./app")
+  server: "src/app/server.ts", // `npm start`: runs the app with Probot's standard environment
 };
+export const entries = Object.fromEntries(Object.entries(all).filter(([, src]) => existsSync(join(root, src))));
 
 // ESM output; CommonJS dependencies bundled inside still call require() for node builtins.
 const banner = "import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);";

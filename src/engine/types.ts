@@ -91,6 +91,8 @@ export interface SourceIssue {
 export interface LineRange {
   start: number;
   end: number;
+  /** The enclosing function / section from the hunk header, when known. */
+  section?: string;
 }
 
 export interface Hunk {
@@ -166,10 +168,8 @@ export interface Intent {
 
 export interface FootprintFile {
   path: string;
-  /** Changed old-side ranges; null = whole file / unknown. */
+  /** Changed old-side ranges (each with its hunk's section); null = whole file / unknown patch. */
   changes: LineRange[] | null;
-  /** Hunk section headings (function names), deduplicated, in order. */
-  sections: string[];
 }
 
 export interface Footprint {
