@@ -284,3 +284,17 @@ export interface GateResult {
   overriddenBy?: GateOverride;
   description: string;
 }
+
+/** What the merge gate needs to know about one open change. */
+export interface GateChange {
+  /** "#12" */
+  change: string;
+  /** The change's streams (a change may span several; its phase is the latest of theirs). Empty = no stream. */
+  streams: string[];
+  draft: boolean;
+  title?: string;
+  url?: string;
+  headSha?: string;
+  /** Files of the change: needed for the change being gated (lock check), optional for the others. */
+  files?: string[];
+}
