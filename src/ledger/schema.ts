@@ -1,0 +1,295 @@
+/**
+ * The ledger document: zod schema, parsing with user-facing errors, canonical serialisation.
+ *
+ * - The schema matches the interfaces in src/engine/types.ts exactly (checked at compile time below).
+ * - Objects are strict: an unknown key is reported as corruption rather than silently dropped, so a
+ *   document written by a newer pucs is never rewritten without the fields this version cannot see.
+ * - `serializeLedger` is canonical: fixed key order, top-level arrays sorted (locks by path then
+ *   lease, intents by agent then id, footprints by change, queues by path, overrides by change;
+ *   queue waiters keep FIFO order; arrays inside an entry keep their order), 2-space indent,
+ *   trailing newline. Two equal ledgers serialise to the same bytes.
+ */
+import { z } from "zod";
+import type {
+  Footprint,
+  FootprintFile,
+  GateOverride,
+  Intent,
+  Ledger,
+  LineRange,
+  Lock,
+  Queue,
+  QueueEntry,
+  Session,
+} from "../engine/types.js";
+import { LedgerError } from "./store.js";
+
+export const LEDGER_KIND = "pucs-ledger" as const;
+export const LEDGER_SCHEMA_VERSION = 1 as const;
+
+const isoTime = z.iso.datetime({ message: "expected an ISO-8601 UTC time such as 2026-01-02T03:04:05Z" });
+const nonEmpty = z.string().min(1, { message: "must not be empty" });
+
+export const SessionSchema = z.strictObject({
+  id: nonEmpty,
+  startedAt: isoTime,
+});
+
+export const LockSchema = z.strictObject({
+  lease: nonEmpty,
+  path: nonEmpty,
+  agent: nonEmpty,
+  stream: z.string().nullable(),
+  task: z.string(),
+  change: nonEmpty.optional(),
+  acquiredAt: isoTime,
+  expiresAt: isoTime,
+});
+
+export const IntentSchema = z.strictObject({
+  id: nonEmpty,
+  agent: nonEmpty,
+  stream: z.string().nullable(),
+  files: z.array(nonEmpty),
+  description: z.string(),
+  durationMinutes: z.number().positive().finite(),
+  signalledAt: isoTime,
+  expiresAt: isoTime,
+  change: nonEmpty.optional(),
+});
+
+export const LineRangeSchema = z.strictObject({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  section: z.string().optional(),
+});
+
+export const FootprintFileSchema = z.strictObject({
+  path: nonEmpty,
+  changes: z.array(LineRangeSchema).nullable(),
+});
+
+export const FootprintSchema = z.strictObject({
+  change: nonEmpty,
+  agent: z.string(),
+  stream: z.string().nullable(),
+  headSha: z.string(),
+  draft: z.boolean(),
+  title: z.string().optional(),
+  url: z.string().optional(),
+  labels: z.array(z.string()).optional(),
+  files: z.array(FootprintFileSchema),
+  truncated: z.boolean().optional(),
+  recordedAt: isoTime,
+});
+
+export const QueueEntrySchema = z.strictObject({
+  agent: nonEmpty,
+  change: nonEmpty.optional(),
+  enqueuedAt: isoTime,
+});
+
+export const QueueSchema = z.strictObject({
+  path: nonEmpty,
+  waiters: z.array(QueueEntrySchema),
+});
+
+export const GateOverrideSchema = z.strictObject({
+  change: nonEmpty,
+  by: z.string(),
+  reason: z.string(),
+  at: isoTime,
+  headSha: z.string().optional(),
+});
+
+export const LedgerSchema = z.strictObject({
+  kind: z.literal(LEDGER_KIND),
+  schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
+  session: SessionSchema.nullable(),
+  locks: z.array(LockSchema),
+  intents: z.array(IntentSchema),
+  footprints: z.array(FootprintSchema),
+  queues: z.array(QueueSchema),
+  overrides: z.array(GateOverrideSchema),
+});
+
+// ---------------------------------------------------------------------------
+// Compile-time proof that the schema and the shared interfaces agree.
+// ---------------------------------------------------------------------------
+
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): T | undefined {
+  return undefined;
+}
+assertType<Equals<z.infer<typeof SessionSchema>, Session>>();
+assertType<Equals<z.infer<typeof LockSchema>, Lock>>();
+assertType<Equals<z.infer<typeof IntentSchema>, Intent>>();
+assertType<Equals<z.infer<typeof LineRangeSchema>, LineRange>>();
+assertType<Equals<z.infer<typeof FootprintFileSchema>, FootprintFile>>();
+assertType<Equals<z.infer<typeof FootprintSchema>, Footprint>>();
+assertType<Equals<z.infer<typeof QueueEntrySchema>, QueueEntry>>();
+assertType<Equals<z.infer<typeof QueueSchema>, Queue>>();
+assertType<Equals<z.infer<typeof GateOverrideSchema>, GateOverride>>();
+assertType<Equals<z.infer<typeof LedgerSchema>, Ledger>>();
+
+// ---------------------------------------------------------------------------
+
+export function emptyLedger(): Ledger {
+  return {
+    kind: LEDGER_KIND,
+    schemaVersion: LEDGER_SCHEMA_VERSION,
+    session: null,
+    locks: [],
+    intents: [],
+    footprints: [],
+    queues: [],
+    overrides: [],
+  };
+}
+
+const DEFAULT_HINT =
+  "The ledger was not changed. Inspect it, then fix it or set it aside; pucs never overwrites a ledger it cannot read.";
+
+/** Turns "... in JSON at position 12" into "... at line 3, column 4" (V8 messages differ by version). */
+function describeJsonError(text: string, err: unknown): string {
+  let msg = err instanceof Error ? err.message : String(err);
+  // Newer V8 quotes a snippet of the input: `Unexpected token 'x', "...x..." is not valid JSON`.
+  msg = msg.replace(/, ".*" is not valid JSON$/s, "");
+  const lineCol = (pos: number): string => {
+    const before = text.slice(0, Math.max(0, Math.min(pos, text.length)));
+    const line = before.split("\n").length;
+    const col = pos - (before.lastIndexOf("\n") + 1) + 1;
+    return `line ${line}, column ${col}`;
+  };
+  const m = /\s*in JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(msg);
+  if (m) return `${msg.slice(0, m.index)} at ${lineCol(Number(m[1]))}`;
+  if (/Unexpected end of JSON input/.test(msg)) return `${msg} at ${lineCol(text.length)}: the text is cut short`;
+  return msg;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(top level)";
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+const MAX_ISSUES = 5;
+
+/**
+ * Parses and validates a ledger document. `source` names where it came from, e.g.
+ * "refs/pucs/ledger at abc1234"; `hint` says how to inspect/fix it (appended to every error).
+ * Throws LedgerError: "corrupt" (not JSON, schema violations), "foreign" (not a PUCS ledger),
+ * "unsupported-version" (written by a newer pucs).
+ */
+export function parseLedger(text: string, source: string, hint: string = DEFAULT_HINT): Ledger {
+  if (text.trim() === "") {
+    throw new LedgerError(`${source}: ledger.json is empty. ${hint}`, "corrupt");
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new LedgerError(`${source}: ledger.json is not valid JSON (${describeJsonError(text, e)}). ${hint}`, "corrupt");
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    const what = data === null ? "null" : Array.isArray(data) ? "an array" : `a ${typeof data}`;
+    throw new LedgerError(`${source}: ledger.json must be a JSON object, found ${what}. ${hint}`, "corrupt");
+  }
+  const obj = data as Record<string, unknown>;
+  if (obj.kind !== LEDGER_KIND) {
+    const found = "kind" in obj ? `"kind" is ${JSON.stringify(obj.kind)}` : `it has no "kind"`;
+    throw new LedgerError(
+      `${source}: ledger.json is not a PUCS ledger (${found}, expected "${LEDGER_KIND}"). ${hint}`,
+      "foreign",
+    );
+  }
+  const v = obj.schemaVersion;
+  if (typeof v === "number" && Number.isInteger(v) && v > LEDGER_SCHEMA_VERSION) {
+    throw new LedgerError(
+      `${source}: ledger.json has schemaVersion ${v}, but this pucs understands schemaVersion ${LEDGER_SCHEMA_VERSION} only. ` +
+        `Upgrade pucs (e.g. \`npm install pucs@latest\`) on this machine; the ledger was not changed.`,
+      "unsupported-version",
+    );
+  }
+  const result = LedgerSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues;
+    const shown = issues.slice(0, MAX_ISSUES).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : "";
+    throw new LedgerError(
+      `${source}: ledger.json does not match the ledger schema (${shown.join("; ")}${more}). ${hint}`,
+      "corrupt",
+    );
+  }
+  return result.data;
+}
+
+// ---------------------------------------------------------------------------
+// Canonical order and serialisation
+// ---------------------------------------------------------------------------
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export const compareLocks = (a: Lock, b: Lock): number => cmp(a.path, b.path) || cmp(a.lease, b.lease);
+export const compareIntents = (a: Intent, b: Intent): number =>
+  cmp(a.agent, b.agent) || cmp(a.id, b.id) || cmp(a.change ?? "", b.change ?? "");
+export const compareFootprints = (a: Footprint, b: Footprint): number => cmp(a.change, b.change);
+export const compareQueues = (a: Queue, b: Queue): number => cmp(a.path, b.path);
+export const compareOverrides = (a: GateOverride, b: GateOverride): number => cmp(a.change, b.change);
+
+/** The same ledger with its top-level arrays in canonical order (new arrays; entries shared). */
+export function canonicalLedger(l: Ledger): Ledger {
+  return {
+    kind: l.kind,
+    schemaVersion: l.schemaVersion,
+    session: l.session,
+    locks: [...l.locks].sort(compareLocks),
+    intents: [...l.intents].sort(compareIntents),
+    footprints: [...l.footprints].sort(compareFootprints),
+    queues: [...l.queues].sort(compareQueues),
+    overrides: [...l.overrides].sort(compareOverrides),
+  };
+}
+
+/** Copies the listed keys in order, leaving out undefined optionals. */
+function pick<T extends object>(o: T, keys: readonly (keyof T)[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k as string] = o[k];
+  return out;
+}
+
+const lineRangeOut = (r: LineRange) => pick(r, ["start", "end", "section"]);
+
+/** Canonical JSON text of the ledger (see the module comment). */
+export function serializeLedger(l: Ledger): string {
+  const c = canonicalLedger(l);
+  const doc = {
+    kind: c.kind,
+    schemaVersion: c.schemaVersion,
+    session: c.session === null ? null : pick(c.session, ["id", "startedAt"]),
+    locks: c.locks.map((x) =>
+      pick(x, ["lease", "path", "agent", "stream", "task", "change", "acquiredAt", "expiresAt"]),
+    ),
+    intents: c.intents.map((x) =>
+      pick(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change"]),
+    ),
+    footprints: c.footprints.map((x) => ({
+      ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
+      files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
+      ...pick(x, ["truncated", "recordedAt"]),
+    })),
+    queues: c.queues.map((q) => ({
+      path: q.path,
+      waiters: q.waiters.map((w) => pick(w, ["agent", "change", "enqueuedAt"])),
+    })),
+    overrides: c.overrides.map((o) => pick(o, ["change", "by", "reason", "at", "headSha"])),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

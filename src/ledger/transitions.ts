@@ -1,0 +1,697 @@
+/**
+ * Pure ledger transitions: (ledger, args, now) → { ledger, outcome, message }.
+ *
+ * Rules every transition keeps:
+ * - Pure: no clock (time is `now`, epoch ms), no randomness (lease and intent ids are passed in),
+ *   the input ledger is never mutated.
+ * - When nothing changes, the SAME ledger object is returned (`result.ledger === input`) and
+ *   `message` is null: callers skip the write. Otherwise `message` is the audit line for the commit.
+ * - An entry the transition is not about is never dropped or altered. The only entries removed
+ *   "on the side" are documented: an acquisition drops EXPIRED locks whose paths intersect the
+ *   acquired path (named in the message) and removes the acquirer's own queue entry for that path.
+ * - Output arrays are in canonical order (see schema.ts), so serialize/parse round-trips exactly.
+ *
+ * A holder is (agent, change): the same agent working through two changes holds two different
+ * claims. Expired = `expiresAt <= now`. Live locks conflict when `globsIntersect` says their paths
+ * can match a common file and their holders differ.
+ */
+import type { Footprint, GateOverride, Intent, Ledger, Lock, QueueEntry, Session } from "../engine/types.js";
+import { globsIntersect } from "../engine/globs.js";
+import {
+  FootprintSchema,
+  GateOverrideSchema,
+  compareFootprints,
+  compareIntents,
+  compareLocks,
+  compareOverrides,
+  compareQueues,
+  serializeLedger,
+} from "./schema.js";
+
+export interface TransitionResult<O> {
+  ledger: Ledger;
+  outcome: O;
+  /** Audit line for the commit; null exactly when the ledger is unchanged. */
+  message: string | null;
+}
+
+/** A waiter who can now take a path that was just freed. */
+export interface Notice {
+  path: string;
+  next: QueueEntry;
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------
+
+const MINUTE = 60_000;
+
+function checkNow(now: number): void {
+  if (!Number.isFinite(now)) throw new RangeError(`now must be a finite epoch-ms number, got ${now}`);
+}
+
+function checkMinutes(name: string, v: number): void {
+  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} must be a positive number of minutes, got ${v}`);
+}
+
+function checkNonEmpty(name: string, v: string): void {
+  if (typeof v !== "string" || v.length === 0) throw new TypeError(`${name} must be a non-empty string`);
+}
+
+export function isoTime(ms: number): string {
+  return new Date(Math.round(ms)).toISOString();
+}
+
+/** "2026-11-23T21:30:00Z" (drops ".000" when there are no milliseconds). */
+export function shortTime(iso: string): string {
+  return iso.replace(/\.000Z$/, "Z");
+}
+
+const ms = (iso: string): number => Date.parse(iso);
+
+export function isExpired(entry: { expiresAt: string }, now: number): boolean {
+  return ms(entry.expiresAt) <= now;
+}
+
+interface Holder {
+  agent: string;
+  change?: string;
+}
+
+export function sameHolder(a: Holder, b: Holder): boolean {
+  return a.agent === b.agent && (a.change ?? null) === (b.change ?? null);
+}
+
+/** "exec-agent-1 (EXEC, #12)", "exec-agent-1 (EXEC)", "exec-agent-1". */
+export function holderLabel(h: { agent: string; stream?: string | null; change?: string }): string {
+  const tags = [h.stream ?? null, h.change ?? null].filter((x): x is string => x !== null && x !== "");
+  return tags.length > 0 ? `${h.agent} (${tags.join(", ")})` : h.agent;
+}
+
+function listPaths(paths: string[], max = 5): string {
+  const shown = paths.slice(0, max).join(", ");
+  return paths.length > max ? `${shown} (+${paths.length - max} more)` : shown;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function withLedger(l: Ledger, patch: Partial<Omit<Ledger, "kind" | "schemaVersion">>): Ledger {
+  const next: Ledger = { ...l, ...patch };
+  if (patch.locks) next.locks = [...patch.locks].sort(compareLocks);
+  if (patch.intents) next.intents = [...patch.intents].sort(compareIntents);
+  if (patch.footprints) next.footprints = [...patch.footprints].sort(compareFootprints);
+  if (patch.queues) next.queues = [...patch.queues].sort(compareQueues);
+  if (patch.overrides) next.overrides = [...patch.overrides].sort(compareOverrides);
+  return next;
+}
+
+const unchanged = <O>(ledger: Ledger, outcome: O): TransitionResult<O> => ({ ledger, outcome, message: null });
+
+// ---------------------------------------------------------------------------
+// Queries
+// ---------------------------------------------------------------------------
+
+export function liveLocks(l: Ledger, now: number): Lock[] {
+  return l.locks.filter((k) => !isExpired(k, now));
+}
+
+export function liveIntents(l: Ledger, now: number): Intent[] {
+  return l.intents.filter((i) => !isExpired(i, now));
+}
+
+/** Live locks held by someone other than `holder` whose paths can share a file with `path`. */
+export function conflictingLocks(l: Ledger, path: string, holder: Holder, now: number): Lock[] {
+  return liveLocks(l, now)
+    .filter((k) => !sameHolder(k, holder) && globsIntersect(k.path, path))
+    .sort(compareLocks);
+}
+
+/** 1-based position of the holder in the queue for `path` (exact path), or null. */
+export function queuePosition(l: Ledger, path: string, holder: Holder): number | null {
+  const q = l.queues.find((x) => x.path === path);
+  const i = q ? q.waiters.findIndex((w) => sameHolder(w, holder)) : -1;
+  return i >= 0 ? i + 1 : null;
+}
+
+/**
+ * After paths were freed (`before` → `after`): the head of every queue whose path intersects a freed
+ * path, who can take it now (no live lock of another holder blocks it in `after`) and could not
+ * before (blocked, or not yet at the head). In canonical (path) order.
+ */
+export function noticesFor(before: Ledger, after: Ledger, freedPaths: string[], now: number): Notice[] {
+  if (freedPaths.length === 0) return [];
+  const out: Notice[] = [];
+  for (const q of after.queues) {
+    const head = q.waiters[0];
+    if (!head) continue;
+    if (!freedPaths.some((p) => globsIntersect(p, q.path))) continue;
+    if (conflictingLocks(after, q.path, head, now).length > 0) continue;
+    const headBefore = before.queues.find((x) => x.path === q.path)?.waiters[0];
+    const freeBefore =
+      headBefore !== undefined && sameHolder(headBefore, head) && conflictingLocks(before, q.path, head, now).length === 0;
+    if (freeBefore) continue;
+    out.push({ path: q.path, next: head });
+  }
+  return out;
+}
+
+function removeFromQueue(l: Ledger, path: string, match: (w: QueueEntry) => boolean): { queues: Ledger["queues"]; removed: QueueEntry[] } {
+  const removed: QueueEntry[] = [];
+  const queues: Ledger["queues"] = [];
+  for (const q of l.queues) {
+    if (q.path !== path) {
+      queues.push(q);
+      continue;
+    }
+    const keep = q.waiters.filter((w) => {
+      if (match(w)) {
+        removed.push(w);
+        return false;
+      }
+      return true;
+    });
+    if (removed.length === 0) queues.push(q);
+    else if (keep.length > 0) queues.push({ path: q.path, waiters: keep });
+  }
+  return { queues, removed };
+}
+
+// ---------------------------------------------------------------------------
+// Session
+// ---------------------------------------------------------------------------
+
+export type StartSessionOutcome = { kind: "started"; session: Session; previous: Session | null } | { kind: "existing"; session: Session };
+
+/** Starts session `id` (replacing another session's metadata; claims are untouched). Same id → unchanged. */
+export function startSession(l: Ledger, args: { id: string }, now: number): TransitionResult<StartSessionOutcome> {
+  checkNow(now);
+  checkNonEmpty("session id", args.id);
+  if (l.session && l.session.id === args.id) return unchanged(l, { kind: "existing", session: l.session });
+  const session: Session = { id: args.id, startedAt: isoTime(now) };
+  const message = l.session
+    ? `start session ${args.id} (replacing ${l.session.id})`
+    : `start session ${args.id}`;
+  return { ledger: withLedger(l, { session }), outcome: { kind: "started", session, previous: l.session }, message };
+}
+
+// ---------------------------------------------------------------------------
+// Locks
+// ---------------------------------------------------------------------------
+
+export interface AcquireLockArgs {
+  path: string;
+  agent: string;
+  stream: string | null;
+  task: string;
+  change?: string;
+  ttlMinutes: number;
+  /** Lease id for a new lock (random, from the caller). Unused on renewal. */
+  lease: string;
+}
+
+export type AcquireLockOutcome =
+  | { kind: "acquired"; lock: Lock; droppedExpired: Lock[] }
+  /** The same holder already held exactly this path live: expiry extended (never shortened). */
+  | { kind: "renewed"; lock: Lock; droppedExpired: Lock[] }
+  /** Another holder's live lock intersects: nothing written. queuePosition = the caller's place in this path's queue, if queued. */
+  | { kind: "held"; lock: Lock; queuePosition?: number };
+
+export function acquireLock(l: Ledger, args: AcquireLockArgs, now: number): TransitionResult<AcquireLockOutcome> {
+  checkNow(now);
+  checkNonEmpty("lock path", args.path);
+  checkNonEmpty("agent", args.agent);
+  checkNonEmpty("lease", args.lease);
+  checkMinutes("ttlMinutes", args.ttlMinutes);
+  const holder: Holder = { agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) };
+
+  const blocker = conflictingLocks(l, args.path, holder, now)[0];
+  if (blocker) {
+    const pos = queuePosition(l, args.path, holder);
+    return unchanged(l, { kind: "held", lock: blocker, ...(pos !== null ? { queuePosition: pos } : {}) });
+  }
+
+  const droppedExpired = l.locks
+    .filter((k) => isExpired(k, now) && globsIntersect(k.path, args.path))
+    .sort(compareLocks);
+  const own = l.locks.find((k) => k.path === args.path && sameHolder(k, holder) && !isExpired(k, now));
+  const { queues, removed } = removeFromQueue(l, args.path, (w) => sameHolder(w, holder));
+  const until = isoTime(now + args.ttlMinutes * MINUTE);
+  const dropNote =
+    droppedExpired.length > 0
+      ? `; dropped expired ${droppedExpired.map((k) => `${k.path} by ${holderLabel(k)} (expired ${shortTime(k.expiresAt)})`).join(", ")}`
+      : "";
+  const queueNote = removed.length > 0 ? "; left its queue" : "";
+
+  if (own) {
+    const expiresAt = ms(own.expiresAt) >= ms(until) ? own.expiresAt : until;
+    const lock: Lock = expiresAt === own.expiresAt ? own : { ...own, expiresAt };
+    if (lock === own && droppedExpired.length === 0 && removed.length === 0) {
+      return unchanged(l, { kind: "renewed", lock, droppedExpired });
+    }
+    const locks = l.locks.filter((k) => k !== own && !droppedExpired.includes(k)).concat(lock);
+    return {
+      ledger: withLedger(l, { locks, ...(removed.length > 0 ? { queues } : {}) }),
+      outcome: { kind: "renewed", lock, droppedExpired },
+      message: `renew lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}`,
+    };
+  }
+
+  const lock: Lock = {
+    lease: args.lease,
+    path: args.path,
+    agent: args.agent,
+    stream: args.stream,
+    task: args.task,
+    ...(args.change !== undefined ? { change: args.change } : {}),
+    acquiredAt: isoTime(now),
+    expiresAt: until,
+  };
+  const locks = l.locks.filter((k) => !droppedExpired.includes(k)).concat(lock);
+  return {
+    ledger: withLedger(l, { locks, ...(removed.length > 0 ? { queues } : {}) }),
+    outcome: { kind: "acquired", lock, droppedExpired },
+    message: `lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}`,
+  };
+}
+
+export interface ReleaseLockArgs {
+  path: string;
+  agent: string;
+  /** Maintainers releasing someone else's lock. */
+  force?: boolean;
+}
+
+export type ReleaseLockOutcome =
+  /** next: head of this path's queue, when nothing else still blocks it (who should be told). notify: every queue head the release unblocked. */
+  | { kind: "released"; lock: Lock; next?: QueueEntry; notify: Notice[] }
+  | { kind: "not-locked" }
+  | { kind: "not-holder"; lock: Lock };
+
+/**
+ * Releases the lock on exactly `path`. The agent's own locks there (live or expired, any change) are
+ * removed; with `force`, every lock on that path is. Without force, another holder's live lock →
+ * not-holder; another holder's expired lock counts as not locked (`expire` removes it).
+ */
+export function releaseLock(l: Ledger, args: ReleaseLockArgs, now: number): TransitionResult<ReleaseLockOutcome> {
+  checkNow(now);
+  checkNonEmpty("lock path", args.path);
+  checkNonEmpty("agent", args.agent);
+  const atPath = l.locks.filter((k) => k.path === args.path).sort(compareLocks);
+  const own = atPath.filter((k) => k.agent === args.agent);
+  let removed: Lock[];
+  if (args.force) removed = atPath;
+  else if (own.length > 0) removed = own;
+  else {
+    const other = atPath.find((k) => !isExpired(k, now));
+    return unchanged(l, other ? { kind: "not-holder", lock: other } : { kind: "not-locked" });
+  }
+  if (removed.length === 0) return unchanged(l, { kind: "not-locked" });
+  const lock = removed.find((k) => !isExpired(k, now)) ?? removed[0]!;
+  const ledger = withLedger(l, { locks: l.locks.filter((k) => !removed.includes(k)) });
+  const notify = noticesFor(l, ledger, [args.path], now);
+  const next = notify.find((n) => n.path === args.path)?.next;
+  const forced = lock.agent !== args.agent;
+  const message = forced
+    ? `force-unlock ${lock.path} held by ${holderLabel(lock)}, by ${args.agent}`
+    : `unlock ${lock.path} by ${holderLabel(lock)}`;
+  const nextNote = notify.length > 0 ? `; next: ${notify.map((n) => `${n.next.agent} for ${n.path}`).join(", ")}` : "";
+  return {
+    ledger,
+    outcome: { kind: "released", lock, ...(next ? { next } : {}), notify },
+    message: message + nextNote,
+  };
+}
+
+export interface ExtendLocksArgs {
+  agent: string;
+  /** Only this change's locks; omitted = all of the agent's locks. */
+  change?: string;
+  /** Only these exact lock paths; omitted = all. */
+  paths?: string[];
+  minutes: number;
+  maxTtlMinutes: number;
+}
+
+export interface ExtendLocksOutcome {
+  kind: "extended";
+  /** The locks as extended. */
+  extended: Lock[];
+  /** Matching live locks already at the cap (now + maxTtlMinutes). */
+  atCap: Lock[];
+  /** Requested paths the agent holds no live lock on. */
+  notFound: string[];
+}
+
+/** Adds `minutes` to each matching live lock's expiry, capped at now + maxTtlMinutes; never shortens. */
+export function extendLocks(l: Ledger, args: ExtendLocksArgs, now: number): TransitionResult<ExtendLocksOutcome> {
+  checkNow(now);
+  checkNonEmpty("agent", args.agent);
+  checkMinutes("minutes", args.minutes);
+  checkMinutes("maxTtlMinutes", args.maxTtlMinutes);
+  const cap = now + args.maxTtlMinutes * MINUTE;
+  const targets = liveLocks(l, now)
+    .filter(
+      (k) =>
+        k.agent === args.agent &&
+        (args.change === undefined || k.change === args.change) &&
+        (args.paths === undefined || args.paths.includes(k.path)),
+    )
+    .sort(compareLocks);
+  const notFound = (args.paths ?? []).filter((p) => !targets.some((k) => k.path === p));
+  const extended: Lock[] = [];
+  const atCap: Lock[] = [];
+  const replaced = new Map<Lock, Lock>();
+  for (const k of targets) {
+    const nextMs = Math.min(ms(k.expiresAt) + args.minutes * MINUTE, cap);
+    if (nextMs <= ms(k.expiresAt)) {
+      atCap.push(k);
+      continue;
+    }
+    const n = { ...k, expiresAt: isoTime(nextMs) };
+    extended.push(n);
+    replaced.set(k, n);
+  }
+  const outcome: ExtendLocksOutcome = { kind: "extended", extended, atCap, notFound };
+  if (extended.length === 0) return unchanged(l, outcome);
+  const locks = l.locks.map((k) => replaced.get(k) ?? k);
+  const detail = extended.map((k) => `${k.path} until ${shortTime(k.expiresAt)}`);
+  return {
+    ledger: withLedger(l, { locks }),
+    outcome,
+    message: `extend ${plural(extended.length, "lock")} of ${args.agent}${args.change ? ` (${args.change})` : ""}: ${listPaths(detail)}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Intents
+// ---------------------------------------------------------------------------
+
+export interface SignalIntentArgs {
+  id: string;
+  agent: string;
+  stream: string | null;
+  files: string[];
+  description: string;
+  durationMinutes: number;
+  change?: string;
+}
+
+export type SignalIntentOutcome = { kind: "recorded"; intent: Intent; replaced: Intent[] };
+
+/** Records an intent, replacing the same holder's (agent + change) previous intents, as the seed does. */
+export function signalIntent(l: Ledger, args: SignalIntentArgs, now: number): TransitionResult<SignalIntentOutcome> {
+  checkNow(now);
+  checkNonEmpty("intent id", args.id);
+  checkNonEmpty("agent", args.agent);
+  checkMinutes("durationMinutes", args.durationMinutes);
+  if (args.files.length === 0) throw new TypeError("an intent needs at least one file or glob");
+  for (const f of args.files) checkNonEmpty("intent file", f);
+  const intent: Intent = {
+    id: args.id,
+    agent: args.agent,
+    stream: args.stream,
+    files: [...args.files],
+    description: args.description,
+    durationMinutes: args.durationMinutes,
+    signalledAt: isoTime(now),
+    expiresAt: isoTime(now + args.durationMinutes * MINUTE),
+    ...(args.change !== undefined ? { change: args.change } : {}),
+  };
+  const replaced = l.intents.filter((i) => sameHolder(i, intent));
+  const intents = l.intents.filter((i) => !replaced.includes(i)).concat(intent);
+  const desc = args.description ? `: ${args.description}` : "";
+  return {
+    ledger: withLedger(l, { intents }),
+    outcome: { kind: "recorded", intent, replaced },
+    message: `intent by ${holderLabel(intent)} on ${listPaths(intent.files)} for ${args.durationMinutes} min${desc}`,
+  };
+}
+
+export type ClearIntentOutcome = { kind: "cleared"; intents: Intent[] } | { kind: "not-found" };
+
+/** Removes the holder's (agent + change; no change = the agent's change-less) intents. */
+export function clearIntent(l: Ledger, args: { agent: string; change?: string }, now: number): TransitionResult<ClearIntentOutcome> {
+  checkNow(now);
+  checkNonEmpty("agent", args.agent);
+  const removed = l.intents.filter((i) => sameHolder(i, args));
+  if (removed.length === 0) return unchanged(l, { kind: "not-found" });
+  return {
+    ledger: withLedger(l, { intents: l.intents.filter((i) => !removed.includes(i)) }),
+    outcome: { kind: "cleared", intents: removed },
+    message: `clear ${plural(removed.length, "intent")} of ${holderLabel(args)}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Footprints
+// ---------------------------------------------------------------------------
+
+export type RecordFootprintOutcome =
+  | { kind: "recorded"; footprint: Footprint; previous: Footprint | null }
+  | { kind: "unchanged"; footprint: Footprint };
+
+function footprintKey(f: Footprint): string {
+  // Canonical text of everything but recordedAt.
+  return serializeLedger({
+    kind: "pucs-ledger",
+    schemaVersion: 1,
+    session: null,
+    locks: [],
+    intents: [],
+    footprints: [{ ...f, recordedAt: "1970-01-01T00:00:00.000Z" }],
+    queues: [],
+    overrides: [],
+  });
+}
+
+/** Replaces the footprint of `footprint.change`. Same content (headSha, files, ... all but recordedAt) → unchanged. */
+export function recordFootprint(l: Ledger, footprint: Footprint): TransitionResult<RecordFootprintOutcome> {
+  const parsed = FootprintSchema.safeParse(footprint);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new TypeError(`invalid footprint for ${String(footprint?.change)}: ${first ? `${first.path.join(".")}: ${first.message}` : "invalid"}`);
+  }
+  const previous = l.footprints.find((f) => f.change === footprint.change) ?? null;
+  if (previous && footprintKey(previous) === footprintKey(footprint)) {
+    return unchanged(l, { kind: "unchanged", footprint: previous });
+  }
+  const footprints = l.footprints.filter((f) => f !== previous).concat(footprint);
+  const sha = footprint.headSha ? ` at ${footprint.headSha.slice(0, 7)}` : "";
+  const trunc = footprint.truncated ? " (truncated)" : "";
+  return {
+    ledger: withLedger(l, { footprints }),
+    outcome: { kind: "recorded", footprint, previous },
+    message: `footprint ${footprint.change}${sha} by ${holderLabel({ agent: footprint.agent, stream: footprint.stream })}: ${plural(footprint.files.length, "file")}${trunc}`,
+  };
+}
+
+export type RemoveFootprintOutcome = { kind: "removed"; footprint: Footprint } | { kind: "not-found" };
+
+export function removeFootprint(l: Ledger, args: { change: string }): TransitionResult<RemoveFootprintOutcome> {
+  const footprint = l.footprints.find((f) => f.change === args.change);
+  if (!footprint) return unchanged(l, { kind: "not-found" });
+  return {
+    ledger: withLedger(l, { footprints: l.footprints.filter((f) => f !== footprint) }),
+    outcome: { kind: "removed", footprint },
+    message: `remove footprint ${args.change}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Expiry
+// ---------------------------------------------------------------------------
+
+export interface ExpireOutcome {
+  kind: "expired";
+  locks: Lock[];
+  intents: Intent[];
+  /** Queue heads the expired locks unblocked. */
+  notify: Notice[];
+}
+
+/** Removes exactly the expired locks and intents (`expiresAt <= now`). */
+export function expire(l: Ledger, now: number): TransitionResult<ExpireOutcome> {
+  checkNow(now);
+  const locks = l.locks.filter((k) => isExpired(k, now));
+  const intents = l.intents.filter((i) => isExpired(i, now));
+  if (locks.length === 0 && intents.length === 0) return unchanged(l, { kind: "expired", locks, intents, notify: [] });
+  const ledger = withLedger(l, {
+    ...(locks.length > 0 ? { locks: l.locks.filter((k) => !locks.includes(k)) } : {}),
+    ...(intents.length > 0 ? { intents: l.intents.filter((i) => !intents.includes(i)) } : {}),
+  });
+  const notify = noticesFor(l, ledger, locks.map((k) => k.path), now);
+  const parts: string[] = [];
+  if (locks.length > 0) parts.push(`${plural(locks.length, "lock")} (${listPaths(locks.map((k) => `${k.path} by ${k.agent}`))})`);
+  if (intents.length > 0) parts.push(`${plural(intents.length, "intent")} (${listPaths(intents.map((i) => `by ${i.agent}`))})`);
+  return { ledger, outcome: { kind: "expired", locks, intents, notify }, message: `expire ${parts.join(" and ")}` };
+}
+
+// ---------------------------------------------------------------------------
+// Queues
+// ---------------------------------------------------------------------------
+
+export type EnqueueOutcome = { kind: "queued"; position: number; already: boolean };
+
+/** Appends the holder to `path`'s FIFO queue; already queued → same position, unchanged. */
+export function enqueue(l: Ledger, args: { path: string; agent: string; change?: string }, now: number): TransitionResult<EnqueueOutcome> {
+  checkNow(now);
+  checkNonEmpty("queue path", args.path);
+  checkNonEmpty("agent", args.agent);
+  const pos = queuePosition(l, args.path, args);
+  if (pos !== null) return unchanged(l, { kind: "queued", position: pos, already: true });
+  const entry: QueueEntry = {
+    agent: args.agent,
+    ...(args.change !== undefined ? { change: args.change } : {}),
+    enqueuedAt: isoTime(now),
+  };
+  const existing = l.queues.find((q) => q.path === args.path);
+  const waiters = existing ? [...existing.waiters, entry] : [entry];
+  const queues = l.queues.filter((q) => q !== existing).concat({ path: args.path, waiters });
+  return {
+    ledger: withLedger(l, { queues }),
+    outcome: { kind: "queued", position: waiters.length, already: false },
+    message: `queue ${holderLabel(args)} for ${args.path} (position ${waiters.length})`,
+  };
+}
+
+export type DequeueOutcome = { kind: "dequeued"; entries: QueueEntry[] } | { kind: "not-queued" };
+
+/** Removes the agent's entries (any change) from `path`'s queue; an emptied queue is dropped. */
+export function dequeue(l: Ledger, args: { path: string; agent: string }): TransitionResult<DequeueOutcome> {
+  const { queues, removed } = removeFromQueue(l, args.path, (w) => w.agent === args.agent);
+  if (removed.length === 0) return unchanged(l, { kind: "not-queued" });
+  return {
+    ledger: withLedger(l, { queues }),
+    outcome: { kind: "dequeued", entries: removed },
+    message: `dequeue ${args.agent} from ${args.path}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// A change closes or merges
+// ---------------------------------------------------------------------------
+
+export interface ReleaseChangeOutcome {
+  kind: "released";
+  locks: Lock[];
+  intents: Intent[];
+  footprint: Footprint | null;
+  queueEntries: { path: string; entry: QueueEntry }[];
+  override: GateOverride | null;
+  /** For each freed path: the queue head to tell. */
+  notify: Notice[];
+}
+
+/** Drops every lock, intent, queue entry, the footprint and the override of `change`. */
+export function releaseChange(l: Ledger, args: { change: string }, now: number): TransitionResult<ReleaseChangeOutcome> {
+  checkNow(now);
+  checkNonEmpty("change", args.change);
+  const c = args.change;
+  const locks = l.locks.filter((k) => k.change === c);
+  const intents = l.intents.filter((i) => i.change === c);
+  const footprint = l.footprints.find((f) => f.change === c) ?? null;
+  const override = l.overrides.find((o) => o.change === c) ?? null;
+  const queueEntries: { path: string; entry: QueueEntry }[] = [];
+  const queues: Ledger["queues"] = [];
+  let queuesChanged = false;
+  for (const q of l.queues) {
+    const gone = q.waiters.filter((w) => w.change === c);
+    if (gone.length === 0) {
+      queues.push(q);
+      continue;
+    }
+    queuesChanged = true;
+    for (const w of gone) queueEntries.push({ path: q.path, entry: w });
+    const keep = q.waiters.filter((w) => w.change !== c);
+    if (keep.length > 0) queues.push({ path: q.path, waiters: keep });
+  }
+  const nothing = locks.length === 0 && intents.length === 0 && !footprint && !override && !queuesChanged;
+  if (nothing) {
+    return unchanged(l, { kind: "released", locks, intents, footprint, queueEntries, override, notify: [] });
+  }
+  const ledger = withLedger(l, {
+    ...(locks.length > 0 ? { locks: l.locks.filter((k) => !locks.includes(k)) } : {}),
+    ...(intents.length > 0 ? { intents: l.intents.filter((i) => !intents.includes(i)) } : {}),
+    ...(footprint ? { footprints: l.footprints.filter((f) => f !== footprint) } : {}),
+    ...(override ? { overrides: l.overrides.filter((o) => o !== override) } : {}),
+    ...(queuesChanged ? { queues } : {}),
+  });
+  // A waiter leaving the head of a queue can free the next one in line, as can an unlocked path.
+  const freed = [...locks.map((k) => k.path), ...queueEntries.map((e) => e.path)];
+  const notify = noticesFor(l, ledger, freed, now);
+  const parts: string[] = [];
+  if (locks.length > 0) parts.push(plural(locks.length, "lock"));
+  if (intents.length > 0) parts.push(plural(intents.length, "intent"));
+  if (footprint) parts.push("footprint");
+  if (queueEntries.length > 0) parts.push(queueEntries.length === 1 ? "1 queue entry" : `${queueEntries.length} queue entries`);
+  if (override) parts.push("gate override");
+  return {
+    ledger,
+    outcome: { kind: "released", locks, intents, footprint, queueEntries, override, notify },
+    message: `release ${c}: ${parts.join(", ")}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Gate overrides
+// ---------------------------------------------------------------------------
+
+export type SetOverrideOutcome = { kind: "set"; override: GateOverride; previous: GateOverride | null } | { kind: "unchanged"; override: GateOverride };
+
+export function setOverride(l: Ledger, override: GateOverride): TransitionResult<SetOverrideOutcome> {
+  const parsed = GateOverrideSchema.safeParse(override);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new TypeError(`invalid gate override: ${first ? `${first.path.join(".")}: ${first.message}` : "invalid"}`);
+  }
+  const previous = l.overrides.find((o) => o.change === override.change) ?? null;
+  const same =
+    previous &&
+    previous.by === override.by &&
+    previous.reason === override.reason &&
+    previous.at === override.at &&
+    previous.headSha === override.headSha;
+  if (previous && same) return unchanged(l, { kind: "unchanged", override: previous });
+  const overrides = l.overrides.filter((o) => o !== previous).concat(override);
+  return {
+    ledger: withLedger(l, { overrides }),
+    outcome: { kind: "set", override, previous },
+    message: `override gate for ${override.change} by ${override.by}: ${override.reason}`,
+  };
+}
+
+export type ClearOverrideOutcome = { kind: "cleared"; override: GateOverride } | { kind: "not-found" };
+
+export function clearOverride(l: Ledger, args: { change: string }): TransitionResult<ClearOverrideOutcome> {
+  const override = l.overrides.find((o) => o.change === args.change);
+  if (!override) return unchanged(l, { kind: "not-found" });
+  return {
+    ledger: withLedger(l, { overrides: l.overrides.filter((o) => o !== override) }),
+    outcome: { kind: "cleared", override },
+    message: `clear gate override for ${args.change}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Composition: several transitions in one write (the write budget: coalesce)
+// ---------------------------------------------------------------------------
+
+/**
+ * Applies steps in order, each to the previous step's ledger; one combined result whose message is
+ * the changed steps' messages, one per line (null when none changed; the ledger is then the input).
+ */
+export function applyAll(l: Ledger, steps: ((l: Ledger) => TransitionResult<unknown>)[]): TransitionResult<unknown[]> {
+  let cur = l;
+  const outcomes: unknown[] = [];
+  const messages: string[] = [];
+  for (const step of steps) {
+    const r = step(cur);
+    outcomes.push(r.outcome);
+    if (r.ledger !== cur && r.message !== null) messages.push(r.message);
+    cur = r.ledger;
+  }
+  return { ledger: cur, outcome: outcomes, message: messages.length > 0 ? messages.join("\n") : null };
+}
