@@ -150,21 +150,125 @@ export function emptyLedger(): Ledger {
 const DEFAULT_HINT =
   "The ledger was not changed. Inspect it, then fix it or set it aside; pucs never overwrites a ledger it cannot read.";
 
-/** Turns "... in JSON at position 12" into "... at line 3, column 4" (V8 messages differ by version). */
+/**
+ * Offset of the first syntax error in `text` (a small JSON scanner: V8's messages carry a position
+ * for some errors only, and never a line). null when the text is valid JSON.
+ */
+export function jsonErrorOffset(text: string): number | null {
+  const n = text.length;
+  let i = 0;
+  const ws = () => {
+    while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+  };
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const str = (): boolean => {
+    if (text[i] !== '"') return false;
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else {
+          i++;
+          return false;
+        }
+      } else i++;
+    }
+    return false;
+  };
+  const value = (): boolean => {
+    ws();
+    const c = text[i];
+    if (c === '"') return str();
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return true;
+      }
+      for (;;) {
+        ws();
+        if (!str()) return false;
+        ws();
+        if (text[i] !== ":") return false;
+        i++;
+        if (!value()) return false;
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "}") {
+          i++;
+          return true;
+        }
+        return false;
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return true;
+      }
+      for (;;) {
+        if (!value()) return false;
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "]") {
+          i++;
+          return true;
+        }
+        return false;
+      }
+    }
+    for (const lit of ["true", "false", "null"]) {
+      if (text.startsWith(lit, i)) {
+        i += lit.length;
+        return true;
+      }
+    }
+    NUMBER.lastIndex = i;
+    const m = NUMBER.exec(text);
+    if (m && m[0] !== "" && m[0] !== "-") {
+      i += m[0].length;
+      return true;
+    }
+    return false;
+  };
+  if (!value()) return Math.min(i, n);
+  ws();
+  return i === n ? null : i;
+}
+
+function lineCol(text: string, pos: number): string {
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const col = pos - (before.lastIndexOf("\n") + 1) + 1;
+  return `line ${line}, column ${col}`;
+}
+
+/** V8's message without its input snippet or byte position, plus "at line L, column C". */
 function describeJsonError(text: string, err: unknown): string {
   let msg = err instanceof Error ? err.message : String(err);
-  // Newer V8 quotes a snippet of the input: `Unexpected token 'x', "...x..." is not valid JSON`.
-  msg = msg.replace(/, ".*" is not valid JSON$/s, "");
-  const lineCol = (pos: number): string => {
-    const before = text.slice(0, Math.max(0, Math.min(pos, text.length)));
-    const line = before.split("\n").length;
-    const col = pos - (before.lastIndexOf("\n") + 1) + 1;
-    return `line ${line}, column ${col}`;
-  };
-  const m = /\s*in JSON at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(msg);
-  if (m) return `${msg.slice(0, m.index)} at ${lineCol(Number(m[1]))}`;
-  if (/Unexpected end of JSON input/.test(msg)) return `${msg} at ${lineCol(text.length)}: the text is cut short`;
-  return msg;
+  msg = msg.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
+  msg = msg.replace(/\s*in JSON at position \d+(?: \(line \d+ column \d+\))?$/, "");
+  const pos = jsonErrorOffset(text);
+  if (pos === null) return msg;
+  if (pos >= text.length) return `${msg} at ${lineCol(text, pos)}: the text ends too early`;
+  return `${msg} at ${lineCol(text, pos)}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -216,7 +320,10 @@ export function parseLedger(text: string, source: string, hint: string = DEFAULT
       "unsupported-version",
     );
   }
-  const result = LedgerSchema.safeParse(data);
+  const result = LedgerSchema.safeParse(data, {
+    error: (iss) =>
+      iss.code === "invalid_type" && iss.input === undefined ? `missing (expected ${String(iss.expected)})` : undefined,
+  });
   if (!result.success) {
     const issues = result.error.issues;
     const shown = issues.slice(0, MAX_ISSUES).map((i) => `${formatPath(i.path)}: ${i.message}`);

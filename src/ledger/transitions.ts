@@ -137,11 +137,12 @@ export function queuePosition(l: Ledger, path: string, holder: Holder): number |
 }
 
 /**
- * After paths were freed (`before` → `after`): the head of every queue whose path intersects a freed
- * path, who can take it now (no live lock of another holder blocks it in `after`) and could not
- * before (blocked, or not yet at the head). In canonical (path) order.
+ * After locks were removed (`before` → `after`): the head of every queue whose path intersects a
+ * freed path, who can take it now (no live lock of another holder blocks it in `after`) and could
+ * not before (not yet at the head, or blocked by a live lock or by one of the `removed` locks, expired
+ * or not: an expired lock nobody has cleaned up yet is news when it goes). In canonical (path) order.
  */
-export function noticesFor(before: Ledger, after: Ledger, freedPaths: string[], now: number): Notice[] {
+export function noticesFor(before: Ledger, after: Ledger, freedPaths: string[], now: number, removed: Lock[] = []): Notice[] {
   if (freedPaths.length === 0) return [];
   const out: Notice[] = [];
   for (const q of after.queues) {
@@ -150,9 +151,10 @@ export function noticesFor(before: Ledger, after: Ledger, freedPaths: string[], 
     if (!freedPaths.some((p) => globsIntersect(p, q.path))) continue;
     if (conflictingLocks(after, q.path, head, now).length > 0) continue;
     const headBefore = before.queues.find((x) => x.path === q.path)?.waiters[0];
-    const freeBefore =
-      headBefore !== undefined && sameHolder(headBefore, head) && conflictingLocks(before, q.path, head, now).length === 0;
-    if (freeBefore) continue;
+    const blockedBefore =
+      conflictingLocks(before, q.path, head, now).length > 0 ||
+      removed.some((k) => !sameHolder(k, head) && globsIntersect(k.path, q.path));
+    if (headBefore !== undefined && sameHolder(headBefore, head) && !blockedBefore) continue;
     out.push({ path: q.path, next: head });
   }
   return out;
@@ -311,7 +313,7 @@ export function releaseLock(l: Ledger, args: ReleaseLockArgs, now: number): Tran
   if (removed.length === 0) return unchanged(l, { kind: "not-locked" });
   const lock = removed.find((k) => !isExpired(k, now)) ?? removed[0]!;
   const ledger = withLedger(l, { locks: l.locks.filter((k) => !removed.includes(k)) });
-  const notify = noticesFor(l, ledger, [args.path], now);
+  const notify = noticesFor(l, ledger, [args.path], now, removed);
   const next = notify.find((n) => n.path === args.path)?.next;
   const forced = lock.agent !== args.agent;
   const message = forced
@@ -522,7 +524,7 @@ export function expire(l: Ledger, now: number): TransitionResult<ExpireOutcome> 
     ...(locks.length > 0 ? { locks: l.locks.filter((k) => !locks.includes(k)) } : {}),
     ...(intents.length > 0 ? { intents: l.intents.filter((i) => !intents.includes(i)) } : {}),
   });
-  const notify = noticesFor(l, ledger, locks.map((k) => k.path), now);
+  const notify = noticesFor(l, ledger, locks.map((k) => k.path), now, locks);
   const parts: string[] = [];
   if (locks.length > 0) parts.push(`${plural(locks.length, "lock")} (${listPaths(locks.map((k) => `${k.path} by ${k.agent}`))})`);
   if (intents.length > 0) parts.push(`${plural(intents.length, "intent")} (${listPaths(intents.map((i) => `by ${i.agent}`))})`);
@@ -621,7 +623,7 @@ export function releaseChange(l: Ledger, args: { change: string }, now: number):
   });
   // A waiter leaving the head of a queue can free the next one in line, as can an unlocked path.
   const freed = [...locks.map((k) => k.path), ...queueEntries.map((e) => e.path)];
-  const notify = noticesFor(l, ledger, freed, now);
+  const notify = noticesFor(l, ledger, freed, now, locks);
   const parts: string[] = [];
   if (locks.length > 0) parts.push(plural(locks.length, "lock"));
   if (intents.length > 0) parts.push(plural(intents.length, "intent"));
