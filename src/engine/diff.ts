@@ -27,7 +27,8 @@ export interface DiffParseResult {
 }
 
 export interface PatchParseResult {
-  /** On errors, only the hunks read before the first problem: treat the file's patch as unknown (hunks null). */
+  /** When `errors` is not empty, treat the file's patch as unknown (hunks null): `hunks` then holds at most
+   *  the hunks read before the problem (none when a hunk itself is malformed). */
   hunks: Hunk[];
   errors: string[];
 }
