@@ -1,0 +1,383 @@
+/**
+ * evaluate(change, ledger, config, now): every conflict between one change and the live claims of
+ * everyone else, each with its resolution strategy and a concrete next step (DESIGN.md §3).
+ *
+ *   LOCKED          a file is under someone else's live lock                      QUEUE
+ *   INTENT_OVERLAP  another open change (footprint) or declared intent touches it MERGE when the
+ *                   changed lines are disjoint (or the file is a `merge` hot file), else PARTITION
+ *   DEPENDENCY      a file belongs to a stream or area this change's stream depends on
+ *                                                   QUEUE behind that stream's open work, else ARBITRATE
+ *   CAPACITY        the stream already has max_agents active holders             QUEUE
+ *   CRITICAL        a critical file, or a file of a critical stream             ARBITRATE
+ *
+ * "Someone else" = a claim of another change; claims without a change (local CLI agents) belong to
+ * their agent. Hot files with mode `ignore` never conflict. Output order is deterministic: by
+ * conflict type (in the order above, LOCKED and CAPACITY first), then file, then holder.
+ *
+ * Cost: claims are indexed once per ledger object (WeakMap), stream patterns once per config, so a
+ * 3,000-file change against 1,000 open changes is a few hash lookups per file.
+ */
+import { classify, hotFileMode, isCriticalFile, areaOf } from "./classify.js";
+import { overlapRanges } from "./diff.js";
+import { globsIntersect, isGlob, matchesGlob } from "./globs.js";
+import { streamOfChange } from "./membership.js";
+import type {
+  Change,
+  ChangedFile,
+  Config,
+  Conflict,
+  ConflictType,
+  Evaluation,
+  Footprint,
+  FootprintFile,
+  Intent,
+  Ledger,
+  LineRange,
+  Lock,
+  StreamConfig,
+  Verdict,
+} from "./types.js";
+
+export interface EvaluateOptions {
+  /** A stream declared by the caller (e.g. `pucs intent --stream`): takes precedence over labels, commits, branch and files. */
+  stream?: string | null;
+}
+
+interface Located<T> {
+  entry: T;
+  /** The literal path or glob of the claim that matched. */
+  pattern: string;
+}
+
+interface ClaimIndex {
+  literalLocks: Map<string, Lock[]>;
+  globLocks: Lock[];
+  literalIntents: Map<string, Intent[]>;
+  globIntents: Located<Intent>[];
+  footprints: Map<string, { footprint: Footprint; file: FootprintFile }[]>;
+}
+
+const indexes = new WeakMap<Ledger, ClaimIndex>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Indexes a ledger's claims by path once; the ledger is immutable data, so the index is cached per object. */
+function indexOf(ledger: Ledger): ClaimIndex {
+  const cached = indexes.get(ledger);
+  if (cached) return cached;
+  const index: ClaimIndex = { literalLocks: new Map(), globLocks: [], literalIntents: new Map(), globIntents: [], footprints: new Map() };
+  for (const lock of ledger.locks) {
+    if (isGlob(lock.path)) index.globLocks.push(lock);
+    else push(index.literalLocks, lock.path, lock);
+  }
+  for (const intent of ledger.intents) {
+    for (const f of intent.files) {
+      if (isGlob(f)) index.globIntents.push({ entry: intent, pattern: f });
+      else push(index.literalIntents, f, intent);
+    }
+  }
+  for (const footprint of ledger.footprints) {
+    for (const file of footprint.files) push(index.footprints, file.path, { footprint, file });
+  }
+  indexes.set(ledger, index);
+  return index;
+}
+
+const TYPE_ORDER: Record<ConflictType, number> = { LOCKED: 0, CAPACITY: 1, INTENT_OVERLAP: 2, DEPENDENCY: 3, CRITICAL: 4 };
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareConflicts(a: Conflict, b: Conflict): number {
+  return TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || cmp(a.file, b.file) || cmp(a.holderChange ?? a.holder, b.holderChange ?? b.holder) || cmp(a.strategy, b.strategy);
+}
+
+export function formatRanges(ranges: readonly LineRange[]): string {
+  return ranges.map((r) => (r.end < r.start ? `before line ${r.start}` : r.start === r.end ? `line ${r.start}` : `lines ${r.start}-${r.end}`)).join(", ");
+}
+
+function isLive(entry: { expiresAt: string }, now: number): boolean {
+  return Date.parse(entry.expiresAt) > now;
+}
+
+/** The ranges a changed file touches on the old side; null = the whole file (unknown patch). */
+function rangesOf(file: ChangedFile): LineRange[] | null {
+  if (file.hunks === null) return null;
+  return file.hunks.flatMap((h) => h.changes.map((c) => (h.section && c.section === undefined ? { ...c, section: h.section } : c)));
+}
+
+function who(agent: string, change: string | undefined): string {
+  return change ? `${change} (${agent})` : agent;
+}
+
+function coordinatorsOf(stream: StreamConfig | undefined, config: Config): string {
+  const list = stream && stream.coordinators.length > 0 ? stream.coordinators : config.coordinators;
+  if (list.length > 0) return list.join(", ");
+  return stream ? `the ${stream.id} stream's coordinators` : "a coordinator";
+}
+
+export function evaluate(change: Change, ledger: Ledger, config: Config, now: number, options: EvaluateOptions = {}): Evaluation {
+  const index = indexOf(ledger);
+  const streamsById = new Map(config.streams.map((s) => [s.id, s]));
+
+  let stream: string | null;
+  let streamSource: Evaluation["streamSource"];
+  if (options.stream !== undefined && options.stream !== null) {
+    stream = options.stream;
+    streamSource = "declared";
+  } else {
+    const m = streamOfChange(change, config);
+    stream = m.stream;
+    streamSource = m.source;
+  }
+  const myStream = stream ? streamsById.get(stream) : undefined;
+
+  const paths = change.files.map((f) => f.path);
+  const classes = classify(paths, config);
+  const conflicts: Conflict[] = [];
+  const seen = new Set<string>();
+  const add = (c: Conflict, key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    conflicts.push(c);
+  };
+
+  const isSelf = (entry: { change?: string; agent: string }): boolean =>
+    entry.change !== undefined ? entry.change === change.id : entry.agent === change.agent;
+
+  /** Open work of each stream by others: holder ids ("#12" or the agent), in ledger order. */
+  const activeByStream = new Map<string, string[]>();
+  const noteActive = (s: string | null, holder: string): void => {
+    if (!s) return;
+    const list = activeByStream.get(s) ?? [];
+    if (!list.includes(holder)) list.push(holder);
+    activeByStream.set(s, list);
+  };
+  for (const fp of ledger.footprints) if (!isSelf(fp)) noteActive(fp.stream, fp.change);
+  for (const it of ledger.intents) if (isLive(it, now) && !isSelf(it)) noteActive(it.stream, it.change ?? it.agent);
+  for (const l of ledger.locks) if (isLive(l, now) && !isSelf(l)) noteActive(l.stream, l.change ?? l.agent);
+
+  const lockConflict = (path: string, lock: Lock): void => {
+    add(
+      {
+        type: "LOCKED",
+        strategy: "QUEUE",
+        file: path,
+        holder: lock.agent,
+        ...(lock.change ? { holderChange: lock.change } : {}),
+        holderStream: lock.stream,
+        details: `Locked by ${who(lock.agent, lock.change)}${lock.stream ? ` for ${lock.stream}` : ""} until ${lock.expiresAt}${lock.task ? `: ${lock.task}` : ""}.`,
+        nextStep: `Wait until ${who(lock.agent, lock.change)} releases ${lock.path} or the lock expires at ${lock.expiresAt}; to be next in line run \`/pucs queue ${path}\` on the PR or \`pucs queue ${path}\` locally.`,
+        until: lock.expiresAt,
+      },
+      `L|${path}|${lock.lease}`,
+    );
+  };
+
+  const intentConflict = (path: string, intent: Intent, merge: boolean): void => {
+    add(
+      {
+        type: "INTENT_OVERLAP",
+        strategy: merge ? "MERGE" : "PARTITION",
+        file: path,
+        holder: intent.agent,
+        ...(intent.change ? { holderChange: intent.change } : {}),
+        holderStream: intent.stream,
+        details: `${who(intent.agent, intent.change)}${intent.stream ? ` (${intent.stream})` : ""} intends to work on ${path}: ${intent.description}.`,
+        nextStep: merge
+          ? `${path} is a hot file merged mechanically: go ahead, and rebase after ${who(intent.agent, intent.change)} merges.`
+          : `Agree with ${who(intent.agent, intent.change)} who takes which part of ${path} (split by function), or work on other files until their intent ends at ${intent.expiresAt}.`,
+      },
+      `I|${path}|${intent.id}`,
+    );
+  };
+
+  const footprintConflict = (path: string, mine: LineRange[] | null, fp: Footprint, theirs: FootprintFile, hotMerge: boolean): void => {
+    const overlap = overlapRanges(mine, theirs.changes);
+    const other = `${fp.change}${fp.stream ? ` (${fp.stream})` : ""}`;
+    if (overlap === null || hotMerge) {
+      add(
+        {
+          type: "INTENT_OVERLAP",
+          strategy: "MERGE",
+          file: path,
+          holder: fp.agent,
+          holderChange: fp.change,
+          holderStream: fp.stream,
+          details: hotMerge
+            ? `${other} also changes ${path}, a hot file that merges mechanically.`
+            : `${other} also changes ${path}, in other lines: the changes are disjoint.`,
+          nextStep: `Safe in parallel: whichever merges second rebases onto the first (git merges disjoint hunks cleanly).`,
+        },
+        `F|${path}|${fp.change}`,
+      );
+      return;
+    }
+    const mineNames = overlap.mine.length > 0 ? overlap.mine.join(", ") : "its lines";
+    const theirNames = overlap.theirs.length > 0 ? overlap.theirs.join(", ") : "its lines";
+    add(
+      {
+        type: "INTENT_OVERLAP",
+        strategy: "PARTITION",
+        file: path,
+        holder: fp.agent,
+        holderChange: fp.change,
+        holderStream: fp.stream,
+        details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}).`,
+        nextStep: `Partition ${path} with ${fp.change}: this change keeps ${mineNames}, ${fp.change} keeps ${theirNames}; move the overlapping edit (${formatRanges(overlap.overlapping)}) to one side, or queue behind ${fp.change}.`,
+        lines: overlap,
+      },
+      `F|${path}|${fp.change}`,
+    );
+  };
+
+  const criticalHits = new Map<string, string[]>();
+
+  change.files.forEach((file, i) => {
+    const owner = classes[i]?.stream ?? null;
+    const hot = hotFileMode(file.path, config);
+    if (hot === "ignore") return;
+    const hotMerge = hot === "merge";
+    const touched = file.previousPath && file.previousPath !== file.path ? [file.path, file.previousPath] : [file.path];
+    const mine = rangesOf(file);
+
+    for (const path of touched) {
+      if (isGlob(path)) {
+        // A declared glob (intent or lock request): compare against every claim's pattern.
+        for (const lock of ledger.locks) if (isLive(lock, now) && !isSelf(lock) && globsIntersect(path, lock.path)) lockConflict(path, lock);
+        for (const intent of ledger.intents) {
+          if (!isLive(intent, now) || isSelf(intent)) continue;
+          if (intent.files.some((f) => globsIntersect(path, f))) intentConflict(path, intent, hotMerge);
+        }
+        for (const [fpPath, entries] of index.footprints) {
+          if (!matchesGlob(fpPath, path)) continue;
+          for (const { footprint, file: theirs } of entries) if (!isSelf(footprint)) footprintConflict(fpPath, null, footprint, theirs, hotMerge);
+        }
+        continue;
+      }
+      for (const lock of index.literalLocks.get(path) ?? []) if (isLive(lock, now) && !isSelf(lock)) lockConflict(path, lock);
+      for (const lock of index.globLocks) if (isLive(lock, now) && !isSelf(lock) && matchesGlob(path, lock.path)) lockConflict(path, lock);
+      for (const intent of index.literalIntents.get(path) ?? []) if (isLive(intent, now) && !isSelf(intent)) intentConflict(path, intent, hotMerge);
+      for (const { entry, pattern } of index.globIntents) {
+        if (isLive(entry, now) && !isSelf(entry) && matchesGlob(path, pattern)) intentConflict(path, entry, hotMerge);
+      }
+      for (const { footprint, file: theirs } of index.footprints.get(path) ?? []) {
+        if (!isSelf(footprint)) footprintConflict(path, path === file.path ? mine : null, footprint, theirs, hotMerge);
+      }
+    }
+
+    // DEPENDENCY: the file belongs to a stream (or area) this change's stream depends on.
+    if (myStream) {
+      let depStream: string | null = null;
+      let area: string | null = null;
+      if (owner && owner !== myStream.id && myStream.dependsOn.includes(owner)) depStream = owner;
+      else if (owner !== myStream.id) {
+        area = areaOf(file.path, config).find((a) => myStream.dependsOnAreas.includes(a)) ?? null;
+        if (area) depStream = owner;
+      }
+      if (depStream !== null || area !== null) {
+        const ownerCfg = depStream ? streamsById.get(depStream) : undefined;
+        const open = depStream ? (activeByStream.get(depStream) ?? []) : [];
+        const what = area ? `area \`${area}\`${depStream ? ` (owned by ${depStream})` : ""}` : `stream ${depStream}`;
+        add(
+          {
+            type: "DEPENDENCY",
+            strategy: open.length > 0 ? "QUEUE" : "ARBITRATE",
+            file: file.path,
+            holder: open[0] ?? coordinatorsOf(ownerCfg, config),
+            holderStream: depStream,
+            details: `${file.path} belongs to ${what}, which ${myStream.id} depends on.`,
+            nextStep:
+              open.length > 0
+                ? `Queue behind ${depStream}'s open work (${open.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.`
+                : `Ask ${coordinatorsOf(ownerCfg, config)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`,
+          },
+          `D|${file.path}`,
+        );
+      }
+    }
+
+    // CRITICAL: critical files of the owning stream; files of critical streams are grouped per stream.
+    const ownerCfg = owner ? streamsById.get(owner) : undefined;
+    if (ownerCfg) {
+      if (ownerCfg.critical) {
+        const list = criticalHits.get(ownerCfg.id) ?? [];
+        list.push(file.path);
+        criticalHits.set(ownerCfg.id, list);
+      } else if (isCriticalFile(file.path, ownerCfg)) {
+        add(
+          {
+            type: "CRITICAL",
+            strategy: "ARBITRATE",
+            file: file.path,
+            holder: coordinatorsOf(ownerCfg, config),
+            holderStream: ownerCfg.id,
+            details: `${file.path} is a critical file of ${ownerCfg.id}.`,
+            nextStep: `Ask ${coordinatorsOf(ownerCfg, config)} to review this change to ${file.path} before it merges.`,
+          },
+          `C|${file.path}`,
+        );
+      }
+    }
+  });
+
+  for (const [id, files] of criticalHits) {
+    const s = streamsById.get(id);
+    const shown = files.slice(0, 5).join(", ") + (files.length > 5 ? ` and ${files.length - 5} more` : "");
+    add(
+      {
+        type: "CRITICAL",
+        strategy: "ARBITRATE",
+        file: files[0] ?? "",
+        holder: coordinatorsOf(s, config),
+        holderStream: id,
+        details: `${id} is a critical stream; this change touches ${files.length} of its file(s): ${shown}.`,
+        nextStep: `Ask ${coordinatorsOf(s, config)} to review before it merges.`,
+      },
+      `CS|${id}`,
+    );
+  }
+
+  // CAPACITY: the stream already has max_agents active holders other than this change.
+  if (myStream) {
+    const active = activeByStream.get(myStream.id) ?? [];
+    if (active.length >= myStream.maxAgents) {
+      const shown = active.slice(0, 6).join(", ") + (active.length > 6 ? ` and ${active.length - 6} more` : "");
+      add(
+        {
+          type: "CAPACITY",
+          strategy: "QUEUE",
+          file: "",
+          holder: active.join(", "),
+          holderStream: myStream.id,
+          details: `${myStream.id} already has ${active.length} active (max_agents ${myStream.maxAgents}): ${shown}.`,
+          nextStep: `Wait until one of them merges or releases its claims, pick work in another stream, or raise max_agents for ${myStream.id}.`,
+        },
+        "CAP",
+      );
+    }
+  }
+
+  conflicts.sort(compareConflicts);
+  return {
+    change: change.id,
+    stream,
+    streamSource,
+    files: classes.map((c) => ({ path: c.path, stream: c.stream, also: c.also })),
+    conflicts,
+    verdict: verdictOf(conflicts),
+    suggestions: [...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10),
+  };
+}
+
+export function verdictOf(conflicts: readonly Conflict[]): Verdict {
+  if (conflicts.some((c) => c.type === "LOCKED" || c.type === "CAPACITY")) return "blocked";
+  if (conflicts.some((c) => c.strategy !== "MERGE")) return "needs-decision";
+  if (conflicts.length > 0) return "safe-overlap";
+  return "clear";
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from "vitest";
+import { evaluate, verdictOf } from "../../src/engine/evaluate.js";
+import { MIN, T0, change, emptyLedgerFixture, file, footprint, hunk, intent, iso, lock, seedConfig } from "./fixtures.js";
+
+const config = seedConfig();
+
+describe("evaluate", () => {
+  it("is clear when nobody else holds anything", () => {
+    const ev = evaluate(change("#1", "alice", [file("observability/metrics.py", [hunk(3, 4)])]), emptyLedgerFixture(), config, T0);
+    expect(ev).toEqual({
+      change: "#1",
+      stream: "OBS",
+      streamSource: "files",
+      files: [{ path: "observability/metrics.py", stream: "OBS", also: [] }],
+      conflicts: [],
+      verdict: "clear",
+      suggestions: [],
+    });
+  });
+
+  it("reports a live lock held by someone else as LOCKED with QUEUE and when it ends", () => {
+    const ledger = emptyLedgerFixture({ locks: [lock("execution/fill.py", "exec-agent-1", { stream: "EXEC", task: "ML model", change: "#7" })] });
+    const ev = evaluate(change("#1", "alice", [file("execution/fill.py", [hunk(10, 12)])]), ledger, config, T0);
+    expect(ev.verdict).toBe("blocked");
+    expect(ev.conflicts).toEqual([
+      {
+        type: "LOCKED",
+        strategy: "QUEUE",
+        file: "execution/fill.py",
+        holder: "exec-agent-1",
+        holderChange: "#7",
+        holderStream: "EXEC",
+        details: `Locked by #7 (exec-agent-1) for EXEC until ${iso(T0 + 25 * MIN)}: ML model.`,
+        nextStep: `Wait until #7 (exec-agent-1) releases execution/fill.py or the lock expires at ${iso(T0 + 25 * MIN)}; to be next in line run \`/pucs queue execution/fill.py\` on the PR or \`pucs queue execution/fill.py\` locally.`,
+        until: iso(T0 + 25 * MIN),
+      },
+    ]);
+    expect(ev.suggestions).toEqual([ev.conflicts[0]!.nextStep]);
+  });
+
+  it("ignores expired locks, the change's own locks and the agent's own CLI locks", () => {
+    const ledger = emptyLedgerFixture({
+      locks: [
+        lock("execution/a.py", "bob", { expiresAt: iso(T0) }), // expires exactly now: expired
+        lock("execution/b.py", "bob", { change: "#1" }), // held by this change
+        lock("execution/c.py", "alice"), // alice's own CLI lock
+      ],
+    });
+    const ev = evaluate(change("#1", "alice", ["execution/a.py", "execution/b.py", "execution/c.py"].map((p) => file(p))), ledger, config, T0);
+    expect(ev.conflicts).toEqual([]);
+    // One millisecond earlier the first lock was still live.
+    expect(evaluate(change("#1", "alice", [file("execution/a.py")]), ledger, config, T0 - 1).conflicts.map((c) => c.type)).toEqual(["LOCKED"]);
+  });
+
+  it("matches glob locks and renamed files' old paths", () => {
+    const ledger = emptyLedgerFixture({ locks: [lock("observability/**", "bob"), lock("observability/old.py", "carol", { lease: "l2" })] });
+    const ev = evaluate(change("#2", "alice", [{ path: "observability/new.py", previousPath: "observability/old.py", hunks: null }]), ledger, config, T0);
+    expect(ev.conflicts.map((c) => [c.type, c.file, c.holder])).toEqual([
+      ["LOCKED", "observability/new.py", "bob"],
+      ["LOCKED", "observability/old.py", "bob"],
+      ["LOCKED", "observability/old.py", "carol"],
+    ]);
+  });
+
+  it("reports another open change on the same file as MERGE when the changed lines are disjoint", () => {
+    const ledger = emptyLedgerFixture({ footprints: [footprint("#9", "bob", "OBS", [{ path: "observability/metrics.py", ranges: [[40, 45, "def export():"]] }])] });
+    const ev = evaluate(change("#1", "alice", [file("observability/metrics.py", [hunk(3, 4, "def collect():")])]), ledger, config, T0);
+    expect(ev.verdict).toBe("safe-overlap");
+    expect(ev.conflicts).toEqual([
+      {
+        type: "INTENT_OVERLAP",
+        strategy: "MERGE",
+        file: "observability/metrics.py",
+        holder: "bob",
+        holderChange: "#9",
+        holderStream: "OBS",
+        details: "#9 (OBS) also changes observability/metrics.py, in other lines: the changes are disjoint.",
+        nextStep: "Safe in parallel: whichever merges second rebases onto the first (git merges disjoint hunks cleanly).",
+      },
+    ]);
+  });
+
+  it("reports overlapping lines as PARTITION naming both sides' functions and the lines", () => {
+    const ledger = emptyLedgerFixture({ footprints: [footprint("#9", "bob", "OBS", [{ path: "observability/metrics.py", ranges: [[10, 14, "def export():"]] }])] });
+    const ev = evaluate(change("#1", "alice", [file("observability/metrics.py", [hunk(12, 20, "def collect():")])]), ledger, config, T0);
+    expect(ev.verdict).toBe("needs-decision");
+    const c = ev.conflicts[0]!;
+    expect(c.strategy).toBe("PARTITION");
+    expect(c.lines).toEqual({ overlapping: [{ start: 10, end: 20 }], mine: ["def collect():"], theirs: ["def export():"] });
+    expect(c.details).toBe("#9 (OBS) changes the same lines of observability/metrics.py (lines 10-20).");
+    expect(c.nextStep).toBe(
+      "Partition observability/metrics.py with #9: this change keeps def collect():, #9 keeps def export():; move the overlapping edit (lines 10-20) to one side, or queue behind #9.",
+    );
+  });
+
+  it("treats an unknown patch as the whole file", () => {
+    const ledger = emptyLedgerFixture({ footprints: [footprint("#9", "bob", "OBS", [{ path: "observability/metrics.py", ranges: [[400, 401]] }])] });
+    const ev = evaluate(change("#1", "alice", [file("observability/metrics.py", null)]), ledger, config, T0);
+    expect(ev.conflicts.map((c) => c.strategy)).toEqual(["PARTITION"]);
+  });
+
+  it("applies hot-file rules: ignore never conflicts, merge is always MERGE", () => {
+    const ledger = emptyLedgerFixture({
+      locks: [lock("package-lock.json", "bob")],
+      footprints: [footprint("#9", "bob", null, [{ path: "CHANGELOG.md", ranges: [[1, 5]] }, { path: "package-lock.json", ranges: [[1, 5]] }])],
+    });
+    const ev = evaluate(change("#1", "alice", [file("package-lock.json", [hunk(1, 5)]), file("CHANGELOG.md", [hunk(1, 5)])]), ledger, config, T0);
+    expect(ev.conflicts.map((c) => [c.type, c.file, c.strategy])).toEqual([["INTENT_OVERLAP", "CHANGELOG.md", "MERGE"]]);
+    expect(ev.verdict).toBe("safe-overlap");
+  });
+
+  it("reports declared intents (literal and glob) of other agents as INTENT_OVERLAP / PARTITION", () => {
+    const ledger = emptyLedgerFixture({
+      intents: [
+        intent("bob", ["scanners/momentum.py"], { stream: "SCAN", description: "rewrite momentum" }),
+        intent("carol", ["scanners/**"], { id: "i2", stream: "SCAN", description: "rename scanners" }),
+        intent("dave", ["scanners/momentum.py"], { id: "i3", expiresAt: iso(T0 - 1) }),
+      ],
+    });
+    const ev = evaluate(change("#1", "alice", [file("scanners/momentum.py")]), ledger, config, T0);
+    expect(ev.conflicts.map((c) => [c.type, c.strategy, c.holder, c.details])).toEqual([
+      ["INTENT_OVERLAP", "PARTITION", "bob", "bob (SCAN) intends to work on scanners/momentum.py: rewrite momentum."],
+      ["INTENT_OVERLAP", "PARTITION", "carol", "carol (SCAN) intends to work on scanners/momentum.py: rename scanners."],
+    ]);
+  });
+
+  it("compares a declared glob against literal claims (an intent probe)", () => {
+    const ledger = emptyLedgerFixture({
+      locks: [lock("llm/agents/base.py", "bob")],
+      footprints: [footprint("#4", "carol", "LLM", [{ path: "llm/agents/supervisor.py", ranges: [[1, 2]] }, { path: "api/x.py", ranges: [[1, 2]] }])],
+    });
+    const ev = evaluate(change("agent:alice", "alice", [file("llm/agents/**")]), ledger, config, T0, { stream: "LLM" });
+    expect(ev.streamSource).toBe("declared");
+    expect(ev.conflicts.map((c) => [c.type, c.file, c.holder])).toEqual([
+      ["LOCKED", "llm/agents/**", "bob"],
+      ["INTENT_OVERLAP", "llm/agents/supervisor.py", "carol"],
+    ]);
+  });
+
+  it("reports DEPENDENCY on an area the stream depends on: ARBITRATE when its owner has no open work", () => {
+    const ev = evaluate(change("#1", "alice", [file("api/routes.py"), file("models/pricing.py")], { labels: ["pucs:stream:API"] }), emptyLedgerFixture(), config, T0);
+    expect(ev.stream).toBe("API");
+    expect(ev.streamSource).toBe("label");
+    expect(ev.conflicts).toEqual([
+      {
+        type: "DEPENDENCY",
+        strategy: "ARBITRATE",
+        file: "models/pricing.py",
+        holder: "@maintainers",
+        holderStream: null,
+        details: "models/pricing.py belongs to area `models`, which API depends on.",
+        nextStep: "Ask @maintainers to approve changing `models` from API, or move the edit into a models change.",
+      },
+    ]);
+  });
+
+  it("reports DEPENDENCY as QUEUE behind the owning stream's open work", () => {
+    const ledger = emptyLedgerFixture({ footprints: [footprint("#5", "rita", "RISK", [{ path: "models/risk_limits.py", ranges: [[1, 3]] }])] });
+    const ev = evaluate(change("#1", "alice", [file("execution/fill.py"), file("models/risk_var.py")], { labels: ["pucs:stream:EXEC"] }), ledger, config, T0);
+    const dep = ev.conflicts.find((c) => c.type === "DEPENDENCY")!;
+    expect(dep).toMatchObject({
+      strategy: "QUEUE",
+      file: "models/risk_var.py",
+      holder: "#5",
+      holderStream: "RISK",
+      details: "models/risk_var.py belongs to area `models` (owned by RISK), which EXEC depends on.",
+      nextStep: "Queue behind RISK's open work (#5): merge after it, or hand this edit to RISK.",
+    });
+  });
+
+  it("reports CAPACITY when the stream already has max_agents active holders", () => {
+    const ledger = emptyLedgerFixture({
+      footprints: [footprint("#5", "rita", "RISK", [{ path: "models/risk_a.py" }]), footprint("#6", "ravi", "RISK", [{ path: "models/risk_b.py" }])],
+    });
+    const ev = evaluate(change("#1", "alice", [file("compliance/rules.py")]), ledger, config, T0);
+    const cap = ev.conflicts.find((c) => c.type === "CAPACITY");
+    expect(cap).toEqual({
+      type: "CAPACITY",
+      strategy: "QUEUE",
+      file: "",
+      holder: "#5, #6",
+      holderStream: "RISK",
+      details: "RISK already has 2 active (max_agents 2): #5, #6.",
+      nextStep: "Wait until one of them merges or releases its claims, pick work in another stream, or raise max_agents for RISK.",
+    });
+    expect(ev.verdict).toBe("blocked");
+    // With one of them gone the stream has room again.
+    const fewer = { ...ledger, footprints: ledger.footprints.slice(1) };
+    expect(evaluate(change("#1", "alice", [file("compliance/rules.py")]), fewer, config, T0).conflicts.some((c) => c.type === "CAPACITY")).toBe(false);
+  });
+
+  it("reports CRITICAL files and groups a critical stream's files", () => {
+    const ev = evaluate(
+      change("#1", "alice", [file("execution/smart_execution.py"), file("compliance/a.py"), file("compliance/b.py")], { labels: ["pucs:stream:EXEC"] }),
+      emptyLedgerFixture(),
+      config,
+      T0,
+    );
+    expect(ev.conflicts.filter((c) => c.type === "CRITICAL").map((c) => [c.file, c.holder, c.details])).toEqual([
+      ["compliance/a.py", "@risk-lead", "RISK is a critical stream; this change touches 2 of its file(s): compliance/a.py, compliance/b.py."],
+      ["execution/smart_execution.py", "@maintainers", "execution/smart_execution.py is a critical file of EXEC."],
+    ]);
+    expect(ev.verdict).toBe("needs-decision");
+  });
+
+  it("is deterministic whatever the order of the ledger's entries", () => {
+    const locks = [lock("observability/a.py", "bob"), lock("observability/b.py", "carol", { lease: "x" }), lock("observability/**", "dave", { lease: "y" })];
+    const fps = [footprint("#3", "erin", "OBS", [{ path: "observability/a.py" }]), footprint("#2", "fred", "OBS", [{ path: "observability/b.py", ranges: [[1, 1]] }])];
+    const c = change("#1", "alice", [file("observability/b.py", [hunk(50, 50)]), file("observability/a.py")]);
+    const a = evaluate(c, emptyLedgerFixture({ locks, footprints: fps }), config, T0);
+    const b = evaluate(c, emptyLedgerFixture({ locks: [...locks].reverse(), footprints: [...fps].reverse() }), config, T0);
+    expect(b.conflicts).toEqual(a.conflicts);
+    expect(a.conflicts.map((x) => `${x.type}:${x.file}:${x.holderChange ?? x.holder}`)).toEqual([
+      "LOCKED:observability/a.py:bob",
+      "LOCKED:observability/a.py:dave",
+      "LOCKED:observability/b.py:carol",
+      "LOCKED:observability/b.py:dave",
+      "INTENT_OVERLAP:observability/a.py:#3",
+      "INTENT_OVERLAP:observability/b.py:#2",
+    ]);
+  });
+
+  it("derives the verdict from the worst conflict", () => {
+    expect(verdictOf([])).toBe("clear");
+  });
+});
