@@ -94,12 +94,12 @@ export const coordinatorsSchema = stringList("GitHub login or team");
 export const topLevelSchema = z.strictObject(
   {
     version: z.literal(1, E("expected 1 (the only supported version)")).optional(),
-    streams: z.unknown(),
-    areas: z.unknown(),
-    locks: z.unknown(),
-    merge_gate: z.unknown(),
-    hot_files: z.unknown(),
-    coordinators: z.unknown(),
+    streams: z.unknown().optional(),
+    areas: z.unknown().optional(),
+    locks: z.unknown().optional(),
+    merge_gate: z.unknown().optional(),
+    hot_files: z.unknown().optional(),
+    coordinators: z.unknown().optional(),
   },
   E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators)"),
 );

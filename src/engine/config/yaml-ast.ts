@@ -149,14 +149,14 @@ export function parseYaml(text: string): YamlResult {
         if (frame === undefined) break; // end of a document
         let node: YNode;
         if (frame.kind === "seq") {
-          node = { kind: "seq", pos: frame.pos, items: frame.children };
+          node = { kind: "seq", pos: frame.pos, items: frame.children.map((c) => placeEmpty(c, frame.pos)) };
         } else {
           const entries: YEntry[] = [];
           const seen = new Map<string, Pos>();
           for (let i = 0; i + 1 < frame.children.length; i += 2) {
             const keyNode = frame.children[i]!;
-            const value = frame.children[i + 1]!;
             const keyPos = frame.keyPositions[i / 2] ?? keyNode.pos;
+            const value = placeEmpty(frame.children[i + 1]!, keyPos);
             if (keyNode.kind !== "scalar" || keyNode.value === null) {
               problems.push({ pos: keyPos, message: "mapping keys must be plain strings" });
               continue;
@@ -180,10 +180,16 @@ export function parseYaml(text: string): YamlResult {
   return { ok: true, root, problems };
 }
 
+/** An empty value (no source offset) takes the position of its key or enclosing list. */
+function placeEmpty(node: YNode, pos: Pos): YNode {
+  return node.kind === "scalar" && node.pos.line === 0 ? { ...node, pos } : node;
+}
+
 function scalarNode(text: string, ev: ScalarEvent, lines: Lines, problems: YamlProblem[]): YNode {
   const quoted = ev.style === SCALAR_STYLE.SINGLE_QUOTED || ev.style === SCALAR_STYLE.DOUBLE_QUOTED;
   const startOffset = quoted ? ev.valueStart - 1 : ev.valueStart;
-  const pos = lines.pos(Math.max(0, startOffset));
+  // An empty value has no offset: its position is filled in from its key or list (see placeEmpty).
+  const pos = ev.valueStart < 0 ? { line: 0, col: 0 } : lines.pos(startOffset);
   const source = getScalarValue(text, ev);
   const raw = text.slice(ev.valueStart, ev.valueEnd);
   const verbatim =
