@@ -41,8 +41,10 @@ function commandLine(args: string[]): string {
   return ["git", ...args.map((a) => (/^[\w@%+=:,./^~-]+$/.test(a) ? a : JSON.stringify(a)))].join(" ");
 }
 
+/** The line of stderr that says what went wrong: the first "fatal:"/"error:" line, else the first line. */
 function firstLine(s: string): string {
-  return s.split("\n").map((x) => x.trim()).find((x) => x !== "") ?? "";
+  const lines = s.split("\n").map((x) => x.trim()).filter((x) => x !== "");
+  return lines.find((x) => /^(fatal|error):/.test(x)) ?? lines[0] ?? "";
 }
 
 /** Runs git; resolves with its output and exit code whatever the code. Rejects (GitError) only when git cannot run. */

@@ -27,7 +27,10 @@ import { LedgerError } from "./store.js";
 export const LEDGER_KIND = "pucs-ledger" as const;
 export const LEDGER_SCHEMA_VERSION = 1 as const;
 
-const isoTime = z.iso.datetime({ message: "expected an ISO-8601 UTC time such as 2026-01-02T03:04:05Z" });
+// A missing value falls through (undefined) to parseLedger's "missing (expected ...)" message.
+const isoTime = z.iso.datetime({
+  error: (iss) => (iss.input === undefined ? undefined : "expected an ISO-8601 UTC time such as 2026-01-02T03:04:05Z"),
+});
 const nonEmpty = z.string().min(1, { message: "must not be empty" });
 
 export const SessionSchema = z.strictObject({

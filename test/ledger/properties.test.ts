@@ -75,10 +75,10 @@ type Op =
 
 type Timed = Op & { at: number };
 
-const opt = <T extends object>(k: string, v: string | undefined): T => (v === undefined ? ({} as T) : ({ [k]: v } as T));
+const opt = (_k: "change", v: string | undefined): { change?: string } => (v === undefined ? {} : { change: v });
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ path, agent, change, ttl: fc.integer({ min: 1, max: 60 }) }).map(({ change: c, ...r }) => ({ t: "acquire" as const, ...r, ...opt(  "change", c) })) },
+  { weight: 6, arbitrary: fc.record({ path, agent, change, ttl: fc.integer({ min: 1, max: 60 }) }).map(({ change: c, ...r }) => ({ t: "acquire" as const, ...r, ...opt("change", c) })) },
   { weight: 3, arbitrary: fc.record({ path, agent, force: fc.boolean() }).map((r) => ({ t: "release" as const, ...r })) },
   {
     weight: 2,
@@ -161,7 +161,7 @@ function aboutOf(op: Timed): About {
   const now = op.at;
   switch (op.t) {
     case "acquire": {
-      const h = { agent: op.agent, ...opt<{ change?: string }>("change", op.change) };
+      const h = { agent: op.agent, ...opt("change", op.change) };
       return {
         ...nothing,
         lock: (k) => (k.path === op.path && sameHolder(k, h)) || (isExpired(k, now) && globsIntersect(k.path, op.path)),
@@ -177,7 +177,7 @@ function aboutOf(op: Timed): About {
       };
     case "signal":
     case "clear": {
-      const h = { agent: op.agent, ...opt<{ change?: string }>("change", op.change) };
+      const h = { agent: op.agent, ...opt("change", op.change) };
       return { ...nothing, intent: (x) => sameHolder(x, h) };
     }
     case "footprint":
@@ -186,7 +186,7 @@ function aboutOf(op: Timed): About {
     case "expire":
       return { ...nothing, lock: (k) => isExpired(k, now), intent: (x) => isExpired(x, now) };
     case "enqueue": {
-      const h = { agent: op.agent, ...opt<{ change?: string }>("change", op.change) };
+      const h = { agent: op.agent, ...opt("change", op.change) };
       return { ...nothing, waiter: (p, w) => p === op.path && sameHolder(w, h) };
     }
     case "dequeue":
