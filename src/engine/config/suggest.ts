@@ -24,7 +24,8 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 
 /**
  * The closest candidate to `word`, or null when none is close: a candidate equal ignoring case,
- * "_" and "-" wins; else the smallest edit distance within max(1, ⌊length/3⌋) (ties: first listed).
+ * "_" and "-" wins; else the smallest edit distance within max(1, ⌊length/3⌋) that does not
+ * rewrite the whole word (ties: first listed).
  */
 export function suggest(word: string, candidates: readonly string[]): string | null {
   const n = normalise(word);
@@ -35,7 +36,7 @@ export function suggest(word: string, candidates: readonly string[]): string | n
   for (const c of candidates) {
     if (c === word) continue;
     const d = editDistance(normalise(word), normalise(c), max);
-    if (d < bestD) {
+    if (d < bestD && d < Math.min(n.length, normalise(c).length)) {
       best = c;
       bestD = d;
     }

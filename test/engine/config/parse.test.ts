@@ -316,6 +316,14 @@ describe("parseConfig: errors, each at its position", () => {
     ]);
   });
 
+  it("a stream that is not a mapping, and dependencies that are not a list", () => {
+    expect(errorsOf("streams:\n  A: [1]\n  B:\n  C: { name: C, files_pattern: c/**, dependencies: A }\n")).toEqual([
+      "config/pucs_streams.yaml:2:6: error: streams.A: expected a mapping of stream settings, got a list",
+      "config/pucs_streams.yaml:3:3: error: streams.B: expected a mapping of stream settings, got an empty value",
+      'config/pucs_streams.yaml:4:52: error: streams.C.dependencies: expected a list of stream ids or area names (use [] for none), got "A"',
+    ]);
+  });
+
   it("a list item of the wrong type inside a glob list", () => {
     expect(errorsOf('streams: { A: { name: A, files_pattern: ["a/**", 5, [x]] } }\n')).toEqual([
       "config/pucs_streams.yaml:1:50: error: streams.A.files_pattern[1]: expected a glob pattern (a string), got 5",
