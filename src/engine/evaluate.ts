@@ -14,12 +14,12 @@
  * their agent. Hot files with mode `ignore` never conflict. Output order is deterministic: by
  * conflict type (in the order above, LOCKED and CAPACITY first), then file, then holder.
  *
- * Cost: claims are indexed once per ledger object (WeakMap), stream patterns once per config, so a
- * 3,000-file change against 1,000 open changes is a few hash lookups per file.
+ * Cost: one pass over the ledger (a hash lookup per claimed path) and stream patterns indexed once per
+ * config, so a 3,000-file change against 1,000 open changes is a few hash lookups per file.
  */
 import { classify, hotFileMode, isCriticalFile, areaOf } from "./classify.js";
 import { overlapRanges } from "./diff.js";
-import { globsIntersect, isGlob, matchesGlob } from "./globs.js";
+import { compileGlob, globsIntersect, isGlob, matchesGlob } from "./globs.js";
 import { streamOfChange } from "./membership.js";
 import type {
   Change,
@@ -43,21 +43,17 @@ export interface EvaluateOptions {
   stream?: string | null;
 }
 
-interface Located<T> {
-  entry: T;
-  /** The literal path or glob of the claim that matched. */
-  pattern: string;
-}
-
 interface ClaimIndex {
   literalLocks: Map<string, Lock[]>;
-  globLocks: Lock[];
+  /** Glob locks with their literal directory prefix: only paths under it are tested. */
+  globLocks: { lock: Lock; prefix: string }[];
   literalIntents: Map<string, Intent[]>;
-  globIntents: Located<Intent>[];
+  globIntents: { intent: Intent; pattern: string; prefix: string }[];
+  /** Footprint files on the change's own paths only (found by one scan of the ledger). */
   footprints: Map<string, { footprint: Footprint; file: FootprintFile }[]>;
+  /** Expiry of every lock and intent in epoch ms, parsed once. */
+  expires: Map<Lock | Intent, number>;
 }
-
-const indexes = new WeakMap<Ledger, ClaimIndex>();
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
@@ -65,26 +61,35 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** Indexes a ledger's claims by path once; the ledger is immutable data, so the index is cached per object. */
-function indexOf(ledger: Ledger): ClaimIndex {
-  const cached = indexes.get(ledger);
-  if (cached) return cached;
-  const index: ClaimIndex = { literalLocks: new Map(), globLocks: [], literalIntents: new Map(), globIntents: [], footprints: new Map() };
+/**
+ * The claims that can concern these paths. One pass over the ledger: locks and intents are few and
+ * indexed whole; footprints (the bulk: every open change's files) are kept only where they touch one
+ * of the change's own paths, so the cost is a hash lookup per footprint file and nothing is allocated
+ * for the rest.
+ */
+function indexFor(ledger: Ledger, paths: ReadonlySet<string>, wantAllFootprints: boolean): ClaimIndex {
+  const literalLocks = new Map<string, Lock[]>();
+  const globLocks: ClaimIndex["globLocks"] = [];
+  const literalIntents = new Map<string, Intent[]>();
+  const globIntents: ClaimIndex["globIntents"] = [];
+  const footprints = new Map<string, { footprint: Footprint; file: FootprintFile }[]>();
+  const expires = new Map<Lock | Intent, number>();
   for (const lock of ledger.locks) {
-    if (isGlob(lock.path)) index.globLocks.push(lock);
-    else push(index.literalLocks, lock.path, lock);
+    expires.set(lock, Date.parse(lock.expiresAt));
+    if (isGlob(lock.path)) globLocks.push({ lock, prefix: compileGlob(lock.path).literalPrefix });
+    else push(literalLocks, lock.path, lock);
   }
   for (const intent of ledger.intents) {
+    expires.set(intent, Date.parse(intent.expiresAt));
     for (const f of intent.files) {
-      if (isGlob(f)) index.globIntents.push({ entry: intent, pattern: f });
-      else push(index.literalIntents, f, intent);
+      if (isGlob(f)) globIntents.push({ intent, pattern: f, prefix: compileGlob(f).literalPrefix });
+      else push(literalIntents, f, intent);
     }
   }
   for (const footprint of ledger.footprints) {
-    for (const file of footprint.files) push(index.footprints, file.path, { footprint, file });
+    for (const file of footprint.files) if (wantAllFootprints || paths.has(file.path)) push(footprints, file.path, { footprint, file });
   }
-  indexes.set(ledger, index);
-  return index;
+  return { literalLocks, globLocks, literalIntents, globIntents, footprints, expires };
 }
 
 const TYPE_ORDER: Record<ConflictType, number> = { LOCKED: 0, CAPACITY: 1, INTENT_OVERLAP: 2, DEPENDENCY: 3, CRITICAL: 4 };
@@ -101,9 +106,6 @@ export function formatRanges(ranges: readonly LineRange[]): string {
   return ranges.map((r) => (r.end < r.start ? `before line ${r.start}` : r.start === r.end ? `line ${r.start}` : `lines ${r.start}-${r.end}`)).join(", ");
 }
 
-function isLive(entry: { expiresAt: string }, now: number): boolean {
-  return Date.parse(entry.expiresAt) > now;
-}
 
 /** The ranges a changed file touches on the old side; null = the whole file (unknown patch). */
 function rangesOf(file: ChangedFile): LineRange[] | null {
@@ -122,23 +124,27 @@ function coordinatorsOf(stream: StreamConfig | undefined, config: Config): strin
 }
 
 export function evaluate(change: Change, ledger: Ledger, config: Config, now: number, options: EvaluateOptions = {}): Evaluation {
-  const index = indexOf(ledger);
+  const paths = change.files.map((f) => f.path);
+  const touchedPaths = new Set<string>(paths);
+  for (const f of change.files) if (f.previousPath) touchedPaths.add(f.previousPath);
+  const declaresGlobs = [...touchedPaths].some((p) => isGlob(p));
+  const index = indexFor(ledger, touchedPaths, declaresGlobs);
+  const isLive = (entry: Lock | Intent, at: number): boolean => (index.expires.get(entry) ?? Date.parse(entry.expiresAt)) > at;
   const streamsById = new Map(config.streams.map((s) => [s.id, s]));
 
+  const classes = classify(paths, config);
   let stream: string | null;
   let streamSource: Evaluation["streamSource"];
   if (options.stream !== undefined && options.stream !== null) {
     stream = options.stream;
     streamSource = "declared";
   } else {
-    const m = streamOfChange(change, config);
+    const m = streamOfChange(change, config, classes);
     stream = m.stream;
     streamSource = m.source;
   }
   const myStream = stream ? streamsById.get(stream) : undefined;
 
-  const paths = change.files.map((f) => f.path);
-  const classes = classify(paths, config);
   const conflicts: Conflict[] = [];
   const seen = new Set<string>();
   const add = (c: Conflict, key: string): void => {
@@ -244,7 +250,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     if (hot === "ignore") return;
     const hotMerge = hot === "merge";
     const touched = file.previousPath && file.previousPath !== file.path ? [file.path, file.previousPath] : [file.path];
-    const mine = rangesOf(file);
+    let mine: LineRange[] | null | undefined; // computed on the first footprint hit
 
     for (const path of touched) {
       if (isGlob(path)) {
@@ -261,13 +267,17 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
         continue;
       }
       for (const lock of index.literalLocks.get(path) ?? []) if (isLive(lock, now) && !isSelf(lock)) lockConflict(path, lock);
-      for (const lock of index.globLocks) if (isLive(lock, now) && !isSelf(lock) && matchesGlob(path, lock.path)) lockConflict(path, lock);
+      for (const { lock, prefix } of index.globLocks) {
+        if (path.startsWith(prefix) && isLive(lock, now) && !isSelf(lock) && matchesGlob(path, lock.path)) lockConflict(path, lock);
+      }
       for (const intent of index.literalIntents.get(path) ?? []) if (isLive(intent, now) && !isSelf(intent)) intentConflict(path, intent, hotMerge);
-      for (const { entry, pattern } of index.globIntents) {
-        if (isLive(entry, now) && !isSelf(entry) && matchesGlob(path, pattern)) intentConflict(path, entry, hotMerge);
+      for (const { intent, pattern, prefix } of index.globIntents) {
+        if (path.startsWith(prefix) && isLive(intent, now) && !isSelf(intent) && matchesGlob(path, pattern)) intentConflict(path, intent, hotMerge);
       }
       for (const { footprint, file: theirs } of index.footprints.get(path) ?? []) {
-        if (!isSelf(footprint)) footprintConflict(path, path === file.path ? mine : null, footprint, theirs, hotMerge);
+        if (isSelf(footprint)) continue;
+        if (path === file.path && mine === undefined) mine = rangesOf(file);
+        footprintConflict(path, path === file.path ? (mine ?? null) : null, footprint, theirs, hotMerge);
       }
     }
 

@@ -19,7 +19,7 @@
  * Pure: no I/O.
  */
 
-import { classify } from "./classify.js";
+import { classify, type FileClass } from "./classify.js";
 import { commitPrefixStream } from "./commit-protocol.js";
 import type { Change, Config, StreamConfig } from "./types.js";
 
@@ -72,15 +72,21 @@ export function streamOfBranch(branch: string, config: Config): { id: string } |
   return { unknown: (m[1] as string).split("-")[0] as string };
 }
 
-export function streamOfChange(change: Change, config: Config): ChangeStream {
+/**
+ * `classes` may pass `classify(change.files.map((f) => f.path), config)` when the caller already has
+ * it (evaluate does), so a large change is classified once.
+ */
+export function streamOfChange(change: Change, config: Config, classes_?: readonly FileClass[]): ChangeStream {
   const problems: string[] = [];
   const order = new Map(config.streams.map((s, i) => [s.id, i]));
 
   // Owner streams of the files (current and previous paths).
-  const classes = classify(
-    change.files.map((f) => f.path),
-    config,
-  );
+  const classes =
+    classes_ ??
+    classify(
+      change.files.map((f) => f.path),
+      config,
+    );
   const previous = classify(
     change.files.flatMap((f) => (f.previousPath !== undefined && f.previousPath !== f.path ? [f.previousPath] : [])),
     config,

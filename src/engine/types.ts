@@ -11,7 +11,7 @@
 // ---------------------------------------------------------------------------
 
 export interface StreamConfig {
-  /** Stream id as written in the config, e.g. "EXEC". Unique, matches /^[A-Z][A-Z0-9_-]*$/. */
+  /** Stream id as written in the config, e.g. "EXEC". Matches /^[A-Za-z][A-Za-z0-9_]*$/, unique ignoring case. */
   id: string;
   name: string;
   /** Glob patterns (minimatch semantics, dot:true). From `files_pattern` (comma-separated string or list). */
