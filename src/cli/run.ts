@@ -1,0 +1,627 @@
+/**
+ * The `pucs` command line: a thin shell around the engine and the ledger.
+ *
+ * Every command reads its inputs (config, ledger, git), calls pure engine code, and prints.
+ * Exit codes: 0 ok, 1 conflict or refusal, 2 usage, config or ledger error.
+ * Every command takes --json and then prints exactly one JSON object on stdout (shapes in README).
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { loadConfigFile } from "../config-file.js";
+import { formatIssue } from "../engine/config/index.js";
+import { parseUnifiedDiff } from "../engine/diff.js";
+import { formatDuration, parseDuration } from "../engine/duration.js";
+import { evaluate } from "../engine/evaluate.js";
+import { isGlob, validateGlob } from "../engine/globs.js";
+import { phases } from "../engine/phases.js";
+import { renderMarkdown, renderText, reportJson } from "../engine/report.js";
+import { footprintFile } from "../engine/diff.js";
+import type { Change, Config, Conflict, Evaluation, Ledger, SourceIssue } from "../engine/types.js";
+import { starterConfig } from "../engine/starter.js";
+import {
+  acquireLock,
+  enqueue,
+  expire,
+  liveIntents,
+  liveLocks,
+  recordFootprint,
+  releaseChange,
+  releaseLock,
+  signalIntent,
+  startSession,
+} from "../ledger/transitions.js";
+import { transact } from "../ledger/transact.js";
+import { LedgerError, type LedgerStore } from "../ledger/store.js";
+import { GitRefStore } from "../git/ledger-store.js";
+import * as git from "../git/gateway.js";
+import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec, type Parsed } from "./args.js";
+
+export interface CliContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Epoch ms. PUCS_NOW (ISO time) overrides it: a test aid for TTLs. */
+  now(): number;
+  newId(): string;
+  out(text: string): void;
+  err(text: string): void;
+  /** Store factory; default: the git ref store in the repository's common git dir. */
+  store?(root: string): LedgerStore;
+}
+
+const VERSION = "0.1.0";
+export const EXIT = { OK: 0, CONFLICT: 1, USAGE: 2 } as const;
+
+/** An expected failure: printed as a message (never a stack trace) with an exit code. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command specs (usage text is also the help)
+// ---------------------------------------------------------------------------------------------
+
+const S = (name: string, usage: string, summary: string, options: CommandSpec["options"], positionals: CommandSpec["positionals"] = 0): CommandSpec => ({
+  name,
+  usage,
+  summary,
+  options,
+  positionals,
+});
+
+const SPECS: CommandSpec[] = [
+  S("init", "pucs init [--session ID] [--write-config]", "Start a coordination session (and write a starter config with --write-config)", {
+    session: { type: "string" },
+    "write-config": { type: "boolean" },
+  }),
+  S("status", "pucs status [--json]", "Session, live locks, intents, queues and open changes", {}),
+  S(
+    "lock",
+    "pucs lock <path|glob> --agent A --stream S --task T [--duration D]",
+    "Take an exclusive lock (exit 1 when someone else holds it)",
+    { agent: { type: "string" }, stream: { type: "string" }, task: { type: "string" }, duration: { type: "string" }, change: { type: "string" } },
+    1,
+  ),
+  S("unlock", "pucs unlock <path|glob> --agent A [--force]", "Release a lock you hold (--force: someone else's)", { agent: { type: "string" }, force: { type: "boolean" } }, 1),
+  S(
+    "intent",
+    "pucs intent --agent A --stream S --files f1,f2 --description TEXT [--duration D] [--force]",
+    "Declare the files you are about to change; exit 1 listing conflicts (not recorded unless --force)",
+    {
+      agent: { type: "string" },
+      stream: { type: "string" },
+      files: { type: "string" },
+      description: { type: "string" },
+      duration: { type: "string" },
+      force: { type: "boolean" },
+      change: { type: "string" },
+    },
+  ),
+  S("queue", "pucs queue <path> --agent A", "Wait in line for a locked path (FIFO); you are named when it frees", { agent: { type: "string" }, change: { type: "string" } }, 1),
+  S("release", "pucs release --agent A [--change C]", "Drop every lock, intent, footprint and queue place of an agent (or a change)", {
+    agent: { type: "string" },
+    change: { type: "string" },
+  }),
+  S("cleanup", "pucs cleanup", "Remove expired locks and intents", {}),
+  S(
+    "check",
+    "pucs check [--base REF] [--agent A] [--stream S] [--record] [--format text|markdown] [--json]",
+    "Check this branch's changes (vs. its merge base) against the ledger: the report the GitHub App posts",
+    { base: { type: "string" }, agent: { type: "string" }, stream: { type: "string" }, record: { type: "boolean" }, format: { type: "string" } },
+  ),
+  S("log", "pucs log [-n N]", "The ledger's audit trail (one commit per change)", { n: { type: "string", short: "n" } }),
+  S("worktree", "pucs worktree add <STREAM> [--base REF]", "Create ../<repo>-stream-<id> on branch feature/stream-<ID> (seed §5.1)", { base: { type: "string" } }, 2),
+  S("config", "pucs config [--json]", "Validate the stream config and print its streams and merge phases", {}),
+];
+
+function helpText(): string {
+  const width = Math.max(...SPECS.map((s) => s.name.length));
+  return [
+    `pucs ${VERSION} — Parallel Upgrade Coordination System`,
+    "",
+    "Usage: pucs <command> [options]",
+    "",
+    "Commands:",
+    ...SPECS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    "",
+    "Options for every command: --json (machine-readable output), --config PATH, --help",
+    "Durations: a bare number is minutes (45); also 90s, 45m, 2h, 1h30m.",
+    "Agent: --agent, or the PUCS_AGENT environment variable.",
+    "Exit codes: 0 ok, 1 conflict or refusal, 2 usage, config or ledger error.",
+    "",
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared plumbing
+// ---------------------------------------------------------------------------------------------
+
+interface Repo {
+  root: string;
+  store: LedgerStore;
+}
+
+async function openRepo(ctx: CliContext): Promise<Repo> {
+  let root: string;
+  try {
+    root = await git.repoRoot(ctx.cwd);
+  } catch (err) {
+    throw new CliFailure(`${(err as Error).message}\nRun pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
+  }
+  return { root, store: ctx.store ? ctx.store(root) : new GitRefStore({ cwd: root }) };
+}
+
+async function loadConfig(ctx: CliContext, repo: Repo, p: Parsed): Promise<Config> {
+  const r = await loadConfigFile(repo.root, str(p, "config"));
+  if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
+  for (const w of r.warnings) ctx.err(formatIssue(w) + "\n");
+  return r.config;
+}
+
+function streamOf(config: Config, id: string, spec: CommandSpec): string {
+  const exact = config.streams.find((s) => s.id === id) ?? config.streams.find((s) => s.id.toLowerCase() === id.toLowerCase());
+  if (!exact) {
+    throw new UsageError(`pucs ${spec.name}: unknown stream ${JSON.stringify(id)}; configured streams: ${config.streams.map((s) => s.id).join(", ")}`, spec.usage);
+  }
+  return exact.id;
+}
+
+function durationMinutes(p: Parsed, spec: CommandSpec, fallbackMinutes: number, maxMinutes?: number): number {
+  const raw = str(p, "duration");
+  if (raw === undefined) return fallbackMinutes;
+  const d = parseDuration(raw);
+  if (!d.ok) throw new UsageError(`pucs ${spec.name}: --duration: ${d.message}`, spec.usage);
+  const minutes = d.ms / 60_000;
+  if (maxMinutes !== undefined && minutes > maxMinutes) {
+    throw new UsageError(
+      `pucs ${spec.name}: --duration ${raw} is longer than the configured locks.max_ttl (${formatDuration(maxMinutes * 60_000)}); take a shorter lock and extend it later`,
+      spec.usage,
+    );
+  }
+  return minutes;
+}
+
+/** A path or glob given on the command line, made relative to the repository root, validated. */
+function repoPath(ctx: CliContext, repo: Repo, input: string, spec: CommandSpec): string {
+  let p = input.trim().replace(/\\/g, "/");
+  if (p === "") throw new UsageError(`pucs ${spec.name}: empty path`, spec.usage);
+  if (!isGlob(p)) {
+    const abs = isAbsolute(p) ? p : resolve(ctx.cwd, p);
+    const rel = relative(repo.root, abs);
+    if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`pucs ${spec.name}: ${input} is outside the repository ${repo.root}`, spec.usage);
+    p = rel.split(sep).join("/");
+    if (p === "") throw new UsageError(`pucs ${spec.name}: ${input} is the repository root; name files or a glob such as 'src/**'`, spec.usage);
+    // A directory means everything under it.
+    if (existsSync(abs) && statSync(abs).isDirectory()) p = `${p}/**`;
+  } else {
+    p = p.replace(/^\.\//, "");
+  }
+  const problem = validateGlob(p);
+  if (problem) throw new UsageError(`pucs ${spec.name}: ${JSON.stringify(input)}: ${problem}`, spec.usage);
+  return p;
+}
+
+function agentOf(ctx: CliContext, p: Parsed, spec: CommandSpec): string {
+  return required(p, "agent", spec, ctx.env.PUCS_AGENT);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function emit(ctx: CliContext, p: Parsed, json: Record<string, unknown>, text: string): void {
+  if (flag(p, "json")) ctx.out(JSON.stringify(json, null, 2) + "\n");
+  else ctx.out(text.endsWith("\n") ? text : text + "\n");
+}
+
+async function commit<T>(repo: Repo, fn: Parameters<typeof transact<T>>[1]) {
+  return transact<T>(repo.store, fn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+type Handler = (ctx: CliContext, p: Parsed, spec: CommandSpec) => Promise<number>;
+
+const handlers: Record<string, Handler> = {
+  async init(ctx, p) {
+    const repo = await openRepo(ctx);
+    const now = ctx.now();
+    const id = str(p, "session") ?? `PUCS-${iso(now).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
+    const r = await commit(repo, (l) => startSession(l, { id }, now));
+    const notes: string[] = [];
+    let configPath: string | null = null;
+    const found = await loadConfigFile(repo.root, str(p, "config"));
+    if (found.ok) {
+      configPath = found.path;
+    } else if (found.path === null) {
+      if (flag(p, "write-config")) {
+        const files = await git.listFiles(repo.root);
+        const target = join(repo.root, "config", "pucs_streams.yaml");
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, starterConfig(files), { flag: "wx" });
+        configPath = "config/pucs_streams.yaml";
+        notes.push(`Wrote a starter config to ${configPath} (one stream per top-level directory): review and commit it.`);
+      } else {
+        notes.push("No stream config found (config/pucs_streams.yaml or .github/pucs.yml). Run `pucs init --write-config` to write a starter one.");
+      }
+    } else {
+      notes.push(`The stream config has problems:\n${found.issues.map(formatIssue).join("\n")}`);
+    }
+    emit(
+      ctx,
+      p,
+      { ok: true, command: "init", session: { id, startedAt: iso(now) }, config: configPath, notes },
+      [`PUCS session initialized: ${id}`, `Ledger: refs/pucs/ledger (shared by every worktree of this repository)`, ...notes].join("\n"),
+    );
+    void r;
+    return EXIT.OK;
+  },
+
+  async status(ctx, p) {
+    const repo = await openRepo(ctx);
+    const now = ctx.now();
+    const { ledger } = await repo.store.read();
+    const locks = liveLocks(ledger, now);
+    const intents = liveIntents(ledger, now);
+    const expired = ledger.locks.length - locks.length;
+    const json = {
+      ok: true,
+      command: "status",
+      session: ledger.session,
+      locks,
+      intents,
+      queues: ledger.queues,
+      changes: ledger.footprints.map((f) => ({ change: f.change, agent: f.agent, stream: f.stream, files: f.files.length, draft: f.draft, headSha: f.headSha })),
+      expiredLocks: expired,
+    };
+    const lines: string[] = ["=".repeat(60), "PUCS STATUS", "=".repeat(60), ""];
+    lines.push(ledger.session ? `Session: ${ledger.session.id}\nStarted: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to start.");
+    lines.push("", "--- Active Locks ---");
+    if (locks.length === 0) lines.push("  (none)");
+    for (const l of locks) {
+      lines.push(`  ${l.path}`, `    Agent: ${l.agent} (${l.stream ?? "no stream"})${l.change ? `  Change: ${l.change}` : ""}`, `    Task: ${l.task}`, `    Expires: ${l.expiresAt} (in ${formatDuration(Math.max(0, Date.parse(l.expiresAt) - now))})`);
+    }
+    if (expired > 0) lines.push(`  (${expired} expired lock(s): run 'pucs cleanup')`);
+    lines.push("", "--- Active Intents ---");
+    if (intents.length === 0) lines.push("  (none)");
+    for (const i of intents) {
+      const shown = i.files.slice(0, 3).join(", ") + (i.files.length > 3 ? `, … (${i.files.length} files)` : "");
+      lines.push(`  ${i.agent} (${i.stream ?? "no stream"})`, `    Files: ${shown}`, `    Task: ${i.description}`, `    Until: ${i.expiresAt}`);
+    }
+    lines.push("", "--- Queues ---");
+    if (ledger.queues.length === 0) lines.push("  (none)");
+    for (const q of ledger.queues) lines.push(`  ${q.path}: ${q.waiters.map((w, n) => `${n + 1}. ${w.agent}${w.change ? ` (${w.change})` : ""}`).join("  ")}`);
+    lines.push("", "--- Open Changes ---");
+    if (ledger.footprints.length === 0) lines.push("  (none)");
+    for (const f of ledger.footprints) lines.push(`  ${f.change} by ${f.agent} (${f.stream ?? "no stream"}): ${f.files.length} file(s)${f.draft ? " [draft]" : ""}`);
+    emit(ctx, p, json, lines.join("\n"));
+    return EXIT.OK;
+  },
+
+  async lock(ctx, p, spec) {
+    const repo = await openRepo(ctx);
+    const config = await loadConfig(ctx, repo, p);
+    const agent = agentOf(ctx, p, spec);
+    const stream = streamOf(config, required(p, "stream", spec), spec);
+    const task = required(p, "task", spec);
+    const path = repoPath(ctx, repo, p.positionals[0]!, spec);
+    const ttlMinutes = durationMinutes(p, spec, config.locks.defaultTtlMinutes, config.locks.maxTtlMinutes);
+    const change = str(p, "change");
+    const lease = ctx.newId();
+    const now = ctx.now();
+    const r = await commit(repo, (l) => acquireLock(l, { path, agent, stream, task, ttlMinutes, lease, ...(change ? { change } : {}) }, now));
+    const o = r.outcome;
+    if (o.kind === "held") {
+      const h = o.lock;
+      throw new CliFailure(
+        [
+          `ERROR: ${path} is already locked by ${h.agent}${h.change ? ` (${h.change})` : ""}${h.path !== path ? ` through its lock on ${h.path}` : ""}`,
+          `  Stream: ${h.stream ?? "none"}`,
+          `  Task: ${h.task}`,
+          `  Expires: ${h.expiresAt} (in ${formatDuration(Math.max(0, Date.parse(h.expiresAt) - now))})`,
+          `Suggestion (QUEUE): wait for ${h.agent} to release it or for the lock to expire; \`pucs queue ${path} --agent ${agent}\` puts you next in line.`,
+        ].join("\n"),
+        EXIT.CONFLICT,
+        { holder: h, strategy: "QUEUE" },
+      );
+    }
+    emit(
+      ctx,
+      p,
+      { ok: true, command: "lock", result: o.kind, lock: o.lock },
+      `${o.kind === "renewed" ? "Lock renewed" : "Lock acquired"}: ${path} by ${agent} (${stream}) until ${o.lock.expiresAt}`,
+    );
+    return EXIT.OK;
+  },
+
+  async unlock(ctx, p, spec) {
+    const repo = await openRepo(ctx);
+    const agent = agentOf(ctx, p, spec);
+    const path = repoPath(ctx, repo, p.positionals[0]!, spec);
+    const now = ctx.now();
+    const r = await commit(repo, (l) => releaseLock(l, { path, agent, force: flag(p, "force") }, now));
+    const o = r.outcome;
+    if (o.kind === "not-locked") throw new CliFailure(`Failed to release lock: ${path} is not locked.`, EXIT.CONFLICT, { result: "not-locked" });
+    if (o.kind === "not-holder") {
+      throw new CliFailure(
+        `Failed to release lock: ${path} is held by ${o.lock.agent}${o.lock.change ? ` (${o.lock.change})` : ""}, not ${agent}. A maintainer can force it: pucs unlock ${path} --agent ${agent} --force`,
+        EXIT.CONFLICT,
+        { result: "not-holder", holder: o.lock },
+      );
+    }
+    const next = o.next ? `\nNext in line for ${path}: ${o.next.agent}${o.next.change ? ` (${o.next.change})` : ""}` : "";
+    emit(ctx, p, { ok: true, command: "unlock", result: "released", lock: o.lock, next: o.next ?? null }, `Lock released: ${path}${next}`);
+    return EXIT.OK;
+  },
+
+  async intent(ctx, p, spec) {
+    const repo = await openRepo(ctx);
+    const config = await loadConfig(ctx, repo, p);
+    const agent = agentOf(ctx, p, spec);
+    const stream = streamOf(config, required(p, "stream", spec), spec);
+    const description = required(p, "description", spec);
+    const raw = splitList(required(p, "files", spec));
+    if (raw.length === 0) throw new UsageError("pucs intent: --files names no file", spec.usage);
+    const files = [...new Set(raw.map((f) => repoPath(ctx, repo, f, spec)))];
+    const durationMinutes_ = durationMinutes(p, spec, 30);
+    const change = str(p, "change");
+    const force = flag(p, "force");
+    const id = ctx.newId();
+    const now = ctx.now();
+    const probe: Change = { id: change ?? `agent:${agent}`, agent, files: files.map((path) => ({ path, hunks: null })) };
+    // Evaluate against the fresh ledger inside the CAS loop: the check and the record are one step.
+    const r = await commit<{ evaluation: Evaluation; recorded: boolean }>(repo, (l) => {
+      const evaluation = evaluate(probe, l, config, now, { stream });
+      const blocking = evaluation.conflicts.filter(isBlockingForIntent);
+      if (blocking.length > 0 && !force) return { ledger: l, outcome: { evaluation, recorded: false }, message: null };
+      const next = signalIntent(l, { id, agent, stream, files, description, durationMinutes: durationMinutes_, ...(change ? { change } : {}) }, now);
+      return { ledger: next.ledger, outcome: { evaluation, recorded: true }, message: next.message };
+    });
+    const { evaluation, recorded } = r.outcome;
+    const blocking = evaluation.conflicts.filter(isBlockingForIntent);
+    const notes = evaluation.conflicts.filter((c) => !isBlockingForIntent(c));
+    const json = { ok: recorded, command: "intent", recorded, conflicts: blocking, notes, suggestions: evaluation.suggestions };
+    if (!recorded) {
+      if (flag(p, "json")) ctx.out(JSON.stringify(json, null, 2) + "\n");
+      else ctx.out(conflictText(blocking, evaluation.suggestions, notes));
+      return EXIT.CONFLICT;
+    }
+    const lines = [`Intent signaled successfully for ${files.length} file(s) (${stream}, until ${iso(now + durationMinutes_ * 60_000)})`];
+    if (blocking.length > 0) lines.push(`Recorded despite ${blocking.length} conflict(s) (--force):`, conflictText(blocking, [], []).trimEnd());
+    for (const n of notes) lines.push(`Note: ${n.type} ${n.file}: ${n.details} ${n.nextStep}`);
+    emit(ctx, p, json, lines.join("\n"));
+    return EXIT.OK;
+  },
+
+  async queue(ctx, p, spec) {
+    const repo = await openRepo(ctx);
+    const agent = agentOf(ctx, p, spec);
+    const path = repoPath(ctx, repo, p.positionals[0]!, spec);
+    const change = str(p, "change");
+    const now = ctx.now();
+    const r = await commit(repo, (l) => enqueue(l, { path, agent, ...(change ? { change } : {}) }, now));
+    emit(ctx, p, { ok: true, command: "queue", path, position: r.outcome.position }, `Queued for ${path}: position ${r.outcome.position}`);
+    return EXIT.OK;
+  },
+
+  async release(ctx, p, spec) {
+    const repo = await openRepo(ctx);
+    const change = str(p, "change");
+    const agent = change ? str(p, "agent") ?? ctx.env.PUCS_AGENT : agentOf(ctx, p, spec);
+    const now = ctx.now();
+    type Released = { locks: number; intents: number; queues: number; footprint: boolean };
+    const r = await commit<Released>(repo, (l) => {
+      if (change) {
+        const t = releaseChange(l, { change }, now);
+        const o = t.outcome;
+        return { ledger: t.ledger, outcome: { locks: o.locks.length, intents: o.intents.length, queues: o.queueEntries.length, footprint: o.footprint !== null }, message: t.message };
+      }
+      // Everything the agent holds outside a change (CLI claims), then its queue places.
+      const own = (x: { agent: string; change?: string }) => x.agent === agent && !x.change;
+      const locks = l.locks.filter(own);
+      const intents = l.intents.filter(own);
+      const queues = l.queues.map((q) => ({ ...q, waiters: q.waiters.filter((w) => !own(w)) })).filter((q) => q.waiters.length > 0);
+      const waiters = (qs: Ledger["queues"]) => qs.reduce((n, q) => n + q.waiters.length, 0);
+      const outcome = { locks: locks.length, intents: intents.length, queues: waiters(l.queues) - waiters(queues), footprint: false };
+      if (outcome.locks + outcome.intents + outcome.queues === 0) return { ledger: l, outcome, message: null };
+      const ledger: Ledger = { ...l, locks: l.locks.filter((x) => !own(x)), intents: l.intents.filter((x) => !own(x)), queues };
+      return { ledger, outcome, message: `release ${agent}: ${outcome.locks} lock(s), ${outcome.intents} intent(s), ${outcome.queues} queue place(s)` };
+    });
+    const o = r.outcome;
+    emit(
+      ctx,
+      p,
+      { ok: true, command: "release", released: o },
+      `Released ${change ?? agent}: ${o.locks} lock(s), ${o.intents} intent(s), ${o.queues} queue place(s)${o.footprint ? ", its footprint" : ""}`,
+    );
+    return EXIT.OK;
+  },
+
+  async cleanup(ctx, p) {
+    const repo = await openRepo(ctx);
+    const now = ctx.now();
+    const r = await commit(repo, (l) => expire(l, now));
+    const { locks, intents } = r.outcome;
+    emit(
+      ctx,
+      p,
+      { ok: true, command: "cleanup", removedLocks: locks, removedIntents: intents },
+      `Cleaned up ${locks.length} expired lock(s)${intents.length ? ` and ${intents.length} expired intent(s)` : ""}`,
+    );
+    return EXIT.OK;
+  },
+
+  async check(ctx, p, spec) {
+    const repo = await openRepo(ctx);
+    const config = await loadConfig(ctx, repo, p);
+    const format = str(p, "format") ?? "text";
+    if (!["text", "markdown"].includes(format)) throw new UsageError(`pucs check: --format must be text or markdown, not ${JSON.stringify(format)}`, spec.usage);
+    const base = str(p, "base") ?? (await git.defaultBaseRef(repo.root));
+    if (!base) throw new CliFailure("pucs check: no base branch found (tried origin/HEAD, origin/main, main, master); pass --base REF", EXIT.USAGE);
+    const mergeBase = await git.mergeBase(repo.root, base, "HEAD").catch((err: Error) => {
+      throw new CliFailure(`pucs check: cannot find the merge base of ${base} and HEAD: ${err.message}`, EXIT.USAGE);
+    });
+    if (mergeBase === null) throw new CliFailure(`pucs check: ${base} and HEAD share no history; pass --base with a branch this one started from`, EXIT.USAGE);
+    const diff = await git.diffAgainst(repo.root, mergeBase);
+    const parsed = parseUnifiedDiff(diff);
+    for (const e of parsed.errors) ctx.err(`warning: git diff: ${e}\n`);
+    const branch = await git.currentBranch(repo.root);
+    const agent = str(p, "agent") ?? ctx.env.PUCS_AGENT ?? "local";
+    const change: Change = {
+      id: branch ? `branch:${branch}` : "HEAD",
+      agent,
+      ...(branch ? { branch } : {}),
+      commitMessages: await git.commitMessages(repo.root, `${mergeBase}..HEAD`),
+      files: parsed.files,
+    };
+    const declared = str(p, "stream");
+    const stream = declared ? streamOf(config, declared, spec) : undefined;
+    const now = ctx.now();
+    let ledger: Ledger;
+    if (flag(p, "record")) {
+      const r = await commit<Ledger>(repo, (l) => {
+        const ev = evaluate(change, l, config, now, stream ? { stream } : {});
+        const t = recordFootprint(l, {
+          change: change.id,
+          agent,
+          stream: ev.stream,
+          headSha: mergeBase,
+          draft: false,
+          ...(branch ? { title: branch } : {}),
+          files: change.files.map(footprintFile),
+          recordedAt: iso(now),
+        });
+        return { ledger: t.ledger, outcome: l, message: t.message };
+      });
+      ledger = r.outcome;
+    } else {
+      ledger = (await repo.store.read()).ledger;
+    }
+    const ev = evaluate(change, ledger, config, now, stream ? { stream } : {});
+    if (flag(p, "json")) ctx.out(JSON.stringify({ ok: ev.verdict === "clear" || ev.verdict === "safe-overlap", command: "check", base, mergeBase, files: ev.files, report: reportJson(ev) }, null, 2) + "\n");
+    else ctx.out(format === "markdown" ? renderMarkdown(ev) : renderText(ev));
+    return ev.verdict === "clear" || ev.verdict === "safe-overlap" ? EXIT.OK : EXIT.CONFLICT;
+  },
+
+  async log(ctx, p, spec) {
+    const repo = await openRepo(ctx);
+    const raw = str(p, "n") ?? "50";
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`pucs log: -n must be a positive integer, not ${JSON.stringify(raw)}`, spec.usage);
+    const entries = await git.ledgerLog(repo.root, "refs/pucs/ledger", n);
+    emit(
+      ctx,
+      p,
+      { ok: true, command: "log", entries },
+      entries.length === 0 ? "The ledger has no history yet (refs/pucs/ledger does not exist)." : entries.map((e) => `${e.sha.slice(0, 10)} ${e.date}  ${e.message}`).join("\n"),
+    );
+    return EXIT.OK;
+  },
+
+  async worktree(ctx, p, spec) {
+    if (p.positionals[0] !== "add") throw new UsageError(`pucs worktree: unknown subcommand ${JSON.stringify(p.positionals[0])}`, spec.usage);
+    const repo = await openRepo(ctx);
+    const config = await loadConfig(ctx, repo, p);
+    const stream = streamOf(config, p.positionals[1]!, spec);
+    const main = await git.mainWorktreeRoot(repo.root);
+    const path = join(dirname(main), `${basename(main)}-stream-${stream.toLowerCase()}`);
+    const branch = `feature/stream-${stream}`;
+    if (existsSync(path)) throw new CliFailure(`pucs worktree: ${path} already exists; remove it (git worktree remove) or use it`, EXIT.CONFLICT);
+    await git.worktreeAdd(repo.root, path, branch, str(p, "base") ?? "HEAD");
+    emit(ctx, p, { ok: true, command: "worktree", stream, path, branch }, `Worktree for ${stream}: ${path} on ${branch}\nCommit with the prefix [PUCS-${stream}] <type>: <description>`);
+    return EXIT.OK;
+  },
+
+  async config(ctx, p) {
+    const repo = await openRepo(ctx);
+    const r = await loadConfigFile(repo.root, str(p, "config"));
+    if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
+    const layers = phases(r.config);
+    const lines = [`${r.path}: ${r.config.streams.length} stream(s), ${r.warnings.length} warning(s)`];
+    for (const w of r.warnings) lines.push(formatIssue(w));
+    for (const s of r.config.streams) lines.push(`  ${s.id.padEnd(8)} ${s.name} — ${s.patterns.join(", ")} (max ${s.maxAgents})`);
+    lines.push("Merge phases:", ...layers.map((l, i) => `  Phase ${i + 1}: ${l.join(", ")}`));
+    emit(ctx, p, { ok: true, command: "config", path: r.path, warnings: r.warnings, streams: r.config.streams, phases: layers }, lines.join("\n"));
+    return EXIT.OK;
+  },
+};
+
+/** Splits a comma-separated list, keeping commas inside glob braces (`src/{a,b}.ts`) in their item. */
+export function splitList(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of text) {
+    if (ch === "{") depth++;
+    else if (ch === "}" && depth > 0) depth--;
+    if (ch === "," && depth === 0) {
+      items.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  items.push(cur);
+  return items.map((f) => f.trim()).filter((f) => f !== "");
+}
+
+/** Conflicts that stop an intent from being recorded: safe merges and review-only notes do not. */
+function isBlockingForIntent(c: Conflict): boolean {
+  return c.strategy !== "MERGE" && c.type !== "CRITICAL";
+}
+
+function conflictText(conflicts: readonly Conflict[], suggestions: readonly string[], notes: readonly Conflict[]): string {
+  const out = ["CONFLICTS DETECTED:"];
+  for (const c of conflicts) {
+    out.push(`  - ${c.type}: ${c.file || "(stream)"}`, `    Holder: ${c.holderChange ? `${c.holderChange} ${c.holder}` : c.holder} (${c.holderStream ?? "no stream"})`, `    Details: ${c.details}`);
+  }
+  if (suggestions.length) out.push("", "Suggestions:", ...suggestions.map((s) => `  - ${s}`));
+  for (const n of notes) out.push(`Note: ${n.type} ${n.file}: ${n.details}`);
+  return out.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  const wantsJson = rest.includes("--json");
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    ctx.out(helpText());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (name === "--version" || name === "version") {
+    ctx.out(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const spec = SPECS.find((s) => s.name === name);
+  const fail = (code: number, message: string, data: Record<string, unknown> = {}) => {
+    if (wantsJson) ctx.out(JSON.stringify({ ok: false, command: name, exitCode: code, error: message, ...data }, null, 2) + "\n");
+    ctx.err(message.endsWith("\n") ? message : message + "\n");
+    return code;
+  };
+  if (!spec) {
+    const near = SPECS.map((s) => s.name).find((n) => n.startsWith(name.slice(0, 2)));
+    return fail(EXIT.USAGE, `pucs: unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ""}. Run 'pucs help' for the list.`);
+  }
+  try {
+    const parsed = parseCommand(spec, rest);
+    if (flag(parsed, "help")) {
+      ctx.out(`${spec.usage}\n\n${spec.summary}\n`);
+      return EXIT.OK;
+    }
+    return await handlers[spec.name]!(ctx, parsed, spec);
+  } catch (err) {
+    if (err instanceof UsageError) return fail(EXIT.USAGE, `${err.message}${err.usage ? `\nusage: ${err.usage}` : ""}`);
+    if (err instanceof CliFailure) return fail(err.code, err.message, err.data);
+    if (err instanceof LedgerError) return fail(EXIT.USAGE, `ledger error (${err.code}): ${err.message}`);
+    if (err instanceof git.GitError) return fail(EXIT.USAGE, `git error: ${err.message}`);
+    return fail(EXIT.USAGE, `pucs ${name}: unexpected error: ${(err as Error).message ?? String(err)}. This is a bug: please report it with the command you ran.`);
+  }
+}
+
+export { SPECS as COMMAND_SPECS, COMMON as COMMON_OPTIONS };
