@@ -6,7 +6,9 @@ import { gitOk } from "../../src/git/gateway.js";
 
 // Isolate every git call of this test process from the machine's global and system config
 // (identity, aliases, diff settings): tests see what CI without a git identity sees.
+const dirs: string[] = [];
 const isolation = mkdtempSync(join(tmpdir(), "pucs-gitcfg-"));
+dirs.push(isolation);
 writeFileSync(join(isolation, "empty-gitconfig"), "");
 process.env.GIT_CONFIG_GLOBAL = join(isolation, "empty-gitconfig");
 process.env.GIT_CONFIG_NOSYSTEM = "1";
@@ -17,7 +19,6 @@ for (const k of ["GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "G
 /** Identity for the test's own setup commits only (the repository itself has none configured). */
 export const AS_TESTER = ["-c", "user.name=Tester", "-c", "user.email=tester@example.com"];
 
-const dirs: string[] = [];
 
 export function tempDir(prefix = "pucs-test-"): string {
   const d = realpathSync(mkdtempSync(join(tmpdir(), prefix)));

@@ -10,7 +10,7 @@ import { emptyLedger, serializeLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
 import { acquireLock, startSession } from "../../src/ledger/transitions.js";
-import { AS_TESTER, cleanupTempDirs, makeRepo, plantCommit, sh } from "./helpers.js";
+import { cleanupTempDirs, makeRepo, plantCommit, sh } from "./helpers.js";
 
 afterAll(cleanupTempDirs);
 
@@ -182,6 +182,20 @@ describe("GitRefStore refuses ledgers it cannot use, and never overwrites them",
     await expectUntouched(dir, "foreign", `refs/pucs/ledger at ${blob.slice(0, 7)}: it points to a blob, not a commit, so it is not a PUCS ledger. ${tail}`);
   });
 
+  it("an update-ref failure that is not a lost race is a GitError, not a retry loop", async () => {
+    const dir = await makeRepo();
+    await plantCommit(dir, "refs/pucs/ledger/blocker", { "x.txt": "x" });
+    const s = new GitRefStore({ cwd: dir });
+    const err = await transact(s, lockFn("alice")).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "GitError", exitCode: 128 });
+    expect({ msg: (err as Error).message }).toMatchObject({
+      msg: expect.stringMatching(
+        /^git update-ref -m "pucs: lock execution\/x.py by alice \(EXEC\) until 2026-11-23T21:30:00Z" refs\/pucs\/ledger [0-9a-f]{40} 0{40} failed \(exit 128\): fatal: update_ref failed for ref 'refs\/pucs\/ledger': cannot lock ref 'refs\/pucs\/ledger': 'refs\/pucs\/ledger\/blocker' exists; cannot create 'refs\/pucs\/ledger'$/,
+      ),
+    });
+    expect(s.writes).toBe(1);
+  });
+
   it("a broken repository is a GitError, not an empty ledger", async () => {
     const dir = await makeRepo();
     const s = new GitRefStore({ cwd: join(dir, "no-such-dir") });
@@ -317,4 +331,3 @@ describe("GitRefStore from separate processes", () => {
   });
 });
 
-void AS_TESTER;
