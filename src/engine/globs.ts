@@ -413,6 +413,7 @@ export function globsIntersect(a: string, b: string): boolean {
 interface Specificity {
   literalSegments: number;
   prefixLength: number;
+  globstars: number;
   length: number;
 }
 
@@ -421,12 +422,14 @@ function specificityOf(pattern: string): Specificity {
   const literalSegments = c.isLiteral
     ? pattern.split("/").length
     : pattern.split("/").filter((s) => !segmentIsMagic(s)).length;
-  return { literalSegments, prefixLength: c.literalPrefix.length, length: pattern.length };
+  const globstars = c.isLiteral ? 0 : pattern.split("/").filter((s) => s === "**").length;
+  return { literalSegments, prefixLength: c.literalPrefix.length, globstars, length: pattern.length };
 }
 
 /**
  * Orders patterns by specificity: negative when `a` is MORE specific than `b`. More literal
- * segments first, then the longer literal prefix, then the longer pattern; 0 when all three tie.
+ * segments first, then the longer literal prefix, then fewer `**` segments (`src/*.ts` is narrower
+ * than `src/**\/*.ts`), then the longer pattern; 0 when all four tie.
  */
 export function compareSpecificity(a: string, b: string): number {
   const sa = specificityOf(a);
@@ -434,6 +437,7 @@ export function compareSpecificity(a: string, b: string): number {
   return (
     sb.literalSegments - sa.literalSegments ||
     sb.prefixLength - sa.prefixLength ||
+    sa.globstars - sb.globstars ||
     sb.length - sa.length
   );
 }

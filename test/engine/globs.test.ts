@@ -263,6 +263,12 @@ describe("compareSpecificity", () => {
     expect(compareSpecificity("models/risk*.py", "models/circ*.py")).toBe(0);
   });
 
+  it("ranks a pattern with fewer ** segments as more specific before comparing lengths", () => {
+    // execution/*.py matches a subset of execution/**/*.py, though it is the shorter pattern.
+    expect(compareSpecificity("execution/*.py", "execution/**/*.py")).toBeLessThan(0);
+    expect(compareSpecificity("src/**/*.ts", "src/*/*/x.ts")).toBeGreaterThan(0);
+  });
+
   it("sorts a list from most to least specific", () => {
     const list = ["**", "*.py", "execution/**/*.py", "execution/smart_execution.py", "execution/**"];
     expect([...list].sort(compareSpecificity)).toEqual([
