@@ -3015,12 +3015,13 @@ function globsIntersect(a, b) {
 function specificityOf(pattern) {
   const c = compileGlob(pattern);
   const literalSegments = c.isLiteral ? pattern.split("/").length : pattern.split("/").filter((s) => !segmentIsMagic(s)).length;
-  return { literalSegments, prefixLength: c.literalPrefix.length, length: pattern.length };
+  const globstars = c.isLiteral ? 0 : pattern.split("/").filter((s) => s === "**").length;
+  return { literalSegments, prefixLength: c.literalPrefix.length, globstars, length: pattern.length };
 }
 function compareSpecificity(a, b) {
   const sa = specificityOf(a);
   const sb = specificityOf(b);
-  return sb.literalSegments - sa.literalSegments || sb.prefixLength - sa.prefixLength || sb.length - sa.length;
+  return sb.literalSegments - sa.literalSegments || sb.prefixLength - sa.prefixLength || sa.globstars - sb.globstars || sb.length - sa.length;
 }
 var PatternIndex = class {
   #entries;
