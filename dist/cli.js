@@ -28192,6 +28192,70 @@ Pucs-Nonce: ${randomBytes(8).toString("hex")}
   }
 };
 
+// src/git/remote-store.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+var RemoteRefStore = class {
+  remote;
+  ref;
+  /** A local mirror of the remote ledger, refreshed on every read (for `pucs log`). */
+  trackingRef;
+  #cwd;
+  #env;
+  /** Private scratch ref of this store: concurrent processes in one clone never share a ref. */
+  #scratch;
+  constructor(opts) {
+    this.remote = opts.remote;
+    this.ref = opts.ref ?? DEFAULT_LEDGER_REF;
+    const safe = opts.remote.replace(/[^A-Za-z0-9._-]+/g, "_");
+    this.trackingRef = `refs/pucs/remotes/${safe}/ledger`;
+    this.#scratch = `refs/pucs/tmp/${process.pid}-${randomBytes2(4).toString("hex")}`;
+    this.#cwd = opts.cwd;
+    this.#env = { ...opts.env, GIT_TERMINAL_PROMPT: "0" };
+  }
+  async #git(args) {
+    return git(args, { cwd: this.#cwd, env: this.#env });
+  }
+  async read() {
+    const args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", this.remote, `+${this.ref}:${this.#scratch}`];
+    const res = await this.#git(args);
+    if (res.code !== 0) {
+      if (/couldn't find remote ref|no such ref/i.test(res.stderr)) return { ledger: emptyLedger(), version: null };
+      throw gitError(args, res, this.#cwd);
+    }
+    try {
+      const snap = await new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env }).read();
+      if (snap.version) await this.#git(["update-ref", this.trackingRef, snap.version]);
+      return snap;
+    } finally {
+      await this.#git(["update-ref", "-d", this.#scratch]);
+    }
+  }
+  async write(next, expected, message) {
+    try {
+      if (expected !== null) {
+        const set2 = ["update-ref", this.#scratch, expected];
+        const r = await this.#git(set2);
+        if (r.code !== 0) throw gitError(set2, r, this.#cwd);
+      }
+      const local = await new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env }).write(next, expected, message);
+      if (!local.ok) return local;
+      const lease = `--force-with-lease=${this.ref}:${expected ?? ""}`;
+      const args = ["push", "--porcelain", "--quiet", lease, this.remote, `${local.version}:${this.ref}`];
+      const res = await this.#git(args);
+      if (res.code === 0) {
+        await this.#git(["update-ref", this.trackingRef, local.version]);
+        return local;
+      }
+      if (/stale info|fetch first|non-fast-forward|\[rejected\]|failed to update ref|cannot lock ref/i.test(res.stdout + res.stderr)) {
+        return { ok: false, reason: "conflict" };
+      }
+      throw gitError(args, res, this.#cwd);
+    } finally {
+      await this.#git(["update-ref", "-d", this.#scratch]);
+    }
+  }
+};
+
 // src/cli/args.ts
 import { parseArgs } from "node:util";
 var UsageError = class extends Error {
@@ -28205,6 +28269,7 @@ var UsageError = class extends Error {
 var COMMON = {
   json: { type: "boolean" },
   config: { type: "string" },
+  remote: { type: "string" },
   help: { type: "boolean", short: "h" }
 };
 function parseCommand(spec, argv) {
@@ -28312,14 +28377,15 @@ function helpText() {
     "Commands:",
     ...SPECS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     "",
-    "Options for every command: --json (machine-readable output), --config PATH, --help",
+    "Options for every command: --json (machine-readable output), --config PATH, --help,",
+    "  --remote NAME (use the ledger of a remote, e.g. the GitHub repository the App writes; or PUCS_REMOTE)",
     "Durations: a bare number is minutes (45); also 90s, 45m, 2h, 1h30m.",
     "Agent: --agent, or the PUCS_AGENT environment variable.",
     "Exit codes: 0 ok, 1 conflict or refusal, 2 usage, config or ledger error.",
     ""
   ].join("\n");
 }
-async function openRepo(ctx) {
+async function openRepo(ctx, p) {
   let root;
   try {
     root = await repoRoot(ctx.cwd);
@@ -28327,7 +28393,9 @@ async function openRepo(ctx) {
     throw new CliFailure(`${err.message}
 Run pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
   }
-  return { root, store: ctx.store ? ctx.store(root) : new GitRefStore({ cwd: root }) };
+  const remote = str(p, "remote") ?? ctx.env.PUCS_REMOTE;
+  if (ctx.store) return { root, store: ctx.store(root) };
+  return { root, store: remote ? new RemoteRefStore({ cwd: root, remote }) : new GitRefStore({ cwd: root }) };
 }
 async function loadConfig(ctx, repo, p) {
   const r = await loadConfigFile(repo.root, str(p, "config"));
@@ -28388,7 +28456,7 @@ async function commit(repo, fn) {
 }
 var handlers = {
   async init(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const now2 = ctx.now();
     const id = str(p, "session") ?? `PUCS-${iso(now2).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
     const r = await commit(repo, (l) => startSession(l, { id }, now2));
@@ -28422,7 +28490,7 @@ ${found.issues.map(formatIssue).join("\n")}`);
     return EXIT.OK;
   },
   async status(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const now2 = ctx.now();
     const { ledger } = await repo.store.read();
     const locks = liveLocks(ledger, now2);
@@ -28463,7 +28531,7 @@ Started: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to s
     return EXIT.OK;
   },
   async lock(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config2 = await loadConfig(ctx, repo, p);
     const agent = agentOf(ctx, p, spec);
     const stream = streamOf(config2, required2(p, "stream", spec), spec);
@@ -28498,7 +28566,7 @@ Started: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to s
     return EXIT.OK;
   },
   async unlock(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const agent = agentOf(ctx, p, spec);
     const path2 = repoPath(ctx, repo, p.positionals[0], spec);
     const now2 = ctx.now();
@@ -28518,7 +28586,7 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     return EXIT.OK;
   },
   async intent(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config2 = await loadConfig(ctx, repo, p);
     const agent = agentOf(ctx, p, spec);
     const stream = streamOf(config2, required2(p, "stream", spec), spec);
@@ -28555,7 +28623,7 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     return EXIT.OK;
   },
   async queue(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const agent = agentOf(ctx, p, spec);
     const path2 = repoPath(ctx, repo, p.positionals[0], spec);
     const change = str(p, "change");
@@ -28565,7 +28633,7 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     return EXIT.OK;
   },
   async release(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const change = str(p, "change");
     const agent = change ? str(p, "agent") ?? ctx.env.PUCS_AGENT : agentOf(ctx, p, spec);
     const now2 = ctx.now();
@@ -28595,7 +28663,7 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     return EXIT.OK;
   },
   async cleanup(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const now2 = ctx.now();
     const r = await commit(repo, (l) => expire(l, now2));
     const { locks, intents } = r.outcome;
@@ -28608,7 +28676,7 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     return EXIT.OK;
   },
   async check(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config2 = await loadConfig(ctx, repo, p);
     const format = str(p, "format") ?? "text";
     if (!["text", "markdown"].includes(format)) throw new UsageError(`pucs check: --format must be text or markdown, not ${JSON.stringify(format)}`, spec.usage);
@@ -28660,11 +28728,16 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     return ev.verdict === "clear" || ev.verdict === "safe-overlap" ? EXIT.OK : EXIT.CONFLICT;
   },
   async log(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const raw = str(p, "n") ?? "50";
     const n = Number(raw);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`pucs log: -n must be a positive integer, not ${JSON.stringify(raw)}`, spec.usage);
-    const entries = await ledgerLog(repo.root, "refs/pucs/ledger", n);
+    let ref = "refs/pucs/ledger";
+    if (repo.store instanceof RemoteRefStore) {
+      await repo.store.read();
+      ref = repo.store.trackingRef;
+    }
+    const entries = await ledgerLog(repo.root, ref, n);
     emit(
       ctx,
       p,
@@ -28675,7 +28748,7 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
   },
   async worktree(ctx, p, spec) {
     if (p.positionals[0] !== "add") throw new UsageError(`pucs worktree: unknown subcommand ${JSON.stringify(p.positionals[0])}`, spec.usage);
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config2 = await loadConfig(ctx, repo, p);
     const stream = streamOf(config2, p.positionals[1], spec);
     const main = await mainWorktreeRoot(repo.root);
@@ -28688,7 +28761,7 @@ Commit with the prefix [PUCS-${stream}] <type>: <description>`);
     return EXIT.OK;
   },
   async config(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const r = await loadConfigFile(repo.root, str(p, "config"));
     if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
     const layers = phases(r.config);

@@ -28,6 +28,7 @@ export interface CommandSpec {
 export const COMMON: OptionSpec = {
   json: { type: "boolean" },
   config: { type: "string" },
+  remote: { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 

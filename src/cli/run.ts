@@ -33,6 +33,7 @@ import {
 import { transact } from "../ledger/transact.js";
 import { LedgerError, type LedgerStore } from "../ledger/store.js";
 import { GitRefStore } from "../git/ledger-store.js";
+import { RemoteRefStore } from "../git/remote-store.js";
 import * as git from "../git/gateway.js";
 import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec, type Parsed } from "./args.js";
 
@@ -129,7 +130,8 @@ function helpText(): string {
     "Commands:",
     ...SPECS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     "",
-    "Options for every command: --json (machine-readable output), --config PATH, --help",
+    "Options for every command: --json (machine-readable output), --config PATH, --help,",
+    "  --remote NAME (use the ledger of a remote, e.g. the GitHub repository the App writes; or PUCS_REMOTE)",
     "Durations: a bare number is minutes (45); also 90s, 45m, 2h, 1h30m.",
     "Agent: --agent, or the PUCS_AGENT environment variable.",
     "Exit codes: 0 ok, 1 conflict or refusal, 2 usage, config or ledger error.",
@@ -146,14 +148,16 @@ interface Repo {
   store: LedgerStore;
 }
 
-async function openRepo(ctx: CliContext): Promise<Repo> {
+async function openRepo(ctx: CliContext, p: Parsed): Promise<Repo> {
   let root: string;
   try {
     root = await git.repoRoot(ctx.cwd);
   } catch (err) {
     throw new CliFailure(`${(err as Error).message}\nRun pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
   }
-  return { root, store: ctx.store ? ctx.store(root) : new GitRefStore({ cwd: root }) };
+  const remote = str(p, "remote") ?? ctx.env.PUCS_REMOTE;
+  if (ctx.store) return { root, store: ctx.store(root) };
+  return { root, store: remote ? new RemoteRefStore({ cwd: root, remote }) : new GitRefStore({ cwd: root }) };
 }
 
 async function loadConfig(ctx: CliContext, repo: Repo, p: Parsed): Promise<Config> {
@@ -231,7 +235,7 @@ type Handler = (ctx: CliContext, p: Parsed, spec: CommandSpec) => Promise<number
 
 const handlers: Record<string, Handler> = {
   async init(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const now = ctx.now();
     const id = str(p, "session") ?? `PUCS-${iso(now).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
     const r = await commit(repo, (l) => startSession(l, { id }, now));
@@ -265,7 +269,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async status(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const now = ctx.now();
     const { ledger } = await repo.store.read();
     const locks = liveLocks(ledger, now);
@@ -306,7 +310,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async lock(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config = await loadConfig(ctx, repo, p);
     const agent = agentOf(ctx, p, spec);
     const stream = streamOf(config, required(p, "stream", spec), spec);
@@ -342,7 +346,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async unlock(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const agent = agentOf(ctx, p, spec);
     const path = repoPath(ctx, repo, p.positionals[0]!, spec);
     const now = ctx.now();
@@ -362,7 +366,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async intent(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config = await loadConfig(ctx, repo, p);
     const agent = agentOf(ctx, p, spec);
     const stream = streamOf(config, required(p, "stream", spec), spec);
@@ -401,7 +405,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async queue(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const agent = agentOf(ctx, p, spec);
     const path = repoPath(ctx, repo, p.positionals[0]!, spec);
     const change = str(p, "change");
@@ -412,7 +416,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async release(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const change = str(p, "change");
     const agent = change ? str(p, "agent") ?? ctx.env.PUCS_AGENT : agentOf(ctx, p, spec);
     const now = ctx.now();
@@ -445,7 +449,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async cleanup(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const now = ctx.now();
     const r = await commit(repo, (l) => expire(l, now));
     const { locks, intents } = r.outcome;
@@ -459,7 +463,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async check(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config = await loadConfig(ctx, repo, p);
     const format = str(p, "format") ?? "text";
     if (!["text", "markdown"].includes(format)) throw new UsageError(`pucs check: --format must be text or markdown, not ${JSON.stringify(format)}`, spec.usage);
@@ -511,11 +515,16 @@ const handlers: Record<string, Handler> = {
   },
 
   async log(ctx, p, spec) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const raw = str(p, "n") ?? "50";
     const n = Number(raw);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`pucs log: -n must be a positive integer, not ${JSON.stringify(raw)}`, spec.usage);
-    const entries = await git.ledgerLog(repo.root, "refs/pucs/ledger", n);
+    let ref = "refs/pucs/ledger";
+    if (repo.store instanceof RemoteRefStore) {
+      await repo.store.read(); // fetch the remote's ledger into its mirror
+      ref = repo.store.trackingRef;
+    }
+    const entries = await git.ledgerLog(repo.root, ref, n);
     emit(
       ctx,
       p,
@@ -527,7 +536,7 @@ const handlers: Record<string, Handler> = {
 
   async worktree(ctx, p, spec) {
     if (p.positionals[0] !== "add") throw new UsageError(`pucs worktree: unknown subcommand ${JSON.stringify(p.positionals[0])}`, spec.usage);
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const config = await loadConfig(ctx, repo, p);
     const stream = streamOf(config, p.positionals[1]!, spec);
     const main = await git.mainWorktreeRoot(repo.root);
@@ -540,7 +549,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async config(ctx, p) {
-    const repo = await openRepo(ctx);
+    const repo = await openRepo(ctx, p);
     const r = await loadConfigFile(repo.root, str(p, "config"));
     if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
     const layers = phases(r.config);
