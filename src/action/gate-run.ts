@@ -1,0 +1,472 @@
+/**
+ * One run of the merge gate for one workflow event (pull_request, merge_group, push,
+ * workflow_dispatch): gather what the engine needs through the gateway, gate, publish the
+ * `PUCS / merge-gate` statuses that changed, and describe what happened (RunReport + outputs).
+ *
+ * Rules:
+ * - The stream config is read from the BASE branch through the API (no checkout needed, and a PR
+ *   cannot loosen its own gate by editing the config).
+ * - Other open PRs are classified from the list payload (label, `[PUCS-<ID>]` title, branch) and the
+ *   ledger's footprints; only a PR with none of these has its files listed (the last resort).
+ * - After a PR event, only the PRs the event can have changed are looked at (affectedBy); their
+ *   current status is read and a new one posted only when state or description differ.
+ * - push to the default branch re-publishes everything when the push touched the stream config
+ *   (phases may have moved); other pushes change no verdict (merges arrive as pull_request closed).
+ *   workflow_dispatch re-publishes everything (repair).
+ * - merge_group: the PRs in the group are gated for real against the open PRs outside it; a group
+ *   whose PRs cannot be told is an error, never a pass.
+ * - mode "check" reads only: no status is read or written, and a blocked verdict fails the step.
+ */
+import { gate, gateChangeOf } from "../engine/gate.js";
+import { parseConfig, formatIssue } from "../engine/config/index.js";
+import { checkCommitMessage } from "../engine/commit-protocol.js";
+import { CONFIG_PATHS } from "../config-file.js";
+import type { Config, GateChange, GateResult, Ledger } from "../engine/types.js";
+import { type CallCount, type GateGateway, type GateStatus, type PullInfo, pullInfoOf } from "../github/gate.js";
+import {
+  affectedBy,
+  changeId,
+  changeOfPull,
+  listedChange,
+  locksMatter,
+  mergeGroupPulls,
+  mergeGroupStatus,
+  mergeGroupTopPull,
+  numberOf,
+  sameStatus,
+  statusOf,
+  testPatternsOf,
+} from "./plan.js";
+import type { CommitFinding, GatedEntry, RepublishedEntry, RunReport } from "./summary.js";
+
+export type Mode = "gate" | "check";
+export type CommitProtocol = "off" | "warn" | "enforce";
+
+/** A problem the user must fix; its message is shown as is (no stack trace). */
+export class ActionError extends Error {
+  override name = "ActionError";
+}
+
+export interface GateRunInput {
+  eventName: string;
+  payload: Record<string, unknown>;
+  mode: Mode;
+  commitProtocol: CommitProtocol;
+  /** The `config` input; null = look up config/pucs_streams.yaml then .github/pucs.yml. */
+  configPath: string | null;
+  /** Link to the workflow run, for the statuses. */
+  targetUrl: string | null;
+}
+
+export interface GateRunDeps {
+  gw: GateGateway;
+  /** The ledger on refs/pucs/ledger, or null when the repository has none. */
+  readLedger: () => Promise<Ledger | null>;
+  now: number;
+  /** The request counter shared by the gateway and the ledger reader (shown in the summary). */
+  calls: CallCount;
+}
+
+export interface GateOutputs {
+  streams: string;
+  phase: string;
+  verdict: "pass" | "blocked" | "none";
+  "blocked-by": string;
+  "test-patterns": string;
+}
+
+export interface GateRunOutcome {
+  report: RunReport;
+  config: Config | null;
+  outputs: GateOutputs;
+  /** Reasons to fail the step (commit protocol in enforce mode, a blocked verdict in check mode). */
+  failures: string[];
+  /** Annotations to emit as warnings (commit protocol in warn mode). */
+  warnings: { title: string; message: string }[];
+}
+
+type Json = Record<string, unknown>;
+
+const PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled", "edited", "converted_to_draft", "closed"];
+
+export async function loadConfigAt(gw: GateGateway, ref: string, path: string | null): Promise<{ config: Config; path: string }> {
+  const tried = path ? [path] : [...CONFIG_PATHS];
+  for (const p of tried) {
+    const text = await gw.fileText(p, ref);
+    if (text === null) continue;
+    const r = parseConfig(text, p);
+    if (!r.ok) {
+      const n = r.issues.length;
+      throw new ActionError(
+        `The PUCS stream config ${p} on ${ref} has ${n} problem${n === 1 ? "" : "s"}; fix ${n === 1 ? "it" : "them"} on ${ref} (the gate reads the base branch's config):\n${r.issues.map(formatIssue).join("\n")}`,
+      );
+    }
+    return { config: r.config, path: p };
+  }
+  throw new ActionError(
+    path
+      ? `The \`config\` input names ${path}, which does not exist on ${ref}: commit it there or fix the input.`
+      : `No PUCS stream config on ${ref}: tried ${tried.join(" and ")}. Commit one (\`npx pucs init --write-config\` writes a starter) or set the \`config\` input.`,
+  );
+}
+
+function emptyOutputs(): GateOutputs {
+  return { streams: "", phase: "", verdict: "none", "blocked-by": "", "test-patterns": "" };
+}
+
+function outputsOf(results: readonly GateResult[], config: Config): GateOutputs {
+  const streams: string[] = [];
+  for (const r of results) for (const s of r.streams) if (!streams.includes(s)) streams.push(s);
+  const phasesSeen = results.map((r) => r.phase).filter((p): p is number => p !== null);
+  const blockedBy: number[] = [];
+  for (const r of results) {
+    if (r.verdict !== "blocked") continue;
+    for (const b of r.blockers) {
+      const n = numberOf(b.change);
+      if (n !== null && !blockedBy.includes(n)) blockedBy.push(n);
+    }
+  }
+  return {
+    streams: streams.join(","),
+    phase: phasesSeen.length ? String(Math.max(...phasesSeen)) : "",
+    verdict: results.every((r) => r.verdict === "pass") ? "pass" : "blocked",
+    "blocked-by": blockedBy.join(","),
+    "test-patterns": testPatternsOf(streams, config).join(" "),
+  };
+}
+
+class Run {
+  readonly report: RunReport;
+  readonly failures: string[] = [];
+  readonly warnings: { title: string; message: string }[] = [];
+  config: Config | null = null;
+  ledger: Ledger | null = null;
+  /** Every open PR's gate view, by number, with whether its files are known. */
+  private views = new Map<number, { pull: PullInfo; gate: GateChange; filesKnown: boolean }>();
+
+  constructor(
+    readonly input: GateRunInput,
+    readonly deps: GateRunDeps,
+  ) {
+    const action = typeof input.payload.action === "string" ? ` (${input.payload.action})` : "";
+    this.report = {
+      event: `${input.eventName}${action}`,
+      mode: input.mode,
+      gated: [],
+      status: null,
+      group: null,
+      republished: [],
+      unchanged: [],
+      commitProtocol: input.commitProtocol,
+      commitFindings: [],
+      notes: [],
+      calls: deps.calls,
+    };
+  }
+
+  get gw(): GateGateway {
+    return this.deps.gw;
+  }
+
+  async world(ref: string): Promise<PullInfo[]> {
+    const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), this.deps.readLedger(), this.gw.openPulls()]);
+    this.config = cfg.config;
+    this.ledger = ledger;
+    return pulls;
+  }
+
+  /** Gate views of `pulls` from the list payload and the ledger; PRs with nothing declared get their
+   *  files listed (all such listings run concurrently). */
+  async resolve(pulls: readonly PullInfo[]): Promise<void> {
+    const config = this.config!;
+    const need: PullInfo[] = [];
+    for (const p of pulls) {
+      const l = listedChange(p, this.ledger, config);
+      this.views.set(p.number, { pull: p, gate: l.gate, filesKnown: l.source === "footprint" });
+      if (l.source === "none") need.push(p);
+    }
+    await Promise.all(need.map((p) => this.withFiles(p.number)));
+  }
+
+  /** Make sure the view of PR `n` is built from its real file list (and `commitMessages`, when given). */
+  async withFiles(n: number, commitMessages: readonly string[] = []): Promise<GateChange> {
+    const v = this.views.get(n)!;
+    if (v.filesKnown && commitMessages.length === 0) return v.gate;
+    this.setFull(n, await this.gw.pullFiles(n), commitMessages);
+    return v.gate;
+  }
+
+  /** Build the view of PR `n` from its listed files and commits. */
+  setFull(n: number, listed: { files: { path: string; previousPath?: string }[]; truncated: boolean }, commitMessages: readonly string[]): void {
+    const v = this.views.get(n)!;
+    if (listed.truncated) this.report.notes.push(`#${n} changes more than 3,000 files; GitHub lists only the first 3,000, so its streams and lock check use those.`);
+    v.gate = gateChangeOf(changeOfPull(v.pull, listed.files, commitMessages), this.config!);
+    v.filesKnown = true;
+  }
+
+  setView(pull: PullInfo): void {
+    this.views.set(pull.number, { pull, gate: listedChange(pull, this.ledger, this.config!).gate, filesKnown: false });
+  }
+
+  view(n: number): GateChange {
+    return this.views.get(n)!.gate;
+  }
+
+  openViews(except: ReadonlySet<number> = new Set()): GateChange[] {
+    return [...this.views.entries()].filter(([n]) => !except.has(n)).map(([, v]) => v.gate);
+  }
+
+  /** Gate PR `n` against every other open PR (minus `except`). Lists its files first when a lock may apply. */
+  async gateOne(n: number, except: ReadonlySet<number> = new Set()): Promise<GateResult> {
+    if (locksMatter(this.ledger, this.config!, this.deps.now)) await this.withFiles(n);
+    const others = this.openViews(new Set([...except, n]));
+    return gate(this.view(n), others, this.ledger, this.config!, this.deps.now);
+  }
+
+  /** Publish `desired` on `sha` unless the current status already says it. */
+  async publish(sha: string, desired: GateStatus, readFirst = true): Promise<{ changed: boolean; previous: GateStatus | null }> {
+    const previous = readFirst ? await this.gw.gateStatus(sha) : null;
+    if (readFirst && sameStatus(previous, desired)) return { changed: false, previous };
+    await this.gw.setGateStatus(sha, desired);
+    return { changed: true, previous };
+  }
+
+  /** Re-gate and re-publish PRs `numbers` (other PRs), posting only what changed. */
+  async republish(numbers: readonly number[], except: ReadonlySet<number> = new Set()): Promise<void> {
+    if (this.input.mode === "check") {
+      if (numbers.length) this.report.notes.push(`mode: check publishes nothing; ${numbers.map((n) => `#${n}`).join(", ")} would be re-checked in mode: gate.`);
+      return;
+    }
+    await Promise.all(
+      numbers.map(async (n) => {
+        const v = this.views.get(n)!;
+        const result = await this.gateOne(n, except);
+        const desired = statusOf(result, this.input.targetUrl);
+        const { changed, previous } = await this.publish(v.pull.headSha, desired);
+        if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired } satisfies RepublishedEntry);
+        else this.report.unchanged.push(changeId(n));
+      }),
+    );
+    const order = (c: string) => numberOf(c) ?? 0;
+    this.report.republished.sort((a, b) => order(a.change) - order(b.change));
+    this.report.unchanged.sort((a, b) => order(a) - order(b));
+  }
+
+  commitProtocol(commits: readonly { sha: string; message: string }[], pr: number): void {
+    const mode = this.input.commitProtocol;
+    if (mode === "off") return;
+    const findings: CommitFinding[] = [];
+    for (const c of commits) {
+      const r = checkCommitMessage(c.message, this.config!);
+      if (!r.ok) findings.push({ sha: c.sha, problem: r.problem });
+    }
+    this.report.commitFindings.push(...findings);
+    if (findings.length === 0) return;
+    if (mode === "warn") {
+      for (const f of findings) this.warnings.push({ title: `PUCS commit protocol: ${f.sha.slice(0, 7)}`, message: f.problem });
+    } else {
+      this.failures.push(
+        `Commit protocol (enforce): ${findings.length} commit${findings.length === 1 ? "" : "s"} of #${pr} do not follow "[PUCS-<STREAM>] <type>: <description>"; reword ${findings.length === 1 ? "it" : "them"} (git rebase -i) and push:\n${findings.map((f) => `${f.sha.slice(0, 7)}: ${f.problem}`).join("\n")}`,
+      );
+    }
+  }
+
+  outcome(results: GateResult[]): GateRunOutcome {
+    const outputs = results.length && this.config ? outputsOf(results, this.config) : emptyOutputs();
+    if (this.input.mode === "check" && outputs.verdict === "blocked") {
+      this.failures.unshift(
+        `Merge gate: blocked (mode: check fails the step). ${results
+          .filter((r) => r.verdict === "blocked")
+          .map((r) => `${r.change}: ${r.blockers.map((b) => b.unblock).join(" ")}`)
+          .join(" ")}`,
+      );
+    }
+    return { report: this.report, config: this.config, outputs, failures: this.failures, warnings: this.warnings };
+  }
+}
+
+async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
+  const payload = run.input.payload;
+  const action = String(payload.action ?? "");
+  if (!payload.pull_request || typeof payload.pull_request !== "object") throw new ActionError("The pull_request event payload has no pull_request object: is GITHUB_EVENT_PATH the event's payload?");
+  const x = pullInfoOf(payload.pull_request as Json);
+  if (!PR_ACTIONS.includes(action)) {
+    run.report.notes.push(`pull_request action "${action}" cannot change a merge-gate verdict; nothing to do.`);
+    return run.outcome([]);
+  }
+  const closing = action === "closed" || x.state === "closed";
+  const pulls = await run.world(x.baseRef);
+  const config = run.config!;
+  const others = pulls.filter((p) => p.number !== x.number);
+  await run.resolve(others);
+  run.setView(x);
+
+  // The subject PR itself: its full file list and commits (never needed from the others).
+  let commits: { sha: string; message: string }[] = [];
+  let results: GateResult[] = [];
+  if (closing) {
+    await run.resolve([x]); // files only if nothing declares its stream
+  } else {
+    const [cs, listed] = await Promise.all([run.gw.pullCommits(x.number), run.gw.pullFiles(x.number)]);
+    commits = cs;
+    run.setFull(x.number, listed, commits.map((c) => c.message));
+    const result = gate(run.view(x.number), run.openViews(new Set([x.number])), run.ledger, config, run.deps.now);
+    results = [result];
+    run.report.gated.push({ number: x.number, title: x.title, url: x.url, result } satisfies GatedEntry);
+    const desired = statusOf(result, run.input.targetUrl);
+    if (run.input.mode === "gate") {
+      const { changed } = await run.publish(x.headSha, desired);
+      run.report.status = { sha: x.headSha, status: desired, action: changed ? "published" : "unchanged" };
+    } else {
+      run.report.status = { sha: x.headSha, status: desired, action: "not published (check mode)" };
+    }
+    run.commitProtocol(commits, x.number);
+  }
+
+  // Which other PRs this event can have changed.
+  const now = run.view(x.number);
+  let before: GateChange | null | "unknown";
+  let after: GateChange | null = closing || x.draft ? null : now;
+  switch (action) {
+    case "opened":
+    case "reopened":
+    case "ready_for_review":
+      before = null;
+      break;
+    case "closed":
+    case "converted_to_draft":
+      before = { ...now, draft: false };
+      after = null;
+      break;
+    case "labeled":
+    case "unlabeled": {
+      const name = String(((payload.label ?? {}) as Json).name ?? "");
+      const labels = action === "labeled" ? x.labels.filter((l) => l !== name) : [...x.labels, name];
+      const files = (now.files ?? []).map((path) => ({ path }));
+      before = gateChangeOf(changeOfPull({ ...x, labels }, files, commits.map((c) => c.message)), config);
+      break;
+    }
+    case "edited": {
+      const from = ((((payload.changes ?? {}) as Json).title ?? {}) as Json).from;
+      const files = (now.files ?? []).map((path) => ({ path }));
+      before = typeof from === "string" ? gateChangeOf(changeOfPull({ ...x, title: from }, files, commits.map((c) => c.message)), config) : now;
+      break;
+    }
+    default: {
+      // synchronize: the files (and so the streams) may have changed; the ledger's footprint, if
+      // any, says what they were.
+      const fp = run.ledger?.footprints.find((f) => f.change === changeId(x.number));
+      before = fp ? gateChangeOf(changeOfPull(x, fp.files.map((f) => ({ path: f.path })), commits.map((c) => c.message)), config) : "unknown";
+    }
+  }
+  const affected = affectedBy(changeId(x.number), before, after, run.openViews(new Set([x.number])), run.ledger, config, run.deps.now)
+    .map(numberOf)
+    .filter((n): n is number => n !== null);
+  await run.republish(affected, closing ? new Set([x.number]) : new Set());
+  return run.outcome(results);
+}
+
+async function mergeGroupRun(run: Run): Promise<GateRunOutcome> {
+  const mg = (run.input.payload.merge_group ?? null) as Json | null;
+  const action = String(run.input.payload.action ?? "");
+  if (!mg) throw new ActionError("The merge_group event payload has no merge_group object: is GITHUB_EVENT_PATH the event's payload?");
+  if (action !== "checks_requested") {
+    run.report.notes.push(`merge_group action "${action}" needs no verdict; nothing to do.`);
+    return run.outcome([]);
+  }
+  const headRef = String(mg.head_ref ?? "");
+  const headSha = String(mg.head_sha ?? "");
+  const baseSha = String(mg.base_sha ?? "");
+  const baseRef = String(mg.base_ref ?? "").replace(/^refs\/heads\//, "");
+  if (mergeGroupTopPull(headRef) === null || !headSha || !baseSha || !baseRef) {
+    throw new ActionError(
+      `The merge group's head ref "${headRef}" is not a merge-queue ref (refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>), so the gate cannot tell which pull requests are queued and will not pass the group blindly.`,
+    );
+  }
+  const [pulls, commits] = await Promise.all([run.world(baseRef), run.gw.groupCommits(baseSha, headSha)]);
+  const members = mergeGroupPulls(headRef, commits.map((c) => c.message));
+  run.report.group = { headSha, pulls: members };
+  const memberSet = new Set(members);
+  await run.resolve(pulls.filter((p) => !memberSet.has(p.number)));
+  // Queued PRs are still open; one missing from the list (GitHub's list lags) is read on its own.
+  const memberPulls = await Promise.all(members.map((n) => pulls.find((p) => p.number === n) ?? run.gw.pull(n)));
+  for (const p of memberPulls) run.setView(p);
+  await Promise.all(members.map((n) => run.withFiles(n)));
+  const results: GateResult[] = [];
+  for (const p of memberPulls) {
+    const result = gate(run.view(p.number), run.openViews(memberSet), run.ledger, run.config!, run.deps.now);
+    results.push(result);
+    run.report.gated.push({ number: p.number, title: p.title, url: p.url, result });
+  }
+  const desired = mergeGroupStatus(results, run.input.targetUrl);
+  if (run.input.mode === "gate") {
+    // A merge group's head commit is new: there is no earlier status to compare with.
+    await run.publish(headSha, desired, false);
+    run.report.status = { sha: headSha, status: desired, action: "published" };
+  } else {
+    run.report.status = { sha: headSha, status: desired, action: "not published (check mode)" };
+  }
+  return run.outcome(results);
+}
+
+async function sweepRun(run: Run, ref: string): Promise<GateRunOutcome> {
+  const pulls = await run.world(ref);
+  await run.resolve(pulls);
+  await run.republish(pulls.map((p) => p.number));
+  return run.outcome([]);
+}
+
+async function pushRun(run: Run): Promise<GateRunOutcome> {
+  const p = run.input.payload;
+  const repo = (p.repository ?? {}) as Json;
+  const defaultBranch = String(repo.default_branch ?? repo.master_branch ?? "");
+  const ref = String(p.ref ?? "");
+  if (!defaultBranch || ref !== `refs/heads/${defaultBranch}`) {
+    run.report.notes.push(`push to ${ref || "an unknown ref"}, not the default branch${defaultBranch ? ` (${defaultBranch})` : ""}: no verdict can have changed.`);
+    return run.outcome([]);
+  }
+  const watched = run.input.configPath ? [run.input.configPath] : [...CONFIG_PATHS];
+  const commits = Array.isArray(p.commits) ? (p.commits as Json[]) : null;
+  // GitHub's push payload lists at most 20 commits (and 3,000 files); past that, assume the config moved.
+  const touched =
+    commits === null ||
+    commits.length >= 20 ||
+    p.forced === true ||
+    commits.some((c) => ["added", "modified", "removed"].some((k) => Array.isArray(c[k]) && (c[k] as unknown[]).some((f) => watched.includes(String(f)))));
+  if (!touched) {
+    run.report.notes.push(`The push to ${defaultBranch} did not touch ${watched.join(" or ")}: no verdict changed (a merged PR re-publishes the others on its pull_request closed event).`);
+    return run.outcome([]);
+  }
+  run.report.notes.push(`The push to ${defaultBranch} may have changed the stream config: every open PR's status was re-checked.`);
+  return sweepRun(run, String(p.after ?? defaultBranch));
+}
+
+async function dispatchRun(run: Run): Promise<GateRunOutcome> {
+  const repo = (run.input.payload.repository ?? {}) as Json;
+  const ref = String(repo.default_branch ?? "");
+  if (!ref) throw new ActionError("The workflow_dispatch payload names no repository default branch: is GITHUB_EVENT_PATH the event's payload?");
+  run.report.notes.push("workflow_dispatch: every open PR's status was re-checked.");
+  return sweepRun(run, ref);
+}
+
+export async function gateRun(input: GateRunInput, deps: GateRunDeps): Promise<GateRunOutcome> {
+  const run = new Run(input, deps);
+  switch (input.eventName) {
+    case "pull_request":
+      return pullRequestRun(run);
+    case "merge_group":
+      return mergeGroupRun(run);
+    case "push":
+      return pushRun(run);
+    case "workflow_dispatch":
+      return dispatchRun(run);
+    case "pull_request_target":
+      throw new ActionError(
+        "The merge gate does not run on pull_request_target: trigger it on pull_request (opened, synchronize, reopened, ready_for_review, labeled, unlabeled, closed), merge_group, push and workflow_dispatch.",
+      );
+    default:
+      throw new ActionError(
+        `The merge gate does not handle the "${input.eventName}" event: trigger it on pull_request (opened, synchronize, reopened, ready_for_review, labeled, unlabeled, closed), merge_group, push and workflow_dispatch.`,
+      );
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * A stateful fake repository on top of FakeGitHub: pull requests (with files and commits), files
+ * per ref, commit statuses, merge-queue compares and the ledger on refs/pucs/ledger, served through
+ * the REST endpoints the gate and the App use, with GitHub's pagination (per_page, page, Link).
+ * Tests change the state between runs (close a PR, record an override) and read back the statuses.
+ */
+import type { FakeGitHub, FakeRequest, FakeResponse } from "./fake-github.js";
+
+export interface FakePull {
+  number: number;
+  title: string;
+  draft: boolean;
+  state: "open" | "closed";
+  merged: boolean;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  labels: string[];
+  author: string;
+  files: { path: string; previousPath?: string }[];
+  commits: { sha: string; message: string }[];
+}
+
+export interface FakeStatus {
+  id: number;
+  state: string;
+  description: string;
+  context: string;
+  target_url: string | null;
+}
+
+interface Failure {
+  method: string;
+  path: RegExp;
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** A deterministic 40-hex sha for a name. */
+export function sha(name: string): string {
+  let h = 0x811c9dc5;
+  let out = "";
+  for (let round = 0; out.length < 40; round++) {
+    for (const ch of `${name}#${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 40);
+}
+
+export class FakeRepo {
+  readonly owner: string;
+  readonly name: string;
+  defaultBranch = "main";
+  readonly pulls = new Map<number, FakePull>();
+  /** ref → path → text. */
+  readonly files = new Map<string, Map<string, string>>();
+  /** sha → statuses in creation order. */
+  readonly statuses = new Map<string, FakeStatus[]>();
+  /** "base...head" → commits. */
+  readonly compares = new Map<string, { sha: string; message: string }[]>();
+  ledgerText: string | null = null;
+  private failures: Failure[] = [];
+  private nextStatusId = 1;
+
+  constructor(
+    readonly gh: FakeGitHub,
+    fullName = "octo-org/octo-repo",
+  ) {
+    const [owner, name] = fullName.split("/") as [string, string];
+    this.owner = owner;
+    this.name = name;
+    this.register();
+  }
+
+  get base(): string {
+    return `/repos/${this.owner}/${this.name}`;
+  }
+
+  get ledgerSha(): string | null {
+    return this.ledgerText === null ? null : sha(`ledger:${this.ledgerText}`);
+  }
+
+  addPull(p: Partial<FakePull> & { number: number }): FakePull {
+    const pull: FakePull = {
+      title: `PR ${p.number}`,
+      draft: false,
+      state: "open",
+      merged: false,
+      headRef: `topic-${p.number}`,
+      headSha: sha(`head-${p.number}`),
+      baseRef: this.defaultBranch,
+      labels: [],
+      author: "octocat",
+      files: [],
+      commits: [],
+      ...p,
+    };
+    this.pulls.set(pull.number, pull);
+    return pull;
+  }
+
+  setFile(ref: string, path: string, text: string): void {
+    if (!this.files.has(ref)) this.files.set(ref, new Map());
+    this.files.get(ref)!.set(path, text);
+  }
+
+  /** Statuses posted on `sha` for `context`, oldest first. */
+  statusesOf(sha: string, context = "PUCS / merge-gate"): FakeStatus[] {
+    return (this.statuses.get(sha) ?? []).filter((s) => s.context === context);
+  }
+
+  addStatus(sha: string, s: Omit<FakeStatus, "id">): FakeStatus {
+    const full = { id: this.nextStatusId++, ...s };
+    if (!this.statuses.has(sha)) this.statuses.set(sha, []);
+    this.statuses.get(sha)!.push(full);
+    return full;
+  }
+
+  /** Answer requests matching `method` and `path` with an error until cleared. */
+  fail(method: string, path: RegExp, status: number, message: string, headers?: Record<string, string>): void {
+    this.failures.push({ method, path, status, message, ...(headers ? { headers } : {}) });
+  }
+
+  clearFailures(): void {
+    this.failures = [];
+  }
+
+  /** The REST representation of a pull request. */
+  pullJson(p: FakePull): Record<string, unknown> {
+    return {
+      url: `https://api.github.com${this.base}/pulls/${p.number}`,
+      html_url: `https://github.com/${this.owner}/${this.name}/pull/${p.number}`,
+      number: p.number,
+      state: p.state,
+      title: p.title,
+      draft: p.draft,
+      user: { login: p.author },
+      labels: p.labels.map((name, i) => ({ id: 1000 + i, name })),
+      head: { ref: p.headRef, sha: p.headSha, label: `${this.owner}:${p.headRef}` },
+      base: { ref: p.baseRef, sha: sha(`base-${p.baseRef}`) },
+      merged: p.merged,
+      merged_at: p.merged ? "2026-11-23T20:00:00Z" : null,
+    };
+  }
+
+  private page<T>(req: FakeRequest, items: T[], path: string): FakeResponse {
+    const perPage = Math.min(Number(req.query.per_page ?? 30), 100);
+    const page = Number(req.query.page ?? 1);
+    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const headers: Record<string, string> = {};
+    if (page < last) {
+      const q = new URLSearchParams({ ...req.query, page: String(page + 1) });
+      const l = new URLSearchParams({ ...req.query, page: String(last) });
+      headers.link = `<${this.gh.url}${path}?${q}>; rel="next", <${this.gh.url}${path}?${l}>; rel="last"`;
+    }
+    return { body: slice, headers };
+  }
+
+  private guard(handler: (req: FakeRequest) => FakeResponse): (req: FakeRequest) => FakeResponse {
+    return (req) => {
+      const f = this.failures.find((x) => x.method === req.method && x.path.test(req.path));
+      if (f) return { status: f.status, body: { message: f.message }, ...(f.headers ? { headers: f.headers } : {}) };
+      if (req.params.owner !== this.owner || req.params.repo !== this.name) return { status: 404, body: { message: "Not Found" } };
+      return handler(req);
+    };
+  }
+
+  private pullOr404(req: FakeRequest): FakePull | FakeResponse {
+    const p = this.pulls.get(Number(req.params.n));
+    return p ?? { status: 404, body: { message: "Not Found" } };
+  }
+
+  private register(): void {
+    const gh = this.gh;
+    const R = "/repos/:owner/:repo";
+    gh.route("GET", `${R}/pulls`, this.guard((req) => {
+      const state = req.query.state ?? "open";
+      const list = [...this.pulls.values()].filter((p) => state === "all" || p.state === state).sort((a, b) => b.number - a.number);
+      return this.page(req, list.map((p) => this.pullJson(p)), req.path);
+    }));
+    gh.route("GET", `${R}/pulls/:n`, this.guard((req) => {
+      const p = this.pullOr404(req);
+      return "number" in p ? { body: this.pullJson(p) } : p;
+    }));
+    gh.route("GET", `${R}/pulls/:n/files`, this.guard((req) => {
+      const p = this.pullOr404(req);
+      if (!("number" in p)) return p;
+      const files = p.files.slice(0, 3000).map((f) => ({
+        filename: f.path,
+        status: f.previousPath ? "renamed" : "modified",
+        ...(f.previousPath ? { previous_filename: f.previousPath } : {}),
+      }));
+      return this.page(req, files, req.path);
+    }));
+    gh.route("GET", `${R}/pulls/:n/commits`, this.guard((req) => {
+      const p = this.pullOr404(req);
+      if (!("number" in p)) return p;
+      return this.page(req, p.commits.map((c) => ({ sha: c.sha, commit: { message: c.message } })), req.path);
+    }));
+    gh.route("GET", `${R}/compare/:basehead`, this.guard((req) => {
+      const commits = this.compares.get(req.params.basehead!);
+      if (!commits) return { status: 404, body: { message: "Not Found" } };
+      return { body: { status: "ahead", ahead_by: commits.length, commits: commits.map((c) => ({ sha: c.sha, commit: { message: c.message } })) } };
+    }));
+    gh.route("GET", `${R}/commits/:ref/status`, this.guard((req) => {
+      const all = this.statuses.get(req.params.ref!) ?? [];
+      const latest = new Map<string, FakeStatus>();
+      for (const s of all) latest.set(s.context, s);
+      const statuses = [...latest.values()];
+      const state = statuses.some((s) => s.state === "failure" || s.state === "error") ? "failure" : statuses.every((s) => s.state === "success") && statuses.length ? "success" : "pending";
+      return { body: { state, sha: req.params.ref, total_count: statuses.length, statuses } };
+    }));
+    gh.route("POST", `${R}/statuses/:sha`, this.guard((req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (!["success", "failure", "pending", "error"].includes(String(b.state))) return { status: 422, body: { message: "Validation Failed" } };
+      if (typeof b.description === "string" && b.description.length > 140) return { status: 422, body: { message: "description is too long (maximum is 140 characters)" } };
+      const s = this.addStatus(req.params.sha!, {
+        state: String(b.state),
+        description: typeof b.description === "string" ? b.description : "",
+        context: typeof b.context === "string" ? b.context : "default",
+        target_url: typeof b.target_url === "string" ? b.target_url : null,
+      });
+      return { status: 201, body: s };
+    }));
+    gh.route("GET", `${R}/contents/*path`, this.guard((req) => {
+      const ref = req.query.ref ?? this.defaultBranch;
+      let text: string | undefined;
+      if (ref === this.ledgerSha && req.params.path === "ledger.json") text = this.ledgerText ?? undefined;
+      else text = this.files.get(ref)?.get(req.params.path!);
+      if (text === undefined) return { status: 404, body: { message: "Not Found" } };
+      return { body: { type: "file", encoding: "base64", path: req.params.path, content: Buffer.from(text, "utf8").toString("base64") } };
+    }));
+    gh.route("GET", `${R}/git/ref/*ref`, this.guard((req) => {
+      if (req.params.ref === "pucs/ledger" && this.ledgerSha) {
+        return { body: { ref: "refs/pucs/ledger", object: { type: "commit", sha: this.ledgerSha } } };
+      }
+      return { status: 404, body: { message: "Not Found" } };
+    }));
+  }
+}
