@@ -50,6 +50,10 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
+function unescapeProperty(s: string): string {
+  return s.replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%25/g, "%");
+}
+
 function unescapeData(s: string): string {
   return s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%25/g, "%");
 }
@@ -96,7 +100,7 @@ export async function runAction(opts: {
     const commands: ActionRun["commands"] = [];
     for (const line of stdout.split("\n")) {
       const m = /^::(error|warning|notice)( [^:]*)?::(.*)$/.exec(line);
-      if (m) commands.push({ command: m[1]!, props: (m[2] ?? "").trim(), message: unescapeData(m[3]!) });
+      if (m) commands.push({ command: m[1]!, props: unescapeProperty((m[2] ?? "").trim()), message: unescapeData(m[3]!) });
     }
     return { code, stdout, stderr, outputs: parseOutputFile(readFileSync(outputPath, "utf8")), summary: readFileSync(summaryPath, "utf8"), commands };
   } finally {
