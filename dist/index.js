@@ -19973,7 +19973,7 @@ function countingClient(client) {
 function apiError(e, what, permission, repo) {
   if (e instanceof GateApiError) return e;
   const err = e;
-  const status = typeof err.status === "number" ? err.status : null;
+  const status = typeof err.status === "number" && err.response !== void 0 ? err.status : null;
   const headers = err.response?.headers ?? {};
   const data = err.response?.data;
   const apiMessage = typeof data?.message === "string" ? data.message : typeof err.message === "string" ? err.message : String(e);
@@ -20062,9 +20062,9 @@ var init_gate = __esm({
             if (typeof f.previous_filename === "string") entry.previousPath = f.previous_filename;
             files.push(entry);
           }
-          if (items.length < 100 || !nextLink(r.headers)) return { files, truncated: false };
+          if (items.length < 100 || !nextLink(r.headers)) break;
         }
-        return { files, truncated: true };
+        return { files, truncated: files.length >= 3e3 };
       }
       async pullCommits(number4) {
         const out = [];

@@ -171,9 +171,10 @@ export class GateGateway {
         if (typeof f.previous_filename === "string") entry.previousPath = f.previous_filename;
         files.push(entry);
       }
-      if (items.length < 100 || !nextLink(r.headers)) return { files, truncated: false };
+      if (items.length < 100 || !nextLink(r.headers)) break;
     }
-    return { files, truncated: true };
+    // GitHub lists at most 3,000 files of a PR; at that count the list may be cut short.
+    return { files, truncated: files.length >= 3000 };
   }
 
   async pullCommits(number: number): Promise<CommitInfo[]> {
@@ -254,7 +255,8 @@ export class GateGateway {
 export function apiError(e: unknown, what: string, permission: string, repo: string): GateApiError {
   if (e instanceof GateApiError) return e;
   const err = e as { status?: unknown; message?: unknown; response?: { headers?: Record<string, unknown>; data?: unknown } };
-  const status = typeof err.status === "number" ? err.status : null;
+  // Octokit reports a request that got no answer at all (connection refused, DNS) as status 500 with no response.
+  const status = typeof err.status === "number" && err.response !== undefined ? err.status : null;
   const headers = err.response?.headers ?? {};
   const data = err.response?.data as Json | undefined;
   const apiMessage = typeof data?.message === "string" ? data.message : typeof err.message === "string" ? err.message : String(e);
