@@ -2866,8 +2866,8 @@ function compileInternal(pattern) {
     const rows = baseRows ? matchRowsOf(baseRows) : null;
     const m = mm;
     const testSplit = (p, segs) => {
-      if (m === null) return false;
-      if (segs === null || rows === null) return m.match(p);
+      if (m === null || segs === null) return false;
+      if (rows === null) return m.match(p);
       for (const row of rows) if (matchRow(row, segs)) return true;
       return false;
     };
@@ -5393,6 +5393,7 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 
 // src/engine/config/yaml-ast.ts
 var MAX_ALIASES = 100;
+var MAX_EXPANDED_NODES = 5e4;
 var Lines = class {
   #starts = [0];
   constructor(text) {
@@ -5427,6 +5428,9 @@ function parseYaml(text) {
   let root = null;
   let documents = 0;
   let aliases = 0;
+  const sizes = /* @__PURE__ */ new WeakMap();
+  const sizeOf = (n) => sizes.get(n) ?? 1;
+  let expandedTooLarge = false;
   const anchorOf = (start, end) => start >= 0 ? text.slice(start, end) : null;
   const emit2 = (node2, anchor2, keyPos) => {
     if (anchor2 !== null) anchors.set(anchor2, node2);
@@ -5476,6 +5480,10 @@ function parseYaml(text) {
         } else if (target === void 0) {
           problems.push({ pos, message: `unknown alias *${name}: no anchor &${name} before it` });
           emit2({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
+        } else if (sizeOf(target) > MAX_EXPANDED_NODES || expandedTooLarge) {
+          if (!expandedTooLarge) problems.push({ pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
+          expandedTooLarge = true;
+          emit2({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
         } else {
           emit2(target, null, pos);
         }
@@ -5508,6 +5516,14 @@ function parseYaml(text) {
             entries.push({ key, keyPos, value });
           }
           node2 = { kind: "map", pos: frame.pos, entries };
+        }
+        let size = 1;
+        for (const c of frame.children) size += sizeOf(c);
+        sizes.set(node2, size);
+        if (size > MAX_EXPANDED_NODES && !expandedTooLarge) {
+          expandedTooLarge = true;
+          problems.push({ pos: frame.pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
+          node2 = { kind: "scalar", pos: frame.pos, value: null, verbatim: false, quoted: false };
         }
         emit2(node2, frame.anchor);
         break;

@@ -207,9 +207,10 @@ function compileInternal(pattern: string): Compiled {
     const rows = baseRows ? matchRowsOf(baseRows) : null;
     const m = mm;
     const testSplit = (p: string, segs: string[] | null): boolean => {
-      if (m === null) return false;
-      // Our own matcher handles clean paths (the only kind git produces); minimatch the rest.
-      if (segs === null || rows === null) return m.match(p);
+      // Repository paths are clean ("a/b.py": no empty, "." or ".." segment; git never prints
+      // another kind): an unclean one matches no pattern, in every matcher alike.
+      if (m === null || segs === null) return false;
+      if (rows === null) return m.match(p);
       for (const row of rows) if (matchRow(row, segs)) return true;
       return false;
     };

@@ -46,6 +46,9 @@ export type YamlResult = { ok: true; root: YNode | null; problems: YamlProblem[]
 
 /** At most this many alias uses (`*name`) per document: keeps "billion laughs" documents cheap. */
 const MAX_ALIASES = 100;
+/** At most this many values once aliases are expanded: 2 aliases per level double the size, so a
+ *  document within MAX_ALIASES can still describe 2^50 values ("billion laughs"). */
+const MAX_EXPANDED_NODES = 50_000;
 
 class Lines {
   readonly #starts: number[] = [0];
@@ -87,6 +90,10 @@ export function parseYaml(text: string): YamlResult {
   let root: YNode | null = null;
   let documents = 0;
   let aliases = 0;
+  /** Values each node stands for once aliases are expanded. */
+  const sizes = new WeakMap<YNode, number>();
+  const sizeOf = (n: YNode): number => sizes.get(n) ?? 1;
+  let expandedTooLarge = false;
 
   const anchorOf = (start: number, end: number): string | null => (start >= 0 ? text.slice(start, end) : null);
 
@@ -139,6 +146,10 @@ export function parseYaml(text: string): YamlResult {
         } else if (target === undefined) {
           problems.push({ pos, message: `unknown alias *${name}: no anchor &${name} before it` });
           emit({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
+        } else if (sizeOf(target) > MAX_EXPANDED_NODES || expandedTooLarge) {
+          if (!expandedTooLarge) problems.push({ pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
+          expandedTooLarge = true;
+          emit({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
         } else {
           emit(target, null, pos);
         }
@@ -171,6 +182,14 @@ export function parseYaml(text: string): YamlResult {
             entries.push({ key, keyPos, value });
           }
           node = { kind: "map", pos: frame.pos, entries };
+        }
+        let size = 1;
+        for (const c of frame.children) size += sizeOf(c);
+        sizes.set(node, size);
+        if (size > MAX_EXPANDED_NODES && !expandedTooLarge) {
+          expandedTooLarge = true;
+          problems.push({ pos: frame.pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
+          node = { kind: "scalar", pos: frame.pos, value: null, verbatim: false, quoted: false };
         }
         emit(node, frame.anchor);
         break;
