@@ -26000,14 +26000,17 @@ var HUNK_EXAMPLE = '"@@ -12,5 +12,7 @@ section"';
 function parseHunkHeader(line) {
   const m = HUNK_HEADER.exec(line);
   if (!m) return null;
-  return {
+  const h = {
     oldStart: Number(m[1]),
     oldLines: m[2] === void 0 ? 1 : Number(m[2]),
     newStart: Number(m[3]),
     newLines: m[4] === void 0 ? 1 : Number(m[4]),
     section: (m[5] ?? "").trim()
   };
+  if ([h.oldStart, h.oldLines, h.newStart, h.newLines].some((n) => n > MAX_LINE)) return null;
+  return h;
 }
+var MAX_LINE = 1e9;
 function headerProblem(h) {
   if (h.oldStart === 0 && h.oldLines > 0) return "old start 0 is only valid with an old line count of 0";
   if (h.newStart === 0 && h.newLines > 0) return "new start 0 is only valid with a new line count of 0";
@@ -26176,7 +26179,9 @@ function markerPath(rest, side) {
   }
   if (raw === "/dev/null") return { path: null };
   if (raw === "") return { error: "empty path" };
-  return { path: stripPrefix(raw, side === "old" ? OLD_PREFIXES : NEW_PREFIXES) };
+  const path2 = stripPrefix(raw, side === "old" ? OLD_PREFIXES : NEW_PREFIXES);
+  if (path2 === "") return { error: `empty path after the ${side === "old" ? "a/" : "b/"} prefix` };
+  return { path: path2 };
 }
 function gitHeaderPaths(rest) {
   if (rest.startsWith('"')) {

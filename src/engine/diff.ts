@@ -73,14 +73,20 @@ type HunkHeader = Omit<Hunk, "changes">;
 export function parseHunkHeader(line: string): HunkHeader | null {
   const m = HUNK_HEADER.exec(line);
   if (!m) return null;
-  return {
+  const h = {
     oldStart: Number(m[1]),
     oldLines: m[2] === undefined ? 1 : Number(m[2]),
     newStart: Number(m[3]),
     newLines: m[4] === undefined ? 1 : Number(m[4]),
     section: (m[5] ?? "").trim(),
   };
+  // Line numbers past MAX_LINE are not a real file's (and past 2^53 arithmetic on them is wrong).
+  if ([h.oldStart, h.oldLines, h.newStart, h.newLines].some((n) => n > MAX_LINE)) return null;
+  return h;
 }
+
+/** The largest line number or count a hunk header may carry. */
+export const MAX_LINE = 1_000_000_000;
 
 /** The old-side region a hunk header covers, for when its body is unknown: the whole old range,
  *  or for a pure insertion (oldLines 0, inserted after old line oldStart) the empty range at oldStart + 1. */
@@ -317,7 +323,9 @@ function markerPath(rest: string, side: "old" | "new"): { path: string | null } 
   }
   if (raw === "/dev/null") return { path: null };
   if (raw === "") return { error: "empty path" };
-  return { path: stripPrefix(raw, side === "old" ? OLD_PREFIXES : NEW_PREFIXES) };
+  const path = stripPrefix(raw, side === "old" ? OLD_PREFIXES : NEW_PREFIXES);
+  if (path === "") return { error: `empty path after the ${side === "old" ? "a/" : "b/"} prefix` };
+  return { path };
 }
 
 /** Paths of a "diff --git <a> <b>" line; null when they cannot be told apart (unquoted names with spaces that differ). */
