@@ -23006,8 +23006,8 @@ function compileInternal(pattern) {
     const rows = baseRows ? matchRowsOf(baseRows) : null;
     const m = mm;
     const testSplit = (p, segs) => {
-      if (m === null) return false;
-      if (segs === null || rows === null) return m.match(p);
+      if (m === null || segs === null) return false;
+      if (rows === null) return m.match(p);
       for (const row of rows) if (matchRow(row, segs)) return true;
       return false;
     };
@@ -25981,6 +25981,9 @@ function parseYaml(text) {
   let root = null;
   let documents = 0;
   let aliases = 0;
+  const sizes = /* @__PURE__ */ new WeakMap();
+  const sizeOf = (n) => sizes.get(n) ?? 1;
+  let expandedTooLarge = false;
   const anchorOf = (start, end) => start >= 0 ? text.slice(start, end) : null;
   const emit = (node3, anchor2, keyPos) => {
     if (anchor2 !== null) anchors.set(anchor2, node3);
@@ -26030,6 +26033,10 @@ function parseYaml(text) {
         } else if (target === void 0) {
           problems.push({ pos, message: `unknown alias *${name}: no anchor &${name} before it` });
           emit({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
+        } else if (sizeOf(target) > MAX_EXPANDED_NODES || expandedTooLarge) {
+          if (!expandedTooLarge) problems.push({ pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
+          expandedTooLarge = true;
+          emit({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
         } else {
           emit(target, null, pos);
         }
@@ -26062,6 +26069,14 @@ function parseYaml(text) {
             entries.push({ key, keyPos, value });
           }
           node3 = { kind: "map", pos: frame.pos, entries };
+        }
+        let size = 1;
+        for (const c of frame.children) size += sizeOf(c);
+        sizes.set(node3, size);
+        if (size > MAX_EXPANDED_NODES && !expandedTooLarge) {
+          expandedTooLarge = true;
+          problems.push({ pos: frame.pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
+          node3 = { kind: "scalar", pos: frame.pos, value: null, verbatim: false, quoted: false };
         }
         emit(node3, frame.anchor);
         break;
@@ -26114,12 +26129,13 @@ function nodeAt(node3, path2) {
 function entryOf(node3, key) {
   return node3?.kind === "map" ? node3.entries.find((e) => e.key === key) : void 0;
 }
-var MAX_ALIASES, Lines;
+var MAX_ALIASES, MAX_EXPANDED_NODES, Lines;
 var init_yaml_ast = __esm({
   "src/engine/config/yaml-ast.ts"() {
     "use strict";
     init_js_yaml();
     MAX_ALIASES = 100;
+    MAX_EXPANDED_NODES = 5e4;
     Lines = class {
       #starts = [0];
       constructor(text) {
@@ -47236,25 +47252,40 @@ function locksMatter(ledger, config2, now) {
   return config2.mergeGate.blockOnLocks && !!ledger && ledger.locks.some((l) => Date.parse(l.expiresAt) > now);
 }
 function statusOf(result, targetUrl) {
-  return { state: result.verdict === "pass" ? "success" : "failure", description: result.description, targetUrl };
+  return {
+    state: result.verdict === "pass" ? "success" : "failure",
+    description: result.description,
+    targetUrl: targetUrl === null ? null : `${targetUrl}${STREAMS_MARK}${result.streams.join(",")}`
+  };
+}
+function streamsOfStatus(status) {
+  const url2 = status?.targetUrl ?? null;
+  if (url2 === null) return null;
+  const i = url2.indexOf(STREAMS_MARK);
+  if (i === -1) return null;
+  const list = url2.slice(i + STREAMS_MARK.length);
+  return list === "" ? [] : list.split(",");
 }
 function sameStatus(current, desired) {
-  return current !== null && current.state === desired.state && current.description === desired.description;
+  if (current === null || current.state !== desired.state || current.description !== desired.description) return false;
+  const want = streamsOfStatus(desired);
+  return want === null || JSON.stringify(streamsOfStatus(current)) === JSON.stringify(want);
 }
-function affectedBy(subject, before, after, others, ledger, config2, now) {
+function affectedBy(subject, before, after, others, config2, now) {
   const rest = others.filter((o) => o.change !== subject);
-  const variants = [];
-  if (after && !after.draft) variants.push(after);
-  if (before === "unknown") {
-    for (const s of config2.streams) variants.push({ change: subject, streams: [s.id], draft: false });
-  } else if (before && !before.draft) {
-    variants.push(before);
+  const earlier = [];
+  if (before && "unknown" in before) {
+    for (const s of config2.streams) earlier.push({ change: subject, streams: [.../* @__PURE__ */ new Set([...before.unknown, s.id])], draft: false });
+  } else {
+    earlier.push(before && !before.draft ? before : null);
   }
+  const later = after && !after.draft ? after : null;
+  const entry = (o, v) => v === null ? "" : gate(o, [v], null, config2, now).blockers.filter((b) => b.change === subject).map((b) => `${b.reason}:${b.stream}:${b.phase}`).join("|");
   const out = [];
   for (const o of rest) {
     if (o.streams.length === 0) continue;
-    const hit = variants.some((v) => gate(o, [v], null, config2, now).blockers.some((b) => b.change === subject));
-    if (hit) out.push(o.change);
+    const now_ = entry(o, later);
+    if (earlier.some((v) => entry(o, v) !== now_)) out.push(o.change);
   }
   return out;
 }
@@ -47294,13 +47325,14 @@ function testPatternsOf(streams, config2) {
   }
   return out;
 }
-var changeId;
+var changeId, STREAMS_MARK;
 var init_plan = __esm({
   "src/action/plan.ts"() {
     "use strict";
     init_gate2();
     init_phases();
     changeId = (n) => `#${n}`;
+    STREAMS_MARK = "#pucs-streams=";
   }
 });
 
@@ -47385,6 +47417,8 @@ async function pullRequestRun(run2) {
   const now = run2.view(x.number);
   let before;
   let after = closing || x.draft ? null : now;
+  const messages = commits.map((c) => c.message);
+  const withFiles = (pull) => changeOfPull(pull, (now.files ?? []).map((path2) => ({ path: path2 })), messages);
   switch (action) {
     case "opened":
     case "reopened":
@@ -47400,24 +47434,30 @@ async function pullRequestRun(run2) {
     case "unlabeled": {
       const name = String((payload.label ?? {}).name ?? "");
       const labels = action === "labeled" ? x.labels.filter((l) => l !== name) : [...x.labels, name];
-      const files = (now.files ?? []).map((path2) => ({ path: path2 }));
-      before = gateChangeOf(changeOfPull({ ...x, labels }, files, commits.map((c) => c.message)), config2);
+      before = x.draft ? null : gateChangeOf(withFiles({ ...x, labels }), config2);
       break;
     }
     case "edited": {
       const from = ((payload.changes ?? {}).title ?? {}).from;
-      const files = (now.files ?? []).map((path2) => ({ path: path2 }));
-      before = typeof from === "string" ? gateChangeOf(changeOfPull({ ...x, title: from }, files, commits.map((c) => c.message)), config2) : now;
+      before = x.draft ? null : typeof from === "string" ? gateChangeOf(withFiles({ ...x, title: from }), config2) : now;
       break;
     }
-    default: {
-      const fp = run2.ledger?.footprints.find((f) => f.change === changeId(x.number));
-      before = fp ? gateChangeOf(changeOfPull(x, fp.files.map((f) => ({ path: f.path })), commits.map((c) => c.message)), config2) : "unknown";
-    }
+    default:
+      before = x.draft ? null : await earlierState(run2, x, typeof payload.before === "string" ? payload.before : null);
   }
-  const affected = affectedBy(changeId(x.number), before, after, run2.openViews(/* @__PURE__ */ new Set([x.number])), run2.ledger, config2, run2.deps.now).map(numberOf).filter((n) => n !== null);
+  const affected = affectedBy(changeId(x.number), before, after, run2.openViews(/* @__PURE__ */ new Set([x.number])), config2, run2.deps.now).map(numberOf).filter((n) => n !== null);
   await run2.republish(affected, closing ? /* @__PURE__ */ new Set([x.number]) : /* @__PURE__ */ new Set());
   return run2.outcome(results);
+}
+async function earlierState(run2, x, beforeSha) {
+  const id = changeId(x.number);
+  if (beforeSha && run2.input.mode === "gate") {
+    const streams = streamsOfStatus(await run2.gw.gateStatus(beforeSha));
+    if (streams !== null) return { change: id, streams, draft: false };
+  }
+  const fp = run2.ledger?.footprints.find((f) => f.change === id);
+  if (fp) return gateChangeOf(changeOfPull(x, fp.files.map((f) => ({ path: f.path })), []), run2.config);
+  return { unknown: listedChange(x, null, run2.config).gate.streams };
 }
 async function mergeGroupRun(run2) {
   const mg = run2.input.payload.merge_group ?? null;

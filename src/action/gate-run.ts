@@ -35,6 +35,7 @@ import {
   numberOf,
   sameStatus,
   statusOf,
+  streamsOfStatus,
   testPatternsOf,
 } from "./plan.js";
 import type { CommitFinding, GatedEntry, RepublishedEntry, RunReport } from "./summary.js";
@@ -325,8 +326,10 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
 
   // Which other PRs this event can have changed.
   const now = run.view(x.number);
-  let before: GateChange | null | "unknown";
+  let before: GateChange | null | { unknown: string[] };
   let after: GateChange | null = closing || x.draft ? null : now;
+  const messages = commits.map((c) => c.message);
+  const withFiles = (pull: PullInfo) => changeOfPull(pull, (now.files ?? []).map((path) => ({ path })), messages);
   switch (action) {
     case "opened":
     case "reopened":
@@ -342,28 +345,38 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
     case "unlabeled": {
       const name = String(((payload.label ?? {}) as Json).name ?? "");
       const labels = action === "labeled" ? x.labels.filter((l) => l !== name) : [...x.labels, name];
-      const files = (now.files ?? []).map((path) => ({ path }));
-      before = gateChangeOf(changeOfPull({ ...x, labels }, files, commits.map((c) => c.message)), config);
+      before = x.draft ? null : gateChangeOf(withFiles({ ...x, labels }), config);
       break;
     }
     case "edited": {
       const from = ((((payload.changes ?? {}) as Json).title ?? {}) as Json).from;
-      const files = (now.files ?? []).map((path) => ({ path }));
-      before = typeof from === "string" ? gateChangeOf(changeOfPull({ ...x, title: from }, files, commits.map((c) => c.message)), config) : now;
+      before = x.draft ? null : typeof from === "string" ? gateChangeOf(withFiles({ ...x, title: from }), config) : now;
       break;
     }
-    default: {
-      // synchronize: the files (and so the streams) may have changed; the ledger's footprint, if
-      // any, says what they were.
-      const fp = run.ledger?.footprints.find((f) => f.change === changeId(x.number));
-      before = fp ? gateChangeOf(changeOfPull(x, fp.files.map((f) => ({ path: f.path })), commits.map((c) => c.message)), config) : "unknown";
-    }
+    default:
+      // synchronize: the files (and so the streams) may have changed. What they were: the status
+      // the gate left on the previous head (its link records the streams), else the ledger's
+      // footprint, else unknown beyond what the label / branch / title declare.
+      before = x.draft ? null : await earlierState(run, x, typeof payload.before === "string" ? payload.before : null);
   }
-  const affected = affectedBy(changeId(x.number), before, after, run.openViews(new Set([x.number])), run.ledger, config, run.deps.now)
+  const affected = affectedBy(changeId(x.number), before, after, run.openViews(new Set([x.number])), config, run.deps.now)
     .map(numberOf)
     .filter((n): n is number => n !== null);
   await run.republish(affected, closing ? new Set([x.number]) : new Set());
   return run.outcome(results);
+}
+
+/** X's gate view before a push: from the gate status on the previous head, the ledger's footprint,
+ *  or only its declared streams (unknown). Costs one read when there is a previous head. */
+async function earlierState(run: Run, x: PullInfo, beforeSha: string | null): Promise<GateChange | { unknown: string[] }> {
+  const id = changeId(x.number);
+  if (beforeSha && run.input.mode === "gate") {
+    const streams = streamsOfStatus(await run.gw.gateStatus(beforeSha));
+    if (streams !== null) return { change: id, streams, draft: false };
+  }
+  const fp = run.ledger?.footprints.find((f) => f.change === id);
+  if (fp) return gateChangeOf(changeOfPull(x, fp.files.map((f) => ({ path: f.path })), []), run.config!);
+  return { unknown: listedChange(x, null, run.config!).gate.streams };
 }
 
 async function mergeGroupRun(run: Run): Promise<GateRunOutcome> {

@@ -62,46 +62,79 @@ export function locksMatter(ledger: Ledger | null, config: Config, now: number):
   return config.mergeGate.blockOnLocks && !!ledger && ledger.locks.some((l) => Date.parse(l.expiresAt) > now);
 }
 
-/** The status a gate result publishes. */
+const STREAMS_MARK = "#pucs-streams=";
+
+/**
+ * The status a gate result publishes. Its link (the workflow run) carries the PR's streams as a
+ * fragment, `<run url>#pucs-streams=OBS,API`: the next run reads it back from the previous head
+ * commit (a push's `before`) to know which PRs the push may have changed, without the ledger.
+ */
 export function statusOf(result: GateResult, targetUrl: string | null): GateStatus {
-  return { state: result.verdict === "pass" ? "success" : "failure", description: result.description, targetUrl };
+  return {
+    state: result.verdict === "pass" ? "success" : "failure",
+    description: result.description,
+    targetUrl: targetUrl === null ? null : `${targetUrl}${STREAMS_MARK}${result.streams.join(",")}`,
+  };
 }
 
-/** Whether `current` already says what `desired` would (the run link alone is no reason to re-post). */
+/** The streams a status recorded (see statusOf), or null when it carries none. */
+export function streamsOfStatus(status: GateStatus | null): string[] | null {
+  const url = status?.targetUrl ?? null;
+  if (url === null) return null;
+  const i = url.indexOf(STREAMS_MARK);
+  if (i === -1) return null;
+  const list = url.slice(i + STREAMS_MARK.length);
+  return list === "" ? [] : list.split(",");
+}
+
+/** Whether `current` already says what `desired` would: same state, description and recorded
+ *  streams (a different run link alone is no reason to re-post). */
 export function sameStatus(current: GateStatus | null, desired: GateStatus): boolean {
-  return current !== null && current.state === desired.state && current.description === desired.description;
+  if (current === null || current.state !== desired.state || current.description !== desired.description) return false;
+  const want = streamsOfStatus(desired);
+  return want === null || JSON.stringify(streamsOfStatus(current)) === JSON.stringify(want);
 }
 
 /**
- * The PRs whose verdict an event on `subject` may have changed: those `subject` blocks now
- * (`after`, null when it closed or became a draft) or blocked before (`before`: null when it was not
- * an open, ready PR; "unknown" when its earlier streams are not known, e.g. a push to a PR the
- * ledger has no footprint of, in which case it may have been in any one stream).
+ * The PRs whose verdict or status line an event on `subject` may have changed: those where what
+ * `subject` contributes as a blocker differs between now (`after`, null when it closed or became a
+ * draft) and before (`before`: null when it was not
+ * an open, ready PR; `{ unknown: declared }` when its earlier streams are not known, e.g. a push to a
+ * PR with no earlier status or footprint: it then had its declared streams (label, branch, title:
+ * a push does not change them) plus possibly any one other stream, and each such variant is tried;
+ * one of them blocks every PR the real earlier state blocked).
  * Returns the candidates' ids in `others` order.
  */
 export function affectedBy(
   subject: string,
-  before: GateChange | null | "unknown",
+  before: GateChange | null | { unknown: readonly string[] },
   after: GateChange | null,
   others: readonly GateChange[],
-  ledger: Ledger | null,
   config: Config,
   now: number,
 ): string[] {
   const rest = others.filter((o) => o.change !== subject);
-  const variants: GateChange[] = [];
-  if (after && !after.draft) variants.push(after);
-  if (before === "unknown") {
-    for (const s of config.streams) variants.push({ change: subject, streams: [s.id], draft: false });
-  } else if (before && !before.draft) {
-    variants.push(before);
+  const earlier: (GateChange | null)[] = [];
+  if (before && "unknown" in before) {
+    for (const s of config.streams) earlier.push({ change: subject, streams: [...new Set([...before.unknown, s.id])], draft: false });
+  } else {
+    earlier.push(before && !before.draft ? before : null);
   }
+  const later = after && !after.draft ? after : null;
+  // What `subject` contributes to o's verdict and status line: its blocker entry (stream, phase,
+  // reason), decided pairwise, so gating against `subject` alone is enough.
+  const entry = (o: GateChange, v: GateChange | null): string =>
+    v === null
+      ? ""
+      : gate(o, [v], null, config, now)
+          .blockers.filter((b) => b.change === subject)
+          .map((b) => `${b.reason}:${b.stream}:${b.phase}`)
+          .join("|");
   const out: string[] = [];
   for (const o of rest) {
     if (o.streams.length === 0) continue; // outside the phase order: only locks block it, and PR events do not move locks
-    // Whether one change blocks another is decided pairwise, so gating against the variant alone is enough.
-    const hit = variants.some((v) => gate(o, [v], null, config, now).blockers.some((b) => b.change === subject));
-    if (hit) out.push(o.change);
+    const now_ = entry(o, later);
+    if (earlier.some((v) => entry(o, v) !== now_)) out.push(o.change);
   }
   return out;
 }

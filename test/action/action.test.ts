@@ -51,7 +51,9 @@ const statusReads = () => gh.requests("GET", /\/commits\/.*\/status$/).map((x) =
 const statusReadsOf = (ns: number[]) => ns.map((n) => `/repos/octo-org/octo-repo/commits/${repo.pulls.get(n)!.headSha}/status`).sort();
 const posts = () => gh.requests("POST").map((r) => ({ path: r.path, body: r.body }));
 const statusPath = (n: number) => `/repos/octo-org/octo-repo/statuses/${repo.pulls.get(n)!.headSha}`;
-const body = (state: string, description: string) => ({ state, context: CTX, description, target_url: RUN_URL });
+/** The status body the gate posts; its link records the PR's streams. */
+const body = (state: string, description: string, streams: string) => ({ state, context: CTX, description, target_url: `${RUN_URL}#pucs-streams=${streams}` });
+const groupBody = (state: string, description: string) => ({ state, context: CTX, description, target_url: RUN_URL });
 
 describe("pull_request", () => {
   test("pass: a phase-1 PR with nothing earlier open, and the later PR it now blocks is re-published", async () => {
@@ -64,8 +66,8 @@ describe("pull_request", () => {
     expect(r.code).toBe(0);
     // The gated PR's own status first, then the re-published ones.
     expect(posts()).toEqual([
-      { path: statusPath(5), body: body("success", "Ready: phase 1 (OBS), nothing earlier is open") },
-      { path: statusPath(6), body: body("failure", "Blocked by #5 (OBS, phase 1)") },
+      { path: statusPath(5), body: body("success", "Ready: phase 1 (OBS), nothing earlier is open", "OBS") },
+      { path: statusPath(6), body: body("failure", "Blocked by #5 (OBS, phase 1)", "API") },
     ]);
     expect(r.outputs).toEqual({ streams: "OBS", phase: "1", verdict: "pass", "blocked-by": "", "test-patterns": "tests/test_*observability*.py" });
     expect(r.summary).toContain("## PUCS merge gate: ✅ pass");
@@ -84,21 +86,22 @@ describe("pull_request", () => {
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("synchronize", 2) });
 
     expect(r.code).toBe(0);
-    expect(posts()).toEqual([{ path: statusPath(2), body: body("failure", "Blocked by #1 (OBS, phase 1), #7 (SCAN, phase 1)") }]);
+    expect(posts()).toEqual([{ path: statusPath(2), body: body("failure", "Blocked by #1 (OBS, phase 1), #7 (SCAN, phase 1)", "API") }]);
     expect(r.outputs).toEqual({ streams: "API", phase: "3", verdict: "blocked", "blocked-by": "1,7", "test-patterns": "tests/test_*api*.py" });
     expect(r.summary).toContain("## PUCS merge gate: ⛔ blocked");
     expect(r.summary).toContain(`| [#1 Metrics](${url(1)}) | OBS | 1 | earlier phase | #1 (OBS, phase 1) must be merged or closed first. |`);
     expect(r.summary).toContain(`| [#7 Scanner](${url(7)}) | SCAN | 1 | earlier phase | #7 (SCAN, phase 1) must be merged or closed first. |`);
     expect(r.summary).toContain('  s_OBS -. "#35;1 blocks" .-> s_API');
     expect(r.summary).toContain("  class s_OBS,s_SCAN blocker");
-    // synchronize with no ledger footprint: #1 and #7 are phase 1, which no PR can block; nothing re-published.
-    expect(gh.requests("GET", /\/commits\/.*\/status$/).length).toBe(1);
+    // synchronize: the previous head's status is read (for the streams it recorded) and the new
+    // head's; #1 and #7 are phase 1, which no PR can block, so no other status is read.
+    expect(gh.requests("GET", /\/commits\/.*\/status$/).length).toBe(2);
   });
 
   test("an unchanged verdict is not re-posted", async () => {
     repo.addPull({ number: 1, labels: ["pucs:stream:OBS"] });
     repo.addPull({ number: 2, labels: ["pucs:stream:API"], files: [{ path: "api/a.py" }] });
-    repo.addStatus(repo.pulls.get(2)!.headSha, { state: "failure", description: "Blocked by #1 (OBS, phase 1)", context: CTX, target_url: "https://x/old" });
+    repo.addStatus(repo.pulls.get(2)!.headSha, { state: "failure", description: "Blocked by #1 (OBS, phase 1)", context: CTX, target_url: "https://x/runs/1#pucs-streams=API" });
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("labeled", 2, { label: { name: "pucs:stream:API" } }) });
     expect(r.code).toBe(0);
     expect(posts()).toEqual([]);
@@ -118,7 +121,7 @@ describe("pull_request", () => {
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("opened", 3), env: { PUCS_NOW: NOW } });
 
     expect(r.code).toBe(0);
-    expect(posts()).toEqual([{ path: statusPath(3), body: body("failure", "Blocked by lock by #9") }]);
+    expect(posts()).toEqual([{ path: statusPath(3), body: body("failure", "Blocked by lock by #9", "API") }]);
     expect(r.outputs.verdict).toBe("blocked");
     expect(r.outputs["blocked-by"]).toBe("9");
     expect(r.summary).toContain(
@@ -131,7 +134,7 @@ describe("pull_request", () => {
     repo.addPull({ number: 2, labels: ["pucs:stream:API"], files: [{ path: "api/a.py" }] });
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("opened", 2) });
     expect(r.code).toBe(0);
-    expect(posts()).toEqual([{ path: statusPath(2), body: body("success", "Ready: phase 3 (API), nothing earlier is open") }]);
+    expect(posts()).toEqual([{ path: statusPath(2), body: body("success", "Ready: phase 3 (API), nothing earlier is open", "API") }]);
     expect(r.outputs.verdict).toBe("pass");
   });
 
@@ -141,7 +144,7 @@ describe("pull_request", () => {
     repo.addPull({ number: 2, labels: ["pucs:stream:API"], files: [{ path: "api/a.py" }] });
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("reopened", 2) });
     expect(r.code).toBe(0);
-    expect(posts()).toEqual([{ path: statusPath(2), body: body("success", "Overridden by @lead: hotfix, OBS change is unrelated") }]);
+    expect(posts()).toEqual([{ path: statusPath(2), body: body("success", "Overridden by @lead: hotfix, OBS change is unrelated", "API") }]);
     expect(r.outputs).toMatchObject({ verdict: "pass", "blocked-by": "" });
     expect(r.summary).toContain("✅ pass (overridden)");
     expect(r.summary).toContain("Gate overridden by @lead at 2026-11-23T19:00:00.000Z: hotfix, OBS change is unrelated");
@@ -154,11 +157,12 @@ describe("pull_request", () => {
     repo.addPull({ number: 4, labels: ["pucs:stream:OBS"], draft: true });
     repo.addPull({ number: 5, title: "[PUCS-API] feat: orders" });
     repo.addPull({ number: 6, labels: ["pucs:stream:SCAN"] });
-    const st = (n: number, state: string, description: string) => repo.addStatus(repo.pulls.get(n)!.headSha, { state, description, context: CTX, target_url: null });
-    st(2, "failure", "Blocked by #1 (OBS, phase 1), #6 (SCAN, phase 1), #3 (EXEC, phase 2)");
-    st(3, "failure", "Blocked by #6 (SCAN, phase 1)"); // already what it will be once #1 is gone
-    st(4, "success", "Ready: phase 1 (OBS), nothing earlier is open");
-    st(5, "failure", "Blocked by #1 (OBS, phase 1), #6 (SCAN, phase 1), #3 (EXEC, phase 2)");
+    const st = (n: number, state: string, description: string, streams: string) =>
+      repo.addStatus(repo.pulls.get(n)!.headSha, { state, description, context: CTX, target_url: `https://github.com/octo-org/octo-repo/actions/runs/1#pucs-streams=${streams}` });
+    st(2, "failure", "Blocked by #1 (OBS, phase 1), #6 (SCAN, phase 1), #3 (EXEC, phase 2)", "API");
+    st(3, "failure", "Blocked by #6 (SCAN, phase 1)", "EXEC"); // already what it will be once #1 is gone
+    st(4, "success", "Ready: phase 1 (OBS), nothing earlier is open", "OBS");
+    st(5, "failure", "Blocked by #1 (OBS, phase 1), #6 (SCAN, phase 1), #3 (EXEC, phase 2)", "API");
     const merge = (n: number) => {
       const p = repo.pulls.get(n)!;
       p.state = "closed";
@@ -170,8 +174,8 @@ describe("pull_request", () => {
     expect(r.code).toBe(0);
     expect(sorted(posts())).toEqual(
       sorted([
-        { path: statusPath(2), body: body("failure", "Blocked by #6 (SCAN, phase 1), #3 (EXEC, phase 2)") },
-        { path: statusPath(5), body: body("failure", "Blocked by #6 (SCAN, phase 1), #3 (EXEC, phase 2)") },
+        { path: statusPath(2), body: body("failure", "Blocked by #6 (SCAN, phase 1), #3 (EXEC, phase 2)", "API") },
+        { path: statusPath(5), body: body("failure", "Blocked by #6 (SCAN, phase 1), #3 (EXEC, phase 2)", "API") },
       ]),
     );
     // Only PRs #1 could have blocked are read: not #4 (a draft) nor #6 (phase 1).
@@ -185,9 +189,9 @@ describe("pull_request", () => {
     expect(r2.code).toBe(0);
     expect(sorted(posts())).toEqual(
       sorted([
-        { path: statusPath(2), body: body("failure", "Blocked by #3 (EXEC, phase 2)") },
-        { path: statusPath(3), body: body("success", "Ready: phase 2 (EXEC), nothing earlier is open") },
-        { path: statusPath(5), body: body("failure", "Blocked by #3 (EXEC, phase 2)") },
+        { path: statusPath(2), body: body("failure", "Blocked by #3 (EXEC, phase 2)", "API") },
+        { path: statusPath(3), body: body("success", "Ready: phase 2 (EXEC), nothing earlier is open", "EXEC") },
+        { path: statusPath(5), body: body("failure", "Blocked by #3 (EXEC, phase 2)", "API") },
       ]),
     );
 
@@ -197,8 +201,8 @@ describe("pull_request", () => {
     expect(r3.code).toBe(0);
     expect(sorted(posts())).toEqual(
       sorted([
-        { path: statusPath(2), body: body("success", "Ready: phase 3 (API), nothing earlier is open") },
-        { path: statusPath(5), body: body("success", "Ready: phase 3 (API), nothing earlier is open") },
+        { path: statusPath(2), body: body("success", "Ready: phase 3 (API), nothing earlier is open", "API") },
+        { path: statusPath(5), body: body("success", "Ready: phase 3 (API), nothing earlier is open", "API") },
       ]),
     );
 
@@ -208,6 +212,37 @@ describe("pull_request", () => {
     expect(r4.code).toBe(0);
     expect(posts()).toEqual([]);
     expect(statusReads()).toEqual(statusReadsOf([2, 5]));
+  });
+
+  test("a push that moves a PR to a later phase re-publishes the PR it no longer blocks (streams read back from the previous head's status)", async () => {
+    const before = sha("head-4-old");
+    repo.addPull({ number: 4, title: "Tracing", files: [{ path: "observability/a.py" }, { path: "api/b.py" }] });
+    repo.addPull({ number: 2, labels: ["pucs:stream:API"] });
+    repo.addPull({ number: 1, labels: ["pucs:stream:OBS"], draft: true });
+    repo.addStatus(before, { state: "success", description: "Ready: phase 1 (OBS), nothing earlier is open", context: CTX, target_url: `${RUN_URL}#pucs-streams=OBS` });
+    repo.addStatus(repo.pulls.get(2)!.headSha, { state: "failure", description: "Blocked by #4 (OBS, phase 1)", context: CTX, target_url: `${RUN_URL}#pucs-streams=API` });
+
+    const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("synchronize", 4, { before }) });
+
+    expect(r.code).toBe(0);
+    expect(posts()).toEqual([
+      { path: statusPath(4), body: body("success", "Ready: phase 3 (OBS, API), nothing earlier is open", "OBS,API") },
+      { path: statusPath(2), body: body("success", "Ready: phase 3 (API), nothing earlier is open", "API") },
+    ]);
+    expect(r.outputs).toMatchObject({ streams: "OBS,API", phase: "3", verdict: "pass" });
+  });
+
+  test("a push to a phase-3 PR that stays phase 3 reads no other PR's status", async () => {
+    const before = sha("head-4-old");
+    repo.addPull({ number: 4, title: "Endpoint", files: [{ path: "api/b.py" }] });
+    repo.addPull({ number: 2, labels: ["pucs:stream:EXEC"] });
+    repo.addPull({ number: 3, labels: ["pucs:stream:API"] });
+    repo.addStatus(before, { state: "failure", description: "Blocked by #2 (EXEC, phase 2)", context: CTX, target_url: `${RUN_URL}#pucs-streams=API` });
+    const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("synchronize", 4, { before }) });
+    expect(r.code).toBe(0);
+    // Without the recorded streams, #4 might have been an EXEC (or OBS...) PR blocking #3: #3 would be read.
+    expect(statusReads()).toEqual([before, repo.pulls.get(4)!.headSha].map((s) => `/repos/octo-org/octo-repo/commits/${s}/status`).sort());
+    expect(posts()).toEqual([{ path: statusPath(4), body: body("failure", "Blocked by #2 (EXEC, phase 2)", "API") }]);
   });
 
   test("commit protocol warn: one annotation per offending commit, the step passes", async () => {
@@ -277,7 +312,7 @@ describe("merge_group", () => {
     const r = await runAction({ apiUrl: gh.url, event: "merge_group", payload });
     expect(r.code).toBe(0);
     expect(posts()).toEqual([
-      { path: `/repos/octo-org/octo-repo/statuses/${sha("group-12")}`, body: body("success", "Queue group #11, #12: every PR passes the phase order") },
+      { path: `/repos/octo-org/octo-repo/statuses/${sha("group-12")}`, body: groupBody("success", "Queue group #11, #12: every PR passes the phase order") },
     ]);
     expect(r.outputs).toEqual({ streams: "OBS,API", phase: "3", verdict: "pass", "blocked-by": "", "test-patterns": "tests/test_*observability*.py tests/test_*api*.py" });
     expect(r.summary).toContain("holds #11, #12.");
@@ -290,7 +325,7 @@ describe("merge_group", () => {
     repo.addPull({ number: 12, labels: ["pucs:stream:API"], files: [{ path: "api/a.py" }] });
     const r = await runAction({ apiUrl: gh.url, event: "merge_group", payload: groupEvent(12, [11]) });
     expect(r.code).toBe(0);
-    expect(posts()).toEqual([{ path: `/repos/octo-org/octo-repo/statuses/${sha("group-12")}`, body: body("failure", "#12 blocked by #10 (SCAN, phase 1)") }]);
+    expect(posts()).toEqual([{ path: `/repos/octo-org/octo-repo/statuses/${sha("group-12")}`, body: groupBody("failure", "#12 blocked by #10 (SCAN, phase 1)") }]);
     expect(r.outputs).toMatchObject({ verdict: "blocked", "blocked-by": "10" });
   });
 
@@ -328,11 +363,11 @@ describe("push and workflow_dispatch", () => {
     repo.setFile(sha("after"), "config/pucs_streams.yaml", CONFIG.replace("- [OBS, SCAN, BACK]\n    - [EXEC, LLM, RISK]\n    - [API]", "- [OBS, SCAN, BACK, API]\n    - [EXEC, LLM, RISK]"));
     repo.addPull({ number: 1, labels: ["pucs:stream:OBS"] });
     repo.addPull({ number: 2, labels: ["pucs:stream:API"] });
-    repo.addStatus(repo.pulls.get(2)!.headSha, { state: "failure", description: "Blocked by #1 (OBS, phase 1)", context: CTX, target_url: null });
-    repo.addStatus(repo.pulls.get(1)!.headSha, { state: "success", description: "Ready: phase 1 (OBS), nothing earlier is open", context: CTX, target_url: null });
+    repo.addStatus(repo.pulls.get(2)!.headSha, { state: "failure", description: "Blocked by #1 (OBS, phase 1)", context: CTX, target_url: `${RUN_URL}#pucs-streams=API` });
+    repo.addStatus(repo.pulls.get(1)!.headSha, { state: "success", description: "Ready: phase 1 (OBS), nothing earlier is open", context: CTX, target_url: `${RUN_URL}#pucs-streams=OBS` });
     const r = await runAction({ apiUrl: gh.url, event: "push", payload: pushEvent(["config/pucs_streams.yaml"]) });
     expect(r.code).toBe(0);
-    expect(posts()).toEqual([{ path: statusPath(2), body: body("success", "Ready: phase 1 (API), nothing earlier is open") }]);
+    expect(posts()).toEqual([{ path: statusPath(2), body: body("success", "Ready: phase 1 (API), nothing earlier is open", "API") }]);
   });
 
   test("workflow_dispatch re-publishes every stale status", async () => {
@@ -342,8 +377,8 @@ describe("push and workflow_dispatch", () => {
     expect(r.code).toBe(0);
     expect(sorted(posts())).toEqual(
       sorted([
-        { path: statusPath(1), body: body("success", "Ready: phase 1 (OBS), nothing earlier is open") },
-        { path: statusPath(2), body: body("failure", "Blocked by #1 (OBS, phase 1)") },
+        { path: statusPath(1), body: body("success", "Ready: phase 1 (OBS), nothing earlier is open", "OBS") },
+        { path: statusPath(2), body: body("failure", "Blocked by #1 (OBS, phase 1)", "API") },
       ]),
     );
   });

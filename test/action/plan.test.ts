@@ -9,6 +9,7 @@ import {
   mergeGroupTopPull,
   sameStatus,
   statusOf,
+  streamsOfStatus,
   testPatternsOf,
 } from "../../src/action/plan.js";
 import { gate } from "../../src/engine/gate.js";
@@ -70,10 +71,16 @@ describe("locksMatter", () => {
 
 describe("statuses", () => {
   const result = (verdict: "pass" | "blocked", description: string): GateResult => ({ change: "#1", streams: [], phase: null, verdict, blockers: [], description });
-  test("pass → success, blocked → failure; the same state and description is the same status whatever the run link", () => {
-    expect(statusOf(result("pass", "Ready"), "u")).toEqual({ state: "success", description: "Ready", targetUrl: "u" });
+  test("pass → success, blocked → failure; the link records the streams; the same state, description and streams is the same status whatever the run", () => {
+    expect(statusOf({ ...result("pass", "Ready"), streams: ["OBS", "API"] }, "u")).toEqual({ state: "success", description: "Ready", targetUrl: "u#pucs-streams=OBS,API" });
     expect(statusOf(result("blocked", "Blocked"), null)).toEqual({ state: "failure", description: "Blocked", targetUrl: null });
-    expect(sameStatus({ state: "failure", description: "Blocked", targetUrl: "old" }, statusOf(result("blocked", "Blocked"), "new"))).toBe(true);
+    expect(sameStatus({ state: "failure", description: "Blocked", targetUrl: "old#pucs-streams=" }, statusOf(result("blocked", "Blocked"), "new"))).toBe(true);
+    expect(sameStatus({ state: "failure", description: "Blocked", targetUrl: "old#pucs-streams=OBS" }, statusOf(result("blocked", "Blocked"), "new"))).toBe(false);
+    expect(sameStatus({ state: "failure", description: "Blocked", targetUrl: "https://elsewhere" }, statusOf(result("blocked", "Blocked"), "new"))).toBe(false);
+    expect(sameStatus({ state: "failure", description: "Blocked", targetUrl: "old" }, statusOf(result("blocked", "Blocked"), null))).toBe(true);
+    expect(streamsOfStatus({ state: "success", description: "", targetUrl: "https://run/1#pucs-streams=EXEC,LLM" })).toEqual(["EXEC", "LLM"]);
+    expect(streamsOfStatus({ state: "success", description: "", targetUrl: "https://run/1" })).toBeNull();
+    expect(streamsOfStatus(null)).toBeNull();
     expect(sameStatus({ state: "failure", description: "Blocked by #2", targetUrl: null }, statusOf(result("blocked", "Blocked"), null))).toBe(false);
     expect(sameStatus(null, statusOf(result("pass", "Ready"), null))).toBe(false);
   });
@@ -82,20 +89,27 @@ describe("statuses", () => {
 describe("affectedBy: which other PRs an event on one PR can have changed", () => {
   const others = [gc(1, ["OBS"]), gc(2, ["EXEC"]), gc(3, ["API"]), gc(4, []), gc(5, ["SCAN"])];
   test("a new phase-1 PR can only change the later phases' verdicts", () => {
-    expect(affectedBy("#9", null, gc(9, ["OBS"]), others, null, config, T0)).toEqual(["#2", "#3"]);
+    expect(affectedBy("#9", null, gc(9, ["OBS"]), others, config, T0)).toEqual(["#2", "#3"]);
+  });
+  test("an event that leaves its streams as they were changes nobody's verdict", () => {
+    expect(affectedBy("#9", gc(9, ["OBS"]), gc(9, ["OBS"]), others, config, T0)).toEqual([]);
+    expect(affectedBy("#9", gc(9, ["OBS"]), gc(9, ["SCAN"]), others, config, T0)).toEqual(["#2", "#3"]);
   });
   test("a new phase-3 PR changes nobody's verdict", () => {
-    expect(affectedBy("#9", null, gc(9, ["API"]), others, null, config, T0)).toEqual([]);
+    expect(affectedBy("#9", null, gc(9, ["API"]), others, config, T0)).toEqual([]);
   });
   test("a closed PR: those it used to block", () => {
-    expect(affectedBy("#9", gc(9, ["EXEC"]), null, others, null, config, T0)).toEqual(["#3"]);
+    expect(affectedBy("#9", gc(9, ["EXEC"]), null, others, config, T0)).toEqual(["#3"]);
   });
   test("a relabelled PR: those it blocked before or blocks now", () => {
-    expect(affectedBy("#9", gc(9, ["EXEC"]), gc(9, ["OBS"]), others, null, config, T0)).toEqual(["#2", "#3"]);
+    expect(affectedBy("#9", gc(9, ["EXEC"]), gc(9, ["OBS"]), others, config, T0)).toEqual(["#2", "#3"]);
   });
-  test("an unknown earlier state counts it in every stream; drafts block nobody", () => {
-    expect(affectedBy("#9", "unknown", gc(9, ["API"]), others, null, config, T0)).toEqual(["#2", "#3"]);
-    expect(affectedBy("#9", null, gc(9, ["OBS"], true), others, null, config, T0)).toEqual([]);
+  test("an unknown earlier state: its declared streams plus possibly any other one; drafts block nobody", () => {
+    expect(affectedBy("#9", { unknown: [] }, gc(9, ["API"]), others, config, T0)).toEqual(["#2", "#3"]);
+    // Declared API (phase 3): whatever else it touched, it was phase 3 and blocked nobody.
+    expect(affectedBy("#9", { unknown: ["API"] }, gc(9, ["API"]), others, config, T0)).toEqual([]);
+    expect(affectedBy("#9", { unknown: ["EXEC"] }, gc(9, ["EXEC"]), others, config, T0)).toEqual(["#3"]);
+    expect(affectedBy("#9", null, gc(9, ["OBS"], true), others, config, T0)).toEqual([]);
   });
   test("in dependencies mode only dependents are affected", () => {
     const deps = seedConfig({
@@ -104,12 +118,12 @@ describe("affectedBy: which other PRs an event on one PR can have changed", () =
       mergeGate: { pinnedPhases: [["A", "C"], ["B"]], blockOn: "dependencies", blockOnLocks: true },
     });
     const list = [gc(1, ["B"]), gc(2, ["C"])];
-    expect(affectedBy("#9", null, gc(9, ["A"]), list, null, deps, T0)).toEqual(["#1"]);
-    expect(affectedBy("#9", null, gc(9, ["C"]), list, null, deps, T0)).toEqual([]);
+    expect(affectedBy("#9", null, gc(9, ["A"]), list, deps, T0)).toEqual(["#1"]);
+    expect(affectedBy("#9", null, gc(9, ["C"]), list, deps, T0)).toEqual([]);
   });
   test("agrees with gating against the whole list, on every pair", () => {
     for (const subject of [gc(9, ["OBS"]), gc(9, ["EXEC"]), gc(9, ["API"]), gc(9, [])]) {
-      const affected = affectedBy("#9", null, subject, others, null, config, T0);
+      const affected = affectedBy("#9", null, subject, others, config, T0);
       const expected = others.filter((o) => gate(o, [...others, subject], null, config, T0).blockers.some((b) => b.change === "#9")).map((o) => o.change);
       expect(affected).toEqual(expected);
     }
