@@ -5397,7 +5397,10 @@ var MAX_EXPANDED_NODES = 5e4;
 var Lines = class {
   #starts = [0];
   constructor(text) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#starts.push(i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13 && text.charCodeAt(i + 1) !== 10) this.#starts.push(i + 1);
+    }
   }
   pos(offset) {
     let lo = 0;
@@ -28419,10 +28422,14 @@ Run pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
   return { root, store: remote ? new RemoteRefStore({ cwd: root, remote }) : new GitRefStore({ cwd: root }) };
 }
 async function loadConfig(ctx, repo, p) {
-  const r = await loadConfigFile(repo.root, str(p, "config"));
+  const r = await loadConfigFile(repo.root, configArg(ctx, p));
   if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
   for (const w of r.warnings) ctx.err(formatIssue(w) + "\n");
   return r.config;
+}
+function configArg(ctx, p) {
+  const v = str(p, "config");
+  return v === void 0 ? void 0 : resolve2(ctx.cwd, v);
 }
 function streamOf(config2, id, spec) {
   const exact = config2.streams.find((s) => s.id === id) ?? config2.streams.find((s) => s.id.toLowerCase() === id.toLowerCase());
@@ -28483,7 +28490,7 @@ var handlers = {
     const r = await commit(repo, (l) => startSession(l, { id }, now2));
     const notes = [];
     let configPath = null;
-    const found = await loadConfigFile(repo.root, str(p, "config"));
+    const found = await loadConfigFile(repo.root, configArg(ctx, p));
     if (found.ok) {
       configPath = found.path;
     } else if (found.path === null) {
@@ -28783,7 +28790,7 @@ Commit with the prefix [PUCS-${stream}] <type>: <description>`);
   },
   async config(ctx, p) {
     const repo = await openRepo(ctx, p);
-    const r = await loadConfigFile(repo.root, str(p, "config"));
+    const r = await loadConfigFile(repo.root, configArg(ctx, p));
     if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
     const layers = phases(r.config);
     const lines = [`${r.path}: ${r.config.streams.length} stream(s), ${r.warnings.length} warning(s)`];

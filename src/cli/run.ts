@@ -161,10 +161,16 @@ async function openRepo(ctx: CliContext, p: Parsed): Promise<Repo> {
 }
 
 async function loadConfig(ctx: CliContext, repo: Repo, p: Parsed): Promise<Config> {
-  const r = await loadConfigFile(repo.root, str(p, "config"));
+  const r = await loadConfigFile(repo.root, configArg(ctx, p));
   if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
   for (const w of r.warnings) ctx.err(formatIssue(w) + "\n");
   return r.config;
+}
+
+/** --config, relative to the directory pucs runs in. */
+function configArg(ctx: CliContext, p: Parsed): string | undefined {
+  const v = str(p, "config");
+  return v === undefined ? undefined : resolve(ctx.cwd, v);
 }
 
 function streamOf(config: Config, id: string, spec: CommandSpec): string {
@@ -241,7 +247,7 @@ const handlers: Record<string, Handler> = {
     const r = await commit(repo, (l) => startSession(l, { id }, now));
     const notes: string[] = [];
     let configPath: string | null = null;
-    const found = await loadConfigFile(repo.root, str(p, "config"));
+    const found = await loadConfigFile(repo.root, configArg(ctx, p));
     if (found.ok) {
       configPath = found.path;
     } else if (found.path === null) {
@@ -550,7 +556,7 @@ const handlers: Record<string, Handler> = {
 
   async config(ctx, p) {
     const repo = await openRepo(ctx, p);
-    const r = await loadConfigFile(repo.root, str(p, "config"));
+    const r = await loadConfigFile(repo.root, configArg(ctx, p));
     if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
     const layers = phases(r.config);
     const lines = [`${r.path}: ${r.config.streams.length} stream(s), ${r.warnings.length} warning(s)`];

@@ -235,3 +235,12 @@ describe("pucs log / worktree / ledger errors", () => {
 function execGit(cwd: string, args: string[], input?: string): string {
   return execFileSync("git", args, { cwd, input, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } }).trim();
 }
+
+describe("pucs --config", () => {
+  it("resolves a relative --config against the directory pucs runs in and reports its problems with positions", async () => {
+    repo.write("sub/bad.yaml", "streams:\n  OBS:\n    name: Obs\n    files_pattern: observability/**\n    max_agent: 2\n");
+    const r = await pucs(join(repo.dir, "sub"), ["config", "--config", "bad.yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('sub/bad.yaml:5:5: error: streams.OBS: unknown key "max_agent"; did you mean "max_agents"?\n');
+  });
+});

@@ -53,7 +53,11 @@ const MAX_EXPANDED_NODES = 50_000;
 class Lines {
   readonly #starts: number[] = [0];
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.#starts.push(i + 1);
+    // Line breaks as YAML counts them: LF, CRLF, and a lone CR.
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.#starts.push(i + 1);
+    }
   }
   pos(offset: number): Pos {
     let lo = 0;
