@@ -47,13 +47,15 @@ async function writeSummary(markdown: string): Promise<void> {
 export async function run(): Promise<void> {
   try {
     const inputs = parseInputs((name) => core.getInput(name));
-    if (inputs.mode === "app") {
-      const { runApp } = await import("./app-mode.js");
-      await runApp(inputs.token);
-      return;
-    }
     const env = parseEnv(process.env);
     const payload = await readPayload(env.eventPath);
+    if (inputs.mode === "app") {
+      const { loadApp, runProbotApp } = await import("./app-mode.js");
+      const app = await loadApp(process.env.PUCS_APP_MODULE, import.meta.url);
+      await runProbotApp(app, { token: inputs.token, apiUrl: env.apiUrl, eventName: env.eventName, payload, deliveryId: process.env.GITHUB_RUN_ID ?? "local" });
+      core.info(`The PUCS App handled ${env.eventName}.`);
+      return;
+    }
     const octokit = getOctokit(inputs.token, { baseUrl: env.apiUrl });
     const counted = countingClient(octokit as unknown as RequestClient);
     const gw = new GateGateway(counted.client, { owner: env.owner, repo: env.repo });
