@@ -1,7 +1,12 @@
 /** `npm run bench`: every benchmark, printed as figures with their targets. Not part of `npm test`. */
+import { benchAction } from "./action.js";
 import { benchEngine } from "./engine.js";
 
-const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [{ name: "engine", run: benchEngine }];
+const only = process.argv.slice(2);
+const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
+  { name: "engine", run: benchEngine },
+  { name: "action", run: benchAction },
+].filter((s) => only.length === 0 || only.includes(s.name));
 
 console.log(`PUCS benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
 for (const s of sections) {

@@ -127,7 +127,8 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
   const paths = change.files.map((f) => f.path);
   const touchedPaths = new Set<string>(paths);
   for (const f of change.files) if (f.previousPath) touchedPaths.add(f.previousPath);
-  const declaresGlobs = [...touchedPaths].some((p) => isGlob(p));
+  const globPaths = new Set([...touchedPaths].filter((p) => isGlob(p)));
+  const declaresGlobs = globPaths.size > 0;
   const index = indexFor(ledger, touchedPaths, declaresGlobs);
   const isLive = (entry: Lock | Intent, at: number): boolean => (index.expires.get(entry) ?? Date.parse(entry.expiresAt)) > at;
   const streamsById = new Map(config.streams.map((s) => [s.id, s]));
@@ -253,7 +254,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     let mine: LineRange[] | null | undefined; // computed on the first footprint hit
 
     for (const path of touched) {
-      if (isGlob(path)) {
+      if (declaresGlobs && globPaths.has(path)) {
         // A declared glob (intent or lock request): compare against every claim's pattern.
         for (const lock of ledger.locks) if (isLive(lock, now) && !isSelf(lock) && globsIntersect(path, lock.path)) lockConflict(path, lock);
         for (const intent of ledger.intents) {
@@ -267,8 +268,10 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
         continue;
       }
       for (const lock of index.literalLocks.get(path) ?? []) if (isLive(lock, now) && !isSelf(lock)) lockConflict(path, lock);
-      for (const { lock, prefix } of index.globLocks) {
-        if (path.startsWith(prefix) && isLive(lock, now) && !isSelf(lock) && matchesGlob(path, lock.path)) lockConflict(path, lock);
+      if (index.globLocks.length > 0) {
+        for (const { lock, prefix } of index.globLocks) {
+          if (path.startsWith(prefix) && isLive(lock, now) && !isSelf(lock) && matchesGlob(path, lock.path)) lockConflict(path, lock);
+        }
       }
       for (const intent of index.literalIntents.get(path) ?? []) if (isLive(intent, now) && !isSelf(intent)) intentConflict(path, intent, hotMerge);
       for (const { intent, pattern, prefix } of index.globIntents) {
