@@ -51463,6 +51463,18 @@ var init_plan = __esm({
 });
 
 // src/action/gate-run.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 async function loadConfigAt(gw, ref, path9) {
   const tried = path9 ? [path9] : [...CONFIG_PATHS];
   for (const p of tried) {
@@ -51609,7 +51621,7 @@ async function mergeGroupRun(run3) {
   await run3.resolve(pulls.filter((p) => !memberSet.has(p.number)));
   const memberPulls = await Promise.all(members2.map((n) => pulls.find((p) => p.number === n) ?? run3.gw.pull(n)));
   for (const p of memberPulls) run3.setView(p);
-  await Promise.all(members2.map((n) => run3.withFiles(n)));
+  await mapLimit(members2, CONCURRENCY, (n) => run3.withFiles(n));
   const results = [];
   for (const p of memberPulls) {
     const result = gate(run3.view(p.number), run3.openViews(memberSet), run3.ledger, run3.config, run3.deps.now);
@@ -51678,7 +51690,7 @@ async function gateRun(input2, deps) {
       );
   }
 }
-var ActionError, PR_ACTIONS, Run;
+var ActionError, CONCURRENCY, PR_ACTIONS, Run;
 var init_gate_run = __esm({
   "src/action/gate-run.ts"() {
     "use strict";
@@ -51691,6 +51703,7 @@ var init_gate_run = __esm({
     ActionError = class extends Error {
       name = "ActionError";
     };
+    CONCURRENCY = 8;
     PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled", "edited", "converted_to_draft", "closed"];
     Run = class {
       constructor(input2, deps) {
@@ -51739,7 +51752,7 @@ var init_gate_run = __esm({
           this.views.set(p.number, { pull: p, gate: l.gate, filesKnown: l.source === "footprint" });
           if (l.source === "none") need.push(p);
         }
-        await Promise.all(need.map((p) => this.withFiles(p.number)));
+        await mapLimit(need, CONCURRENCY, (p) => this.withFiles(p.number));
       }
       /** Make sure the view of PR `n` is built from its real file list (and `commitMessages`, when given). */
       async withFiles(n, commitMessages = []) {
@@ -51783,16 +51796,14 @@ var init_gate_run = __esm({
           if (numbers.length) this.report.notes.push(`mode: check publishes nothing; ${numbers.map((n) => `#${n}`).join(", ")} would be re-checked in mode: gate.`);
           return;
         }
-        await Promise.all(
-          numbers.map(async (n) => {
-            const v = this.views.get(n);
-            const result = await this.gateOne(n, except);
-            const desired = statusOf(result, this.input.targetUrl);
-            const { changed, previous } = await this.publish(v.pull.headSha, desired);
-            if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired });
-            else this.report.unchanged.push(changeId(n));
-          })
-        );
+        await mapLimit(numbers, CONCURRENCY, async (n) => {
+          const v = this.views.get(n);
+          const result = await this.gateOne(n, except);
+          const desired = statusOf(result, this.input.targetUrl);
+          const { changed, previous } = await this.publish(v.pull.headSha, desired);
+          if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired });
+          else this.report.unchanged.push(changeId(n));
+        });
         const order = (c) => numberOf(c) ?? 0;
         this.report.republished.sort((a, b) => order(a.change) - order(b.change));
         this.report.unchanged.sort((a, b) => order(a) - order(b));

@@ -88,6 +88,23 @@ export interface GateRunOutcome {
 
 type Json = Record<string, unknown>;
 
+/** At most this many requests in flight: GitHub's secondary rate limits punish bursts. */
+export const CONCURRENCY = 8;
+
+/** `fn` over `items` with at most `limit` running at once (results in input order). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 const PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled", "edited", "converted_to_draft", "closed"];
 
 export async function loadConfigAt(gw: GateGateway, ref: string, path: string | null): Promise<{ config: Config; path: string }> {
@@ -186,7 +203,7 @@ class Run {
       this.views.set(p.number, { pull: p, gate: l.gate, filesKnown: l.source === "footprint" });
       if (l.source === "none") need.push(p);
     }
-    await Promise.all(need.map((p) => this.withFiles(p.number)));
+    await mapLimit(need, CONCURRENCY, (p) => this.withFiles(p.number));
   }
 
   /** Make sure the view of PR `n` is built from its real file list (and `commitMessages`, when given). */
@@ -238,16 +255,14 @@ class Run {
       if (numbers.length) this.report.notes.push(`mode: check publishes nothing; ${numbers.map((n) => `#${n}`).join(", ")} would be re-checked in mode: gate.`);
       return;
     }
-    await Promise.all(
-      numbers.map(async (n) => {
-        const v = this.views.get(n)!;
-        const result = await this.gateOne(n, except);
-        const desired = statusOf(result, this.input.targetUrl);
-        const { changed, previous } = await this.publish(v.pull.headSha, desired);
-        if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired } satisfies RepublishedEntry);
-        else this.report.unchanged.push(changeId(n));
-      }),
-    );
+    await mapLimit(numbers, CONCURRENCY, async (n) => {
+      const v = this.views.get(n)!;
+      const result = await this.gateOne(n, except);
+      const desired = statusOf(result, this.input.targetUrl);
+      const { changed, previous } = await this.publish(v.pull.headSha, desired);
+      if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired } satisfies RepublishedEntry);
+      else this.report.unchanged.push(changeId(n));
+    });
     const order = (c: string) => numberOf(c) ?? 0;
     this.report.republished.sort((a, b) => order(a.change) - order(b.change));
     this.report.unchanged.sort((a, b) => order(a) - order(b));
@@ -404,7 +419,7 @@ async function mergeGroupRun(run: Run): Promise<GateRunOutcome> {
   // Queued PRs are still open; one missing from the list (GitHub's list lags) is read on its own.
   const memberPulls = await Promise.all(members.map((n) => pulls.find((p) => p.number === n) ?? run.gw.pull(n)));
   for (const p of memberPulls) run.setView(p);
-  await Promise.all(members.map((n) => run.withFiles(n)));
+  await mapLimit(members, CONCURRENCY, (n) => run.withFiles(n));
   const results: GateResult[] = [];
   for (const p of memberPulls) {
     const result = gate(run.view(p.number), run.openViews(memberSet), run.ledger, run.config!, run.deps.now);

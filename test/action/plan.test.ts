@@ -170,3 +170,19 @@ test("testPatternsOf: the streams' test patterns in stream order, once each", ()
   expect(testPatternsOf(["B", "A"], c)).toEqual(["t/a*.py", "t/shared.py", "t/b*.py"]);
   expect(testPatternsOf([], c)).toEqual([]);
 });
+
+test("mapLimit keeps input order and never runs more than the limit at once", async () => {
+  const { mapLimit } = await import("../../src/action/gate-run.js");
+  let running = 0;
+  let peak = 0;
+  const out = await mapLimit([5, 1, 4, 2, 3, 0, 6], 3, async (n) => {
+    running++;
+    peak = Math.max(peak, running);
+    await new Promise((r) => setTimeout(r, n));
+    running--;
+    return n * 10;
+  });
+  expect(out).toEqual([50, 10, 40, 20, 30, 0, 60]);
+  expect(peak).toBe(3);
+  expect(await mapLimit([], 3, async () => 1)).toEqual([]);
+});
