@@ -26794,7 +26794,8 @@ function evaluate(change, ledger, config2, now2, options = {}) {
   const paths = change.files.map((f) => f.path);
   const touchedPaths = new Set(paths);
   for (const f of change.files) if (f.previousPath) touchedPaths.add(f.previousPath);
-  const declaresGlobs = [...touchedPaths].some((p) => isGlob(p));
+  const globPaths = new Set([...touchedPaths].filter((p) => isGlob(p)));
+  const declaresGlobs = globPaths.size > 0;
   const index = indexFor(ledger, touchedPaths, declaresGlobs);
   const isLive = (entry, at) => (index.expires.get(entry) ?? Date.parse(entry.expiresAt)) > at;
   const streamsById = new Map(config2.streams.map((s) => [s.id, s]));
@@ -26904,7 +26905,7 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     const touched = file2.previousPath && file2.previousPath !== file2.path ? [file2.path, file2.previousPath] : [file2.path];
     let mine;
     for (const path2 of touched) {
-      if (isGlob(path2)) {
+      if (declaresGlobs && globPaths.has(path2)) {
         for (const lock of ledger.locks) if (isLive(lock, now2) && !isSelf(lock) && globsIntersect(path2, lock.path)) lockConflict(path2, lock);
         for (const intent of ledger.intents) {
           if (!isLive(intent, now2) || isSelf(intent)) continue;
@@ -26917,8 +26918,10 @@ function evaluate(change, ledger, config2, now2, options = {}) {
         continue;
       }
       for (const lock of index.literalLocks.get(path2) ?? []) if (isLive(lock, now2) && !isSelf(lock)) lockConflict(path2, lock);
-      for (const { lock, prefix: prefix2 } of index.globLocks) {
-        if (path2.startsWith(prefix2) && isLive(lock, now2) && !isSelf(lock) && matchesGlob(path2, lock.path)) lockConflict(path2, lock);
+      if (index.globLocks.length > 0) {
+        for (const { lock, prefix: prefix2 } of index.globLocks) {
+          if (path2.startsWith(prefix2) && isLive(lock, now2) && !isSelf(lock) && matchesGlob(path2, lock.path)) lockConflict(path2, lock);
+        }
       }
       for (const intent of index.literalIntents.get(path2) ?? []) if (isLive(intent, now2) && !isSelf(intent)) intentConflict(path2, intent, hotMerge);
       for (const { intent, pattern, prefix: prefix2 } of index.globIntents) {

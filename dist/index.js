@@ -27744,7 +27744,7 @@ function describeGate(r) {
     text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where}, nothing earlier is open`;
   } else {
     const names = r.blockers.map((b) => b.reason === "lock" ? `lock by ${b.change}` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`);
-    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? ` and ${names.length - 3} more` : "");
+    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");
     text = `Blocked by ${shown}`;
   }
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;

@@ -129,7 +129,9 @@ export function describeGate(r: GateResult): string {
     text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where}, nothing earlier is open`;
   } else {
     const names = r.blockers.map((b) => (b.reason === "lock" ? `lock by ${b.change}` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`));
-    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? ` and ${names.length - 3} more` : "");
+    // "and others", not a count: a count would change (and every waiting PR's status be re-posted)
+    // whenever any blocker merges.
+    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");
     text = `Blocked by ${shown}`;
   }
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;

@@ -98,7 +98,9 @@ describe("gate", () => {
     const open = Array.from({ length: 30 }, (_, i) => gc(`#${i + 10}`, ["OBS"]));
     const r = gate(gc("#2", ["API"]), open, null, config, T0);
     expect(r.blockers).toHaveLength(30);
-    expect(r.description).toBe("Blocked by #10 (OBS, phase 1), #11 (OBS, phase 1), #12 (OBS, phase 1) and 27 more");
+    expect(r.description).toBe("Blocked by #10 (OBS, phase 1), #11 (OBS, phase 1), #12 (OBS, phase 1) and others");
+    // One more or one fewer hidden blocker leaves the status text unchanged (no re-post).
+    expect(gate(gc("#2", ["API"]), open.slice(0, 29), null, config, T0).description).toBe(r.description);
     expect(describeGate({ ...r, blockers: r.blockers.map((b) => ({ ...b, change: `#${"9".repeat(60)}` })) }).length).toBeLessThanOrEqual(140);
   });
 
