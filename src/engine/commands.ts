@@ -179,7 +179,9 @@ function parseLine(rest: string, line: number, raw: string): ParsedCommand | Com
   const [word, ...args] = tok.tokens;
   if (word === undefined) return { name: "help", line, raw };
   const verb = word.toLowerCase();
-  if (tok.error) return fail(tok.error, (WORDS.includes(verb) ? verb : "help") as CommandName);
+  /** The registry entry a (possibly unknown) verb refers to, for the usage in messages. */
+  const named: CommandName = verb === "gate" ? "gate-override" : WORDS.includes(verb) ? (verb as CommandName) : "help";
+  if (tok.error) return fail(tok.error, named);
 
   // Options: only --duration D (or --duration=D), for intent and lock.
   const positionals: string[] = [];
@@ -191,7 +193,7 @@ function parseLine(rest: string, line: number, raw: string): ParsedCommand | Com
       if (v === undefined || v === "") return fail("--duration needs a value such as 45, 90s, 45m or 2h", verb === "lock" ? "lock" : "intent");
       duration = v;
     } else if (a.startsWith("--")) {
-      return fail(`unknown option ${a}`, (WORDS.includes(verb) && verb !== "gate" ? verb : "help") as CommandName);
+      return fail(`unknown option ${a}`, named);
     } else positionals.push(a);
   }
   const durationMs = (name: CommandName, value: string | null): number | null | CommandError => {
