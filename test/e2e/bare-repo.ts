@@ -1,0 +1,356 @@
+/**
+ * A bare git repository on disk driven with plumbing: the storage behind the local GitHub's git data,
+ * contents, pull requests and diffs. Because it is a real repository, CLIs can push to and fetch from
+ * `gitDir` by path while the REST API reads and writes the same objects and refs.
+ *
+ * Objects are immutable, so parsed commits/trees/blobs are cached by sha; refs are always read fresh.
+ * The ref CAS is `git update-ref <ref> <new> <old>` (old = 40 zeros: must not exist), which git makes
+ * atomic with a lock file, so two writers never both win, whether they come through REST or `git push`.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+export const ZERO = "0".repeat(40);
+
+export interface GitResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface Person {
+  name: string;
+  email: string;
+  /** ISO 8601 */
+  date: string;
+}
+
+export interface CommitData {
+  sha: string;
+  tree: string;
+  parents: string[];
+  author: Person;
+  committer: Person;
+  message: string;
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: "blob" | "tree" | "commit";
+  sha: string;
+  path: string;
+  size?: number;
+}
+
+export interface FileChange {
+  filename: string;
+  status: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+  additions: number;
+  deletions: number;
+  changes: number;
+  patch?: string;
+  previous_filename?: string;
+  sha: string;
+}
+
+const IDENTITY = { GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", LC_ALL: "C" };
+
+function isoOf(epochSeconds: string, tz: string): string {
+  const d = new Date(Number(epochSeconds) * 1000);
+  void tz; // GitHub reports dates in UTC ("...Z")
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function parsePerson(line: string): Person {
+  const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
+  if (!m) return { name: line, email: "", date: "1970-01-01T00:00:00Z" };
+  return { name: m[1]!, email: m[2]!, date: isoOf(m[3]!, m[4]!) };
+}
+
+export class BareRepo {
+  readonly #objects = new Map<string, unknown>();
+
+  constructor(readonly gitDir: string) {}
+
+  run(args: string[], opts: { input?: Buffer | string; env?: Record<string, string> } = {}): Promise<GitResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("git", ["--git-dir", this.gitDir, ...args], {
+        env: { ...process.env, ...IDENTITY, ...opts.env },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (d: Buffer) => out.push(d));
+      child.stderr.on("data", (d: Buffer) => err.push(d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8") }));
+      child.stdin.on("error", () => {}); // git may exit before reading all input
+      child.stdin.end(opts.input ?? "");
+    });
+  }
+
+  /** Runs git and returns trimmed stdout; throws with git's message on a non-zero exit. */
+  async ok(args: string[], opts: { input?: Buffer | string; env?: Record<string, string> } = {}): Promise<string> {
+    const r = await this.run(args, opts);
+    if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed (${r.code}): ${r.stderr.trim()}`);
+    return r.stdout.toString("utf8").trim();
+  }
+
+  async init(defaultBranch: string): Promise<void> {
+    const r = await new Promise<number>((resolve, reject) => {
+      const child = spawn("git", ["init", "-q", "--bare", "-b", defaultBranch, this.gitDir], { env: { ...process.env, ...IDENTITY }, stdio: "ignore" });
+      child.on("error", reject);
+      child.on("close", (code) => resolve(code ?? -1));
+    });
+    if (r !== 0) throw new Error(`git init --bare ${this.gitDir} failed (${r})`);
+  }
+
+  // ---- objects -------------------------------------------------------------------------------
+
+  /** "blob" | "tree" | "commit" | "tag", or null when the object does not exist (or `sha` is not a sha). */
+  async typeOf(sha: string): Promise<string | null> {
+    if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+    const key = `type:${sha}`;
+    if (this.#objects.has(key)) return this.#objects.get(key) as string;
+    const r = await this.run(["cat-file", "-t", sha]);
+    if (r.code !== 0) return null;
+    const t = r.stdout.toString("utf8").trim();
+    this.#objects.set(key, t);
+    return t;
+  }
+
+  async writeBlob(content: Buffer): Promise<string> {
+    return this.ok(["hash-object", "-w", "--stdin"], { input: content });
+  }
+
+  /** Many blobs with one git process (through temporary files). */
+  async writeBlobs(contents: Buffer[]): Promise<string[]> {
+    if (contents.length === 0) return [];
+    if (contents.length === 1) return [await this.writeBlob(contents[0]!)];
+    const dir = await mkdtemp(join(this.gitDir, "pucs-blobs-"));
+    try {
+      const paths = await Promise.all(
+        contents.map(async (c, i) => {
+          const p = join(dir, String(i));
+          await writeFile(p, c);
+          return p;
+        }),
+      );
+      const out = await this.ok(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: paths.join("\n") + "\n" });
+      return out.split("\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async readBlob(sha: string): Promise<Buffer | null> {
+    const key = `blob:${sha}`;
+    if (this.#objects.has(key)) return this.#objects.get(key) as Buffer;
+    if ((await this.typeOf(sha)) !== "blob") return null;
+    const r = await this.run(["cat-file", "blob", sha]);
+    if (r.code !== 0) return null;
+    this.#objects.set(key, r.stdout);
+    return r.stdout;
+  }
+
+  async readCommit(sha: string): Promise<CommitData | null> {
+    const key = `commit:${sha}`;
+    if (this.#objects.has(key)) return this.#objects.get(key) as CommitData;
+    if ((await this.typeOf(sha)) !== "commit") return null;
+    const r = await this.run(["cat-file", "commit", sha]);
+    if (r.code !== 0) return null;
+    const text = r.stdout.toString("utf8");
+    const split = text.indexOf("\n\n");
+    const headers = (split < 0 ? text : text.slice(0, split)).split("\n");
+    const message = split < 0 ? "" : text.slice(split + 2);
+    const c: CommitData = { sha, tree: "", parents: [], author: parsePerson(""), committer: parsePerson(""), message };
+    for (const h of headers) {
+      const sp = h.indexOf(" ");
+      const k = h.slice(0, sp);
+      const v = h.slice(sp + 1);
+      if (k === "tree") c.tree = v;
+      else if (k === "parent") c.parents.push(v);
+      else if (k === "author") c.author = parsePerson(v);
+      else if (k === "committer") c.committer = parsePerson(v);
+    }
+    this.#objects.set(key, c);
+    return c;
+  }
+
+  /** Entries of a tree (recursive: blobs and commits with full paths, plus the subtrees). */
+  async readTree(sha: string, recursive = false): Promise<TreeEntry[] | null> {
+    const key = `tree:${recursive}:${sha}`;
+    if (this.#objects.has(key)) return this.#objects.get(key) as TreeEntry[];
+    if ((await this.typeOf(sha)) !== "tree") return null;
+    const r = await this.run(["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), sha]);
+    if (r.code !== 0) return null;
+    const entries = r.stdout
+      .toString("utf8")
+      .split("\0")
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf("\t");
+        const [mode, type, osha, size] = line.slice(0, tab).split(/\s+/) as [string, TreeEntry["type"], string, string];
+        const e: TreeEntry = { mode, type, sha: osha, path: line.slice(tab + 1) };
+        if (type === "blob") e.size = Number(size);
+        return e;
+      });
+    this.#objects.set(key, entries);
+    return entries;
+  }
+
+  /**
+   * A tree made of `base` (a tree sha, optional) with `changes` applied; paths may be nested
+   * ("a/b/c.txt"). A change with sha null deletes the path. Uses a private temporary index.
+   */
+  async buildTree(base: string | null, changes: { path: string; mode: string; type: string; sha: string | null }[]): Promise<string> {
+    const index = `${this.gitDir}/pucs-index-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const env = { GIT_INDEX_FILE: index };
+    try {
+      if (base) await this.ok(["read-tree", base], { env });
+      const lines: string[] = [];
+      const current = base ? ((await this.readTree(base, true)) ?? []).filter((e) => e.type !== "tree") : [];
+      const present = new Set(current.map((e) => e.path));
+      for (const ch of changes) {
+        const path = ch.path.replace(/^\/+|\/+$/g, "");
+        // Replacing or deleting a path also removes whatever was under it as a directory.
+        for (const p of present) {
+          if (p.startsWith(path + "/")) {
+            lines.push(`0 ${ZERO}\t${p}`);
+            present.delete(p);
+          }
+        }
+        if (ch.sha === null) {
+          if (present.has(path)) lines.push(`0 ${ZERO}\t${path}`);
+          present.delete(path);
+        } else if (ch.type === "tree") {
+          for (const e of (await this.readTree(ch.sha, true)) ?? []) {
+            if (e.type === "tree") continue;
+            lines.push(`${e.mode} ${e.sha}\t${path}/${e.path}`);
+            present.add(`${path}/${e.path}`);
+          }
+        } else {
+          lines.push(`${ch.mode} ${ch.sha}\t${path}`);
+          present.add(path);
+        }
+      }
+      if (lines.length) await this.ok(["update-index", "--add", "--index-info"], { input: lines.join("\n") + "\n", env });
+      return await this.ok(["write-tree"], { env });
+    } finally {
+      await rm(index, { force: true });
+    }
+  }
+
+  async writeCommit(opts: { tree: string; parents: string[]; message: string; author: Person; committer: Person }): Promise<string> {
+    const env = {
+      GIT_AUTHOR_NAME: opts.author.name,
+      GIT_AUTHOR_EMAIL: opts.author.email,
+      GIT_AUTHOR_DATE: opts.author.date,
+      GIT_COMMITTER_NAME: opts.committer.name,
+      GIT_COMMITTER_EMAIL: opts.committer.email,
+      GIT_COMMITTER_DATE: opts.committer.date,
+    };
+    return this.ok(["commit-tree", opts.tree, ...opts.parents.flatMap((p) => ["-p", p]), "-F", "-"], { input: opts.message, env });
+  }
+
+  // ---- refs ----------------------------------------------------------------------------------
+
+  /** The sha a full ref name ("refs/heads/main") points at, or null. */
+  async refSha(ref: string): Promise<string | null> {
+    const r = await this.run(["rev-parse", "-q", "--verify", `${ref}^{}`]);
+    if (r.code !== 0) return null;
+    // Only exact ref names, not rev-parse's DWIM (which would resolve "main" to refs/heads/main).
+    const exists = await this.run(["show-ref", "--verify", "-q", ref]);
+    if (exists.code !== 0) return null;
+    return r.stdout.toString("utf8").trim();
+  }
+
+  /** All refs whose full name starts with `prefix`: [name, sha, objecttype]. */
+  async listRefs(prefix = "refs/"): Promise<{ ref: string; sha: string; type: string }[]> {
+    const out = await this.ok(["for-each-ref", "--format=%(refname) %(objectname) %(objecttype)"]);
+    return out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => {
+        const [ref, sha, type] = l.split(" ") as [string, string, string];
+        return { ref, sha, type };
+      })
+      .filter((r) => r.ref.startsWith(prefix));
+  }
+
+  /** Atomic compare-and-swap of a ref: `old` null = unconditional, ZERO = must not exist. */
+  async updateRef(ref: string, sha: string, old: string | null): Promise<boolean> {
+    const r = await this.run(["update-ref", ref, sha, ...(old === null ? [] : [old])]);
+    return r.code === 0;
+  }
+
+  async deleteRef(ref: string, old: string | null = null): Promise<boolean> {
+    const r = await this.run(["update-ref", "-d", ref, ...(old === null ? [] : [old])]);
+    return r.code === 0;
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const r = await this.run(["merge-base", "--is-ancestor", ancestor, descendant]);
+    return r.code === 0;
+  }
+
+  /** A commit sha for a branch name, full ref, tag or sha; null when nothing matches. */
+  async resolveCommit(ref: string): Promise<string | null> {
+    const candidates = /^[0-9a-f]{40}$/.test(ref) ? [ref] : ref.startsWith("refs/") ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/${ref}`];
+    for (const c of candidates) {
+      const r = await this.run(["rev-parse", "-q", "--verify", `${c}^{commit}`]);
+      if (r.code === 0) return r.stdout.toString("utf8").trim();
+    }
+    return null;
+  }
+
+  // ---- diffs ---------------------------------------------------------------------------------
+
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    const r = await this.run(["merge-base", a, b]);
+    return r.code === 0 ? r.stdout.toString("utf8").trim() : null;
+  }
+
+  /** Files changed from `base` to `head` (two commits), with GitHub-style patches (hunks only). */
+  async diff(base: string, head: string): Promise<FileChange[]> {
+    const key = `diff:${base}:${head}`;
+    if (this.#objects.has(key)) return this.#objects.get(key) as FileChange[];
+    const raw = await this.ok(["diff", "--raw", "--numstat", "-z", "-M", "--no-abbrev", base, head]);
+    const patchText = await this.ok(["diff", "-M", "--no-color", "--no-ext-diff", "-U3", base, head]);
+    // --raw -z: ":m1 m2 s1 s2 STATUS\0path\0[path2\0]" records, then numstat: "add\tdel\tpath\0" or "add\tdel\t\0old\0new\0".
+    const parts = raw.split("\0");
+    const files: FileChange[] = [];
+    let i = 0;
+    while (i < parts.length && parts[i]!.startsWith(":")) {
+      const meta = parts[i]!.slice(1).split(" ");
+      const status = meta[4]!;
+      const s2 = meta[3]!;
+      if (status.startsWith("R") || status.startsWith("C")) {
+        files.push({ filename: parts[i + 2]!, previous_filename: parts[i + 1]!, status: status.startsWith("R") ? "renamed" : "copied", additions: 0, deletions: 0, changes: 0, sha: s2 });
+        i += 3;
+      } else {
+        const st = status === "A" ? "added" : status === "D" ? "removed" : status === "M" ? "modified" : "changed";
+        files.push({ filename: parts[i + 1]!, status: st, additions: 0, deletions: 0, changes: 0, sha: st === "removed" ? meta[2]! : s2 });
+        i += 2;
+      }
+    }
+    for (const f of files) {
+      const rec = parts[i] ?? "";
+      const [add, del] = rec.split("\t");
+      f.additions = add === "-" ? 0 : Number(add);
+      f.deletions = del === "-" ? 0 : Number(del);
+      f.changes = f.additions + f.deletions;
+      i += rec.endsWith("\t") ? 3 : 1; // renames: "a\td\t\0old\0new"
+    }
+    const chunks = ("\n" + patchText).split("\ndiff --git ").slice(1);
+    chunks.forEach((chunk, n) => {
+      const f = files[n];
+      if (!f) return;
+      const at = chunk.indexOf("\n@@");
+      if (at >= 0) f.patch = chunk.slice(at + 1);
+    });
+    this.#objects.set(key, files);
+    return files;
+  }
+}
