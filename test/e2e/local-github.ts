@@ -56,7 +56,8 @@ export interface FaultOptions {
   limit?: number;
 }
 
-export type Problem = "not-in-github-api" | "not-modelled" | "invalid-body" | "bad-credentials";
+/** Why a request was refused; "server-error" = a bug in this model (answered 500). */
+export type Problem = "not-in-github-api" | "not-modelled" | "invalid-body" | "bad-credentials" | "server-error";
 
 export interface LogEntry {
   method: string;
@@ -374,7 +375,13 @@ export class LocalGitHub {
     const method = req.method;
     const entry: LogEntry = { method, path, query: req.query, body: req.body, kind: method === "GET" || method === "HEAD" ? "read" : "write", status: 0 };
     this.log.push(entry);
-    const answer = await this.#answer(req, entry, path, base);
+    let answer: FakeResponse;
+    try {
+      answer = await this.#answer(req, entry, path, base);
+    } catch (e) {
+      entry.problem = "server-error";
+      answer = ghError(500, `local GitHub failed on ${method} ${path}: ${(e as Error).message}`);
+    }
     entry.status = answer.status ?? 200;
     if (entry.status >= 400 && entry.message === undefined) entry.message = (answer.body as { message?: string } | undefined)?.message;
     answer.headers = {
@@ -1468,4 +1475,9 @@ async function pullCommits(repo: LocalRepo, p: PullState): Promise<CommitData[]>
   const out = await repo.git.ok(["rev-list", "--reverse", p.headSha, `^${p.baseSha}`]);
   const shas = out.split("\n").filter(Boolean);
   return Promise.all(shas.map(async (s) => (await repo.git.readCommit(s))!));
+}
+
+/** The GitHub operationIds this model answers (everything else in GitHub's API is "not-modelled"). */
+export function modelledOperations(): string[] {
+  return Object.keys(handlers()).sort();
 }

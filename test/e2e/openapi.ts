@@ -204,3 +204,26 @@ function check(doc: Schema, raw: Schema, v: unknown, at: string, errors: string[
     }
   }
 }
+
+/** Every operation with its application/json request examples (for self-tests of the validator). */
+export function requestExamples(): { operationId: string; schema: Schema; examples: Record<string, unknown> }[] {
+  const { doc, routes } = load();
+  const out: { operationId: string; schema: Schema; examples: Record<string, unknown> }[] = [];
+  for (const r of routes) {
+    const body = r.op.requestBody ? deref(doc, r.op.requestBody) : null;
+    const json = body?.content?.["application/json"];
+    if (!json?.schema) continue;
+    const examples: Record<string, unknown> = {};
+    for (const [name, ex] of Object.entries<Schema>(json.examples ?? {})) {
+      const e = deref(doc, ex);
+      if (e && "value" in e) examples[name] = e.value;
+    }
+    out.push({ operationId: r.op.operationId, schema: json.schema, examples });
+  }
+  return out;
+}
+
+/** Every operationId in GitHub's API description. */
+export function operationIds(): Set<string> {
+  return new Set(load().routes.map((r) => r.op.operationId as string));
+}
