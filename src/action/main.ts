@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
+import { retry } from "@octokit/plugin-retry";
 import { LedgerError } from "../ledger/store.js";
 import { GateApiError, GateGateway, countingClient, type RequestClient } from "../github/gate.js";
 import { ActionError, gateRun } from "./gate-run.js";
@@ -56,7 +57,10 @@ export async function run(): Promise<void> {
       core.info(`The PUCS App handled ${env.eventName}.`);
       return;
     }
-    const octokit = getOctokit(inputs.token, { baseUrl: env.apiUrl });
+    // Retries 5xx and 429 answers (3 times, waiting 1 s, 4 s, 9 s): a job should survive GitHub's
+    // transient errors. 4xx answers that will not change (403 permission, 404, 422) fail at once.
+    const retryBase = Number(process.env.PUCS_RETRY_BASE_MS ?? "1000");
+    const octokit = getOctokit(inputs.token, { baseUrl: env.apiUrl, retry: { retryAfterBaseValue: Number.isFinite(retryBase) ? retryBase : 1000 } }, retry);
     const counted = countingClient(octokit as unknown as RequestClient);
     const gw = new GateGateway(counted.client, { owner: env.owner, repo: env.repo });
     const outcome = await gateRun(

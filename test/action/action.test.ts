@@ -421,12 +421,22 @@ describe("errors say what to fix", () => {
     );
   });
 
-  test("an API failure (502) says to re-run", async () => {
+  test("an API failure (502) is retried 3 times, then says to re-run", async () => {
     repo.addPull({ number: 2 });
     repo.fail("GET", /\/pulls$/, 502, "Server Error");
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("opened", 2) });
     expect(r.code).toBe(1);
     expect(r.commands[0]!.message).toBe("GitHub failed to list the open pull requests (502 Server Error): re-run the job; if it keeps failing, see https://www.githubstatus.com.");
+    expect(gh.log.filter((x) => x.method === "GET" && x.path.endsWith("/pulls")).map((x) => x.status)).toEqual([502, 502, 502, 502]);
+  });
+
+  test("a transient 502 is retried and the run succeeds", async () => {
+    repo.addPull({ number: 2, labels: ["pucs:stream:API"] });
+    repo.fail("GET", /\/pulls$/, 502, "Server Error", undefined, 1);
+    const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("opened", 2) });
+    expect(r.code).toBe(0);
+    expect(gh.log.filter((x) => x.method === "GET" && x.path.endsWith("/pulls")).map((x) => x.status)).toEqual([502, 200]);
+    expect(posts().map((p) => (p.body as { state: string }).state)).toEqual(["success"]);
   });
 
   test("a corrupt ledger fails the run instead of ignoring its locks and overrides", async () => {

@@ -88,6 +88,7 @@ export async function runAction(opts: {
       GITHUB_OUTPUT: outputPath,
       GITHUB_STEP_SUMMARY: summaryPath,
       RUNNER_TEMP: dir,
+      PUCS_RETRY_BASE_MS: "1", // retries of 5xx answers without the real 1 s / 4 s / 9 s waits
       ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
       ...opts.env,
     };

@@ -35,6 +35,8 @@ interface Failure {
   status: number;
   message: string;
   headers?: Record<string, string>;
+  /** Answer this many requests, then stop failing; undefined = until cleared. */
+  times?: number;
 }
 
 /** A deterministic 40-hex sha for a name. */
@@ -117,9 +119,9 @@ export class FakeRepo {
     return full;
   }
 
-  /** Answer requests matching `method` and `path` with an error until cleared. */
-  fail(method: string, path: RegExp, status: number, message: string, headers?: Record<string, string>): void {
-    this.failures.push({ method, path, status, message, ...(headers ? { headers } : {}) });
+  /** Answer requests matching `method` and `path` with an error until cleared (or `times` times). */
+  fail(method: string, path: RegExp, status: number, message: string, headers?: Record<string, string>, times?: number): void {
+    this.failures.push({ method, path, status, message, ...(headers ? { headers } : {}), ...(times !== undefined ? { times } : {}) });
   }
 
   clearFailures(): void {
@@ -161,7 +163,10 @@ export class FakeRepo {
   private guard(handler: (req: FakeRequest) => FakeResponse): (req: FakeRequest) => FakeResponse {
     return (req) => {
       const f = this.failures.find((x) => x.method === req.method && x.path.test(req.path));
-      if (f) return { status: f.status, body: { message: f.message }, ...(f.headers ? { headers: f.headers } : {}) };
+      if (f) {
+        if (f.times !== undefined && --f.times <= 0) this.failures = this.failures.filter((x) => x !== f);
+        return { status: f.status, body: { message: f.message }, ...(f.headers ? { headers: f.headers } : {}) };
+      }
       if (req.params.owner !== this.owner || req.params.repo !== this.name) return { status: 404, body: { message: "Not Found" } };
       return handler(req);
     };
