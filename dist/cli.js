@@ -28735,13 +28735,14 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     const now2 = ctx.now();
     let ledger;
     if (flag(p, "record")) {
+      const head = await revParse(repo.root, "HEAD") ?? mergeBase2;
       const r = await commit(repo, (l) => {
         const ev2 = evaluate(change, l, config2, now2, stream ? { stream } : {});
         const t = recordFootprint(l, {
           change: change.id,
           agent,
           stream: ev2.stream,
-          headSha: mergeBase2,
+          headSha: head,
           draft: false,
           ...branch ? { title: branch } : {},
           files: change.files.map(footprintFile),

@@ -496,13 +496,14 @@ const handlers: Record<string, Handler> = {
     const now = ctx.now();
     let ledger: Ledger;
     if (flag(p, "record")) {
+      const head = (await git.revParse(repo.root, "HEAD")) ?? mergeBase;
       const r = await commit<Ledger>(repo, (l) => {
         const ev = evaluate(change, l, config, now, stream ? { stream } : {});
         const t = recordFootprint(l, {
           change: change.id,
           agent,
           stream: ev.stream,
-          headSha: mergeBase,
+          headSha: head,
           draft: false,
           ...(branch ? { title: branch } : {}),
           files: change.files.map(footprintFile),
