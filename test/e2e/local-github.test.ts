@@ -439,3 +439,56 @@ describe("one ledger shared by REST and the CLI", () => {
     expect([lost.status, lost.data.message]).toEqual([422, "Update is not a fast forward"]);
   });
 });
+
+describe("GraphQL", () => {
+  const LEDGER_QUERY = `query Ledger($owner: String!, $name: String!, $ref: String!, $path: String!) {
+    repository(owner: $owner, name: $name) {
+      ref(qualifiedName: $ref) {
+        name prefix
+        target { __typename oid ... on Commit { message parents(first: 1) { nodes { oid } } file(path: $path) { path object { ... on Blob { text byteSize } } } } }
+      }
+    }
+  }`;
+
+  it("answers the one-round-trip ledger read (ref → commit → file text) on both prefixes", async () => {
+    const mainSha = (await repo.git.refSha("refs/heads/main"))!;
+    const tree = await octokit.rest.git.createTree({ ...o, tree: [{ path: "ledger.json", mode: "100644", type: "blob", content: '{"locks":[]}\n' }] });
+    const commit = await octokit.rest.git.createCommit({ ...o, message: "ledger v1", tree: tree.data.sha, parents: [mainSha] });
+    await octokit.rest.git.createRef({ ...o, ref: "refs/pucs/gql", sha: commit.data.sha });
+    const expected = {
+      repository: {
+        ref: { name: "gql", prefix: "refs/pucs/", target: { __typename: "Commit", oid: commit.data.sha, message: "ledger v1", parents: { nodes: [{ oid: mainSha }] }, file: { path: "ledger.json", object: { text: '{"locks":[]}\n', byteSize: 13 } } } },
+      },
+    };
+    const vars = { owner: "octo-org", name: "octo-repo", ref: "refs/pucs/gql", path: "ledger.json" };
+    expect(await octokit.graphql(LEDGER_QUERY, vars)).toEqual(expected);
+    const probot = new ProbotOctokit({ auth: { token: "t" }, baseUrl: gh.gheUrl, throttle: { enabled: false }, retry: { enabled: false } });
+    expect(await probot.graphql(LEDGER_QUERY, vars)).toEqual(expected);
+    expect(gh.log.filter((e) => e.operationId === "graphql").map((e) => [e.path, e.kind, e.status])).toEqual([
+      ["/graphql", "read", 200],
+      ["/api/graphql", "read", 200],
+    ]);
+    expect(await octokit.graphql(LEDGER_QUERY, { ...vars, ref: "refs/pucs/none" })).toEqual({ repository: { ref: null } });
+    const byExpression = await octokit.graphql<{ repository: { object: { text: string } } }>(`{ repository(owner: "octo-org", name: "octo-repo") { object(expression: "refs/pucs/gql:ledger.json") { ... on Blob { text } } } }`);
+    expect(byExpression.repository.object.text).toBe('{"locks":[]}\n');
+    expect(gh.problems()).toEqual([]);
+  });
+
+  it("answers GraphQL errors for unknown fields, mutations and unknown repositories, and logs the unmodelled ones", async () => {
+    const errorOf = async (q: string) => {
+      try {
+        await octokit.graphql(q);
+      } catch (e) {
+        return (e as { errors: { message: string }[] }).errors.map((x) => x.message);
+      }
+      throw new Error("expected a GraphQL error");
+    };
+    expect(await errorOf(`{ repository(owner: "octo-org", name: "octo-repo") { stargazerCount } }`)).toEqual(["Field 'stargazerCount' doesn't exist on type 'Repository'"]);
+    expect(await errorOf(`mutation { updateRefs(input: {}) { clientMutationId } }`)).toEqual(["The local GitHub does not model GraphQL mutations"]);
+    expect(await errorOf(`{ repository(owner: "nobody", name: "nothing") { id } }`)).toEqual(["Could not resolve to a Repository with the name 'nobody/nothing'."]);
+    expect(gh.problems().map((p) => [p.operationId, p.problem, p.message])).toEqual([
+      ["graphql", "not-modelled", "Field 'stargazerCount' doesn't exist on type 'Repository'"],
+      ["graphql", "not-modelled", "The local GitHub does not model GraphQL mutations"],
+    ]);
+  });
+});

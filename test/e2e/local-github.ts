@@ -12,8 +12,9 @@
  *
  * Rules:
  * - Both prefixes are served: `/api/v3/...` (GitHub Enterprise style, as Probot uses with GHE_HOST)
- *   and `/...` (GITHUB_API_URL style). GraphQL is not modelled: `/graphql` and `/api/graphql` answer
- *   404 and are logged as "not-modelled".
+ *   and `/...` (GITHUB_API_URL style). GraphQL (`POST /graphql`, `/api/graphql`) answers queries over
+ *   repository → ref / object → Commit / Tree / Blob / TreeEntry (test/e2e/graphql.ts); mutations and
+ *   anything else answer a GraphQL error and are logged as "not-modelled". Not checked against a schema.
  * - Every request is checked against GitHub's OpenAPI description (test/e2e/openapi.ts): a method +
  *   path GitHub does not have → 404, problem "not-in-github-api"; a JSON body that does not validate
  *   against the operation's schema → 422 "Invalid request.\n\n<errors>", problem "invalid-body"; an
@@ -37,6 +38,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub, type FakeRequest, type FakeResponse } from "../support/fake-github.js";
 import { BareRepo, ZERO, type CommitData, type FileChange, type Person } from "./bare-repo.js";
+import { execute } from "./graphql.js";
 import { findOperation, validate, type Operation } from "./openapi.js";
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
@@ -397,10 +399,7 @@ export class LocalGitHub {
   }
 
   async #answer(req: FakeRequest, entry: LogEntry, path: string, base: string): Promise<FakeResponse> {
-    if (path === "/graphql" || path === "/api/graphql") {
-      entry.problem = "not-modelled";
-      return ghError(404, "Not Found: the local GitHub does not model GraphQL");
-    }
+    if ((path === "/graphql" || path === "/api/graphql") && req.method === "POST") return this.#graphql(req, entry);
     const op = findOperation(req.method, path);
     if (!op) {
       entry.problem = "not-in-github-api";
@@ -463,6 +462,36 @@ export class LocalGitHub {
       }
     }
     return this.#run(handler, ctx);
+  }
+
+  async #graphql(req: FakeRequest, entry: LogEntry): Promise<FakeResponse> {
+    entry.operationId = "graphql";
+    entry.template = "POST /graphql";
+    const body = req.body as { query?: unknown; variables?: unknown } | null;
+    if (!body || typeof body !== "object" || typeof body.query !== "string") {
+      entry.problem = "invalid-body";
+      return ghError(400, "Problems parsing JSON", {}, "https://docs.github.com/graphql");
+    }
+    entry.kind = /^\s*mutation\b/.test(body.query) ? "write" : "read";
+    const auth = String(req.headers.authorization ?? "").replace(/^(token|bearer)\s+/i, "");
+    if (this.options.requireToken && !this.tokens.has(auth)) {
+      entry.problem = "bad-credentials";
+      return ghError(401, "Bad credentials", {}, "https://docs.github.com/graphql");
+    }
+    entry.actor = this.tokens.get(auth) ?? this.botLogin;
+    const f = this.#faults;
+    if (f && (f.limit === undefined || f.count < f.limit) && (!f.only || (f.only === "reads") === (entry.kind === "read")) && (!f.match || f.match.test("/graphql")) && f.random() < f.rate) {
+      f.count++;
+      const kind = f.kinds[Math.floor(f.random() * f.kinds.length)]!;
+      entry.fault = kind;
+      return this.#fault(kind, async () => ({}));
+    }
+    const result = await execute(body.query, (body.variables ?? {}) as Record<string, unknown>, (owner, name) => this.repos.get(`${owner}/${name}`.toLowerCase()) ?? null);
+    if (result.problem) {
+      entry.problem = "not-modelled";
+      entry.message = (result.body as { errors: { message: string }[] }).errors[0]!.message;
+    }
+    return { body: result.body };
   }
 
   async #run(handler: Handler, ctx: Ctx): Promise<FakeResponse> {
