@@ -2738,7 +2738,9 @@ function memoSet(memo2, key, value) {
   return value;
 }
 var isGlobMemo = /* @__PURE__ */ new Map();
+var PLAIN_SUSPECT = /[*?[{(]|^[!#]/;
 function isGlob(s) {
+  if (!PLAIN_SUSPECT.test(s)) return false;
   const hit = isGlobMemo.get(s);
   if (hit !== void 0) return hit;
   let magic;

@@ -28403,6 +28403,7 @@ function memoSet(memo2, key, value) {
   return value;
 }
 function isGlob(s) {
+  if (!PLAIN_SUSPECT.test(s)) return false;
   const hit = isGlobMemo.get(s);
   if (hit !== void 0) return hit;
   let magic;
@@ -28688,7 +28689,7 @@ function push(map2, key, i) {
     if (list[list.length - 1] !== i) list.push(i);
   } else map2.set(key, [i]);
 }
-var GLOB_LIMITS, MM_OPTIONS, MEMO_LIMIT, isGlobMemo, EXT_OPENERS, compileMemo, ANY_SEGMENT, NOT_PLAIN, rowsMemo, PatternIndex;
+var GLOB_LIMITS, MM_OPTIONS, MEMO_LIMIT, isGlobMemo, PLAIN_SUSPECT, EXT_OPENERS, compileMemo, ANY_SEGMENT, NOT_PLAIN, rowsMemo, PatternIndex;
 var init_globs = __esm({
   "src/engine/globs.ts"() {
     "use strict";
@@ -28705,6 +28706,7 @@ var init_globs = __esm({
     };
     MEMO_LIMIT = 2e4;
     isGlobMemo = /* @__PURE__ */ new Map();
+    PLAIN_SUSPECT = /[*?[{(]|^[!#]/;
     EXT_OPENERS = /* @__PURE__ */ new Set(["?", "*", "+", "@", "!"]);
     compileMemo = /* @__PURE__ */ new Map();
     ANY_SEGMENT = { k: "wild", test: () => true, starOnly: void 0, prefix: "", suffix: "" };

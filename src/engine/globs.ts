@@ -36,10 +36,14 @@ function memoSet<K, V>(memo: Map<K, V>, key: K, value: V): V {
 // ---------------------------------------------------------------------------
 
 const isGlobMemo = new Map<string, boolean>();
+/** Characters (or leading characters) that can make a pattern magic: * ? [ { ( anywhere, ! or # first. */
+const PLAIN_SUSPECT = /[*?[{(]|^[!#]/;
 
 /** True when `s` has any glob magic (`*`, `?`, `[...]`, extglobs, or braces that expand), or starts
  *  with "!" or "#" (minimatch negation / comment): i.e. it is not simply one path. */
 export function isGlob(s: string): boolean {
+  // Fast path: without any character minimatch gives meaning to, a string is a plain path.
+  if (!PLAIN_SUSPECT.test(s)) return false;
   const hit = isGlobMemo.get(s);
   if (hit !== undefined) return hit;
   let magic: boolean;
