@@ -16,6 +16,7 @@
  */
 import { parseDuration } from "./duration.js";
 import { validateGlob } from "./globs.js";
+import { editDistance } from "./config/suggest.js";
 
 export type CommandName = "help" | "status" | "intent" | "lock" | "unlock" | "release" | "extend" | "queue" | "sync" | "gate-override";
 
@@ -135,24 +136,14 @@ function tokenize(text: string): { tokens: string[]; error?: string } {
   return { tokens };
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 const WORDS = ["help", "status", "intent", "lock", "unlock", "release", "extend", "queue", "sync", "gate"];
 
+/** The closest command word within 2 edits (typos like `lokc`), if any. */
 function suggestion(word: string): string {
   let best: string | null = null;
   let bestD = 3;
   for (const w of WORDS) {
-    const d = editDistance(word.toLowerCase(), w);
+    const d = editDistance(word.toLowerCase(), w, 2);
     if (d < bestD) {
       best = w;
       bestD = d;
