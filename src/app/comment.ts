@@ -1,0 +1,373 @@
+/**
+ * issue_comment.created on a pull request: `/pucs …` commands (parsed by src/engine/commands.ts).
+ *
+ * - A comment with no command line costs nothing (no API call). The App's own comments are ignored.
+ * - 👀 when seen; then every command is checked against the commenter's permission (one read, only
+ *   when being the PR's author is not enough), all ledger changes of the comment are applied in ONE
+ *   compare-and-swap commit (an exclusive lock is acknowledged only after that commit won), and the
+ *   results are posted in ONE reply; 👍 when everything was done, 😕 when anything was refused or
+ *   failed (the reply says why and what to do).
+ * - Edited comments are not re-run (only `created` is subscribed).
+ */
+import {
+  COMMANDS,
+  helpMarkdown,
+  parseCommands,
+  permissionAllows,
+  refusal,
+  specOf,
+  type ParsedCommand,
+  type Role,
+} from "../engine/commands.js";
+import { evaluate } from "../engine/evaluate.js";
+import { formatDuration } from "../engine/duration.js";
+import { REPORT_MARKER, renderMarkdown } from "../engine/report.js";
+import type { Config, Ledger } from "../engine/types.js";
+import {
+  acquireLock,
+  clearIntent,
+  dequeue,
+  enqueue,
+  expire,
+  extendLocks,
+  holderLabel,
+  isExpired,
+  releaseLock,
+  setOverride,
+  shortTime,
+  signalIntent,
+  isoTime,
+  type Notice,
+  type TransitionResult,
+} from "../ledger/transitions.js";
+import { changeOfFootprint, loadState, refreshOthers, type Ctx } from "./core.js";
+import { analyzePull, notifyQueued } from "./pull.js";
+
+export const REPLY_MARKER = "<!-- pucs:reply -->";
+
+export interface CommentEvent {
+  commentId: number;
+  body: string;
+  commenter: string;
+  commenterIsBot: boolean;
+  number: number;
+  prAuthor: string;
+  defaultBranch: string;
+}
+
+/** Result line for one command: what happened, and whether it was refused/failed. */
+interface Line {
+  text: string;
+  ok: boolean;
+}
+
+type Step = (l: Ledger) => TransitionResult<unknown>;
+
+interface Planned {
+  cmd: ParsedCommand;
+  /** Ledger steps of this command (run in the comment's single commit). */
+  steps: Step[];
+  /** Turns the steps' outcomes into the reply line. */
+  describe: (outcomes: unknown[], after: Ledger) => Line;
+}
+
+const MINUTE = 60_000;
+const code = (s: string) => `\`${s}\``;
+
+export function isOwnComment(body: string): boolean {
+  return body.includes(REPLY_MARKER) || body.includes(REPORT_MARKER) || body.includes("<!-- pucs:notice -->");
+}
+
+export async function handleComment(ctx: Ctx, e: CommentEvent): Promise<void> {
+  if (isOwnComment(e.body)) return;
+  const parsed = parseCommands(e.body);
+  if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  await ctx.gw.react(e.commentId, "eyes");
+
+  const lines: Line[] = parsed.errors.map((err) => ({ text: `Line ${err.line} (${code(err.raw)}): ${err.message}`, ok: false }));
+  if (e.commenterIsBot) {
+    await reply(ctx, e, [{ text: `@${e.commenter} is a bot: PUCS does not take commands from bots (that is how comment loops start).`, ok: false }]);
+    return;
+  }
+
+  // Permission: the commenter's role, read once and only when being the author is not enough.
+  const isAuthor = e.commenter.toLowerCase() === e.prAuthor.toLowerCase();
+  const needsRole = parsed.commands.some((c) => {
+    const p = specOf(c.name).permission;
+    return p === "write" || p === "maintain" || (p === "author-or-write" && !isAuthor) || c.name === "unlock";
+  });
+  const role: Role = needsRole ? await ctx.gw.permission(e.commenter) : "none";
+  const who = { isAuthor, role, isBot: false };
+
+  const state = await loadState(ctx, e.defaultBranch);
+  if (state.config.kind !== "ok") {
+    lines.push({
+      text:
+        state.config.kind === "none"
+          ? `PUCS is not configured for this repository: add ${code("config/pucs_streams.yaml")} to ${code(e.defaultBranch)} (${code("npx pucs init --write-config")} proposes one), then try again.`
+          : `The PUCS config on ${code(e.defaultBranch)} does not validate, so no command can run: see the PUCS / conflicts check for the problems.`,
+      ok: false,
+    });
+    await reply(ctx, e, lines);
+    return;
+  }
+  const config = state.config.config;
+  const now = ctx.now();
+  const id = `#${e.number}`;
+  const footprint = state.snapshot.ledger.footprints.find((f) => f.change === id);
+  const stream = footprint?.stream ?? null;
+
+  const planned: Planned[] = [];
+  let wantsSync = false;
+  for (const cmd of parsed.commands) {
+    const spec = specOf(cmd.name);
+    if (!permissionAllows(spec.permission, who)) {
+      lines.push({ text: `${code(cmd.raw)}: ${refusal(spec, { login: e.commenter, role, isBot: false })}`, ok: false });
+      continue;
+    }
+    const p = plan(cmd, { config, now, id, author: e.prAuthor, commenter: e.commenter, stream, role, newId: ctx.newId, headSha: footprint?.headSha });
+    if ("text" in p) {
+      if (cmd.name === "help") lines.push({ text: helpMarkdown(), ok: true });
+      else if (cmd.name === "status") lines.push({ text: statusMarkdown(state.snapshot.ledger, config, id, now), ok: true });
+      else if (cmd.name === "sync") {
+        wantsSync = true;
+        lines.push(p);
+      } else lines.push(p);
+      continue;
+    }
+    planned.push(p);
+  }
+
+  if (planned.length > 0) {
+    const all: Step[] = [(l) => expire(l, now), ...planned.flatMap((p) => p.steps)];
+    const result = await ctx.writer.update(
+      ctx.repoKey,
+      ctx.store,
+      (l) => {
+        let cur = l;
+        const outs: unknown[] = [];
+        const messages: string[] = [];
+        for (const s of all) {
+          const r = s(cur);
+          outs.push(r.outcome);
+          if (r.ledger !== cur && r.message) messages.push(r.message);
+          cur = r.ledger;
+        }
+        return { ledger: cur, outcome: outs, message: messages.length ? `${messages.join("\n")}\n\n(/pucs on ${id} by @${e.commenter})` : null };
+      },
+      state.snapshot,
+    );
+    let i = 1;
+    const notices: Notice[] = [...((result.outcome[0] as { notify?: Notice[] }).notify ?? [])];
+    for (const p of planned) {
+      const outs = result.outcome.slice(i, i + p.steps.length);
+      i += p.steps.length;
+      lines.push(p.describe(outs, result.after));
+      for (const o of outs) {
+        const n = (o as { notify?: Notice[] }).notify;
+        if (Array.isArray(n)) notices.push(...n);
+      }
+    }
+    await reply(ctx, e, lines);
+    await notifyQueued(ctx, notices, `released on ${id}`);
+    await refreshOthers(ctx, config, result.before, result.after, null);
+  } else {
+    await reply(ctx, e, lines);
+  }
+  if (wantsSync) await syncPull(ctx, e);
+}
+
+async function syncPull(ctx: Ctx, e: CommentEvent): Promise<void> {
+  const r = await ctx.gw.rc.call(`read pull request #${e.number}`, "pull_requests: read", "GET /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: e.number });
+  const { pullOf } = await import("./core.js");
+  await analyzePull(ctx, pullOf(r.data as Record<string, unknown>), e.defaultBranch);
+}
+
+async function reply(ctx: Ctx, e: CommentEvent, lines: Line[]): Promise<void> {
+  const ok = lines.every((l) => l.ok);
+  const body = [REPLY_MARKER, `@${e.commenter}`, "", ...lines.map((l) => (l.text.includes("\n") ? l.text : `- ${l.ok ? "✅" : "❌"} ${l.text}`))].join("\n");
+  await ctx.gw.createComment(e.number, body);
+  await ctx.gw.react(e.commentId, ok ? "+1" : "confused");
+}
+
+interface PlanCtx {
+  config: Config;
+  now: number;
+  id: string;
+  author: string;
+  commenter: string;
+  stream: string | null;
+  role: Role;
+  newId: () => string;
+  headSha: string | undefined;
+}
+
+function minutesOf(ms: number | null, fallback: number): number {
+  return ms === null ? fallback : ms / MINUTE;
+}
+
+/** What a command does: ledger steps + how to describe their outcome, or an immediate line. */
+function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
+  const maxTtl = c.config.locks.maxTtlMinutes;
+  switch (cmd.name) {
+    case "help":
+    case "status":
+      return { text: "", ok: true };
+    case "sync":
+      return { text: "Rebuilt this PR's footprint from its files and labels; the report below is current.", ok: true };
+    case "lock": {
+      const ttl = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
+      if (ttl > maxTtl) return { text: `${code(cmd.raw)}: ${formatDuration(ttl * MINUTE)} is longer than the configured maximum lock TTL (${maxTtl} min). Ask for less, and ${code("/pucs extend")} later.`, ok: false };
+      return {
+        cmd,
+        steps: cmd.paths.map((path) => (l: Ledger) =>
+          acquireLock(l, { path, agent: c.author, stream: c.stream, task: cmd.text || `work on ${c.id}`, change: c.id, ttlMinutes: ttl, lease: c.newId() }, c.now),
+        ),
+        describe: (outs) => {
+          const parts: string[] = [];
+          let ok = true;
+          outs.forEach((o, i) => {
+            const out = o as { kind: string; lock: { agent: string; change?: string; stream: string | null; task: string; expiresAt: string } };
+            const path = cmd.paths[i]!;
+            if (out.kind === "held") {
+              ok = false;
+              parts.push(`${code(path)} is locked by ${holderLabel(out.lock)} until ${shortTime(out.lock.expiresAt)}${out.lock.task ? ` (${out.lock.task})` : ""}: wait in line with ${code(`/pucs queue ${path}`)}`);
+            } else parts.push(`${code(path)} locked for ${c.id} until ${shortTime(out.lock.expiresAt)}`);
+          });
+          return { text: parts.join("; "), ok };
+        },
+      };
+    }
+    case "intent": {
+      const minutes = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
+      return {
+        cmd,
+        steps: [(l) => signalIntent(l, { id: c.newId(), agent: c.author, stream: c.stream, files: cmd.paths, description: cmd.text, durationMinutes: minutes, change: c.id }, c.now)],
+        describe: (outs) => {
+          const o = outs[0] as { intent: { expiresAt: string } };
+          return { text: `intent on ${cmd.paths.map(code).join(", ")} recorded until ${shortTime(o.intent.expiresAt)}; others touching these files see it as INTENT_OVERLAP`, ok: true };
+        },
+      };
+    }
+    case "unlock": {
+      const force = c.role === "maintain" || c.role === "admin";
+      // Decided on the ledger inside the commit: no paths = every lock of this PR.
+      const step: Step = (l) => {
+        const targets = cmd.paths.length > 0 ? cmd.paths : l.locks.filter((k) => k.change === c.id).map((k) => k.path);
+        let cur = l;
+        const outs: { path: string; out: unknown }[] = [];
+        const msgs: string[] = [];
+        for (const path of targets) {
+          const mine = cur.locks.find((k) => k.path === path && k.change === c.id);
+          const other = cur.locks.find((k) => k.path === path && k.change !== c.id && !isExpired(k, c.now));
+          let r: TransitionResult<unknown>;
+          if (mine) r = releaseLock(cur, { path, agent: mine.agent }, c.now);
+          else if (other && force) r = releaseLock(cur, { path, agent: c.commenter, force: true }, c.now);
+          else if (other) r = { ledger: cur, outcome: { kind: "not-holder", lock: other }, message: null };
+          else r = { ledger: cur, outcome: { kind: "not-locked" }, message: null };
+          outs.push({ path, out: r.outcome });
+          if (r.ledger !== cur && r.message) msgs.push(r.message);
+          cur = r.ledger;
+        }
+        const notify = outs.flatMap((x) => ((x.out as { notify?: Notice[] }).notify ?? []));
+        return { ledger: cur, outcome: { kind: "unlock", outs, notify }, message: msgs.length ? msgs.join("\n") : null };
+      };
+      return {
+        cmd,
+        steps: [step],
+        describe: (outs) => {
+          const o = outs[0] as { outs: { path: string; out: { kind: string; lock?: { agent: string; change?: string; stream: string | null } } }[] };
+          if (o.outs.length === 0) return { text: `${c.id} holds no locks: nothing to unlock`, ok: true };
+          let ok = true;
+          const parts = o.outs.map(({ path, out }) => {
+            if (out.kind === "released") return `${code(path)} unlocked`;
+            ok = false;
+            if (out.kind === "not-holder") return `${code(path)} is held by ${holderLabel(out.lock!)}, not ${c.id}: releasing another PR's lock needs maintain or admin access (@${c.commenter} has ${c.role})`;
+            return `${code(path)} is not locked`;
+          });
+          return { text: parts.join("; "), ok };
+        },
+      };
+    }
+    case "release": {
+      const step: Step = (l) => {
+        let cur = l;
+        const msgs: string[] = [];
+        const apply = (r: TransitionResult<unknown>) => {
+          if (r.ledger !== cur && r.message) msgs.push(r.message);
+          cur = r.ledger;
+          return r.outcome;
+        };
+        const notify: Notice[] = [];
+        const locks = cur.locks.filter((k) => k.change === c.id);
+        for (const k of locks) {
+          const o = apply(releaseLock(cur, { path: k.path, agent: k.agent }, c.now)) as { notify?: Notice[] };
+          notify.push(...(o.notify ?? []));
+        }
+        const intents = cur.intents.filter((i) => i.change === c.id).length;
+        apply(clearIntent(cur, { agent: c.author, change: c.id }, c.now));
+        const queues = cur.queues.filter((q) => q.waiters.some((w) => w.change === c.id)).map((q) => q.path);
+        for (const path of queues) apply(dequeue(cur, { path, agent: c.author }));
+        return { ledger: cur, outcome: { kind: "release", locks: locks.length, intents, queues: queues.length, notify }, message: msgs.length ? msgs.join("\n") : null };
+      };
+      return {
+        cmd,
+        steps: [step],
+        describe: (outs) => {
+          const o = outs[0] as { locks: number; intents: number; queues: number };
+          return { text: `released ${o.locks} lock(s), ${o.intents} intent(s) and ${o.queues} queue place(s) of ${c.id}`, ok: true };
+        },
+      };
+    }
+    case "extend": {
+      const minutes = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
+      return {
+        cmd,
+        steps: [(l) => extendLocks(l, { agent: c.author, change: c.id, minutes, maxTtlMinutes: maxTtl }, c.now)],
+        describe: (outs) => {
+          const o = outs[0] as { extended: { path: string; expiresAt: string }[]; atCap: { path: string }[] };
+          if (o.extended.length === 0 && o.atCap.length === 0) return { text: `${c.id} holds no live locks to extend: take one with ${code("/pucs lock <path>")}`, ok: false };
+          const parts = o.extended.map((k) => `${code(k.path)} until ${shortTime(k.expiresAt)}`);
+          if (o.atCap.length) parts.push(`${o.atCap.map((k) => code(k.path)).join(", ")} already at the ${maxTtl}-minute maximum`);
+          return { text: `extended: ${parts.join("; ")}`, ok: o.extended.length > 0 };
+        },
+      };
+    }
+    case "queue":
+      return {
+        cmd,
+        steps: [(l) => enqueue(l, { path: cmd.path, agent: c.author, change: c.id }, c.now)],
+        describe: (outs, after) => {
+          const o = outs[0] as { position: number; already: boolean };
+          const holder = after.locks.find((k) => k.path === cmd.path && k.change !== c.id && !isExpired(k, c.now));
+          const state = holder ? `held by ${holderLabel(holder)} until ${shortTime(holder.expiresAt)}` : "not locked right now: take it with " + code(`/pucs lock ${cmd.path}`);
+          return { text: `${c.id} is ${o.already ? "already " : ""}number ${o.position} in line for ${code(cmd.path)} (${state}); this PR is told when it frees`, ok: true };
+        },
+      };
+    case "gate-override":
+      return {
+        cmd,
+        steps: [(l) => setOverride(l, { change: c.id, by: c.commenter, reason: cmd.reason, at: isoTime(c.now), ...(c.headSha ? { headSha: c.headSha } : {}) })],
+        describe: () => ({ text: `merge gate override for ${c.id} recorded by @${c.commenter}: ${cmd.reason}`, ok: true }),
+      };
+  }
+}
+
+/** `/pucs status`: this PR's stream, claims, and the locks, intents and queues on its files. */
+export function statusMarkdown(ledger: Ledger, config: Config, id: string, now: number): string {
+  const fp = ledger.footprints.find((f) => f.change === id);
+  const out: string[] = [`### PUCS status of ${id}`, ""];
+  const locks = ledger.locks.filter((k) => k.change === id && !isExpired(k, now));
+  const intents = ledger.intents.filter((i) => i.change === id && !isExpired(i, now));
+  const queues = ledger.queues.flatMap((q) => q.waiters.map((w, i) => ({ path: q.path, w, pos: i + 1 }))).filter((x) => x.w.change === id);
+  out.push(`**Stream:** ${fp?.stream ?? "none"} · **Files recorded:** ${fp ? fp.files.length : "none yet (push or \`/pucs sync\`)"}`);
+  out.push(`**Locks:** ${locks.length ? locks.map((k) => `${code(k.path)} until ${shortTime(k.expiresAt)}`).join(", ") : "none"}`);
+  out.push(`**Intents:** ${intents.length ? intents.map((i) => `${i.files.map(code).join(", ")} until ${shortTime(i.expiresAt)}`).join("; ") : "none"}`);
+  out.push(`**Queued for:** ${queues.length ? queues.map((q) => `${code(q.path)} (#${q.pos})`).join(", ") : "nothing"}`);
+  if (fp) {
+    out.push("", renderMarkdown(evaluate(changeOfFootprint(fp), ledger, config, now, { stream: fp.stream }), { marker: "", heading: "Report" }));
+  }
+  return out.join("\n");
+}
+
+export { COMMANDS };

@@ -1,0 +1,362 @@
+/**
+ * What every App handler shares: reading the repository's state (config + ledger in one request),
+ * turning a pull request into a Change and a Footprint, publishing a report (check run, sticky
+ * comment, labels) only where it changed, and refreshing the other PRs a ledger update affects.
+ */
+import { formatIssue, parseConfig } from "../engine/config/index.js";
+import { evaluate } from "../engine/evaluate.js";
+import { footprintFile } from "../engine/diff.js";
+import { globsIntersect } from "../engine/globs.js";
+import { REPORT_MARKER, annotationsFor, checkConclusion, checkTitle, renderMarkdown, type Annotation } from "../engine/report.js";
+import type { Change, ChangedFile, Config, Evaluation, Footprint, Hunk, Ledger, SourceIssue } from "../engine/types.js";
+import type { LedgerSnapshot } from "../ledger/store.js";
+import { isoTime } from "../ledger/transitions.js";
+import { serializeLedger } from "../ledger/schema.js";
+import { AppGateway, type CheckOutput, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
+import { GitHubRefStore, readRepoFiles } from "../github/ledger-store.js";
+import type { LedgerWriter } from "./ledger-writer.js";
+
+export const CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"] as const;
+
+/** Other PRs refreshed per event at most (the rest refresh on their own next event or `/pucs sync`). */
+export const MAX_REFRESH = 5;
+/** Queue heads told per event at most. */
+export const MAX_NOTIFY = 10;
+
+export const LABELS = {
+  conflict: { name: "pucs:conflict", color: "d93f0b", description: "PUCS: this PR conflicts with other work (see the PUCS / conflicts check)" },
+  queued: { name: "pucs:queued", color: "fbca04", description: "PUCS: this PR waits in line for a locked path" },
+  lock: { name: "pucs:lock", color: "5319e7", description: "PUCS: lock every file this PR changes (remove to release)" },
+} satisfies Record<string, LabelSpec>;
+
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface AppDeps {
+  writer: LedgerWriter;
+  now: () => number;
+  newId: () => string;
+  /** Labels known to exist, per repository ("owner/repo:name"). */
+  knownLabels: Set<string>;
+}
+
+export interface Ctx extends AppDeps {
+  gw: AppGateway;
+  store: GitHubRefStore;
+  repoKey: string;
+  log: Logger;
+}
+
+export type ConfigState =
+  | { kind: "ok"; path: string; config: Config }
+  | { kind: "invalid"; path: string; issues: SourceIssue[] }
+  | { kind: "none" };
+
+export interface RepoState {
+  snapshot: LedgerSnapshot;
+  config: ConfigState;
+  /** Config texts at `extraRev` (the PR head), by path; only when asked. */
+  headConfigs: Map<string, string | null>;
+}
+
+function configOf(texts: readonly (string | null)[]): ConfigState {
+  for (let i = 0; i < CONFIG_PATHS.length; i++) {
+    const text = texts[i];
+    if (text === null || text === undefined) continue;
+    const path = CONFIG_PATHS[i]!;
+    const r = parseConfig(text, path);
+    return r.ok ? { kind: "ok", path, config: r.config } : { kind: "invalid", path, issues: r.issues };
+  }
+  return { kind: "none" };
+}
+
+/** One GraphQL request: the ledger, the config at the default branch, and (optionally) at the PR head. */
+export async function loadState(ctx: Ctx, defaultBranch: string, headSha?: string): Promise<RepoState> {
+  const exprs = CONFIG_PATHS.map((p) => `${defaultBranch}:${p}`);
+  if (headSha) exprs.push(...CONFIG_PATHS.map((p) => `${headSha}:${p}`));
+  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs);
+  const headConfigs = new Map<string, string | null>();
+  if (headSha) CONFIG_PATHS.forEach((p, i) => headConfigs.set(p, r.files[CONFIG_PATHS.length + i] ?? null));
+  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs };
+}
+
+// ---------------------------------------------------------------------------
+// Pull requests → changes and footprints
+// ---------------------------------------------------------------------------
+
+export interface PullLike {
+  number: number;
+  title: string;
+  author: string;
+  authorIsBot: boolean;
+  labels: string[];
+  branch: string;
+  draft: boolean;
+  headSha: string;
+  url: string;
+  state: "open" | "closed";
+  merged: boolean;
+}
+
+type J = Record<string, unknown>;
+const s = (v: unknown): string => (typeof v === "string" ? v : "");
+
+export function pullOf(p: J): PullLike {
+  const head = (p.head ?? {}) as J;
+  const user = (p.user ?? {}) as J;
+  const labels = Array.isArray(p.labels) ? (p.labels as J[]).map((l) => s(l.name)).filter(Boolean) : [];
+  return {
+    number: Number(p.number),
+    title: s(p.title),
+    author: s(user.login),
+    authorIsBot: user.type === "Bot",
+    labels,
+    branch: s(head.ref),
+    draft: p.draft === true,
+    headSha: s(head.sha),
+    url: s(p.html_url),
+    state: p.state === "closed" ? "closed" : "open",
+    merged: p.merged === true,
+  };
+}
+
+export const changeId = (n: number): string => `#${n}`;
+export const numberOf = (id: string): number | null => (/^#\d+$/.test(id) ? Number(id.slice(1)) : null);
+
+export function changeOf(pr: PullLike, files: ChangedFile[]): Change {
+  return {
+    id: changeId(pr.number),
+    agent: pr.author,
+    title: pr.title,
+    branch: pr.branch,
+    labels: pr.labels,
+    draft: pr.draft,
+    headSha: pr.headSha,
+    url: pr.url,
+    files,
+  };
+}
+
+export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, now: number): Footprint {
+  const fp: Footprint = {
+    change: change.id,
+    agent: change.agent,
+    stream: ev.stream,
+    headSha: change.headSha ?? "",
+    draft: change.draft ?? false,
+    labels: change.labels ?? [],
+    files: change.files.map(footprintFile),
+    recordedAt: isoTime(now),
+  };
+  if (change.title !== undefined) fp.title = change.title;
+  if (change.url !== undefined) fp.url = change.url;
+  if (truncated) fp.truncated = true;
+  return fp;
+}
+
+/** A change rebuilt from its footprint (for refreshing other PRs without listing their files). */
+export function changeOfFootprint(fp: Footprint): Change {
+  const files = fp.files.map((f): ChangedFile => ({
+    path: f.path,
+    hunks:
+      f.changes === null
+        ? null
+        : f.changes.map(
+            (r): Hunk => ({
+              oldStart: r.start,
+              oldLines: Math.max(0, r.end - r.start + 1),
+              newStart: r.start,
+              newLines: Math.max(0, r.end - r.start + 1),
+              section: r.section ?? "",
+              changes: [r],
+            }),
+          ),
+  }));
+  const c: Change = { id: fp.change, agent: fp.agent, labels: fp.labels ?? [], draft: fp.draft, headSha: fp.headSha, files };
+  if (fp.title !== undefined) c.title = fp.title;
+  if (fp.url !== undefined) c.url = fp.url;
+  return c;
+}
+
+// ---------------------------------------------------------------------------
+// Publishing
+// ---------------------------------------------------------------------------
+
+export interface Report {
+  conclusion: Conclusion;
+  output: CheckOutput;
+  /** The sticky comment's body; null = the PR should have no live report comment (clear). */
+  comment: string | null;
+  conflict: boolean;
+}
+
+const TRUNCATED_NOTE =
+  "⚠️ GitHub lists at most 3,000 files of a pull request: files past that were not checked. Split the PR, or run `pucs check` locally for the whole diff.";
+
+export function reportOf(ev: Evaluation, annotations: Annotation[], extra: { truncated?: boolean; configIssues?: SourceIssue[] } = {}): Report {
+  const notes: string[] = [];
+  if (extra.truncated) notes.push(TRUNCATED_NOTE);
+  const issues = extra.configIssues ?? [];
+  let conclusion: Conclusion = checkConclusion(ev);
+  let title = checkTitle(ev);
+  const configAnnotations: Annotation[] = [];
+  if (issues.length > 0) {
+    conclusion = "failure";
+    title = `Invalid PUCS config: ${issues.length} problem${issues.length === 1 ? "" : "s"} · ${title}`;
+    notes.push(
+      ["**This PR's PUCS config does not validate** (the rules in force stay the default branch's until it does):", "", "```", ...issues.map(formatIssue), "```"].join("\n"),
+    );
+    for (const i of issues) {
+      configAnnotations.push({
+        path: i.file,
+        start_line: Math.max(1, i.line),
+        end_line: Math.max(1, i.line),
+        annotation_level: i.severity === "error" ? "failure" : "warning",
+        title: "PUCS config",
+        message: i.message,
+      });
+    }
+  }
+  const body = renderMarkdown(ev, { marker: "" });
+  const summary = [...notes, body].join("\n\n");
+  const comment = ev.verdict === "clear" && issues.length === 0 ? null : [REPORT_MARKER, ...notes, renderMarkdown(ev, { marker: "" })].join("\n");
+  return {
+    conclusion,
+    output: { title, summary, annotations: [...configAnnotations, ...annotations] },
+    comment,
+    conflict: ev.verdict === "blocked" || ev.verdict === "needs-decision" || issues.length > 0,
+  };
+}
+
+export function resolvedComment(sha: string): string {
+  return `${REPORT_MARKER}\n### PUCS: ✅ resolved\n\nNo conflicts as of ${sha.slice(0, 7)}. This comment showed earlier conflicts; it is kept as the record and will be edited again if new ones appear.\n`;
+}
+
+export interface PublishTarget {
+  number: number;
+  headSha: string;
+  labels: string[];
+  url?: string;
+}
+
+/** Check run + sticky comment (in that order: the report is visible after at most 2 writes). */
+export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Promise<void> {
+  if (t.headSha) {
+    const existing = await ctx.gw.findCheckRun(t.headSha);
+    if (!existing) await ctx.gw.createCheckRun(t.headSha, r.conclusion, r.output);
+    else if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
+      await ctx.gw.updateCheckRun(existing.id, r.conclusion, r.output);
+    }
+  }
+  const comment = await ctx.gw.findComment(t.number, REPORT_MARKER);
+  if (r.comment !== null) {
+    if (!comment) await ctx.gw.createComment(t.number, r.comment);
+    else if (comment.body.trim() !== r.comment.trim()) await ctx.gw.updateComment(comment.id, r.comment);
+  } else if (comment && !comment.body.includes("PUCS: ✅ resolved")) {
+    await ctx.gw.updateComment(comment.id, resolvedComment(t.headSha));
+  }
+}
+
+/** Makes `pucs:conflict` / `pucs:queued` on the PR match the report and the ledger. */
+export async function syncLabels(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
+  const add: string[] = [];
+  for (const [key, on] of [
+    ["conflict", want.conflict],
+    ["queued", want.queued],
+  ] as const) {
+    const spec = LABELS[key];
+    const has = t.labels.includes(spec.name);
+    if (on && !has) {
+      await ensureLabel(ctx, spec);
+      add.push(spec.name);
+    } else if (!on && has) {
+      await ctx.gw.removeLabel(t.number, spec.name);
+    }
+  }
+  if (add.length > 0) await ctx.gw.addLabels(t.number, add);
+}
+
+export async function ensureLabel(ctx: Ctx, spec: LabelSpec): Promise<void> {
+  const key = `${ctx.repoKey}:${spec.name}`;
+  if (ctx.knownLabels.has(key)) return;
+  await ctx.gw.ensureLabel(spec);
+  ctx.knownLabels.add(key);
+}
+
+export const isQueued = (ledger: Ledger, change: string): boolean => ledger.queues.some((q) => q.waiters.some((w) => w.change === change));
+
+// ---------------------------------------------------------------------------
+// Refreshing the others
+// ---------------------------------------------------------------------------
+
+/** Paths (and globs) whose claims differ between two ledgers, and the streams involved. */
+function touched(before: Ledger, after: Ledger): { paths: string[]; streams: Set<string> } {
+  const paths = new Set<string>();
+  const streams = new Set<string>();
+  const key = (x: unknown) => JSON.stringify(x);
+  const diff = <T>(a: T[], b: T[], each: (x: T) => void) => {
+    const bk = new Set(b.map(key));
+    const ak = new Set(a.map(key));
+    for (const x of a) if (!bk.has(key(x))) each(x);
+    for (const x of b) if (!ak.has(key(x))) each(x);
+  };
+  diff(before.locks, after.locks, (k) => {
+    paths.add(k.path);
+    if (k.stream) streams.add(k.stream);
+  });
+  diff(before.intents, after.intents, (i) => {
+    i.files.forEach((f) => paths.add(f));
+    if (i.stream) streams.add(i.stream);
+  });
+  diff(before.footprints, after.footprints, (f) => {
+    f.files.forEach((x) => paths.add(x.path));
+    if (f.stream) streams.add(f.stream);
+  });
+  diff(before.queues, after.queues, (q) => paths.add(q.path));
+  return { paths: [...paths], streams };
+}
+
+function evalKey(ev: Evaluation): string {
+  return JSON.stringify([ev.verdict, ev.stream, ev.conflicts, ev.suggestions]);
+}
+
+/**
+ * After a ledger update (before → after): re-evaluate the open PRs whose claims it can concern (a
+ * touched path, or the same stream for capacity) and publish those whose report changed, at most
+ * MAX_REFRESH of them, from the ledger alone (no listing of their files). `except` = the PR the
+ * event was about when its report was just published.
+ */
+export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, after: Ledger, except: string | null): Promise<string[]> {
+  if (serializeLedger(before) === serializeLedger(after)) return [];
+  const { paths, streams } = touched(before, after);
+  const now = ctx.now();
+  const refreshed: string[] = [];
+  for (const fp of after.footprints) {
+    if (refreshed.length >= MAX_REFRESH) {
+      ctx.log.info(`more than ${MAX_REFRESH} PRs affected; the rest refresh on their next event`);
+      break;
+    }
+    if (fp.change === except) continue;
+    const n = numberOf(fp.change);
+    if (n === null) continue;
+    const concerns = (fp.stream !== null && streams.has(fp.stream)) || fp.files.some((f) => paths.some((p) => p === f.path || globsIntersect(p, f.path)));
+    if (!concerns) continue;
+    const change = changeOfFootprint(fp);
+    const opts = { stream: fp.stream };
+    const evBefore = evaluate(change, before, config, now, opts);
+    const evAfter = evaluate(change, after, config, now, opts);
+    const queuedChanged = isQueued(before, fp.change) !== isQueued(after, fp.change);
+    if (evalKey(evBefore) === evalKey(evAfter) && !queuedChanged) continue;
+    const target: PublishTarget = { number: n, headSha: fp.headSha, labels: fp.labels ?? [] };
+    const report = reportOf(evAfter, []);
+    await publishReport(ctx, target, report);
+    await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(after, fp.change) });
+    refreshed.push(fp.change);
+  }
+  return refreshed;
+}
+
+export { annotationsFor };

@@ -1,0 +1,106 @@
+/**
+ * The PUCS GitHub App (Probot 14): `export default (app) => …`, also the package's `./app` export.
+ *
+ * Events: pull_request opened / synchronize / reopened / ready_for_review / converted_to_draft /
+ * edited / labeled / unlabeled → analyze (report + footprint); labeled/unlabeled `pucs:lock` →
+ * lock / release the PR's files; closed → release everything the PR held and tell the next in line;
+ * issue_comment.created on a PR → `/pucs` commands; installation / installation_repositories → log.
+ *
+ * `createApp(deps)` builds the app with injected clock, id source and ledger writer (tests);
+ * the default export uses the real ones. One LedgerWriter per app instance coalesces ledger updates
+ * that arrive together into one commit per repository.
+ */
+import { randomUUID } from "node:crypto";
+import type { ApplicationFunction, Context, Probot } from "probot";
+import { AppGateway } from "../github/app-gateway.js";
+import type { GitHubClient } from "../github/client.js";
+import { GitHubRefStore } from "../github/ledger-store.js";
+import { LedgerError } from "../ledger/store.js";
+import { handleComment } from "./comment.js";
+import { LABELS, pullOf, type AppDeps, type Ctx } from "./core.js";
+import { LedgerWriter } from "./ledger-writer.js";
+import { analyzePull, releaseClosed, unlockLabel } from "./pull.js";
+
+export const PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"] as const;
+
+type J = Record<string, unknown>;
+
+function ctxOf(context: Context, deps: AppDeps): Ctx {
+  const repo = (context.payload as { repository: { name: string; owner: { login: string } } }).repository;
+  const ref = { owner: repo.owner.login, repo: repo.name };
+  const client = context.octokit as unknown as GitHubClient;
+  return {
+    ...deps,
+    gw: new AppGateway(client, ref),
+    store: new GitHubRefStore(client, ref),
+    repoKey: `${ref.owner}/${ref.repo}`,
+    log: {
+      info: (m) => context.log.info(m),
+      warn: (m) => context.log.warn(m),
+      error: (m) => context.log.error(m),
+    },
+  };
+}
+
+/** A ledger PUCS refuses to use is shown on the PR (the check run says what and how to fix), then rethrown. */
+async function reportLedgerError(ctx: Ctx, e: unknown, headSha: string): Promise<void> {
+  if (!(e instanceof LedgerError) || !headSha) return;
+  try {
+    await ctx.gw.createCheckRun(headSha, "failure", { title: "PUCS ledger unusable: nothing was checked", summary: e.message, annotations: [] });
+  } catch {
+    /* the original error is what matters */
+  }
+}
+
+export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
+  return (app: Probot) => {
+    const deps: AppDeps = {
+      writer: overrides.writer ?? new LedgerWriter(),
+      now: overrides.now ?? (() => Date.now()),
+      newId: overrides.newId ?? (() => randomUUID()),
+      knownLabels: overrides.knownLabels ?? new Set(),
+    };
+
+    app.on(PULL_ACTIONS.map((a) => `pull_request.${a}` as const), async (context) => {
+      const payload = context.payload as unknown as { action: string; pull_request: J; repository: { default_branch: string }; label?: { name: string } };
+      const ctx = ctxOf(context as unknown as Context, deps);
+      const pr = pullOf(payload.pull_request);
+      const branch = payload.repository.default_branch;
+      try {
+        if (payload.action === "closed") return await releaseClosed(ctx, pr, branch);
+        if (payload.action === "unlabeled" && payload.label?.name === LABELS.lock.name) {
+          await unlockLabel(ctx, pr, branch);
+          return;
+        }
+        if (pr.state !== "open") return;
+        await analyzePull(ctx, pr, branch);
+      } catch (e) {
+        await reportLedgerError(ctx, e, pr.headSha);
+        throw e;
+      }
+    });
+
+    app.on("issue_comment.created", async (context) => {
+      const p = context.payload as unknown as { issue: J & { pull_request?: unknown; user: { login: string } }; comment: { id: number; body: string; user: { login: string; type: string } }; repository: { default_branch: string } };
+      if (!p.issue.pull_request) return;
+      const ctx = ctxOf(context as unknown as Context, deps);
+      await handleComment(ctx, {
+        commentId: p.comment.id,
+        body: p.comment.body ?? "",
+        commenter: p.comment.user.login,
+        commenterIsBot: p.comment.user.type === "Bot" || /\[bot\]$/.test(p.comment.user.login),
+        number: Number(p.issue.number),
+        prAuthor: p.issue.user.login,
+        defaultBranch: p.repository.default_branch,
+      });
+    });
+
+    app.on(["installation", "installation_repositories"], async (context) => {
+      const p = context.payload as unknown as { action: string; installation: { id: number; account?: { login?: string } } };
+      context.log.info(`PUCS: installation ${p.installation.id} (${p.installation.account?.login ?? "?"}) ${p.action}`);
+    });
+  };
+}
+
+const pucsApp: ApplicationFunction = createApp();
+export default pucsApp;

@@ -1,0 +1,181 @@
+/**
+ * pull_request events.
+ *
+ * opened / synchronize / reopened / ready_for_review / converted_to_draft / edited / labeled /
+ * unlabeled → `analyzePull`:
+ *   1. one GraphQL read: ledger + config at the default branch (+ at the head, for a PR that edits it);
+ *   2. the PR's files with patches (1 read per 100 files);
+ *   3. evaluate against the ledger, publish: check run (find 1 R, create/update 1 W), sticky comment
+ *      (find 1 R, create/edit only when changed) → the report is out after at most 2 writes;
+ *   4. ledger: expire + footprint (+ `pucs:lock` label locks) in ONE coalesced CAS commit (3 W, after
+ *      the report; none when the footprint is unchanged);
+ *   5. labels pucs:conflict / pucs:queued when they change; other PRs whose reports the commit
+ *      changed are refreshed from the ledger (≤ MAX_REFRESH), queue heads freed by expiry are told.
+ * None of this grows with the number of open PRs: their footprints are in the ledger already.
+ *
+ * closed → `releaseClosed`: releaseChange (locks, intents, queue places, footprint, override) in one
+ * commit, then a comment on the next PR queued on each freed path and refreshed reports.
+ */
+import { evaluate } from "../engine/evaluate.js";
+import type { Config, Ledger } from "../engine/types.js";
+import { annotationsFor } from "../engine/report.js";
+import { acquireLock, expire, recordFootprint, releaseChange, releaseLock, type Notice, type TransitionResult } from "../ledger/transitions.js";
+import type { TransactFn } from "../ledger/transact.js";
+import {
+  CONFIG_PATHS,
+  LABELS,
+  MAX_NOTIFY,
+  changeOf,
+  footprintOf,
+  isQueued,
+  loadState,
+  numberOf,
+  publishReport,
+  refreshOthers,
+  reportOf,
+  syncLabels,
+  type Ctx,
+  type PullLike,
+} from "./core.js";
+import { parseConfig } from "../engine/config/index.js";
+import type { SourceIssue } from "../engine/types.js";
+
+export const NO_CONFIG_TITLE = "PUCS is not configured for this repository";
+
+export function noConfigSummary(defaultBranch: string): string {
+  return [
+    `PUCS found no stream config on \`${defaultBranch}\` (it looks for ${CONFIG_PATHS.map((p) => `\`${p}\``).join(" and then ")}), so it checked nothing.`,
+    "",
+    "To start: run `npx pucs init --write-config` in a clone (it proposes one stream per top-level directory), edit the streams, and merge the file into the default branch. Until then PUCS stays out of the way: no comments, no labels, no ledger.",
+  ].join("\n");
+}
+
+/** Compose transitions into one TransactFn (each step sees the previous step's ledger). */
+export function steps<T>(list: ((l: Ledger) => TransitionResult<unknown>)[], pick: (outcomes: unknown[]) => T): TransactFn<T> {
+  return (l) => {
+    let cur = l;
+    const outcomes: unknown[] = [];
+    const messages: string[] = [];
+    for (const step of list) {
+      const r = step(cur);
+      outcomes.push(r.outcome);
+      if (r.ledger !== cur && r.message) messages.push(r.message);
+      cur = r.ledger;
+    }
+    return { ledger: cur, outcome: pick(outcomes), message: messages.length > 0 ? messages.join("\n") : null };
+  };
+}
+
+export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string): Promise<void> {
+  const state = await loadState(ctx, defaultBranch, pr.headSha);
+  const { files, truncated } = await ctx.gw.pullFiles(pr.number);
+  const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
+  // A PR that edits the config gets that config validated on the PR itself.
+  const configIssues: SourceIssue[] = [];
+  for (const path of touchesConfig) {
+    const text = state.headConfigs.get(path);
+    if (text === null || text === undefined) continue;
+    const r = parseConfig(text, path);
+    if (!r.ok) configIssues.push(...r.issues);
+  }
+
+  if (state.config.kind !== "ok") {
+    if (state.config.kind === "invalid") configIssues.unshift(...state.config.issues.map((i) => ({ ...i, message: `(on ${defaultBranch}) ${i.message}` })));
+    const summary =
+      state.config.kind === "none"
+        ? noConfigSummary(defaultBranch) + (touchesConfig.length > 0 && configIssues.length === 0 ? "\n\nThis PR adds a config that validates: once merged, PUCS starts checking." : "")
+        : `The PUCS config on \`${defaultBranch}\` does not validate, so nothing was checked. Fix it:\n\n\`\`\`\n${configIssues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join("\n")}\n\`\`\``;
+    const prIssues = configIssues.filter((i) => !i.message.startsWith(`(on ${defaultBranch})`));
+    const conclusion = prIssues.length > 0 || state.config.kind === "invalid" ? "failure" : "neutral";
+    const title = state.config.kind === "none" ? (prIssues.length > 0 ? `Invalid PUCS config: ${prIssues.length} problem${prIssues.length === 1 ? "" : "s"}` : NO_CONFIG_TITLE) : "PUCS config on the default branch is invalid";
+    const extra = prIssues.length > 0 ? `\n\n**This PR's config does not validate:**\n\n\`\`\`\n${prIssues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join("\n")}\n\`\`\`` : "";
+    const annotations = prIssues.map((i) => ({
+      path: i.file,
+      start_line: Math.max(1, i.line),
+      end_line: Math.max(1, i.line),
+      annotation_level: "failure" as const,
+      title: "PUCS config",
+      message: i.message,
+    }));
+    const existing = await ctx.gw.findCheckRun(pr.headSha);
+    const output = { title, summary: summary + extra, annotations };
+    if (!existing) await ctx.gw.createCheckRun(pr.headSha, conclusion, output);
+    else if (existing.title !== title || existing.conclusion !== conclusion || existing.summary !== output.summary) await ctx.gw.updateCheckRun(existing.id, conclusion, output);
+    return;
+  }
+
+  const config = state.config.config;
+  const change = changeOf(pr, files);
+  const now = ctx.now();
+  const ledger = state.snapshot.ledger;
+  const ev = evaluate(change, ledger, config, now);
+  const report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
+  await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, report);
+
+  // The footprint (and the pucs:lock label's locks) after the report: one coalesced commit.
+  const footprint = footprintOf(change, ev, truncated, now);
+  const wantLock = pr.labels.includes(LABELS.lock.name);
+  const list: ((l: Ledger) => TransitionResult<unknown>)[] = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
+  if (wantLock) {
+    for (const f of files) {
+      list.push((l) =>
+        acquireLock(l, { path: f.path, agent: pr.author, stream: ev.stream, task: `${LABELS.lock.name} label on #${pr.number}`, change: change.id, ttlMinutes: config.locks.defaultTtlMinutes, lease: ctx.newId() }, now),
+      );
+    }
+  }
+  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps(list, (o) => o), state.snapshot);
+  const expired = result.outcome[0] as { notify: Notice[] };
+  await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
+  await notifyQueued(ctx, expired.notify, null);
+  await refreshOthers(ctx, config, result.before, result.after, change.id);
+}
+
+/** The `pucs:lock` label was removed: release this PR's locks. */
+export async function unlockLabel(ctx: Ctx, pr: PullLike, defaultBranch: string): Promise<void> {
+  const state = await loadState(ctx, defaultBranch);
+  if (state.config.kind !== "ok") return;
+  const now = ctx.now();
+  const id = `#${pr.number}`;
+  const fn: TransactFn<Notice[]> = (l) => {
+    const mine = l.locks.filter((k) => k.change === id);
+    return steps(
+      mine.map((k) => (x: Ledger) => releaseLock(x, { path: k.path, agent: k.agent }, now)),
+      (outs) => outs.flatMap((o) => ((o as { kind: string }).kind === "released" ? (o as { notify: Notice[] }).notify : [])),
+    )(l);
+  };
+  const result = await ctx.writer.update(ctx.repoKey, ctx.store, fn, state.snapshot);
+  await notifyQueued(ctx, result.outcome, id);
+  await refreshOthers(ctx, state.config.config, result.before, result.after, null);
+}
+
+export async function releaseClosed(ctx: Ctx, pr: PullLike, defaultBranch: string): Promise<void> {
+  const state = await loadState(ctx, defaultBranch);
+  if (state.config.kind !== "ok" && state.snapshot.version === null) return;
+  const now = ctx.now();
+  const id = `#${pr.number}`;
+  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps([(l) => expire(l, now), (l) => releaseChange(l, { change: id }, now)], (o) => o), state.snapshot);
+  const notices = [...(result.outcome[0] as { notify: Notice[] }).notify, ...(result.outcome[1] as { notify: Notice[] }).notify];
+  await notifyQueued(ctx, notices, `${id} was ${pr.merged ? "merged" : "closed"}`);
+  if (state.config.kind === "ok") await refreshOthers(ctx, state.config.config, result.before, result.after, id);
+}
+
+/** Tell the next PR in line for each freed path (one comment per PR, however many paths). */
+export async function notifyQueued(ctx: Ctx, notices: Notice[], why: string | null): Promise<void> {
+  const byChange = new Map<number, { agent: string; paths: string[] }>();
+  for (const n of notices) {
+    const num = n.next.change ? numberOf(n.next.change) : null;
+    if (num === null) continue;
+    const entry = byChange.get(num) ?? { agent: n.next.agent, paths: [] };
+    if (!entry.paths.includes(n.path)) entry.paths.push(n.path);
+    byChange.set(num, entry);
+  }
+  let sent = 0;
+  for (const [num, { agent, paths }] of byChange) {
+    if (sent++ >= MAX_NOTIFY) break;
+    const list = paths.map((p) => `\`${p}\``).join(", ");
+    const body = `<!-- pucs:notice -->\n@${agent}: ${list} ${paths.length === 1 ? "is" : "are"} free now${why ? ` (${why})` : ""}, and this PR is next in line. Take ${paths.length === 1 ? "it" : "them"} with ${paths.map((p) => `\`/pucs lock ${p}\``).join(", ")}.`;
+    await ctx.gw.createComment(num, body);
+  }
+}
+
+export type { Config };

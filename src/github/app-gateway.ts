@@ -1,0 +1,239 @@
+/**
+ * The App's GitHub calls (edge module): a PR's files, the `PUCS / conflicts` check run, the sticky
+ * report comment, labels, reactions, replies and the commenter's permission. Every call goes through
+ * `RepoClient` (errors mapped to GitHubError with what to fix); every list is paginated with a bound.
+ *
+ * Costs (reads R / writes W):
+ *   pullFiles          R per 100 files (≤ 30: GitHub lists 3,000 files at most)
+ *   findCheckRun       R (check runs of one sha, filtered by name)
+ *   createCheckRun     W, + W per further 50 annotations
+ *   updateCheckRun     W, + W per further 50 annotations
+ *   findReportComment  R per 100 comments (≤ 10 pages)
+ *   create/update/deleteComment, addLabels, removeLabel, createLabel, react   W each
+ *   permission         R
+ */
+import type { Annotation } from "../engine/report.js";
+import { parsePatch } from "../engine/diff.js";
+import type { ChangedFile } from "../engine/types.js";
+import { GitHubError, RepoClient, paginate, type GitHubClient, type Json, type RepoRef } from "./client.js";
+import type { Role } from "../engine/commands.js";
+
+export const CHECK_NAME = "PUCS / conflicts";
+/** GitHub accepts at most 50 annotations per check-run request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub lists at most 3,000 files of a pull request. */
+export const MAX_PR_FILES = 3000;
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+export type Conclusion = "success" | "neutral" | "failure";
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: Annotation[];
+}
+
+export interface CheckRunInfo {
+  id: number;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  title: string;
+  summary: string;
+}
+
+export interface CommentInfo {
+  id: number;
+  body: string;
+  author: string;
+}
+
+export interface LabelSpec {
+  name: string;
+  color: string;
+  description: string;
+}
+
+export type Reaction = "eyes" | "+1" | "confused";
+
+export class AppGateway {
+  readonly rc: RepoClient;
+
+  constructor(client: GitHubClient, readonly repo: RepoRef) {
+    this.rc = new RepoClient(client, repo);
+  }
+
+  /**
+   * The PR's changed files with their hunks. A file without `patch` (binary, or a diff GitHub will not
+   * show) or whose patch does not parse gets `hunks: null` (= touches the whole file). GitHub lists
+   * 3,000 files at most: `truncated` is then true, the footprint says so, and the report notes that
+   * files past the limit were not checked.
+   */
+  async pullFiles(number: number): Promise<{ files: ChangedFile[]; truncated: boolean }> {
+    const { items, truncated } = await paginate(
+      (p) => this.rc.call(`list the files of pull request #${number}`, "pull_requests: read", "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { pull_number: number, ...p }),
+      {},
+      { maxPages: MAX_PR_FILES / 100 },
+    );
+    const files = items.map((f): ChangedFile => {
+      const patch = typeof f.patch === "string" ? f.patch : null;
+      const parsed = patch === null ? null : parsePatch(patch);
+      const file: ChangedFile = {
+        path: str(f.filename),
+        status: str(f.status) as ChangedFile["status"],
+        hunks: parsed && parsed.errors.length === 0 ? parsed.hunks : null,
+      };
+      if (typeof f.previous_filename === "string") file.previousPath = f.previous_filename;
+      return file;
+    });
+    return { files, truncated: truncated || files.length >= MAX_PR_FILES };
+  }
+
+  /** The `PUCS / conflicts` run on `sha`, if one exists (the newest). */
+  async findCheckRun(sha: string): Promise<CheckRunInfo | null> {
+    const r = await this.rc.call(`list the check runs of ${sha.slice(0, 7)}`, "checks: read", "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      ref: sha,
+      check_name: CHECK_NAME,
+      filter: "latest",
+      per_page: 100,
+    });
+    const runs = ((r.data as Json).check_runs ?? []) as Json[];
+    const run = runs.find((x) => x.name === CHECK_NAME);
+    if (!run) return null;
+    const output = (run.output ?? {}) as Json;
+    return {
+      id: Number(run.id),
+      headSha: str(run.head_sha),
+      status: str(run.status),
+      conclusion: typeof run.conclusion === "string" ? run.conclusion : null,
+      title: str(output.title),
+      summary: str(output.summary),
+    };
+  }
+
+  /** Creates the check run (completed), sending annotations 50 per request. Returns its id. */
+  async createCheckRun(sha: string, conclusion: Conclusion, out: CheckOutput, detailsUrl?: string): Promise<number> {
+    const [first, ...rest] = chunks(out.annotations, ANNOTATIONS_PER_REQUEST);
+    const r = await this.rc.call(`create the ${CHECK_NAME} check run on ${sha.slice(0, 7)}`, "checks: write", "POST /repos/{owner}/{repo}/check-runs", {
+      name: CHECK_NAME,
+      head_sha: sha,
+      status: "completed",
+      conclusion,
+      ...(detailsUrl ? { details_url: detailsUrl } : {}),
+      output: outputBody(out, first ?? []),
+    });
+    const id = Number((r.data as Json).id);
+    for (const batch of rest) await this.#moreAnnotations(id, out, batch);
+    return id;
+  }
+
+  /** Updates the check run (its annotations are added, 50 per request). */
+  async updateCheckRun(id: number, conclusion: Conclusion, out: CheckOutput): Promise<void> {
+    const [first, ...rest] = chunks(out.annotations, ANNOTATIONS_PER_REQUEST);
+    await this.rc.call(`update the ${CHECK_NAME} check run`, "checks: write", "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      check_run_id: id,
+      status: "completed",
+      conclusion,
+      output: outputBody(out, first ?? []),
+    });
+    for (const batch of rest) await this.#moreAnnotations(id, out, batch);
+  }
+
+  async #moreAnnotations(id: number, out: CheckOutput, batch: Annotation[]): Promise<void> {
+    await this.rc.call(`add annotations to the ${CHECK_NAME} check run`, "checks: write", "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      check_run_id: id,
+      output: outputBody(out, batch),
+    });
+  }
+
+  /** The first comment on the PR whose body contains `marker` (the sticky report). */
+  async findComment(number: number, marker: string): Promise<CommentInfo | null> {
+    const { items } = await paginate(
+      (p) => this.rc.call(`list the comments of #${number}`, "issues: read", "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: number, ...p }),
+      {},
+      { maxPages: 10 },
+    );
+    const c = items.find((x) => str(x.body).includes(marker));
+    return c ? { id: Number(c.id), body: str(c.body), author: str(((c.user ?? {}) as Json).login) } : null;
+  }
+
+  async createComment(number: number, body: string): Promise<number> {
+    const r = await this.rc.call(`comment on #${number}`, "issues: write", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: number, body });
+    return Number((r.data as Json).id);
+  }
+
+  async updateComment(id: number, body: string): Promise<void> {
+    await this.rc.call("edit the PUCS comment", "issues: write", "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body });
+  }
+
+  async addLabels(number: number, labels: string[]): Promise<void> {
+    await this.rc.call(`label #${number}`, "issues: write", "POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { issue_number: number, labels });
+  }
+
+  /** Removes a label; one already gone (404) is fine. */
+  async removeLabel(number: number, name: string): Promise<void> {
+    try {
+      await this.rc.call(`remove the ${name} label from #${number}`, "issues: write", "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { issue_number: number, name });
+    } catch (e) {
+      if (!(e instanceof GitHubError && e.status === 404)) throw e;
+    }
+  }
+
+  /** Creates the label unless it exists (1 read; 1 write when missing; a creation race is fine). */
+  async ensureLabel(spec: LabelSpec): Promise<boolean> {
+    try {
+      await this.rc.call(`read the ${spec.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec.name });
+      return false;
+    } catch (e) {
+      if (!(e instanceof GitHubError && e.status === 404)) throw e;
+    }
+    try {
+      await this.rc.call(`create the ${spec.name} label`, "issues: write", "POST /repos/{owner}/{repo}/labels", { ...spec });
+    } catch (e) {
+      if (e instanceof GitHubError && e.status === 422 && /already_exists/.test(e.apiMessage)) return false;
+      throw e;
+    }
+    return true;
+  }
+
+  async react(commentId: number, content: Reaction): Promise<void> {
+    await this.rc.call("react to the comment", "issues: write", "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content });
+  }
+
+  /** The user's role on the repository (role_name: admin, maintain, write, triage, read; none when not a collaborator). */
+  async permission(username: string): Promise<Role> {
+    try {
+      const r = await this.rc.call(`read @${username}'s permission`, "metadata: read", "GET /repos/{owner}/{repo}/collaborators/{username}/permission", { username });
+      const d = r.data as Json;
+      const role = str(d.role_name) || str(d.permission);
+      return (["admin", "maintain", "write", "triage", "read"] as const).find((x) => x === role) ?? "none";
+    } catch (e) {
+      if (e instanceof GitHubError && e.status === 404) return "none";
+      throw e;
+    }
+  }
+}
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** GitHub caps a check run's summary and text at 65,535 characters. */
+const MAX_OUTPUT = 65_000;
+
+function clip(s: string): string {
+  return s.length > MAX_OUTPUT ? `${s.slice(0, MAX_OUTPUT)}\n\n…(cut at GitHub's size limit)` : s;
+}
+
+function outputBody(out: CheckOutput, annotations: Annotation[]): Json {
+  return {
+    title: out.title,
+    summary: clip(out.summary),
+    ...(out.text ? { text: clip(out.text) } : {}),
+    ...(annotations.length > 0 ? { annotations } : {}),
+  };
+}

@@ -1,0 +1,349 @@
+/**
+ * A small model of the GitHub endpoints the App uses, served through nock 14 (no network): pull
+ * request files, check runs, issue comments, labels, reactions, collaborator permission, git
+ * trees/commits/refs (with GitHub's fast-forward-only ref update) and the GraphQL ledger/config read.
+ * Every request is logged with its body so tests assert exact requests; `failNext` injects answers
+ * (404/422/5xx, a lost ref race).
+ */
+import { generateKeyPairSync } from "node:crypto";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import examples from "@octokit/webhooks-examples";
+import { createApp } from "../../src/app/index.js";
+import { LedgerWriter } from "../../src/app/ledger-writer.js";
+import type { Ledger } from "../../src/engine/types.js";
+import { parseLedger, serializeLedger } from "../../src/ledger/schema.js";
+
+export const API = "https://api.github.com";
+export const OWNER = "Codertocat";
+export const REPO = "Hello-World";
+export const BASE = `/repos/${OWNER}/${REPO}`;
+
+type J = Record<string, any>;
+
+export interface Req {
+  method: string;
+  path: string;
+  body: any;
+}
+
+export interface PrFile {
+  filename: string;
+  status?: string;
+  patch?: string;
+  previous_filename?: string;
+}
+
+interface Commit {
+  sha: string;
+  text: string;
+  parents: string[];
+  message: string;
+}
+
+export class FakeGitHub {
+  log: Req[] = [];
+  defaultFiles = new Map<string, string>();
+  headFiles = new Map<string, Map<string, string>>();
+  prFiles = new Map<number, PrFile[]>();
+  checkRuns: J[] = [];
+  comments: J[] = [];
+  issueLabels = new Map<number, string[]>();
+  repoLabels = new Map<string, J>();
+  reactions: { comment: number; content: string }[] = [];
+  permissions = new Map<string, string>();
+  commits = new Map<string, Commit>();
+  trees = new Map<string, string>();
+  ledgerRef: string | null = null;
+  #seq = 100;
+  #faults: { method: string; path: RegExp; status: number; body: J; times: number }[] = [];
+  /** Runs before a ref update is applied (to simulate another writer winning meanwhile). */
+  beforeRefUpdate: (() => void) | null = null;
+
+  constructor() {
+    nock(API)
+      .persist()
+      .intercept(/.*/, "GET")
+      .reply((uri) => this.#handle("GET", uri, undefined))
+      .intercept(/.*/, "POST")
+      .reply((uri, body) => this.#handle("POST", uri, body))
+      .intercept(/.*/, "PATCH")
+      .reply((uri, body) => this.#handle("PATCH", uri, body))
+      .intercept(/.*/, "DELETE")
+      .reply((uri) => this.#handle("DELETE", uri, undefined));
+  }
+
+  id(): number {
+    return ++this.#seq;
+  }
+
+  failNext(method: string, path: RegExp, status: number, body: J = { message: "boom" }, times = 1): void {
+    this.#faults.push({ method, path, status, body, times });
+  }
+
+  get ledger(): Ledger | null {
+    return this.ledgerRef ? parseLedger(this.commits.get(this.ledgerRef)!.text, "fake") : null;
+  }
+
+  setLedger(l: Ledger): void {
+    const sha = `seed${this.id()}`.padEnd(40, "0");
+    this.commits.set(sha, { sha, text: serializeLedger(l), parents: this.ledgerRef ? [this.ledgerRef] : [], message: "seed" });
+    this.ledgerRef = sha;
+  }
+
+  /** Requests other than the GraphQL read, as "METHOD path". */
+  calls(): string[] {
+    return this.log.map((r) => `${r.method} ${r.path.replace(/\?.*$/, "")}`);
+  }
+
+  writes(): Req[] {
+    return this.log.filter((r) => r.method !== "GET" && !(r.path === "/graphql"));
+  }
+
+  reset(): void {
+    this.log = [];
+  }
+
+  #handle(method: string, uri: string, body: unknown): [number, unknown, Record<string, string>?] {
+    const b = typeof body === "string" && body ? JSON.parse(body) : body;
+    this.log.push({ method, path: uri, body: b });
+    const [path, qs] = uri.split("?") as [string, string | undefined];
+    const q = new URLSearchParams(qs ?? "");
+    const fault = this.#faults.find((f) => f.method === method && f.path.test(path));
+    if (fault) {
+      if (--fault.times <= 0) this.#faults.splice(this.#faults.indexOf(fault), 1);
+      return [fault.status, fault.body];
+    }
+    let m: RegExpMatchArray | null;
+    if (method === "POST" && path === "/graphql") return [200, this.#graphql(b)];
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/pulls/(\\d+)/files$`)))) {
+      const files = this.prFiles.get(Number(m[1])) ?? [];
+      const page = Number(q.get("page") ?? 1);
+      const per = Number(q.get("per_page") ?? 30);
+      const slice = files.slice((page - 1) * per, page * per);
+      const headers: Record<string, string> = page * per < files.length ? { link: `<${API}${path}?page=${page + 1}>; rel="next"` } : {};
+      return [200, slice.map((f) => ({ sha: "x", additions: 1, deletions: 1, changes: 2, status: "modified", ...f })), headers];
+    }
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/commits/([^/]+)/check-runs$`)))) {
+      const runs = this.checkRuns.filter((r) => r.head_sha === m![1] && (!q.get("check_name") || r.name === q.get("check_name")));
+      return [200, { total_count: runs.length, check_runs: runs }];
+    }
+    if (method === "POST" && path === `${BASE}/check-runs`) {
+      const run = { id: this.id(), ...b, output: { ...b.output, annotations_count: b.output?.annotations?.length ?? 0 } };
+      this.checkRuns.push(run);
+      return [201, run];
+    }
+    if (method === "PATCH" && (m = path.match(new RegExp(`^${BASE}/check-runs/(\\d+)$`)))) {
+      const run = this.checkRuns.find((r) => r.id === Number(m![1]));
+      if (!run) return [404, { message: "Not Found" }];
+      Object.assign(run, { ...b, output: { ...run.output, ...b.output } });
+      return [200, run];
+    }
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/issues/(\\d+)/comments$`)))) {
+      return [200, this.comments.filter((c) => c.issue === Number(m![1]))];
+    }
+    if (method === "POST" && (m = path.match(new RegExp(`^${BASE}/issues/(\\d+)/comments$`)))) {
+      const c = { id: this.id(), issue: Number(m[1]), body: b.body, user: { login: "pucs[bot]", type: "Bot" } };
+      this.comments.push(c);
+      return [201, c];
+    }
+    if (method === "PATCH" && (m = path.match(new RegExp(`^${BASE}/issues/comments/(\\d+)$`)))) {
+      const c = this.comments.find((x) => x.id === Number(m![1]));
+      if (!c) return [404, { message: "Not Found" }];
+      c.body = b.body;
+      return [200, c];
+    }
+    if (method === "POST" && (m = path.match(new RegExp(`^${BASE}/issues/comments/(\\d+)/reactions$`)))) {
+      this.reactions.push({ comment: Number(m[1]), content: b.content });
+      return [201, { id: this.id(), content: b.content }];
+    }
+    if (method === "POST" && (m = path.match(new RegExp(`^${BASE}/issues/(\\d+)/labels$`)))) {
+      const n = Number(m[1]);
+      const cur = this.issueLabels.get(n) ?? [];
+      for (const l of b.labels) if (!cur.includes(l)) cur.push(l);
+      this.issueLabels.set(n, cur);
+      return [200, cur.map((name) => ({ name }))];
+    }
+    if (method === "DELETE" && (m = path.match(new RegExp(`^${BASE}/issues/(\\d+)/labels/(.+)$`)))) {
+      const n = Number(m[1]);
+      const name = decodeURIComponent(m[2]!);
+      const cur = this.issueLabels.get(n) ?? [];
+      if (!cur.includes(name)) return [404, { message: "Label does not exist" }];
+      this.issueLabels.set(n, cur.filter((x) => x !== name));
+      return [200, []];
+    }
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/labels/(.+)$`)))) {
+      const l = this.repoLabels.get(decodeURIComponent(m[1]!));
+      return l ? [200, l] : [404, { message: "Not Found" }];
+    }
+    if (method === "POST" && path === `${BASE}/labels`) {
+      this.repoLabels.set(b.name, b);
+      return [201, b];
+    }
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/collaborators/([^/]+)/permission$`)))) {
+      const role = this.permissions.get(decodeURIComponent(m[1]!));
+      if (!role) return [404, { message: "Not Found" }];
+      return [200, { permission: role === "maintain" ? "write" : role, role_name: role, user: { login: m[1] } }];
+    }
+    if (method === "POST" && path === `${BASE}/git/trees`) {
+      const sha = `tree${this.id()}`.padEnd(40, "0");
+      this.trees.set(sha, b.tree[0].content);
+      return [201, { sha }];
+    }
+    if (method === "POST" && path === `${BASE}/git/commits`) {
+      const sha = `commit${this.id()}`.padEnd(40, "0");
+      this.commits.set(sha, { sha, text: this.trees.get(b.tree)!, parents: b.parents, message: b.message });
+      return [201, { sha }];
+    }
+    if (method === "POST" && path === `${BASE}/git/refs`) {
+      this.beforeRefUpdate?.();
+      if (this.ledgerRef) return [422, { message: "Reference already exists" }];
+      this.ledgerRef = b.sha;
+      return [201, { ref: b.ref, object: { sha: b.sha } }];
+    }
+    if (method === "PATCH" && path === `${BASE}/git/refs/pucs%2Fledger`) {
+      this.beforeRefUpdate?.();
+      if (!this.ledgerRef) return [422, { message: "Reference does not exist" }];
+      const c = this.commits.get(b.sha);
+      if (!c || c.parents[0] !== this.ledgerRef) return [422, { message: "Update is not a fast forward" }];
+      this.ledgerRef = b.sha;
+      return [200, { ref: "refs/pucs/ledger", object: { sha: b.sha } }];
+    }
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/pulls/(\\d+)$`)))) {
+      return [200, pullPayload(Number(m[1]), { files: [] }).pull_request];
+    }
+    return [500, { message: `fake GitHub has no route for ${method} ${path}` }];
+  }
+
+  #graphql(b: J): J {
+    const v = b.variables as J;
+    const blob = (text: string | undefined) => (text === undefined ? null : { __typename: "Blob", oid: "b", text, isTruncated: false, isBinary: false });
+    const repository: J = {};
+    repository.ledger = this.ledgerRef
+      ? { target: { __typename: "Commit", oid: this.ledgerRef, file: { object: blob(this.commits.get(this.ledgerRef)!.text) } } }
+      : null;
+    for (const [k, expr] of Object.entries(v)) {
+      if (!/^f\d+$/.test(k)) continue;
+      const [rev, ...rest] = String(expr).split(":");
+      const p = rest.join(":");
+      repository[k] = blob(rev === "master" ? this.defaultFiles.get(p) : this.headFiles.get(rev!)?.get(p));
+    }
+    return { data: { repository } };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Payloads: real examples from @octokit/webhooks-examples, with the fields they lack filled in
+// ---------------------------------------------------------------------------
+
+const all = examples as unknown as { name: string; examples: J[] }[];
+
+export function example(name: string, action: string): J {
+  const e = all.find((x) => x.name === name)!.examples.find((x) => x.action === action);
+  if (!e) throw new Error(`no ${name}.${action} example`);
+  return structuredClone(e);
+}
+
+export interface PrSpec {
+  files?: PrFile[];
+  author?: string;
+  labels?: string[];
+  headSha?: string;
+  action?: string;
+  merged?: boolean;
+  draft?: boolean;
+  branch?: string;
+}
+
+export function shaFor(n: number): string {
+  return `${n}`.padStart(4, "0").padEnd(40, "a");
+}
+
+export function pullPayload(number: number, spec: PrSpec): J {
+  const action = spec.action ?? "opened";
+  const p = example("pull_request", action === "closed" ? "closed" : "opened");
+  p.action = action;
+  p.number = number;
+  const pr = p.pull_request;
+  pr.number = number;
+  pr.html_url = `https://github.com/${OWNER}/${REPO}/pull/${number}`;
+  pr.title = `PR ${number}`;
+  pr.head.sha = spec.headSha ?? shaFor(number);
+  pr.head.ref = spec.branch ?? `topic-${number}`;
+  pr.user.login = spec.author ?? `agent${number}`;
+  pr.labels = (spec.labels ?? []).map((name) => ({ name }));
+  pr.draft = spec.draft ?? false;
+  pr.state = action === "closed" ? "closed" : "open";
+  pr.merged = spec.merged ?? false;
+  return p;
+}
+
+export function commentPayload(number: number, body: string, opts: { commenter?: string; author?: string; bot?: boolean } = {}): J {
+  const p = example("issue_comment", "created");
+  p.issue.number = number;
+  p.issue.pull_request = { url: `${API}${BASE}/pulls/${number}` };
+  p.issue.user.login = opts.author ?? `agent${number}`;
+  p.comment.id = 9000 + number;
+  p.comment.body = body;
+  p.comment.user.login = opts.commenter ?? opts.author ?? `agent${number}`;
+  p.comment.user.type = opts.bot ? "Bot" : "User";
+  return p;
+}
+
+export const CONFIG = `version: 1
+streams:
+  EXEC:
+    name: Execution
+    files_pattern: "execution/**"
+    max_agents: 3
+  API:
+    name: API
+    files_pattern: "api/**"
+    max_agents: 3
+    dependencies: [EXEC]
+locks:
+  default_ttl: 30
+  max_ttl: 8h
+`;
+
+export const NOW = Date.parse("2026-11-23T12:00:00Z");
+
+export interface Harness {
+  gh: FakeGitHub;
+  probot: Probot;
+  writer: LedgerWriter;
+  send(name: string, payload: J): Promise<void>;
+  clock: { now: number };
+}
+
+export async function harness(opts: { appAuth?: boolean } = {}): Promise<Harness> {
+  nock.disableNetConnect();
+  const gh = new FakeGitHub();
+  gh.defaultFiles.set("config/pucs_streams.yaml", CONFIG);
+  const clock = { now: NOW };
+  let ids = 0;
+  const writer = new LedgerWriter({ sleep: async () => {}, random: () => 0 });
+  // A function, so it wins over the throttle options Probot passes in: tests need no 1 s spacing.
+  const Octokit = ProbotOctokit.defaults((o: J) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } }));
+  let probot: Probot;
+  if (opts.appAuth) {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    probot = new Probot({ appId: 1, privateKey, Octokit, logLevel: "fatal" });
+  } else {
+    probot = new Probot({ githubToken: "test-token", Octokit, logLevel: "fatal" });
+  }
+  await probot.load(createApp({ now: () => clock.now, newId: () => `id-${++ids}`, writer }));
+  return {
+    gh,
+    probot,
+    writer,
+    clock,
+    send: (name, payload) => probot.receive({ id: `d-${++ids}`, name, payload } as Parameters<Probot["receive"]>[0]),
+  };
+}
+
+/** A one-hunk patch changing lines start..start+len-1 of a file (old and new side). */
+export function patch(start: number, len: number, section = ""): string {
+  const body = [...Array.from({ length: len }, (_, i) => `-old ${start + i}`), ...Array.from({ length: len }, (_, i) => `+new ${start + i}`)];
+  return [`@@ -${start},${len} +${start},${len} @@${section ? ` ${section}` : ""}`, ...body].join("\n");
+}
