@@ -40,6 +40,11 @@ async function bundle(outdir) {
 }
 
 const check = process.argv.includes("--check");
+process.on("unhandledRejection", (e) => {
+  // esbuild has already printed each error with its file:line:col; no stack trace on top.
+  console.error(`build failed: ${e && typeof e === "object" && "errors" in e ? `${e.errors.length} error(s) above` : String(e)}`);
+  process.exit(1);
+});
 if (!check) {
   await bundle(join(root, "dist"));
 } else {
