@@ -22,6 +22,16 @@ export const entries = Object.fromEntries(Object.entries(all).filter(([, src]) =
 const banner = "import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);";
 
 async function bundle(outdir) {
+  try {
+    await buildInto(outdir);
+  } catch (e) {
+    // esbuild has already printed each error with its file:line:col; no stack trace on top.
+    console.error(`build failed: ${e && typeof e === "object" && "errors" in e ? `${e.errors.length} error(s) above` : String(e)}`);
+    process.exit(1);
+  }
+}
+
+async function buildInto(outdir) {
   await build({
     absWorkingDir: root,
     entryPoints: entries,
@@ -40,11 +50,6 @@ async function bundle(outdir) {
 }
 
 const check = process.argv.includes("--check");
-process.on("unhandledRejection", (e) => {
-  // esbuild has already printed each error with its file:line:col; no stack trace on top.
-  console.error(`build failed: ${e && typeof e === "object" && "errors" in e ? `${e.errors.length} error(s) above` : String(e)}`);
-  process.exit(1);
-});
 if (!check) {
   await bundle(join(root, "dist"));
 } else {
