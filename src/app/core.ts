@@ -29,6 +29,9 @@ export const LABELS = {
   lock: { name: "pucs:lock", color: "5319e7", description: "PUCS: lock every file this PR changes (remove to release)" },
 } satisfies Record<string, LabelSpec>;
 
+/** Labels the App sets itself: events about them are ignored (they are the App's output). */
+export const APP_LABELS: ReadonlySet<string> = new Set([LABELS.conflict.name, LABELS.queued.name]);
+
 export interface Logger {
   info(msg: string): void;
   warn(msg: string): void;
@@ -147,7 +150,8 @@ export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, 
     stream: ev.stream,
     headSha: change.headSha ?? "",
     draft: change.draft ?? false,
-    labels: change.labels ?? [],
+    // The App's own status labels are output, not input: toggling them must not rewrite the ledger.
+    labels: (change.labels ?? []).filter((l) => !APP_LABELS.has(l)),
     files: change.files.map(footprintFile),
     recordedAt: isoTime(now),
   };
@@ -350,7 +354,9 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
     const evAfter = evaluate(change, after, config, now, opts);
     const queuedChanged = isQueued(before, fp.change) !== isQueued(after, fp.change);
     if (evalKey(evBefore) === evalKey(evAfter) && !queuedChanged) continue;
-    const target: PublishTarget = { number: n, headSha: fp.headSha, labels: fp.labels ?? [] };
+    // The footprint leaves out the App's own labels: assume they matched the previous report.
+    const had = [...(reportOf(evBefore, []).conflict ? [LABELS.conflict.name] : []), ...(isQueued(before, fp.change) ? [LABELS.queued.name] : [])];
+    const target: PublishTarget = { number: n, headSha: fp.headSha, labels: [...(fp.labels ?? []), ...had] };
     const report = reportOf(evAfter, []);
     await publishReport(ctx, target, report);
     await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(after, fp.change) });

@@ -17,7 +17,7 @@ import type { GitHubClient } from "../github/client.js";
 import { GitHubRefStore } from "../github/ledger-store.js";
 import { LedgerError } from "../ledger/store.js";
 import { handleComment } from "./comment.js";
-import { LABELS, pullOf, type AppDeps, type Ctx } from "./core.js";
+import { APP_LABELS, LABELS, pullOf, type AppDeps, type Ctx } from "./core.js";
 import { LedgerWriter } from "./ledger-writer.js";
 import { analyzePull, releaseClosed, unlockLabel } from "./pull.js";
 
@@ -63,6 +63,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
 
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}` as const), async (context) => {
       const payload = context.payload as unknown as { action: string; pull_request: J; repository: { default_branch: string }; label?: { name: string } };
+      // The App's own status labels come back as labeled/unlabeled events: nothing to do for them.
+      if ((payload.action === "labeled" || payload.action === "unlabeled") && payload.label && APP_LABELS.has(payload.label.name)) return;
       const ctx = ctxOf(context as unknown as Context, deps);
       const pr = pullOf(payload.pull_request);
       const branch = payload.repository.default_branch;

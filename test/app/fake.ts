@@ -105,6 +105,14 @@ export class FakeGitHub {
   }
 
   #handle(method: string, uri: string, body: unknown): [number, unknown, Record<string, string>?] {
+    try {
+      return this.#route(method, uri, body);
+    } catch (e) {
+      return [500, { message: `fake GitHub crashed: ${(e as Error).message}` }];
+    }
+  }
+
+  #route(method: string, uri: string, body: unknown): [number, unknown, Record<string, string>?] {
     const b = typeof body === "string" && body ? JSON.parse(body) : body;
     this.log.push({ method, path: uri, body: b });
     const [path, qs] = uri.split("?") as [string, string | undefined];

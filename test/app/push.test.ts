@@ -37,3 +37,83 @@ describe("a push", () => {
     ]);
   });
 });
+
+describe("two PRs touching the same file", () => {
+  async function twoPrs(second: string) {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(10, 5, "def route():") }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    h.gh.prFiles.set(2, [{ filename: "execution/a.py", patch: second }]);
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(2, {}));
+    return h;
+  }
+
+  it("overlapping hunks: PARTITION, a neutral check with a warning annotation on the new-side lines, one sticky comment, pucs:conflict label created and set, #1 refreshed", async () => {
+    const h = await twoPrs(patch(12, 2, "def route():"));
+    const run2 = h.gh.checkRuns.find((r) => r.head_sha === shaFor(2))!;
+    expect(run2.conclusion).toBe("neutral");
+    expect(run2.output.title).toBe("Needs a decision: 1 overlap");
+    expect(run2.output.annotations).toEqual([
+      { path: "execution/a.py", start_line: 12, end_line: 13, annotation_level: "warning", title: "PUCS INTENT_OVERLAP → PARTITION", message: expect.stringContaining("#1") },
+    ]);
+    const c2 = h.gh.comments.filter((c) => c.issue === 2);
+    expect(c2).toHaveLength(1);
+    expect(c2[0]!.body.startsWith("<!-- pucs:report -->\n### PUCS: Needs a decision: 1 overlap")).toBe(true);
+    expect(c2[0]!.body).toContain("| INTENT_OVERLAP | `execution/a.py` (L10-14) | #1 (@agent1) | EXEC | ✂️ PARTITION |");
+    expect(h.gh.repoLabels.get("pucs:conflict")).toEqual({ name: "pucs:conflict", color: "d93f0b", description: "PUCS: this PR conflicts with other work (see the PUCS / conflicts check)" });
+    expect(h.gh.issueLabels.get(2)).toEqual(["pucs:conflict"]);
+    // #1 learns about #2 from the ledger, without listing #1's files.
+    expect(h.gh.calls()).not.toContain(`GET ${BASE}/pulls/1/files`);
+    const run1 = h.gh.checkRuns.find((r) => r.head_sha === shaFor(1))!;
+    expect([run1.conclusion, run1.output.title]).toEqual(["neutral", "Needs a decision: 1 overlap"]);
+    expect(h.gh.comments.filter((c) => c.issue === 1)).toHaveLength(1);
+    expect(h.gh.issueLabels.get(1)).toEqual(["pucs:conflict"]);
+    // The report was out after 2 writes: check run, comment; the ledger commit came after.
+    expect(h.gh.writes().slice(0, 5).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST ${BASE}/check-runs`,
+      `POST ${BASE}/issues/2/comments`,
+      `POST ${BASE}/git/trees`,
+      `POST ${BASE}/git/commits`,
+      `PATCH ${BASE}/git/refs/pucs%2Fledger`,
+    ]);
+  });
+
+  it("disjoint hunks: MERGE, safe in parallel: neutral check with a notice, report comment, no pucs:conflict label", async () => {
+    const h = await twoPrs(patch(80, 2, "def other():"));
+    const run2 = h.gh.checkRuns.find((r) => r.head_sha === shaFor(2))!;
+    expect([run2.conclusion, run2.output.title]).toEqual(["neutral", "Safe to merge in parallel: 1 overlap"]);
+    expect(run2.output.annotations).toEqual([
+      { path: "execution/a.py", start_line: 80, end_line: 81, annotation_level: "notice", title: "PUCS INTENT_OVERLAP → MERGE", message: expect.any(String) },
+    ]);
+    expect(h.gh.issueLabels.get(2) ?? []).toEqual([]);
+    expect(h.gh.repoLabels.size).toBe(0);
+  });
+
+  it("a replayed delivery changes nothing: no second check run, no second comment, no ledger commit", async () => {
+    const h = await twoPrs(patch(12, 2));
+    const before = { runs: h.gh.checkRuns.length, comments: h.gh.comments.length, ref: h.gh.ledgerRef, labels: h.gh.issueLabels.get(2) };
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(2, {}));
+    expect({ runs: h.gh.checkRuns.length, comments: h.gh.comments.length, ref: h.gh.ledgerRef, labels: h.gh.issueLabels.get(2) }).toEqual(before);
+    // The old payload still lists no labels, so the (idempotent) label request is repeated; nothing else is written.
+    expect(h.gh.writes().map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${BASE}/issues/2/labels`]);
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(2, { labels: ["pucs:conflict"] }));
+    expect(h.gh.writes()).toEqual([]);
+  });
+
+  it("when the overlap goes away the comment is marked resolved (edited, not a new one) and the label removed", async () => {
+    const h = await twoPrs(patch(12, 2));
+    h.gh.issueLabels.set(2, ["pucs:conflict"]);
+    h.gh.prFiles.set(2, [{ filename: "execution/b.py", patch: patch(1, 1) }]);
+    await h.send("pull_request", pullPayload(2, { action: "synchronize", headSha: "f".repeat(40), labels: ["pucs:conflict"] }));
+    const c2 = h.gh.comments.filter((c) => c.issue === 2);
+    expect(c2).toHaveLength(1);
+    expect(c2[0]!.body).toBe(
+      "<!-- pucs:report -->\n### PUCS: ✅ resolved\n\nNo conflicts as of fffffff. This comment showed earlier conflicts; it is kept as the record and will be edited again if new ones appear.\n",
+    );
+    expect(h.gh.issueLabels.get(2)).toEqual([]);
+    expect(h.gh.checkRuns.find((r) => r.head_sha === "f".repeat(40))!.conclusion).toBe("success");
+  });
+});
