@@ -124,6 +124,9 @@ export class FakeGitHub {
     }
     let m: RegExpMatchArray | null;
     if (method === "POST" && path === "/graphql") return [200, this.#graphql(b)];
+    if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      return [201, { token: "installation-token", expires_at: "2999-01-01T00:00:00Z", permissions: {}, repository_selection: "all" }];
+    }
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/pulls/(\\d+)/files$`)))) {
       const files = this.prFiles.get(Number(m[1])) ?? [];
       const page = Number(q.get("page") ?? 1);
@@ -326,6 +329,7 @@ export interface Harness {
 
 export async function harness(opts: { appAuth?: boolean } = {}): Promise<Harness> {
   nock.disableNetConnect();
+  nock.cleanAll(); // one fake GitHub at a time
   const gh = new FakeGitHub();
   gh.defaultFiles.set("config/pucs_streams.yaml", CONFIG);
   const clock = { now: NOW };

@@ -1,0 +1,201 @@
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { emptyLedger } from "../../src/ledger/schema.js";
+import { isoTime, recordFootprint } from "../../src/ledger/transitions.js";
+import { BASE, commentPayload, harness, NOW, patch, pullPayload, shaFor } from "./fake.js";
+
+afterEach(() => nock.cleanAll());
+
+describe("locks, merges and queues", () => {
+  it("a lock taken by one PR fails another PR's push: LOCKED → QUEUE, failure annotation, pucs:conflict", async () => {
+    const h = await harness();
+    await h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py -- rework"));
+    h.gh.prFiles.set(4, [{ filename: "execution/a.py", patch: patch(5, 1) }]);
+    await h.send("pull_request", pullPayload(4, {}));
+    const run = h.gh.checkRuns.find((r) => r.head_sha === shaFor(4))!;
+    expect([run.conclusion, run.output.title]).toEqual(["failure", "Blocked: 1 locked"]);
+    expect(run.output.annotations).toEqual([
+      {
+        path: "execution/a.py",
+        start_line: 5,
+        end_line: 5,
+        annotation_level: "failure",
+        title: "PUCS LOCKED → QUEUE",
+        message: expect.stringMatching(/^Locked by #3 \(agent3\) until 2026-11-23T12:30:00.000Z: rework\.\nWait until #3 \(agent3\) releases execution\/a.py/),
+      },
+    ]);
+    expect(h.gh.issueLabels.get(4)).toEqual(["pucs:conflict"]);
+  });
+
+  it("merging releases the PR's locks, intents and footprint in one commit and tells the next PR in line", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(3, [{ filename: "execution/a.py", patch: patch(5, 1) }]);
+    await h.send("pull_request", pullPayload(3, {}));
+    await h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py\n/pucs intent api/x.py"));
+    await h.send("issue_comment", commentPayload(4, "/pucs queue execution/a.py"));
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(3, { action: "closed", merged: true }));
+    const l = h.gh.ledger!;
+    expect([l.locks, l.intents, l.footprints.map((f) => f.change)]).toEqual([[], [], []]);
+    expect(l.queues).toEqual([{ path: "execution/a.py", waiters: [{ agent: "agent4", change: "#4", enqueuedAt: isoTime(NOW) }] }]);
+    expect(h.gh.commits.get(h.gh.ledgerRef!)!.message.split("\n")[0]).toBe("release #3: 1 lock, 1 intent, footprint");
+    expect(h.gh.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST ${BASE}/git/trees`,
+      `POST ${BASE}/git/commits`,
+      `PATCH ${BASE}/git/refs/pucs%2Fledger`,
+      `POST ${BASE}/issues/4/comments`,
+    ]);
+    expect(h.gh.log.find((r) => r.path === `${BASE}/issues/4/comments` && r.method === "POST")!.body).toEqual({
+      body: "<!-- pucs:notice -->\n@agent4: `execution/a.py` is free now (#3 was merged), and this PR is next in line. Take it with `/pucs lock execution/a.py`.",
+    });
+  });
+
+  it("the pucs:lock label locks every changed file; removing it releases them", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(3, [{ filename: "execution/a.py", patch: patch(5, 1) }, { filename: "api/b.py", patch: patch(1, 1) }]);
+    await h.send("pull_request", pullPayload(3, { action: "labeled", labels: ["pucs:lock"] }));
+    expect(h.gh.ledger!.locks.map((k) => [k.path, k.change, k.task, k.expiresAt])).toEqual([
+      ["api/b.py", "#3", "pucs:lock label on #3", "2026-11-23T12:30:00.000Z"],
+      ["execution/a.py", "#3", "pucs:lock label on #3", "2026-11-23T12:30:00.000Z"],
+    ]);
+    const p = pullPayload(3, { action: "unlabeled" });
+    p.label = { name: "pucs:lock" };
+    await h.send("pull_request", p);
+    expect(h.gh.ledger!.locks).toEqual([]);
+  });
+
+  it("updates arriving together share one ledger commit", async () => {
+    const h = await harness();
+    await Promise.all([
+      h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py")),
+      h.send("issue_comment", commentPayload(4, "/pucs lock execution/b.py")),
+      h.send("issue_comment", commentPayload(5, "/pucs lock execution/a.py")),
+    ]);
+    expect(h.gh.calls().filter((c) => c.endsWith("/git/commits"))).toHaveLength(1);
+    expect(h.gh.ledger!.locks.map((k) => `${k.path} ${k.change}`)).toEqual(["execution/a.py #3", "execution/b.py #4"]);
+    expect(h.gh.comments.find((c) => c.issue === 5)!.body).toContain("❌ `execution/a.py` is locked by agent3 (#3)");
+  });
+});
+
+describe("config", () => {
+  it("no config: one neutral check saying how to add one, nothing else (no comment, no ledger)", async () => {
+    const h = await harness();
+    h.gh.defaultFiles.clear();
+    h.gh.prFiles.set(1, [{ filename: "src/a.ts", patch: patch(1, 1) }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    expect(h.gh.writes().map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${BASE}/check-runs`]);
+    const run = h.gh.checkRuns[0]!;
+    expect([run.conclusion, run.output.title]).toEqual(["neutral", "PUCS is not configured for this repository"]);
+    expect(run.output.summary).toContain("`npx pucs init --write-config`");
+  });
+
+  it("a PR that breaks the config gets a failing check with file:line:col annotations", async () => {
+    const h = await harness();
+    const bad = "version: 1\nstreams:\n  EXEC:\n    name: Execution\n    files_pattern: \"execution/**\"\n    max_agents: many\n";
+    h.gh.headFiles.set(shaFor(6), new Map([["config/pucs_streams.yaml", bad]]));
+    h.gh.prFiles.set(6, [{ filename: "config/pucs_streams.yaml", patch: patch(6, 1) }]);
+    await h.send("pull_request", pullPayload(6, {}));
+    const run = h.gh.checkRuns.find((r) => r.head_sha === shaFor(6))!;
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.title).toMatch(/^Invalid PUCS config: 1 problem · /);
+    expect(run.output.summary).toMatch(/```\nconfig\/pucs_streams\.yaml:6:17: error: .*max_agents/);
+    expect(run.output.annotations[0]).toMatchObject({ path: "config/pucs_streams.yaml", start_line: 6, end_line: 6, annotation_level: "failure", title: "PUCS config" });
+  });
+});
+
+describe("GitHub failures", () => {
+  it("404 on the PR's files: the handler fails with what was missing; nothing is published or written", async () => {
+    const h = await harness();
+    h.gh.failNext("GET", /\/pulls\/1\/files$/, 404, { message: "Not Found" });
+    const err = await h.send("pull_request", pullPayload(1, {})).catch((e) => e);
+    expect(String(err.errors?.[0]?.message ?? err.message)).toContain("GitHub could not find what PUCS needed to list the files of pull request #1 (404 Not Found)");
+    expect(h.gh.writes()).toEqual([]);
+  });
+
+  it("422 on the check run: the error carries GitHub's validation message", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    h.gh.failNext("POST", /\/check-runs$/, 422, { message: "Validation Failed", errors: [{ resource: "CheckRun", field: "head_sha", code: "invalid" }] });
+    const err = await h.send("pull_request", pullPayload(1, {})).catch((e) => e);
+    expect(String(err.errors?.[0]?.message ?? err.message)).toContain("GitHub rejected the request to create the PUCS / conflicts check run on 0001aaa (422 Validation Failed: CheckRun head_sha invalid)");
+    expect(h.gh.ledgerRef).toBeNull();
+  });
+
+  it("5xx on the ledger write: the report is already out; the failure is reported, the ledger unchanged, the next event retries", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    h.gh.failNext("POST", /\/git\/trees$/, 502, { message: "Server Error" });
+    const err = await h.send("pull_request", pullPayload(1, {})).catch((e) => e);
+    expect(String(err.errors?.[0]?.message ?? err.message)).toContain("GitHub failed to write the ledger tree for refs/pucs/ledger (502 Server Error)");
+    expect(h.gh.checkRuns).toHaveLength(1);
+    expect(h.gh.ledgerRef).toBeNull();
+    await h.send("pull_request", pullPayload(1, { action: "synchronize" }));
+    expect(h.gh.ledger!.footprints.map((f) => f.change)).toEqual(["#1"]);
+    expect(h.gh.checkRuns).toHaveLength(1);
+  });
+
+  it("a corrupt ledger is shown on the PR and never overwritten", async () => {
+    const h = await harness();
+    h.gh.commits.set("b".repeat(40), { sha: "b".repeat(40), text: "{ not json", parents: [], message: "x" });
+    h.gh.ledgerRef = "b".repeat(40);
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    await expect(h.send("pull_request", pullPayload(1, {}))).rejects.toBeTruthy();
+    expect(h.gh.ledgerRef).toBe("b".repeat(40));
+    const run = h.gh.checkRuns[0]!;
+    expect([run.conclusion, run.output.title]).toEqual(["failure", "PUCS ledger unusable: nothing was checked"]);
+    expect(run.output.summary).toMatch(/^refs\/pucs\/ledger at bbbbbbb: /);
+  });
+});
+
+describe("API budget", () => {
+  async function pushWith(openPrs: number) {
+    const h = await harness();
+    let l = emptyLedger();
+    for (let i = 100; i < 100 + openPrs; i++) {
+      l = recordFootprint(l, {
+        change: `#${i}`,
+        agent: `a${i}`,
+        stream: "EXEC",
+        headSha: shaFor(i),
+        draft: false,
+        files: Array.from({ length: 20 }, (_, j) => ({ path: `execution/pr${i}/f${j}.py`, changes: [{ start: 1, end: 3 }] })),
+        recordedAt: isoTime(NOW),
+      }).ledger;
+    }
+    h.gh.setLedger(l);
+    h.gh.prFiles.set(1, [{ filename: "api/own.py", patch: patch(1, 1) }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    return h;
+  }
+
+  it("a push costs the same requests with 1 or 500 open PRs in the ledger (3 reads before the report, 1 write to show it)", async () => {
+    const one = await pushWith(1);
+    const many = await pushWith(500);
+    expect(many.gh.calls()).toEqual(one.gh.calls());
+    const reads = one.gh.log.filter((r) => r.method === "GET" || r.path === "/graphql").length;
+    expect({ reads, writes: one.gh.writes().length }).toEqual({ reads: 4, writes: 4 });
+    expect(one.gh.calls()).toEqual([
+      "POST /graphql",
+      `GET ${BASE}/pulls/1/files`,
+      `GET ${BASE}/commits/${shaFor(1)}/check-runs`,
+      `POST ${BASE}/check-runs`,
+      `GET ${BASE}/issues/1/comments`,
+      `POST ${BASE}/git/trees`,
+      `POST ${BASE}/git/commits`,
+      `PATCH ${BASE}/git/refs/pucs%2Fledger`,
+    ]);
+    expect(many.gh.ledger!.footprints).toHaveLength(501);
+  });
+});
+
+describe("App authentication", () => {
+  it("runs as an installation: a JWT-signed token exchange with a key generated for the test, then the same requests", async () => {
+    const h = await harness({ appAuth: true });
+    const p = pullPayload(1, {});
+    p.installation = { id: 42, node_id: "x" };
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    await h.send("pull_request", p);
+    expect(h.gh.calls()[0]).toBe("POST /app/installations/42/access_tokens");
+    expect(h.gh.checkRuns).toHaveLength(1);
+  });
+});
