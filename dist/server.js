@@ -48803,6 +48803,7 @@ var init_config = __esm({
 // src/app/core.ts
 var core_exports3 = {};
 __export(core_exports3, {
+  APP_LABELS: () => APP_LABELS,
   CONFIG_PATHS: () => CONFIG_PATHS,
   LABELS: () => LABELS,
   MAX_NOTIFY: () => MAX_NOTIFY,
@@ -48879,7 +48880,8 @@ function footprintOf(change, ev, truncated, now) {
     stream: ev.stream,
     headSha: change.headSha ?? "",
     draft: change.draft ?? false,
-    labels: change.labels ?? [],
+    // The App's own status labels are output, not input: toggling them must not rewrite the ledger.
+    labels: (change.labels ?? []).filter((l) => !APP_LABELS.has(l)),
     files: change.files.map(footprintFile),
     recordedAt: isoTime2(now)
   };
@@ -49036,7 +49038,8 @@ async function refreshOthers(ctx, config3, before, after, except) {
     const evAfter = evaluate(change, after, config3, now, opts);
     const queuedChanged = isQueued(before, fp.change) !== isQueued(after, fp.change);
     if (evalKey(evBefore) === evalKey(evAfter) && !queuedChanged) continue;
-    const target = { number: n, headSha: fp.headSha, labels: fp.labels ?? [] };
+    const had = [...reportOf(evBefore, []).conflict ? [LABELS.conflict.name] : [], ...isQueued(before, fp.change) ? [LABELS.queued.name] : []];
+    const target = { number: n, headSha: fp.headSha, labels: [...fp.labels ?? [], ...had] };
     const report = reportOf(evAfter, []);
     await publishReport(ctx, target, report);
     await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(after, fp.change) });
@@ -49044,7 +49047,7 @@ async function refreshOthers(ctx, config3, before, after, except) {
   }
   return refreshed;
 }
-var CONFIG_PATHS, MAX_REFRESH, MAX_NOTIFY, LABELS, s, changeId, numberOf, TRUNCATED_NOTE, isQueued;
+var CONFIG_PATHS, MAX_REFRESH, MAX_NOTIFY, LABELS, APP_LABELS, s, changeId, numberOf, TRUNCATED_NOTE, isQueued;
 var init_core3 = __esm({
   "src/app/core.ts"() {
     "use strict";
@@ -49065,6 +49068,7 @@ var init_core3 = __esm({
       queued: { name: "pucs:queued", color: "fbca04", description: "PUCS: this PR waits in line for a locked path" },
       lock: { name: "pucs:lock", color: "5319e7", description: "PUCS: lock every file this PR changes (remove to release)" }
     };
+    APP_LABELS = /* @__PURE__ */ new Set([LABELS.conflict.name, LABELS.queued.name]);
     s = (v) => typeof v === "string" ? v : "";
     changeId = (n) => `#${n}`;
     numberOf = (id) => /^#\d+$/.test(id) ? Number(id.slice(1)) : null;
@@ -60548,6 +60552,7 @@ function createApp(overrides = {}) {
     };
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}`), async (context) => {
       const payload = context.payload;
+      if ((payload.action === "labeled" || payload.action === "unlabeled") && payload.label && APP_LABELS.has(payload.label.name)) return;
       const ctx = ctxOf(context, deps);
       const pr = pullOf(payload.pull_request);
       const branch = payload.repository.default_branch;
@@ -60592,7 +60597,7 @@ var missing = ["APP_ID", "WEBHOOK_SECRET"].filter((k) => !process.env[k]);
 if (!process.env.PRIVATE_KEY && !process.env.PRIVATE_KEY_PATH) missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH");
 if (missing.length > 0) {
   process.stderr.write(
-    `pucs app: missing ${missing.join(", ")}. Register the App from app.yml (see the README, "The GitHub App"), then set APP_ID, PRIVATE_KEY_PATH and WEBHOOK_SECRET (a .env file works).
+    `pucs app: missing ${missing.join(", ")}. Register the App from app.yml (see the README, "The GitHub App"), then set APP_ID, PRIVATE_KEY_PATH and WEBHOOK_SECRET (with a .env file: "node --env-file=.env dist/server.js").
 `
   );
   process.exit(2);

@@ -11,7 +11,7 @@ const missing = ["APP_ID", "WEBHOOK_SECRET"].filter((k) => !process.env[k]);
 if (!process.env.PRIVATE_KEY && !process.env.PRIVATE_KEY_PATH) missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH");
 if (missing.length > 0) {
   process.stderr.write(
-    `pucs app: missing ${missing.join(", ")}. Register the App from app.yml (see the README, "The GitHub App"), then set APP_ID, PRIVATE_KEY_PATH and WEBHOOK_SECRET (with a .env file: `node --env-file=.env dist/server.js`).\n`,
+    `pucs app: missing ${missing.join(", ")}. Register the App from app.yml (see the README, "The GitHub App"), then set APP_ID, PRIVATE_KEY_PATH and WEBHOOK_SECRET (with a .env file: "node --env-file=.env dist/server.js").\n`,
   );
   process.exit(2);
 }
