@@ -20523,13 +20523,27 @@ var init_app_gateway = __esm({
           if (!(e instanceof GitHubError && e.status === 404)) throw e;
         }
       }
-      /** Creates the label unless it exists (1 read; 1 write when missing; a creation race is fine). */
-      async ensureLabel(spec2) {
-        try {
-          await this.rc.call(`read the ${spec2.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec2.name });
-          return false;
-        } catch (e) {
-          if (!(e instanceof GitHubError && e.status === 404)) throw e;
+      /** The repository's label names (≤ 300). */
+      async listLabels() {
+        const { items } = await paginate2(
+          (p) => this.rc.call("list the repository's labels", "issues: read", "GET /repos/{owner}/{repo}/labels", p),
+          {},
+          { maxPages: 3 }
+        );
+        return items.map((l) => str2(l.name));
+      }
+      /**
+       * Creates the label unless it exists (1 read + 1 write when missing; a creation race is fine).
+       * `known: false` skips the read when the caller already knows it is missing. Returns whether it created it.
+       */
+      async ensureLabel(spec2, opts = {}) {
+        if (opts.known !== false) {
+          try {
+            await this.rc.call(`read the ${spec2.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec2.name });
+            return false;
+          } catch (e) {
+            if (!(e instanceof GitHubError && e.status === 404)) throw e;
+          }
         }
         try {
           await this.rc.call(`create the ${spec2.name} label`, "issues: write", "POST /repos/{owner}/{repo}/labels", { ...spec2 });
@@ -48808,11 +48822,13 @@ __export(core_exports3, {
   LABELS: () => LABELS,
   MAX_NOTIFY: () => MAX_NOTIFY,
   MAX_REFRESH: () => MAX_REFRESH,
+  STREAM_LABEL_COLOR: () => STREAM_LABEL_COLOR,
   annotationsFor: () => annotationsFor,
   changeId: () => changeId,
   changeOf: () => changeOf,
   changeOfFootprint: () => changeOfFootprint,
   ensureLabel: () => ensureLabel,
+  ensureRepoLabels: () => ensureRepoLabels,
   footprintOf: () => footprintOf,
   isQueued: () => isQueued,
   loadState: () => loadState,
@@ -48989,6 +49005,26 @@ async function ensureLabel(ctx, spec2) {
   await ctx.gw.ensureLabel(spec2);
   ctx.knownLabels.add(key);
 }
+async function ensureRepoLabels(ctx, config3) {
+  const marker = `${ctx.repoKey}:*`;
+  if (ctx.knownLabels.has(marker)) return [];
+  const existing = new Set((await ctx.gw.listLabels()).map((l) => l.toLowerCase()));
+  const wanted = [
+    LABELS.lock,
+    LABELS.conflict,
+    LABELS.queued,
+    ...config3.streams.map((st) => ({ name: streamLabel(st.id), color: STREAM_LABEL_COLOR, description: `PUCS: this PR belongs to the ${st.id} stream (${st.name})`.slice(0, 100) }))
+  ];
+  const created = [];
+  for (const spec2 of wanted) {
+    if (!existing.has(spec2.name.toLowerCase())) {
+      if (await ctx.gw.ensureLabel(spec2, { known: false })) created.push(spec2.name);
+    }
+    ctx.knownLabels.add(`${ctx.repoKey}:${spec2.name}`);
+  }
+  ctx.knownLabels.add(marker);
+  return created;
+}
 function touched(before, after) {
   const paths = /* @__PURE__ */ new Set();
   const streams = /* @__PURE__ */ new Set();
@@ -49047,7 +49083,7 @@ async function refreshOthers(ctx, config3, before, after, except) {
   }
   return refreshed;
 }
-var CONFIG_PATHS, MAX_REFRESH, MAX_NOTIFY, LABELS, APP_LABELS, s, changeId, numberOf, TRUNCATED_NOTE, isQueued;
+var CONFIG_PATHS, MAX_REFRESH, MAX_NOTIFY, LABELS, APP_LABELS, s, changeId, numberOf, TRUNCATED_NOTE, STREAM_LABEL_COLOR, isQueued;
 var init_core3 = __esm({
   "src/app/core.ts"() {
     "use strict";
@@ -49058,6 +49094,7 @@ var init_core3 = __esm({
     init_report();
     init_transitions();
     init_schema();
+    init_membership();
     init_app_gateway();
     init_ledger_store();
     CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"];
@@ -49073,6 +49110,7 @@ var init_core3 = __esm({
     changeId = (n) => `#${n}`;
     numberOf = (id) => /^#\d+$/.test(id) ? Number(id.slice(1)) : null;
     TRUNCATED_NOTE = "⚠️ GitHub lists at most 3,000 files of a pull request: files past that were not checked. Split the PR, or run `pucs check` locally for the whole diff.";
+    STREAM_LABEL_COLOR = "1d76db";
     isQueued = (ledger, change) => ledger.queues.some((q) => q.waiters.some((w) => w.change === change));
   }
 });
@@ -60092,6 +60130,7 @@ ${prIssues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join("\n")}
   await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
   await notifyQueued(ctx, expired.notify, null);
   await refreshOthers(ctx, config3, result.before, result.after, change.id);
+  await ensureRepoLabels(ctx, config3);
 }
 async function unlockLabel(ctx, pr, defaultBranch) {
   const state = await loadState(ctx, defaultBranch);

@@ -12,6 +12,7 @@ import type { Change, ChangedFile, Config, Evaluation, Footprint, Hunk, Ledger, 
 import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
 import { serializeLedger } from "../ledger/schema.js";
+import { streamLabel } from "../engine/membership.js";
 import { AppGateway, type CheckOutput, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
 import { GitHubRefStore, readRepoFiles } from "../github/ledger-store.js";
 import type { LedgerWriter } from "./ledger-writer.js";
@@ -288,6 +289,36 @@ export async function ensureLabel(ctx: Ctx, spec: LabelSpec): Promise<void> {
   if (ctx.knownLabels.has(key)) return;
   await ctx.gw.ensureLabel(spec);
   ctx.knownLabels.add(key);
+}
+
+/** Colour of the `pucs:stream:<ID>` labels. */
+export const STREAM_LABEL_COLOR = "1d76db";
+
+/**
+ * Once per repository per process: create the labels people use to talk to PUCS (pucs:lock, one
+ * pucs:stream:<ID> per configured stream) and the ones it sets (pucs:conflict, pucs:queued) when
+ * missing, so they can be picked in GitHub's label menu. One read (the repository's labels, ≤ 3
+ * pages); a write per missing label, which happens once in the repository's life.
+ */
+export async function ensureRepoLabels(ctx: Ctx, config: Config): Promise<string[]> {
+  const marker = `${ctx.repoKey}:*`;
+  if (ctx.knownLabels.has(marker)) return [];
+  const existing = new Set((await ctx.gw.listLabels()).map((l) => l.toLowerCase()));
+  const wanted: LabelSpec[] = [
+    LABELS.lock,
+    LABELS.conflict,
+    LABELS.queued,
+    ...config.streams.map((st) => ({ name: streamLabel(st.id), color: STREAM_LABEL_COLOR, description: `PUCS: this PR belongs to the ${st.id} stream (${st.name})`.slice(0, 100) })),
+  ];
+  const created: string[] = [];
+  for (const spec of wanted) {
+    if (!existing.has(spec.name.toLowerCase())) {
+      if (await ctx.gw.ensureLabel(spec, { known: false })) created.push(spec.name);
+    }
+    ctx.knownLabels.add(`${ctx.repoKey}:${spec.name}`);
+  }
+  ctx.knownLabels.add(marker);
+  return created;
 }
 
 export const isQueued = (ledger: Ledger, change: string): boolean => ledger.queues.some((q) => q.waiters.some((w) => w.change === change));

@@ -26,6 +26,7 @@ import {
   LABELS,
   MAX_NOTIFY,
   changeOf,
+  ensureRepoLabels,
   footprintOf,
   isQueued,
   loadState,
@@ -128,6 +129,7 @@ export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string)
   await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
   await notifyQueued(ctx, expired.notify, null);
   await refreshOthers(ctx, config, result.before, result.after, change.id);
+  await ensureRepoLabels(ctx, config);
 }
 
 /** The `pucs:lock` label was removed: release this PR's locks. */

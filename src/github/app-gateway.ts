@@ -181,13 +181,28 @@ export class AppGateway {
     }
   }
 
-  /** Creates the label unless it exists (1 read; 1 write when missing; a creation race is fine). */
-  async ensureLabel(spec: LabelSpec): Promise<boolean> {
-    try {
-      await this.rc.call(`read the ${spec.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec.name });
-      return false;
-    } catch (e) {
-      if (!(e instanceof GitHubError && e.status === 404)) throw e;
+  /** The repository's label names (≤ 300). */
+  async listLabels(): Promise<string[]> {
+    const { items } = await paginate(
+      (p) => this.rc.call("list the repository's labels", "issues: read", "GET /repos/{owner}/{repo}/labels", p),
+      {},
+      { maxPages: 3 },
+    );
+    return items.map((l) => str(l.name));
+  }
+
+  /**
+   * Creates the label unless it exists (1 read + 1 write when missing; a creation race is fine).
+   * `known: false` skips the read when the caller already knows it is missing. Returns whether it created it.
+   */
+  async ensureLabel(spec: LabelSpec, opts: { known?: boolean } = {}): Promise<boolean> {
+    if (opts.known !== false) {
+      try {
+        await this.rc.call(`read the ${spec.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec.name });
+        return false;
+      } catch (e) {
+        if (!(e instanceof GitHubError && e.status === 404)) throw e;
+      }
     }
     try {
       await this.rc.call(`create the ${spec.name} label`, "issues: write", "POST /repos/{owner}/{repo}/labels", { ...spec });

@@ -183,6 +183,7 @@ export class FakeGitHub {
       this.issueLabels.set(n, cur.filter((x) => x !== name));
       return [200, []];
     }
+    if (method === "GET" && path === `${BASE}/labels`) return [200, [...this.repoLabels.values()]];
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/labels/(.+)$`)))) {
       const l = this.repoLabels.get(decodeURIComponent(m[1]!));
       return l ? [200, l] : [404, { message: "Not Found" }];
@@ -327,7 +328,7 @@ export interface Harness {
   clock: { now: number };
 }
 
-export async function harness(opts: { appAuth?: boolean } = {}): Promise<Harness> {
+export async function harness(opts: { appAuth?: boolean; labelsEnsured?: boolean } = {}): Promise<Harness> {
   nock.disableNetConnect();
   nock.cleanAll(); // one fake GitHub at a time
   const gh = new FakeGitHub();
@@ -344,7 +345,9 @@ export async function harness(opts: { appAuth?: boolean } = {}): Promise<Harness
   } else {
     probot = new Probot({ githubToken: "test-token", Octokit, logLevel: "fatal" });
   }
-  await probot.load(createApp({ now: () => clock.now, newId: () => `id-${++ids}`, writer }));
+  // By default the repository's labels count as set up already (a test below covers the first run).
+  const knownLabels = new Set<string>(opts.labelsEnsured === false ? [] : [`${OWNER}/${REPO}:*`]);
+  await probot.load(createApp({ now: () => clock.now, newId: () => `id-${++ids}`, writer, knownLabels }));
   return {
     gh,
     probot,

@@ -64,14 +64,16 @@ describe("locks, merges and queues", () => {
     expect(h.gh.ledger!.locks).toEqual([]);
   });
 
-  it("updates arriving together share one ledger commit", async () => {
+  it("concurrent commands: no lost update, fewer commits than updates, the loser refused", async () => {
     const h = await harness();
     await Promise.all([
       h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py")),
       h.send("issue_comment", commentPayload(4, "/pucs lock execution/b.py")),
       h.send("issue_comment", commentPayload(5, "/pucs lock execution/a.py")),
     ]);
-    expect(h.gh.calls().filter((c) => c.endsWith("/git/commits"))).toHaveLength(1);
+    // Three updates, at most two commits: whatever arrives while one commit is in flight shares the next
+    // (test/app/ledger-writer.test.ts pins the exact batching).
+    expect(h.gh.calls().filter((c) => c.endsWith("/git/commits")).length).toBeLessThanOrEqual(2);
     expect(h.gh.ledger!.locks.map((k) => `${k.path} ${k.change}`)).toEqual(["execution/a.py #3", "execution/b.py #4"]);
     expect(h.gh.comments.find((c) => c.issue === 5)!.body).toContain("❌ `execution/a.py` is locked by agent3 (#3)");
   });
@@ -197,5 +199,31 @@ describe("App authentication", () => {
     await h.send("pull_request", p);
     expect(h.gh.calls()[0]).toBe("POST /app/installations/42/access_tokens");
     expect(h.gh.checkRuns).toHaveLength(1);
+  });
+});
+
+describe("labels", () => {
+  it("the first event in a repository creates the labels people use (pucs:lock, one per stream) and PUCS sets, once", async () => {
+    const h = await harness({ labelsEnsured: false });
+    h.gh.repoLabels.set("pucs:lock", { name: "pucs:lock", color: "000000", description: "kept as the maintainers set it" });
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    expect(h.gh.log.filter((r) => r.path === `${BASE}/labels` && r.method === "POST").map((r) => r.body)).toEqual([
+      { name: "pucs:conflict", color: "d93f0b", description: "PUCS: this PR conflicts with other work (see the PUCS / conflicts check)" },
+      { name: "pucs:queued", color: "fbca04", description: "PUCS: this PR waits in line for a locked path" },
+      { name: "pucs:stream:EXEC", color: "1d76db", description: "PUCS: this PR belongs to the EXEC stream (Execution)" },
+      { name: "pucs:stream:API", color: "1d76db", description: "PUCS: this PR belongs to the API stream (API)" },
+    ]);
+    expect(h.gh.repoLabels.get("pucs:lock")!.color).toBe("000000");
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(1, { action: "synchronize", headSha: "e".repeat(40) }));
+    expect(h.gh.calls().filter((c) => c.includes("/labels"))).toEqual([]);
+  });
+
+  it("installation events are logged and cost no request", async () => {
+    const h = await harness();
+    const p = (await import("./fake.js")).example("installation", "created");
+    await h.send("installation", p);
+    expect(h.gh.log).toEqual([]);
   });
 });
