@@ -40,7 +40,8 @@ import {
   type Notice,
   type TransitionResult,
 } from "../ledger/transitions.js";
-import { changeOfFootprint, loadState, refreshOthers, type Ctx } from "./core.js";
+import { changeOfFootprint, loadState, pullOf, refreshOthers, type Ctx } from "./core.js";
+import { serializeLedger } from "../ledger/schema.js";
 import { analyzePull, notifyQueued } from "./pull.js";
 
 export const REPLY_MARKER = "<!-- pucs:reply -->";
@@ -129,10 +130,8 @@ export async function handleComment(ctx: Ctx, e: CommentEvent): Promise<void> {
     if ("text" in p) {
       if (cmd.name === "help") lines.push({ text: helpMarkdown(), ok: true });
       else if (cmd.name === "status") lines.push({ text: statusMarkdown(state.snapshot.ledger, config, id, now), ok: true });
-      else if (cmd.name === "sync") {
-        wantsSync = true;
-        lines.push(p);
-      } else lines.push(p);
+      else if (cmd.name === "sync") wantsSync = true;
+      else lines.push(p);
       continue;
     }
     planned.push(p);
@@ -168,19 +167,103 @@ export async function handleComment(ctx: Ctx, e: CommentEvent): Promise<void> {
         if (Array.isArray(n)) notices.push(...n);
       }
     }
+    if (wantsSync) lines.push(await syncPull(ctx, e, config, role, stream));
     await reply(ctx, e, lines);
     await notifyQueued(ctx, notices, `released on ${id}`);
     await refreshOthers(ctx, config, result.before, result.after, null);
   } else {
+    if (wantsSync) lines.push(await syncPull(ctx, e, config, role, stream));
     await reply(ctx, e, lines);
   }
-  if (wantsSync) await syncPull(ctx, e);
 }
 
-async function syncPull(ctx: Ctx, e: CommentEvent): Promise<void> {
+/** Commands `/pucs sync` replays (the ones that make claims). */
+const REPLAYED = new Set(["lock", "intent", "unlock", "release", "extend", "queue"]);
+/** Distinct commenters whose permission `/pucs sync` looks up at most (their commands are replayed). */
+export const SYNC_MAX_LOOKUPS = 5;
+
+/**
+ * `/pucs sync`: rebuild this PR's claims from its comments and its files and labels. The PR's
+ * locks, intents and queue places are dropped and its earlier claim commands replayed in order, each
+ * at the time it was written (so expiries stay what they were; a lock someone else holds now stays
+ * refused), from commenters who may claim for the PR; then the files and labels are re-read as on a
+ * push. Costs: the PR (1 R), its comments (1 R per 100), ≤ 5 permission reads, one ledger commit for
+ * the claims and one for the footprint.
+ */
+async function syncPull(ctx: Ctx, e: CommentEvent, config: Config, senderRole: Role, stream: string | null): Promise<Line> {
+  const id = `#${e.number}`;
   const r = await ctx.gw.rc.call(`read pull request #${e.number}`, "pull_requests: read", "GET /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: e.number });
-  const { pullOf } = await import("./core.js");
-  await analyzePull(ctx, pullOf(r.data as Record<string, unknown>), e.defaultBranch);
+  const pr = pullOf(r.data as Record<string, unknown>);
+  const comments = (await ctx.gw.listComments(e.number))
+    .filter((c) => c.id !== e.commentId && !c.authorIsBot && !isOwnComment(c.body))
+    .sort((a, b) => Date.parse(a.createdAt ?? "") - Date.parse(b.createdAt ?? ""));
+  const roles = new Map<string, Role>([[e.commenter.toLowerCase(), senderRole]]);
+  const skipped = new Set<string>();
+  const planned: Planned[] = [];
+  for (const c of comments) {
+    const cmds = parseCommands(c.body).commands.filter((x) => REPLAYED.has(x.name));
+    if (cmds.length === 0) continue;
+    const isAuthor = c.author.toLowerCase() === pr.author.toLowerCase();
+    let role = roles.get(c.author.toLowerCase());
+    if (role === undefined && !isAuthor) {
+      if (roles.size > SYNC_MAX_LOOKUPS) {
+        skipped.add(c.author);
+        continue;
+      }
+      role = await ctx.gw.permission(c.author);
+      roles.set(c.author.toLowerCase(), role);
+    }
+    const at = Date.parse(c.createdAt ?? "");
+    for (const cmd of cmds) {
+      if (!permissionAllows(specOf(cmd.name).permission, { isAuthor, role: role ?? "none", isBot: false })) continue;
+      const p = plan(cmd, { config, now: Number.isFinite(at) ? at : ctx.now(), id, author: pr.author, commenter: c.author, stream, role: role ?? "none", newId: ctx.newId, headSha: pr.headSha });
+      if (!("text" in p)) planned.push(p);
+    }
+  }
+  const now = ctx.now();
+  const clear: Step = (l) => {
+    const locks = l.locks.filter((k) => k.change !== id);
+    const intents = l.intents.filter((i) => i.change !== id);
+    const queues = l.queues.map((q) => ({ path: q.path, waiters: q.waiters.filter((w) => w.change !== id) })).filter((q) => q.waiters.length > 0);
+    const same = locks.length === l.locks.length && intents.length === l.intents.length && JSON.stringify(queues) === JSON.stringify(l.queues);
+    return same ? { ledger: l, outcome: null, message: null } : { ledger: { ...l, locks, intents, queues }, outcome: null, message: `sync ${id}: drop its claims to replay them` };
+  };
+  // A replayed claim that matches one already held (same path/files, same time) keeps its lease / id.
+  const keepIds = (before: Ledger): Step => (l) => {
+    const locks = l.locks.map((k) => {
+      const old = k.change === id ? before.locks.find((o) => o.change === id && o.path === k.path && o.acquiredAt === k.acquiredAt) : undefined;
+      return old ? { ...k, lease: old.lease } : k;
+    });
+    const intents = l.intents.map((i) => {
+      const old = i.change === id ? before.intents.find((o) => o.change === id && o.signalledAt === i.signalledAt && JSON.stringify(o.files) === JSON.stringify(i.files)) : undefined;
+      return old ? { ...i, id: old.id } : i;
+    });
+    return { ledger: { ...l, locks, intents }, outcome: null, message: null };
+  };
+  let steps: Step[] = [];
+  const result = await ctx.writer.update(ctx.repoKey, ctx.store, (l) => {
+    steps = [clear, ...planned.flatMap((p) => p.steps), keepIds(l), (x) => expire(x, now)];
+    let cur = l;
+    const messages: string[] = [];
+    for (const s of steps) {
+      const x = s(cur);
+      if (x.ledger !== cur && x.message) messages.push(x.message);
+      cur = x.ledger;
+    }
+    // Nothing but the replay of what was already there: keep the ledger as it is.
+    if (serializeLedger(cur) === serializeLedger(l)) return { ledger: l, outcome: cur, message: null };
+    return { ledger: cur, outcome: cur, message: messages.length ? messages.join("\n") : null };
+  });
+  const after = result.outcome;
+  await analyzePull(ctx, pr, e.defaultBranch);
+  const locks = after.locks.filter((k) => k.change === id).length;
+  const intents = after.intents.filter((i) => i.change === id).length;
+  const queued = after.queues.filter((q) => q.waiters.some((w) => w.change === id)).length;
+  const note = skipped.size > 0 ? ` Not replayed (more than ${SYNC_MAX_LOOKUPS} commenters to check): ${[...skipped].map((x) => `@${x}`).join(", ")}.` : "";
+  return {
+    text: `synced ${id}: replayed ${planned.length} claim command(s) from its comments → ${locks} lock(s), ${intents} intent(s), ${queued} queue place(s); footprint re-read from its ${pr.draft ? "draft " : ""}files and labels.${note}`,
+    ok: true,
+  };
 }
 
 async function reply(ctx: Ctx, e: CommentEvent, lines: Line[]): Promise<void> {

@@ -48,6 +48,8 @@ export interface CommentInfo {
   id: number;
   body: string;
   author: string;
+  authorIsBot?: boolean;
+  createdAt?: string;
 }
 
 export interface LabelSpec {
@@ -148,15 +150,22 @@ export class AppGateway {
     });
   }
 
-  /** The first comment on the PR whose body contains `marker` (the sticky report). */
-  async findComment(number: number, marker: string): Promise<CommentInfo | null> {
+  /** The PR's comments, oldest first (≤ 1,000: 10 pages). */
+  async listComments(number: number): Promise<CommentInfo[]> {
     const { items } = await paginate(
       (p) => this.rc.call(`list the comments of #${number}`, "issues: read", "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: number, ...p }),
       {},
       { maxPages: 10 },
     );
-    const c = items.find((x) => str(x.body).includes(marker));
-    return c ? { id: Number(c.id), body: str(c.body), author: str(((c.user ?? {}) as Json).login) } : null;
+    return items.map((c) => {
+      const user = (c.user ?? {}) as Json;
+      return { id: Number(c.id), body: str(c.body), author: str(user.login), authorIsBot: user.type === "Bot", createdAt: str(c.created_at) };
+    });
+  }
+
+  /** The first comment on the PR whose body contains `marker` (the sticky report). */
+  async findComment(number: number, marker: string): Promise<CommentInfo | null> {
+    return (await this.listComments(number)).find((c) => c.body.includes(marker)) ?? null;
   }
 
   async createComment(number: number, body: string): Promise<number> {

@@ -151,3 +151,34 @@ describe("/pucs commands", () => {
     expect(replies(h, 4)).toEqual(["<!-- pucs:reply -->\n@agent4\n\n- ✅ `execution/b.py` locked for #4 until 2026-11-23T12:30:00Z"]);
   });
 });
+
+describe("/pucs sync", () => {
+  it("rebuilds a lost ledger from the PR's comments (each claim at the time it was written) and its files", async () => {
+    const h = await harness();
+    h.gh.permissions.set("reader", "read");
+    h.gh.prFiles.set(3, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    const at = (min: number) => new Date(Date.parse("2026-11-23T11:00:00Z") + min * 60_000).toISOString();
+    h.gh.comments.push(
+      { id: 1, issue: 3, body: "/pucs lock execution/a.py -- routing", user: { login: "agent3", type: "User" }, created_at: at(40) },
+      { id: 2, issue: 3, body: "/pucs intent api/** --duration 2h", user: { login: "agent3", type: "User" }, created_at: at(45) },
+      { id: 3, issue: 3, body: "/pucs lock execution/old.py", user: { login: "agent3", type: "User" }, created_at: at(0) }, // expired by now
+      { id: 4, issue: 3, body: "/pucs lock execution/c.py", user: { login: "reader", type: "User" }, created_at: at(50) }, // may not claim
+      { id: 5, issue: 3, body: "<!-- pucs:report -->\n/pucs lock x.py", user: { login: "pucs[bot]", type: "Bot" }, created_at: at(51) },
+    );
+    await h.send("issue_comment", commentPayload(3, "/pucs sync"));
+    const l = h.gh.ledger!;
+    expect(l.locks.map((k) => [k.path, k.task, k.acquiredAt, k.expiresAt])).toEqual([["execution/a.py", "routing", at(40), at(70)]]);
+    expect(l.intents.map((i) => [i.files, i.signalledAt, i.expiresAt])).toEqual([[["api/**"], at(45), at(165)]]);
+    expect(l.footprints.map((f) => [f.change, f.files.map((x) => x.path)])).toEqual([["#3", ["execution/a.py"]]]);
+    expect(replies(h, 3)).toEqual([
+      "<!-- pucs:reply -->\n@agent3\n\n- ✅ synced #3: replayed 3 claim command(s) from its comments → 1 lock(s), 1 intent(s), 0 queue place(s); footprint re-read from its files and labels.",
+    ]);
+    // The second sync knows the PR's stream from its footprint now and records it on the claims ...
+    await h.send("issue_comment", commentPayload(3, "/pucs sync"));
+    expect(h.gh.ledger!.locks.map((k) => [k.stream, k.lease])).toEqual([["EXEC", l.locks[0]!.lease]]);
+    // ... and a third changes nothing: same leases, same ids, no commit.
+    const ref = h.gh.ledgerRef;
+    await h.send("issue_comment", commentPayload(3, "/pucs sync"));
+    expect(h.gh.ledgerRef).toBe(ref);
+  });
+});

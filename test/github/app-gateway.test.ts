@@ -65,7 +65,7 @@ describe("AppGateway", () => {
       .get(`${R}/issues/3/comments`)
       .query({ per_page: "100", page: "2" })
       .reply(200, [{ id: 777, body: "<!-- pucs:report -->\nhi", user: { login: "pucs[bot]" } }]);
-    expect(await gw().findComment(3, "<!-- pucs:report -->")).toEqual({ id: 777, body: "<!-- pucs:report -->\nhi", author: "pucs[bot]" });
+    expect(await gw().findComment(3, "<!-- pucs:report -->")).toEqual({ id: 777, body: "<!-- pucs:report -->\nhi", author: "pucs[bot]", authorIsBot: false, createdAt: "" });
   });
 
   it("creates a missing label with its colour and description; an existing one costs one read", async () => {
