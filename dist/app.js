@@ -28596,6 +28596,19 @@ async function handleComment(ctx, e) {
   const parsed = parseCommands(e.body);
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
   await ctx.gw.react(e.commentId, "eyes");
+  try {
+    await runCommands(ctx, e, parsed);
+  } catch (err) {
+    if (err instanceof LedgerError || err instanceof GitHubError) {
+      try {
+        await reply(ctx, e, [{ text: `nothing was done: ${err.message}`, ok: false }]);
+      } catch {
+      }
+    }
+    throw err;
+  }
+}
+async function runCommands(ctx, e, parsed) {
   const lines = parsed.errors.map((err) => ({ text: `Line ${err.line} (${code(err.raw)}): ${err.message}`, ok: false }));
   if (e.commenterIsBot) {
     await reply(ctx, e, [{ text: `@${e.commenter} is a bot: PUCS does not take commands from bots (that is how comment loops start).`, ok: false }]);
@@ -28796,6 +28809,7 @@ function plan(cmd, c) {
     }
     case "intent": {
       const minutes = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
+      if (minutes > maxTtl) return { text: `${code(cmd.raw)}: ${formatDuration(minutes * MINUTE2)} is longer than the configured maximum (${maxTtl} min). Declare less, and signal again later.`, ok: false };
       return {
         cmd,
         steps: [(l) => signalIntent(l, { id: c.newId(), agent: c.author, stream: c.stream, files: cmd.paths, description: cmd.text, durationMinutes: minutes, change: c.id }, c.now)],

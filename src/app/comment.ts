@@ -42,6 +42,8 @@ import {
 } from "../ledger/transitions.js";
 import { changeOfFootprint, loadState, pullOf, refreshOthers, type Ctx } from "./core.js";
 import { serializeLedger } from "../ledger/schema.js";
+import { LedgerError } from "../ledger/store.js";
+import { GitHubError } from "../github/client.js";
 import { analyzePull, notifyQueued } from "./pull.js";
 
 export const REPLY_MARKER = "<!-- pucs:reply -->";
@@ -84,6 +86,22 @@ export async function handleComment(ctx: Ctx, e: CommentEvent): Promise<void> {
   const parsed = parseCommands(e.body);
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
   await ctx.gw.react(e.commentId, "eyes");
+  try {
+    await runCommands(ctx, e, parsed);
+  } catch (err) {
+    // A ledger PUCS will not use, or a GitHub failure: say so on the PR (best effort), then fail the delivery.
+    if (err instanceof LedgerError || err instanceof GitHubError) {
+      try {
+        await reply(ctx, e, [{ text: `nothing was done: ${err.message}`, ok: false }]);
+      } catch {
+        /* the original error is what matters */
+      }
+    }
+    throw err;
+  }
+}
+
+async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof parseCommands>): Promise<void> {
 
   const lines: Line[] = parsed.errors.map((err) => ({ text: `Line ${err.line} (${code(err.raw)}): ${err.message}`, ok: false }));
   if (e.commenterIsBot) {
@@ -323,6 +341,7 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
     }
     case "intent": {
       const minutes = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
+      if (minutes > maxTtl) return { text: `${code(cmd.raw)}: ${formatDuration(minutes * MINUTE)} is longer than the configured maximum (${maxTtl} min). Declare less, and signal again later.`, ok: false };
       return {
         cmd,
         steps: [(l) => signalIntent(l, { id: c.newId(), agent: c.author, stream: c.stream, files: cmd.paths, description: cmd.text, durationMinutes: minutes, change: c.id }, c.now)],

@@ -182,3 +182,24 @@ describe("/pucs sync", () => {
     expect(h.gh.ledgerRef).toBe(ref);
   });
 });
+
+describe("failures while running commands", () => {
+  it("a corrupt ledger: the reply says so and how to fix it, 😕, nothing written", async () => {
+    const h = await harness();
+    h.gh.commits.set("c".repeat(40), { sha: "c".repeat(40), text: '{"kind":"other"}', parents: [], message: "x" });
+    h.gh.ledgerRef = "c".repeat(40);
+    await expect(h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py"))).rejects.toBeTruthy();
+    expect(replies(h, 3)[0]).toMatch(/^<!-- pucs:reply -->\n@agent3\n\n- ❌ nothing was done: refs\/pucs\/ledger at ccccccc: .*Inspect it with `git fetch https:\/\/github.com\/Codertocat\/Hello-World refs\/pucs\/ledger/);
+    expect(h.gh.reactions.map((r) => r.content)).toEqual(["eyes", "confused"]);
+    expect(h.gh.ledgerRef).toBe("c".repeat(40));
+  });
+
+  it("a lock or intent longer than the configured maximum is refused with the limit", async () => {
+    const h = await harness();
+    await h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py --duration 9h\n/pucs intent api/** --duration 3d"));
+    expect(replies(h, 3)).toEqual([
+      "<!-- pucs:reply -->\n@agent3\n\n- ❌ `/pucs lock execution/a.py --duration 9h`: 9h is longer than the configured maximum lock TTL (480 min). Ask for less, and `/pucs extend` later.\n- ❌ `/pucs intent api/** --duration 3d`: 3d is longer than the configured maximum (480 min). Declare less, and signal again later.",
+    ]);
+    expect(h.gh.ledgerRef).toBeNull();
+  });
+});

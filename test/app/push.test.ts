@@ -117,3 +117,20 @@ describe("two PRs touching the same file", () => {
     expect(h.gh.checkRuns.find((r) => r.head_sha === "f".repeat(40))!.conclusion).toBe("success");
   });
 });
+
+describe("refreshing other PRs", () => {
+  it("is bounded: with 7 PRs on the same lines, a push refreshes at most 5 others", async () => {
+    const { MAX_REFRESH } = await import("../../src/app/core.js");
+    const h = await harness();
+    for (let n = 1; n <= 7; n++) {
+      h.gh.prFiles.set(n, [{ filename: "execution/hot.py", patch: patch(1, 3) }]);
+      await h.send("pull_request", pullPayload(n, {}));
+    }
+    h.gh.prFiles.set(8, [{ filename: "execution/hot.py", patch: patch(2, 1) }]);
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(8, {}));
+    const refreshedRuns = h.gh.log.filter((r) => r.method === "PATCH" && /\/check-runs\/\d+$/.test(r.path));
+    expect(MAX_REFRESH).toBe(5);
+    expect(refreshedRuns).toHaveLength(5);
+  });
+});
