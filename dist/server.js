@@ -31073,7 +31073,8 @@ var AppGateway = class {
       status: str2(run2.status),
       conclusion: typeof run2.conclusion === "string" ? run2.conclusion : null,
       title: str2(output2.title),
-      summary: str2(output2.summary)
+      summary: str2(output2.summary),
+      annotationsCount: Number(output2.annotations_count ?? 0) || 0
     };
   }
   /** Creates the check run (completed), sending annotations 50 per request. Returns its id. */
@@ -58980,7 +58981,8 @@ async function publishReport(ctx, t, r) {
     const existing = await ctx.gw.findCheckRun(t.headSha);
     if (!existing) await ctx.gw.createCheckRun(t.headSha, r.conclusion, r.output);
     else if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
-      await ctx.gw.updateCheckRun(existing.id, r.conclusion, r.output);
+      const output2 = existing.annotationsCount > 0 ? { ...r.output, annotations: [] } : r.output;
+      await ctx.gw.updateCheckRun(existing.id, r.conclusion, output2);
     }
   }
   const comment = await ctx.gw.findComment(t.number, REPORT_MARKER);

@@ -253,7 +253,10 @@ export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Prom
     const existing = await ctx.gw.findCheckRun(t.headSha);
     if (!existing) await ctx.gw.createCheckRun(t.headSha, r.conclusion, r.output);
     else if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
-      await ctx.gw.updateCheckRun(existing.id, r.conclusion, r.output);
+      // GitHub appends annotations on every update: a run that has them keeps them (no duplicates);
+      // the summary and the sticky comment carry the current conflicts.
+      const output = existing.annotationsCount > 0 ? { ...r.output, annotations: [] } : r.output;
+      await ctx.gw.updateCheckRun(existing.id, r.conclusion, output);
     }
   }
   const comment = await ctx.gw.findComment(t.number, REPORT_MARKER);

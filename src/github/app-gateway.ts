@@ -42,6 +42,8 @@ export interface CheckRunInfo {
   conclusion: string | null;
   title: string;
   summary: string;
+  /** Annotations already on the run (GitHub only ever appends them). */
+  annotationsCount: number;
 }
 
 export interface CommentInfo {
@@ -112,6 +114,7 @@ export class AppGateway {
       conclusion: typeof run.conclusion === "string" ? run.conclusion : null,
       title: str(output.title),
       summary: str(output.summary),
+      annotationsCount: Number(output.annotations_count ?? 0) || 0,
     };
   }
 

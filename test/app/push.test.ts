@@ -134,3 +134,21 @@ describe("refreshing other PRs", () => {
     expect(refreshedRuns).toHaveLength(5);
   });
 });
+
+describe("check run updates", () => {
+  it("an update of a run that already has annotations sends none (GitHub would append duplicates)", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(10, 5) }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    h.gh.prFiles.set(2, [{ filename: "execution/a.py", patch: patch(12, 2) }]);
+    await h.send("pull_request", pullPayload(2, {}));
+    // A label changes #2's report (its stream), same head: the run is updated without re-sending annotations.
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(2, { action: "labeled", labels: ["pucs:stream:API"] }));
+    const run2 = h.gh.checkRuns.find((r) => r.head_sha === shaFor(2))!;
+    const patches = h.gh.log.filter((r) => r.method === "PATCH" && r.path.endsWith(`/check-runs/${run2.id}`));
+    expect(patches).toHaveLength(1);
+    expect(patches[0]!.body.output.annotations).toBeUndefined();
+    expect(patches[0]!.body.output.summary).toContain("**Stream:** API (from label)");
+  });
+});
