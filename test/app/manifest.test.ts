@@ -12,7 +12,7 @@ describe("app.yml", () => {
   const manifest = load(readFileSync(new URL("app.yml", root), "utf8")) as { default_events: string[]; default_permissions: Record<string, string> };
 
   it("asks for exactly the permissions the App uses", () => {
-    expect(manifest.default_permissions).toEqual({ checks: "write", pull_requests: "write", issues: "write", contents: "write", metadata: "read", statuses: "write" });
+    expect(manifest.default_permissions).toEqual({ checks: "write", pull_requests: "read", issues: "write", contents: "write", metadata: "read", statuses: "write" });
   });
 
   it("subscribes to the events the App handles", () => {
