@@ -79060,7 +79060,8 @@ async function runProbotApp(app, o) {
   try {
     await probot.receive({ id: o.deliveryId, name: o.eventName, payload: o.payload });
   } catch (e) {
-    throw new ActionError(`The PUCS App failed on ${o.eventName}${action}: ${messagesOf(e).join("; ")}. Fix the cause and re-run the job.`);
+    const why = messagesOf(e).map((m) => m.replace(/\.$/, "")).join("; ");
+    throw new ActionError(`The PUCS App failed on ${o.eventName}${action}: ${why}. Fix the cause and re-run the job.`);
   }
 }
 async function loadApp(moduleRef, here) {

@@ -35,7 +35,8 @@ export async function runProbotApp(app: ApplicationFunction, o: AppRunOptions): 
   try {
     await probot.receive({ id: o.deliveryId, name: o.eventName, payload: o.payload } as Parameters<typeof probot.receive>[0]);
   } catch (e) {
-    throw new ActionError(`The PUCS App failed on ${o.eventName}${action}: ${messagesOf(e).join("; ")}. Fix the cause and re-run the job.`);
+    const why = messagesOf(e).map((m) => m.replace(/\.$/, "")).join("; ");
+    throw new ActionError(`The PUCS App failed on ${o.eventName}${action}: ${why}. Fix the cause and re-run the job.`);
   }
 }
 

@@ -6,7 +6,7 @@
  *     ref(qualifiedName) / defaultBranchRef { name prefix target { ...GitObject } }
  *     object(expression | oid) { ...GitObject } }
  *   GitObject = Commit { oid message committedDate tree { oid entries } parents(first) { nodes { oid } } file(path) { ...TreeEntry } }
- *             | Tree { oid entries { ...TreeEntry } } | Blob { oid text byteSize isBinary }
+ *             | Tree { oid entries { ...TreeEntry } } | Blob { oid text byteSize isBinary isTruncated }
  *   TreeEntry { name path oid type mode object { ...GitObject } }
  *
  * Supported syntax: an optional `query Name($v: Type = default)` header, aliases, arguments (variables,
@@ -249,7 +249,8 @@ function blobNode(git: BareRepo, sha: string): Node {
     field: async (f) => {
       const content = (await git.readBlob(sha))!;
       const binary = content.includes(0);
-      return ({ oid: sha, byteSize: content.length, isBinary: binary, text: binary ? null : content.toString("utf8") } as Record<string, unknown>)[f];
+      // isTruncated: GitHub cuts `text` of very large blobs; this model never does.
+      return ({ oid: sha, byteSize: content.length, isBinary: binary, isTruncated: false, text: binary ? null : content.toString("utf8") } as Record<string, unknown>)[f];
     },
   };
 }
