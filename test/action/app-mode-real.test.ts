@@ -43,6 +43,6 @@ test("mode: app runs the real App on the job's event: check run, footprint, noth
   expect(gh.problems()).toEqual([]);
   const runs = [...repo.checkRuns.values()].filter((c) => c.headSha === pr.headSha);
   expect(runs.map((c) => [c.name, c.conclusion, c.output.title])).toEqual([["PUCS / conflicts", "success", "No conflicts"]]);
-  const ledger = JSON.parse(await repo.readFile("refs/pucs/ledger", "ledger.json")) as { footprints: { change: string; agent: string; stream: string; headSha: string; files: { path: string }[] }[] };
+  const ledger = JSON.parse((await repo.readFile("refs/pucs/ledger", "ledger.json")) ?? "null") as { footprints: { change: string; agent: string; stream: string; headSha: string; files: { path: string }[] }[] };
   expect(ledger.footprints.map((f) => [f.change, f.agent, f.stream, f.headSha, f.files.map((x) => x.path)])).toEqual([["#1", "alice", "OBS", pr.headSha, ["observability/metrics.py"]]]);
 });
