@@ -64,16 +64,17 @@ describe("locks, merges and queues", () => {
     expect(h.gh.ledger!.locks).toEqual([]);
   });
 
-  it("concurrent commands: no lost update, fewer commits than updates, the loser refused", async () => {
+  it("concurrent commands: no lost update, the loser refused", async () => {
     const h = await harness();
     await Promise.all([
       h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py")),
       h.send("issue_comment", commentPayload(4, "/pucs lock execution/b.py")),
       h.send("issue_comment", commentPayload(5, "/pucs lock execution/a.py")),
     ]);
-    // Three updates, at most two commits: whatever arrives while one commit is in flight shares the next
-    // (test/app/ledger-writer.test.ts pins the exact batching).
-    expect(h.gh.calls().filter((c) => c.endsWith("/git/commits")).length).toBeLessThanOrEqual(2);
+    // At most one commit per command. How many share a commit depends on how the three deliveries
+    // interleave (so it is not asserted here: it made this test flaky); test/app/ledger-writer.test.ts
+    // pins the batching deterministically (what arrives while a commit is in flight shares the next).
+    expect(h.gh.calls().filter((c) => c.endsWith("/git/commits")).length).toBeLessThanOrEqual(3);
     expect(h.gh.ledger!.locks.map((k) => `${k.path} ${k.change}`)).toEqual(["execution/a.py #3", "execution/b.py #4"]);
     expect(h.gh.comments.find((c) => c.issue === 5)!.body).toContain("❌ `execution/a.py` is locked by agent3 (#3)");
   });
