@@ -23891,13 +23891,13 @@ function editDistance(a, b, max = Infinity) {
   }
   return prev[b.length];
 }
-function suggest(word, candidates) {
+function suggest(word, candidates2) {
   const n = normalise(word);
-  for (const c of candidates) if (c !== word && normalise(c) === n) return c;
+  for (const c of candidates2) if (c !== word && normalise(c) === n) return c;
   const max = Math.max(1, Math.floor(word.length / 3));
   let best = null;
   let bestD = max + 1;
-  for (const c of candidates) {
+  for (const c of candidates2) {
     if (c === word) continue;
     const d = editDistance(normalise(word), normalise(c), max);
     if (d < bestD && d < Math.min(n.length, normalise(c).length)) {
@@ -23907,8 +23907,8 @@ function suggest(word, candidates) {
   }
   return best;
 }
-function didYouMean(word, candidates) {
-  const s2 = suggest(word, candidates);
+function didYouMean(word, candidates2) {
+  const s2 = suggest(word, candidates2);
   return s2 === null ? "" : `; did you mean ${JSON.stringify(s2)}?`;
 }
 
@@ -24381,23 +24381,38 @@ function push2(map2, key, value) {
   if (list) list.push(value);
   else map2.set(key, [value]);
 }
+function firstSegment(p) {
+  const slash = p.indexOf("/");
+  return slash === -1 ? p : p.slice(0, slash);
+}
+function candidates(buckets, path2) {
+  if (buckets.size === 0) return void 0;
+  const own2 = buckets.get(firstSegment(path2));
+  const any2 = buckets.get("");
+  return own2 && any2 ? [...own2, ...any2] : own2 ?? any2;
+}
+var NONE2 = [];
 function indexFor(ledger, paths, wantAllFootprints) {
   const literalLocks = /* @__PURE__ */ new Map();
-  const globLocks = [];
+  const globLocks = /* @__PURE__ */ new Map();
   const literalIntents = /* @__PURE__ */ new Map();
-  const globIntents = [];
+  const globIntents = /* @__PURE__ */ new Map();
   const footprints = /* @__PURE__ */ new Map();
   const expires = /* @__PURE__ */ new Map();
   for (const lock of ledger.locks) {
     expires.set(lock, Date.parse(lock.expiresAt));
-    if (isGlob(lock.path)) globLocks.push({ lock, prefix: compileGlob(lock.path).literalPrefix });
-    else push2(literalLocks, lock.path, lock);
+    if (isGlob(lock.path)) {
+      const prefix2 = compileGlob(lock.path).literalPrefix;
+      push2(globLocks, firstSegment(prefix2), { lock, prefix: prefix2 });
+    } else push2(literalLocks, lock.path, lock);
   }
   for (const intent of ledger.intents) {
     expires.set(intent, Date.parse(intent.expiresAt));
     for (const f of intent.files) {
-      if (isGlob(f)) globIntents.push({ intent, pattern: f, prefix: compileGlob(f).literalPrefix });
-      else push2(literalIntents, f, intent);
+      if (isGlob(f)) {
+        const prefix2 = compileGlob(f).literalPrefix;
+        push2(globIntents, firstSegment(prefix2), { intent, pattern: f, prefix: prefix2 });
+      } else push2(literalIntents, f, intent);
     }
   }
   for (const footprint of ledger.footprints) {
@@ -24554,17 +24569,15 @@ function evaluate(change, ledger, config2, now, options = {}) {
         }
         continue;
       }
-      for (const lock of index.literalLocks.get(path2) ?? []) if (isLive(lock, now) && !isSelf(lock)) lockConflict(path2, lock);
-      if (index.globLocks.length > 0) {
-        for (const { lock, prefix: prefix2 } of index.globLocks) {
-          if (path2.startsWith(prefix2) && isLive(lock, now) && !isSelf(lock) && matchesGlob(path2, lock.path)) lockConflict(path2, lock);
-        }
+      for (const lock of index.literalLocks.get(path2) ?? NONE2) if (isLive(lock, now) && !isSelf(lock)) lockConflict(path2, lock);
+      for (const { lock, prefix: prefix2 } of candidates(index.globLocks, path2) ?? NONE2) {
+        if (path2.startsWith(prefix2) && isLive(lock, now) && !isSelf(lock) && matchesGlob(path2, lock.path)) lockConflict(path2, lock);
       }
-      for (const intent of index.literalIntents.get(path2) ?? []) if (isLive(intent, now) && !isSelf(intent)) intentConflict(path2, intent, hotMerge);
-      for (const { intent, pattern, prefix: prefix2 } of index.globIntents) {
+      for (const intent of index.literalIntents.get(path2) ?? NONE2) if (isLive(intent, now) && !isSelf(intent)) intentConflict(path2, intent, hotMerge);
+      for (const { intent, pattern, prefix: prefix2 } of candidates(index.globIntents, path2) ?? NONE2) {
         if (path2.startsWith(prefix2) && isLive(intent, now) && !isSelf(intent) && matchesGlob(path2, pattern)) intentConflict(path2, intent, hotMerge);
       }
-      for (const { footprint, file: theirs } of index.footprints.get(path2) ?? []) {
+      for (const { footprint, file: theirs } of index.footprints.get(path2) ?? NONE2) {
         if (isSelf(footprint)) continue;
         if (path2 === file2.path && mine === void 0) mine = rangesOf(file2);
         footprintConflict(path2, path2 === file2.path ? mine ?? null : null, footprint, theirs, hotMerge);
@@ -25872,8 +25885,8 @@ var Schema = class Schema2 {
   }
   /** @internal */
   resolveImplicitScalarTag(source) {
-    const candidates = this.implicitScalarByFirstChar.get(source.charAt(0)) ?? this.implicitScalarAnyFirstChar;
-    for (const tag2 of candidates) {
+    const candidates2 = this.implicitScalarByFirstChar.get(source.charAt(0)) ?? this.implicitScalarAnyFirstChar;
+    for (const tag2 of candidates2) {
       const value = tag2.resolve(source, false, tag2.tagName);
       if (value !== NOT_RESOLVED) return {
         value,

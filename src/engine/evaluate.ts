@@ -45,10 +45,10 @@ export interface EvaluateOptions {
 
 interface ClaimIndex {
   literalLocks: Map<string, Lock[]>;
-  /** Glob locks with their literal directory prefix: only paths under it are tested. */
-  globLocks: { lock: Lock; prefix: string }[];
+  /** Glob locks by the first segment of their literal prefix ("" = magic first segment: test every path). */
+  globLocks: Map<string, { lock: Lock; prefix: string }[]>;
   literalIntents: Map<string, Intent[]>;
-  globIntents: { intent: Intent; pattern: string; prefix: string }[];
+  globIntents: Map<string, { intent: Intent; pattern: string; prefix: string }[]>;
   /** Footprint files on the change's own paths only (found by one scan of the ledger). */
   footprints: Map<string, { footprint: Footprint; file: FootprintFile }[]>;
   /** Expiry of every lock and intent in epoch ms, parsed once. */
@@ -61,6 +61,22 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** "a" for "a/b/" or "a/b.py"; "" for "" (a pattern whose first segment is magic). */
+function firstSegment(p: string): string {
+  const slash = p.indexOf("/");
+  return slash === -1 ? p : p.slice(0, slash);
+}
+
+/** The glob claims that can match `path`: its first segment's bucket, and the always-tested one. */
+function candidates<T>(buckets: Map<string, T[]>, path: string): T[] | undefined {
+  if (buckets.size === 0) return undefined;
+  const own = buckets.get(firstSegment(path));
+  const any = buckets.get("");
+  return own && any ? [...own, ...any] : (own ?? any);
+}
+
+const NONE: readonly never[] = [];
+
 /**
  * The claims that can concern these paths. One pass over the ledger: locks and intents are few and
  * indexed whole; footprints (the bulk: every open change's files) are kept only where they touch one
@@ -69,20 +85,26 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  */
 function indexFor(ledger: Ledger, paths: ReadonlySet<string>, wantAllFootprints: boolean): ClaimIndex {
   const literalLocks = new Map<string, Lock[]>();
-  const globLocks: ClaimIndex["globLocks"] = [];
+  const globLocks: ClaimIndex["globLocks"] = new Map();
   const literalIntents = new Map<string, Intent[]>();
-  const globIntents: ClaimIndex["globIntents"] = [];
+  const globIntents: ClaimIndex["globIntents"] = new Map();
   const footprints = new Map<string, { footprint: Footprint; file: FootprintFile }[]>();
   const expires = new Map<Lock | Intent, number>();
   for (const lock of ledger.locks) {
     expires.set(lock, Date.parse(lock.expiresAt));
-    if (isGlob(lock.path)) globLocks.push({ lock, prefix: compileGlob(lock.path).literalPrefix });
+    if (isGlob(lock.path)) {
+      const prefix = compileGlob(lock.path).literalPrefix;
+      push(globLocks, firstSegment(prefix), { lock, prefix });
+    }
     else push(literalLocks, lock.path, lock);
   }
   for (const intent of ledger.intents) {
     expires.set(intent, Date.parse(intent.expiresAt));
     for (const f of intent.files) {
-      if (isGlob(f)) globIntents.push({ intent, pattern: f, prefix: compileGlob(f).literalPrefix });
+      if (isGlob(f)) {
+        const prefix = compileGlob(f).literalPrefix;
+        push(globIntents, firstSegment(prefix), { intent, pattern: f, prefix });
+      }
       else push(literalIntents, f, intent);
     }
   }
@@ -267,17 +289,15 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
         }
         continue;
       }
-      for (const lock of index.literalLocks.get(path) ?? []) if (isLive(lock, now) && !isSelf(lock)) lockConflict(path, lock);
-      if (index.globLocks.length > 0) {
-        for (const { lock, prefix } of index.globLocks) {
-          if (path.startsWith(prefix) && isLive(lock, now) && !isSelf(lock) && matchesGlob(path, lock.path)) lockConflict(path, lock);
-        }
+      for (const lock of index.literalLocks.get(path) ?? NONE) if (isLive(lock, now) && !isSelf(lock)) lockConflict(path, lock);
+      for (const { lock, prefix } of candidates(index.globLocks, path) ?? NONE) {
+        if (path.startsWith(prefix) && isLive(lock, now) && !isSelf(lock) && matchesGlob(path, lock.path)) lockConflict(path, lock);
       }
-      for (const intent of index.literalIntents.get(path) ?? []) if (isLive(intent, now) && !isSelf(intent)) intentConflict(path, intent, hotMerge);
-      for (const { intent, pattern, prefix } of index.globIntents) {
+      for (const intent of index.literalIntents.get(path) ?? NONE) if (isLive(intent, now) && !isSelf(intent)) intentConflict(path, intent, hotMerge);
+      for (const { intent, pattern, prefix } of candidates(index.globIntents, path) ?? NONE) {
         if (path.startsWith(prefix) && isLive(intent, now) && !isSelf(intent) && matchesGlob(path, pattern)) intentConflict(path, intent, hotMerge);
       }
-      for (const { footprint, file: theirs } of index.footprints.get(path) ?? []) {
+      for (const { footprint, file: theirs } of index.footprints.get(path) ?? NONE) {
         if (isSelf(footprint)) continue;
         if (path === file.path && mine === undefined) mine = rangesOf(file);
         footprintConflict(path, path === file.path ? (mine ?? null) : null, footprint, theirs, hotMerge);

@@ -52,6 +52,18 @@ describe("evaluate", () => {
     expect(evaluate(change("#1", "alice", [file("execution/a.py")]), ledger, config, T0 - 1).conflicts.map((c) => c.type)).toEqual(["LOCKED"]);
   });
 
+  it("matches glob locks whatever their first segment: literal, magic or **", () => {
+    const ledger = emptyLedgerFixture({
+      locks: [lock("**/secrets.py", "bob"), lock("obs*/x/**", "carol", { lease: "l2" }), lock("api/**", "dave", { lease: "l3" })],
+    });
+    const ev = evaluate(change("#2", "alice", [file("observability/x/secrets.py"), file("api/routes.py"), file("llm/secrets.txt")]), ledger, config, T0);
+    expect(ev.conflicts.map((c) => [c.file, c.holder])).toEqual([
+      ["api/routes.py", "dave"],
+      ["observability/x/secrets.py", "bob"],
+      ["observability/x/secrets.py", "carol"],
+    ]);
+  });
+
   it("matches glob locks and renamed files' old paths", () => {
     const ledger = emptyLedgerFixture({ locks: [lock("observability/**", "bob"), lock("observability/old.py", "carol", { lease: "l2" })] });
     const ev = evaluate(change("#2", "alice", [{ path: "observability/new.py", previousPath: "observability/old.py", hunks: null }]), ledger, config, T0);
