@@ -136,11 +136,15 @@ export async function benchEngine(): Promise<{ lines: string[]; medianMs: number
   // freshly read ledger on each webhook); the config's pattern index is reused (one config per repo).
   const run = () => evaluate(fx.change, { ...fx.ledger }, fx.config, now);
   for (let i = 0; i < 5; i++) run();
-  const fast: number[] = [];
-  for (let i = 0; i < 30; i++) fast.push(time(run));
   naiveEvaluate(fx);
+  // Interleaved rounds (6 evaluations, then 1 naive loop), so a load that comes and goes on the
+  // machine weighs on both sides of the ratio alike.
+  const fast: number[] = [];
   const slow: number[] = [];
-  for (let i = 0; i < 5; i++) slow.push(time(() => naiveEvaluate(fx)));
+  for (let round = 0; round < 7; round++) {
+    for (let i = 0; i < 6; i++) fast.push(time(run));
+    slow.push(time(() => naiveEvaluate(fx)));
+  }
   const conflicts = run().conflicts.length;
   const m = median(fast);
   const n = median(slow);
@@ -150,8 +154,8 @@ export async function benchEngine(): Promise<{ lines: string[]; medianMs: number
     ratio,
     lines: [
       `engine: evaluate 3,000-file change vs 1,000 open changes x 20 files, 50 streams x 4 patterns (${conflicts} conflicts found)`,
-      `  evaluate  median ${m.toFixed(2)} ms  (p90 ${[...fast].sort((a, b) => a - b)[Math.floor(fast.length * 0.9)]!.toFixed(2)} ms, 30 runs)   target <= 20 ms: ${m <= 20 ? "met" : "MISSED"}`,
-      `  naive     median ${n.toFixed(1)} ms  (every file x every pattern x every claim, 5 runs)`,
+      `  evaluate  median ${m.toFixed(2)} ms  (p90 ${[...fast].sort((a, b) => a - b)[Math.floor(fast.length * 0.9)]!.toFixed(2)} ms, ${fast.length} runs)   target <= 20 ms: ${m <= 20 ? "met" : "MISSED"}`,
+      `  naive     median ${n.toFixed(1)} ms  (every file x every pattern x every claim, ${slow.length} runs interleaved)`,
       `  ratio     ${ratio.toFixed(1)}x faster than naive   target >= 50x: ${ratio >= 50 ? "met" : "MISSED"}`,
     ],
   };
