@@ -182,7 +182,12 @@ export async function benchE2E(): Promise<{ lines: string[] }> {
     process.stderr.write(`e2e bench: ${n} open PRs done\n`);
     lines.push(`  ${String(n).padStart(8)} | ${String(r.reads).padStart(9)} | ${String(r.writes).padStart(10)} | ${String(r.reads + r.writes).padStart(9)} (${verdict}) | ${String(r.naiveReads).padStart(39)} | ${ms(r.ms)}`);
   }
-  if (process.env.PUCS_BENCH_QUICK) return { lines };
+  if (!process.env.PUCS_BENCH_FULL) {
+    // The throughput and throttled-burst sections exist but have not yet completed a run on this
+    // machine (the one full run passed 500 s): opt in with PUCS_BENCH_FULL=1 while that is investigated.
+    lines.push("", "Throughput, p50/p99, writes per event under a 50-event burst, lone push → report: not measured (PUCS_BENCH_FULL=1 runs them; see the README).");
+    return { lines };
+  }
   const t = await throughput();
   lines.push("", "One app process, throttling off (60 PR events one at a time, then 60 at once) — target ≥ 200 events/s, p99 ≤ 50 ms");
   lines.push(`  sequential: ${t.sequentialRate.toFixed(0)} events/s, p50 ${ms(t.p50)}, p99 ${ms(t.p99)} (${t.sequentialRate >= 200 && t.p99 <= 50 ? "met" : "MISSED"})`);

@@ -1,11 +1,13 @@
 /** `npm run bench`: every benchmark, printed as figures with their targets. Not part of `npm test`. */
 import { benchAction } from "./action.js";
+import { benchE2E } from "./e2e.js";
 import { benchEngine } from "./engine.js";
 
 const only = process.argv.slice(2);
 const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
   { name: "engine", run: benchEngine },
   { name: "action", run: benchAction },
+  { name: "e2e", run: benchE2E },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 console.log(`PUCS benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
