@@ -55838,6 +55838,18 @@ function setOverride(l, override) {
     message: `override gate for ${override.change} by ${override.by}: ${override.reason}`
   };
 }
+function applyAll(l, steps2) {
+  let cur = l;
+  const outcomes = [];
+  const messages2 = [];
+  for (const step of steps2) {
+    const r = step(cur);
+    outcomes.push(r.outcome);
+    if (r.ledger !== cur && r.message !== null) messages2.push(r.message);
+    cur = r.ledger;
+  }
+  return { ledger: cur, outcome: outcomes, message: messages2.length > 0 ? messages2.join("\n") : null };
+}
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 var NOT_RESOLVED = /* @__PURE__ */ Symbol("NOT_RESOLVED");
@@ -59121,16 +59133,8 @@ function noConfigSummary(defaultBranch) {
 }
 function steps(list, pick3) {
   return (l) => {
-    let cur = l;
-    const outcomes = [];
-    const messages2 = [];
-    for (const step of list) {
-      const r = step(cur);
-      outcomes.push(r.outcome);
-      if (r.ledger !== cur && r.message) messages2.push(r.message);
-      cur = r.ledger;
-    }
-    return { ledger: cur, outcome: pick3(outcomes), message: messages2.length > 0 ? messages2.join("\n") : null };
+    const r = applyAll(l, list);
+    return { ledger: r.ledger, outcome: pick3(r.outcome), message: r.message };
   };
 }
 async function analyzePull(ctx, pr, defaultBranch) {
@@ -59319,16 +59323,8 @@ async function runCommands(ctx, e, parsed) {
       ctx.repoKey,
       ctx.store,
       (l) => {
-        let cur = l;
-        const outs = [];
-        const messages2 = [];
-        for (const s2 of all) {
-          const r = s2(cur);
-          outs.push(r.outcome);
-          if (r.ledger !== cur && r.message) messages2.push(r.message);
-          cur = r.ledger;
-        }
-        return { ledger: cur, outcome: outs, message: messages2.length ? `${messages2.join("\n")}
+        const r = applyAll(l, all);
+        return { ...r, message: r.message !== null ? `${r.message}
 
 (/pucs on ${id} by @${e.commenter})` : null };
       },

@@ -27,6 +27,7 @@ import {
   acquireLock,
   clearIntent,
   dequeue,
+  applyAll,
   enqueue,
   expire,
   extendLocks,
@@ -161,16 +162,8 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
       ctx.repoKey,
       ctx.store,
       (l) => {
-        let cur = l;
-        const outs: unknown[] = [];
-        const messages: string[] = [];
-        for (const s of all) {
-          const r = s(cur);
-          outs.push(r.outcome);
-          if (r.ledger !== cur && r.message) messages.push(r.message);
-          cur = r.ledger;
-        }
-        return { ledger: cur, outcome: outs, message: messages.length ? `${messages.join("\n")}\n\n(/pucs on ${id} by @${e.commenter})` : null };
+        const r = applyAll(l, all);
+        return { ...r, message: r.message !== null ? `${r.message}\n\n(/pucs on ${id} by @${e.commenter})` : null };
       },
       state.snapshot,
     );

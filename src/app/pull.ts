@@ -19,7 +19,7 @@
 import { evaluate } from "../engine/evaluate.js";
 import type { Config, Ledger } from "../engine/types.js";
 import { annotationsFor } from "../engine/report.js";
-import { acquireLock, expire, recordFootprint, releaseChange, releaseLock, type Notice, type TransitionResult } from "../ledger/transitions.js";
+import { acquireLock, applyAll, expire, recordFootprint, releaseChange, releaseLock, type Notice, type TransitionResult } from "../ledger/transitions.js";
 import type { TransactFn } from "../ledger/transact.js";
 import {
   CONFIG_PATHS,
@@ -54,16 +54,8 @@ export function noConfigSummary(defaultBranch: string): string {
 /** Compose transitions into one TransactFn (each step sees the previous step's ledger). */
 export function steps<T>(list: ((l: Ledger) => TransitionResult<unknown>)[], pick: (outcomes: unknown[]) => T): TransactFn<T> {
   return (l) => {
-    let cur = l;
-    const outcomes: unknown[] = [];
-    const messages: string[] = [];
-    for (const step of list) {
-      const r = step(cur);
-      outcomes.push(r.outcome);
-      if (r.ledger !== cur && r.message) messages.push(r.message);
-      cur = r.ledger;
-    }
-    return { ledger: cur, outcome: pick(outcomes), message: messages.length > 0 ? messages.join("\n") : null };
+    const r = applyAll(l, list);
+    return { ledger: r.ledger, outcome: pick(r.outcome), message: r.message };
   };
 }
 
