@@ -205,6 +205,21 @@ export function countingClient(client: GitHubClient): { client: GitHubClient; ca
   };
 }
 
+/**
+ * After this error the request may or may not have taken effect: GitHub answered 5xx (a 502 or a 504
+ * "couldn't respond in time" can come after the write was applied) or did not answer at all.
+ */
+export function outcomeUnknown(e: unknown): boolean {
+  return e instanceof GitHubError && (e.kind === "server" || e.kind === "unreachable");
+}
+
+/** The retry wait unit in ms: PUCS_RETRY_BASE_MS (default 1000; anything but a positive number → 1000). */
+export function retryBaseMs(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.PUCS_RETRY_BASE_MS;
+  const n = Number(raw);
+  return raw !== undefined && raw.trim() !== "" && Number.isFinite(n) && n > 0 ? n : 1000;
+}
+
 /** A client bound to one repository: `call` adds owner/repo and maps errors. */
 export class RepoClient {
   constructor(
