@@ -82,10 +82,18 @@ export function isOwnComment(body: string): boolean {
   return body.includes(REPLY_MARKER) || body.includes(REPORT_MARKER) || body.includes("<!-- pucs:notice -->");
 }
 
+/** In every reply: which comment it answers (so a redelivered command is recognized as done). */
+export const replyKey = (commentId: number): string => `<!-- pucs:reply-to ${commentId} -->`;
+
 export async function handleComment(ctx: Ctx, e: CommentEvent): Promise<void> {
   if (isOwnComment(e.body)) return;
   const parsed = parseCommands(e.body);
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  // GitHub may deliver the same comment twice: a comment PUCS already answered is done.
+  if (await ctx.gw.findComment(e.number, replyKey(e.commentId))) {
+    ctx.log.info(`comment ${e.commentId} on #${e.number} was answered already (a redelivery): nothing to do`);
+    return;
+  }
   await ctx.gw.react(e.commentId, "eyes");
   try {
     await runCommands(ctx, e, parsed);
@@ -279,8 +287,9 @@ async function syncPull(ctx: Ctx, e: CommentEvent, config: Config, senderRole: R
 
 async function reply(ctx: Ctx, e: CommentEvent, lines: Line[]): Promise<void> {
   const ok = lines.every((l) => l.ok);
-  const body = [REPLY_MARKER, `@${e.commenter}`, "", ...lines.map((l) => (l.text.includes("\n") ? l.text : `- ${l.ok ? "✅" : "❌"} ${l.text}`))].join("\n");
-  await ctx.gw.createComment(e.number, body);
+  const key = replyKey(e.commentId);
+  const body = [REPLY_MARKER, key, `@${e.commenter}`, "", ...lines.map((l) => (l.text.includes("\n") ? l.text : `- ${l.ok ? "✅" : "❌"} ${l.text}`))].join("\n");
+  await ctx.gw.createCommentOnce(e.number, body, key);
   await ctx.gw.react(e.commentId, ok ? "+1" : "confused");
 }
 

@@ -13,8 +13,8 @@ import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
 import { serializeLedger } from "../ledger/schema.js";
 import { streamLabel } from "../engine/membership.js";
-import { AppGateway, type CheckOutput, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
-import { GitHubRefStore, readRepoFiles } from "../github/ledger-store.js";
+import { AppGateway, type CheckOutput, type CommentInfo, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
+import { GitHubRefStore, readRepoFiles, type PullNode } from "../github/ledger-store.js";
 import type { LedgerWriter } from "./ledger-writer.js";
 
 export const CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"] as const;
@@ -45,6 +45,40 @@ export interface AppDeps {
   newId: () => string;
   /** Labels known to exist, per repository ("owner/repo:name"). */
   knownLabels: Set<string>;
+  /** Runs one PR's handlers one at a time in this process (key "owner/repo#n"); see `keyedSerial`. */
+  serial: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
+  /** Check runs this process created, "owner/repo@sha" → id (bounded; see `remember`). */
+  published: Map<string, number>;
+}
+
+/**
+ * One queue per key: `fn`s with the same key run one after another, other keys in parallel. The App
+ * handles the events of one PR in order of arrival in a process, so a webhook delivered twice at once
+ * is handled twice in a row (the second sees what the first did) instead of racing itself.
+ */
+export function keyedSerial(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<void>>();
+  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
+/** Most entries `published` keeps (the oldest go first). */
+export const PUBLISHED_MEMORY = 5000;
+
+function remember(ctx: Ctx, key: string, id: number): void {
+  ctx.published.delete(key);
+  ctx.published.set(key, id);
+  if (ctx.published.size > PUBLISHED_MEMORY) ctx.published.delete(ctx.published.keys().next().value!);
 }
 
 export interface Ctx extends AppDeps {
@@ -64,6 +98,10 @@ export interface RepoState {
   config: ConfigState;
   /** Config texts at `extraRev` (the PR head), by path; only when asked. */
   headConfigs: Map<string, string | null>;
+  /** The head `headConfigs` were read at. */
+  headConfigsAt: string | null;
+  /** The pull request as GitHub has it at the time of the read (only when asked). */
+  pull: PullLike | null;
 }
 
 function configOf(texts: readonly (string | null)[]): ConfigState {
@@ -77,14 +115,21 @@ function configOf(texts: readonly (string | null)[]): ConfigState {
   return { kind: "none" };
 }
 
-/** One GraphQL request: the ledger, the config at the default branch, and (optionally) at the PR head. */
-export async function loadState(ctx: Ctx, defaultBranch: string, headSha?: string): Promise<RepoState> {
+/**
+ * One GraphQL request: the ledger, the config at the default branch, and optionally the config at
+ * `headSha` and the pull request `pull` as it is NOW. Handlers act on that current state, never on
+ * the webhook's snapshot of it: GitHub delivers webhooks in no guaranteed order and may deliver one
+ * twice, so a late `synchronize` must not record an old head, and one arriving after `closed` must
+ * not claim files for a closed PR.
+ */
+export async function loadState(ctx: Ctx, defaultBranch: string, opts: { headSha?: string; pull?: number } = {}): Promise<RepoState> {
+  const { headSha } = opts;
   const exprs = CONFIG_PATHS.map((p) => `${defaultBranch}:${p}`);
   if (headSha) exprs.push(...CONFIG_PATHS.map((p) => `${headSha}:${p}`));
-  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs);
+  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, opts.pull !== undefined ? { pull: opts.pull } : {});
   const headConfigs = new Map<string, string | null>();
   if (headSha) CONFIG_PATHS.forEach((p, i) => headConfigs.set(p, r.files[CONFIG_PATHS.length + i] ?? null));
-  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs };
+  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfNode(r.pull) : null };
 }
 
 // ---------------------------------------------------------------------------
@@ -127,6 +172,25 @@ export function pullOf(p: J): PullLike {
   };
 }
 
+/** GraphQL's PullRequest as a PullLike (a Bot author's login gets REST's "[bot]" suffix). */
+export function pullOfNode(p: PullNode): PullLike {
+  const bot = p.author?.__typename === "Bot";
+  const login = p.author?.login ?? "ghost";
+  return {
+    number: p.number,
+    title: p.title,
+    author: bot && !login.endsWith("[bot]") ? `${login}[bot]` : login,
+    authorIsBot: bot,
+    labels: (p.labels?.nodes ?? []).map((l) => l.name),
+    branch: p.headRefName,
+    draft: p.isDraft,
+    headSha: p.headRefOid,
+    url: p.url,
+    state: p.state === "OPEN" ? "open" : "closed",
+    merged: p.merged || p.state === "MERGED",
+  };
+}
+
 export const changeId = (n: number): string => `#${n}`;
 export const numberOf = (id: string): number | null => (/^#\d+$/.test(id) ? Number(id.slice(1)) : null);
 
@@ -144,7 +208,7 @@ export function changeOf(pr: PullLike, files: ChangedFile[]): Change {
   };
 }
 
-export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, now: number): Footprint {
+export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, now: number, comment: number | null = null): Footprint {
   const fp: Footprint = {
     change: change.id,
     agent: change.agent,
@@ -159,6 +223,7 @@ export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, 
   if (change.title !== undefined) fp.title = change.title;
   if (change.url !== undefined) fp.url = change.url;
   if (truncated) fp.truncated = true;
+  if (comment !== null) fp.comment = comment;
   return fp;
 }
 
@@ -245,27 +310,56 @@ export interface PublishTarget {
   headSha: string;
   labels: string[];
   url?: string;
+  /**
+   * What the ledger knows of this PR's earlier reports (its footprint): the head they were for and
+   * the report comment's id (null: none). `null` = nothing known (no footprint): look on GitHub.
+   */
+  known: { sha: string | null; comment: number | null } | null;
 }
 
-/** Check run + sticky comment (in that order: the report is visible after at most 2 writes). */
-export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Promise<void> {
+export interface Published {
+  checkRun: number | null;
+  /** The report comment's id, null when the PR has none. */
+  comment: number | null;
+}
+
+/**
+ * Check run + sticky comment (in that order: the report is visible after at most 2 writes).
+ *
+ * Reads only what it cannot know: a head PUCS has never reported on (the ledger's footprint is for
+ * another sha, and this process made no run for it) gets its check run created without listing the
+ * runs; a comment whose id the footprint holds is read by id; the PR's comments are listed only when
+ * a comment must be created (never twice: see createCommentOnce) or nothing is known.
+ */
+export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
+  let checkRun: number | null = null;
   if (t.headSha) {
-    const existing = await ctx.gw.findCheckRun(t.headSha);
-    if (!existing) await ctx.gw.createCheckRun(t.headSha, r.conclusion, r.output);
-    else if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
-      // GitHub appends annotations on every update: a run that has them keeps them (no duplicates);
-      // the summary and the sticky comment carry the current conflicts.
-      const output = existing.annotationsCount > 0 ? { ...r.output, annotations: [] } : r.output;
-      await ctx.gw.updateCheckRun(existing.id, r.conclusion, output);
+    const key = `${ctx.repoKey}@${t.headSha}`;
+    const fresh = t.known !== null && t.known.sha !== t.headSha && !ctx.published.has(key);
+    const existing = fresh ? null : await ctx.gw.findCheckRun(t.headSha);
+    if (!existing) checkRun = await ctx.gw.createCheckRunOnce(t.headSha, r.conclusion, r.output);
+    else {
+      checkRun = existing.id;
+      if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
+        // GitHub appends annotations on every update: a run that has them keeps them (no duplicates);
+        // the summary and the sticky comment carry the current conflicts.
+        const output = existing.annotationsCount > 0 ? { ...r.output, annotations: [] } : r.output;
+        await ctx.gw.updateCheckRun(existing.id, r.conclusion, output);
+      }
     }
+    remember(ctx, key, checkRun);
   }
-  const comment = await ctx.gw.findComment(t.number, REPORT_MARKER);
+  let current: CommentInfo | null = null;
+  const knownId = t.known?.comment ?? null;
+  if (knownId !== null) current = await ctx.gw.getComment(knownId);
+  if (current === null && (r.comment !== null || t.known === null || knownId !== null)) current = await ctx.gw.findComment(t.number, REPORT_MARKER);
   if (r.comment !== null) {
-    if (!comment) await ctx.gw.createComment(t.number, r.comment);
-    else if (comment.body.trim() !== r.comment.trim()) await ctx.gw.updateComment(comment.id, r.comment);
-  } else if (comment && !comment.body.includes("PUCS: ✅ resolved")) {
-    await ctx.gw.updateComment(comment.id, resolvedComment(t.headSha));
+    if (!current) return { checkRun, comment: await ctx.gw.createCommentOnce(t.number, r.comment, REPORT_MARKER) };
+    if (current.body.trim() !== r.comment.trim()) await ctx.gw.updateComment(current.id, r.comment);
+  } else if (current && !current.body.includes("PUCS: ✅ resolved")) {
+    await ctx.gw.updateComment(current.id, resolvedComment(t.headSha));
   }
+  return { checkRun, comment: current?.id ?? null };
 }
 
 /** Makes `pucs:conflict` / `pucs:queued` on the PR match the report and the ledger. */
@@ -372,6 +466,7 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
   const { paths, streams } = touched(before, after);
   const now = ctx.now();
   const refreshed: string[] = [];
+  const madeComments = new Map<string, number>();
   for (const fp of after.footprints) {
     if (refreshed.length >= MAX_REFRESH) {
       ctx.log.info(`more than ${MAX_REFRESH} PRs affected; the rest refresh on their next event`);
@@ -390,13 +485,29 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
     if (evalKey(evBefore) === evalKey(evAfter) && !queuedChanged) continue;
     // The footprint leaves out the App's own labels: assume they matched the previous report.
     const had = [...(reportOf(evBefore, []).conflict ? [LABELS.conflict.name] : []), ...(isQueued(before, fp.change) ? [LABELS.queued.name] : [])];
-    const target: PublishTarget = { number: n, headSha: fp.headSha, labels: [...(fp.labels ?? []), ...had] };
+    const target: PublishTarget = { number: n, headSha: fp.headSha, labels: [...(fp.labels ?? []), ...had], known: { sha: fp.headSha, comment: fp.comment ?? null } };
     const report = reportOf(evAfter, []);
-    await publishReport(ctx, target, report);
+    const published = await publishReport(ctx, target, report);
+    if (published.comment !== null && published.comment !== fp.comment) madeComments.set(fp.change, published.comment);
     await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(after, fp.change) });
     refreshed.push(fp.change);
   }
+  // A report comment made for another PR goes into its footprint, so that PR's own events find it by id.
+  if (madeComments.size > 0) await ctx.writer.update(ctx.repoKey, ctx.store, (l) => noteComments(l, madeComments));
   return refreshed;
+}
+
+/** Sets the report comment id of the footprints named in `ids` (change → comment id). */
+export function noteComments(l: Ledger, ids: ReadonlyMap<string, number>): { ledger: Ledger; outcome: null; message: string | null } {
+  let changed = false;
+  const footprints = l.footprints.map((f) => {
+    const id = ids.get(f.change);
+    if (id === undefined || f.comment === id) return f;
+    changed = true;
+    return { ...f, comment: id };
+  });
+  if (!changed) return { ledger: l, outcome: null, message: null };
+  return { ledger: { ...l, footprints }, outcome: null, message: `report comments of ${[...ids.keys()].join(", ")}` };
 }
 
 export { annotationsFor };

@@ -17,9 +17,9 @@ import type { GitHubClient } from "../github/client.js";
 import { GitHubRefStore } from "../github/ledger-store.js";
 import { LedgerError } from "../ledger/store.js";
 import { handleComment } from "./comment.js";
-import { APP_LABELS, LABELS, pullOf, type AppDeps, type Ctx } from "./core.js";
+import { APP_LABELS, keyedSerial, pullOf, type AppDeps, type Ctx } from "./core.js";
 import { LedgerWriter } from "./ledger-writer.js";
-import { analyzePull, releaseClosed, unlockLabel } from "./pull.js";
+import { syncPullRequest } from "./pull.js";
 
 export const PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"] as const;
 
@@ -59,6 +59,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
       now: overrides.now ?? (() => Date.now()),
       newId: overrides.newId ?? (() => randomUUID()),
       knownLabels: overrides.knownLabels ?? new Set(),
+      serial: overrides.serial ?? keyedSerial(),
+      published: overrides.published ?? new Map(),
     };
 
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}` as const), async (context) => {
@@ -68,25 +70,21 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
       const ctx = ctxOf(context as unknown as Context, deps);
       const pr = pullOf(payload.pull_request);
       const branch = payload.repository.default_branch;
-      try {
-        if (payload.action === "closed") return await releaseClosed(ctx, pr, branch);
-        if (payload.action === "unlabeled" && payload.label?.name === LABELS.lock.name) {
-          await unlockLabel(ctx, pr, branch);
-          return;
+      await deps.serial(`${ctx.repoKey}#${pr.number}`, async () => {
+        try {
+          await syncPullRequest(ctx, pr, branch, payload.action);
+        } catch (e) {
+          await reportLedgerError(ctx, e, pr.headSha);
+          throw e;
         }
-        if (pr.state !== "open") return;
-        await analyzePull(ctx, pr, branch);
-      } catch (e) {
-        await reportLedgerError(ctx, e, pr.headSha);
-        throw e;
-      }
+      });
     });
 
     app.on("issue_comment.created", async (context) => {
       const p = context.payload as unknown as { issue: J & { pull_request?: unknown; user: { login: string } }; comment: { id: number; body: string; user: { login: string; type: string } }; repository: { default_branch: string } };
       if (!p.issue.pull_request) return;
       const ctx = ctxOf(context as unknown as Context, deps);
-      await handleComment(ctx, {
+      await deps.serial(`${ctx.repoKey}#${Number(p.issue.number)}`, () => handleComment(ctx, {
         commentId: p.comment.id,
         body: p.comment.body ?? "",
         commenter: p.comment.user.login,
@@ -94,7 +92,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
         number: Number(p.issue.number),
         prAuthor: p.issue.user.login,
         defaultBranch: p.repository.default_branch,
-      });
+      }));
     });
 
     app.on(["installation", "installation_repositories"], async (context) => {

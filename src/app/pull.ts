@@ -1,21 +1,24 @@
 /**
- * pull_request events.
+ * pull_request events (every action) → `syncPullRequest`, which acts on the PR as GitHub has it at
+ * the time of the read, not on the event's copy: duplicates and late, out-of-order deliveries end in
+ * the same state as the latest delivery.
  *
- * opened / synchronize / reopened / ready_for_review / converted_to_draft / edited / labeled /
- * unlabeled → `analyzePull`:
- *   1. one GraphQL read: ledger + config at the default branch (+ at the head, for a PR that edits it);
+ * Open PR → `analyzePull`:
+ *   1. one GraphQL read: ledger + config at the default branch (+ at the head) + the PR itself;
  *   2. the PR's files with patches (1 read per 100 files);
- *   3. evaluate against the ledger, publish: check run (find 1 R, create/update 1 W), sticky comment
- *      (find 1 R, create/edit only when changed) → the report is out after at most 2 writes;
- *   4. ledger: expire + footprint (+ `pucs:lock` label locks) in ONE coalesced CAS commit (3 W, after
- *      the report; none when the footprint is unchanged);
+ *   3. evaluate against the ledger, publish: check run (created without looking when the ledger's
+ *      footprint is for another head; found and updated on the same head), sticky comment (by the id
+ *      the footprint keeps; listed only when one must be created) → the report is out after 1–2 writes;
+ *   4. ledger: expire + footprint (+ `pucs:lock` label locks, or their release when the label is gone)
+ *      in ONE coalesced CAS commit (3 W, after the report; none when nothing changed);
  *   5. labels pucs:conflict / pucs:queued when they change; other PRs whose reports the commit
- *      changed are refreshed from the ledger (≤ MAX_REFRESH), queue heads freed by expiry are told.
+ *      changed are refreshed from the ledger (≤ MAX_REFRESH), queue heads freed are told.
  * None of this grows with the number of open PRs: their footprints are in the ledger already.
  *
- * closed → `releaseClosed`: releaseChange (locks, intents, queue places, footprint, override) in one
- * commit, then a comment on the next PR queued on each freed path and refreshed reports.
+ * Closed or merged PR → `releaseClosed`: releaseChange (locks, intents, queue places, footprint,
+ * override) in one commit, then a comment on the next PR queued on each freed path and refreshed reports.
  */
+import { createHash } from "node:crypto";
 import { evaluate } from "../engine/evaluate.js";
 import type { Config, Ledger } from "../engine/types.js";
 import { annotationsFor } from "../engine/report.js";
@@ -37,6 +40,7 @@ import {
   syncLabels,
   type Ctx,
   type PullLike,
+  type RepoState,
 } from "./core.js";
 import { parseConfig } from "../engine/config/index.js";
 import type { SourceIssue } from "../engine/types.js";
@@ -59,10 +63,27 @@ export function steps<T>(list: ((l: Ledger) => TransitionResult<unknown>)[], pic
   };
 }
 
-export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string): Promise<void> {
-  const state = await loadState(ctx, defaultBranch, pr.headSha);
+/**
+ * Any pull_request event: act on the PR as GitHub has it NOW (read in the same GraphQL request as the
+ * ledger and config), not on the event's snapshot. Open → analyze (report, footprint, label locks);
+ * closed or merged → release. So a duplicate or a late, out-of-order delivery does the same as the
+ * latest one: the outcome depends on the PR's state, not on which event came last.
+ */
+export async function syncPullRequest(ctx: Ctx, hint: PullLike, defaultBranch: string, action: string): Promise<void> {
+  const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number });
+  if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
+  const pr = state.pull;
+  if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state);
+  // A PR that was opened just now has no earlier report: nothing to look for on GitHub.
+  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha });
+}
+
+export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string, opts: { state?: RepoState; opened?: boolean } = {}): Promise<void> {
+  let state = opts.state ?? (await loadState(ctx, defaultBranch, { headSha: pr.headSha }));
   const { files, truncated } = await ctx.gw.pullFiles(pr.number);
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
+  // The config texts were read at the event's head; the PR has moved on since: read them at its head.
+  if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) state = { ...(await loadState(ctx, defaultBranch, { headSha: pr.headSha })), pull: state.pull };
   // A PR that edits the config gets that config validated on the PR itself.
   const configIssues: SourceIssue[] = [];
   for (const path of touchesConfig) {
@@ -92,7 +113,7 @@ export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string)
     }));
     const existing = await ctx.gw.findCheckRun(pr.headSha);
     const output = { title, summary: summary + extra, annotations };
-    if (!existing) await ctx.gw.createCheckRun(pr.headSha, conclusion, output);
+    if (!existing) await ctx.gw.createCheckRunOnce(pr.headSha, conclusion, output);
     else if (existing.title !== title || existing.conclusion !== conclusion || existing.summary !== output.summary) await ctx.gw.updateCheckRun(existing.id, conclusion, output);
     return;
   }
@@ -103,47 +124,41 @@ export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string)
   const ledger = state.snapshot.ledger;
   const ev = evaluate(change, ledger, config, now);
   const report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
-  await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, report);
+  const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
+  const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
+  const published = await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, report);
 
   // The footprint (and the pucs:lock label's locks) after the report: one coalesced commit.
-  const footprint = footprintOf(change, ev, truncated, now);
-  const wantLock = pr.labels.includes(LABELS.lock.name);
+  const footprint = footprintOf(change, ev, truncated, now, published.comment);
+  const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list: ((l: Ledger) => TransitionResult<unknown>)[] = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
-  if (wantLock) {
+  if (pr.labels.includes(LABELS.lock.name)) {
     for (const f of files) {
       list.push((l) =>
-        acquireLock(l, { path: f.path, agent: pr.author, stream: ev.stream, task: `${LABELS.lock.name} label on #${pr.number}`, change: change.id, ttlMinutes: config.locks.defaultTtlMinutes, lease: ctx.newId() }, now),
+        acquireLock(l, { path: f.path, agent: pr.author, stream: ev.stream, task: labelTask, change: change.id, ttlMinutes: config.locks.defaultTtlMinutes, lease: ctx.newId() }, now),
       );
     }
+  } else {
+    // No pucs:lock label (any more): the locks it made go. Locks taken with /pucs lock stay.
+    list.push((l) =>
+      steps(
+        l.locks.filter((k) => k.change === change.id && k.task === labelTask).map((k) => (x: Ledger) => releaseLock(x, { path: k.path, agent: k.agent }, now)),
+        (outs) => ({ notify: outs.flatMap((o) => ((o as { kind: string }).kind === "released" ? (o as { notify: Notice[] }).notify : [])) }),
+      )(l),
+    );
   }
   const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps(list, (o) => o), state.snapshot);
-  const expired = result.outcome[0] as { notify: Notice[] };
-  await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
-  await notifyQueued(ctx, expired.notify, null);
+  const expired = (result.outcome[0] as { notify: Notice[] }).notify;
+  const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : (result.outcome[2] as { notify: Notice[] }).notify;
+  await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
+  await notifyQueued(ctx, expired, null);
+  await notifyQueued(ctx, unlabeled, `#${pr.number}`);
   await refreshOthers(ctx, config, result.before, result.after, change.id);
   await ensureRepoLabels(ctx, config);
 }
 
-/** The `pucs:lock` label was removed: release this PR's locks. */
-export async function unlockLabel(ctx: Ctx, pr: PullLike, defaultBranch: string): Promise<void> {
-  const state = await loadState(ctx, defaultBranch);
-  if (state.config.kind !== "ok") return;
-  const now = ctx.now();
-  const id = `#${pr.number}`;
-  const fn: TransactFn<Notice[]> = (l) => {
-    const mine = l.locks.filter((k) => k.change === id);
-    return steps(
-      mine.map((k) => (x: Ledger) => releaseLock(x, { path: k.path, agent: k.agent }, now)),
-      (outs) => outs.flatMap((o) => ((o as { kind: string }).kind === "released" ? (o as { notify: Notice[] }).notify : [])),
-    )(l);
-  };
-  const result = await ctx.writer.update(ctx.repoKey, ctx.store, fn, state.snapshot);
-  await notifyQueued(ctx, result.outcome, id);
-  await refreshOthers(ctx, state.config.config, result.before, result.after, null);
-}
-
-export async function releaseClosed(ctx: Ctx, pr: PullLike, defaultBranch: string): Promise<void> {
-  const state = await loadState(ctx, defaultBranch);
+export async function releaseClosed(ctx: Ctx, pr: PullLike, defaultBranch: string, loaded?: RepoState): Promise<void> {
+  const state = loaded ?? (await loadState(ctx, defaultBranch));
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();
   const id = `#${pr.number}`;
@@ -167,8 +182,10 @@ export async function notifyQueued(ctx: Ctx, notices: Notice[], why: string | nu
   for (const [num, { agent, paths }] of byChange) {
     if (sent++ >= MAX_NOTIFY) break;
     const list = paths.map((p) => `\`${p}\``).join(", ");
-    const body = `<!-- pucs:notice -->\n@${agent}: ${list} ${paths.length === 1 ? "is" : "are"} free now${why ? ` (${why})` : ""}, and this PR is next in line. Take ${paths.length === 1 ? "it" : "them"} with ${paths.map((p) => `\`/pucs lock ${p}\``).join(", ")}.`;
-    await ctx.gw.createComment(num, body);
+    // The key makes the notice once-only when a try's outcome is unknown (see createCommentOnce).
+    const key = `<!-- pucs:notice-key ${createHash("sha1").update(JSON.stringify([num, agent, paths, why])).digest("hex").slice(0, 16)} -->`;
+    const body = `<!-- pucs:notice -->\n${key}\n@${agent}: ${list} ${paths.length === 1 ? "is" : "are"} free now${why ? ` (${why})` : ""}, and this PR is next in line. Take ${paths.length === 1 ? "it" : "them"} with ${paths.map((p) => `\`/pucs lock ${p}\``).join(", ")}.`;
+    await ctx.gw.createCommentOnce(num, body, key);
   }
 }
 

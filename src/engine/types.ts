@@ -185,6 +185,11 @@ export interface Footprint {
   files: FootprintFile[];
   /** True when the file list is known to be incomplete (GitHub's 3,000-file limit). */
   truncated?: boolean;
+  /**
+   * The id of the PR's PUCS report comment, once there is one (the App edits it by id instead of
+   * listing the PR's comments on every push). Absent = PUCS has made none that it knows of.
+   */
+  comment?: number;
   recordedAt: string;
 }
 

@@ -11,11 +11,17 @@
  *   findReportComment  R per 100 comments (≤ 10 pages)
  *   create/update/deleteComment, addLabels, removeLabel, createLabel, react   W each
  *   permission         R
+ *
+ * Creating is the one thing a blind retry can duplicate: a 502/504 may come after GitHub made the
+ * comment or check run. So `createCommentOnce` / `createCheckRunOnce` send the create without
+ * Octokit's automatic retry and, when the outcome is unknown (5xx, no answer), look before trying
+ * again (a comment carries a unique `key` marker; a check run is found by its head sha), up to
+ * CREATE_ATTEMPTS times.
  */
 import type { Annotation } from "../engine/report.js";
 import { parsePatch } from "../engine/diff.js";
 import type { ChangedFile } from "../engine/types.js";
-import { GitHubError, RepoClient, paginate, type GitHubClient, type Json, type RepoRef } from "./client.js";
+import { GitHubError, RepoClient, outcomeUnknown, paginate, retryBaseMs, type GitHubClient, type Json, type RepoRef } from "./client.js";
 import type { Role } from "../engine/commands.js";
 
 export const CHECK_NAME = "PUCS / conflicts";
@@ -23,6 +29,10 @@ export const CHECK_NAME = "PUCS / conflicts";
 export const ANNOTATIONS_PER_REQUEST = 50;
 /** GitHub lists at most 3,000 files of a pull request. */
 export const MAX_PR_FILES = 3000;
+/** Tries at a create whose outcome stays unknown (each after looking whether the last one happened). */
+export const CREATE_ATTEMPTS = 4;
+/** Octokit request option: no automatic retry (plugin-retry reads `request.retries`). */
+const NO_RETRY = { request: { retries: 0 } };
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
@@ -65,8 +75,61 @@ export type Reaction = "eyes" | "+1" | "confused";
 export class AppGateway {
   readonly rc: RepoClient;
 
-  constructor(client: GitHubClient, readonly repo: RepoRef) {
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    client: GitHubClient,
+    readonly repo: RepoRef,
+    opts: { sleep?: (ms: number) => Promise<void> } = {},
+  ) {
     this.rc = new RepoClient(client, repo);
+    this.#sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Runs `create` until it is known to have happened once: after an unknown outcome, `find` decides. */
+  async #once<T>(create: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (e) {
+        if (!outcomeUnknown(e) || attempt >= CREATE_ATTEMPTS) throw e;
+        const found = await find();
+        if (found !== null) return found;
+        await this.#sleep(retryBaseMs() * attempt * attempt);
+      }
+    }
+  }
+
+  /**
+   * Comments on the PR exactly once: `key` (an HTML comment unique to this comment, inside `body`)
+   * is looked for when a try's outcome is unknown. Returns the comment's id.
+   */
+  async createCommentOnce(number: number, body: string, key: string): Promise<number> {
+    if (!body.includes(key)) throw new RangeError(`createCommentOnce: the body must contain its key ${key}`);
+    return this.#once(
+      () => this.createComment(number, body, { retry: false }),
+      async () => {
+        const found = await this.findComment(number, key);
+        if (!found) return null;
+        if (found.body.trim() !== body.trim()) await this.updateComment(found.id, body);
+        return found.id;
+      },
+    );
+  }
+
+  /** Creates the `PUCS / conflicts` run on `sha` exactly once (after an unknown outcome, the run found on `sha` is updated instead). */
+  async createCheckRunOnce(sha: string, conclusion: Conclusion, out: CheckOutput): Promise<number> {
+    return this.#once(
+      () => this.createCheckRun(sha, conclusion, out, undefined, { retry: false }),
+      async () => {
+        const run = await this.findCheckRun(sha);
+        if (!run) return null;
+        if (run.conclusion !== conclusion || run.title !== out.title || run.summary !== out.summary || run.status !== "completed") {
+          await this.updateCheckRun(run.id, conclusion, run.annotationsCount > 0 ? { ...out, annotations: [] } : out);
+        }
+        return run.id;
+      },
+    );
   }
 
   /**
@@ -119,9 +182,10 @@ export class AppGateway {
   }
 
   /** Creates the check run (completed), sending annotations 50 per request. Returns its id. */
-  async createCheckRun(sha: string, conclusion: Conclusion, out: CheckOutput, detailsUrl?: string): Promise<number> {
+  async createCheckRun(sha: string, conclusion: Conclusion, out: CheckOutput, detailsUrl?: string, opts: { retry?: boolean } = {}): Promise<number> {
     const [first, ...rest] = chunks(out.annotations, ANNOTATIONS_PER_REQUEST);
     const r = await this.rc.call(`create the ${CHECK_NAME} check run on ${sha.slice(0, 7)}`, "checks: write", "POST /repos/{owner}/{repo}/check-runs", {
+      ...(opts.retry === false ? NO_RETRY : {}),
       name: CHECK_NAME,
       head_sha: sha,
       status: "completed",
@@ -171,9 +235,26 @@ export class AppGateway {
     return (await this.listComments(number)).find((c) => c.body.includes(marker)) ?? null;
   }
 
-  async createComment(number: number, body: string): Promise<number> {
-    const r = await this.rc.call(`comment on #${number}`, "issues: write", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: number, body });
+  async createComment(number: number, body: string, opts: { retry?: boolean } = {}): Promise<number> {
+    const r = await this.rc.call(`comment on #${number}`, "issues: write", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...(opts.retry === false ? NO_RETRY : {}),
+      issue_number: number,
+      body,
+    });
     return Number((r.data as Json).id);
+  }
+
+  /** One comment by id; null when it is gone (deleted). */
+  async getComment(id: number): Promise<CommentInfo | null> {
+    try {
+      const r = await this.rc.call("read the PUCS comment", "issues: read", "GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id });
+      const c = r.data as Json;
+      const user = (c.user ?? {}) as Json;
+      return { id: Number(c.id), body: str(c.body), author: str(user.login), authorIsBot: user.type === "Bot", createdAt: str(c.created_at) };
+    } catch (e) {
+      if (e instanceof GitHubError && e.status === 404) return null;
+      throw e;
+    }
   }
 
   async updateComment(id: number, body: string): Promise<void> {

@@ -54,7 +54,25 @@ export interface RepoFilesRead {
   snapshot: LedgerSnapshot;
   /** Text of each requested `expression` ("main:config/pucs_streams.yaml"), null when absent or not a text blob. */
   files: (string | null)[];
+  /** The pull request asked for with `pull`, as GitHub has it now (null when not asked or not found). */
+  pull: PullNode | null;
 }
+
+/** GraphQL's PullRequest, the fields PUCS reads (`PULL_FIELDS`). */
+export interface PullNode {
+  number: number;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  isDraft: boolean;
+  merged: boolean;
+  title: string;
+  url: string;
+  headRefName: string;
+  headRefOid: string;
+  author: { __typename: string; login: string } | null;
+  labels: { nodes: { name: string }[] } | null;
+}
+
+export const PULL_FIELDS = "number state isDraft merged title url headRefName headRefOid author { __typename login } labels(first: 100) { nodes { name } }";
 
 const alias = (i: number) => `f${i}`;
 
@@ -62,17 +80,20 @@ const alias = (i: number) => `f${i}`;
  * One GraphQL round trip: the ledger ref with its ledger.json, plus the blobs named by `expressions`
  * (`<rev>:<path>`). Throws LedgerError for a foreign/corrupt ledger, GitHubError for API failures.
  */
-export async function readRepoFiles(rc: RepoClient, ref: string, expressions: readonly string[]): Promise<RepoFilesRead> {
+export async function readRepoFiles(rc: RepoClient, ref: string, expressions: readonly string[], opts: { pull?: number } = {}): Promise<RepoFilesRead> {
   const blobFields = "__typename ... on Blob { oid text isTruncated isBinary }";
   const fileVars = expressions.map((_, i) => `, $${alias(i)}: String!`).join("");
   const fileFields = expressions.map((_, i) => `${alias(i)}: object(expression: $${alias(i)}) { ${blobFields} }`).join("\n    ");
-  const query = `query($owner: String!, $name: String!, $ref: String!${fileVars}) {
+  const pullVar = opts.pull !== undefined ? ", $pull: Int!" : "";
+  const pullField = opts.pull !== undefined ? `\n    pull: pullRequest(number: $pull) { ${PULL_FIELDS} }` : "";
+  const query = `query($owner: String!, $name: String!, $ref: String!${pullVar}${fileVars}) {
   repository(owner: $owner, name: $name) {
-    ledger: ref(qualifiedName: $ref) { target { __typename oid ... on Commit { file(path: "${LEDGER_FILE}") { object { ${blobFields} } } } } }
+    ledger: ref(qualifiedName: $ref) { target { __typename oid ... on Commit { file(path: "${LEDGER_FILE}") { object { ${blobFields} } } } } }${pullField}
     ${fileFields}
   }
 }`;
   const variables: Json = { owner: rc.repo.owner, name: rc.repo.repo, ref };
+  if (opts.pull !== undefined) variables.pull = opts.pull;
   expressions.forEach((e, i) => (variables[alias(i)] = e));
   const data = await rc.graphql<{ repository: (Json & { ledger: RefNode | null }) | null }>(`read ${ref}`, "contents: read", query, variables);
   if (!data?.repository) {
@@ -83,7 +104,8 @@ export async function readRepoFiles(rc: RepoClient, ref: string, expressions: re
     const node = data.repository[alias(i)] as BlobNode | null | undefined;
     files.push(await blobText(rc, node));
   }
-  return { snapshot: await snapshotOf(rc, ref, data.repository.ledger), files };
+  const pull = opts.pull !== undefined ? ((data.repository.pull as PullNode | null | undefined) ?? null) : null;
+  return { snapshot: await snapshotOf(rc, ref, data.repository.ledger), files, pull };
 }
 
 async function blobText(rc: RepoClient, node: BlobNode | null | undefined): Promise<string | null> {

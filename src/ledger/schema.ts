@@ -83,6 +83,7 @@ export const FootprintSchema = z.strictObject({
   labels: z.array(z.string()).optional(),
   files: z.array(FootprintFileSchema),
   truncated: z.boolean().optional(),
+  comment: z.number().int().positive().optional(),
   recordedAt: isoTime,
 });
 
@@ -393,7 +394,7 @@ export function serializeLedger(l: Ledger): string {
     footprints: c.footprints.map((x) => ({
       ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
-      ...pick(x, ["truncated", "recordedAt"]),
+      ...pick(x, ["truncated", "comment", "recordedAt"]),
     })),
     queues: c.queues.map((q) => ({
       path: q.path,

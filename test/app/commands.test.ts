@@ -5,13 +5,16 @@ import { BASE, commentPayload, harness, patch, pullPayload, shaFor } from "./fak
 
 afterEach(() => nock.cleanAll());
 
-const replies = (h: Awaited<ReturnType<typeof harness>>, n: number) => h.gh.comments.filter((c) => c.issue === n && c.body.startsWith("<!-- pucs:reply -->")).map((c) => c.body);
+/** The replies on PR n, without the line naming the comment answered (the first test pins that line). */
+const replies = (h: Awaited<ReturnType<typeof harness>>, n: number) =>
+  h.gh.comments.filter((c) => c.issue === n && c.body.startsWith("<!-- pucs:reply -->")).map((c) => String(c.body).replace(/^(<!-- pucs:reply -->\n)<!-- pucs:reply-to \d+ -->\n/, "$1"));
 
 describe("/pucs commands", () => {
   it("lock: 👀, the lock wins its compare-and-swap, THEN the reply and 👍; the author needs no permission lookup", async () => {
     const h = await harness();
     await h.send("issue_comment", commentPayload(3, "Taking this.\n/pucs lock execution/a.py --duration 45 -- rework routing"));
     expect(h.gh.calls()).toEqual([
+      `GET ${BASE}/issues/3/comments`,
       `POST ${BASE}/issues/comments/9003/reactions`,
       "POST /graphql",
       `POST ${BASE}/git/trees`,
@@ -29,7 +32,27 @@ describe("/pucs commands", () => {
     ]);
     const commit = h.gh.commits.get(h.gh.ledgerRef!)!;
     expect(commit.message).toBe("lock execution/a.py by agent3 (#3) until 2026-11-23T12:45:00Z\n\n(/pucs on #3 by @agent3)\n\nPucs-Nonce: " + commit.message.split("Pucs-Nonce: ")[1]);
-    expect(replies(h, 3)).toEqual(["<!-- pucs:reply -->\n@agent3\n\n- ✅ `execution/a.py` locked for #3 until 2026-11-23T12:45:00Z"]);
+    expect(h.gh.comments.filter((c) => c.issue === 3).map((c) => c.body)).toEqual([
+      "<!-- pucs:reply -->\n<!-- pucs:reply-to 9003 -->\n@agent3\n\n- ✅ `execution/a.py` locked for #3 until 2026-11-23T12:45:00Z",
+    ]);
+  });
+
+  it("a redelivered command comment (same comment id) is recognized by its reply and does nothing", async () => {
+    const h = await harness();
+    const payload = commentPayload(3, "/pucs lock execution/a.py -- mine");
+    await h.send("issue_comment", payload);
+    const ledger = h.gh.ledgerRef;
+    h.gh.reset();
+    await h.send("issue_comment", structuredClone(payload));
+    expect(h.gh.calls()).toEqual([`GET ${BASE}/issues/3/comments`]);
+    expect(h.gh.ledgerRef).toBe(ledger);
+    expect(replies(h, 3)).toHaveLength(1);
+    // Both deliveries at once: handled one after the other in this process, so still one reply.
+    const h2 = await harness();
+    const p2 = commentPayload(3, "/pucs lock execution/a.py -- mine");
+    await Promise.all([h2.send("issue_comment", p2), h2.send("issue_comment", structuredClone(p2))]);
+    expect(replies(h2, 3)).toHaveLength(1);
+    expect(h2.gh.reactions.map((r) => r.content)).toEqual(["eyes", "+1"]);
   });
 
   it("a lock held by another PR is refused with the holder, expiry and the queue command; 😕", async () => {
@@ -103,7 +126,7 @@ describe("/pucs commands", () => {
     await h.send("issue_comment", commentPayload(4, "/pucs unlock execution/a.py", { commenter: "boss" }));
     expect(h.gh.ledger!.locks).toEqual([]);
     expect(h.gh.comments.filter((c) => c.issue === 4 && c.body.startsWith("<!-- pucs:notice -->")).map((c) => c.body)).toEqual([
-      "<!-- pucs:notice -->\n@agent4: `execution/a.py` is free now (released on #4), and this PR is next in line. Take it with `/pucs lock execution/a.py`.",
+      expect.stringMatching(/^<!-- pucs:notice -->\n<!-- pucs:notice-key [0-9a-f]{16} -->\n@agent4: `execution\/a\.py` is free now \(released on #4\), and this PR is next in line\. Take it with `\/pucs lock execution\/a\.py`\.$/),
     ]);
   });
 

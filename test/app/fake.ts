@@ -55,6 +55,8 @@ export class FakeGitHub {
   commits = new Map<string, Commit>();
   trees = new Map<string, string>();
   ledgerRef: string | null = null;
+  /** Pull requests as GitHub has them now (REST JSON): `send` records each pull_request payload's. */
+  pulls = new Map<number, J>();
   #seq = 100;
   #faults: { method: string; path: RegExp; status: number; body: J; times: number }[] = [];
   /** Runs before a ref update is applied (to simulate another writer winning meanwhile). */
@@ -158,6 +160,10 @@ export class FakeGitHub {
       this.comments.push(c);
       return [201, c];
     }
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/issues/comments/(\\d+)$`)))) {
+      const c = this.comments.find((x) => x.id === Number(m![1]));
+      return c ? [200, c] : [404, { message: "Not Found" }];
+    }
     if (method === "PATCH" && (m = path.match(new RegExp(`^${BASE}/issues/comments/(\\d+)$`)))) {
       const c = this.comments.find((x) => x.id === Number(m![1]));
       if (!c) return [404, { message: "Not Found" }];
@@ -234,6 +240,21 @@ export class FakeGitHub {
     repository.ledger = this.ledgerRef
       ? { target: { __typename: "Commit", oid: this.ledgerRef, file: { object: blob(this.commits.get(this.ledgerRef)!.text) } } }
       : null;
+    if (typeof v.pull === "number") {
+      const p = this.pulls.get(v.pull) ?? pullPayload(v.pull, { files: [] }).pull_request;
+      repository.pull = {
+        number: p.number,
+        state: p.merged ? "MERGED" : p.state === "closed" ? "CLOSED" : "OPEN",
+        isDraft: p.draft === true,
+        merged: p.merged === true,
+        title: p.title,
+        url: p.html_url,
+        headRefName: p.head.ref,
+        headRefOid: p.head.sha,
+        author: p.user.type === "Bot" ? { __typename: "Bot", login: String(p.user.login).replace(/\[bot\]$/, "") } : { __typename: "User", login: p.user.login },
+        labels: { nodes: (p.labels ?? []).map((l: J) => ({ name: l.name })) },
+      };
+    }
     for (const [k, expr] of Object.entries(v)) {
       if (!/^f\d+$/.test(k)) continue;
       const [rev, ...rest] = String(expr).split(":");
@@ -290,12 +311,17 @@ export function pullPayload(number: number, spec: PrSpec): J {
   return p;
 }
 
+const commentIds = new Map<number, number>();
+
 export function commentPayload(number: number, body: string, opts: { commenter?: string; author?: string; bot?: boolean } = {}): J {
   const p = example("issue_comment", "created");
   p.issue.number = number;
   p.issue.pull_request = { url: `${API}${BASE}/pulls/${number}` };
   p.issue.user.login = opts.author ?? `agent${number}`;
-  p.comment.id = 9000 + number;
+  // The first comment on PR n is 9000 + n; later ones on the same PR get new ids (as on GitHub).
+  const seen = commentIds.get(number) ?? 0;
+  commentIds.set(number, seen + 1);
+  p.comment.id = 9000 + number + seen * 1000;
   p.comment.body = body;
   p.comment.user.login = opts.commenter ?? opts.author ?? `agent${number}`;
   p.comment.user.type = opts.bot ? "Bot" : "User";
@@ -331,6 +357,7 @@ export interface Harness {
 export async function harness(opts: { appAuth?: boolean; labelsEnsured?: boolean } = {}): Promise<Harness> {
   nock.disableNetConnect();
   nock.cleanAll(); // one fake GitHub at a time
+  commentIds.clear();
   const gh = new FakeGitHub();
   gh.defaultFiles.set("config/pucs_streams.yaml", CONFIG);
   const clock = { now: NOW };
@@ -353,7 +380,11 @@ export async function harness(opts: { appAuth?: boolean; labelsEnsured?: boolean
     probot,
     writer,
     clock,
-    send: (name, payload) => probot.receive({ id: `d-${++ids}`, name, payload } as Parameters<Probot["receive"]>[0]),
+    send: (name, payload) => {
+      // The payload is the PR's state as of the event: the fake GitHub has it so from now on.
+      if (name === "pull_request" && payload.pull_request) gh.pulls.set(Number(payload.pull_request.number), structuredClone(payload.pull_request));
+      return probot.receive({ id: `d-${++ids}`, name, payload } as Parameters<Probot["receive"]>[0]);
+    },
   };
 }
 

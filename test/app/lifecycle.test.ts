@@ -46,7 +46,7 @@ describe("locks, merges and queues", () => {
       `POST ${BASE}/issues/4/comments`,
     ]);
     expect(h.gh.log.find((r) => r.path === `${BASE}/issues/4/comments` && r.method === "POST")!.body).toEqual({
-      body: "<!-- pucs:notice -->\n@agent4: `execution/a.py` is free now (#3 was merged), and this PR is next in line. Take it with `/pucs lock execution/a.py`.",
+      body: expect.stringMatching(/^<!-- pucs:notice -->\n<!-- pucs:notice-key [0-9a-f]{16} -->\n@agent4: `execution\/a\.py` is free now \(#3 was merged\), and this PR is next in line\. Take it with `\/pucs lock execution\/a\.py`\.$/),
     });
   });
 
@@ -150,6 +150,52 @@ describe("GitHub failures", () => {
   });
 });
 
+describe("webhooks late, twice or out of order: the App acts on the PR as it is now", () => {
+  const late = (h: Awaited<ReturnType<typeof harness>>, payload: Record<string, unknown>) =>
+    h.probot.receive({ id: `late-${Math.random()}`, name: "pull_request", payload } as Parameters<typeof h.probot.receive>[0]);
+
+  it("a synchronize for an older head arriving after the newer one records the newer head and reports nothing on the old one", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    const A = "a".repeat(40);
+    const B = "b".repeat(40);
+    const old = pullPayload(1, { action: "synchronize", headSha: A });
+    await h.send("pull_request", pullPayload(1, { headSha: A }));
+    await h.send("pull_request", pullPayload(1, { action: "synchronize", headSha: B }));
+    const ref = h.gh.ledgerRef;
+    await late(h, old);
+    expect(h.gh.ledger!.footprints.map((f) => f.headSha)).toEqual([B]);
+    expect(h.gh.ledgerRef).toBe(ref);
+    expect(h.gh.checkRuns.map((r) => r.head_sha)).toEqual([A, B]);
+  });
+
+  it("a synchronize or a labeled event delivered after `closed` claims nothing for the closed PR (no phantom footprint or lock)", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    const labeled = pullPayload(1, { action: "labeled", labels: ["pucs:lock"] });
+    labeled.label = { name: "pucs:lock" };
+    await h.send("pull_request", labeled);
+    expect(h.gh.ledger!.locks.map((k) => k.path)).toEqual(["execution/a.py"]);
+    await h.send("pull_request", pullPayload(1, { action: "closed", merged: true, labels: ["pucs:lock"] }));
+    expect(h.gh.ledger!.locks).toEqual([]);
+    const ref = h.gh.ledgerRef;
+    await late(h, pullPayload(1, { action: "synchronize", labels: ["pucs:lock"] }));
+    await late(h, labeled);
+    expect(h.gh.ledger!.footprints).toEqual([]);
+    expect(h.gh.ledger!.locks).toEqual([]);
+    expect(h.gh.ledgerRef).toBe(ref);
+  });
+
+  it("a `closed` arriving after the PR was reopened releases nothing: the PR is open, so it is analyzed", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(1, 1) }]);
+    const closed = pullPayload(1, { action: "closed" });
+    await h.send("pull_request", pullPayload(1, { action: "reopened" }));
+    await late(h, closed);
+    expect(h.gh.ledger!.footprints.map((f) => f.change)).toEqual(["#1"]);
+  });
+});
+
 describe("API budget", () => {
   async function pushWith(openPrs: number) {
     const h = await harness();
@@ -165,29 +211,40 @@ describe("API budget", () => {
         recordedAt: isoTime(NOW),
       }).ledger;
     }
+    // The pushed PR's own footprint, from its previous head.
+    l = recordFootprint(l, { change: "#1", agent: "agent1", stream: "API", headSha: "f".repeat(40), draft: false, files: [{ path: "api/own.py", changes: [{ start: 1, end: 1 }] }], recordedAt: isoTime(NOW) }).ledger;
     h.gh.setLedger(l);
     h.gh.prFiles.set(1, [{ filename: "api/own.py", patch: patch(1, 1) }]);
-    await h.send("pull_request", pullPayload(1, {}));
+    await h.send("pull_request", pullPayload(1, { action: "synchronize" }));
     return h;
   }
 
-  it("a push costs the same requests with 1 or 500 open PRs in the ledger (3 reads before the report, 1 write to show it)", async () => {
+  it("a push costs the same requests with 1 or 500 open PRs in the ledger (2 reads; 1 write shows the report, 3 record the footprint)", async () => {
     const one = await pushWith(1);
     const many = await pushWith(500);
     expect(many.gh.calls()).toEqual(one.gh.calls());
     const reads = one.gh.log.filter((r) => r.method === "GET" || r.path === "/graphql").length;
-    expect({ reads, writes: one.gh.writes().length }).toEqual({ reads: 4, writes: 4 });
+    expect({ reads, writes: one.gh.writes().length }).toEqual({ reads: 2, writes: 4 });
     expect(one.gh.calls()).toEqual([
       "POST /graphql",
       `GET ${BASE}/pulls/1/files`,
-      `GET ${BASE}/commits/${shaFor(1)}/check-runs`,
       `POST ${BASE}/check-runs`,
-      `GET ${BASE}/issues/1/comments`,
       `POST ${BASE}/git/trees`,
       `POST ${BASE}/git/commits`,
       `PATCH ${BASE}/git/refs/pucs%2Fledger`,
     ]);
     expect(many.gh.ledger!.footprints).toHaveLength(501);
+    expect(one.gh.ledger!.footprints.find((f) => f.change === "#1")!.headSha).toBe(shaFor(1));
+  });
+
+  it("the same push delivered again: the run on that head is found and left as it is, the ledger untouched", async () => {
+    const h = await pushWith(1);
+    const ref = h.gh.ledgerRef;
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(1, { action: "synchronize" }));
+    expect(h.gh.calls()).toEqual(["POST /graphql", `GET ${BASE}/pulls/1/files`, `GET ${BASE}/commits/${shaFor(1)}/check-runs`]);
+    expect(h.gh.ledgerRef).toBe(ref);
+    expect(h.gh.checkRuns).toHaveLength(1);
   });
 });
 

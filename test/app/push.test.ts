@@ -5,16 +5,14 @@ import { BASE, harness, patch, pullPayload, shaFor } from "./fake.js";
 afterEach(() => nock.cleanAll());
 
 describe("a push", () => {
-  it("a lone PR: one read of ledger+config, its files, a success check run, no comment, then the footprint in one commit", async () => {
+  it("a lone PR just opened: one read of ledger+config (and the PR), its files, a success check run (nothing to look for on a new PR), no comment, then the footprint in one commit", async () => {
     const h = await harness();
     h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(10, 2, "def run():") }]);
     await h.send("pull_request", pullPayload(1, {}));
     expect(h.gh.calls()).toEqual([
       "POST /graphql",
       `GET ${BASE}/pulls/1/files`,
-      `GET ${BASE}/commits/${shaFor(1)}/check-runs`,
       `POST ${BASE}/check-runs`,
-      `GET ${BASE}/issues/1/comments`,
       `POST ${BASE}/git/trees`,
       `POST ${BASE}/git/commits`,
       `POST ${BASE}/git/refs`,

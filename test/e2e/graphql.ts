@@ -8,6 +8,7 @@
  *   GitObject = Commit { oid message committedDate tree { oid entries } parents(first) { nodes { oid } } file(path) { ...TreeEntry } }
  *             | Tree { oid entries { ...TreeEntry } } | Blob { oid text byteSize isBinary isTruncated }
  *   TreeEntry { name path oid type mode object { ...GitObject } }
+ *   pullRequest(number) { number title state isDraft merged url headRefName headRefOid author { login } labels(first) { nodes { name } } }
  *
  * Supported syntax: an optional `query Name($v: Type = default)` header, aliases, arguments (variables,
  * strings, numbers, booleans, null, enums), `__typename`, inline fragments `... on Type`. Named
@@ -174,6 +175,48 @@ export interface GraphQLRepo {
   id: number;
   defaultBranch: string;
   git: BareRepo;
+  /** Pull requests by number (LocalRepo's), for `pullRequest(number:)`. */
+  pulls?: ReadonlyMap<number, GraphQLPull>;
+}
+
+export interface GraphQLPull {
+  number: number;
+  title: string;
+  author: string;
+  headRef: string;
+  headSha: string;
+  draft: boolean;
+  state: "open" | "closed";
+  merged: boolean;
+  labels: string[];
+}
+
+/** GitHub's GraphQL Bot.login has no "[bot]" suffix (REST's user.login has it). */
+function pullNode(repo: GraphQLRepo, p: GraphQLPull): Node {
+  const bot = /\[bot\]$/.test(p.author);
+  const author: Node = { type: bot ? "Bot" : "User", field: (f) => ({ login: bot ? p.author.replace(/\[bot\]$/, "") : p.author })[f] };
+  return {
+    type: "PullRequest",
+    field: (f, args) =>
+      (
+        ({
+          number: () => p.number,
+          title: () => p.title,
+          state: () => (p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED"),
+          isDraft: () => p.draft,
+          merged: () => p.merged,
+          url: () => `https://github.com/${repo.owner}/${repo.name}/pull/${p.number}`,
+          headRefName: () => p.headRef,
+          headRefOid: () => p.headSha,
+          author: () => author,
+          labels: () => ({
+            type: "LabelConnection",
+            field: (g: string) =>
+              ({ totalCount: p.labels.length, nodes: p.labels.slice(0, Number(args.first ?? 100)).map((name) => ({ type: "Label", field: (h: string) => ({ name })[h] })) })[g],
+          }),
+        }) as Record<string, () => unknown>
+      )[f]?.(),
+  };
 }
 
 function objectNode(git: BareRepo, sha: string, type: string | null): Node | null {
@@ -310,6 +353,11 @@ function repositoryNode(repo: GraphQLRepo): Node {
           return refNamed(String(args.qualifiedName));
         case "defaultBranchRef":
           return refNamed(`refs/heads/${repo.defaultBranch}`);
+        case "pullRequest": {
+          const p = repo.pulls?.get(Number(args.number));
+          if (!p) throw new GraphQLError(`Could not resolve to a PullRequest with the number of ${String(args.number)}.`);
+          return pullNode(repo, p);
+        }
         case "object": {
           if (typeof args.oid === "string") return objectAt(git, args.oid);
           const expression = String(args.expression);

@@ -1,7 +1,7 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AppGateway, CHECK_NAME } from "../../src/github/app-gateway.js";
+import { AppGateway, CHECK_NAME, CREATE_ATTEMPTS } from "../../src/github/app-gateway.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import type { Annotation } from "../../src/engine/report.js";
 
@@ -88,5 +88,68 @@ describe("AppGateway", () => {
     expect(await gw().permission("m")).toBe("maintain");
     nock(API).get(`${R}/collaborators/x/permission`).reply(404, { message: "Not Found" });
     expect(await gw().permission("x")).toBe("none");
+  });
+});
+
+describe("creating exactly once when an answer is lost", () => {
+  // Octokit's retry ON (as in the App), with no waiting: the creates must opt out of it themselves.
+  const slept: number[] = [];
+  const gwRetrying = () =>
+    new AppGateway(
+      new ProbotOctokit({ auth: { token: "t" }, retry: { retryAfterBaseValue: 0 }, throttle: { enabled: false } }) as unknown as GitHubClient,
+      { owner: "octo", repo: "demo" },
+      { sleep: async (ms) => void slept.push(ms) },
+    );
+  const KEY = "<!-- pucs:reply-to 77 -->";
+  const BODY = `<!-- pucs:reply -->\n${KEY}\n@alice\n\n- ✅ done`;
+
+  it("a 504 after the comment was made: it is found by its key, not made again", async () => {
+    nock(API)
+      .post(`${R}/issues/3/comments`, { body: BODY })
+      .reply(504, { message: "We couldn't respond to your request in time." })
+      .get(`${R}/issues/3/comments`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, [{ id: 11, body: "hi", user: { login: "bob" } }, { id: 12, body: BODY, user: { login: "pucs[bot]", type: "Bot" } }]);
+    expect(await gwRetrying().createCommentOnce(3, BODY, KEY)).toBe(12);
+  });
+
+  it("a 502 before it was made: looked for, not there, made on the second try", async () => {
+    nock(API)
+      .post(`${R}/issues/3/comments`, { body: BODY })
+      .reply(502, { message: "Server Error" })
+      .get(`${R}/issues/3/comments`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, [])
+      .post(`${R}/issues/3/comments`, { body: BODY })
+      .reply(201, { id: 13, body: BODY });
+    slept.length = 0;
+    expect(await gwRetrying().createCommentOnce(3, BODY, KEY)).toBe(13);
+    expect(slept).toHaveLength(1);
+  });
+
+  it("gives up after CREATE_ATTEMPTS unknown outcomes with GitHub's error; a 422 is not retried at all", async () => {
+    const s = nock(API);
+    for (let i = 0; i < CREATE_ATTEMPTS; i++) s.post(`${R}/issues/3/comments`).reply(502, { message: "Server Error" });
+    for (let i = 0; i < CREATE_ATTEMPTS - 1; i++) s.get(`${R}/issues/3/comments`).query(true).reply(200, []);
+    await expect(gwRetrying().createCommentOnce(3, BODY, KEY)).rejects.toMatchObject({ name: "GitHubError", status: 502, kind: "server" });
+    nock(API).post(`${R}/issues/3/comments`).reply(422, { message: "Validation Failed", errors: [{ message: "body is too long" }] });
+    await expect(gwRetrying().createCommentOnce(3, BODY, KEY)).rejects.toMatchObject({ status: 422, kind: "validation" });
+  });
+
+  it("refuses a body that does not carry its key (it could never be found again)", async () => {
+    await expect(gwRetrying().createCommentOnce(3, "no key here", KEY)).rejects.toThrow(/must contain its key/);
+  });
+
+  it("a check run whose create timed out is found on its head and brought up to date, not duplicated", async () => {
+    const out = { title: "No conflicts", summary: "S", annotations: [] };
+    nock(API)
+      .post(`${R}/check-runs`, (b) => b.head_sha === "abc" && b.conclusion === "success")
+      .reply(504, { message: "timeout" })
+      .get(`${R}/commits/abc/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [{ id: 40, name: CHECK_NAME, head_sha: "abc", status: "completed", conclusion: "neutral", output: { title: "old", summary: "old", annotations_count: 0 } }] })
+      .patch(`${R}/check-runs/40`, (b) => b.conclusion === "success" && b.output.title === "No conflicts")
+      .reply(200, {});
+    expect(await gwRetrying().createCheckRunOnce("abc", "success", out)).toBe(40);
   });
 });
