@@ -11,7 +11,6 @@ import { REPORT_MARKER, annotationsFor, checkConclusion, checkTitle, renderMarkd
 import type { Change, ChangedFile, Config, Evaluation, Footprint, Hunk, Ledger, SourceIssue } from "../engine/types.js";
 import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
-import { serializeLedger } from "../ledger/schema.js";
 import { streamLabel } from "../engine/membership.js";
 import { AppGateway, type CheckOutput, type CommentInfo, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
 import { GitHubRefStore, readRepoFiles, type PullNode } from "../github/ledger-store.js";
@@ -429,11 +428,18 @@ function touched(before: Ledger, after: Ledger): { paths: string[]; streams: Set
   const paths = new Set<string>();
   const streams = new Set<string>();
   const key = (x: unknown) => JSON.stringify(x);
+  // Transitions keep every entry they do not change (same object), so identity finds the candidates
+  // without serializing the whole ledger; among those, an entry replaced by an equal copy is no change.
   const diff = <T>(a: T[], b: T[], each: (x: T) => void) => {
-    const bk = new Set(b.map(key));
-    const ak = new Set(a.map(key));
-    for (const x of a) if (!bk.has(key(x))) each(x);
-    for (const x of b) if (!ak.has(key(x))) each(x);
+    const inA = new Set(a);
+    const inB = new Set(b);
+    const onlyA = a.filter((x) => !inB.has(x));
+    const onlyB = b.filter((x) => !inA.has(x));
+    if (onlyA.length === 0 && onlyB.length === 0) return;
+    const ak = new Set(onlyA.map(key));
+    const bk = new Set(onlyB.map(key));
+    for (const x of onlyA) if (!bk.has(key(x))) each(x);
+    for (const x of onlyB) if (!ak.has(key(x))) each(x);
   };
   diff(before.locks, after.locks, (k) => {
     paths.add(k.path);
@@ -462,8 +468,9 @@ function evalKey(ev: Evaluation): string {
  * event was about when its report was just published.
  */
 export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, after: Ledger, except: string | null): Promise<string[]> {
-  if (serializeLedger(before) === serializeLedger(after)) return [];
+  if (before === after) return [];
   const { paths, streams } = touched(before, after);
+  if (paths.length === 0 && streams.size === 0) return [];
   const now = ctx.now();
   const refreshed: string[] = [];
   const madeComments = new Map<string, number>();

@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { MAX_RATE_LIMIT_WAIT_S, PucsOctokit, RATE_LIMIT_RETRIES, retryBaseMs, retryRateLimited } from "../../src/app/octokit.js";
+import { MAX_RATE_LIMIT_WAIT_S, PucsOctokit, RATE_LIMIT_RETRIES, SERVER_RETRIES, retryBaseMs, retryRateLimited, serverRetryable } from "../../src/app/octokit.js";
 
 const API = "https://api.github.com";
 const LIMITED = { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." };
@@ -55,5 +55,35 @@ describe("PucsOctokit (what `npm start` runs with)", () => {
   it("a request that opts out (`request.retries: 0`) is not retried on a 504", async () => {
     nock(API).post("/repos/o/r/issues/1/comments").reply(504, { message: "timeout" });
     await expect(client().request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "o", repo: "r", issue_number: 1, body: "x", request: { retries: 0 } })).rejects.toMatchObject({ status: 504 });
+  });
+
+  it(`retries a 5xx ${SERVER_RETRIES} times and then fails with GitHub's answer; a 404 is not retried`, async () => {
+    const scope = nock(API).get("/repos/o/r").times(SERVER_RETRIES + 1).reply(503, { message: "Unavailable" });
+    await expect(client().request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" })).rejects.toMatchObject({ status: 503 });
+    expect(scope.isDone()).toBe(true);
+    nock(API).get("/repos/o/x").reply(404, { message: "Not Found" });
+    await expect(client().request("GET /repos/{owner}/{repo}", { owner: "o", repo: "x" })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("retries GraphQL's 'Something went wrong while executing your query' (answered 200 with errors)", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: null, errors: [{ message: "Something went wrong while executing your query. Please include `ABCD` when reporting this issue." }] })
+      .post("/graphql")
+      .reply(200, { data: { viewer: { login: "x" } } });
+    const r = await client().request("POST /graphql", { query: "{ viewer { login } }" });
+    expect(r.data).toEqual({ data: { viewer: { login: "x" } } });
+  });
+});
+
+describe("serverRetryable", () => {
+  it("5xx, a 429 that is not a rate limit, and no answer at all are retryable; other errors are not", () => {
+    const e = (status: number, message = "x") => Object.assign(new Error(message), { status, response: { status } });
+    expect([500, 502, 503, 504].map((s) => serverRetryable(e(s)))).toEqual([true, true, true, true]);
+    expect(serverRetryable(e(429, "Too many requests"))).toBe(true);
+    expect(serverRetryable(e(429, "You have exceeded a secondary rate limit"))).toBe(false);
+    expect([400, 401, 403, 404, 409, 422].map((s) => serverRetryable(e(s)))).toEqual([false, false, false, false, false, false]);
+    expect(serverRetryable(Object.assign(new Error("fetch failed"), { status: 500 }))).toBe(true);
+    expect(serverRetryable(new TypeError("a bug"))).toBe(false);
   });
 });
