@@ -4,7 +4,10 @@
 import { build } from "esbuild";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
 
 const [file, ...rest] = process.argv.slice(2);
 if (!file) {
@@ -25,10 +28,19 @@ await build({
   format: "esm",
   packages: "external",
   logLevel: "warning",
+  // JSON packages are bundled: Node's ESM loader refuses a bare JSON import without `with { type: "json" }`.
+  plugins: [
+    {
+      name: "bundle-json-packages",
+      setup(b) {
+        b.onResolve({ filter: /^@octokit\/webhooks-examples$/ }, (args) => ({ path: require.resolve(args.path) }));
+      },
+    },
+  ],
 });
 process.argv = [process.argv[0], resolve(file), ...rest];
 try {
   await import(pathToFileURL(out).href);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.PUCS_KEEP_BUNDLE) rmSync(dir, { recursive: true, force: true });
 }

@@ -106,6 +106,17 @@ export class FakeGitHub {
     this.log = [];
   }
 
+  /**
+   * A `fetch` answering from this model in process, without nock or sockets (for Octokit's
+   * `request.fetch`: the benchmark times the App's own work with it).
+   */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    const method = (init?.method ?? "GET").toUpperCase();
+    const [status, body, headers] = this.#handle(method, url.pathname + url.search, typeof init?.body === "string" ? init.body : undefined);
+    return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...(headers ?? {}) } });
+  };
+
   #handle(method: string, uri: string, body: unknown): [number, unknown, Record<string, string>?] {
     try {
       return this.#route(method, uri, body);
