@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
-import { retry } from "@octokit/plugin-retry";
+import { requestRetry } from "../github/retry.js";
 import { LedgerError } from "../ledger/store.js";
 import { GateApiError, GateGateway, countingClient, type RequestClient } from "../github/gate.js";
 import { ActionError, gateRun } from "./gate-run.js";
@@ -57,10 +57,14 @@ export async function run(): Promise<void> {
       core.info(`The PUCS App handled ${env.eventName}.`);
       return;
     }
-    // Retries 5xx and 429 answers (3 times, waiting 1 s, 4 s, 9 s): a job should survive GitHub's
-    // transient errors. 4xx answers that will not change (403 permission, 404, 422) fail at once.
-    const retryBase = Number(process.env.PUCS_RETRY_BASE_MS ?? "1000");
-    const octokit = getOctokit(inputs.token, { baseUrl: env.apiUrl, retry: { retryAfterBaseValue: Number.isFinite(retryBase) ? retryBase : 1000 } }, retry);
+    // A job should survive GitHub's transient errors: 5xx answers and unanswered requests are retried
+    // 4 times (waiting 1, 4, 9, 16 s), rate limits when GitHub asks for at most a minute (its
+    // retry-after). 4xx answers that will not change (403 permission, 404, 422) fail at once.
+    const octokit = getOctokit(
+      inputs.token,
+      { baseUrl: env.apiUrl },
+      requestRetry({ rateLimits: true, onRetry: (why, ms, o) => core.info(`GitHub: ${String(o.method)} ${String(o.url)}: ${why}; trying again in ${(ms / 1000).toFixed(1)} s`) }),
+    );
     const counted = countingClient(octokit as unknown as RequestClient);
     const gw = new GateGateway(counted.client, { owner: env.owner, repo: env.repo });
     const outcome = await gateRun(

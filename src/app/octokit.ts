@@ -9,8 +9,8 @@
  * - secondary and primary rate limits are retried (up to RATE_LIMIT_RETRIES times) when GitHub asks
  *   for a wait of at most MAX_RATE_LIMIT_WAIT_S; a longer wait fails the delivery (GitHub shows it as
  *   failed; redelivering it later is safe, every handler is idempotent);
- * - 5xx answers and unanswered requests are retried SERVER_RETRIES times (`serverRetry`, below, in
- *   place of @octokit/plugin-retry). Requests whose outcome a retry could duplicate (creating a
+ * - 5xx answers and unanswered requests are retried SERVER_RETRIES times (`requestRetry` in
+ *   src/github/retry.ts, in place of @octokit/plugin-retry). Requests whose outcome a retry could duplicate (creating a
  *   comment or a check run) opt out with `request: { retries: 0 }` and recover by looking first
  *   (src/github/app-gateway.ts).
  *
@@ -19,17 +19,9 @@
  */
 import { ProbotOctokit } from "probot";
 import { retryBaseMs } from "../github/client.js";
+import { MAX_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, SERVER_RETRIES, requestRetry, retryRateLimited, serverRetryable } from "../github/retry.js";
 
-export { retryBaseMs };
-
-export const RATE_LIMIT_RETRIES = 3;
-export const MAX_RATE_LIMIT_WAIT_S = 60;
-export const SERVER_RETRIES = 4;
-
-/** Whether to wait `retryAfterS` seconds and retry a rate-limited request that was tried `retryCount` times already. */
-export function retryRateLimited(retryAfterS: number, retryCount: number): boolean {
-  return retryCount < RATE_LIMIT_RETRIES && Number.isFinite(retryAfterS) && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
-}
+export { MAX_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, SERVER_RETRIES, retryBaseMs, retryRateLimited, serverRetryable };
 
 interface Opts {
   method?: string;
@@ -48,53 +40,7 @@ function onLimit(kind: string) {
   };
 }
 
-/** An error's HTTP status (Octokit's RequestError), or null when there was no answer at all. */
-function statusOf(e: unknown): number | null {
-  const err = e as { status?: unknown; response?: unknown };
-  return typeof err?.status === "number" && err.response !== undefined ? err.status : null;
-}
-
-/** Whether a failed request is worth trying again: a 5xx, a 429 the throttle did not take, or no answer. */
-export function serverRetryable(e: unknown): boolean {
-  const status = statusOf(e);
-  if (status === null) return typeof (e as { status?: unknown })?.status === "number"; // Octokit: fetch failed
-  if (status === 429) return !/rate limit/i.test(String((e as { message?: unknown }).message));
-  return status >= 500;
-}
-
-type RequestFn = (options: Record<string, unknown>) => Promise<{ data?: unknown }>;
-interface Hookable {
-  hook: { wrap(name: "request", fn: (request: RequestFn, options: Record<string, unknown>) => Promise<unknown>): void };
-}
-
-/**
- * Octokit plugin: retries 5xx answers, unanswered requests and GraphQL's "Something went wrong while
- * executing your query" SERVER_RETRIES times, waiting (n + 1)² × PUCS_RETRY_BASE_MS before try n + 1;
- * `request: { retries: 0 }` opts a request out. It replaces @octokit/plugin-retry, which routes every
- * request through a Bottleneck queue that costs about 6 ms per request even when nothing fails
- * (measured here: 6.1 ms vs 0.3 ms per in-memory request; an event makes 4–8 of them).
- */
-export function serverRetry(octokit: unknown): Record<string, never> {
-  (octokit as Hookable).hook.wrap("request", async (request, options) => {
-    const opts = (options.request ?? {}) as { retries?: number };
-    const max = typeof opts.retries === "number" ? opts.retries : SERVER_RETRIES;
-    for (let n = 0; ; n++) {
-      try {
-        const r = await request(options);
-        const errors = (r.data as { errors?: { message?: string }[] } | undefined)?.errors;
-        if (!(Array.isArray(errors) && /Something went wrong while executing your query/.test(String(errors[0]?.message)))) return r;
-        if (n >= max) return r;
-      } catch (e) {
-        if (n >= max || !serverRetryable(e)) throw e;
-      }
-      
-      await new Promise((resolve) => setTimeout(resolve, (n + 1) * (n + 1) * retryBaseMs()));
-    }
-  });
-  return {};
-}
-
-export const PucsOctokit = ProbotOctokit.plugin(serverRetry).defaults((o: Record<string, unknown>) => {
+export const PucsOctokit = ProbotOctokit.plugin(requestRetry()).defaults((o: Record<string, unknown>) => {
   const base = retryBaseMs();
   const throttle = (o.throttle ?? {}) as Record<string, unknown>;
   return {

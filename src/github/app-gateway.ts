@@ -31,7 +31,7 @@ export const ANNOTATIONS_PER_REQUEST = 50;
 export const MAX_PR_FILES = 3000;
 /** Tries at a create whose outcome stays unknown (each after looking whether the last one happened). */
 export const CREATE_ATTEMPTS = 4;
-/** Octokit request option: no automatic retry (plugin-retry reads `request.retries`). */
+/** Octokit request option: no automatic retry (src/github/retry.ts reads `request.retries`). */
 const NO_RETRY = { request: { retries: 0 } };
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");

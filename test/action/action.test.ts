@@ -421,13 +421,13 @@ describe("errors say what to fix", () => {
     );
   });
 
-  test("an API failure (502) is retried 3 times, then says to re-run", async () => {
+  test("an API failure (502) is retried 4 times, then says to re-run", async () => {
     repo.addPull({ number: 2 });
     repo.fail("GET", /\/pulls$/, 502, "Server Error");
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("opened", 2) });
     expect(r.code).toBe(1);
     expect(r.commands[0]!.message).toBe("GitHub failed to list the open pull requests (502 Server Error): re-run the job; if it keeps failing, see https://www.githubstatus.com.");
-    expect(gh.log.filter((x) => x.method === "GET" && x.path.endsWith("/pulls")).map((x) => x.status)).toEqual([502, 502, 502, 502]);
+    expect(gh.log.filter((x) => x.method === "GET" && x.path.endsWith("/pulls")).map((x) => x.status)).toEqual([502, 502, 502, 502, 502]);
   });
 
   test("a transient 502 is retried and the run succeeds", async () => {
@@ -436,6 +436,16 @@ describe("errors say what to fix", () => {
     const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("opened", 2) });
     expect(r.code).toBe(0);
     expect(gh.log.filter((x) => x.method === "GET" && x.path.endsWith("/pulls")).map((x) => x.status)).toEqual([502, 200]);
+    expect(posts().map((p) => (p.body as { state: string }).state)).toEqual(["success"]);
+  });
+
+  test("a secondary rate limit is waited out (retry-after) and the run succeeds; the log says so", async () => {
+    repo.addPull({ number: 2, labels: ["pucs:stream:API"] });
+    repo.fail("GET", /\/pulls$/, 403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", { "retry-after": "2" }, 2);
+    const r = await runAction({ apiUrl: gh.url, event: "pull_request", payload: prEvent("opened", 2) });
+    expect(r.code, r.stdout).toBe(0);
+    expect(gh.log.filter((x) => x.method === "GET" && x.path.endsWith("/pulls")).map((x) => x.status)).toEqual([403, 403, 200]);
+    expect(r.stdout).toContain("rate limited for 2 s; trying again in 0.0 s");
     expect(posts().map((p) => (p.body as { state: string }).state)).toEqual(["success"]);
   });
 
