@@ -19,6 +19,7 @@ import { LedgerError } from "../ledger/store.js";
 import { handleComment } from "./comment.js";
 import { APP_LABELS, keyedSerial, pullOf, type AppDeps, type Ctx } from "./core.js";
 import { LedgerWriter } from "./ledger-writer.js";
+import { checkIssueCommentEvent, checkPullRequestEvent } from "./payload.js";
 import { syncPullRequest } from "./pull.js";
 
 export const PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"] as const;
@@ -64,11 +65,13 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     };
 
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}` as const), async (context) => {
-      const payload = context.payload as unknown as { action: string; pull_request: J; repository: { default_branch: string }; label?: { name: string } };
+      const checked = checkPullRequestEvent(context.payload);
+      if (!checked.ok) return context.log.warn(checked.message);
+      const payload = checked.event;
       // The App's own status labels come back as labeled/unlabeled events: nothing to do for them.
       if ((payload.action === "labeled" || payload.action === "unlabeled") && payload.label && APP_LABELS.has(payload.label.name)) return;
       const ctx = ctxOf(context as unknown as Context, deps);
-      const pr = pullOf(payload.pull_request);
+      const pr = pullOf(payload.pull_request as unknown as J);
       const branch = payload.repository.default_branch;
       await deps.serial(`${ctx.repoKey}#${pr.number}`, async () => {
         try {
@@ -81,7 +84,9 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     });
 
     app.on("issue_comment.created", async (context) => {
-      const p = context.payload as unknown as { issue: J & { pull_request?: unknown; user: { login: string } }; comment: { id: number; body: string; user: { login: string; type: string } }; repository: { default_branch: string } };
+      const checked = checkIssueCommentEvent(context.payload);
+      if (!checked.ok) return context.log.warn(checked.message);
+      const p = checked.event;
       if (!p.issue.pull_request) return;
       const ctx = ctxOf(context as unknown as Context, deps);
       await deps.serial(`${ctx.repoKey}#${Number(p.issue.number)}`, () => handleComment(ctx, {
@@ -96,8 +101,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     });
 
     app.on(["installation", "installation_repositories"], async (context) => {
-      const p = context.payload as unknown as { action: string; installation: { id: number; account?: { login?: string } } };
-      context.log.info(`PUCS: installation ${p.installation.id} (${p.installation.account?.login ?? "?"}) ${p.action}`);
+      const p = context.payload as unknown as { action?: unknown; installation?: { id?: unknown; account?: { login?: unknown } | null } | null };
+      context.log.info(`PUCS: installation ${String(p.installation?.id ?? "?")} (${String(p.installation?.account?.login ?? "?")}) ${String(p.action ?? "?")}`);
     });
   };
 }
