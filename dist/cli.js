@@ -27301,6 +27301,7 @@ var FootprintSchema = external_exports.strictObject({
   labels: external_exports.array(external_exports.string()).optional(),
   files: external_exports.array(FootprintFileSchema),
   truncated: external_exports.boolean().optional(),
+  comment: external_exports.number().int().positive().optional(),
   recordedAt: isoTime
 });
 var QueueEntrySchema = external_exports.strictObject({
@@ -27563,7 +27564,7 @@ function serializeLedger(l) {
     footprints: c.footprints.map((x) => ({
       ...pick2(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
-      ...pick2(x, ["truncated", "recordedAt"])
+      ...pick2(x, ["truncated", "comment", "recordedAt"])
     })),
     queues: c.queues.map((q) => ({
       path: q.path,

@@ -2069,7 +2069,7 @@ var require_wait = __commonJS({
     var WAIT_MS = 1e4;
     function wait2(state, index, expected, timeout, done) {
       const max = timeout === Infinity ? Infinity : Date.now() + timeout;
-      const check2 = (previous) => {
+      const check3 = (previous) => {
         const current = Atomics.load(state, index);
         if (current >= expected) {
           done(null, "ok");
@@ -2092,17 +2092,17 @@ var require_wait = __commonJS({
               done(null, latest >= expected ? "ok" : "not-equal");
               return;
             }
-            check2(current);
+            check3(current);
           });
         } else {
           setImmediate(done, null, "not-equal");
         }
       };
-      check2();
+      check3();
     }
     function waitDiff(state, index, expected, timeout, done) {
       const max = timeout === Infinity ? Infinity : Date.now() + timeout;
-      const check2 = () => {
+      const check3 = () => {
         const current = Atomics.load(state, index);
         if (current !== expected) {
           done(null, "ok");
@@ -2120,13 +2120,13 @@ var require_wait = __commonJS({
               done(null, "ok");
               return;
             }
-            check2();
+            check3();
           });
         } else {
-          setImmediate(check2);
+          setImmediate(check3);
         }
       };
-      check2();
+      check3();
     }
     module2.exports = { wait: wait2, waitDiff };
   }
@@ -30985,6 +30985,14 @@ async function paginate2(call, params, opts) {
   }
   return { items, truncated: true };
 }
+function outcomeUnknown(e) {
+  return e instanceof GitHubError && (e.kind === "server" || e.kind === "unreachable");
+}
+function retryBaseMs(env = process.env) {
+  const raw = env.PUCS_RETRY_BASE_MS;
+  const n = Number(raw);
+  return raw !== void 0 && raw.trim() !== "" && Number.isFinite(n) && n > 0 ? n : 1e3;
+}
 var RepoClient = class {
   constructor(client, repo) {
     this.client = client;
@@ -31022,14 +31030,61 @@ var RepoClient = class {
 var CHECK_NAME = "PUCS / conflicts";
 var ANNOTATIONS_PER_REQUEST = 50;
 var MAX_PR_FILES = 3e3;
+var CREATE_ATTEMPTS = 4;
+var NO_RETRY = { request: { retries: 0 } };
 var str2 = (v) => typeof v === "string" ? v : "";
 var AppGateway = class {
-  constructor(client, repo) {
+  constructor(client, repo, opts = {}) {
     this.repo = repo;
     this.rc = new RepoClient(client, repo);
+    this.#sleep = opts.sleep ?? ((ms2) => new Promise((r) => setTimeout(r, ms2)));
   }
   repo;
   rc;
+  #sleep;
+  /** Runs `create` until it is known to have happened once: after an unknown outcome, `find` decides. */
+  async #once(create, find) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (e) {
+        if (!outcomeUnknown(e) || attempt >= CREATE_ATTEMPTS) throw e;
+        const found = await find();
+        if (found !== null) return found;
+        await this.#sleep(retryBaseMs() * attempt * attempt);
+      }
+    }
+  }
+  /**
+   * Comments on the PR exactly once: `key` (an HTML comment unique to this comment, inside `body`)
+   * is looked for when a try's outcome is unknown. Returns the comment's id.
+   */
+  async createCommentOnce(number4, body, key) {
+    if (!body.includes(key)) throw new RangeError(`createCommentOnce: the body must contain its key ${key}`);
+    return this.#once(
+      () => this.createComment(number4, body, { retry: false }),
+      async () => {
+        const found = await this.findComment(number4, key);
+        if (!found) return null;
+        if (found.body.trim() !== body.trim()) await this.updateComment(found.id, body);
+        return found.id;
+      }
+    );
+  }
+  /** Creates the `PUCS / conflicts` run on `sha` exactly once (after an unknown outcome, the run found on `sha` is updated instead). */
+  async createCheckRunOnce(sha, conclusion, out) {
+    return this.#once(
+      () => this.createCheckRun(sha, conclusion, out, void 0, { retry: false }),
+      async () => {
+        const run2 = await this.findCheckRun(sha);
+        if (!run2) return null;
+        if (run2.conclusion !== conclusion || run2.title !== out.title || run2.summary !== out.summary || run2.status !== "completed") {
+          await this.updateCheckRun(run2.id, conclusion, run2.annotationsCount > 0 ? { ...out, annotations: [] } : out);
+        }
+        return run2.id;
+      }
+    );
+  }
   /**
    * The PR's changed files with their hunks. A file without `patch` (binary, or a diff GitHub will not
    * show) or whose patch does not parse gets `hunks: null` (= touches the whole file). GitHub lists
@@ -31078,9 +31133,10 @@ var AppGateway = class {
     };
   }
   /** Creates the check run (completed), sending annotations 50 per request. Returns its id. */
-  async createCheckRun(sha, conclusion, out, detailsUrl) {
+  async createCheckRun(sha, conclusion, out, detailsUrl, opts = {}) {
     const [first, ...rest] = chunks(out.annotations, ANNOTATIONS_PER_REQUEST);
     const r = await this.rc.call(`create the ${CHECK_NAME} check run on ${sha.slice(0, 7)}`, "checks: write", "POST /repos/{owner}/{repo}/check-runs", {
+      ...opts.retry === false ? NO_RETRY : {},
       name: CHECK_NAME,
       head_sha: sha,
       status: "completed",
@@ -31117,17 +31173,33 @@ var AppGateway = class {
       { maxPages: 10 }
     );
     return items.map((c) => {
-      const user = c.user ?? {};
-      return { id: Number(c.id), body: str2(c.body), author: str2(user.login), authorIsBot: user.type === "Bot", createdAt: str2(c.created_at) };
+      const user2 = c.user ?? {};
+      return { id: Number(c.id), body: str2(c.body), author: str2(user2.login), authorIsBot: user2.type === "Bot", createdAt: str2(c.created_at) };
     });
   }
   /** The first comment on the PR whose body contains `marker` (the sticky report). */
   async findComment(number4, marker) {
     return (await this.listComments(number4)).find((c) => c.body.includes(marker)) ?? null;
   }
-  async createComment(number4, body) {
-    const r = await this.rc.call(`comment on #${number4}`, "issues: write", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { issue_number: number4, body });
+  async createComment(number4, body, opts = {}) {
+    const r = await this.rc.call(`comment on #${number4}`, "issues: write", "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...opts.retry === false ? NO_RETRY : {},
+      issue_number: number4,
+      body
+    });
     return Number(r.data.id);
+  }
+  /** One comment by id; null when it is gone (deleted). */
+  async getComment(id) {
+    try {
+      const r = await this.rc.call("read the PUCS comment", "issues: read", "GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id });
+      const c = r.data;
+      const user2 = c.user ?? {};
+      return { id: Number(c.id), body: str2(c.body), author: str2(user2.login), authorIsBot: user2.type === "Bot", createdAt: str2(c.created_at) };
+    } catch (e) {
+      if (e instanceof GitHubError && e.status === 404) return null;
+      throw e;
+    }
   }
   async updateComment(id, body) {
     await this.rc.call("edit the PUCS comment", "issues: write", "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body });
@@ -36287,7 +36359,7 @@ function isRecursive(inst, stack, resolve4) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
+  const check3 = (child) => {
     if (result !== PROVEN && child?._zod) {
       const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
@@ -36316,32 +36388,32 @@ function isRecursive(inst, stack, resolve4) {
     case "object": {
       const raw = rawShape(def);
       merge4(raw ? shape(raw, true) : ASSUMED);
-      check2(def.catchall);
+      check3(def.catchall);
       break;
     }
     case "array":
-      check2(def.element);
+      check3(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check2(el);
-      check2(def.rest);
+        check3(el);
+      check3(def.rest);
       break;
     case "record":
     case "map":
-      check2(def.keyType);
-      check2(def.valueType);
+      check3(def.keyType);
+      check3(def.valueType);
       break;
     case "set":
-      check2(def.valueType);
+      check3(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check2(el);
+        check3(el);
       break;
     case "intersection":
-      check2(def.left);
-      check2(def.right);
+      check3(def.left);
+      check3(def.right);
       break;
     case "optional":
     case "nullable":
@@ -36352,15 +36424,15 @@ function isRecursive(inst, stack, resolve4) {
     case "nonoptional":
     case "promise":
     case "success":
-      check2(def.innerType);
+      check3(def.innerType);
       break;
     case "pipe":
-      check2(def.in);
-      check2(def.out);
+      check3(def.in);
+      check3(def.out);
       break;
     case "function":
-      check2(def.input);
-      check2(def.output);
+      check3(def.input);
+      check3(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -36401,10 +36473,10 @@ function isRecursive(inst, stack, resolve4) {
         if (!value || typeof value !== "object")
           continue;
         if (value._zod)
-          check2(value);
+          check3(value);
         else if (Array.isArray(value))
           for (const el of value)
-            check2(el);
+            check3(el);
       }
     }
   }
@@ -44350,8 +44422,8 @@ function generateChecks(doc, ctx, schema, accessor) {
   if (!schemaChecks || schemaChecks.length === 0)
     return accessor;
   let currentAccessor = accessor;
-  for (const check2 of schemaChecks) {
-    const def = check2._zod.def;
+  for (const check3 of schemaChecks) {
+    const def = check3._zod.def;
     if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
       throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
     }
@@ -44399,7 +44471,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
         break;
       case "custom":
-        currentAccessor = generateCustomRefineCheck(doc, ctx, check2, currentAccessor);
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
         break;
       case "bigint_format":
         generateBigIntFormatCheck(doc, def, currentAccessor);
@@ -44415,7 +44487,7 @@ function generateChecks(doc, ctx, schema, accessor) {
         break;
       case "overwrite": {
         const newAccessor = newVar(ctx);
-        generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor);
+        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
         currentAccessor = newAccessor;
         break;
       }
@@ -44538,8 +44610,8 @@ function generatePropertyCheck(doc, ctx, def, accessor) {
   const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
   generateCheck(doc, ctx, def.schema, propAccessor);
 }
-function generateOverwriteCheck(doc, ctx, check2, currentAccessor, newAccessor) {
-  const tx = check2._zod.def.tx;
+function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
+  const tx = check3._zod.def.tx;
   if (!tx) {
     throw new ZodCompileUnsupportedError("overwrite check without a transform function");
   }
@@ -44555,8 +44627,8 @@ function throwAsync() {
 function pushIssue(issue2) {
   this.issues.push(issue2);
 }
-function generateCustomRefineCheck(doc, ctx, check2, accessor) {
-  const def = check2._zod.def;
+function generateCustomRefineCheck(doc, ctx, check3, accessor) {
+  const def = check3._zod.def;
   if (def.fn) {
     if (isAsyncFunction(def.fn)) {
       throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
@@ -44569,11 +44641,11 @@ function generateCustomRefineCheck(doc, ctx, check2, accessor) {
     doc.write(`if (!${resVar}) return INVALID;`);
     return accessor;
   }
-  if (check2._zod.check) {
-    if (isAsyncFunction(check2._zod.check)) {
+  if (check3._zod.check) {
+    if (isAsyncFunction(check3._zod.check)) {
       throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
     }
-    const checkFn = check2._zod.check;
+    const checkFn = check3._zod.check;
     const helperFn = (value) => {
       const fakePayload = { value, issues: [], addIssue: pushIssue };
       const result = checkFn(fakePayload);
@@ -45195,8 +45267,8 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   return outputVar;
 }
 function generateSizeGate(doc, schema, size) {
-  for (const [max, check2] of sizeCaps(schema._zod.def.checks)) {
-    doc.write(`if (${size} > ${numericOperand(max, check2._zod.def.check)}) return INVALID;`);
+  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
   }
 }
 function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
@@ -48496,8 +48568,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta3);
     return this;
   },
-  refine(check2, params) {
-    return this.check(refine(check2, params));
+  refine(check3, params) {
+    return this.check(refine(check3, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -50991,6 +51063,7 @@ var FootprintSchema = external_exports.strictObject({
   labels: external_exports.array(external_exports.string()).optional(),
   files: external_exports.array(FootprintFileSchema),
   truncated: external_exports.boolean().optional(),
+  comment: external_exports.number().int().positive().optional(),
   recordedAt: isoTime
 });
 var QueueEntrySchema = external_exports.strictObject({
@@ -51253,7 +51326,7 @@ function serializeLedger(l) {
     footprints: c.footprints.map((x) => ({
       ...pick2(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
-      ...pick2(x, ["truncated", "recordedAt"])
+      ...pick2(x, ["truncated", "comment", "recordedAt"])
     })),
     queues: c.queues.map((q) => ({
       path: q.path,
@@ -51271,18 +51344,23 @@ var LEDGER_FILE = "ledger.json";
 function githubLedgerHint(repo, ref) {
   return `The ledger was not changed. Inspect it with \`git fetch https://github.com/${repo.owner}/${repo.repo} ${ref} && git show FETCH_HEAD:${LEDGER_FILE}\`; fix it by pushing a corrected ${LEDGER_FILE} to ${ref}, or delete the ref to start a fresh ledger (the App rebuilds footprints on the next push, and \`/pucs sync\` per PR).`;
 }
+var PULL_FIELDS = "number state isDraft merged title url headRefName headRefOid author { __typename login } labels(first: 100) { nodes { name } }";
 var alias = (i) => `f${i}`;
-async function readRepoFiles(rc, ref, expressions) {
+async function readRepoFiles(rc, ref, expressions, opts = {}) {
   const blobFields = "__typename ... on Blob { oid text isTruncated isBinary }";
   const fileVars = expressions.map((_, i) => `, $${alias(i)}: String!`).join("");
   const fileFields = expressions.map((_, i) => `${alias(i)}: object(expression: $${alias(i)}) { ${blobFields} }`).join("\n    ");
-  const query = `query($owner: String!, $name: String!, $ref: String!${fileVars}) {
+  const pullVar = opts.pull !== void 0 ? ", $pull: Int!" : "";
+  const pullField = opts.pull !== void 0 ? `
+    pull: pullRequest(number: $pull) { ${PULL_FIELDS} }` : "";
+  const query = `query($owner: String!, $name: String!, $ref: String!${pullVar}${fileVars}) {
   repository(owner: $owner, name: $name) {
-    ledger: ref(qualifiedName: $ref) { target { __typename oid ... on Commit { file(path: "${LEDGER_FILE}") { object { ${blobFields} } } } } }
+    ledger: ref(qualifiedName: $ref) { target { __typename oid ... on Commit { file(path: "${LEDGER_FILE}") { object { ${blobFields} } } } } }${pullField}
     ${fileFields}
   }
 }`;
   const variables = { owner: rc.repo.owner, name: rc.repo.repo, ref };
+  if (opts.pull !== void 0) variables.pull = opts.pull;
   expressions.forEach((e, i) => variables[alias(i)] = e);
   const data = await rc.graphql(`read ${ref}`, "contents: read", query, variables);
   if (!data?.repository) {
@@ -51293,7 +51371,8 @@ async function readRepoFiles(rc, ref, expressions) {
     const node2 = data.repository[alias(i)];
     files.push(await blobText(rc, node2));
   }
-  return { snapshot: await snapshotOf(rc, ref, data.repository.ledger), files };
+  const pull = opts.pull !== void 0 ? data.repository.pull ?? null : null;
+  return { snapshot: await snapshotOf(rc, ref, data.repository.ledger), files, pull };
 }
 async function blobText(rc, node2) {
   if (!node2 || node2.__typename !== "Blob" || node2.isBinary) return null;
@@ -58456,7 +58535,7 @@ function globItems(ctx, path9, what = "pattern") {
   const node2 = nodeAt(ctx.root, path9);
   if (node2 === void 0) return [];
   const out = [];
-  const check2 = (value, pos, p) => {
+  const check3 = (value, pos, p) => {
     const problem = validateGlob(value);
     if (problem !== null) ctx.report(pos, p, `invalid ${what} ${JSON.stringify(value)}: ${problem}`);
     else out.push({ value, pos, path: p });
@@ -58469,11 +58548,11 @@ function globItems(ctx, path9, what = "pattern") {
         ctx.report(pos, path9, parts.length > 1 ? `empty ${what} in the comma-separated list` : `empty ${what}`);
         continue;
       }
-      check2(part, pos, path9);
+      check3(part, pos, path9);
     }
   } else if (node2.kind === "seq") {
     node2.items.forEach((item, i) => {
-      if (item.kind === "scalar" && typeof item.value === "string") check2(item.value, item.pos, [...path9, i]);
+      if (item.kind === "scalar" && typeof item.value === "string") check3(item.value, item.pos, [...path9, i]);
     });
   }
   return out;
@@ -58871,6 +58950,27 @@ var LABELS = {
   lock: { name: "pucs:lock", color: "5319e7", description: "PUCS: lock every file this PR changes (remove to release)" }
 };
 var APP_LABELS = /* @__PURE__ */ new Set([LABELS.conflict.name, LABELS.queued.name]);
+function keyedSerial() {
+  const tails = /* @__PURE__ */ new Map();
+  return (key, fn) => {
+    const run2 = (tails.get(key) ?? Promise.resolve()).then(fn);
+    const tail = run2.then(
+      () => void 0,
+      () => void 0
+    );
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run2;
+  };
+}
+var PUBLISHED_MEMORY = 5e3;
+function remember(ctx, key, id) {
+  ctx.published.delete(key);
+  ctx.published.set(key, id);
+  if (ctx.published.size > PUBLISHED_MEMORY) ctx.published.delete(ctx.published.keys().next().value);
+}
 function configOf(texts) {
   for (let i = 0; i < CONFIG_PATHS.length; i++) {
     const text = texts[i];
@@ -58881,24 +58981,25 @@ function configOf(texts) {
   }
   return { kind: "none" };
 }
-async function loadState(ctx, defaultBranch, headSha) {
+async function loadState(ctx, defaultBranch, opts = {}) {
+  const { headSha } = opts;
   const exprs = CONFIG_PATHS.map((p) => `${defaultBranch}:${p}`);
   if (headSha) exprs.push(...CONFIG_PATHS.map((p) => `${headSha}:${p}`));
-  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs);
+  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, opts.pull !== void 0 ? { pull: opts.pull } : {});
   const headConfigs = /* @__PURE__ */ new Map();
   if (headSha) CONFIG_PATHS.forEach((p, i) => headConfigs.set(p, r.files[CONFIG_PATHS.length + i] ?? null));
-  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs };
+  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfNode(r.pull) : null };
 }
 var s = (v) => typeof v === "string" ? v : "";
 function pullOf(p) {
   const head = p.head ?? {};
-  const user = p.user ?? {};
+  const user2 = p.user ?? {};
   const labels = Array.isArray(p.labels) ? p.labels.map((l) => s(l.name)).filter(Boolean) : [];
   return {
     number: Number(p.number),
     title: s(p.title),
-    author: s(user.login),
-    authorIsBot: user.type === "Bot",
+    author: s(user2.login),
+    authorIsBot: user2.type === "Bot",
     labels,
     branch: s(head.ref),
     draft: p.draft === true,
@@ -58906,6 +59007,23 @@ function pullOf(p) {
     url: s(p.html_url),
     state: p.state === "closed" ? "closed" : "open",
     merged: p.merged === true
+  };
+}
+function pullOfNode(p) {
+  const bot = p.author?.__typename === "Bot";
+  const login2 = p.author?.login ?? "ghost";
+  return {
+    number: p.number,
+    title: p.title,
+    author: bot && !login2.endsWith("[bot]") ? `${login2}[bot]` : login2,
+    authorIsBot: bot,
+    labels: (p.labels?.nodes ?? []).map((l) => l.name),
+    branch: p.headRefName,
+    draft: p.isDraft,
+    headSha: p.headRefOid,
+    url: p.url,
+    state: p.state === "OPEN" ? "open" : "closed",
+    merged: p.merged || p.state === "MERGED"
   };
 }
 var changeId = (n) => `#${n}`;
@@ -58923,7 +59041,7 @@ function changeOf(pr, files) {
     files
   };
 }
-function footprintOf(change, ev, truncated, now) {
+function footprintOf(change, ev, truncated, now, comment = null) {
   const fp = {
     change: change.id,
     agent: change.agent,
@@ -58938,6 +59056,7 @@ function footprintOf(change, ev, truncated, now) {
   if (change.title !== void 0) fp.title = change.title;
   if (change.url !== void 0) fp.url = change.url;
   if (truncated) fp.truncated = true;
+  if (comment !== null) fp.comment = comment;
   return fp;
 }
 function changeOfFootprint(fp) {
@@ -59002,21 +59121,32 @@ No conflicts as of ${sha.slice(0, 7)}. This comment showed earlier conflicts; it
 `;
 }
 async function publishReport(ctx, t, r) {
+  let checkRun = null;
   if (t.headSha) {
-    const existing = await ctx.gw.findCheckRun(t.headSha);
-    if (!existing) await ctx.gw.createCheckRun(t.headSha, r.conclusion, r.output);
-    else if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
-      const output2 = existing.annotationsCount > 0 ? { ...r.output, annotations: [] } : r.output;
-      await ctx.gw.updateCheckRun(existing.id, r.conclusion, output2);
+    const key = `${ctx.repoKey}@${t.headSha}`;
+    const fresh = t.known !== null && t.known.sha !== t.headSha && !ctx.published.has(key);
+    const existing = fresh ? null : await ctx.gw.findCheckRun(t.headSha);
+    if (!existing) checkRun = await ctx.gw.createCheckRunOnce(t.headSha, r.conclusion, r.output);
+    else {
+      checkRun = existing.id;
+      if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
+        const output2 = existing.annotationsCount > 0 ? { ...r.output, annotations: [] } : r.output;
+        await ctx.gw.updateCheckRun(existing.id, r.conclusion, output2);
+      }
     }
+    remember(ctx, key, checkRun);
   }
-  const comment = await ctx.gw.findComment(t.number, REPORT_MARKER);
+  let current = null;
+  const knownId = t.known?.comment ?? null;
+  if (knownId !== null) current = await ctx.gw.getComment(knownId);
+  if (current === null && (r.comment !== null || t.known === null || knownId !== null)) current = await ctx.gw.findComment(t.number, REPORT_MARKER);
   if (r.comment !== null) {
-    if (!comment) await ctx.gw.createComment(t.number, r.comment);
-    else if (comment.body.trim() !== r.comment.trim()) await ctx.gw.updateComment(comment.id, r.comment);
-  } else if (comment && !comment.body.includes("PUCS: ✅ resolved")) {
-    await ctx.gw.updateComment(comment.id, resolvedComment(t.headSha));
+    if (!current) return { checkRun, comment: await ctx.gw.createCommentOnce(t.number, r.comment, REPORT_MARKER) };
+    if (current.body.trim() !== r.comment.trim()) await ctx.gw.updateComment(current.id, r.comment);
+  } else if (current && !current.body.includes("PUCS: ✅ resolved")) {
+    await ctx.gw.updateComment(current.id, resolvedComment(t.headSha));
   }
+  return { checkRun, comment: current?.id ?? null };
 }
 async function syncLabels(ctx, t, want) {
   const add = [];
@@ -59068,10 +59198,15 @@ function touched(before, after) {
   const streams = /* @__PURE__ */ new Set();
   const key = (x) => JSON.stringify(x);
   const diff = (a, b, each) => {
-    const bk = new Set(b.map(key));
-    const ak = new Set(a.map(key));
-    for (const x of a) if (!bk.has(key(x))) each(x);
-    for (const x of b) if (!ak.has(key(x))) each(x);
+    const inA = new Set(a);
+    const inB = new Set(b);
+    const onlyA = a.filter((x) => !inB.has(x));
+    const onlyB = b.filter((x) => !inA.has(x));
+    if (onlyA.length === 0 && onlyB.length === 0) return;
+    const ak = new Set(onlyA.map(key));
+    const bk = new Set(onlyB.map(key));
+    for (const x of onlyA) if (!bk.has(key(x))) each(x);
+    for (const x of onlyB) if (!ak.has(key(x))) each(x);
   };
   diff(before.locks, after.locks, (k) => {
     paths.add(k.path);
@@ -59092,10 +59227,12 @@ function evalKey(ev) {
   return JSON.stringify([ev.verdict, ev.stream, ev.conflicts, ev.suggestions]);
 }
 async function refreshOthers(ctx, config3, before, after, except) {
-  if (serializeLedger(before) === serializeLedger(after)) return [];
+  if (before === after) return [];
   const { paths, streams } = touched(before, after);
+  if (paths.length === 0 && streams.size === 0) return [];
   const now = ctx.now();
   const refreshed = [];
+  const madeComments = /* @__PURE__ */ new Map();
   for (const fp of after.footprints) {
     if (refreshed.length >= MAX_REFRESH) {
       ctx.log.info(`more than ${MAX_REFRESH} PRs affected; the rest refresh on their next event`);
@@ -59113,16 +59250,30 @@ async function refreshOthers(ctx, config3, before, after, except) {
     const queuedChanged = isQueued(before, fp.change) !== isQueued(after, fp.change);
     if (evalKey(evBefore) === evalKey(evAfter) && !queuedChanged) continue;
     const had = [...reportOf(evBefore, []).conflict ? [LABELS.conflict.name] : [], ...isQueued(before, fp.change) ? [LABELS.queued.name] : []];
-    const target = { number: n, headSha: fp.headSha, labels: [...fp.labels ?? [], ...had] };
+    const target = { number: n, headSha: fp.headSha, labels: [...fp.labels ?? [], ...had], known: { sha: fp.headSha, comment: fp.comment ?? null } };
     const report = reportOf(evAfter, []);
-    await publishReport(ctx, target, report);
+    const published = await publishReport(ctx, target, report);
+    if (published.comment !== null && published.comment !== fp.comment) madeComments.set(fp.change, published.comment);
     await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(after, fp.change) });
     refreshed.push(fp.change);
   }
+  if (madeComments.size > 0) await ctx.writer.update(ctx.repoKey, ctx.store, (l) => noteComments(l, madeComments));
   return refreshed;
+}
+function noteComments(l, ids) {
+  let changed = false;
+  const footprints = l.footprints.map((f) => {
+    const id = ids.get(f.change);
+    if (id === void 0 || f.comment === id) return f;
+    changed = true;
+    return { ...f, comment: id };
+  });
+  if (!changed) return { ledger: l, outcome: null, message: null };
+  return { ledger: { ...l, footprints }, outcome: null, message: `report comments of ${[...ids.keys()].join(", ")}` };
 }
 
 // src/app/pull.ts
+import { createHash } from "node:crypto";
 var NO_CONFIG_TITLE = "PUCS is not configured for this repository";
 function noConfigSummary(defaultBranch) {
   return [
@@ -59137,10 +59288,18 @@ function steps(list, pick3) {
     return { ledger: r.ledger, outcome: pick3(r.outcome), message: r.message };
   };
 }
-async function analyzePull(ctx, pr, defaultBranch) {
-  const state = await loadState(ctx, defaultBranch, pr.headSha);
+async function syncPullRequest(ctx, hint, defaultBranch, action) {
+  const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number });
+  if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
+  const pr = state.pull;
+  if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state);
+  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha });
+}
+async function analyzePull(ctx, pr, defaultBranch, opts = {}) {
+  let state = opts.state ?? await loadState(ctx, defaultBranch, { headSha: pr.headSha });
   const { files, truncated } = await ctx.gw.pullFiles(pr.number);
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
+  if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) state = { ...await loadState(ctx, defaultBranch, { headSha: pr.headSha }), pull: state.pull };
   const configIssues = [];
   for (const path9 of touchesConfig) {
     const text = state.headConfigs.get(path9);
@@ -59175,7 +59334,7 @@ ${prIssues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join("\n")}
     }));
     const existing = await ctx.gw.findCheckRun(pr.headSha);
     const output2 = { title, summary: summary + extra, annotations };
-    if (!existing) await ctx.gw.createCheckRun(pr.headSha, conclusion, output2);
+    if (!existing) await ctx.gw.createCheckRunOnce(pr.headSha, conclusion, output2);
     else if (existing.title !== title || existing.conclusion !== conclusion || existing.summary !== output2.summary) await ctx.gw.updateCheckRun(existing.id, conclusion, output2);
     return;
   }
@@ -59185,42 +59344,37 @@ ${prIssues.map((i) => `${i.file}:${i.line}:${i.col}: ${i.message}`).join("\n")}
   const ledger = state.snapshot.ledger;
   const ev = evaluate(change, ledger, config3, now);
   const report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
-  await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, report);
-  const footprint = footprintOf(change, ev, truncated, now);
-  const wantLock = pr.labels.includes(LABELS.lock.name);
+  const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
+  const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
+  const published = await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, report);
+  const footprint = footprintOf(change, ev, truncated, now, published.comment);
+  const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
-  if (wantLock) {
+  if (pr.labels.includes(LABELS.lock.name)) {
     for (const f of files) {
       list.push(
-        (l) => acquireLock(l, { path: f.path, agent: pr.author, stream: ev.stream, task: `${LABELS.lock.name} label on #${pr.number}`, change: change.id, ttlMinutes: config3.locks.defaultTtlMinutes, lease: ctx.newId() }, now)
+        (l) => acquireLock(l, { path: f.path, agent: pr.author, stream: ev.stream, task: labelTask, change: change.id, ttlMinutes: config3.locks.defaultTtlMinutes, lease: ctx.newId() }, now)
       );
     }
+  } else {
+    list.push(
+      (l) => steps(
+        l.locks.filter((k) => k.change === change.id && k.task === labelTask).map((k) => (x) => releaseLock(x, { path: k.path, agent: k.agent }, now)),
+        (outs) => ({ notify: outs.flatMap((o) => o.kind === "released" ? o.notify : []) })
+      )(l)
+    );
   }
   const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps(list, (o) => o), state.snapshot);
-  const expired = result.outcome[0];
-  await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
-  await notifyQueued(ctx, expired.notify, null);
+  const expired = result.outcome[0].notify;
+  const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : result.outcome[2].notify;
+  await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
+  await notifyQueued(ctx, expired, null);
+  await notifyQueued(ctx, unlabeled, `#${pr.number}`);
   await refreshOthers(ctx, config3, result.before, result.after, change.id);
   await ensureRepoLabels(ctx, config3);
 }
-async function unlockLabel(ctx, pr, defaultBranch) {
-  const state = await loadState(ctx, defaultBranch);
-  if (state.config.kind !== "ok") return;
-  const now = ctx.now();
-  const id = `#${pr.number}`;
-  const fn = (l) => {
-    const mine = l.locks.filter((k) => k.change === id);
-    return steps(
-      mine.map((k) => (x) => releaseLock(x, { path: k.path, agent: k.agent }, now)),
-      (outs) => outs.flatMap((o) => o.kind === "released" ? o.notify : [])
-    )(l);
-  };
-  const result = await ctx.writer.update(ctx.repoKey, ctx.store, fn, state.snapshot);
-  await notifyQueued(ctx, result.outcome, id);
-  await refreshOthers(ctx, state.config.config, result.before, result.after, null);
-}
-async function releaseClosed(ctx, pr, defaultBranch) {
-  const state = await loadState(ctx, defaultBranch);
+async function releaseClosed(ctx, pr, defaultBranch, loaded) {
+  const state = loaded ?? await loadState(ctx, defaultBranch);
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();
   const id = `#${pr.number}`;
@@ -59242,9 +59396,11 @@ async function notifyQueued(ctx, notices, why) {
   for (const [num, { agent, paths }] of byChange) {
     if (sent++ >= MAX_NOTIFY) break;
     const list = paths.map((p) => `\`${p}\``).join(", ");
+    const key = `<!-- pucs:notice-key ${createHash("sha1").update(JSON.stringify([num, agent, paths, why])).digest("hex").slice(0, 16)} -->`;
     const body = `<!-- pucs:notice -->
+${key}
 @${agent}: ${list} ${paths.length === 1 ? "is" : "are"} free now${why ? ` (${why})` : ""}, and this PR is next in line. Take ${paths.length === 1 ? "it" : "them"} with ${paths.map((p) => `\`/pucs lock ${p}\``).join(", ")}.`;
-    await ctx.gw.createComment(num, body);
+    await ctx.gw.createCommentOnce(num, body, key);
   }
 }
 
@@ -59255,10 +59411,15 @@ var code = (s2) => `\`${s2}\``;
 function isOwnComment(body) {
   return body.includes(REPLY_MARKER) || body.includes(REPORT_MARKER) || body.includes("<!-- pucs:notice -->");
 }
+var replyKey = (commentId) => `<!-- pucs:reply-to ${commentId} -->`;
 async function handleComment(ctx, e) {
   if (isOwnComment(e.body)) return;
   const parsed = parseCommands(e.body);
   if (parsed.commands.length === 0 && parsed.errors.length === 0) return;
+  if (await ctx.gw.findComment(e.number, replyKey(e.commentId))) {
+    ctx.log.info(`comment ${e.commentId} on #${e.number} was answered already (a redelivery): nothing to do`);
+    return;
+  }
   await ctx.gw.react(e.commentId, "eyes");
   try {
     await runCommands(ctx, e, parsed);
@@ -59425,8 +59586,9 @@ async function syncPull(ctx, e, config3, senderRole, stream) {
 }
 async function reply(ctx, e, lines) {
   const ok = lines.every((l) => l.ok);
-  const body = [REPLY_MARKER, `@${e.commenter}`, "", ...lines.map((l) => l.text.includes("\n") ? l.text : `- ${l.ok ? "✅" : "❌"} ${l.text}`)].join("\n");
-  await ctx.gw.createComment(e.number, body);
+  const key = replyKey(e.commentId);
+  const body = [REPLY_MARKER, key, `@${e.commenter}`, "", ...lines.map((l) => l.text.includes("\n") ? l.text : `- ${l.ok ? "✅" : "❌"} ${l.text}`)].join("\n");
+  await ctx.gw.createCommentOnce(e.number, body, key);
   await ctx.gw.react(e.commentId, ok ? "+1" : "confused");
 }
 function minutesOf(ms2, fallback) {
@@ -59695,6 +59857,73 @@ var LedgerWriter = class {
   }
 };
 
+// src/app/payload.ts
+var login = external_exports.string().min(1, "must be a non-empty login");
+var user = external_exports.object({ login, type: external_exports.string().optional() });
+var repository = external_exports.object({
+  name: external_exports.string().min(1, "must be a non-empty repository name"),
+  owner: external_exports.object({ login }),
+  default_branch: external_exports.string().min(1, "must be a non-empty branch name")
+});
+var positiveInt2 = external_exports.number({ error: "must be a positive integer" }).int("must be a positive integer").positive("must be a positive integer");
+var pullRequest = external_exports.object({
+  number: positiveInt2,
+  title: external_exports.string().nullish(),
+  user,
+  labels: external_exports.array(external_exports.object({ name: external_exports.string() })).nullish(),
+  head: external_exports.object({ ref: external_exports.string(), sha: external_exports.string().regex(/^[0-9a-f]{40}$/, "must be a 40-hex commit sha") }),
+  draft: external_exports.boolean().nullish(),
+  html_url: external_exports.string().nullish(),
+  state: external_exports.enum(["open", "closed"]),
+  merged: external_exports.boolean().nullish()
+});
+var PullRequestEventSchema = external_exports.object({
+  action: external_exports.string().min(1, "must name the action"),
+  pull_request: pullRequest,
+  repository,
+  label: external_exports.object({ name: external_exports.string() }).nullish()
+});
+var IssueCommentEventSchema = external_exports.object({
+  action: external_exports.string().min(1, "must name the action"),
+  issue: external_exports.object({ number: positiveInt2, pull_request: external_exports.unknown().optional(), user }),
+  comment: external_exports.object({ id: positiveInt2, body: external_exports.string().nullable(), user }),
+  repository
+});
+function describeValue(v) {
+  if (v === void 0) return "nothing";
+  let s2;
+  try {
+    s2 = JSON.stringify(v) ?? String(v);
+  } catch {
+    s2 = Object.prototype.toString.call(v);
+  }
+  return s2.length > 60 ? `${s2.slice(0, 60)}…` : s2;
+}
+function valueAt2(root, path9) {
+  let cur = root;
+  for (const k of path9) {
+    if (cur === null || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, k)) return void 0;
+    cur = cur[k];
+  }
+  return cur;
+}
+function check2(schema, name, payload) {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return { ok: false, message: `${name}: the payload is not a JSON object (got ${describeValue(payload)})` };
+  const r = schema.safeParse(payload);
+  if (r.success) return { ok: true, event: r.data };
+  const action = typeof payload.action === "string" ? `.${payload.action.slice(0, 40)}` : "";
+  const issue2 = r.error.issues[0];
+  const where2 = ["payload", ...issue2.path.map(String)].join(".");
+  const got = valueAt2(payload, issue2.path);
+  const expected = issue2.code === "invalid_type" ? String(issue2.expected ?? "") : "";
+  const message = /^Invalid input/.test(issue2.message) && expected ? `must be ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}` : issue2.message;
+  const what = got === void 0 ? "is missing" : `${message} (got ${describeValue(got)})`;
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length === 2 ? "" : "s"})` : "";
+  return { ok: false, message: `${name}${action}: ${where2} ${what}${more}; PUCS ignored this delivery` };
+}
+var checkPullRequestEvent = (payload) => check2(PullRequestEventSchema, "pull_request", payload);
+var checkIssueCommentEvent = (payload) => check2(IssueCommentEventSchema, "issue_comment", payload);
+
 // src/app/index.ts
 var PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"];
 function ctxOf(context, deps) {
@@ -59726,32 +59955,34 @@ function createApp(overrides = {}) {
       writer: overrides.writer ?? new LedgerWriter(),
       now: overrides.now ?? (() => Date.now()),
       newId: overrides.newId ?? (() => randomUUID()),
-      knownLabels: overrides.knownLabels ?? /* @__PURE__ */ new Set()
+      knownLabels: overrides.knownLabels ?? /* @__PURE__ */ new Set(),
+      serial: overrides.serial ?? keyedSerial(),
+      published: overrides.published ?? /* @__PURE__ */ new Map()
     };
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}`), async (context) => {
-      const payload = context.payload;
+      const checked = checkPullRequestEvent(context.payload);
+      if (!checked.ok) return context.log.warn(checked.message);
+      const payload = checked.event;
       if ((payload.action === "labeled" || payload.action === "unlabeled") && payload.label && APP_LABELS.has(payload.label.name)) return;
       const ctx = ctxOf(context, deps);
       const pr = pullOf(payload.pull_request);
       const branch = payload.repository.default_branch;
-      try {
-        if (payload.action === "closed") return await releaseClosed(ctx, pr, branch);
-        if (payload.action === "unlabeled" && payload.label?.name === LABELS.lock.name) {
-          await unlockLabel(ctx, pr, branch);
-          return;
+      await deps.serial(`${ctx.repoKey}#${pr.number}`, async () => {
+        try {
+          await syncPullRequest(ctx, pr, branch, payload.action);
+        } catch (e) {
+          await reportLedgerError(ctx, e, pr.headSha);
+          throw e;
         }
-        if (pr.state !== "open") return;
-        await analyzePull(ctx, pr, branch);
-      } catch (e) {
-        await reportLedgerError(ctx, e, pr.headSha);
-        throw e;
-      }
+      });
     });
     app.on("issue_comment.created", async (context) => {
-      const p = context.payload;
+      const checked = checkIssueCommentEvent(context.payload);
+      if (!checked.ok) return context.log.warn(checked.message);
+      const p = checked.event;
       if (!p.issue.pull_request) return;
       const ctx = ctxOf(context, deps);
-      await handleComment(ctx, {
+      await deps.serial(`${ctx.repoKey}#${Number(p.issue.number)}`, () => handleComment(ctx, {
         commentId: p.comment.id,
         body: p.comment.body ?? "",
         commenter: p.comment.user.login,
@@ -59759,16 +59990,108 @@ function createApp(overrides = {}) {
         number: Number(p.issue.number),
         prAuthor: p.issue.user.login,
         defaultBranch: p.repository.default_branch
-      });
+      }));
     });
     app.on(["installation", "installation_repositories"], async (context) => {
       const p = context.payload;
-      context.log.info(`PUCS: installation ${p.installation.id} (${p.installation.account?.login ?? "?"}) ${p.action}`);
+      context.log.info(`PUCS: installation ${String(p.installation?.id ?? "?")} (${String(p.installation?.account?.login ?? "?")}) ${String(p.action ?? "?")}`);
     });
   };
 }
 var pucsApp = createApp();
 var app_default = pucsApp;
+
+// src/github/retry.ts
+var SERVER_RETRIES = 4;
+var RATE_LIMIT_RETRIES = 3;
+var MAX_RATE_LIMIT_WAIT_S = 60;
+function retryRateLimited(retryAfterS, retryCount) {
+  return retryCount < RATE_LIMIT_RETRIES && Number.isFinite(retryAfterS) && retryAfterS <= MAX_RATE_LIMIT_WAIT_S;
+}
+function statusOf(e) {
+  const err = e;
+  return typeof err?.status === "number" && err.response !== void 0 ? err.status : null;
+}
+function rateLimitWait(e, nowMs) {
+  const status = statusOf(e);
+  if (status !== 403 && status !== 429) return null;
+  const err = e;
+  const headers = err.response?.headers ?? {};
+  const secondary = /secondary rate limit/i.test(String(err.message));
+  const exhausted = String(headers["x-ratelimit-remaining"]) === "0";
+  if (!secondary && !exhausted) return null;
+  const after = Number(headers["retry-after"]);
+  if (Number.isFinite(after) && after >= 0) return after;
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (exhausted && Number.isFinite(reset)) return Math.max(0, Math.ceil(reset - nowMs / 1e3) + 1);
+  return 60;
+}
+function serverRetryable(e) {
+  const status = statusOf(e);
+  if (status === null) return typeof e?.status === "number";
+  if (status === 429) return !/rate limit/i.test(String(e.message));
+  return status >= 500;
+}
+function requestRetry(opts = {}) {
+  const baseMs = opts.baseMs ?? (() => retryBaseMs());
+  const sleep = opts.sleep ?? ((ms2) => new Promise((r) => setTimeout(r, ms2)));
+  const now = opts.now ?? Date.now;
+  return (octokit) => {
+    octokit.hook.wrap("request", async (request2, options2) => {
+      const req = options2.request ?? {};
+      const max = typeof req.retries === "number" ? req.retries : SERVER_RETRIES;
+      let serverTries = 0;
+      let limitTries = 0;
+      for (; ; ) {
+        let wait2;
+        let why;
+        try {
+          const r = await request2(options2);
+          const errors = r.data?.errors;
+          const wentWrong = Array.isArray(errors) && /Something went wrong while executing your query/.test(String(errors[0]?.message));
+          if (!wentWrong || serverTries >= max) return r;
+          serverTries++;
+          wait2 = serverTries * serverTries * baseMs();
+          why = "GraphQL: something went wrong";
+        } catch (e) {
+          const limited = opts.rateLimits ? rateLimitWait(e, now()) : null;
+          if (limited !== null) {
+            if (!retryRateLimited(limited, limitTries)) throw e;
+            limitTries++;
+            wait2 = limited * baseMs();
+            why = `rate limited for ${limited} s`;
+          } else {
+            if (serverTries >= max || !serverRetryable(e)) throw e;
+            serverTries++;
+            wait2 = serverTries * serverTries * baseMs();
+            why = `answer ${String(e.status)}`;
+          }
+        }
+        opts.onRetry?.(why, wait2, options2);
+        await sleep(wait2);
+      }
+    });
+    return {};
+  };
+}
+
+// src/app/octokit.ts
+function onLimit(kind) {
+  return (retryAfter, options2, octokit) => {
+    const again = retryRateLimited(retryAfter, options2.request?.retryCount ?? 0);
+    octokit.log.warn(`${kind} on ${options2.method} ${options2.url}: ${again ? `retrying in ${retryAfter} s` : "giving up (the delivery fails; redeliver it later)"}`);
+    return again;
+  };
+}
+var PucsOctokit = ProbotOctokit.plugin(requestRetry()).defaults((o) => {
+  const base = retryBaseMs();
+  const throttle = o.throttle ?? {};
+  return {
+    ...o,
+    retry: { ...o.retry ?? {}, enabled: false },
+    throttle: { ...throttle, retryAfterBaseValue: base, onSecondaryRateLimit: onLimit("secondary rate limit"), onRateLimit: onLimit("rate limit") }
+  };
+});
 
 // src/app/server.ts
 var missing = ["APP_ID", "WEBHOOK_SECRET"].filter((k) => !process.env[k]);
@@ -59780,4 +60103,4 @@ if (missing.length > 0) {
   );
   process.exit(2);
 }
-await run(app_default);
+await run(app_default, { Octokit: PucsOctokit });
