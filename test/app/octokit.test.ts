@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { MAX_RATE_LIMIT_WAIT_S, PucsOctokit, RATE_LIMIT_RETRIES, SERVER_RETRIES, retryBaseMs, retryRateLimited, serverRetryable } from "../../src/app/octokit.js";
+import { MAX_RATE_LIMIT_WAIT_S, PucsOctokit, isGraphqlQuery, RATE_LIMIT_RETRIES, SERVER_RETRIES, retryBaseMs, retryRateLimited, serverRetryable } from "../../src/app/octokit.js";
 
 const API = "https://api.github.com";
 const LIMITED = { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." };
@@ -85,5 +85,16 @@ describe("serverRetryable", () => {
     expect([400, 401, 403, 404, 409, 422].map((s) => serverRetryable(e(s)))).toEqual([false, false, false, false, false, false]);
     expect(serverRetryable(Object.assign(new Error("fetch failed"), { status: 500 }))).toBe(true);
     expect(serverRetryable(new TypeError("a bug"))).toBe(false);
+  });
+});
+
+describe("isGraphqlQuery (queries skip the throttle's 1 s write queue; mutations do not)", () => {
+  it("tells a GraphQL query from a mutation and from REST writes", () => {
+    expect(isGraphqlQuery({ method: "POST", url: "/graphql", query: "query($o: String!) { repository(owner: $o) { id } }" })).toBe(true);
+    expect(isGraphqlQuery({ method: "POST", url: "/api/graphql", query: "{ viewer { login } }" })).toBe(true);
+    expect(isGraphqlQuery({ method: "POST", url: "/graphql", query: "  mutation { updateRefs(input: {}) { clientMutationId } }" })).toBe(false);
+    expect(isGraphqlQuery({ method: "POST", url: "/repos/{owner}/{repo}/check-runs", query: "{ x }" })).toBe(false);
+    expect(isGraphqlQuery({ method: "GET", url: "/graphql", query: "{ x }" })).toBe(false);
+    expect(isGraphqlQuery({ method: "POST", url: "/graphql" })).toBe(false);
   });
 });
