@@ -51338,6 +51338,44 @@ function serializeLedger(l) {
 `;
 }
 
+// src/engine/memo.ts
+var Lru = class {
+  constructor(limit) {
+    this.limit = limit;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`an Lru holds at least 1 entry (got ${limit})`);
+  }
+  limit;
+  #map = /* @__PURE__ */ new Map();
+  get size() {
+    return this.#map.size;
+  }
+  get(key) {
+    const v = this.#map.get(key);
+    if (v === void 0) return void 0;
+    this.#map.delete(key);
+    this.#map.set(key, v);
+    return v;
+  }
+  set(key, value) {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.limit) this.#map.delete(this.#map.keys().next().value);
+  }
+  clear() {
+    this.#map.clear();
+  }
+};
+function deepFreeze(value) {
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== "object" || v === null || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    for (const k of Object.keys(v)) stack.push(v[k]);
+  }
+  return value;
+}
+
 // src/github/ledger-store.ts
 var LEDGER_REF = "refs/pucs/ledger";
 var LEDGER_FILE = "ledger.json";
@@ -51346,6 +51384,18 @@ function githubLedgerHint(repo, ref) {
 }
 var PULL_FIELDS = "number state isDraft merged title url headRefName headRefOid author { __typename login } labels(first: 100) { nodes { name } }";
 var alias = (i) => `f${i}`;
+var parsedLedgers = new Lru(32);
+function parsedLedgerKey(repo, version2) {
+  return `${repo.owner}/${repo.repo}@${version2}`;
+}
+function parseLedgerAt(repo, version2, text, source, hint) {
+  const key = parsedLedgerKey(repo, version2);
+  const known = parsedLedgers.get(key);
+  if (known && known.text === text) return known.ledger;
+  const ledger = deepFreeze(parseLedger(text, source, hint));
+  parsedLedgers.set(key, { text, ledger });
+  return ledger;
+}
 async function readRepoFiles(rc, ref, expressions, opts = {}) {
   const blobFields = "__typename ... on Blob { oid text isTruncated isBinary }";
   const fileVars = expressions.map((_, i) => `, $${alias(i)}: String!`).join("");
@@ -51396,7 +51446,7 @@ async function snapshotOf(rc, ref, node2) {
   }
   const text = await blobText(rc, blob);
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
-  return { ledger: parseLedger(text, source, hint), version: t.oid };
+  return { ledger: parseLedgerAt(rc.repo, t.oid, text, source, hint), version: t.oid };
 }
 var LOST_RACE = /not a fast forward|already exists|does not exist|cannot be updated|update failed|is at .* but expected/i;
 var GitHubRefStore = class {
@@ -51421,7 +51471,7 @@ var GitHubRefStore = class {
   async write(next, expected, message) {
     this.writes++;
     const text = serializeLedger(next);
-    parseLedger(text, "the ledger about to be written (a PUCS bug; nothing was written)");
+    const written = deepFreeze(parseLedger(text, "the ledger about to be written (a PUCS bug; nothing was written)"));
     const short = this.ref.replace(/^refs\//, "");
     const tree = await this.rc.call(`write the ledger tree for ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/trees", {
       tree: [{ path: LEDGER_FILE, mode: "100644", type: "blob", content: text }]
@@ -51446,6 +51496,7 @@ Pucs-Nonce: ${this.#nonce()}
       if (e instanceof GitHubError && (e.status === 409 || e.status === 422 && LOST_RACE.test(e.apiMessage))) return { ok: false, reason: "conflict" };
       throw e;
     }
+    parsedLedgers.set(parsedLedgerKey(this.rc.repo, sha), { text, ledger: written });
     return { ok: true, version: sha };
   }
 };
@@ -58971,13 +59022,19 @@ function remember(ctx, key, id) {
   ctx.published.set(key, id);
   if (ctx.published.size > PUBLISHED_MEMORY) ctx.published.delete(ctx.published.keys().next().value);
 }
+var parsedConfigs = new Lru(16);
 function configOf(texts) {
   for (let i = 0; i < CONFIG_PATHS.length; i++) {
     const text = texts[i];
     if (text === null || text === void 0) continue;
     const path9 = CONFIG_PATHS[i];
+    const key = `${path9}\0${text}`;
+    const known = parsedConfigs.get(key);
+    if (known) return known;
     const r = parseConfig(text, path9);
-    return r.ok ? { kind: "ok", path: path9, config: r.config } : { kind: "invalid", path: path9, issues: r.issues };
+    const state = deepFreeze(r.ok ? { kind: "ok", path: path9, config: r.config } : { kind: "invalid", path: path9, issues: r.issues });
+    parsedConfigs.set(key, state);
+    return state;
   }
   return { kind: "none" };
 }

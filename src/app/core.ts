@@ -4,6 +4,7 @@
  * comment, labels) only where it changed, and refreshing the other PRs a ledger update affects.
  */
 import { formatIssue, parseConfig } from "../engine/config/index.js";
+import { Lru, deepFreeze } from "../engine/memo.js";
 import { evaluate } from "../engine/evaluate.js";
 import { footprintFile } from "../engine/diff.js";
 import { globsIntersect } from "../engine/globs.js";
@@ -103,13 +104,25 @@ export interface RepoState {
   pull: PullLike | null;
 }
 
+/**
+ * Configs parsed lately, by path and text: every webhook reads the config, which changes rarely, and
+ * parsing it (YAML, schema, glob checks) costs more than evaluating a change. Deep-frozen: shared by
+ * every event, and the engine's indexes are cached per config object.
+ */
+const parsedConfigs = new Lru<string, ConfigState>(16);
+
 function configOf(texts: readonly (string | null)[]): ConfigState {
   for (let i = 0; i < CONFIG_PATHS.length; i++) {
     const text = texts[i];
     if (text === null || text === undefined) continue;
     const path = CONFIG_PATHS[i]!;
+    const key = `${path}\0${text}`;
+    const known = parsedConfigs.get(key);
+    if (known) return known;
     const r = parseConfig(text, path);
-    return r.ok ? { kind: "ok", path, config: r.config } : { kind: "invalid", path, issues: r.issues };
+    const state: ConfigState = deepFreeze(r.ok ? { kind: "ok", path, config: r.config } : { kind: "invalid", path, issues: r.issues });
+    parsedConfigs.set(key, state);
+    return state;
   }
   return { kind: "none" };
 }

@@ -26,6 +26,7 @@ import type { Ledger } from "../engine/types.js";
 import { emptyLedger, parseLedger, serializeLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { GitHubError, RepoClient, type GitHubClient, type Json, type RepoRef } from "./client.js";
+import { Lru, deepFreeze } from "../engine/memo.js";
 
 export const LEDGER_REF = "refs/pucs/ledger";
 export const LEDGER_FILE = "ledger.json";
@@ -75,6 +76,33 @@ export interface PullNode {
 export const PULL_FIELDS = "number state isDraft merged title url headRefName headRefOid author { __typename login } labels(first: 100) { nodes { name } }";
 
 const alias = (i: number) => `f${i}`;
+
+/**
+ * Ledgers parsed lately, by repository and commit, with the exact text they were parsed from. The App
+ * reads the whole ledger on every webhook and it is mostly the version it just wrote or read: a text
+ * equal to the remembered one is not parsed and validated again (the schema check is most of the cost
+ * of a large ledger). Entries are deep-frozen, since every caller shares them; the transitions never
+ * change a ledger in place.
+ */
+const parsedLedgers = new Lru<string, { text: string; ledger: Ledger }>(32);
+
+function parsedLedgerKey(repo: RepoRef, version: string): string {
+  return `${repo.owner}/${repo.repo}@${version}`;
+}
+
+function parseLedgerAt(repo: RepoRef, version: string, text: string, source: string, hint: string): Ledger {
+  const key = parsedLedgerKey(repo, version);
+  const known = parsedLedgers.get(key);
+  if (known && known.text === text) return known.ledger;
+  const ledger = deepFreeze(parseLedger(text, source, hint));
+  parsedLedgers.set(key, { text, ledger });
+  return ledger;
+}
+
+/** Forget the parsed ledgers (tests that count parses). */
+export function forgetParsedLedgers(): void {
+  parsedLedgers.clear();
+}
 
 /**
  * One GraphQL round trip: the ledger ref with its ledger.json, plus the blobs named by `expressions`
@@ -131,7 +159,7 @@ async function snapshotOf(rc: RepoClient, ref: string, node: RefNode | null): Pr
   }
   const text = await blobText(rc, blob);
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
-  return { ledger: parseLedger(text, source, hint), version: t.oid };
+  return { ledger: parseLedgerAt(rc.repo, t.oid, text, source, hint), version: t.oid };
 }
 
 export interface GitHubRefStoreOptions {
@@ -167,8 +195,8 @@ export class GitHubRefStore implements LedgerStore {
   async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
     this.writes++;
     const text = serializeLedger(next);
-    // Never write what the next read would reject.
-    parseLedger(text, "the ledger about to be written (a PUCS bug; nothing was written)");
+    // Never write what the next read would reject (and what it accepts is what the next read gets).
+    const written = deepFreeze(parseLedger(text, "the ledger about to be written (a PUCS bug; nothing was written)"));
     const short = this.ref.replace(/^refs\//, "");
     const tree = await this.rc.call(`write the ledger tree for ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/trees", {
       tree: [{ path: LEDGER_FILE, mode: "100644", type: "blob", content: text }],
@@ -190,6 +218,7 @@ export class GitHubRefStore implements LedgerStore {
       if (e instanceof GitHubError && (e.status === 409 || (e.status === 422 && LOST_RACE.test(e.apiMessage)))) return { ok: false, reason: "conflict" };
       throw e;
     }
+    parsedLedgers.set(parsedLedgerKey(this.rc.repo, sha), { text, ledger: written });
     return { ok: true, version: sha };
   }
 }

@@ -72,6 +72,20 @@ describe("GitHubRefStore.read", () => {
     expect((await store().read()).ledger).toEqual(lock().ledger);
   });
 
+  it("a version read again with the same text is not parsed again: the same frozen ledger; another text at that version is parsed", async () => {
+    const ledger = lock().ledger;
+    const text = serializeLedger(ledger);
+    nock(API).post("/graphql").reply(200, refNode(text)).post("/graphql").reply(200, refNode(text));
+    const a = await store().read();
+    const b = await store().read();
+    expect(a.ledger).toEqual(ledger);
+    expect(b.ledger).toBe(a.ledger);
+    expect(Object.isFrozen(a.ledger.locks[0])).toBe(true);
+    // GitHub never serves two texts for one commit; if it did, the text read wins.
+    nock(API).post("/graphql").reply(200, refNode(serializeLedger(emptyLedger())));
+    expect((await store().read()).ledger).toEqual(emptyLedger());
+  });
+
   it("refuses a ref outside refs/pucs/", () => {
     expect(() => new GitHubRefStore(client(), repo, { ref: "refs/heads/main" })).toThrow("the PUCS ledger lives under refs/pucs/");
   });
@@ -118,6 +132,21 @@ describe("GitHubRefStore.write", () => {
     if (method === "PATCH") scope.patch("/repos/octo/demo/git/refs/pucs%2Fledger").reply(422, { message });
     else scope.post("/repos/octo/demo/git/refs").reply(422, { message });
     expect(await store().write(lock().ledger, method === "PATCH" ? HEAD : null, "m")).toEqual({ ok: false, reason: "conflict" });
+  });
+
+  it("a read of the version it wrote returns the ledger as written (frozen) without parsing it again", async () => {
+    const next = lock().ledger;
+    const C = "c".repeat(40);
+    nock(API).post("/repos/octo/demo/git/trees").reply(201, { sha: "t" }).post("/repos/octo/demo/git/commits").reply(201, { sha: C }).patch("/repos/octo/demo/git/refs/pucs%2Fledger").reply(200, {});
+    const s = store();
+    expect(await s.write(next, HEAD, "m")).toEqual({ ok: true, version: C });
+    const node = refNode(serializeLedger(next));
+    node.data.repository.ledger.target.oid = C;
+    nock(API).post("/graphql").reply(200, node).post("/graphql").reply(200, node);
+    const first = await s.read();
+    expect(first).toEqual({ ledger: next, version: C });
+    expect(Object.isFrozen(first.ledger)).toBe(true);
+    expect((await store().read()).ledger).toBe(first.ledger);
   });
 
   it("any other failure is a GitHubError, not a silent conflict", async () => {
