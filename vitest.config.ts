@@ -4,8 +4,10 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Timeouts catch hangs; they are not speed checks. Process-heavy tests (git, CLI and App
+    // processes) ran 3× slower on one machine of this kind than on another: 30 s was too tight.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: "forks",
   },
 });

@@ -93,7 +93,7 @@ export async function runAction(opts: {
       ...opts.env,
     };
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [DIST], { env, cwd: dir, timeout: 20_000 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [DIST], { env, cwd: dir, timeout: 60_000 }, (err, stdout, stderr) => {
         const c = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
         resolve({ code: c, stdout, stderr });
       });

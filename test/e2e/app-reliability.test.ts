@@ -212,7 +212,7 @@ async function observed(w: World): Promise<Record<string, unknown>> {
 let reference: Record<string, unknown>;
 
 describe("the App when GitHub fails and webhooks come twice, late and out of order", () => {
-  it("reference: the scenario in order, no faults, each webhook once — and it says what the scenario is about", { timeout: 60_000 }, async () => {
+  it("reference: the scenario in order, no faults, each webhook once — and it says what the scenario is about", { timeout: 120_000 }, async () => {
     const w = await world();
     await runInOrder(w);
     expect(w.gh.problems()).toEqual([]);
@@ -279,7 +279,7 @@ describe("the App when GitHub fails and webhooks come twice, late and out of ord
     });
   }
 
-  it("the comparison catches a duplicate report comment (it can fail)", { timeout: 60_000 }, async () => {
+  it("the comparison catches a duplicate report comment (it can fail)", { timeout: 120_000 }, async () => {
     const w = await world();
     await runInOrder(w);
     const before = await observed(w);

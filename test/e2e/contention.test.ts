@@ -165,7 +165,7 @@ function twoHolders(l: Ledger, now: number): string[] {
   return bad;
 }
 
-test("4 App instances and 8 CLI processes race 500+ operations: no double holder, no lost update, every refusal explained", { timeout: 120_000 }, async () => {
+test("4 App instances and 8 CLI processes race 500+ operations: no double holder, no lost update, every refusal explained", { timeout: 400_000 }, async () => {
   const t0 = Date.now();
   const logs = (await Promise.all([...Array.from({ length: APP_WORKERS }, (_, i) => appWorker(i)), ...Array.from({ length: CLI_LOOPS }, (_, i) => cliLoop(i))])).flat();
   const elapsed = Date.now() - t0;

@@ -39,7 +39,7 @@ beforeAll(async () => {
   });
   for (const a of ["obs-agent", "exec-agent", "api-agent"]) repo.setPermission(a, "write");
   app = await AppProcess.start(gh, { appId: 4242, privateKey: keys.privateKey });
-}, 30_000);
+}, 120_000);
 afterAll(async () => {
   await app?.stop();
   await gh?.stop();

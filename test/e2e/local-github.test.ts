@@ -195,7 +195,7 @@ describe("contents and pull requests", () => {
     expect(all).toHaveLength(3000);
     const last = await octokit.rest.pulls.listFiles({ ...o, pull_number: pr.number, per_page: 100, page: 30 });
     expect(last.headers.link).not.toContain('rel="next"');
-  }, 20_000);
+  }, 120_000);
 });
 
 describe("comments, reactions, labels", () => {
