@@ -6,10 +6,19 @@
  * Objects are immutable, so parsed commits/trees/blobs are cached by sha; refs are always read fresh.
  * The ref CAS is `git update-ref <ref> <new> <old>` (old = 40 zeros: must not exist), which git makes
  * atomic with a lock file, so two writers never both win, whether they come through REST or `git push`.
+ *
+ * To spare a git process per request (the e2e tests make thousands), blobs, trees and commits are
+ * written here as loose objects, in git's own format (zlib of "<type> <size>\0<body>", at
+ * objects/xx/yyyy, written to a temporary file and linked into place, so a reader never sees half an
+ * object); plain loose or packed refs are read from their files; and "is A an ancestor of B" walks the
+ * cached commits. Anything unusual (a symbolic or peeled ref, an identity git would clean up, a long
+ * history) goes to git. test/e2e/bare-repo.test.ts checks each against git's own answer.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { deflateSync } from "node:zlib";
 
 export const ZERO = "0".repeat(40);
 
@@ -68,6 +77,18 @@ function parsePerson(line: string): Person {
   return { name: m[1]!, email: m[2]!, date: isoOf(m[3]!, m[4]!) };
 }
 
+/** "Name <email> <epoch> <+hhmm>" as git writes it, or null when git would clean the identity up (then git writes it). */
+function identityLine(p: Person): string | null {
+  const crud = /^[\s.,:;<>"\\']|[\s.,:;<>"\\']$/;
+  if (p.name === "" || crud.test(p.name) || /[<>\n]/.test(p.name) || crud.test(p.email) || /[<>\s]/.test(p.email)) return null;
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?)(Z|[+-]\d\d:\d\d)$/.exec(p.date);
+  if (!m) return null;
+  const ms = Date.parse(p.date);
+  if (!Number.isFinite(ms) || ms < 0) return null;
+  const tz = m[2] === "Z" ? "+0000" : m[2]!.replace(":", "");
+  return `${p.name} <${p.email}> ${Math.floor(ms / 1000)} ${tz}`;
+}
+
 export class BareRepo {
   readonly #objects = new Map<string, unknown>();
 
@@ -120,28 +141,41 @@ export class BareRepo {
     return t;
   }
 
-  async writeBlob(content: Buffer): Promise<string> {
-    return this.ok(["hash-object", "-w", "--stdin"], { input: content });
+  /** Write a loose object as git does; returns its sha. Already there (same sha = same bytes): nothing written. */
+  async writeObject(type: "blob" | "tree" | "commit", body: Buffer): Promise<string> {
+    const data = Buffer.concat([Buffer.from(`${type} ${body.length}\0`, "utf8"), body]);
+    const sha = createHash("sha1").update(data).digest("hex");
+    if (this.#objects.get(`type:${sha}`) === type) return sha;
+    const dir = join(this.gitDir, "objects", sha.slice(0, 2));
+    const file = join(dir, sha.slice(2));
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      await mkdir(dir, { recursive: true });
+      const tmp = join(this.gitDir, "objects", `tmp_obj_${process.pid}_${randomBytes(6).toString("hex")}`);
+      await writeFile(tmp, deflateSync(data), { mode: 0o444 });
+      try {
+        await link(tmp, file); // atomic; EEXIST = another writer put the same object there
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    }
+    this.#objects.set(`type:${sha}`, type);
+    return sha;
   }
 
-  /** Many blobs with one git process (through temporary files). */
+  async writeBlob(content: Buffer): Promise<string> {
+    const sha = await this.writeObject("blob", content);
+    if (content.length <= 256 * 1024) this.#objects.set(`blob:${sha}`, content);
+    return sha;
+  }
+
   async writeBlobs(contents: Buffer[]): Promise<string[]> {
-    if (contents.length === 0) return [];
-    if (contents.length === 1) return [await this.writeBlob(contents[0]!)];
-    const dir = await mkdtemp(join(this.gitDir, "pucs-blobs-"));
-    try {
-      const paths = await Promise.all(
-        contents.map(async (c, i) => {
-          const p = join(dir, String(i));
-          await writeFile(p, c);
-          return p;
-        }),
-      );
-      const out = await this.ok(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: paths.join("\n") + "\n" });
-      return out.split("\n");
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    return Promise.all(contents.map((c) => this.writeBlob(c)));
   }
 
   async readBlob(sha: string): Promise<Buffer | null> {
@@ -202,47 +236,61 @@ export class BareRepo {
 
   /**
    * A tree made of `base` (a tree sha, optional) with `changes` applied; paths may be nested
-   * ("a/b/c.txt"). A change with sha null deletes the path. Uses a private temporary index.
+   * ("a/b/c.txt"). A change with sha null deletes the path; a change of type "tree" puts that tree's
+   * files under the path.
    */
   async buildTree(base: string | null, changes: { path: string; mode: string; type: string; sha: string | null }[]): Promise<string> {
-    const index = `${this.gitDir}/pucs-index-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    const env = { GIT_INDEX_FILE: index };
-    try {
-      if (base) await this.ok(["read-tree", base], { env });
-      const lines: string[] = [];
-      const current = base ? ((await this.readTree(base, true)) ?? []).filter((e) => e.type !== "tree") : [];
-      const present = new Set(current.map((e) => e.path));
-      for (const ch of changes) {
-        const path = ch.path.replace(/^\/+|\/+$/g, "");
-        // Replacing or deleting a path also removes whatever was under it as a directory.
-        for (const p of present) {
-          if (p.startsWith(path + "/")) {
-            lines.push(`0 ${ZERO}\t${p}`);
-            present.delete(p);
-          }
-        }
-        if (ch.sha === null) {
-          if (present.has(path)) lines.push(`0 ${ZERO}\t${path}`);
-          present.delete(path);
-        } else if (ch.type === "tree") {
-          for (const e of (await this.readTree(ch.sha, true)) ?? []) {
-            if (e.type === "tree") continue;
-            lines.push(`${e.mode} ${e.sha}\t${path}/${e.path}`);
-            present.add(`${path}/${e.path}`);
-          }
-        } else {
-          lines.push(`${ch.mode} ${ch.sha}\t${path}`);
-          present.add(path);
-        }
-      }
-      if (lines.length) await this.ok(["update-index", "--add", "--index-info"], { input: lines.join("\n") + "\n", env });
-      return await this.ok(["write-tree"], { env });
-    } finally {
-      await rm(index, { force: true });
+    const files = new Map<string, { mode: string; sha: string }>();
+    if (base) {
+      const entries = await this.readTree(base, true);
+      if (!entries) throw new Error(`git read-tree ${base} failed: not a tree`);
+      for (const e of entries) if (e.type !== "tree") files.set(e.path, { mode: e.mode, sha: e.sha });
     }
+    for (const ch of changes) {
+      const path = ch.path.replace(/^\/+|\/+$/g, "");
+      // Replacing or deleting a path also removes whatever was under it as a directory.
+      for (const p of [...files.keys()]) if (p.startsWith(path + "/")) files.delete(p);
+      if (ch.sha === null) files.delete(path);
+      else if (ch.type === "tree") {
+        for (const e of (await this.readTree(ch.sha, true)) ?? []) if (e.type !== "tree") files.set(`${path}/${e.path}`, { mode: e.mode, sha: e.sha });
+      } else {
+        // A file where a directory of the path was: the file wins over the parent (git's index does the same).
+        const parts = path.split("/");
+        for (let i = 1; i < parts.length; i++) files.delete(parts.slice(0, i).join("/"));
+        files.set(path, { mode: ch.mode, sha: ch.sha });
+      }
+    }
+    return this.#writeTreeOf([...files].map(([path, f]) => ({ parts: path.split("/"), ...f })));
+  }
+
+  /** Trees bottom-up from files given by path parts; entries in git's order (a directory sorts as "name/"). */
+  async #writeTreeOf(files: { parts: string[]; mode: string; sha: string }[]): Promise<string> {
+    const here: { name: string; mode: string; sha: string; dir: boolean }[] = [];
+    const dirs = new Map<string, { parts: string[]; mode: string; sha: string }[]>();
+    for (const f of files) {
+      if (f.parts.length === 1) here.push({ name: f.parts[0]!, mode: f.mode.replace(/^0+/, ""), sha: f.sha, dir: false });
+      else {
+        const list = dirs.get(f.parts[0]!) ?? [];
+        list.push({ ...f, parts: f.parts.slice(1) });
+        dirs.set(f.parts[0]!, list);
+      }
+    }
+    for (const [name, list] of dirs) here.push({ name, mode: "40000", sha: await this.#writeTreeOf(list), dir: true });
+    const key = (e: { name: string; dir: boolean }) => Buffer.from(e.dir ? `${e.name}/` : e.name, "utf8");
+    here.sort((a, b) => Buffer.compare(key(a), key(b)));
+    const body = Buffer.concat(here.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.sha, "hex")]));
+    return this.writeObject("tree", body);
   }
 
   async writeCommit(opts: { tree: string; parents: string[]; message: string; author: Person; committer: Person }): Promise<string> {
+    const author = identityLine(opts.author);
+    const committer = identityLine(opts.committer);
+    if (author !== null && committer !== null && [opts.tree, ...opts.parents].every((s) => /^[0-9a-f]{40}$/.test(s))) {
+      const headers = [`tree ${opts.tree}`, ...opts.parents.map((p) => `parent ${p}`), `author ${author}`, `committer ${committer}`];
+      const sha = await this.writeObject("commit", Buffer.from(`${headers.join("\n")}\n\n${opts.message}`, "utf8"));
+      this.#objects.set(`commit:${sha}`, { sha, tree: opts.tree, parents: [...opts.parents], author: parsePerson(author), committer: parsePerson(committer), message: opts.message } satisfies CommitData);
+      return sha;
+    }
     const env = {
       GIT_AUTHOR_NAME: opts.author.name,
       GIT_AUTHOR_EMAIL: opts.author.email,
@@ -258,12 +306,38 @@ export class BareRepo {
 
   /** The sha a full ref name ("refs/heads/main") points at, or null. */
   async refSha(ref: string): Promise<string | null> {
+    const direct = await this.#plainRef(ref);
+    if (direct !== undefined) return direct;
     const r = await this.run(["rev-parse", "-q", "--verify", `${ref}^{}`]);
     if (r.code !== 0) return null;
     // Only exact ref names, not rev-parse's DWIM (which would resolve "main" to refs/heads/main).
     const exists = await this.run(["show-ref", "--verify", "-q", ref]);
     if (exists.code !== 0) return null;
     return r.stdout.toString("utf8").trim();
+  }
+
+  /**
+   * A ref read from its file: the sha of a loose ref, else of packed-refs, else null when neither has
+   * it; undefined when git must answer (a symbolic ref, a tag to peel, anything unexpected).
+   */
+  async #plainRef(ref: string): Promise<string | null | undefined> {
+    if (!/^refs\/[A-Za-z0-9._\/-]+$/.test(ref) || ref.includes("..") || ref.endsWith(".lock") || ref.endsWith("/")) return undefined;
+    const loose = await readFile(join(this.gitDir, ref), "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" || e.code === "ENOTDIR" ? null : e.code === "EISDIR" ? "" : undefined));
+    let sha: string | null;
+    if (loose === undefined || loose === "") return undefined;
+    if (loose !== null) {
+      if (!/^[0-9a-f]{40}\n?$/.test(loose)) return undefined;
+      sha = loose.slice(0, 40);
+    } else {
+      const packed = await readFile(join(this.gitDir, "packed-refs"), "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? "" : undefined));
+      if (packed === undefined) return undefined;
+      const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
+      if (!line) return null;
+      sha = line.slice(0, 40);
+      if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    }
+    const type = await this.typeOf(sha);
+    return type === "commit" || type === "blob" || type === "tree" ? sha : undefined;
   }
 
   /** All refs whose full name starts with `prefix`: [name, sha, objecttype]. */
@@ -291,6 +365,19 @@ export class BareRepo {
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    // Walk the (cached) commits back from `descendant`; a long history goes to git.
+    const seen = new Set<string>();
+    const todo = [descendant];
+    while (todo.length > 0 && seen.size < 200) {
+      const sha = todo.pop()!;
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      const c = await this.readCommit(sha);
+      if (!c) break;
+      todo.push(...c.parents);
+    }
+    if (todo.length === 0 && (await this.typeOf(ancestor)) === "commit") return false;
     const r = await this.run(["merge-base", "--is-ancestor", ancestor, descendant]);
     return r.code === 0;
   }
