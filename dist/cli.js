@@ -28498,8 +28498,9 @@ function emit(ctx, p, json2, text) {
   if (flag(p, "json")) ctx.out(JSON.stringify(json2, null, 2) + "\n");
   else ctx.out(text.endsWith("\n") ? text : text + "\n");
 }
+var CLI_CAS_RETRIES = 30;
 async function commit(repo, fn) {
-  return transact(repo.store, fn);
+  return transact(repo.store, fn, { retries: CLI_CAS_RETRIES });
 }
 var handlers = {
   async init(ctx, p) {

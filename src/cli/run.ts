@@ -229,8 +229,16 @@ function emit(ctx: CliContext, p: Parsed, json: Record<string, unknown>, text: s
   else ctx.out(text.endsWith("\n") ? text : text + "\n");
 }
 
+/**
+ * Lost compare-and-swap races the CLI retries before it gives up with "contention". An attempt with
+ * `--remote` is a fetch and a push (a second or so), while an App instance's is a few API calls: with
+ * the 10 retries of the default (~5 s of back-off) a CLI agent could lose every race to busy App
+ * instances. 30 retries, back-off capped at 2 s: up to about a minute of trying.
+ */
+export const CLI_CAS_RETRIES = 30;
+
 async function commit<T>(repo: Repo, fn: Parameters<typeof transact<T>>[1]) {
-  return transact<T>(repo.store, fn);
+  return transact<T>(repo.store, fn, { retries: CLI_CAS_RETRIES });
 }
 
 // ---------------------------------------------------------------------------------------------
