@@ -4408,9 +4408,9 @@ var require_multistream = __commonJS({
         if (!dest) {
           return this;
         }
-        const isStream = typeof dest.write === "function" || dest.stream;
+        const isStream2 = typeof dest.write === "function" || dest.stream;
         const stream_ = dest.write ? dest : dest.stream;
-        if (!isStream) {
+        if (!isStream2) {
           throw Error("stream object needs to implement either StreamEntry or DestinationStream interface");
         }
         const { streams, streamLevels: streamLevels2 } = this;
@@ -60062,6 +60062,39 @@ var app_default = pucsApp;
 var import_bottleneck2 = __toESM(require_lib(), 1);
 import { AsyncLocalStorage } from "node:async_hooks";
 
+// src/github/native-json.ts
+function isStream(x) {
+  return typeof x === "object" && x !== null && typeof x.getReader === "function";
+}
+async function decodeBody(body, contentType) {
+  const response = new globalThis.Response(body);
+  if (!contentType) return response.text().catch(() => "");
+  const [type = "", ...params] = contentType.toLowerCase().split(";").map((s2) => s2.trim());
+  if (type === "application/json" || type === "application/scim+json") {
+    const text = await response.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  const utf8 = params.some((p) => p.replace(/\s/g, "") === "charset=utf-8" || p.replace(/\s/g, "") === 'charset="utf-8"');
+  if (type.startsWith("text/") || utf8 && type !== "application/octet-stream") return response.text().catch(() => "");
+  return response.arrayBuffer().catch(() => new ArrayBuffer(0));
+}
+var asked = /* @__PURE__ */ new WeakSet();
+function nativeJson(octokit) {
+  octokit.hook.wrap("request", async (request2, options2) => {
+    if (options2.request?.parseSuccessResponseBody === false && !asked.has(options2)) return request2(options2);
+    options2.request = { ...options2.request ?? {}, parseSuccessResponseBody: false };
+    asked.add(options2);
+    const r = await request2(options2);
+    if (isStream(r.data)) r.data = await decodeBody(r.data, typeof r.headers?.["content-type"] === "string" ? r.headers["content-type"] : void 0);
+    return r;
+  });
+  return {};
+}
+
 // src/github/retry.ts
 var SERVER_RETRIES = 4;
 var RATE_LIMIT_RETRIES = 3;
@@ -60169,7 +60202,7 @@ function writesExceptQueries(throttle) {
   }
   return writeGroup;
 }
-var PucsOctokit = ProbotOctokit.plugin(requestRetry(), unqueuedQueries).defaults((o) => {
+var PucsOctokit = ProbotOctokit.plugin(nativeJson, requestRetry(), unqueuedQueries).defaults((o) => {
   const base = retryBaseMs();
   const throttle = o.throttle ?? {};
   return {

@@ -14,6 +14,8 @@
  *   comment or a check run) opt out with `request: { retries: 0 }` and recover by looking first
  *   (src/github/app-gateway.ts).
  *
+ * Successful answers are parsed with JSON.parse (`nativeJson`, src/github/native-json.ts).
+ *
  * PUCS_RETRY_BASE_MS (default 1000) scales every wait: the tests run GitHub's `retry-after: 1` in
  * milliseconds instead of seconds. It changes how long, never whether.
  */
@@ -21,6 +23,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
 import { retryBaseMs } from "../github/client.js";
+import { nativeJson } from "../github/native-json.js";
 import { MAX_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, SERVER_RETRIES, requestRetry, retryRateLimited, serverRetryable } from "../github/retry.js";
 
 export { MAX_RATE_LIMIT_WAIT_S, RATE_LIMIT_RETRIES, SERVER_RETRIES, retryBaseMs, retryRateLimited, serverRetryable };
@@ -90,7 +93,7 @@ function writesExceptQueries(throttle: Record<string, unknown>): LimiterGroup {
   return writeGroup;
 }
 
-export const PucsOctokit = ProbotOctokit.plugin(requestRetry(), unqueuedQueries).defaults((o: Record<string, unknown>) => {
+export const PucsOctokit = ProbotOctokit.plugin(nativeJson, requestRetry(), unqueuedQueries).defaults((o: Record<string, unknown>) => {
   const base = retryBaseMs();
   const throttle = (o.throttle ?? {}) as Record<string, unknown>;
   return {
