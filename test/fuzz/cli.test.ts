@@ -130,5 +130,5 @@ describe("fuzz: runCli", () => {
     console.log(`[fuzz] cli exit codes: 0 x${codes[0]}, 1 x${codes[1]}, 2 x${codes[2]}; ledger at version ${store.version}`);
     // The generator reaches every outcome, so each assertion above is exercised.
     expect(codes.every((c) => c > 0)).toBe(true);
-  }, 120_000);
+  }, 600_000);
 });
