@@ -203,10 +203,11 @@ export async function throughput(): Promise<{ N: number; appP50: number; appP99:
 
 /**
  * App-side processing alone: the same App and Probot, with GitHub answered in process from memory
- * (test/app/fake.ts through nock: no sockets, no git), so what is timed is the App's own work, Octokit
- * and Probot included. N events one at a time (p50/p99, events/s), then N at once.
+ * (test/app/fake.ts's `fetch`: no sockets, no git) and the time that model spends being GitHub taken
+ * off, so what is timed is the App's own work, Octokit and Probot included. N events one at a time
+ * (p50/p99, events/s), then N at once.
  */
-export async function appSide(N: number): Promise<{ N: number; p50: number; p99: number; rate: number; burstRate: number }> {
+export async function appSide(N: number): Promise<{ N: number; p50: number; p99: number; rate: number; burstRate: number; serverShare: number }> {
   const gh = new FakeGitHub();
   nock.cleanAll(); // its nock routes are not used: Octokit is handed gh.fetch
   gh.defaultFiles.set("config/pucs_streams.yaml", MIX_CONFIG);
@@ -222,19 +223,27 @@ export async function appSide(N: number): Promise<{ N: number; p50: number; p99:
   };
   for (let i = 1; i <= 2 * N + 1; i++) gh.prFiles.set(i, Object.keys(mixFiles(i)).map((filename) => ({ filename, patch: fakePatch(1, 1) })));
   await send(1);
+  // The in-process GitHub's own work (routing, its model, serializing answers) is GitHub's, not the
+  // App's: it is taken off the clock (gh.serverMs), as waiting for GitHub is in the HTTP figures.
   const times: number[] = [];
+  let server = 0;
   const t0 = performance.now();
   for (let n = 2; n < N + 2; n++) {
+    const s = gh.serverMs;
     const t = performance.now();
     await send(n);
-    times.push(performance.now() - t);
+    const took = performance.now() - t;
+    const onServer = gh.serverMs - s;
+    server += onServer;
+    times.push(took - onServer);
   }
-  const seq = performance.now() - t0;
+  const seq = performance.now() - t0 - server;
+  const s1 = gh.serverMs;
   const t1 = performance.now();
   await Promise.all(Array.from({ length: N }, (_, i) => send(N + 2 + i)));
-  const burst = performance.now() - t1;
+  const burst = performance.now() - t1 - (gh.serverMs - s1);
   if (gh.ledger!.footprints.length !== 2 * N + 1) throw new Error(`expected ${2 * N + 1} footprints, the ledger has ${gh.ledger!.footprints.length}`);
-  return { N, p50: pct(times, 50), p99: pct(times, 99), rate: (N / seq) * 1000, burstRate: (N / burst) * 1000 };
+  return { N, p50: pct(times, 50), p99: pct(times, 99), rate: (N / seq) * 1000, burstRate: (N / burst) * 1000, serverShare: server / (seq + server) };
 }
 
 export async function throttled(): Promise<{ writesPerEvent: number; commits: number; burstSeconds: number; lonePushMs: number }> {
@@ -272,6 +281,15 @@ export async function throttled(): Promise<{ writesPerEvent: number; commits: nu
 
 export async function benchE2E(): Promise<{ lines: string[] }> {
   const lines = ["## End to end (App in Probot, local GitHub over HTTP)", ""];
+  // App-side first, before the sections below leave their worlds (1,000-PR ledgers, local GitHubs)
+  // on this process's heap. A server process runs warm: one run to warm the JIT up, then the median
+  // of three runs.
+  await appSide(100);
+  const runs: Awaited<ReturnType<typeof appSide>>[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await appSide(100));
+  runs.sort((x, y) => x.rate - y.rate);
+  const a = runs[1]!;
+  process.stderr.write("e2e bench: app-side done\n");
   lines.push("API calls per push (synchronize), by open PRs with footprints in the ledger — target ≤ 5 per push regardless of open PRs");
   lines.push("  open PRs | App reads | App writes | App total | naive reads (list PRs + each PR's files) | App time");
   const sizes = (process.env.PUCS_BENCH_OPEN ?? "1,100,1000").split(",").map(Number);
@@ -285,10 +303,8 @@ export async function benchE2E(): Promise<{ lines: string[] }> {
   process.stderr.write("e2e bench: throughput done\n");
   const th = await throttled();
   process.stderr.write("e2e bench: throttled done\n");
-  const a = await appSide(100);
-  process.stderr.write("e2e bench: app-side done\n");
   lines.push("", `One app process, throttling off, PR events over 24 streams (every 10th PR overlaps another: ${t.conflicted} of ${2 * t.N} reports are not clear)`);
-  lines.push(`  app-side (GitHub answered from memory in process; the App, Probot and Octokit timed): ${a.N} events one at a time p50 ${ms(a.p50)}, p99 ${ms(a.p99)}, ${a.rate.toFixed(0)} events/s; ${a.N} at once ${a.burstRate.toFixed(0)} events/s — target ≥ 200 events/s, p99 ≤ 50 ms: ${a.rate >= 200 && a.p99 <= 50 ? "met" : "MISSED"}`);
+  lines.push(`  app-side (GitHub answered from memory in process, its own work — ${(a.serverShare * 100).toFixed(0)}% of the wall time — off the clock; the App, Probot and Octokit timed): ${a.N} events one at a time p50 ${ms(a.p50)}, p99 ${ms(a.p99)}, ${a.rate.toFixed(0)} events/s (median of 3 runs after a warm-up run; ${runs[0]!.rate.toFixed(0)}–${runs[2]!.rate.toFixed(0)}); ${a.N} at once ${a.burstRate.toFixed(0)} events/s — target ≥ 200 events/s, p99 ≤ 50 ms: ${a.rate >= 200 && a.p99 <= 50 ? "met" : "MISSED"}`);
   lines.push(`  against the local GitHub over HTTP, minus the time waiting for its answers: p50 ${ms(t.appP50)}, p99 ${ms(t.appP99)}, ${t.appRate.toFixed(0)} events/s (its git subprocesses share the 2 cores and block this thread while they start)`);
   lines.push(`  end to end against the local GitHub: ${t.N} one at a time p50 ${ms(t.wallP50)}, p99 ${ms(t.wallP99)}, ${t.sequentialRate.toFixed(1)} events/s; ${t.N} at once ${t.burstRate.toFixed(1)} events/s; ${t.reads.toFixed(2)} reads + ${t.writes.toFixed(2)} writes per event`);
   lines.push("", "Probot's default throttling on (writes ≥ 1 s apart)");

@@ -111,11 +111,17 @@ export class FakeGitHub {
    * `request.fetch`: the benchmark times the App's own work with it).
    */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const t0 = performance.now();
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     const method = (init?.method ?? "GET").toUpperCase();
     const [status, body, headers] = this.#handle(method, url.pathname + url.search, typeof init?.body === "string" ? init.body : undefined);
-    return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...(headers ?? {}) } });
+    const text = status === 204 ? null : JSON.stringify(body);
+    this.serverMs += performance.now() - t0;
+    return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...(headers ?? {}) } });
   };
+
+  /** Time spent in `fetch` being GitHub (routing, the model's work, serializing its answer), in ms. */
+  serverMs = 0;
 
   #handle(method: string, uri: string, body: unknown): [number, unknown, Record<string, string>?] {
     try {
