@@ -12,7 +12,8 @@
  *   sequential replay of the accepted operations in commit order; and each agent's accepted writes,
  *   in the order the agent made them, are exactly that agent's commits (none lost, none phantom);
  * - every refusal carries a reason, and an App instance's "held by X" refusal is true of the version
- *   it read.
+ *   it read; a CLI agent that loses every race it tries (31) writes nothing and says so, and that
+ *   stays the exception (at most 1 CLI operation in 10).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -59,6 +60,8 @@ interface OpLog {
   files?: string[];
   outcome: "accepted" | "refused" | "error";
   reason?: string;
+  /** A CLI that lost every compare-and-swap race it tried and said so. */
+  gaveUp?: boolean;
   wrote?: boolean;
   version?: string | null;
 }
@@ -116,6 +119,10 @@ async function cliLoop(i: number): Promise<OpLog[]> {
       logs.push({ actor, seq, op, ...entry, outcome: "accepted", wrote: true });
     } else if (r.code === 1) {
       logs.push({ actor, seq, op, ...entry, outcome: "refused", reason: (r.err + r.out).trim() });
+    } else if (r.code === 2 && /ledger error \(contention\): The ledger kept changing under this update: \d+ attempts lost/.test(r.err)) {
+      // Lost every race it tried (see README "Known limits": slow writers can starve): nothing was
+      // written, and the agent is told so and to try again.
+      logs.push({ actor, seq, op, ...entry, outcome: "refused", reason: r.err.trim(), gaveUp: true });
     } else {
       logs.push({ actor, seq, op, ...entry, outcome: "error", reason: `exit ${r.code}: ${r.err}` });
     }
@@ -176,7 +183,10 @@ test("4 App instances and 8 CLI processes race 500+ operations: no double holder
 
   // Every refusal says why.
   const refused = logs.filter((l) => l.outcome === "refused");
-  for (const r of refused) expect(r.reason, JSON.stringify(r)).toMatch(/held by|already locked by|is not locked|LOCKED|INTENT_OVERLAP|conflict/i);
+  for (const r of refused) expect(r.reason, JSON.stringify(r)).toMatch(/held by|already locked by|is not locked|LOCKED|INTENT_OVERLAP|conflict|kept changing/i);
+  // Starvation of the slower writers stays the exception: at most 1 CLI operation in 10 gives up.
+  const gaveUp = logs.filter((l) => l.gaveUp);
+  expect(gaveUp.length, JSON.stringify(gaveUp.map((g) => `${g.actor} #${g.seq}`))).toBeLessThanOrEqual((CLI_LOOPS * CLI_OPS) / 10);
 
   const history = await ledgerHistory(repo.gitDir);
   // One linear chain from an empty ledger.
@@ -221,7 +231,7 @@ test("4 App instances and 8 CLI processes race 500+ operations: no double holder
   const accepted = logs.filter((l) => l.outcome === "accepted").length;
   console.log(
     `contention: ${logs.length} operations (${APP_WORKERS} App instances × ${APP_OPS}, ${CLI_LOOPS} CLI loops × ${CLI_OPS}) in ${(elapsed / 1000).toFixed(1)} s: ` +
-      `${accepted} accepted, ${refused.length} refused, ${history.length} ledger commits, ${gh.requests("PATCH", "/repos/octo-org/octo-repo/git/refs").filter((e) => e.status === 422).length} lost REST CAS races`,
+      `${accepted} accepted, ${refused.length} refused (${gaveUp.length} CLI operations gave up after losing every race), ${history.length} ledger commits, ${gh.requests("PATCH", "/repos/octo-org/octo-repo/git/refs").filter((e) => e.status === 422).length} lost REST CAS races`,
   );
   // Not a vacuous race: enough operations got through to exercise the invariants above. How many do
   // depends on the interleaving (92 to 163 of 520 seen), so the floor is well below that.
