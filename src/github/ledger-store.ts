@@ -99,11 +99,6 @@ function parseLedgerAt(repo: RepoRef, version: string, text: string, source: str
   return ledger;
 }
 
-/** Forget the parsed ledgers (tests that count parses). */
-export function forgetParsedLedgers(): void {
-  parsedLedgers.clear();
-}
-
 /**
  * One GraphQL round trip: the ledger ref with its ledger.json, plus the blobs named by `expressions`
  * (`<rev>:<path>`). Throws LedgerError for a foreign/corrupt ledger, GitHubError for API failures.

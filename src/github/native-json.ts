@@ -4,9 +4,8 @@
  * @octokit/request parses every JSON answer with json-with-bigint, which on Node 20 (no JSON.parse
  * source access) first rewrites the whole text with regular expressions and then revives every value:
  * about 4× the work of JSON.parse. The App reads the whole ledger in every event's first answer, so
- * that was 7% of its time per event, growing with the ledger. GitHub's JSON has no integer beyond
- * 2^53 in any field PUCS reads (ids are below 2^53 by GitHub's own contract for REST clients), so
- * plain numbers lose nothing.
+ * that was 7% of its time per event, growing with the ledger. No field PUCS reads holds an integer
+ * beyond 2^53 (GitHub's ids are around 10^10 today), so plain numbers lose nothing.
  *
  * The request asks for the raw body (`request.parseSuccessResponseBody: false`) and this decodes it
  * the way @octokit/request would: JSON by content type (a body that is not valid JSON stays text),
