@@ -28191,8 +28191,12 @@ var GitRefStore = class {
     }
     return { ledger: parseLedger(res.stdout, source, ledgerHint(this.ref)), version: sha };
   }
-  async write(next, expected, message) {
-    this.writes++;
+  /**
+   * The commit of ledger `next` on top of `expected` (blob → tree → commit, nonce trailer), written
+   * to the object store only: no ref moves. `write` swaps this store's ref to it; the remote store
+   * pushes it.
+   */
+  async commitOf(next, expected, message) {
     const text = serializeLedger(next);
     parseLedger(text, "the ledger about to be written (a pucs bug; nothing was written)");
     const env = await this.#identityEnv();
@@ -28205,7 +28209,11 @@ var GitRefStore = class {
 Pucs-Nonce: ${randomBytes(8).toString("hex")}
 `;
     const parents = expected === null ? [] : ["-p", expected];
-    const commit2 = await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env);
+    return { commit: await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env), subject };
+  }
+  async write(next, expected, message) {
+    this.writes++;
+    const { commit: commit2, subject } = await this.commitOf(next, expected, message);
     const old = expected ?? "0".repeat(commit2.length);
     const args = ["update-ref", "-m", `pucs: ${subject.split("\n")[0]}`, this.ref, commit2, old];
     const res = await this.#git(args);
@@ -28246,6 +28254,8 @@ var RemoteRefStore = class {
   #env;
   /** Private scratch ref of this store: concurrent processes in one clone never share a ref. */
   #scratch;
+  /** The local side: reads the fetched scratch ref, makes commits (its identity looked up once). */
+  #local;
   constructor(opts) {
     this.remote = opts.remote;
     this.ref = opts.ref ?? DEFAULT_LEDGER_REF;
@@ -28254,6 +28264,7 @@ var RemoteRefStore = class {
     this.#scratch = `refs/pucs/tmp/${process.pid}-${randomBytes2(4).toString("hex")}`;
     this.#cwd = opts.cwd;
     this.#env = { ...opts.env, GIT_TERMINAL_PROMPT: "0" };
+    this.#local = new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env });
   }
   async #git(args) {
     return git(args, { cwd: this.#cwd, env: this.#env });
@@ -28266,7 +28277,7 @@ var RemoteRefStore = class {
       throw gitError(args, res, this.#cwd);
     }
     try {
-      const snap = await new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env }).read();
+      const snap = await this.#local.read();
       if (snap.version) await this.#git(["update-ref", this.trackingRef, snap.version]);
       return snap;
     } finally {
@@ -28274,28 +28285,18 @@ var RemoteRefStore = class {
     }
   }
   async write(next, expected, message) {
-    try {
-      if (expected !== null) {
-        const set2 = ["update-ref", this.#scratch, expected];
-        const r = await this.#git(set2);
-        if (r.code !== 0) throw gitError(set2, r, this.#cwd);
-      }
-      const local = await new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env }).write(next, expected, message);
-      if (!local.ok) return local;
-      const lease = `--force-with-lease=${this.ref}:${expected ?? ""}`;
-      const args = ["push", "--porcelain", "--quiet", lease, this.remote, `${local.version}:${this.ref}`];
-      const res = await this.#git(args);
-      if (res.code === 0) {
-        await this.#git(["update-ref", this.trackingRef, local.version]);
-        return local;
-      }
-      if (/stale info|fetch first|non-fast-forward|\[rejected\]|failed to update ref|cannot lock ref/i.test(res.stdout + res.stderr)) {
-        return { ok: false, reason: "conflict" };
-      }
-      throw gitError(args, res, this.#cwd);
-    } finally {
-      await this.#git(["update-ref", "-d", this.#scratch]);
+    const { commit: commit2 } = await this.#local.commitOf(next, expected, message);
+    const lease = `--force-with-lease=${this.ref}:${expected ?? ""}`;
+    const args = ["push", "--porcelain", "--quiet", lease, this.remote, `${commit2}:${this.ref}`];
+    const res = await this.#git(args);
+    if (res.code === 0) {
+      await this.#git(["update-ref", this.trackingRef, commit2]);
+      return { ok: true, version: commit2 };
     }
+    if (/stale info|fetch first|non-fast-forward|\[rejected\]|failed to update ref|cannot lock ref/i.test(res.stdout + res.stderr)) {
+      return { ok: false, reason: "conflict" };
+    }
+    throw gitError(args, res, this.#cwd);
   }
 };
 

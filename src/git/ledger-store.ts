@@ -107,8 +107,12 @@ export class GitRefStore implements LedgerStore {
     return { ledger: parseLedger(res.stdout, source, ledgerHint(this.ref)), version: sha };
   }
 
-  async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
-    this.writes++;
+  /**
+   * The commit of ledger `next` on top of `expected` (blob → tree → commit, nonce trailer), written
+   * to the object store only: no ref moves. `write` swaps this store's ref to it; the remote store
+   * pushes it.
+   */
+  async commitOf(next: Ledger, expected: string | null, message: string): Promise<{ commit: string; subject: string }> {
     const text = serializeLedger(next);
     // Never write what the next read would reject.
     parseLedger(text, "the ledger about to be written (a pucs bug; nothing was written)");
@@ -118,7 +122,12 @@ export class GitRefStore implements LedgerStore {
     const subject = message.trim() === "" ? "update ledger" : message.trim();
     const body = `${subject}\n\nPucs-Nonce: ${randomBytes(8).toString("hex")}\n`;
     const parents = expected === null ? [] : ["-p", expected];
-    const commit = await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env);
+    return { commit: await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env), subject };
+  }
+
+  async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
+    this.writes++;
+    const { commit, subject } = await this.commitOf(next, expected, message);
     const old = expected ?? "0".repeat(commit.length);
     const args = ["update-ref", "-m", `pucs: ${subject.split("\n")[0]}`, this.ref, commit, old];
     const res = await this.#git(args);

@@ -34,6 +34,8 @@ export class RemoteRefStore implements LedgerStore {
   readonly #env: Record<string, string>;
   /** Private scratch ref of this store: concurrent processes in one clone never share a ref. */
   readonly #scratch: string;
+  /** The local side: reads the fetched scratch ref, makes commits (its identity looked up once). */
+  readonly #local: GitRefStore;
 
   constructor(opts: RemoteRefStoreOptions) {
     this.remote = opts.remote;
@@ -43,6 +45,7 @@ export class RemoteRefStore implements LedgerStore {
     this.#scratch = `refs/pucs/tmp/${process.pid}-${randomBytes(4).toString("hex")}`;
     this.#cwd = opts.cwd;
     this.#env = { ...opts.env, GIT_TERMINAL_PROMPT: "0" };
+    this.#local = new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env });
   }
 
   async #git(args: string[]) {
@@ -57,7 +60,7 @@ export class RemoteRefStore implements LedgerStore {
       throw gitError(args, res, this.#cwd);
     }
     try {
-      const snap = await new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env }).read();
+      const snap = await this.#local.read();
       if (snap.version) await this.#git(["update-ref", this.trackingRef, snap.version]); // best effort mirror
       return snap;
     } finally {
@@ -66,28 +69,19 @@ export class RemoteRefStore implements LedgerStore {
   }
 
   async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
-    // Make the commit on the private scratch ref (parent = the version read), then swap the remote.
-    try {
-      if (expected !== null) {
-        const set = ["update-ref", this.#scratch, expected];
-        const r = await this.#git(set);
-        if (r.code !== 0) throw gitError(set, r, this.#cwd);
-      }
-      const local = await new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env }).write(next, expected, message);
-      if (!local.ok) return local;
-      const lease = `--force-with-lease=${this.ref}:${expected ?? ""}`;
-      const args = ["push", "--porcelain", "--quiet", lease, this.remote, `${local.version}:${this.ref}`];
-      const res = await this.#git(args);
-      if (res.code === 0) {
-        await this.#git(["update-ref", this.trackingRef, local.version]);
-        return local;
-      }
-      if (/stale info|fetch first|non-fast-forward|\[rejected\]|failed to update ref|cannot lock ref/i.test(res.stdout + res.stderr)) {
-        return { ok: false, reason: "conflict" };
-      }
-      throw gitError(args, res, this.#cwd);
-    } finally {
-      await this.#git(["update-ref", "-d", this.#scratch]);
+    // The commit on top of the version read goes to the object store only (no local ref to move: the
+    // attempt's window between the fetch and the push stays short), then the push swaps the remote.
+    const { commit } = await this.#local.commitOf(next, expected, message);
+    const lease = `--force-with-lease=${this.ref}:${expected ?? ""}`;
+    const args = ["push", "--porcelain", "--quiet", lease, this.remote, `${commit}:${this.ref}`];
+    const res = await this.#git(args);
+    if (res.code === 0) {
+      await this.#git(["update-ref", this.trackingRef, commit]);
+      return { ok: true, version: commit };
     }
+    if (/stale info|fetch first|non-fast-forward|\[rejected\]|failed to update ref|cannot lock ref/i.test(res.stdout + res.stderr)) {
+      return { ok: false, reason: "conflict" };
+    }
+    throw gitError(args, res, this.#cwd);
   }
 }
