@@ -20704,6 +20704,10 @@ var Lru = class {
   get size() {
     return this.#map.size;
   }
+  /** Whether `key` is held (without making it recent). */
+  has(key) {
+    return this.#map.has(key);
+  }
   get(key) {
     const v = this.#map.get(key);
     if (v === void 0) return void 0;
@@ -28372,11 +28376,6 @@ function keyedSerial() {
   };
 }
 var PUBLISHED_MEMORY = 5e3;
-function remember(ctx, key, id) {
-  ctx.published.delete(key);
-  ctx.published.set(key, id);
-  if (ctx.published.size > PUBLISHED_MEMORY) ctx.published.delete(ctx.published.keys().next().value);
-}
 var parsedConfigs = new Lru(16);
 function configOf(texts) {
   for (let i = 0; i < CONFIG_PATHS.length; i++) {
@@ -28546,7 +28545,7 @@ async function publishReport(ctx, t, r) {
         await ctx.gw.updateCheckRun(existing.id, r.conclusion, output2);
       }
     }
-    remember(ctx, key, checkRun);
+    ctx.published.set(key, checkRun);
   }
   let current = null;
   const knownId = t.known?.comment ?? null;
@@ -29369,7 +29368,7 @@ function createApp(overrides = {}) {
       newId: overrides.newId ?? (() => randomUUID()),
       knownLabels: overrides.knownLabels ?? /* @__PURE__ */ new Set(),
       serial: overrides.serial ?? keyedSerial(),
-      published: overrides.published ?? /* @__PURE__ */ new Map()
+      published: overrides.published ?? new Lru(PUBLISHED_MEMORY)
     };
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}`), async (context) => {
       const checked = checkPullRequestEvent(context.payload);

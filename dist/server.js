@@ -51349,6 +51349,10 @@ var Lru = class {
   get size() {
     return this.#map.size;
   }
+  /** Whether `key` is held (without making it recent). */
+  has(key) {
+    return this.#map.has(key);
+  }
   get(key) {
     const v = this.#map.get(key);
     if (v === void 0) return void 0;
@@ -59017,11 +59021,6 @@ function keyedSerial() {
   };
 }
 var PUBLISHED_MEMORY = 5e3;
-function remember(ctx, key, id) {
-  ctx.published.delete(key);
-  ctx.published.set(key, id);
-  if (ctx.published.size > PUBLISHED_MEMORY) ctx.published.delete(ctx.published.keys().next().value);
-}
 var parsedConfigs = new Lru(16);
 function configOf(texts) {
   for (let i = 0; i < CONFIG_PATHS.length; i++) {
@@ -59191,7 +59190,7 @@ async function publishReport(ctx, t, r) {
         await ctx.gw.updateCheckRun(existing.id, r.conclusion, output2);
       }
     }
-    remember(ctx, key, checkRun);
+    ctx.published.set(key, checkRun);
   }
   let current = null;
   const knownId = t.known?.comment ?? null;
@@ -60014,7 +60013,7 @@ function createApp(overrides = {}) {
       newId: overrides.newId ?? (() => randomUUID()),
       knownLabels: overrides.knownLabels ?? /* @__PURE__ */ new Set(),
       serial: overrides.serial ?? keyedSerial(),
-      published: overrides.published ?? /* @__PURE__ */ new Map()
+      published: overrides.published ?? new Lru(PUBLISHED_MEMORY)
     };
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}`), async (context) => {
       const checked = checkPullRequestEvent(context.payload);

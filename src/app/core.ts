@@ -47,8 +47,8 @@ export interface AppDeps {
   knownLabels: Set<string>;
   /** Runs one PR's handlers one at a time in this process (key "owner/repo#n"); see `keyedSerial`. */
   serial: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
-  /** Check runs this process created, "owner/repo@sha" → id (bounded; see `remember`). */
-  published: Map<string, number>;
+  /** Check runs this process created, "owner/repo@sha" → id (the latest PUBLISHED_MEMORY). */
+  published: Lru<string, number>;
 }
 
 /**
@@ -72,14 +72,8 @@ export function keyedSerial(): <T>(key: string, fn: () => Promise<T>) => Promise
   };
 }
 
-/** Most entries `published` keeps (the oldest go first). */
+/** Most entries `published` keeps (the least recently set go first). */
 export const PUBLISHED_MEMORY = 5000;
-
-function remember(ctx: Ctx, key: string, id: number): void {
-  ctx.published.delete(key);
-  ctx.published.set(key, id);
-  if (ctx.published.size > PUBLISHED_MEMORY) ctx.published.delete(ctx.published.keys().next().value!);
-}
 
 export interface Ctx extends AppDeps {
   gw: AppGateway;
@@ -359,7 +353,7 @@ export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Prom
         await ctx.gw.updateCheckRun(existing.id, r.conclusion, output);
       }
     }
-    remember(ctx, key, checkRun);
+    ctx.published.set(key, checkRun);
   }
   let current: CommentInfo | null = null;
   const knownId = t.known?.comment ?? null;

@@ -17,7 +17,8 @@ import type { GitHubClient } from "../github/client.js";
 import { GitHubRefStore } from "../github/ledger-store.js";
 import { LedgerError } from "../ledger/store.js";
 import { handleComment } from "./comment.js";
-import { APP_LABELS, keyedSerial, pullOf, type AppDeps, type Ctx } from "./core.js";
+import { Lru } from "../engine/memo.js";
+import { APP_LABELS, PUBLISHED_MEMORY, keyedSerial, pullOf, type AppDeps, type Ctx } from "./core.js";
 import { LedgerWriter } from "./ledger-writer.js";
 import { checkIssueCommentEvent, checkPullRequestEvent } from "./payload.js";
 import { syncPullRequest } from "./pull.js";
@@ -61,7 +62,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
       newId: overrides.newId ?? (() => randomUUID()),
       knownLabels: overrides.knownLabels ?? new Set(),
       serial: overrides.serial ?? keyedSerial(),
-      published: overrides.published ?? new Map(),
+      published: overrides.published ?? new Lru(PUBLISHED_MEMORY),
     };
 
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}` as const), async (context) => {

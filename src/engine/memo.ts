@@ -12,6 +12,10 @@ export class Lru<K, V> {
   get size(): number {
     return this.#map.size;
   }
+  /** Whether `key` is held (without making it recent). */
+  has(key: K): boolean {
+    return this.#map.has(key);
+  }
   get(key: K): V | undefined {
     const v = this.#map.get(key);
     if (v === undefined) return undefined;

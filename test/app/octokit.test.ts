@@ -47,6 +47,12 @@ describe("PucsOctokit (what `npm start` runs with)", () => {
     expect(r.data).toEqual({ id: 1 });
   });
 
+  it("parses answers with JSON.parse (nativeJson): an integer past 2^53 is a number, not Octokit's BigInt", async () => {
+    nock(API).get("/repos/o/r").reply(200, '{"id": 9007199254740993}', { "content-type": "application/json; charset=utf-8" });
+    const r = await client().request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" });
+    expect(typeof (r.data as { id: unknown }).id).toBe("number");
+  });
+
   it("gives up on a rate limit that asks for more than a minute: the delivery fails and can be redelivered", async () => {
     nock(API).get("/repos/o/r").reply(403, LIMITED, { "retry-after": String(MAX_RATE_LIMIT_WAIT_S + 1) });
     await expect(client().request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" })).rejects.toMatchObject({ status: 403 });

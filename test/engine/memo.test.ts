@@ -6,7 +6,8 @@ describe("Lru", () => {
     const m = new Lru<string, number>(2);
     m.set("a", 1);
     m.set("b", 2);
-    expect(m.get("a")).toBe(1); // a is now the most recent
+    expect(m.has("a")).toBe(true);
+    expect(m.get("a")).toBe(1); // a is now the most recent (has() does not refresh)
     m.set("c", 3); // b goes
     expect([m.get("a"), m.get("b"), m.get("c"), m.size]).toEqual([1, undefined, 3, 2]);
     m.set("a", 10); // overwrite keeps the size
