@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 
 // (a path, not a URL: happy-dom test environments replace the URL global)
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "schemas") + "/";
