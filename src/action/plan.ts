@@ -9,33 +9,17 @@ import { phaseOf } from "../engine/phases.js";
 import type { Change, Config, Footprint, GateChange, GateResult, Ledger } from "../engine/types.js";
 import type { GateStatus, PullInfo } from "../github/gate.js";
 
-export const changeId = (n: number): string => `#${n}`;
-
-export function numberOf(change: string): number | null {
-  const m = /^#(\d+)$/.exec(change);
-  return m ? Number(m[1]) : null;
-}
+export { changeId, numberOf } from "../engine/change.js";
+import { changeId, changeOfPull as changeOfPullRequest } from "../engine/change.js";
 
 function footprintOf(ledger: Ledger | null, n: number): Footprint | undefined {
   return ledger?.footprints.find((f) => f.change === changeId(n));
 }
 
-/** The engine's Change for a PR. The title joins the commit messages, so a squash-style
- *  `[PUCS-EXEC] feat: ...` title declares the stream even when the commits are not listed. */
+/** The engine's Change for a PR whose files are known only by path (the gate lists no patches). */
 export function changeOfPull(pull: PullInfo, files: readonly { path: string; previousPath?: string }[], commitMessages: readonly string[]): Change {
-  const change: Change = {
-    id: changeId(pull.number),
-    agent: pull.author,
-    title: pull.title,
-    branch: pull.headRef,
-    labels: [...pull.labels],
-    commitMessages: [pull.title, ...commitMessages],
-    draft: pull.draft,
-    headSha: pull.headSha,
-    files: files.map((f) => (f.previousPath !== undefined ? { path: f.path, previousPath: f.previousPath, hunks: null } : { path: f.path, hunks: null })),
-  };
-  if (pull.url) change.url = pull.url;
-  return change;
+  const changed = files.map((f) => (f.previousPath !== undefined ? { path: f.path, previousPath: f.previousPath, hunks: null } : { path: f.path, hunks: null }));
+  return changeOfPullRequest(pull, changed, commitMessages);
 }
 
 export interface ListedChange {

@@ -41,7 +41,8 @@ import {
   type Notice,
   type TransitionResult,
 } from "../ledger/transitions.js";
-import { changeOfFootprint, loadState, pullOf, refreshOthers, type Ctx } from "./core.js";
+import { changeOfFootprint, loadState, refreshOthers, type Ctx } from "./core.js";
+import { pullOfRest } from "../github/pull.js";
 import { serializeLedger } from "../ledger/schema.js";
 import { LedgerError } from "../ledger/store.js";
 import { GitHubError } from "../github/client.js";
@@ -212,7 +213,7 @@ export const SYNC_MAX_LOOKUPS = 5;
 async function syncPull(ctx: Ctx, e: CommentEvent, config: Config, senderRole: Role, stream: string | null): Promise<Line> {
   const id = `#${e.number}`;
   const r = await ctx.gw.rc.call(`read pull request #${e.number}`, "pull_requests: read", "GET /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: e.number });
-  const pr = pullOf(r.data as Record<string, unknown>);
+  const pr = pullOfRest(r.data as Record<string, unknown>);
   const comments = (await ctx.gw.listComments(e.number))
     .filter((c) => c.id !== e.commentId && !c.authorIsBot && !isOwnComment(c.body))
     .sort((a, b) => Date.parse(a.createdAt ?? "") - Date.parse(b.createdAt ?? ""));

@@ -14,8 +14,13 @@ import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
 import { streamLabel } from "../engine/membership.js";
 import { AppGateway, type CheckOutput, type CommentInfo, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
-import { GitHubRefStore, readRepoFiles, type PullNode } from "../github/ledger-store.js";
+import { GitHubRefStore, readRepoFiles } from "../github/ledger-store.js";
+import { pullOfGraphQL } from "../github/pull.js";
+import { numberOf, type PullRequest } from "../engine/change.js";
 import type { LedgerWriter } from "./ledger-writer.js";
+import { createHash } from "node:crypto";
+import { localLocks, type PublishLocks } from "./publish-lock.js";
+import { reportKey, settleRefresh, staleAfter, type KeyOf } from "../engine/refresh.js";
 
 export const CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"] as const;
 
@@ -49,6 +54,30 @@ export interface AppDeps {
   serial: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
   /** Check runs this process created, "owner/repo@sha" → id (the latest PUBLISHED_MEMORY). */
   published: Lru<string, number>;
+  /** One publisher per PR report at a time, across events (and replicas with Redis): src/app/publish-lock.ts. Default: this process only. */
+  locks?: PublishLocks;
+  /** What this process last published per PR ("owner/repo#n"): see `Shown`. */
+  reported?: Lru<string, Shown>;
+  /** Background refreshes of `Ledger.refresh` scheduled per repository (see `scheduleDrain`). */
+  drains?: Map<string, ReturnType<typeof setTimeout>>;
+}
+
+/** A PR's report as this process last published it: its digest (head + report) and its labels. */
+export interface Shown {
+  digest?: string;
+  labels?: { conflict: boolean; queued: boolean };
+}
+
+const defaultLocks = localLocks();
+const defaultReported = new Lru<string, Shown>(5000);
+const defaultDrains = new Map<string, ReturnType<typeof setTimeout>>();
+const locksOf = (ctx: Ctx): PublishLocks => ctx.locks ?? defaultLocks;
+const reportedOf = (ctx: Ctx): Lru<string, Shown> => ctx.reported ?? defaultReported;
+const prKey = (ctx: Ctx, n: number) => `${ctx.repoKey}#${n}`;
+
+/** The digest of a report on a head: equal digests = the same check run and comment on GitHub. */
+export function reportDigest(headSha: string, r: Report): string {
+  return createHash("sha1").update(JSON.stringify([headSha, r.conclusion, r.output.title, r.output.summary, r.comment])).digest("hex");
 }
 
 /**
@@ -95,7 +124,7 @@ export interface RepoState {
   /** The head `headConfigs` were read at. */
   headConfigsAt: string | null;
   /** The pull request as GitHub has it at the time of the read (only when asked). */
-  pull: PullLike | null;
+  pull: PullRequest | null;
 }
 
 /**
@@ -135,84 +164,15 @@ export async function loadState(ctx: Ctx, defaultBranch: string, opts: { headSha
   const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, opts.pull !== undefined ? { pull: opts.pull } : {});
   const headConfigs = new Map<string, string | null>();
   if (headSha) CONFIG_PATHS.forEach((p, i) => headConfigs.set(p, r.files[CONFIG_PATHS.length + i] ?? null));
-  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfNode(r.pull) : null };
+  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfGraphQL(r.pull) : null };
 }
 
 // ---------------------------------------------------------------------------
-// Pull requests → changes and footprints
+// Footprints (a PR becomes a Change with src/engine/change.ts `changeOfPull`)
 // ---------------------------------------------------------------------------
 
-export interface PullLike {
-  number: number;
-  title: string;
-  author: string;
-  authorIsBot: boolean;
-  labels: string[];
-  branch: string;
-  draft: boolean;
-  headSha: string;
-  url: string;
-  state: "open" | "closed";
-  merged: boolean;
-}
-
-type J = Record<string, unknown>;
-const s = (v: unknown): string => (typeof v === "string" ? v : "");
-
-export function pullOf(p: J): PullLike {
-  const head = (p.head ?? {}) as J;
-  const user = (p.user ?? {}) as J;
-  const labels = Array.isArray(p.labels) ? (p.labels as J[]).map((l) => s(l.name)).filter(Boolean) : [];
-  return {
-    number: Number(p.number),
-    title: s(p.title),
-    author: s(user.login),
-    authorIsBot: user.type === "Bot",
-    labels,
-    branch: s(head.ref),
-    draft: p.draft === true,
-    headSha: s(head.sha),
-    url: s(p.html_url),
-    state: p.state === "closed" ? "closed" : "open",
-    merged: p.merged === true,
-  };
-}
-
-/** GraphQL's PullRequest as a PullLike (a Bot author's login gets REST's "[bot]" suffix). */
-export function pullOfNode(p: PullNode): PullLike {
-  const bot = p.author?.__typename === "Bot";
-  const login = p.author?.login ?? "ghost";
-  return {
-    number: p.number,
-    title: p.title,
-    author: bot && !login.endsWith("[bot]") ? `${login}[bot]` : login,
-    authorIsBot: bot,
-    labels: (p.labels?.nodes ?? []).map((l) => l.name),
-    branch: p.headRefName,
-    draft: p.isDraft,
-    headSha: p.headRefOid,
-    url: p.url,
-    state: p.state === "OPEN" ? "open" : "closed",
-    merged: p.merged || p.state === "MERGED",
-  };
-}
-
-export const changeId = (n: number): string => `#${n}`;
-export const numberOf = (id: string): number | null => (/^#\d+$/.test(id) ? Number(id.slice(1)) : null);
-
-export function changeOf(pr: PullLike, files: ChangedFile[]): Change {
-  return {
-    id: changeId(pr.number),
-    agent: pr.author,
-    title: pr.title,
-    branch: pr.branch,
-    labels: pr.labels,
-    draft: pr.draft,
-    headSha: pr.headSha,
-    url: pr.url,
-    files,
-  };
-}
+export type { PullRequest } from "../engine/change.js";
+export { changeId, numberOf } from "../engine/change.js";
 
 export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, now: number, comment: number | null = null): Footprint {
   const fp: Footprint = {
@@ -338,6 +298,17 @@ export interface Published {
  * a comment must be created (never twice: see createCommentOnce) or nothing is known.
  */
 export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
+  // One publisher of a PR at a time: two at once would both find no comment and both create one.
+  return locksOf(ctx).run(prKey(ctx, t.number), async () => {
+    const out = await publishUnlocked(ctx, t, r);
+    const memo = reportedOf(ctx);
+    const key = prKey(ctx, t.number);
+    memo.set(key, { ...memo.get(key), digest: reportDigest(t.headSha, r) });
+    return out;
+  });
+}
+
+async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
   let checkRun: number | null = null;
   if (t.headSha) {
     const key = `${ctx.repoKey}@${t.headSha}`;
@@ -370,6 +341,15 @@ export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Prom
 
 /** Makes `pucs:conflict` / `pucs:queued` on the PR match the report and the ledger. */
 export async function syncLabels(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
+  const key = prKey(ctx, t.number);
+  await locksOf(ctx).run(key, async () => {
+    await syncLabelsUnlocked(ctx, t, want);
+    const memo = reportedOf(ctx);
+    memo.set(key, { ...memo.get(key), labels: { ...want } });
+  });
+}
+
+async function syncLabelsUnlocked(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
   const add: string[] = [];
   for (const [key, on] of [
     ["conflict", want.conflict],
@@ -430,85 +410,107 @@ export const isQueued = (ledger: Ledger, change: string): boolean => ledger.queu
 // Refreshing the others
 // ---------------------------------------------------------------------------
 
-/** Paths (and globs) whose claims differ between two ledgers, and the streams involved. */
-function touched(before: Ledger, after: Ledger): { paths: string[]; streams: Set<string> } {
-  const paths = new Set<string>();
-  const streams = new Set<string>();
-  const key = (x: unknown) => JSON.stringify(x);
-  // Transitions keep every entry they do not change (same object), so identity finds the candidates
-  // without serializing the whole ledger; among those, an entry replaced by an equal copy is no change.
-  const diff = <T>(a: T[], b: T[], each: (x: T) => void) => {
-    const inA = new Set(a);
-    const inB = new Set(b);
-    const onlyA = a.filter((x) => !inB.has(x));
-    const onlyB = b.filter((x) => !inA.has(x));
-    if (onlyA.length === 0 && onlyB.length === 0) return;
-    const ak = new Set(onlyA.map(key));
-    const bk = new Set(onlyB.map(key));
-    for (const x of onlyA) if (!bk.has(key(x))) each(x);
-    for (const x of onlyB) if (!ak.has(key(x))) each(x);
-  };
-  diff(before.locks, after.locks, (k) => {
-    paths.add(k.path);
-    if (k.stream) streams.add(k.stream);
-  });
-  diff(before.intents, after.intents, (i) => {
-    i.files.forEach((f) => paths.add(f));
-    if (i.stream) streams.add(i.stream);
-  });
-  diff(before.footprints, after.footprints, (f) => {
-    f.files.forEach((x) => paths.add(x.path));
-    if (f.stream) streams.add(f.stream);
-  });
-  diff(before.queues, after.queues, (q) => paths.add(q.path));
-  return { paths: [...paths], streams };
+/** A footprint's report key (verdict, strategies, queued) against a ledger: see src/engine/refresh.ts. */
+export function keyOfFootprint(config: Config, now: number): KeyOf {
+  return (fp, l) => reportKey(evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream }), isQueued(l, fp.change));
 }
 
-function evalKey(ev: Evaluation): string {
-  return JSON.stringify([ev.verdict, ev.stream, ev.conflicts, ev.suggestions]);
+/** How long after an event a repository's leftover refreshes (`Ledger.refresh`) are drained in the background. */
+export function drainDelayMs(): number {
+  const v = Number(process.env.PUCS_REFRESH_DRAIN_MS);
+  return Number.isFinite(v) && v >= 0 && process.env.PUCS_REFRESH_DRAIN_MS !== undefined && process.env.PUCS_REFRESH_DRAIN_MS !== "" ? v : 5000;
 }
 
 /**
- * After a ledger update (before → after): re-evaluate the open PRs whose claims it can concern (a
- * touched path, or the same stream for capacity) and publish those whose report changed, at most
- * MAX_REFRESH of them, from the ledger alone (no listing of their files). `except` = the PR the
- * event was about when its report was just published.
+ * After a ledger update (before → after): publish the reports of the open PRs whose VERDICT or
+ * STRATEGY the update changed (src/engine/refresh.ts `staleAfter`; not those whose wording alone
+ * would change), from the ledger alone (no listing of their files), then those the ledger still
+ * lists as stale (`Ledger.refresh`), MAX_REFRESH in all. `except` = the PR the event was about.
+ *
+ * Each PR is published at most once per verdict: a report this process has already published
+ * (same head, same report: `Shown.digest`) is not published again, so the events of one coalesced
+ * ledger batch — which all see the same before → after — do not each refresh the same PRs. Labels
+ * are changed only when they differ from what this process last set (or, when it set none, from
+ * what the previous report implied; read from GitHub when even that is unknown).
+ *
+ * What is past the budget goes on `Ledger.refresh` and is drained later (the next events, and a
+ * background drain `drainDelayMs()` after this one): in one coalesced commit with the report
+ * comment ids made here, and only when either changed. Returns the PRs refreshed.
  */
 export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, after: Ledger, except: string | null): Promise<string[]> {
-  if (before === after) return [];
-  const { paths, streams } = touched(before, after);
-  if (paths.length === 0 && streams.size === 0) return [];
   const now = ctx.now();
-  const refreshed: string[] = [];
+  const keyOf = keyOfFootprint(config, now);
+  const stale = staleAfter(before, after, keyOf, except);
+  const pending = after.refresh ?? [];
+  const open = new Map(after.footprints.map((f) => [f.change, f]));
+  const queue = [...new Set([...stale, ...pending])].filter((id) => id !== except && open.has(id) && numberOf(id) !== null);
+  if (queue.length === 0 && pending.length === 0) return [];
+  const done = new Map<string, string>();
   const madeComments = new Map<string, number>();
-  for (const fp of after.footprints) {
-    if (refreshed.length >= MAX_REFRESH) {
-      ctx.log.info(`more than ${MAX_REFRESH} PRs affected; the rest refresh on their next event`);
-      break;
-    }
-    if (fp.change === except) continue;
-    const n = numberOf(fp.change);
-    if (n === null) continue;
-    const concerns = (fp.stream !== null && streams.has(fp.stream)) || fp.files.some((f) => paths.some((p) => p === f.path || globsIntersect(p, f.path)));
-    if (!concerns) continue;
+  const memo = reportedOf(ctx);
+  for (const id of queue.slice(0, MAX_REFRESH)) {
+    const fp = open.get(id)!;
+    const n = numberOf(id)!;
     const change = changeOfFootprint(fp);
-    const opts = { stream: fp.stream };
-    const evBefore = evaluate(change, before, config, now, opts);
-    const evAfter = evaluate(change, after, config, now, opts);
-    const queuedChanged = isQueued(before, fp.change) !== isQueued(after, fp.change);
-    if (evalKey(evBefore) === evalKey(evAfter) && !queuedChanged) continue;
-    // The footprint leaves out the App's own labels: assume they matched the previous report.
-    const had = [...(reportOf(evBefore, []).conflict ? [LABELS.conflict.name] : []), ...(isQueued(before, fp.change) ? [LABELS.queued.name] : [])];
-    const target: PublishTarget = { number: n, headSha: fp.headSha, labels: [...(fp.labels ?? []), ...had], known: { sha: fp.headSha, comment: fp.comment ?? null } };
-    const report = reportOf(evAfter, []);
-    const published = await publishReport(ctx, target, report);
-    if (published.comment !== null && published.comment !== fp.comment) madeComments.set(fp.change, published.comment);
-    await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(after, fp.change) });
-    refreshed.push(fp.change);
+    const ev = evaluate(change, after, config, now, { stream: fp.stream });
+    const queued = isQueued(after, id);
+    const report = reportOf(ev, []);
+    const shown = memo.get(prKey(ctx, n));
+    let labels: string[] = [...(fp.labels ?? [])];
+    if (shown?.labels) {
+      if (shown.labels.conflict) labels.push(LABELS.conflict.name);
+      if (shown.labels.queued) labels.push(LABELS.queued.name);
+    } else if (stale.includes(id)) {
+      // The footprint leaves out the App's own labels: they matched the previous report.
+      const evBefore = evaluate(change, before, config, now, { stream: fp.stream });
+      if (reportOf(evBefore, []).conflict) labels.push(LABELS.conflict.name);
+      if (isQueued(before, id)) labels.push(LABELS.queued.name);
+    } else {
+      labels = await ctx.gw.labelsOf(n);
+    }
+    const target: PublishTarget = { number: n, headSha: fp.headSha, labels, known: { sha: fp.headSha, comment: fp.comment ?? null } };
+    if (shown?.digest !== reportDigest(fp.headSha, report)) {
+      const published = await publishReport(ctx, target, report);
+      if (published.comment !== null && published.comment !== fp.comment) madeComments.set(id, published.comment);
+    }
+    const want = { conflict: report.conflict, queued };
+    if (!(shown?.labels && shown.labels.conflict === want.conflict && shown.labels.queued === want.queued)) await syncLabels(ctx, target, want);
+    done.set(id, reportKey(ev, queued));
   }
-  // A report comment made for another PR goes into its footprint, so that PR's own events find it by id.
-  if (madeComments.size > 0) await ctx.writer.update(ctx.repoKey, ctx.store, (l) => noteComments(l, madeComments));
-  return refreshed;
+  const left = queue.slice(MAX_REFRESH);
+  if (left.length > 0) ctx.log.info(`${queue.length} PRs to refresh, ${MAX_REFRESH} per event: ${left.join(", ")} wait in the ledger's refresh list`);
+  // One commit, only when it has something to carry: comment ids made for other PRs (their own events
+  // then find them by id), PRs past the budget, PRs taken off the list.
+  const changesList = left.some((id) => !pending.includes(id)) || pending.some((id) => done.has(id) || !open.has(id));
+  if (madeComments.size > 0 || changesList) {
+    await ctx.writer.update(ctx.repoKey, ctx.store, (l) => settleRefresh(l, { add: left, done, comments: madeComments }, keyOfFootprint(config, now)));
+  }
+  if (left.length > 0) scheduleDrain(ctx, config);
+  return [...done.keys()];
+}
+
+/**
+ * Drains `Ledger.refresh` of a repository in the background, `drainDelayMs()` after the last event
+ * that left some (one timer per repository; an event that refreshes some itself does not wait for it).
+ * Reads the ledger (1 request), refreshes up to MAX_REFRESH, and schedules itself again while some are left.
+ */
+export function scheduleDrain(ctx: Ctx, config: Config): void {
+  const drains = ctx.drains ?? defaultDrains;
+  const existing = drains.get(ctx.repoKey);
+  if (existing) clearTimeout(existing);
+  const timer = setTimeout(() => {
+    drains.delete(ctx.repoKey);
+    void drainRefresh(ctx, config).catch((e: unknown) => ctx.log.warn(`refreshing the reports left in the ledger failed: ${String(e)}; the next event retries`));
+  }, drainDelayMs());
+  timer.unref?.();
+  drains.set(ctx.repoKey, timer);
+}
+
+/** One round of the background drain: the reports the ledger lists as stale, MAX_REFRESH of them. */
+export async function drainRefresh(ctx: Ctx, config: Config): Promise<string[]> {
+  const snap = await ctx.store.read();
+  if (!snap.ledger.refresh || snap.ledger.refresh.length === 0) return [];
+  return refreshOthers(ctx, config, snap.ledger, snap.ledger, null);
 }
 
 /** Sets the report comment id of the footprints named in `ids` (change → comment id). */

@@ -18,10 +18,12 @@ import { GitHubRefStore } from "../github/ledger-store.js";
 import { LedgerError } from "../ledger/store.js";
 import { handleComment } from "./comment.js";
 import { Lru } from "../engine/memo.js";
-import { APP_LABELS, PUBLISHED_MEMORY, keyedSerial, pullOf, type AppDeps, type Ctx } from "./core.js";
+import { APP_LABELS, PUBLISHED_MEMORY, keyedSerial, type AppDeps, type Ctx } from "./core.js";
 import { LedgerWriter } from "./ledger-writer.js";
+import { locksFromEnv } from "./publish-lock.js";
 import { checkIssueCommentEvent, checkPullRequestEvent } from "./payload.js";
 import { syncPullRequest } from "./pull.js";
+import { pullOfRest } from "../github/pull.js";
 
 export const PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"] as const;
 
@@ -63,6 +65,9 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
       knownLabels: overrides.knownLabels ?? new Set(),
       serial: overrides.serial ?? keyedSerial(),
       published: overrides.published ?? new Lru(PUBLISHED_MEMORY),
+      locks: overrides.locks ?? locksFromEnv(),
+      reported: overrides.reported ?? new Lru(PUBLISHED_MEMORY),
+      drains: overrides.drains ?? new Map(),
     };
 
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}` as const), async (context) => {
@@ -72,7 +77,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
       // The App's own status labels come back as labeled/unlabeled events: nothing to do for them.
       if ((payload.action === "labeled" || payload.action === "unlabeled") && payload.label && APP_LABELS.has(payload.label.name)) return;
       const ctx = ctxOf(context as unknown as Context, deps);
-      const pr = pullOf(payload.pull_request as unknown as J);
+      const pr = pullOfRest(payload.pull_request as unknown as J);
       const branch = payload.repository.default_branch;
       await deps.serial(`${ctx.repoKey}#${pr.number}`, async () => {
         try {

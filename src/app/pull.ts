@@ -28,7 +28,6 @@ import {
   CONFIG_PATHS,
   LABELS,
   MAX_NOTIFY,
-  changeOf,
   ensureRepoLabels,
   footprintOf,
   isQueued,
@@ -39,10 +38,10 @@ import {
   reportOf,
   syncLabels,
   type Ctx,
-  type PullLike,
   type RepoState,
 } from "./core.js";
 import { parseConfig } from "../engine/config/index.js";
+import { changeOfPull, type PullRequest } from "../engine/change.js";
 import type { SourceIssue } from "../engine/types.js";
 
 export const NO_CONFIG_TITLE = "PUCS is not configured for this repository";
@@ -69,7 +68,7 @@ export function steps<T>(list: ((l: Ledger) => TransitionResult<unknown>)[], pic
  * closed or merged → release. So a duplicate or a late, out-of-order delivery does the same as the
  * latest one: the outcome depends on the PR's state, not on which event came last.
  */
-export async function syncPullRequest(ctx: Ctx, hint: PullLike, defaultBranch: string, action: string): Promise<void> {
+export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch: string, action: string): Promise<void> {
   const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
@@ -78,7 +77,7 @@ export async function syncPullRequest(ctx: Ctx, hint: PullLike, defaultBranch: s
   await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha });
 }
 
-export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string, opts: { state?: RepoState; opened?: boolean } = {}): Promise<void> {
+export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: string, opts: { state?: RepoState; opened?: boolean } = {}): Promise<void> {
   let state = opts.state ?? (await loadState(ctx, defaultBranch, { headSha: pr.headSha }));
   const { files, truncated } = await ctx.gw.pullFiles(pr.number);
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
@@ -119,7 +118,7 @@ export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string,
   }
 
   const config = state.config.config;
-  const change = changeOf(pr, files);
+  const change = changeOfPull(pr, files);
   const now = ctx.now();
   const ledger = state.snapshot.ledger;
   const ev = evaluate(change, ledger, config, now);
@@ -157,7 +156,7 @@ export async function analyzePull(ctx: Ctx, pr: PullLike, defaultBranch: string,
   await ensureRepoLabels(ctx, config);
 }
 
-export async function releaseClosed(ctx: Ctx, pr: PullLike, defaultBranch: string, loaded?: RepoState): Promise<void> {
+export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: string, loaded?: RepoState): Promise<void> {
   const state = loaded ?? (await loadState(ctx, defaultBranch));
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();

@@ -18,9 +18,11 @@
  * config, so a 3,000-file change against 1,000 open changes is a few hash lookups per file.
  */
 import { classify, hotFileMode, isCriticalFile, areaOf } from "./classify.js";
-import { overlapRanges } from "./diff.js";
+import { compareChanges } from "./diff.js";
+import { enclosingDefinition, type Definition } from "./symbols.js";
 import { compileGlob, globsIntersect, isGlob, matchesGlob } from "./globs.js";
 import { streamOfChange } from "./membership.js";
+import { ownsClaim } from "./change.js";
 import type {
   Change,
   ChangedFile,
@@ -41,6 +43,9 @@ import type {
 export interface EvaluateOptions {
   /** A stream declared by the caller (e.g. `pucs intent --stream`): takes precedence over labels, commits, branch and files. */
   stream?: string | null;
+  /** Definitions of base-side files by path (src/engine/symbols.ts), for the files the caller could read: PARTITION
+   *  advice then names the enclosing function or class of each side's edit instead of the hunk header's section. */
+  symbols?: ReadonlyMap<string, readonly Definition[]>;
 }
 
 interface ClaimIndex {
@@ -176,8 +181,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     conflicts.push(c);
   };
 
-  const isSelf = (entry: { change?: string; agent: string }): boolean =>
-    entry.change !== undefined ? entry.change === change.id : entry.agent === change.agent;
+  const isSelf = (entry: { change?: string; agent: string }): boolean => ownsClaim(change, entry);
 
   /** Open work of each stream by others: holder ids ("#12" or the agent), in ledger order. */
   const activeByStream = new Map<string, string[]>();
@@ -187,7 +191,8 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     if (!list.includes(holder)) list.push(holder);
     activeByStream.set(s, list);
   };
-  for (const fp of ledger.footprints) if (!isSelf(fp)) noteActive(fp.stream, fp.change);
+  // A draft is work in progress: its files still overlap, but it takes no CAPACITY slot (and the gate ignores it).
+  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) noteActive(fp.stream, fp.change);
   for (const it of ledger.intents) if (isLive(it, now) && !isSelf(it)) noteActive(it.stream, it.change ?? it.agent);
   for (const l of ledger.locks) if (isLive(l, now) && !isSelf(l)) noteActive(l.stream, l.change ?? l.agent);
 
@@ -227,8 +232,27 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
   };
 
   const footprintConflict = (path: string, mine: LineRange[] | null, fp: Footprint, theirs: FootprintFile, hotMerge: boolean): void => {
-    const overlap = overlapRanges(mine, theirs.changes);
+    const compared = compareChanges(mine, theirs.changes);
+    const overlap = compared.overlap;
     const other = `${fp.change}${fp.stream ? ` (${fp.stream})` : ""}`;
+    if (overlap === null && !hotMerge && compared.identical.length > 0) {
+      // git merges identical changes cleanly: no conflict, but duplicate work is news.
+      const same = formatRanges(compared.identical);
+      add(
+        {
+          type: "INTENT_OVERLAP",
+          strategy: "MERGE",
+          file: path,
+          holder: fp.agent,
+          holderChange: fp.change,
+          holderStream: fp.stream,
+          details: `${other} already makes this exact change to ${same} of ${path}; any other lines are disjoint.`,
+          nextStep: `Duplicate work: git merges identical changes cleanly, so this is safe in parallel; agree with ${fp.change} which of you keeps the edit to ${same} and drop it from the other.`,
+        },
+        `F|${path}|${fp.change}`,
+      );
+      return;
+    }
     if (overlap === null || hotMerge) {
       add(
         {
@@ -249,6 +273,28 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     }
     const mineNames = overlap.mine.length > 0 ? overlap.mine.join(", ") : "its lines";
     const theirNames = overlap.theirs.length > 0 ? overlap.theirs.join(", ") : "its lines";
+    const defs = options.symbols?.get(path);
+    const named = defs && compared.mineRegions.length > 0 && compared.theirRegions.length > 0 ? namedSides(defs, compared.mineRegions, compared.theirRegions) : null;
+    if (named) {
+      const bySymbol = named.sameSymbol
+        ? `Both change \`${named.sameSymbol}\` (this change: ${named.mineLines}; ${fp.change}: ${named.theirLines}): one should land first — queue behind ${fp.change} and rebase onto it, or hand this edit to ${fp.change}.`
+        : `${fp.change} changes ${named.theirs}, this change changes ${named.mine}: split by function — keep each edit inside its own, or queue behind ${fp.change}.`;
+      add(
+        {
+          type: "INTENT_OVERLAP",
+          strategy: "PARTITION",
+          file: path,
+          holder: fp.agent,
+          holderChange: fp.change,
+          holderStream: fp.stream,
+          details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}).`,
+          nextStep: bySymbol,
+          lines: { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols },
+        },
+        `F|${path}|${fp.change}`,
+      );
+      return;
+    }
     add(
       {
         type: "INTENT_OVERLAP",
@@ -299,8 +345,10 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
       }
       for (const { footprint, file: theirs } of index.footprints.get(path) ?? NONE) {
         if (isSelf(footprint)) continue;
-        if (path === file.path && mine === undefined) mine = rangesOf(file);
-        footprintConflict(path, path === file.path ? (mine ?? null) : null, footprint, theirs, hotMerge);
+        // A rename's hunks are on its old path's lines: they stand for both paths.
+        const own = path === file.path || (file.status === "renamed" && path === file.previousPath);
+        if (own && mine === undefined) mine = rangesOf(file);
+        footprintConflict(path, own ? (mine ?? null) : null, footprint, theirs, hotMerge);
       }
     }
 
@@ -406,6 +454,31 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     verdict: verdictOf(conflicts),
     suggestions: [...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10),
   };
+}
+
+/** Each side's conflicting regions named by their enclosing definitions: "`predict` (lines 10-14)". */
+function namedSides(
+  defs: readonly Definition[],
+  mine: readonly LineRange[],
+  theirs: readonly LineRange[],
+): { mine: string; theirs: string; mineLines: string; theirLines: string; mineSymbols: string[]; theirSymbols: string[]; sameSymbol: string | null } {
+  const side = (regions: readonly LineRange[]) => {
+    const groups = new Map<string | null, LineRange[]>();
+    for (const r of regions) {
+      const name = enclosingDefinition(defs, r)?.name ?? null;
+      const list = groups.get(name);
+      if (list) list.push(r);
+      else groups.set(name, [r]);
+    }
+    const text = [...groups].map(([name, rs]) => (name === null ? formatRanges(rs) : `\`${name}\` (${formatRanges(rs)})`)).join(", ");
+    return { text, names: [...groups.keys()], lines: formatRanges(regions) };
+  };
+  const a = side(mine);
+  const b = side(theirs);
+  const only = (names: (string | null)[]) => (names.length === 1 ? names[0] : null);
+  const sameSymbol = only(a.names) !== null && only(a.names) === only(b.names) ? (only(a.names) as string) : null;
+  const symbols = (names: (string | null)[]) => names.filter((n): n is string => n !== null);
+  return { mine: a.text, theirs: b.text, mineLines: a.lines, theirLines: b.lines, mineSymbols: symbols(a.names), theirSymbols: symbols(b.names), sameSymbol };
 }
 
 export function verdictOf(conflicts: readonly Conflict[]): Verdict {

@@ -6,20 +6,22 @@
  *  - every open, non-draft change of a strictly earlier phase ("phase" mode), or only those whose
  *    streams the change depends on, transitively ("dependencies" mode; still earlier phases only, so
  *    two changes can never wait for each other);
- *  - a live lock held by someone else on one of its files (when merge_gate.block_on_locks).
+ *  - a live lock held by someone else on one of its files (when merge_gate.block_on_locks); whose lock is
+ *    whose is `ownsClaim` (change.ts), the same rule the App's and the CLI's reports use.
  * Changes with no stream are outside the phase order: only locks can block them.
  * A recorded override (`/pucs gate override -- reason`) lets the change pass and says who decided.
  */
 import { dependencyClosure, phaseOf } from "./phases.js";
 import { streamOfChange } from "./membership.js";
 import { matchesGlob } from "./globs.js";
+import { ownsClaim } from "./change.js";
 import type { Change, Config, GateBlocker, GateChange, GateResult, Ledger, Lock } from "./types.js";
 
 /** The gate's view of a change: its streams are its declared stream plus the owners of its files. */
 export function gateChangeOf(change: Change, config: Config): GateChange {
   const m = streamOfChange(change, config);
   const streams = m.stream ? [m.stream, ...m.streams.filter((s) => s !== m.stream)] : m.streams;
-  const out: GateChange = { change: change.id, streams, draft: change.draft ?? false, files: change.files.map((f) => f.path) };
+  const out: GateChange = { change: change.id, agent: change.agent, streams, draft: change.draft ?? false, files: change.files.map((f) => f.path) };
   if (change.title !== undefined) out.title = change.title;
   if (change.url !== undefined) out.url = change.url;
   if (change.headSha !== undefined) out.headSha = change.headSha;
@@ -89,7 +91,7 @@ export function gate(change: GateChange, open: readonly GateChange[], ledger: Le
   if (config.mergeGate.blockOnLocks && ledger && change.files && change.files.length > 0) {
     const seen = new Set<string>();
     const locks = ledger.locks
-      .filter((l) => Date.parse(l.expiresAt) > now && (l.change ?? null) !== change.change)
+      .filter((l) => Date.parse(l.expiresAt) > now && !ownsClaim({ id: change.change, agent: change.agent ?? "" }, l))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const lock of locks) {
       const hit = change.files.find((f) => matchesGlob(f, lock.path));

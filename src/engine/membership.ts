@@ -4,8 +4,9 @@
  * 1. label  — a `pucs:stream:<ID>` label (prefix and id case-insensitive, id must be a configured
  *             stream). An unknown id, or labels naming two different streams, is reported in
  *             `problems` and that step is skipped (a valid label alongside an unknown one still wins).
- * 2. commit — the `[PUCS-<ID>]` prefix of its commit subjects (seed §5.2): the configured stream named
- *             by the most commits; ties go to the stream declared first. Unknown ids are reported.
+ * 2. commit — the `[PUCS-<ID>]` prefix of its title and its commit subjects (seed §5.2; the title counts
+ *             as one more subject): the configured stream named most; ties go to the stream declared
+ *             first. Unknown ids are reported.
  * 3. branch — `feature/stream-<ID>` or `feature/stream-<ID>-<anything>` (seed §5.1 and its handoff
  *             example `feature/stream-exec-fill-predictor`), case-insensitive, `refs/heads/` ignored;
  *             when several stream ids fit (EXEC and EXEC-FAST), the longest wins. A branch of that
@@ -118,7 +119,8 @@ export function streamOfChange(change: Change, config: Config, classes_?: readon
   // 2. Commit prefixes.
   const counts = new Map<string, number>();
   const unknownCommitIds: string[] = [];
-  for (const message of change.commitMessages ?? []) {
+  const subjects = change.title ? [change.title, ...(change.commitMessages ?? [])] : (change.commitMessages ?? []);
+  for (const message of subjects) {
     const raw = commitPrefixStream(message);
     if (raw === null) continue;
     const s = findStream(config, raw);

@@ -58,6 +58,14 @@ export interface LockConfig {
   maxTtlMinutes: number;
 }
 
+/** `dashboard:` — the repository's "PUCS dashboard" issue (src/app/dashboard.ts). */
+export interface DashboardConfig {
+  /** Off = no issue and no writes. On when the config has a `dashboard:` section, unless `enabled: false`. */
+  enabled: boolean;
+  title: string;
+  labels: string[];
+}
+
 export interface Config {
   version: 1;
   /** In declaration order. */
@@ -68,6 +76,8 @@ export interface Config {
   hotFiles: HotFileRule[];
   /** Default people to ask for ARBITRATE. */
   coordinators: string[];
+  /** Absent = the dashboard is off (as `enabled: false`). */
+  dashboard?: DashboardConfig;
 }
 
 /** A problem found in a config (or any user input with a source position). */
@@ -93,6 +103,10 @@ export interface LineRange {
   end: number;
   /** The enclosing function / section from the hunk header, when known. */
   section?: string;
+  /** Short hash of the region's NEW text (its lines with their exact whitespace, and whether the last one
+   *  ends with a newline), when the hunk body was read: two changes replacing one region with the same
+   *  text merge cleanly in git (see `textHash` in diff.ts). Absent = unknown text, never identical. */
+  hash?: string;
 }
 
 export interface Hunk {
@@ -222,6 +236,12 @@ export interface Ledger {
   footprints: Footprint[];
   queues: Queue[];
   overrides: GateOverride[];
+  /**
+   * Open changes ("#12") whose published report is out of date: their verdict changed with another
+   * change's event past that event's refresh budget. The App refreshes them (a few per event and in
+   * the background) and takes them off. Optional: absent = none.
+   */
+  refresh?: string[];
 }
 
 // ---------------------------------------------------------------------------
@@ -294,6 +314,8 @@ export interface GateResult {
 export interface GateChange {
   /** "#12" */
   change: string;
+  /** Who acts for the change (see change.ts `agentOfPull`): a lock this agent took without a change is the change's own. */
+  agent?: string;
   /** The change's streams (a change may span several; its phase is the latest of theirs). Empty = no stream. */
   streams: string[];
   draft: boolean;

@@ -19,6 +19,9 @@
  *   fileText         1 per path tried
  */
 
+import type { PullRequest } from "../engine/change.js";
+import { pullOfRest } from "./pull.js";
+
 export const GATE_CONTEXT = "PUCS / merge-gate";
 
 /** The part of an Octokit client the gate uses. */
@@ -31,20 +34,8 @@ export interface RepoCoords {
   repo: string;
 }
 
-/** An open pull request as the list endpoint (or an event payload) describes it. */
-export interface PullInfo {
-  number: number;
-  title: string;
-  draft: boolean;
-  state: "open" | "closed";
-  merged: boolean;
-  headRef: string;
-  headSha: string;
-  baseRef: string;
-  labels: string[];
-  url: string;
-  author: string;
-}
+/** The gate's pull request: PUCS's one model (src/engine/change.ts), read by src/github/pull.ts. */
+export type PullInfo = PullRequest;
 
 export interface CommitInfo {
   sha: string;
@@ -74,26 +65,8 @@ type Json = Record<string, unknown>;
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
-/** Turn one pull request object of the REST API (list, get, or webhook payload) into a PullInfo. */
-export function pullInfoOf(p: Json): PullInfo {
-  const head = (p.head ?? {}) as Json;
-  const base = (p.base ?? {}) as Json;
-  const user = (p.user ?? {}) as Json;
-  const labels = Array.isArray(p.labels) ? (p.labels as unknown[]).map((l) => (typeof l === "string" ? l : str((l as Json).name))) : [];
-  return {
-    number: Number(p.number),
-    title: str(p.title),
-    draft: p.draft === true,
-    state: p.state === "closed" ? "closed" : "open",
-    merged: p.merged === true || (typeof p.merged_at === "string" && p.merged_at !== ""),
-    headRef: str(head.ref),
-    headSha: str(head.sha),
-    baseRef: str(base.ref),
-    labels: labels.filter((l) => l !== ""),
-    url: str(p.html_url),
-    author: str(user.login),
-  };
-}
+/** One pull request object of the REST API (list, get, or webhook payload) as the model. */
+export const pullInfoOf = pullOfRest;
 
 function nextLink(headers: Record<string, unknown>): boolean {
   const link = headers.link ?? headers.Link;

@@ -20,7 +20,7 @@ import { emptyLedgerFixture, seedConfig, stream, T0, iso, MIN } from "../engine/
 const config = seedConfig();
 
 function pull(n: number, over: Partial<PullInfo> = {}): PullInfo {
-  return { number: n, title: `PR ${n}`, draft: false, state: "open", merged: false, headRef: `topic-${n}`, headSha: "a".repeat(40), baseRef: "main", labels: [], url: `https://github.com/o/r/pull/${n}`, author: "dev", ...over };
+  return { number: n, title: `PR ${n}`, draft: false, state: "open", merged: false, branch: `topic-${n}`, headSha: "a".repeat(40), baseRef: "main", labels: [], url: `https://github.com/o/r/pull/${n}`, author: "dev", body: "", authorIsBot: false, ...over };
 }
 
 const gc = (n: number, streams: string[], draft = false): GateChange => ({ change: `#${n}`, streams, draft });
@@ -28,11 +28,11 @@ const gc = (n: number, streams: string[], draft = false): GateChange => ({ chang
 describe("listedChange: streams without listing files", () => {
   test("a label, a [PUCS-ID] title or a feature/stream branch declares the stream", () => {
     expect(listedChange(pull(1, { labels: ["pucs:stream:OBS"] }), null, config)).toEqual({
-      gate: { change: "#1", streams: ["OBS"], draft: false, files: [], title: "PR 1", url: "https://github.com/o/r/pull/1", headSha: "a".repeat(40) },
+      gate: { change: "#1", agent: "dev", streams: ["OBS"], draft: false, files: [], title: "PR 1", url: "https://github.com/o/r/pull/1", headSha: "a".repeat(40) },
       source: "declared",
     });
     expect(listedChange(pull(2, { title: "[PUCS-API] feat: x" }), null, config).gate.streams).toEqual(["API"]);
-    expect(listedChange(pull(3, { headRef: "feature/stream-exec-fills" }), null, config).gate.streams).toEqual(["EXEC"]);
+    expect(listedChange(pull(3, { branch: "feature/stream-exec-fills" }), null, config).gate.streams).toEqual(["EXEC"]);
   });
 
   test("the ledger's footprint adds the owners of the recorded files", () => {
@@ -49,10 +49,11 @@ describe("listedChange: streams without listing files", () => {
     expect(listedChange(pull(5), null, config)).toMatchObject({ source: "none", gate: { streams: [] } });
   });
 
-  test("changeOfPull keeps renames and puts the title before the commit messages", () => {
+  test("changeOfPull keeps renames, the title and the commit messages (the title counts once for the stream)", () => {
     expect(changeOfPull(pull(6), [{ path: "b.py", previousPath: "a.py" }], ["m1"])).toMatchObject({
       id: "#6",
-      commitMessages: ["PR 6", "m1"],
+      title: "PR 6",
+      commitMessages: ["m1"],
       files: [{ path: "b.py", previousPath: "a.py", hunks: null }],
     });
   });

@@ -57,6 +57,8 @@ export class FakeGitHub {
   ledgerRef: string | null = null;
   /** Pull requests as GitHub has them now (REST JSON): `send` records each pull_request payload's. */
   pulls = new Map<number, J>();
+  /** Commit messages of a PR (oldest first), as GraphQL's PullRequest.commits lists them. */
+  pullCommits = new Map<number, string[]>();
   #seq = 100;
   #faults: { method: string; path: RegExp; status: number; body: J; times: number }[] = [];
   /** Runs before a ref update is applied (to simulate another writer winning meanwhile). */
@@ -265,8 +267,11 @@ export class FakeGitHub {
         isDraft: p.draft === true,
         merged: p.merged === true,
         title: p.title,
+        body: p.body ?? "",
         url: p.html_url,
         headRefName: p.head.ref,
+        baseRefName: p.base?.ref ?? "master",
+        commits: { nodes: (this.pullCommits.get(Number(p.number)) ?? []).map((message) => ({ commit: { message } })) },
         headRefOid: p.head.sha,
         author: p.user.type === "Bot" ? { __typename: "Bot", login: String(p.user.login).replace(/\[bot\]$/, "") } : { __typename: "User", login: p.user.login },
         labels: { nodes: (p.labels ?? []).map((l: J) => ({ name: l.name })) },

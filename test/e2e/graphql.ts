@@ -189,6 +189,16 @@ export interface GraphQLPull {
   state: "open" | "closed";
   merged: boolean;
   labels: string[];
+  body?: string | null;
+  baseRef?: string;
+  /** The base commit the PR's commits are counted from (REST's pulls/list-commits does the same). */
+  baseSha?: string;
+}
+
+/** The PR's commits, oldest first (what GitHub's `PullRequest.commits` lists). */
+async function pullCommitShas(git: BareRepo, p: GraphQLPull): Promise<string[]> {
+  const out = await git.ok(["rev-list", "--reverse", p.headSha, ...(p.baseSha ? [`^${p.baseSha}`] : [])]);
+  return out.split("\n").filter(Boolean);
 }
 
 /** GitHub's GraphQL Bot.login has no "[bot]" suffix (REST's user.login has it). */
@@ -202,6 +212,19 @@ function pullNode(repo: GraphQLRepo, p: GraphQLPull): Node {
         ({
           number: () => p.number,
           title: () => p.title,
+          body: () => p.body ?? "",
+          baseRefName: () => p.baseRef ?? repo.defaultBranch,
+          commits: async () => {
+            const shas = await pullCommitShas(repo.git, p);
+            const first = args.first !== undefined ? Number(args.first) : undefined;
+            const last = args.last !== undefined ? Number(args.last) : undefined;
+            const shown = first !== undefined ? shas.slice(0, first) : last !== undefined ? shas.slice(Math.max(0, shas.length - last)) : shas.slice(0, 100);
+            return {
+              type: "PullRequestCommitConnection",
+              field: (g: string) =>
+                ({ totalCount: shas.length, nodes: shown.map((sha) => ({ type: "PullRequestCommit", field: (h: string) => ({ commit: commitNode(repo.git, sha) })[h] })) })[g],
+            };
+          },
           state: () => (p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED"),
           isDraft: () => p.draft,
           merged: () => p.merged,

@@ -106,6 +106,6 @@ describe("gate", () => {
 
   it("builds the gate's view of a change from its label and files", () => {
     const c = change("#4", "alice", [file("execution/a.py"), file("api/b.py")], { labels: ["pucs:stream:EXEC"], draft: true, title: "t" });
-    expect(gateChangeOf(c, config)).toEqual({ change: "#4", streams: ["EXEC", "API"], draft: true, files: ["execution/a.py", "api/b.py"], title: "t" });
+    expect(gateChangeOf(c, config)).toEqual({ change: "#4", agent: "alice", streams: ["EXEC", "API"], draft: true, files: ["execution/a.py", "api/b.py"], title: "t" });
   });
 });

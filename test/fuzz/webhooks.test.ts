@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import nock from "nock";
 import { afterAll, describe, expect, it } from "vitest";
-import { pullOf } from "../../src/app/core.js";
+import { pullOfRest as pullOf } from "../../src/github/pull.js";
 import { checkIssueCommentEvent, checkPullRequestEvent } from "../../src/app/payload.js";
 import { commentPayload, harness, pullPayload } from "../app/fake.js";
 import { SPICY, Timer, expectCleanMessage, params, preview } from "./helpers.js";

@@ -36,12 +36,14 @@ describe("reads", () => {
       draft: false,
       state: "open",
       merged: false,
-      headRef: "topic-250",
+      branch: "topic-250",
       headSha: sha("head-250"),
       baseRef: "main",
       labels: [],
       url: "https://github.com/octo-org/octo-repo/pull/250",
       author: "octocat",
+      authorIsBot: false,
+      body: "",
     });
     expect(gh.log.map((r) => r.query.page)).toEqual(["1", "2", "3"]);
     expect(calls).toEqual({ reads: 3, writes: 0 });
@@ -141,11 +143,13 @@ test("pullInfoOf reads webhook payloads and list items alike", () => {
     draft: true,
     state: "closed",
     merged: true,
-    headRef: "h",
+    branch: "h",
     headSha: "s",
     baseRef: "main",
     labels: ["a", "b"],
     url: "u",
     author: "me",
+    authorIsBot: false,
+    body: "",
   });
 });
