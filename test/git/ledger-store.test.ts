@@ -6,11 +6,15 @@ import { build } from "esbuild";
 import type { Ledger } from "../../src/engine/types.js";
 import { commonDir, gitOk, ledgerLog } from "../../src/git/gateway.js";
 import { GitRefStore, ledgerHint } from "../../src/git/ledger-store.js";
-import { emptyLedger, serializeLedger } from "../../src/ledger/schema.js";
+import { canonicalLedger, emptyLedger, serializeLedger } from "../../src/ledger/schema.js";
+import { changeKey, footprintPath, indexDir, streamEntryPath } from "../../src/ledger/layout.js";
+import { fullLedger } from "../ledger/fixtures.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
 import { acquireLock, startSession } from "../../src/ledger/transitions.js";
-import { cleanupTempDirs, makeRepo, plantCommit, sh } from "./helpers.js";
+import { AS_TESTER, cleanupTempDirs, makeRepo, plantCommit, sh, tempDir } from "./helpers.js";
+
+const tempDirOf = (_dir: string): string => tempDir("pucs-idx-");
 
 afterAll(cleanupTempDirs);
 
@@ -44,7 +48,7 @@ describe("GitRefStore basics", () => {
     expect(s.gitCalls).toBe(1);
   });
 
-  it("creates the ref with one commit holding ledger.json; touches neither HEAD, index nor working tree", async () => {
+  it("creates the ref with one commit holding the v2 tree; touches neither HEAD, index nor working tree", async () => {
     const dir = await makeRepo();
     const head = await sh(dir, "rev-parse", "HEAD");
     const s = new GitRefStore({ cwd: dir });
@@ -53,15 +57,19 @@ describe("GitRefStore basics", () => {
     expect(w.ok).toBe(true);
     const version = (w as { version: string }).version;
     expect(await refSha(dir)).toBe(version);
-    expect(await sh(dir, "ls-tree", "--name-only", version)).toBe("ledger.json");
-    expect(await sh(dir, "show", `${REF}:ledger.json`)).toBe(serializeLedger(l).trimEnd());
+    expect(await sh(dir, "ls-tree", "--name-only", version)).toBe("meta.json");
+    expect(JSON.parse(await sh(dir, "show", `${REF}:meta.json`))).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: l.session });
     expect(await sh(dir, "rev-list", "--parents", "-n", "1", version)).toBe(version); // no parent
     const msg = await sh(dir, "log", "-1", "--format=%B", REF);
     expect(msg).toMatch(/^start session S1\n\nPucs-Nonce: [0-9a-f]{16}$/);
     expect(await sh(dir, "rev-parse", "HEAD")).toBe(head);
     expect(await sh(dir, "status", "--porcelain")).toBe("");
     expect(await s.read()).toStrictEqual({ ledger: l, version });
-    expect(s.gitCalls).toBe(1 /* identity */ + 4 /* write */ + 2 /* read */);
+    // The write remembers the ledger of its commit: reading it back costs the rev-parse only.
+    expect(s.gitCalls).toBe(1 /* identity */ + 5 /* write */ + 1 /* read */);
+    const fresh = new GitRefStore({ cwd: dir });
+    expect(await fresh.read()).toStrictEqual({ ledger: l, version });
+    expect(fresh.gitCalls).toBe(3 /* rev-parse, ls-tree, cat-file */);
   });
 
   it("compare-and-swap: a stale expected version or creating over an existing ref is a conflict, and the ref does not move", async () => {
@@ -111,6 +119,63 @@ describe("GitRefStore basics", () => {
   });
 });
 
+describe("GitRefStore v2: the ledger as a tree, migrated from v1 on the next write", () => {
+  it("a v1 ledger.json with locks, intents, queues, footprints and overrides is read, then rewritten as v2 by the next write with no claim lost", async () => {
+    const dir = await makeRepo();
+    const v1 = fullLedger();
+    const v1sha = await plantCommit(dir, REF, { "ledger.json": serializeLedger(v1) });
+    const s = new GitRefStore({ cwd: dir });
+    expect(await s.read()).toStrictEqual({ ledger: canonicalLedger(v1), version: v1sha });
+    const r = await transact(s, lockFn("gus", "risk/r.py"));
+    const expected = acquireLock(canonicalLedger(v1), { path: "risk/r.py", agent: "gus", stream: "EXEC", task: "race", ttlMinutes: 30, lease: "lease-gus" }, NOW).ledger;
+    expect(await new GitRefStore({ cwd: dir }).read()).toStrictEqual({ ledger: canonicalLedger(expected), version: r.version });
+    const names = (await sh(dir, "ls-tree", "-r", "--name-only", REF)).split("\n");
+    expect(names).not.toContain("ledger.json");
+    expect(names.filter((n) => /^(locks|intents|queues|overrides|footprints)\//.test(n)).length).toBe(3 + 1 + 1 + 1 + 2);
+    expect(names).toContain(footprintPath("#1"));
+    expect(names.filter((n) => n.startsWith("index/"))).toHaveLength(3); // a.py: #1 and #2; b.py: #1
+    expect(names.filter((n) => n.startsWith("streams/"))).toHaveLength(2);
+    expect(await sh(dir, "rev-list", "--parents", "-n", "1", r.version!)).toBe(`${r.version} ${v1sha}`);
+    expect(await sh(dir, "log", "-1", "--format=%B", REF)).toMatch(/^lock risk\/r\.py by gus \(EXEC\) until 2026-11-23T21:30:00Z\n\nPucs-Layout: 2 \(migrated from ledger\.json\)\n\nPucs-Nonce: [0-9a-f]{16}$/);
+    expect((await gitOk(["fsck", "--strict", "--no-dangling"], { cwd: dir })).trim()).toBe("");
+  });
+
+  it("a write on a v2 ledger changes only the entries that changed (the rest of the tree is shared)", async () => {
+    const dir = await makeRepo();
+    const s = new GitRefStore({ cwd: dir });
+    const first = (await s.write(fullLedger(), null, "seed")) as { version: string };
+    const r = await transact(new GitRefStore({ cwd: dir }), lockFn("gus", "risk/r.py"));
+    const changed = (await sh(dir, "diff-tree", "-r", "--name-status", first.version, r.version!)).split("\n");
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatch(/^A\tlocks\/[0-9a-f]\/[0-9a-f]{20}\.json$/);
+    const released = await transact(new GitRefStore({ cwd: dir }), (l) => ({ ledger: { ...l, footprints: l.footprints.filter((f) => f.change !== "#1") }, outcome: null, message: "release #1" }));
+    const gone = (await sh(dir, "diff-tree", "-r", "--name-status", r.version!, released.version!)).split("\n");
+    expect(gone.every((x) => x.startsWith("D\t"))).toBe(true);
+    expect(gone.map((x) => x.slice(2)).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, streamEntryPath("EXEC", "#1")].sort());
+  });
+
+  it("a v2 entry that does not validate is reported with its path and never overwritten", async () => {
+    const dir = await makeRepo();
+    const s = new GitRefStore({ cwd: dir });
+    const w = (await s.write(fullLedger(), null, "seed")) as { version: string };
+    const path = (await sh(dir, "ls-tree", "-r", "--name-only", REF)).split("\n").find((n) => n.startsWith("locks/"))!;
+    const blob = (await gitOk(["hash-object", "-w", "--stdin"], { cwd: dir, input: '{"path":"x"' })).trim();
+    const env = { GIT_INDEX_FILE: join(tempDirOf(dir), "idx") };
+    await gitOk(["read-tree", w.version], { cwd: dir, env });
+    await gitOk(["update-index", "--cacheinfo", `100644,${blob},${path}`], { cwd: dir, env });
+    const tree = (await gitOk(["write-tree"], { cwd: dir, env })).trim();
+    const bad = (await gitOk([...AS_TESTER, "commit-tree", tree, "-p", w.version, "-m", "hand edit"], { cwd: dir })).trim();
+    await sh(dir, "update-ref", REF, bad);
+    const fresh = new GitRefStore({ cwd: dir });
+    const e = await lockErr(transact(fresh, lockFn("zed")));
+    expect(e.code).toBe("corrupt");
+    expect(e.message.startsWith(`refs/pucs/ledger at ${bad.slice(0, 7)}: ${path} is not valid JSON (`)).toBe(true);
+    expect(e.message.endsWith(ledgerHint(REF))).toBe(true);
+    expect(fresh.writes).toBe(0);
+    expect(await refSha(dir)).toBe(bad);
+  });
+});
+
 describe("GitRefStore refuses ledgers it cannot use, and never overwrites them", () => {
   async function expectUntouched(dir: string, code: LedgerError["code"], message: string) {
     const before = await refSha(dir);
@@ -133,8 +198,8 @@ describe("GitRefStore refuses ledgers it cannot use, and never overwrites them",
       `refs/pucs/ledger at ${sha.slice(0, 7)}: ledger.json is not valid JSON (Unexpected token ',' at line 3, column 13). ` + ledgerHint(REF),
     );
     expect(ledgerHint(REF)).toBe(
-      "The ledger was not changed. Inspect it with `git show refs/pucs/ledger:ledger.json` and its history with `git log refs/pucs/ledger`; " +
-        "fix it by committing a corrected ledger.json to refs/pucs/ledger, or set it aside and start a fresh ledger with " +
+      "The ledger was not changed. Inspect it with `git ls-tree -r refs/pucs/ledger` (a file: `git show refs/pucs/ledger:<path>`) and its history with `git log refs/pucs/ledger`; " +
+        "fix it by committing a corrected file to refs/pucs/ledger, or set it aside and start a fresh ledger with " +
         "`git update-ref refs/pucs/ledger-broken refs/pucs/ledger && git update-ref -d refs/pucs/ledger`.",
     );
   });
@@ -176,7 +241,7 @@ describe("GitRefStore refuses ledgers it cannot use, and never overwrites them",
       "pucs will not overwrite it. If another tool owns refs/pucs/ledger, move that data elsewhere; if it is a damaged ledger, inspect it with " +
       "`git log refs/pucs/ledger` and `git ls-tree refs/pucs/ledger`, then set it aside with " +
       "`git update-ref refs/pucs/ledger-broken refs/pucs/ledger && git update-ref -d refs/pucs/ledger`.";
-    await expectUntouched(dir, "foreign", `refs/pucs/ledger at ${sha.slice(0, 7)}: its commit has no ledger.json, so it is not a PUCS ledger. ${tail}`);
+    await expectUntouched(dir, "foreign", `refs/pucs/ledger at ${sha.slice(0, 7)}: its commit has neither meta.json nor ledger.json, so it is not a PUCS ledger. ${tail}`);
     const blob = (await gitOk(["hash-object", "-w", "--stdin"], { cwd: dir, input: "x" })).trim();
     await sh(dir, "update-ref", REF, blob);
     await expectUntouched(dir, "foreign", `refs/pucs/ledger at ${blob.slice(0, 7)}: it points to a blob, not a commit, so it is not a PUCS ledger. ${tail}`);

@@ -58,3 +58,19 @@ export function deepFreeze<T>(v: T): T {
   }
   return v;
 }
+
+/** A ledger with every kind of claim, as a v1 document may hold it. */
+export function fullLedger(): Ledger {
+  return ledgerWith({
+    session: { id: "S1", startedAt: at(0) },
+    locks: [lock({ path: "execution/a.py", agent: "alice", stream: "EXEC", change: "#1" }), lock({ path: "docs/**", agent: "bob" })],
+    intents: [intent({ id: "i1", agent: "carol", files: ["api/x.py", "api/**/*.ts"], stream: "API" })],
+    footprints: [
+      footprint({ change: "#1", files: [{ path: "execution/a.py", changes: [{ start: 3, end: 9, section: "def run():" }] }, { path: "execution/b.py", changes: null }] }),
+      { ...footprint({ change: "#2", agent: "dan", draft: true, files: [{ path: "execution/a.py", changes: [{ start: 40, end: 41 }] }] }), stream: null, comment: 77, truncated: true },
+    ],
+    queues: [{ path: "execution/a.py", waiters: [{ agent: "erin", change: "#3", enqueuedAt: at(1) }, { agent: "fay", enqueuedAt: at(2) }] }],
+    overrides: [{ change: "#2", by: "lead", reason: "hotfix", at: at(3), headSha: "abc" }],
+  });
+}
+

@@ -1,0 +1,381 @@
+/**
+ * Ledger v2: how the ledger is STORED on `refs/pucs/ledger` — a git tree of small blobs instead of
+ * one JSON document. The in-memory `Ledger` (src/engine/types.ts) is unchanged: this module maps it
+ * to a set of files (path in the tree → text) and back, and computes the entry-level difference
+ * between two ledgers, so a write sends and stores only what changed.
+ *
+ *   meta.json                                   { kind, layout: 2, schemaVersion, session }
+ *   locks/<k0>/<key>.json                       one lock            key = hash of (path, lease)
+ *   intents/<k0>/<key>.json                     one intent          key = hash of (agent, id, change)
+ *   queues/<k0>/<key>.json                      one queue           key = hash of path
+ *   overrides/<k0>/<key>.json                   one gate override   key = hash of change
+ *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
+ *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
+ *   streams/<stream>/<k0>/<k1>/<key>.json       the change's summary (no files): the gate and CAPACITY
+ *
+ * - Every blob is written with its entry's zod schema (keys in the schema's order), so an optional
+ *   field added to a schema is stored and read back without touching this module.
+ * - `index/` and `streams/` are DERIVED from the footprints: a full read ignores them and a write
+ *   recomputes the entries of the footprints that changed. They exist so an event can read only the
+ *   claims on its own files (the index shards of those paths) and the gate only the summaries.
+ * - Fan-out is one hex digit per level (16 entries), three levels for footprints and the index: a tree
+ *   object of 256 entries is 7.4 KB and a write rewrites every tree on the way to each changed blob,
+ *   so narrow levels keep the bytes a write adds to the repository small at 10,000 open changes.
+ * - Two entries with the same identity (which transitions never make) keep both: the second gets a
+ *   `~2` suffix, so no claim of a v1 ledger is lost in the migration.
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Footprint, GateOverride, Intent, Ledger, Lock, Queue } from "../engine/types.js";
+import {
+  FootprintSchema,
+  GateOverrideSchema,
+  IntentSchema,
+  LEDGER_KIND,
+  LEDGER_SCHEMA_VERSION,
+  LockSchema,
+  QueueSchema,
+  SessionSchema,
+  canonicalLedger,
+  emptyLedger,
+} from "./schema.js";
+import { LedgerError } from "./store.js";
+
+export const LAYOUT_VERSION = 2 as const;
+export const META_FILE = "meta.json";
+/** The v1 document (read for the migration, never written). */
+export const V1_FILE = "ledger.json";
+
+export const MetaSchema = z.strictObject({
+  kind: z.literal(LEDGER_KIND),
+  layout: z.literal(LAYOUT_VERSION),
+  schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
+  session: SessionSchema.nullable(),
+});
+
+/** A change's entry in `streams/`: its footprint without files (what the gate and CAPACITY need). */
+export const StreamEntrySchema = FootprintSchema.omit({ files: true, truncated: true, comment: true });
+export type StreamEntry = z.infer<typeof StreamEntrySchema>;
+
+// ---------------------------------------------------------------------------
+// Keys and paths
+// ---------------------------------------------------------------------------
+
+const hash = (s: string): string => createHash("sha1").update(s).digest("hex").slice(0, 20);
+const fan = (key: string, levels: number): string => key.slice(0, levels).split("").join("/");
+
+export const lockKey = (l: Lock): string => hash(`lock\0${l.path}\0${l.lease}`);
+export const intentKey = (i: Intent): string => hash(`intent\0${i.agent}\0${i.id}\0${i.change ?? ""}`);
+export const queueKey = (q: Queue): string => hash(`queue\0${q.path}`);
+export const overrideKey = (o: GateOverride): string => hash(`override\0${o.change}`);
+export const changeKey = (change: string): string => hash(`change\0${change}`);
+export const pathKey = (path: string): string => hash(`path\0${path}`);
+
+/** Directory (in the ledger tree) of the index shard of one path: its entries name the changes on it. */
+export const indexDir = (path: string): string => {
+  const k = pathKey(path);
+  return `index/${fan(k, 3)}/${k}`;
+};
+export const footprintPath = (change: string): string => {
+  const k = changeKey(change);
+  return `footprints/${fan(k, 3)}/${k}.json`;
+};
+/** Tree-safe name of a stream ("-" for no stream). */
+export const streamDir = (stream: string | null): string =>
+  stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+export const streamEntryPath = (stream: string | null, change: string): string => {
+  const k = changeKey(change);
+  return `${streamDir(stream)}/${fan(k, 2)}/${k}.json`;
+};
+
+// ---------------------------------------------------------------------------
+// Canonical text of one entry, by its schema
+// ---------------------------------------------------------------------------
+
+type AnySchema = z.ZodType;
+
+/** `value` with object keys in the schema's declared order (undefined optionals left out). */
+function ordered(schema: AnySchema, value: unknown): unknown {
+  const def = (schema as unknown as { def: { type: string; shape?: Record<string, AnySchema>; element?: AnySchema; innerType?: AnySchema } }).def;
+  if (value === null || value === undefined) return value;
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+      return ordered(def.innerType!, value);
+    case "array":
+      return Array.isArray(value) ? value.map((v) => ordered(def.element!, v)) : value;
+    case "object": {
+      const obj = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(def.shape!)) if (obj[k] !== undefined) out[k] = ordered(def.shape![k]!, obj[k]);
+      // Keys the schema does not know are kept (after the known ones): the read rejects them, loudly.
+      for (const k of Object.keys(obj)) if (!(k in def.shape!) && obj[k] !== undefined) out[k] = obj[k];
+      return out;
+    }
+    default:
+      return value;
+  }
+}
+
+export function entryText(schema: AnySchema, value: unknown): string {
+  return `${JSON.stringify(ordered(schema, value))}\n`;
+}
+
+const summaryOf = (f: Footprint): StreamEntry => {
+  const { files: _f, truncated: _t, comment: _c, ...rest } = f;
+  return rest;
+};
+
+// ---------------------------------------------------------------------------
+// Ledger → files
+// ---------------------------------------------------------------------------
+
+/** path → text; null = delete. */
+export type FileChanges = Map<string, string | null>;
+
+interface Keyed<T> {
+  key: string;
+  entry: T;
+}
+
+/** Entries with their unique keys (a repeated identity gets "~2", "~3"... in canonical order). */
+function keyed<T>(entries: readonly T[], keyOf: (e: T) => string): Keyed<T>[] {
+  const seen = new Map<string, number>();
+  return entries.map((entry) => {
+    const base = keyOf(entry);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { key: n === 1 ? base : `${base}~${n}`, entry };
+  });
+}
+
+interface Collection<T> {
+  dir: string;
+  schema: AnySchema;
+  keyOf: (e: T) => string;
+  get: (l: Ledger) => T[];
+}
+
+const COLLECTIONS = {
+  locks: { dir: "locks", schema: LockSchema, keyOf: lockKey, get: (l: Ledger) => l.locks } as Collection<Lock>,
+  intents: { dir: "intents", schema: IntentSchema, keyOf: intentKey, get: (l: Ledger) => l.intents } as Collection<Intent>,
+  queues: { dir: "queues", schema: QueueSchema, keyOf: queueKey, get: (l: Ledger) => l.queues } as Collection<Queue>,
+  overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l: Ledger) => l.overrides } as Collection<GateOverride>,
+};
+const SMALL = ["locks", "intents", "queues", "overrides"] as const;
+
+const smallPath = (dir: string, key: string): string => `${dir}/${key.slice(0, 1)}/${key}.json`;
+
+function metaText(l: Ledger): string {
+  return entryText(MetaSchema, { kind: l.kind, layout: LAYOUT_VERSION, schemaVersion: l.schemaVersion, session: l.session });
+}
+
+/** Every file of a footprint: its blob, its index entries, its stream summary. */
+function footprintFiles(f: Footprint, out: FileChanges, value: (text: string) => string | null): void {
+  const k = changeKey(f.change);
+  out.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
+  out.set(streamEntryPath(f.stream, f.change), value(entryText(StreamEntrySchema, summaryOf(f))));
+  for (const p of new Set(f.files.map((x) => x.path))) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
+}
+
+/** The whole v2 tree of a ledger (for a migration or a first write). */
+export function layoutFiles(l: Ledger): Map<string, string> {
+  const c = canonicalLedger(l);
+  const out: FileChanges = new Map();
+  out.set(META_FILE, metaText(c));
+  for (const name of SMALL) {
+    const col = COLLECTIONS[name] as Collection<unknown>;
+    for (const { key, entry } of keyed(col.get(c), col.keyOf)) out.set(smallPath(col.dir, key), entryText(col.schema, entry));
+  }
+  for (const f of c.footprints) footprintFiles(f, out, (t) => t);
+  return out as Map<string, string>;
+}
+
+/**
+ * The files to change to go from ledger `before` (as stored in v2) to `after`: only entries that
+ * differ. Transitions keep every entry they do not change (the same object), so most entries are
+ * skipped without being serialised. `before` may be a PARTIAL view (see LedgerView): only entries it
+ * holds are compared, and an entry absent from both is never touched.
+ */
+export function layoutDiff(before: Ledger, after: Ledger): FileChanges {
+  const out: FileChanges = new Map();
+  if (before.session !== after.session && JSON.stringify(before.session) !== JSON.stringify(after.session)) out.set(META_FILE, metaText(after));
+  for (const name of SMALL) {
+    const col = COLLECTIONS[name] as Collection<unknown>;
+    const a = col.get(before);
+    const b = col.get(after);
+    if (a === b) continue;
+    const oldK = keyed(canonicalOrder(name, a), col.keyOf);
+    const newK = keyed(canonicalOrder(name, b), col.keyOf);
+    const oldBy = new Map(oldK.map((x) => [x.key, x.entry]));
+    const newBy = new Map(newK.map((x) => [x.key, x.entry]));
+    for (const [key, entry] of newBy) {
+      const prev = oldBy.get(key);
+      if (prev === entry) continue;
+      const text = entryText(col.schema, entry);
+      if (prev !== undefined && entryText(col.schema, prev) === text) continue;
+      out.set(smallPath(col.dir, key), text);
+    }
+    for (const key of oldBy.keys()) if (!newBy.has(key)) out.set(smallPath(col.dir, key), null);
+  }
+  if (before.footprints !== after.footprints) {
+    const oldBy = new Map(before.footprints.map((f) => [f.change, f]));
+    const newBy = new Map(after.footprints.map((f) => [f.change, f]));
+    for (const [change, f] of newBy) {
+      const prev = oldBy.get(change);
+      if (prev === f) continue;
+      const mine: FileChanges = new Map();
+      footprintFiles(f, mine, (t) => t);
+      const theirs: FileChanges = new Map();
+      if (prev) footprintFiles(prev, theirs, (t) => t);
+      for (const [p, t] of mine) if (theirs.get(p) !== t) out.set(p, t);
+      for (const p of theirs.keys()) if (!mine.has(p)) out.set(p, null);
+    }
+    for (const [change, prev] of oldBy) {
+      if (newBy.has(change)) continue;
+      const theirs: FileChanges = new Map();
+      footprintFiles(prev, theirs, (t) => t);
+      for (const p of theirs.keys()) out.set(p, null);
+    }
+  }
+  return out;
+}
+
+const ORDER = {
+  locks: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), locks: x as Lock[] }).locks,
+  intents: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), intents: x as Intent[] }).intents,
+  queues: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), queues: x as Queue[] }).queues,
+  overrides: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), overrides: x as GateOverride[] }).overrides,
+};
+function canonicalOrder(name: (typeof SMALL)[number], entries: unknown[]): unknown[] {
+  return ORDER[name](entries);
+}
+
+// ---------------------------------------------------------------------------
+// Files → ledger
+// ---------------------------------------------------------------------------
+
+const MAX_ISSUES = 5;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(top level)";
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+/** Parses one blob of the tree with its schema; LedgerError "corrupt" naming the file otherwise. */
+export function parseEntry<T>(schema: z.ZodType<T>, text: string, file: string, source: string, hint: string): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
+    throw new LedgerError(`${source}: ${file} is not valid JSON (${msg}). ${hint}`, "corrupt");
+  }
+  const r = schema.safeParse(data, {
+    error: (iss) => (iss.code === "invalid_type" && iss.input === undefined ? `missing (expected ${String(iss.expected)})` : undefined),
+  });
+  if (!r.success) {
+    const issues = r.error.issues;
+    const shown = issues.slice(0, MAX_ISSUES).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : "";
+    throw new LedgerError(`${source}: ${file} does not match the ledger schema (${shown.join("; ")}${more}). ${hint}`, "corrupt");
+  }
+  return r.data;
+}
+
+/** Checks meta.json: foreign (another kind), unsupported (newer layout or schema), corrupt. */
+export function parseMeta(text: string, source: string, hint: string): z.infer<typeof MetaSchema> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+    const o = data as Record<string, unknown>;
+    if (o.kind !== LEDGER_KIND) {
+      const found = "kind" in o ? `"kind" is ${JSON.stringify(o.kind)}` : `it has no "kind"`;
+      throw new LedgerError(`${source}: ${META_FILE} is not a PUCS ledger's (${found}, expected "${LEDGER_KIND}"). ${hint}`, "foreign");
+    }
+    for (const [field, mine] of [["layout", LAYOUT_VERSION], ["schemaVersion", LEDGER_SCHEMA_VERSION]] as const) {
+      const v = o[field];
+      if (typeof v === "number" && Number.isInteger(v) && v > mine) {
+        throw new LedgerError(
+          `${source}: ${META_FILE} has ${field} ${v}, but this pucs understands ${field} ${mine} only. ` +
+            `Upgrade pucs (e.g. \`npm install pucs@latest\`) on this machine; the ledger was not changed.`,
+          "unsupported-version",
+        );
+      }
+    }
+  }
+  return parseEntry(MetaSchema, text, META_FILE, source, hint);
+}
+
+/** Which entries of the tree a reader needs for the whole ledger (index/ and streams/ are derived). */
+export function isLedgerFile(path: string): boolean {
+  return path === META_FILE || /^(locks|intents|queues|overrides)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
+}
+
+/**
+ * The whole ledger from its v2 files (path → text; `index/` and `streams/` are ignored). Throws
+ * LedgerError naming the file for anything that does not validate.
+ */
+export function ledgerFromFiles(files: ReadonlyMap<string, string>, source: string, hint: string): Ledger {
+  const metaText = files.get(META_FILE);
+  if (metaText === undefined) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
+  const meta = parseMeta(metaText, source, hint);
+  const l: Ledger = { ...emptyLedger(), session: meta.session };
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides } as Record<string, unknown[]>;
+  for (const [path, text] of files) {
+    if (path === META_FILE) continue;
+    const top = path.slice(0, path.indexOf("/"));
+    if (top === "footprints") l.footprints.push(parseEntry(FootprintSchema, text, path, source, hint));
+    else if (top in lists) lists[top]!.push(parseEntry(COLLECTIONS[top as (typeof SMALL)[number]].schema, text, path, source, hint));
+  }
+  return canonicalLedger(l);
+}
+
+// ---------------------------------------------------------------------------
+// Partial views
+// ---------------------------------------------------------------------------
+
+/**
+ * What an event loaded of a v2 ledger: every small collection (locks, intents, queues, overrides,
+ * the session) and ONLY the footprints in `scope` — the changes asked for by id and those the index
+ * lists on the asked paths. It is NOT the whole ledger: a transition may run on `ledger`, and the
+ * store writes only the difference with what was loaded, so footprints outside the scope are never
+ * touched. Code that needs every open change (the gate, `pucs status`) reads the whole ledger.
+ */
+export interface LedgerView {
+  readonly partial: true;
+  ledger: Ledger;
+  scope: { paths: readonly string[]; changes: readonly string[] };
+}
+
+/** Schema of a file of the tree by its path (null for `index/` entries, whose text is the change id). */
+function schemaOfPath(path: string): AnySchema | null {
+  if (path === META_FILE) return MetaSchema;
+  const top = path.slice(0, path.indexOf("/"));
+  if (top === "footprints") return FootprintSchema;
+  if (top === "streams") return StreamEntrySchema;
+  if (top in COLLECTIONS) return COLLECTIONS[top as (typeof SMALL)[number]].schema;
+  return null;
+}
+
+/** Never write what the next read would reject: every changed blob validates with its schema. */
+export function checkChanges(changes: FileChanges): void {
+  const source = "the ledger about to be written (a pucs bug; nothing was written)";
+  for (const [path, text] of changes) {
+    if (text === null) continue;
+    const schema = schemaOfPath(path);
+    if (schema) parseEntry(schema, text, path, source, "");
+    else if (!path.startsWith("index/") || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
+  }
+}

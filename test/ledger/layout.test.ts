@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  META_FILE,
+  checkChanges,
+  entryText,
+  footprintPath,
+  indexDir,
+  layoutDiff,
+  layoutFiles,
+  ledgerFromFiles,
+  streamEntryPath,
+} from "../../src/ledger/layout.js";
+import { canonicalLedger, emptyLedger } from "../../src/ledger/schema.js";
+import { LedgerError } from "../../src/ledger/store.js";
+import { acquireLock, recordFootprint } from "../../src/ledger/transitions.js";
+import { T0, at, fullLedger, ledgerWith, lock } from "./fixtures.js";
+
+const SRC = "test ledger";
+
+describe("the v2 layout", () => {
+  it("round-trips a ledger with every kind of claim, one blob per claim, an index entry per (path, change) and a summary per change", () => {
+    const l = fullLedger();
+    const files = layoutFiles(l);
+    expect(ledgerFromFiles(files, SRC, "")).toStrictEqual(canonicalLedger(l));
+    const paths = [...files.keys()];
+    expect(paths.filter((p) => p.startsWith("locks/"))).toHaveLength(2);
+    expect(paths.filter((p) => p.startsWith("intents/"))).toHaveLength(1);
+    expect(paths.filter((p) => p.startsWith("queues/"))).toHaveLength(1);
+    expect(paths.filter((p) => p.startsWith("overrides/"))).toHaveLength(1);
+    expect(paths.filter((p) => p.startsWith("footprints/"))).toEqual([footprintPath("#1"), footprintPath("#2")]);
+    expect(footprintPath("#1")).toMatch(/^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]{20}\.json$/);
+    // execution/a.py is touched by #1 and #2: its shard lists both; b.py only #1.
+    expect(paths.filter((p) => p.startsWith(`${indexDir("execution/a.py")}/`))).toHaveLength(2);
+    expect(files.get(`${indexDir("execution/b.py")}/${footprintPath("#1").split("/").pop()!.replace(".json", "")}`)).toBe("#1\n");
+    expect(JSON.parse(files.get(streamEntryPath("EXEC", "#1"))!)).toStrictEqual({ change: "#1", agent: "alice", stream: "EXEC", headSha: "a".repeat(40), draft: false, recordedAt: at(0) });
+    expect(streamEntryPath(null, "#2").startsWith("streams/-/")).toBe(true);
+    expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
+    // Keys in the schema's order, one JSON line per blob.
+    expect(files.get(footprintPath("#2"))).toBe(
+      `{"change":"#2","agent":"dan","stream":null,"headSha":"${"a".repeat(40)}","draft":true,"files":[{"path":"execution/a.py","changes":[{"start":40,"end":41}]}],"truncated":true,"comment":77,"recordedAt":"${at(0)}"}\n`,
+    );
+    expect(() => checkChanges(files)).not.toThrow();
+  });
+
+  it("a diff writes only what changed: a new lock is one blob; a footprint's new ranges are its blob and its summary, not its index entries", () => {
+    const l = fullLedger();
+    const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, lease: "L9" }, T0).ledger;
+    const d1 = layoutDiff(l, locked);
+    expect([...d1.keys()]).toHaveLength(1);
+    expect([...d1.keys()][0]).toMatch(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/);
+    expect(ledgerFromFiles(apply(layoutFiles(l), d1), SRC, "")).toStrictEqual(canonicalLedger(locked));
+
+    const fp1 = l.footprints[0]!;
+    const moved = recordFootprint(l, { ...fp1, headSha: "sha-new", files: [{ path: "execution/a.py", changes: [{ start: 5, end: 6 }] }] }).ledger;
+    const d2 = layoutDiff(l, moved);
+    const k1 = footprintPath("#1").split("/").pop()!.replace(".json", "");
+    expect(new Map(d2)).toStrictEqual(
+      new Map<string, string | null>([
+        [footprintPath("#1"), expect.stringContaining('"headSha":"sha-new"') as unknown as string],
+        [streamEntryPath("EXEC", "#1"), expect.stringContaining('"headSha":"sha-new"') as unknown as string],
+        [`${indexDir("execution/b.py")}/${k1}`, null], // b.py left the PR
+      ]),
+    );
+    expect(ledgerFromFiles(apply(layoutFiles(l), d2), SRC, "")).toStrictEqual(canonicalLedger(moved));
+
+    const gone = { ...l, footprints: l.footprints.slice(1) };
+    const d3 = layoutDiff(l, gone);
+    expect([...d3.values()].every((v) => v === null)).toBe(true);
+    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, streamEntryPath("EXEC", "#1")].sort());
+    expect(layoutDiff(l, l).size).toBe(0);
+    expect(layoutDiff(l, { ...l, locks: [...l.locks] }).size).toBe(0); // equal copies are no change
+  });
+
+  it("a stream change moves the summary; two entries with one identity both survive", () => {
+    const l = fullLedger();
+    const fp = l.footprints[0]!;
+    const d = layoutDiff(l, recordFootprint(l, { ...fp, stream: "RISK" }).ledger);
+    expect(d.get(streamEntryPath("EXEC", "#1"))).toBeNull();
+    expect(d.get(streamEntryPath("RISK", "#1"))).toContain('"stream":"RISK"');
+    const twice = ledgerWith({ locks: [lock({ path: "a", agent: "x", lease: "L" }), lock({ path: "a", agent: "y", lease: "L" })] });
+    const files = layoutFiles(twice);
+    expect([...files.keys()].filter((p) => p.startsWith("locks/"))).toHaveLength(2);
+    expect(ledgerFromFiles(files, SRC, "").locks.map((x) => x.agent).sort()).toEqual(["x", "y"]);
+  });
+
+  it("refuses what it cannot use, naming the file: foreign meta, a newer layout, a corrupt or invalid entry", () => {
+    const err = (files: Map<string, string>): LedgerError => {
+      try {
+        ledgerFromFiles(files, SRC, "HINT");
+      } catch (e) {
+        return e as LedgerError;
+      }
+      throw new Error("no error");
+    };
+    const base = layoutFiles(fullLedger());
+    let e = err(new Map([[META_FILE, '{"kind":"other"}\n']]));
+    expect([e.code, e.message]).toEqual(["foreign", `test ledger: meta.json is not a PUCS ledger's ("kind" is "other", expected "pucs-ledger"). HINT`]);
+    e = err(new Map([[META_FILE, '{"kind":"pucs-ledger","layout":3,"schemaVersion":1,"session":null}\n']]));
+    expect(e.code).toBe("unsupported-version");
+    expect(e.message).toContain("meta.json has layout 3, but this pucs understands layout 2 only");
+    e = err(new Map([["locks/a/x.json", "{}"]]));
+    expect([e.code, e.message]).toEqual(["foreign", "test ledger: the tree has no meta.json, so it is not a PUCS ledger. HINT"]);
+    const bad = new Map(base);
+    bad.set(footprintPath("#1"), '{"change":"#1",');
+    e = err(bad);
+    expect(e.code).toBe("corrupt");
+    expect(e.message).toMatch(new RegExp(`^test ledger: ${footprintPath("#1")} is not valid JSON \\(.+\\)\\. HINT$`));
+    const invalid = new Map(base);
+    invalid.set("locks/0/0000.json", '{"path":"a","surprise":1}\n');
+    e = err(invalid);
+    expect(e.message).toBe(
+      "test ledger: locks/0/0000.json does not match the ledger schema (lease: missing (expected string); agent: missing (expected string); stream: missing (expected string); task: missing (expected string); acquiredAt: missing (expected string); and 2 more). HINT",
+    );
+    expect(() => checkChanges(new Map([["locks/0/0000.json", '{"path":"a"}\n']]))).toThrow(/a pucs bug; nothing was written/);
+  });
+
+  it("an optional field a schema gains flows through: blobs follow the schema's key order, whatever the object's", () => {
+    const Grown = z.strictObject({ agent: z.string(), change: z.string().optional(), enqueuedAt: z.string(), notifiedAt: z.string().optional() });
+    expect(entryText(Grown, { notifiedAt: "n", enqueuedAt: "e", agent: "a" })).toBe('{"agent":"a","enqueuedAt":"e","notifiedAt":"n"}\n');
+    expect(entryText(Grown, { agent: "a", enqueuedAt: "e", extra: 1 })).toBe('{"agent":"a","enqueuedAt":"e","extra":1}\n');
+  });
+});
+
+function apply(files: Map<string, string>, changes: Map<string, string | null>): Map<string, string> {
+  const out = new Map(files);
+  for (const [p, t] of changes) {
+    if (t === null) out.delete(p);
+    else out.set(p, t);
+  }
+  return out;
+}
