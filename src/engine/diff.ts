@@ -33,6 +33,31 @@ export interface PatchParseResult {
   errors: string[];
 }
 
+/**
+ * Short hash (16 hex digits, two independent 32-bit lanes) of a region's new text: each line with its
+ * exact whitespace followed by a newline, except the last one when `noNewline` (git's "\ No newline at
+ * end of file"). Two regions with the same old-side range and the same hash are the identical change.
+ */
+export function textHash(lines: readonly string[], noNewline: boolean): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  const mix = (code: number): void => {
+    h1 = Math.imul(h1 ^ code, 0x01000193);
+    h2 = Math.imul(h2 ^ code, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  };
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k] as string;
+    for (let c = 0; c < line.length; c++) mix(line.charCodeAt(c));
+    if (k < lines.length - 1 || !noNewline) mix(10);
+  }
+  mix(lines.length & 0xffff);
+  mix(noNewline ? 1 : 2);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x27d4eb2f) ^ Math.imul(h1 ^ (h1 >>> 13), 0x165667b1);
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
+}
+
 /** The line-level collision between two changes to one file (see `overlapRanges`). */
 export interface RangeOverlap {
   /** Merged old-side line ranges where the two sides' conflicting regions lie, sorted; [] when both sides are unknown (whole file). */
@@ -47,10 +72,19 @@ export interface RangeOverlap {
 // Lines and small helpers
 // ---------------------------------------------------------------------------
 
+/** Input lines; `cr` holds the indices of the lines that ended with "\r\n" (for the text of "+" lines: a CR is part of a line's text). */
+type Lines = string[] & { cr?: Set<number> };
+
 /** Input lines without their "\n" or "\r\n"; blank lines at the very end (pasted diffs) are dropped. */
-function splitLines(text: string): string[] {
-  const lines = text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+function splitLines(text: string): Lines {
+  let cr: Set<number> | undefined;
+  const lines: Lines = text.split("\n").map((l, k) => {
+    if (!l.endsWith("\r")) return l;
+    (cr ??= new Set()).add(k);
+    return l.slice(0, -1);
+  });
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  if (cr) lines.cr = cr;
   return lines;
 }
 
@@ -126,7 +160,7 @@ interface HunkRead {
  * The body ends when the header's old and new line counts are reached; a body that runs out early,
  * runs over, or contains a line that is not ' ', '-', '+' or '\' is an error.
  */
-function readHunk(lines: string[], i: number, path: string | null, errors: string[]): HunkRead {
+function readHunk(lines: Lines, i: number, path: string | null, errors: string[]): HunkRead {
   const headerLine = lines[i] as string;
   const header = parseHunkHeader(headerLine);
   if (!header) {
@@ -146,12 +180,19 @@ function readHunk(lines: string[], i: number, path: string | null, errors: strin
   // Old-side line number of the next old line; for a pure insertion hunk, the line after oldStart.
   let cur = header.oldLines === 0 ? header.oldStart + 1 : header.oldStart;
   let runStart: number | null = null;
+  // The run's new lines (without their "+") and whether the last one lacks its newline.
+  let added: string[] = [];
+  let noNewline = false;
+  let last: string | undefined;
   const closeRun = () => {
     if (runStart === null) return;
     const r: LineRange = { start: runStart, end: cur - 1 };
     if (section) r.section = section;
+    r.hash = textHash(added, noNewline);
     changes.push(r);
     runStart = null;
+    added = [];
+    noNewline = false;
   };
   let j = i + 1;
   while (oldSeen < header.oldLines || newSeen < header.newLines) {
@@ -175,9 +216,11 @@ function readHunk(lines: string[], i: number, path: string | null, errors: strin
       cur++;
     } else if (c === "+") {
       if (runStart === null) runStart = cur;
+      added.push(lines.cr?.has(j) ? `${line.slice(1)}\r` : line.slice(1));
       newSeen++;
     } else if (c === "\\") {
-      // "\ No newline at end of file": not a line of either side.
+      // "\ No newline at end of file": not a line of either side; after a "+" line, the new text's last line has no newline.
+      if (last?.[0] === "+") noNewline = true;
     } else {
       errors.push(
         `${where(j + 1, path)}: expected a line of the hunk at line ${i + 1} (starting with " ", "-" or "+"), got ${excerpt(line)}; the hunk has ${oldSeen} old and ${newSeen} new lines so far, ${declared}`,
@@ -190,10 +233,15 @@ function readHunk(lines: string[], i: number, path: string | null, errors: strin
       );
       return { hunk: null, next: j + 1 };
     }
+    last = line;
+    j++;
+  }
+  // A "\ No newline" marker right after the body belongs to its last line.
+  while (lines[j]?.startsWith("\\")) {
+    if (last?.[0] === "+") noNewline = true;
     j++;
   }
   closeRun();
-  while (lines[j]?.startsWith("\\")) j++;
   return { hunk: { ...header, changes }, next: j };
 }
 
@@ -687,7 +735,8 @@ export function newSideRanges(hunks: Hunk[]): LineRange[] {
  * Do two changes to the same file collide at the line level?
  *
  * Rule (git's three-way merge, xdiff's xdl_merge): regions are old-side ranges; an insertion before old
- * line p is the empty range at p. Two regions conflict when they overlap OR touch, i.e. when no unchanged
+ * line p is the empty range at p. Two regions conflict when they overlap OR touch, unless both are the
+ * identical change (same range, same new-text `hash`: see `compareChanges`), i.e. when no unchanged
  * old line separates them: a.start <= b.end + 1 && b.start <= a.end + 1. So lines 1-2 vs line 3 conflict
  * (adjacent), lines 1-2 vs line 4 do not (line 3 separates them); an insertion at p conflicts with a change
  * covering p-1 or p, and with another insertion at p, but not with an insertion at p+1.
@@ -699,20 +748,48 @@ export function newSideRanges(hunks: Hunk[]): LineRange[] {
  * section names of each side's conflicting regions in line order.
  */
 export function overlapRanges(a: LineRange[] | null, b: LineRange[] | null): RangeOverlap | null {
-  if (a === null && b === null) return { overlapping: [], mine: [], theirs: [] };
+  return compareChanges(a, b).overlap;
+}
+
+/** What `compareChanges` finds: the collision (null = git merges the file cleanly) and the identical regions. */
+export interface ChangeComparison {
+  overlap: RangeOverlap | null;
+  /** Old-side regions both sides replace with the identical text (same range, same `hash`), sorted: duplicate work, merged cleanly by git. */
+  identical: LineRange[];
+  /** The conflicting regions of each side as given (sorted, not merged): [] when there is no overlap or that side is unknown. */
+  mineRegions: LineRange[];
+  theirRegions: LineRange[];
+}
+
+const NO_IDENTICAL: LineRange[] = [];
+
+/**
+ * `overlapRanges` plus the identical changes it set aside. git's rule (xdiff's xdl_merge): two regions that
+ * overlap or touch conflict unless both sides make the identical change — the same old-side range replaced
+ * by the same text, byte for byte (whitespace counts; so does a missing final newline). Regions without a
+ * `hash` (body unknown) are never identical.
+ */
+export function compareChanges(a: LineRange[] | null, b: LineRange[] | null): ChangeComparison {
+  if (a === null && b === null) return { overlap: { overlapping: [], mine: [], theirs: [] }, identical: NO_IDENTICAL, mineRegions: [], theirRegions: [] };
   if (a === null || b === null) {
     const known = (a ?? b) as LineRange[];
-    if (known.length === 0) return null;
+    if (known.length === 0) return { overlap: null, identical: NO_IDENTICAL, mineRegions: [], theirRegions: [] };
     const sorted = sortRanges(known);
     const sections = distinctSections(sorted);
-    return { overlapping: mergeRanges(sorted), mine: a === null ? [] : sections, theirs: b === null ? [] : sections };
+    return {
+      overlap: { overlapping: mergeRanges(sorted), mine: a === null ? [] : sections, theirs: b === null ? [] : sections },
+      identical: NO_IDENTICAL,
+      mineRegions: a === null ? [] : sorted,
+      theirRegions: b === null ? [] : sorted,
+    };
   }
-  if (a.length === 0 || b.length === 0) return null;
+  if (a.length === 0 || b.length === 0) return { overlap: null, identical: NO_IDENTICAL, mineRegions: [], theirRegions: [] };
   const sa = sortRanges(a);
   const sb = sortRanges(b);
   const hitA = new Array<boolean>(sa.length).fill(false);
   const hitB = new Array<boolean>(sb.length).fill(false);
   let any = false;
+  let identical: LineRange[] | null = null;
   // Sweep: a and b sorted by start; skip the prefix of b whose every region ends too early for ra (and so,
   // since later regions of a start no earlier, for them too).
   const prefixMaxEnd: number[] = [];
@@ -725,19 +802,29 @@ export function overlapRanges(a: LineRange[] | null, b: LineRange[] | null): Ran
       const rb = sb[y] as LineRange;
       if (rb.start > ra.end + 1) break;
       if (ra.start <= rb.end + 1) {
+        if (ra.start === rb.start && ra.end === rb.end && ra.hash !== undefined && ra.hash === rb.hash) {
+          (identical ??= []).push({ start: ra.start, end: ra.end });
+          continue;
+        }
         hitA[x] = true;
         hitB[y] = true;
         any = true;
       }
     }
   }
-  if (!any) return null;
+  const same = identical ?? NO_IDENTICAL;
+  if (!any) return { overlap: null, identical: same, mineRegions: [], theirRegions: [] };
   const ca = sa.filter((_, k) => hitA[k]);
   const cb = sb.filter((_, k) => hitB[k]);
   return {
-    overlapping: mergeRanges(sortRanges([...ca, ...cb])),
-    mine: distinctSections(ca),
-    theirs: distinctSections(cb),
+    overlap: {
+      overlapping: mergeRanges(sortRanges([...ca, ...cb])),
+      mine: distinctSections(ca),
+      theirs: distinctSections(cb),
+    },
+    identical: same,
+    mineRegions: ca,
+    theirRegions: cb,
   };
 }
 

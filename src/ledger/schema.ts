@@ -65,6 +65,7 @@ export const LineRangeSchema = z.strictObject({
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
   section: z.string().optional(),
+  hash: z.string().regex(/^[0-9a-f]{16}$/).optional(),
 });
 
 export const FootprintFileSchema = z.strictObject({
@@ -91,6 +92,7 @@ export const QueueEntrySchema = z.strictObject({
   agent: nonEmpty,
   change: nonEmpty.optional(),
   enqueuedAt: isoTime,
+  notifiedAt: isoTime.optional(),
 });
 
 export const QueueSchema = z.strictObject({
@@ -115,6 +117,7 @@ export const LedgerSchema = z.strictObject({
   footprints: z.array(FootprintSchema),
   queues: z.array(QueueSchema),
   overrides: z.array(GateOverrideSchema),
+  refresh: z.array(z.string().regex(/^#\d+$/)).optional(),
 });
 
 // ---------------------------------------------------------------------------
@@ -366,6 +369,7 @@ export function canonicalLedger(l: Ledger): Ledger {
     footprints: [...l.footprints].sort(compareFootprints),
     queues: [...l.queues].sort(compareQueues),
     overrides: [...l.overrides].sort(compareOverrides),
+    ...(l.refresh && l.refresh.length > 0 ? { refresh: [...new Set(l.refresh)].sort() } : {}),
   };
 }
 
@@ -376,7 +380,7 @@ function pick<T extends object>(o: T, keys: readonly (keyof T)[]): Record<string
   return out;
 }
 
-const lineRangeOut = (r: LineRange) => pick(r, ["start", "end", "section"]);
+const lineRangeOut = (r: LineRange) => pick(r, ["start", "end", "section", "hash"]);
 
 /** Canonical JSON text of the ledger (see the module comment). */
 export function serializeLedger(l: Ledger): string {
@@ -401,6 +405,7 @@ export function serializeLedger(l: Ledger): string {
       waiters: q.waiters.map((w) => pick(w, ["agent", "change", "enqueuedAt"])),
     })),
     overrides: c.overrides.map((o) => pick(o, ["change", "by", "reason", "at", "headSha"])),
+    ...(c.refresh ? { refresh: c.refresh } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

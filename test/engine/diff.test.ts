@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  compareChanges,
   footprintFile,
   headerRange,
   hunkFromHeader,
@@ -13,6 +14,7 @@ import {
   parseHunkHeader,
   parsePatch,
   parseUnifiedDiff,
+  textHash,
   unquoteCString,
 } from "../../src/engine/diff.js";
 import type { LineRange } from "../../src/engine/types.js";
@@ -26,6 +28,11 @@ const GIT_ENV = {
   GIT_COMMITTER_NAME: "t",
   GIT_COMMITTER_EMAIL: "t@example.com",
 };
+
+/** The value without the `hash` of its line ranges (tests of the parser's other fields; hashes have their own tests). */
+function noHash<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x, (k, v) => (k === "hash" ? undefined : v))) as T;
+}
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8" });
@@ -106,7 +113,7 @@ describe("parseUnifiedDiff on real git output", () => {
   it("reads every file with its status, paths and old-side changes", () => {
     const { files, errors } = parseUnifiedDiff(text);
     expect(errors).toEqual([]);
-    expect(files).toEqual([
+    expect(noHash(files)).toEqual([
       {
         path: "added.txt",
         status: "added",
@@ -164,7 +171,7 @@ describe("parseUnifiedDiff on real git output", () => {
     const u1 = git(dir, "diff", "--cached", "-U1", "--no-color", "--", "src/calc.py");
     const { files, errors } = parseUnifiedDiff(u1);
     expect(errors).toEqual([]);
-    expect(files).toEqual([
+    expect(noHash(files)).toEqual([
       {
         path: "src/calc.py",
         status: "modified",
@@ -186,7 +193,7 @@ describe("parseUnifiedDiff on real git output", () => {
   it("reads a binary patch (--binary) as an unknown patch", () => {
     const bin = git(dir, "diff", "--cached", "--binary", "--", "bin.dat", "mode.sh");
     expect(bin).toContain("GIT binary patch");
-    expect(parseUnifiedDiff(bin)).toEqual({
+    expect(noHash(parseUnifiedDiff(bin))).toEqual({
       files: [
         { path: "bin.dat", status: "modified", hunks: null },
         { path: "mode.sh", status: "changed", hunks: [] },
@@ -201,7 +208,7 @@ describe("parseUnifiedDiff on real git output", () => {
     const out = git(dir, "diff", "--cached", "-C", "--find-copies-harder", "--", "copy.py", "src/calc.py");
     const { files, errors } = parseUnifiedDiff(out);
     expect(errors).toEqual([]);
-    expect(files.find((f) => f.path === "copy.py")).toEqual({
+    expect(noHash(files.find((f) => f.path === "copy.py"))).toEqual({
       path: "copy.py",
       previousPath: "src/calc.py",
       status: "copied",
@@ -225,7 +232,7 @@ describe("parseUnifiedDiff fixtures", () => {
       "+new 2",
       "",
     ].join("\n");
-    expect(parseUnifiedDiff(text)).toEqual({
+    expect(noHash(parseUnifiedDiff(text))).toEqual({
       files: [
         {
           path: "x.txt",
@@ -245,7 +252,7 @@ describe("parseUnifiedDiff fixtures", () => {
       'rename to "tab\\there.txt"',
       "",
     ].join("\r\n");
-    expect(parseUnifiedDiff(text)).toEqual({
+    expect(noHash(parseUnifiedDiff(text))).toEqual({
       files: [{ path: "tab\there.txt", previousPath: "plain.txt", status: "renamed", hunks: [] }],
       errors: [],
     });
@@ -271,7 +278,7 @@ describe("parseUnifiedDiff fixtures", () => {
     ].join("\n");
     const { files, errors } = parseUnifiedDiff(text);
     expect(errors).toEqual([]);
-    expect(files[0]?.hunks?.[0]?.changes).toEqual([
+    expect(noHash(files[0]?.hunks?.[0]?.changes)).toEqual([
       { start: 11, end: 12, section: "fn main()" },
       { start: 14, end: 13, section: "fn main()" },
       { start: 15, end: 15, section: "fn main()" },
@@ -280,7 +287,7 @@ describe("parseUnifiedDiff fixtures", () => {
 
   it("accepts an empty line as an empty context line", () => {
     const text = ["--- a/f", "+++ b/f", "@@ -1,3 +1,3 @@", " a", "", "-c", "+C", ""].join("\n");
-    expect(parseUnifiedDiff(text)).toEqual({
+    expect(noHash(parseUnifiedDiff(text))).toEqual({
       files: [
         { path: "f", status: "modified", hunks: [{ oldStart: 1, oldLines: 3, newStart: 1, newLines: 3, section: "", changes: [{ start: 3, end: 3 }] }] },
       ],
@@ -292,7 +299,7 @@ describe("parseUnifiedDiff fixtures", () => {
     const text = ["--- a/f", "+++ b/f", "@@ -1,2 +1,2 @@", "--- x", "+++ y", " z", ""].join("\n");
     const { files, errors } = parseUnifiedDiff(text);
     expect(errors).toEqual([]);
-    expect(files[0]?.hunks?.[0]?.changes).toEqual([{ start: 1, end: 1 }]);
+    expect(noHash(files[0]?.hunks?.[0]?.changes)).toEqual([{ start: 1, end: 1 }]);
   });
 
   it("new file that is empty, and a deleted empty file", () => {
@@ -304,7 +311,7 @@ describe("parseUnifiedDiff fixtures", () => {
       "deleted file mode 100644",
       "index e69de29..0000000",
     ].join("\n");
-    expect(parseUnifiedDiff(text)).toEqual({
+    expect(noHash(parseUnifiedDiff(text))).toEqual({
       files: [
         { path: "empty", status: "added", hunks: [] },
         { path: "gone", status: "removed", hunks: [] },
@@ -315,7 +322,7 @@ describe("parseUnifiedDiff fixtures", () => {
 
   it("reads unquoted names with spaces in the diff --git line when both sides are the same", () => {
     const text = ["diff --git a/my dir/a b.txt b/my dir/a b.txt", "old mode 100644", "new mode 100755"].join("\n");
-    expect(parseUnifiedDiff(text)).toEqual({
+    expect(noHash(parseUnifiedDiff(text))).toEqual({
       files: [{ path: "my dir/a b.txt", status: "changed", hunks: [] }],
       errors: [],
     });
@@ -459,7 +466,7 @@ describe("parsePatch (GitHub's per-file patch field)", () => {
   it("reads hunks, no-newline markers and sections", () => {
     const patch =
       "@@ -1,3 +1,4 @@\n a\n+b\n c\n d\n@@ -20,3 +21,2 @@ class Foo:\n x\n-y\n z\n\\ No newline at end of file";
-    expect(parsePatch(patch)).toEqual({
+    expect(noHash(parsePatch(patch))).toEqual({
       hunks: [
         { oldStart: 1, oldLines: 3, newStart: 1, newLines: 4, section: "", changes: [{ start: 2, end: 1 }] },
         { oldStart: 20, oldLines: 3, newStart: 21, newLines: 2, section: "class Foo:", changes: [{ start: 21, end: 21, section: "class Foo:" }] },
@@ -483,7 +490,7 @@ describe("parsePatch (GitHub's per-file patch field)", () => {
     });
   });
   it("refuses trailing garbage after the last hunk", () => {
-    expect(parsePatch("@@ -1 +1 @@\n-a\n+b\nnot a hunk")).toEqual({
+    expect(noHash(parsePatch("@@ -1 +1 @@\n-a\n+b\nnot a hunk"))).toEqual({
       hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, section: "", changes: [{ start: 1, end: 1 }] }],
       errors: ['line 4: expected a hunk header like "@@ -12,5 +12,7 @@ section", got "not a hunk"'],
     });
@@ -674,12 +681,184 @@ describe("overlapRanges agrees with git's own three-way merge", () => {
 describe("parseUnifiedDiff tolerances", () => {
   it("ignores blank lines at the end of a pasted diff, and reads a git file followed by a plain one", () => {
     const text = ["diff --git a/x b/x", "--- a/x", "+++ b/x", "@@ -1 +1 @@", "-a", "+b", "--- y", "+++ y", "@@ -2,0 +3 @@", "+c", "", "", ""].join("\n");
-    expect(parseUnifiedDiff(text)).toEqual({
+    expect(noHash(parseUnifiedDiff(text))).toEqual({
       files: [
         { path: "x", status: "modified", hunks: [{ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1, section: "", changes: [{ start: 1, end: 1 }] }] },
         { path: "y", status: "modified", hunks: [{ oldStart: 2, oldLines: 0, newStart: 3, newLines: 1, section: "", changes: [{ start: 3, end: 2 }] }] },
       ],
       errors: [],
     });
+  });
+});
+
+describe("compareChanges: git's rule, checked against git merge-tree in a real repository", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "pucs-rule-"));
+    git(dir, "init", "-q", "-b", "main");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const BASE = Array.from({ length: 20 }, (_, k) => `line ${k + 1}`).join("\n") + "\n";
+  let n = 0;
+
+  /** Commits `base` on a fresh branch, then `ours` and `theirs` (path → content; null deletes; a `rename` moves a file first)
+   *  on two branches of it. Returns git's verdict and both sides' footprint ranges of `path` (as from a PR's diff). */
+  function scenario(
+    path: string,
+    base: string,
+    ours: string,
+    theirs: string,
+    opts: { oursPath?: string } = {},
+  ): { clean: boolean; ours: LineRange[] | null; theirs: LineRange[] | null; oursFile: ReturnType<typeof parseUnifiedDiff>["files"][number] } {
+    const tag = `s${n++}`;
+    git(dir, "checkout", "-q", "--orphan", `${tag}-base`);
+    git(dir, "rm", "-rfq", "--ignore-unmatch", ".");
+    writeFileSync(join(dir, path), base);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "base");
+    const commitSide = (side: string, content: string, newPath?: string) => {
+      git(dir, "checkout", "-q", "-b", `${tag}-${side}`, `${tag}-base`);
+      if (newPath) git(dir, "mv", path, newPath);
+      writeFileSync(join(dir, newPath ?? path), content);
+      git(dir, "add", "-A");
+      git(dir, "commit", "-qm", side);
+    };
+    commitSide("ours", ours, opts.oursPath);
+    commitSide("theirs", theirs);
+    const merge = spawnSync("git", ["merge-tree", "--write-tree", "--name-only", `${tag}-ours`, `${tag}-theirs`], { cwd: dir, env: GIT_ENV, encoding: "utf8" });
+    expect([0, 1]).toContain(merge.status);
+    const side = (branch: string) => {
+      const text = git(dir, "diff", "-M", "--src-prefix=a/", "--dst-prefix=b/", "--no-color", "--no-ext-diff", `${tag}-base`, branch);
+      const { files, errors } = parseUnifiedDiff(text);
+      expect(errors).toEqual([]);
+      expect(files).toHaveLength(1);
+      return files[0]!;
+    };
+    const o = side(`${tag}-ours`);
+    const t = side(`${tag}-theirs`);
+    return { clean: merge.status === 0, ours: footprintFile(o).changes, theirs: footprintFile(t).changes, oursFile: o };
+  }
+  const edit = (text: string, fn: (lines: string[]) => void): string => {
+    const lines = text.split("\n");
+    lines.pop();
+    fn(lines);
+    return lines.join("\n") + "\n";
+  };
+
+  it("identical replacements merge cleanly and are reported as identical, not as a conflict", () => {
+    const same = edit(BASE, (l) => l.splice(9, 2, "changed 10", "changed 11"));
+    const s = scenario("f.txt", BASE, same, same);
+    expect(s.clean).toBe(true);
+    expect(compareChanges(s.ours, s.theirs)).toEqual({ overlap: null, identical: [{ start: 10, end: 11 }], mineRegions: [], theirRegions: [] });
+  });
+
+  it("identical insertions at one point merge cleanly; different insertions there conflict", () => {
+    const a = edit(BASE, (l) => l.splice(5, 0, "new A", "new B"));
+    const s = scenario("f.txt", BASE, a, a);
+    expect(s.clean).toBe(true);
+    expect(compareChanges(s.ours, s.theirs).identical).toEqual([{ start: 6, end: 5 }]);
+    expect(overlapRanges(s.ours, s.theirs)).toBeNull();
+    const b = edit(BASE, (l) => l.splice(5, 0, "new A", "new C"));
+    const d = scenario("f.txt", BASE, a, b);
+    expect(d.clean).toBe(false);
+    expect(overlapRanges(d.ours, d.theirs)?.overlapping).toEqual([{ start: 6, end: 5 }]);
+  });
+
+  it("the same text on one side plus another edit elsewhere: still clean, the identical part is named", () => {
+    const a = edit(BASE, (l) => l.splice(2, 1, "same 3"));
+    const b = edit(BASE, (l) => {
+      l.splice(14, 1, "theirs 15");
+      l.splice(2, 1, "same 3");
+    });
+    const s = scenario("f.txt", BASE, a, b);
+    expect(s.clean).toBe(true);
+    expect(compareChanges(s.ours, s.theirs)).toMatchObject({ overlap: null, identical: [{ start: 3, end: 3 }] });
+  });
+
+  it("adjacent edits conflict in git, and here", () => {
+    const s = scenario("f.txt", BASE, edit(BASE, (l) => l.splice(4, 1, "ours 5")), edit(BASE, (l) => l.splice(5, 1, "theirs 6")));
+    expect(s.clean).toBe(false);
+    expect(overlapRanges(s.ours, s.theirs)?.overlapping).toEqual([{ start: 5, end: 6 }]);
+    // One unchanged line between them: clean in both.
+    const t = scenario("f.txt", BASE, edit(BASE, (l) => l.splice(4, 1, "ours 5")), edit(BASE, (l) => l.splice(6, 1, "theirs 7")));
+    expect(t.clean).toBe(true);
+    expect(overlapRanges(t.ours, t.theirs)).toBeNull();
+  });
+
+  it("one side deleting what the other changed conflicts; both deleting the same lines is identical", () => {
+    const del = edit(BASE, (l) => l.splice(7, 2));
+    const s = scenario("f.txt", BASE, del, edit(BASE, (l) => l.splice(7, 1, "theirs 8")));
+    expect(s.clean).toBe(false);
+    expect(overlapRanges(s.ours, s.theirs)).not.toBeNull();
+    const both = scenario("f.txt", BASE, del, del);
+    expect(both.clean).toBe(true);
+    expect(compareChanges(both.ours, both.theirs)).toMatchObject({ overlap: null, identical: [{ start: 8, end: 9 }] });
+  });
+
+  it("whitespace-only differences are different text (git conflicts)", () => {
+    for (const variant of ["changed 4 ", "changed\t4", " changed 4", "changed 4\r"]) {
+      const s = scenario("f.txt", BASE, edit(BASE, (l) => l.splice(3, 1, "changed 4")), edit(BASE, (l) => l.splice(3, 1, variant)));
+      expect(s.clean).toBe(false);
+      expect(overlapRanges(s.ours, s.theirs)?.overlapping).toEqual([{ start: 4, end: 4 }]);
+    }
+  });
+
+  it("files without a trailing newline: the final newline is part of the text", () => {
+    const noEol = BASE.slice(0, -1);
+    const changedNoEol = edit(BASE, (l) => l.splice(19, 1, "last")).slice(0, -1);
+    const changedEol = edit(BASE, (l) => l.splice(19, 1, "last"));
+    // Both replace the last line with "last", one without the newline: git conflicts.
+    const s = scenario("f.txt", noEol, changedNoEol, changedEol);
+    expect(s.clean).toBe(false);
+    expect(overlapRanges(s.ours, s.theirs)).not.toBeNull();
+    // The same text, both without the newline: identical.
+    const t = scenario("f.txt", noEol, changedNoEol, changedNoEol);
+    expect(t.clean).toBe(true);
+    expect(compareChanges(t.ours, t.theirs).identical).toEqual([{ start: 20, end: 20 }]);
+    // Only adding the missing newline on both sides: identical too.
+    const u = scenario("f.txt", noEol, BASE, BASE);
+    expect(u.clean).toBe(true);
+    expect(compareChanges(u.ours, u.theirs).identical).toEqual([{ start: 20, end: 20 }]);
+    // One side adds the newline, the other changes an earlier adjacent line: conflict.
+    const v = scenario("f.txt", noEol, BASE, edit(BASE, (l) => l.splice(18, 1, "theirs 19")).slice(0, -1));
+    expect(v.clean).toBe(false);
+    expect(overlapRanges(v.ours, v.theirs)).not.toBeNull();
+  });
+
+  it("renames: the renamed side's ranges are on the old path's lines, as git's rename-aware merge sees them", () => {
+    const body = Array.from({ length: 30 }, (_, k) => `statement number ${k + 1} of the module`).join("\n") + "\n";
+    const same = edit(body, (l) => l.splice(9, 1, "the same edit"));
+    const s = scenario("old.txt", body, same, same, { oursPath: "new.txt" });
+    expect(s.oursFile).toMatchObject({ path: "new.txt", previousPath: "old.txt", status: "renamed" });
+    expect(s.clean).toBe(true);
+    expect(compareChanges(s.ours, s.theirs)).toMatchObject({ overlap: null, identical: [{ start: 10, end: 10 }] });
+    const other = scenario("old.txt", body, same, edit(body, (l) => l.splice(9, 1, "another edit")), { oursPath: "new.txt" });
+    expect(other.clean).toBe(false);
+    expect(overlapRanges(other.ours, other.theirs)).not.toBeNull();
+    const apart = scenario("old.txt", body, same, edit(body, (l) => l.splice(25, 1, "far away")), { oursPath: "new.txt" });
+    expect(apart.clean).toBe(true);
+    expect(overlapRanges(apart.ours, apart.theirs)).toBeNull();
+  });
+});
+
+describe("textHash", () => {
+  it("is 16 hex digits, the same for the same text and different for whitespace, newline and line splits", () => {
+    const h = textHash(["a", "b"], false);
+    expect(h).toMatch(/^[0-9a-f]{16}$/);
+    expect(textHash(["a", "b"], false)).toBe(h);
+    const others = [textHash(["a", "b"], true), textHash(["a ", "b"], false), textHash(["ab"], false), textHash(["a", "b", ""], false), textHash(["a\tb"], false), textHash([], false), textHash([""], false)];
+    expect(new Set([h, ...others]).size).toBe(others.length + 1);
+  });
+  it("is read from hunk bodies: '\\ No newline' after a '+' line marks the new text", () => {
+    const withEol = parsePatch("@@ -3 +3 @@\n-x\n+y").hunks[0]!.changes[0]!;
+    const without = parsePatch("@@ -3 +3 @@\n-x\n+y\n\\ No newline at end of file").hunks[0]!.changes[0]!;
+    const oldWithout = parsePatch("@@ -3 +3 @@\n-x\n\\ No newline at end of file\n+y").hunks[0]!.changes[0]!;
+    expect(withEol.hash).toBe(textHash(["y"], false));
+    expect(without.hash).toBe(textHash(["y"], true));
+    expect(oldWithout.hash).toBe(textHash(["y"], false));
+    // A header-only hunk (body unknown) has no hash: never identical to anything.
+    expect(hunkFromHeader("@@ -3 +3 @@")!.changes[0]!.hash).toBeUndefined();
+    expect(compareChanges(hunkFromHeader("@@ -3 +3 @@")!.changes, hunkFromHeader("@@ -3 +3 @@")!.changes).overlap).not.toBeNull();
   });
 });
