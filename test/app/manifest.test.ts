@@ -31,8 +31,9 @@ function freePort(): Promise<number> {
 }
 
 describe("npm start (dist/server.js)", () => {
-  it("without credentials: exits 2 saying what to set", async () => {
-    const child = spawn(process.execPath, ["dist/server.js"], { cwd: root, env: { PATH: process.env.PATH ?? "" } });
+  // Without any App setting outside production it serves the setup page instead (test/e2e/setup-page.test.ts).
+  it("without credentials in production: exits 2 saying what to set", async () => {
+    const child = spawn(process.execPath, ["dist/server.js"], { cwd: root, env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } });
     let err = "";
     child.stderr.on("data", (d) => (err += d));
     const code = await new Promise((r) => child.on("exit", r));
@@ -40,6 +41,15 @@ describe("npm start (dist/server.js)", () => {
     expect(err).toBe(
       'pucs app: missing APP_ID, WEBHOOK_SECRET, PRIVATE_KEY or PRIVATE_KEY_PATH. Register the App from app.yml (see the README, "The GitHub App"), then set APP_ID, PRIVATE_KEY_PATH and WEBHOOK_SECRET (with a .env file: "node --env-file=.env dist/server.js").\n',
     );
+  });
+
+  it("with some settings but not all: exits 2 naming the rest, also outside production (no setup page over a half-configured App)", async () => {
+    const child = spawn(process.execPath, ["dist/server.js"], { cwd: root, env: { PATH: process.env.PATH ?? "", APP_ID: "12" } });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    const code = await new Promise((r) => child.on("exit", r));
+    expect(code).toBe(2);
+    expect(err).toMatch(/^pucs app: missing WEBHOOK_SECRET, PRIVATE_KEY or PRIVATE_KEY_PATH\. Register the App/);
   });
 
   it("with Probot's environment: serves signed webhooks on PORT and rejects unsigned ones", async () => {

@@ -31,8 +31,15 @@
  * - Faults (`faults()`): a seeded fraction of the modelled requests answers 502, a 403 or 429
  *   secondary rate limit with `retry-after: 1`, or hangs (`timeout`: the request IS applied, then the
  *   answer is held for `hangMs` and is a 504; the client does not learn the outcome).
+ * - Registering an App from a manifest (https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest):
+ *   the web form `POST /settings/apps/new` (or `/organizations/{org}/settings/apps/new`) with a
+ *   `manifest` field checks the manifest and redirects to its `redirect_url` with a one-time `code`;
+ *   `POST /app-manifests/{code}/conversions` (no authentication: the code is the credential) then
+ *   answers the new App with `pem`, `webhook_secret`, `client_id` and `client_secret`, and that App
+ *   (a fresh RSA key) becomes the local GitHub's App. `GET /apps/{slug}/installations/new` is the
+ *   installation page. `registrations` lists what was registered.
  */
-import { createPublicKey, createVerify, randomBytes } from "node:crypto";
+import { createPublicKey, createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +47,16 @@ import { FakeGitHub, type FakeRequest, type FakeResponse } from "../support/fake
 import { BareRepo, ZERO, type CommitData, type FileChange, type Person } from "./bare-repo.js";
 import { execute } from "./graphql.js";
 import { findOperation, validate, type Operation } from "./openapi.js";
+
+/** An App registered from a manifest: the manifest as posted, the account, and the conversion's answer. */
+export interface Registration {
+  manifest: Record<string, unknown>;
+  /** The organization of `/organizations/{org}/settings/apps/new`, else null (the user's account). */
+  org: string | null;
+  code: string;
+  /** The conversion's answer (null until the code was exchanged). */
+  app: Record<string, unknown> | null;
+}
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 export type FaultKind = "502" | "secondary-rate-limit" | "429" | "timeout";
@@ -250,6 +267,8 @@ export class LocalGitHub {
   #users = new Map<string, User>();
   #ids = { comment: 1_000_000, reaction: 2_000_000, label: 3_000_000, check: 4_000_000, status: 5_000_000, repo: 6_000, user: 100 };
   #faults: (FaultOptions & { random: () => number; count: number }) | null = null;
+  /** Manifest registrations, newest last; codes are one-time. */
+  readonly registrations: Registration[] = [];
   #handlers: Record<string, Handler>;
 
   private constructor(
@@ -400,6 +419,10 @@ export class LocalGitHub {
 
   async #answer(req: FakeRequest, entry: LogEntry, path: string, base: string): Promise<FakeResponse> {
     if ((path === "/graphql" || path === "/api/graphql") && req.method === "POST") return this.#graphql(req, entry);
+    if (!base.endsWith("/api/v3")) {
+      const web = this.#web(req, entry, path);
+      if (web) return web;
+    }
     const op = findOperation(req.method, path);
     if (!op) {
       entry.problem = "not-in-github-api";
@@ -428,7 +451,9 @@ export class LocalGitHub {
     const auth = String(req.headers.authorization ?? "");
     const token = auth.replace(/^(token|bearer)\s+/i, "");
     let actor: User;
-    if (op.operationId.startsWith("apps/") && op.operationId !== "apps/get-repo-installation") {
+    if (op.operationId === "apps/create-from-manifest") {
+      actor = this.user("octo-user"); // no credentials: the one-time code is the credential
+    } else if (op.operationId.startsWith("apps/") && op.operationId !== "apps/get-repo-installation") {
       const err = this.#verifyJwt(token);
       if (err) {
         entry.problem = "bad-credentials";
@@ -462,6 +487,44 @@ export class LocalGitHub {
       }
     }
     return this.#run(handler, ctx);
+  }
+
+  /** GitHub's web pages of the manifest flow (not the API: no /api/v3 prefix, HTML answers), or null. */
+  #web(req: FakeRequest, entry: LogEntry, path: string): FakeResponse | null {
+    const html = (status: number, text: string, headers: Record<string, string> = {}): FakeResponse => ({ status, body: `<!DOCTYPE html><html><head><title>${text}</title></head><body><h1>${text}</h1></body></html>`, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+    const create = /^\/(?:organizations\/([^/]+)\/)?settings\/apps\/new$/.exec(path);
+    if (create && req.method === "POST") {
+      entry.operationId = "web/create-app-from-manifest";
+      entry.template = "POST /settings/apps/new";
+      const form = new URLSearchParams(typeof req.body === "string" ? req.body : "");
+      let manifest: unknown = null;
+      try {
+        manifest = JSON.parse(form.get("manifest") ?? "");
+      } catch {
+        manifest = null;
+      }
+      const errors = manifestErrors(manifest);
+      if (errors.length) {
+        entry.problem = "invalid-body";
+        entry.message = errors.join("; ");
+        return html(422, `Invalid GitHub App configuration: ${errors.join("; ")}`);
+      }
+      const m = manifest as Record<string, any>;
+      const code = randomBytes(10).toString("hex");
+      this.registrations.push({ manifest: m, org: create[1] ?? null, code, app: null });
+      const target = new URL(String(m.redirect_url));
+      target.searchParams.set("code", code);
+      if (req.query.state) target.searchParams.set("state", req.query.state);
+      return html(302, "Redirecting", { location: target.toString() });
+    }
+    const install = /^\/apps\/([^/]+)\/installations\/new$/.exec(path);
+    if (install && req.method === "GET") {
+      entry.operationId = "web/install-app";
+      entry.template = "GET /apps/{slug}/installations/new";
+      if (install[1] !== this.app.slug) return html(404, "Page not found");
+      return html(200, `Install ${this.app.name}`);
+    }
+    return null;
   }
 
   async #graphql(req: FakeRequest, entry: LogEntry): Promise<FakeResponse> {
@@ -955,6 +1018,48 @@ function num(v: string | undefined): number {
   return /^\d+$/.test(v ?? "") ? Number(v) : NaN;
 }
 
+/** What GitHub refuses in an App manifest (the fields PUCS's app.yml and Probot's setup page use). */
+export function manifestErrors(m: unknown): string[] {
+  if (!m || typeof m !== "object" || Array.isArray(m)) return ["the manifest is not a JSON object"];
+  const o = m as Record<string, unknown>;
+  const errors: string[] = [];
+  const isUrl = (v: unknown) => typeof v === "string" && /^https?:\/\/[^\s]+$/.test(v);
+  if (typeof o.name !== "string" || o.name.trim() === "" || o.name.length > 34) errors.push("name must be 1 to 34 characters");
+  if (!isUrl(o.url)) errors.push("url (the App's homepage) must be an http(s) URL");
+  const hook = o.hook_attributes as Record<string, unknown> | undefined;
+  if (hook !== undefined && (typeof hook !== "object" || hook === null || !isUrl(hook.url))) errors.push("hook_attributes.url must be an http(s) URL");
+  if (o.redirect_url !== undefined && !isUrl(o.redirect_url)) errors.push("redirect_url must be an http(s) URL");
+  const perms = o.default_permissions;
+  if (perms !== undefined) {
+    if (typeof perms !== "object" || perms === null || Array.isArray(perms)) errors.push("default_permissions must be an object");
+    else for (const [k, v] of Object.entries(perms)) if (!["read", "write", "admin"].includes(String(v))) errors.push(`default_permissions.${k} must be read, write or admin`);
+  }
+  const events = o.default_events;
+  if (events !== undefined && (!Array.isArray(events) || events.some((e) => typeof e !== "string"))) errors.push("default_events must be a list of event names");
+  if (o.public !== undefined && typeof o.public !== "boolean") errors.push("public must be true or false");
+  return errors;
+}
+
+/** A simple-user object with every field GitHub's schema requires. */
+function fullUser(gh: LocalGitHub, login: string, type: "User" | "Organization"): Record<string, unknown> {
+  const u = gh.user(login);
+  const api = `https://api.github.com/users/${encodeURIComponent(login)}`;
+  return {
+    ...u,
+    type,
+    gravatar_id: "",
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+  };
+}
+
 function handlers(): Record<string, Handler> {
   const R = (ctx: Ctx) => ctx.repo!;
   const pullOf = (ctx: Ctx, key = "pull_number") => R(ctx).pulls.get(num(ctx.params[key]));
@@ -963,7 +1068,39 @@ function handlers(): Record<string, Handler> {
 
   const h: Record<string, Handler> = {
     // -- apps
-    "apps/get-authenticated": (ctx) => ({ body: { id: ctx.gh.app.id, slug: ctx.gh.app.slug, name: ctx.gh.app.name, owner: ctx.gh.user("octo-org"), events: [], permissions: {} } }),
+    "apps/get-authenticated": (ctx) => ({ body: { id: ctx.gh.app.id, slug: ctx.gh.app.slug, name: ctx.gh.app.name, owner: ctx.gh.user("octo-org"), html_url: `${ctx.gh.url}/apps/${ctx.gh.app.slug}`, events: [], permissions: {} } }),
+    "apps/create-from-manifest": (ctx) => {
+      const reg = ctx.gh.registrations.find((r) => r.code === ctx.params.code && r.app === null);
+      if (!reg) return notFound(docs(ctx));
+      const m = reg.manifest as Record<string, any>;
+      const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+      const id = ctx.gh.app.id + 1000;
+      const slug = String(m.name).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      Object.assign(ctx.gh.app, { id, slug, name: String(m.name), publicKey });
+      const owner = fullUser(ctx.gh, reg.org ?? "octo-user", reg.org ? "Organization" : "User");
+      const now = ctx.gh.iso();
+      const app = {
+        id,
+        slug,
+        node_id: Buffer.from(`03:Integration${id}`).toString("base64"),
+        client_id: `Iv23li${randomBytes(7).toString("hex")}`,
+        owner,
+        name: String(m.name),
+        description: typeof m.description === "string" ? m.description : null,
+        external_url: String(m.url),
+        html_url: `${ctx.gh.url}/apps/${slug}`,
+        created_at: now,
+        updated_at: now,
+        permissions: { ...(m.default_permissions ?? {}) },
+        events: [...(m.default_events ?? [])],
+        installations_count: 0,
+        client_secret: randomBytes(20).toString("hex"),
+        webhook_secret: randomBytes(20).toString("hex"),
+        pem: privateKey,
+      };
+      reg.app = app;
+      return { status: 201, body: app };
+    },
     "apps/create-installation-access-token": (ctx) => {
       const id = num(ctx.params.installation_id);
       if (![...ctx.gh.repos.values()].some((r) => r.installationId === id)) return notFound(docs(ctx));

@@ -227,3 +227,12 @@ export function requestExamples(): { operationId: string; schema: Schema; exampl
 export function operationIds(): Set<string> {
   return new Set(load().routes.map((r) => r.op.operationId as string));
 }
+
+/** The application/json schema of `operationId`'s answer with `status` (to check a modelled answer is shaped like GitHub's). */
+export function responseSchema(operationId: string, status: number): Schema | null {
+  const { doc, routes } = load();
+  const r = routes.find((x) => x.op.operationId === operationId);
+  const res = r?.op.responses?.[String(status)];
+  const json = res ? deref(doc, res)?.content?.["application/json"]?.schema : undefined;
+  return json ? deref(doc, json) : null;
+}
