@@ -22,5 +22,8 @@ const code = await runCli(process.argv.slice(2), {
   newId: () => randomUUID(),
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
+  ...(process.stdout.isTTY && process.stdin.isTTY
+    ? { tty: { write: (s: string) => void process.stdout.write(s), isTTY: true, get columns() { return process.stdout.columns ?? 80; }, get rows() { return process.stdout.rows ?? 24; }, keys: process.stdin } }
+    : {}),
 });
 process.exitCode = code;

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { loadConfigFile } from "../config-file.js";
 import { formatIssue } from "../engine/config/index.js";
+import { printConfigSchema } from "./schema.js";
 import { parseUnifiedDiff } from "../engine/diff.js";
 import { formatDuration, parseDuration } from "../engine/duration.js";
 import { evaluate } from "../engine/evaluate.js";
@@ -36,6 +37,9 @@ import { GitRefStore } from "../git/ledger-store.js";
 import { RemoteRefStore } from "../git/remote-store.js";
 import * as git from "../git/gateway.js";
 import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec, type Parsed } from "./args.js";
+import { optionalConfig, statusOf } from "./status-markdown.js";
+import { renderDashboardDoc } from "../engine/dashboard.js";
+import { runBoard } from "./board.js";
 
 export interface CliContext {
   cwd: string;
@@ -47,6 +51,8 @@ export interface CliContext {
   err(text: string): void;
   /** Store factory; default: the git ref store in the repository's common git dir. */
   store?(root: string): LedgerStore;
+  /** The terminal, when stdout is one (`pucs board` draws full-screen on it). */
+  tty?: import("./board.js").BoardIo;
 }
 
 const VERSION = "0.1.0";
@@ -80,7 +86,8 @@ const SPECS: CommandSpec[] = [
     session: { type: "string" },
     "write-config": { type: "boolean" },
   }),
-  S("status", "pucs status [--json]", "Session, live locks, intents, queues and open changes", {}),
+  S("status", "pucs status [--json] [--format text|markdown]", "Session, live locks, intents, queues and open changes (markdown: the dashboard issue's body)", { format: { type: "string" } }),
+  S("board", "pucs board", "Live full-screen view of streams, locks, queues and conflicts; redraws when the ledger moves, q quits", {}),
   S(
     "lock",
     "pucs lock <path|glob> --agent A --stream S --task T [--duration D]",
@@ -117,7 +124,7 @@ const SPECS: CommandSpec[] = [
   ),
   S("log", "pucs log [-n N]", "The ledger's audit trail (one commit per change)", { n: { type: "string", short: "n" } }),
   S("worktree", "pucs worktree add <STREAM> [--base REF]", "Create ../<repo>-stream-<id> on branch feature/stream-<ID> (seed §5.1)", { base: { type: "string" } }, 2),
-  S("config", "pucs config [--json]", "Validate the stream config and print its streams and merge phases", {}),
+  S("config", "pucs config [--json] [--schema]", "Validate the stream config and print its streams and merge phases (--schema: print its JSON Schema)", { schema: { type: "boolean" } }),
 ];
 
 function helpText(): string {
@@ -282,23 +289,23 @@ const handlers: Record<string, Handler> = {
     return EXIT.OK;
   },
 
-  async status(ctx, p) {
+  async status(ctx, p, spec) {
     const repo = await openRepo(ctx, p);
     const now = ctx.now();
     const { ledger } = await repo.store.read();
     const locks = liveLocks(ledger, now);
     const intents = liveIntents(ledger, now);
     const expired = ledger.locks.length - locks.length;
-    const json = {
-      ok: true,
-      command: "status",
-      session: ledger.session,
-      locks,
-      intents,
-      queues: ledger.queues,
-      changes: ledger.footprints.map((f) => ({ change: f.change, agent: f.agent, stream: f.stream, files: f.files.length, draft: f.draft, headSha: f.headSha })),
-      expiredLocks: expired,
-    };
+    // One status document (pucs.status/v1) for --json, the dashboard body and the App.
+    const format = str(p, "format") ?? "text";
+    if (format !== "text" && format !== "markdown") throw new UsageError(`pucs status: --format must be text or markdown, not ${JSON.stringify(format)}`, spec.usage);
+    const config = format === "markdown" ? await loadConfig(ctx, repo, p) : await optionalConfig(repo.root, configArg(ctx, p));
+    const doc = await statusOf(repo.root, repo.store, ledger, config, now);
+    if (format === "markdown" && !flag(p, "json")) {
+      ctx.out(renderDashboardDoc(doc, config!));
+      return EXIT.OK;
+    }
+    const json = { ok: true, command: "status", ...doc };
     const lines: string[] = ["=".repeat(60), "PUCS STATUS", "=".repeat(60), ""];
     lines.push(ledger.session ? `Session: ${ledger.session.id}\nStarted: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to start.");
     lines.push("", "--- Active Locks ---");
@@ -563,7 +570,25 @@ const handlers: Record<string, Handler> = {
     return EXIT.OK;
   },
 
+  async board(ctx, p) {
+    const repo = await openRepo(ctx, p);
+    const remote = repo.store instanceof RemoteRefStore;
+    const load = async () => {
+      const snap = await repo.store.read();
+      const config = await optionalConfig(repo.root, configArg(ctx, p));
+      return { doc: await statusOf(repo.root, repo.store, snap.ledger, config, ctx.now()), version: snap.version };
+    };
+    return runBoard({
+      load,
+      now: () => ctx.now(),
+      commonDir: remote ? null : await git.commonDir(repo.root),
+      source: remote ? `remote ${str(p, "remote") ?? ctx.env.PUCS_REMOTE}` : repo.root,
+      io: ctx.tty ?? { write: (t) => ctx.out(t), isTTY: false, columns: 80, rows: 24, keys: null },
+    });
+  },
+
   async config(ctx, p) {
+    if (flag(p, "schema")) return printConfigSchema(ctx);
     const repo = await openRepo(ctx, p);
     const r = await loadConfigFile(repo.root, configArg(ctx, p));
     if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });

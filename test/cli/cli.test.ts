@@ -182,7 +182,7 @@ describe("pucs check", () => {
     repo.write("observability/metrics.py", lines("def collect():", 30).replace("x3 = 3", "x3 = 4"));
     expect((await pucs(repo.dir, ["check", "--base", "main", "--agent", "obs-1", "--record"])).code).toBe(0);
     const recorded = (await pucs(repo.dir, ["status", "--json"])).json.changes;
-    expect(recorded).toEqual([{ change: "branch:feature/stream-OBS", agent: "obs-1", stream: "OBS", files: 1, draft: false, headSha: sh(repo.dir, "rev-parse", "HEAD").trim() }]);
+    expect(recorded).toMatchObject([{ change: "branch:feature/stream-OBS", agent: "obs-1", stream: "OBS", files: 1, draft: false, headSha: sh(repo.dir, "rev-parse", "HEAD").trim() }]);
     sh(repo.dir, "stash", "-q");
     sh(repo.dir, "checkout", "-q", "-b", "feature/stream-OBS-2", "main");
     repo.write("observability/metrics.py", lines("def collect():", 30).replace("x4 = 4", "x4 = 5"));

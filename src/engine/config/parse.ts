@@ -18,7 +18,7 @@
  * anything else is an error.
  */
 import type * as z from "zod";
-import type { Config, HotFileRule, SourceIssue, StreamConfig } from "../types.js";
+import type { Config, DashboardConfig, HotFileRule, SourceIssue, StreamConfig } from "../types.js";
 import { parseDuration, MINUTE_MS } from "../duration.js";
 import { compareSpecificity, compileGlob, matchesGlob, validateGlob } from "../globs.js";
 import { didYouMean } from "./suggest.js";
@@ -27,6 +27,8 @@ import {
   AREA_NAME,
   COORDINATOR,
   coordinatorsSchema,
+  DASHBOARD_DEFAULTS,
+  dashboardSchema,
   DEFAULTS,
   globList,
   hotFilesSchema,
@@ -449,6 +451,15 @@ export function parseConfig(text: string, file: string): ConfigResult {
   }
   const streamCoordinators = new Map(drafts.map((d) => [d.id, checkCoordinators(ctx, d.coordinators)]));
 
+  // --- dashboard (off unless the section is there) ----------------------------------------------
+  let dashboard: DashboardConfig | undefined;
+  if (nodeAt(root, ["dashboard"]) !== undefined) {
+    const d = ctx.validate(dashboardSchema, ["dashboard"]);
+    if (d !== null) {
+      dashboard = { enabled: d.enabled ?? true, title: d.title ?? DASHBOARD_DEFAULTS.title, labels: d.labels ?? [...DASHBOARD_DEFAULTS.labels] };
+    }
+  }
+
   // --- patterns that can never give their stream a file ------------------------------------------
   reportShadowed(ctx, drafts);
 
@@ -476,6 +487,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     hotFiles,
     coordinators,
   };
+  if (dashboard !== undefined) config.dashboard = dashboard;
   return { ok: true, config, warnings: sortIssues(ctx.issues) };
 }
 

@@ -91,6 +91,20 @@ export const hotFilesSchema = z.array(
 
 export const coordinatorsSchema = stringList("GitHub login or team");
 
+/** GitHub label names: 1–50 characters. */
+export const dashboardSchema = z.strictObject(
+  {
+    enabled: bool.optional(),
+    title: nonEmptyString("a non-empty issue title").max(256, E("expected an issue title of at most 256 characters")).optional(),
+    labels: z
+      .array(nonEmptyString("a label name").max(50, E("expected a label name of at most 50 characters")), E("expected a list of label names (use [] for none)"))
+      .optional(),
+  },
+  E("expected a mapping with enabled, title and/or labels"),
+);
+
+export const DASHBOARD_DEFAULTS = { title: "PUCS dashboard", labels: ["pucs:dashboard"] } as const;
+
 export const topLevelSchema = z.strictObject(
   {
     version: z.literal(1, E("expected 1 (the only supported version)")).optional(),
@@ -100,8 +114,9 @@ export const topLevelSchema = z.strictObject(
     merge_gate: z.unknown().optional(),
     hot_files: z.unknown().optional(),
     coordinators: z.unknown().optional(),
+    dashboard: z.unknown().optional(),
   },
-  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators)"),
+  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators, dashboard)"),
 );
 
 /** Keys an object schema at `path` (below `schema`) accepts: for unknown-key suggestions. */
