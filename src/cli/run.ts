@@ -55,7 +55,7 @@ export interface CliContext {
   tty?: import("./board.js").BoardIo;
 }
 
-const VERSION = "0.1.0";
+const VERSION = "1.0.0"; // = package.json's version (test/release.test.ts)
 export const EXIT = { OK: 0, CONFLICT: 1, USAGE: 2 } as const;
 
 /** An expected failure: printed as a message (never a stack trace) with an exit code. */
