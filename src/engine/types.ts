@@ -205,6 +205,12 @@ export interface Footprint {
    */
   comment?: number;
   recordedAt: string;
+  /**
+   * The PR's published report is out of date: another change's event changed its verdict or strategy
+   * (src/engine/refresh.ts) and has not refreshed it yet. The App refreshes it within its write budget
+   * and clears the mark; the PR's own next event writes a footprint without it. Absent = up to date.
+   */
+  stale?: true;
 }
 
 export interface QueueEntry {
@@ -236,12 +242,6 @@ export interface Ledger {
   footprints: Footprint[];
   queues: Queue[];
   overrides: GateOverride[];
-  /**
-   * Open changes ("#12") whose published report is out of date: their verdict changed with another
-   * change's event past that event's refresh budget. The App refreshes them (a few per event and in
-   * the background) and takes them off. Optional: absent = none.
-   */
-  refresh?: string[];
 }
 
 // ---------------------------------------------------------------------------

@@ -86,6 +86,7 @@ export const FootprintSchema = z.strictObject({
   truncated: z.boolean().optional(),
   comment: z.number().int().positive().optional(),
   recordedAt: isoTime,
+  stale: z.literal(true).optional(),
 });
 
 export const QueueEntrySchema = z.strictObject({
@@ -117,7 +118,6 @@ export const LedgerSchema = z.strictObject({
   footprints: z.array(FootprintSchema),
   queues: z.array(QueueSchema),
   overrides: z.array(GateOverrideSchema),
-  refresh: z.array(z.string().regex(/^#\d+$/)).optional(),
 });
 
 // ---------------------------------------------------------------------------
@@ -369,7 +369,6 @@ export function canonicalLedger(l: Ledger): Ledger {
     footprints: [...l.footprints].sort(compareFootprints),
     queues: [...l.queues].sort(compareQueues),
     overrides: [...l.overrides].sort(compareOverrides),
-    ...(l.refresh && l.refresh.length > 0 ? { refresh: [...new Set(l.refresh)].sort() } : {}),
   };
 }
 
@@ -398,14 +397,13 @@ export function serializeLedger(l: Ledger): string {
     footprints: c.footprints.map((x) => ({
       ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
-      ...pick(x, ["truncated", "comment", "recordedAt"]),
+      ...pick(x, ["truncated", "comment", "recordedAt", "stale"]),
     })),
     queues: c.queues.map((q) => ({
       path: q.path,
       waiters: q.waiters.map((w) => pick(w, ["agent", "change", "enqueuedAt"])),
     })),
     overrides: c.overrides.map((o) => pick(o, ["change", "by", "reason", "at", "headSha"])),
-    ...(c.refresh ? { refresh: c.refresh } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
