@@ -19,7 +19,7 @@ import { randomUUID } from "node:crypto";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { ROOT } from "../action/harness.js";
-import { chromium, decodeEntities } from "../support/chromium.js";
+import { chromium, decodeEntities, type Chromium } from "../support/chromium.js";
 import { freePort, pullEvent, sign, type Delivery } from "./app-process.js";
 import { LocalGitHub, type LocalRepo } from "./local-github.js";
 import { responseSchema, validate } from "./openapi.js";
@@ -33,6 +33,7 @@ let dir: string;
 let port: number;
 let server: ChildProcess;
 let out = "";
+let browser: Chromium;
 
 async function until<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -45,6 +46,8 @@ async function until<T>(what: string, check: () => T | Promise<T>, timeoutMs = 3
 }
 
 beforeAll(async () => {
+  // First: when chromium is missing it is installed (apt-get), which may take minutes; failing, it throws.
+  browser = chromium();
   gh = await LocalGitHub.start({ requireToken: true });
   repo = await gh.createRepo("octo-org/octo-repo", {
     files: { "config/pucs_streams.yaml": readFileSync(join(ROOT, "config", "pucs_streams.yaml"), "utf8"), "execution/fill_predictor.py": "def predict():\n    return 1\n" },
@@ -62,7 +65,7 @@ beforeAll(async () => {
   server.stdout!.on("data", (d) => (out += d));
   server.stderr!.on("data", (d) => (out += d));
   await until("the setup page", () => fetch(`http://127.0.0.1:${port}/probot`).then((r) => r.ok, () => false));
-}, 120_000);
+}, 900_000);
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
@@ -78,7 +81,6 @@ let manifest: Record<string, any>;
 let formAction: string;
 
 test("the setup page in a headless browser: one button whose form carries app.yml as the manifest", async () => {
-  const browser = chromium();
   const dom = await browser.dumpDom(`http://127.0.0.1:${port}/`); // "/" redirects to /probot
   expect(dom).toContain("<title>Setup pucs | built with Probot</title>");
   const forms = [...dom.matchAll(/<form\b[^>]*>/g)].map((m) => m[0]);
