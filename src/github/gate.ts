@@ -86,7 +86,8 @@ export function countingClient(client: RequestClient): { client: RequestClient; 
     calls,
     client: {
       request(route, params) {
-        if (/^GET /.test(route)) calls.reads++;
+        // A GraphQL query reads (the gate sends no mutations).
+        if (/^GET /.test(route) || route === "POST /graphql") calls.reads++;
         else calls.writes++;
         return client.request(route, params);
       },
@@ -203,6 +204,24 @@ export class GateGateway {
       if (e instanceof GateApiError && e.status === 404) return null;
       throw e;
     }
+  }
+
+  /**
+   * The ledger commit `oid` as GraphQL has it with `LEDGER_COMMIT_FIELDS` (the v2 tree's meta.json,
+   * small collections and footprints, or a v1 ledger.json): 1 read.
+   */
+  async ledgerCommit(oid: string, fields: string): Promise<Json | null> {
+    const query = `query($owner: String!, $name: String!, $oid: GitObjectID!) { repository(owner: $owner, name: $name) { at: object(oid: $oid) { ${fields} } } }`;
+    const r = await this.call("read refs/pucs/ledger", "contents: read", "POST /graphql", { query, name: this.repo.repo, oid });
+    const data = (r.data as Json).data as { repository?: { at?: Json | null } | null } | undefined;
+    return data?.repository?.at ?? null;
+  }
+
+  /** A blob's text by sha (a ledger file GraphQL cut short): 1 read. */
+  async blobText(sha: string): Promise<string | null> {
+    const r = await this.call(`read blob ${sha.slice(0, 7)}`, "contents: read", "GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { file_sha: sha });
+    const d = r.data as Json;
+    return d.encoding === "base64" && typeof d.content === "string" ? Buffer.from(d.content, "base64").toString("utf8") : typeof d.content === "string" ? d.content : null;
   }
 
   /** A text file at `ref`, or null when it does not exist there. */

@@ -1,44 +1,50 @@
 /**
- * The ledger on GitHub: the same document and format as the CLI's (a commit on `refs/pucs/ledger` whose
- * tree holds one file, `ledger.json`), read and written through the GitHub API with a true
- * compare-and-swap, so two App instances, the App and a CLI pushing with --remote, never both win.
+ * The ledger on GitHub: the same ref and layout as the CLI's (a commit on `refs/pucs/ledger` whose tree
+ * is the v2 layout of src/ledger/layout.ts; a v1 `ledger.json` is still read and migrated by the next
+ * write), read and written through the GitHub API with a true compare-and-swap, so two App instances,
+ * the App and a CLI pushing with --remote, never both win.
  *
- * Read (1 request): ONE GraphQL query returns the ref's target oid and the blob text (and, for the
- * App's hot path, any other small files in the same round trip: see `readRepoFiles`). A blob too large
- * for GraphQL's `text` is fetched once more by REST (`GET git/blobs/{sha}`).
+ * Read (1 request): ONE GraphQL query returns the ref's target oid, its tree oid and, through
+ * `Commit.file(path:)`, meta.json, the small collections and the footprints as nested tree entries with
+ * their blob texts (the derived `index/` and `streams/` are not read), plus any other small files in
+ * the same round trip (see `readRepoFiles`). A blob too large for GraphQL's `text` is fetched once more
+ * by REST (`GET git/blobs/{sha}`).
  *
- * Write (3 requests): `POST git/trees` with the content inlined (no blob request), `POST git/commits`
- * whose ONLY parent is the head that was read (a `Pucs-Nonce:` trailer makes every commit unique, so
- * two writers never produce the same sha), then
+ * Write (3 requests): `POST git/trees` with `base_tree` = the tree read and ONLY the changed entries
+ * inlined (nested paths; `sha: null` deletes), `POST git/commits` whose ONLY parent is the head that was
+ * read (a `Pucs-Nonce:` trailer makes every commit unique, so two writers never produce the same sha),
+ * then
  *   - `PATCH git/refs/pucs/ledger` with `force: false`: GitHub refuses anything but a fast-forward
  *     (422 "Update is not a fast forward"), and the new commit fast-forwards only the head it was built
  *     on, so a ref that moved meanwhile is a lost race → `{ ok: false, reason: "conflict" }`;
  *   - `POST git/refs` when the ledger does not exist yet (422 "Reference already exists" = lost race).
  * A ref deleted between read and write ("Reference does not exist") is a lost race too: the retry
- * re-reads and creates it.
+ * re-reads and creates it. The first write over a v1 ledger sends the whole v2 tree (no base_tree).
  *
- * A ref that exists but does not hold a PUCS ledger, or a ledger.json that does not parse, is a
- * LedgerError (foreign / corrupt) and is never overwritten: read throws, so no transaction writes.
+ * A ref that exists but does not hold a PUCS ledger, or a file that does not parse, is a LedgerError
+ * (foreign / corrupt) and is never overwritten: read throws, so no transaction writes.
  * The store writes only under `refs/pucs/` (the constructor refuses any other ref).
  */
 import { randomBytes } from "node:crypto";
 import type { Ledger } from "../engine/types.js";
-import { emptyLedger, parseLedger, serializeLedger } from "../ledger/schema.js";
+import { META_FILE, V1_FILE, checkChanges, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles } from "../ledger/layout.js";
+import { canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { GitHubError, RepoClient, type GitHubClient, type Json, type RepoRef } from "./client.js";
 import { Lru, deepFreeze } from "../engine/memo.js";
 
 export const LEDGER_REF = "refs/pucs/ledger";
-export const LEDGER_FILE = "ledger.json";
+/** The v1 document's name (still read; the next write migrates it to the v2 tree). */
+export const LEDGER_FILE = V1_FILE;
 
 export function githubLedgerHint(repo: RepoRef, ref: string): string {
   return (
-    `The ledger was not changed. Inspect it with \`git fetch https://github.com/${repo.owner}/${repo.repo} ${ref} && git show FETCH_HEAD:${LEDGER_FILE}\`; ` +
-    `fix it by pushing a corrected ${LEDGER_FILE} to ${ref}, or delete the ref to start a fresh ledger (the App rebuilds footprints on the next push, and \`/pucs sync\` per PR).`
+    `The ledger was not changed. Inspect it with \`git fetch https://github.com/${repo.owner}/${repo.repo} ${ref} && git ls-tree -r FETCH_HEAD\` (a file: \`git show FETCH_HEAD:<path>\`); ` +
+    `fix it by pushing a corrected file to ${ref}, or delete the ref to start a fresh ledger (the App rebuilds footprints on the next push, and \`/pucs sync\` per PR).`
   );
 }
 
-interface BlobNode {
+export interface BlobNode {
   __typename?: string;
   oid?: string;
   text?: string | null;
@@ -46,8 +52,22 @@ interface BlobNode {
   isBinary?: boolean | null;
 }
 
+interface TreeNode {
+  __typename?: string;
+  entries?: { name: string; object: BlobNode | TreeNode | null }[];
+}
+
+type FileNode = { object: BlobNode | TreeNode | null } | null;
+
+export interface CommitNode {
+  __typename: string;
+  oid: string;
+  tree?: { oid: string };
+  [alias: string]: unknown;
+}
+
 interface RefNode {
-  target: { __typename: string; oid: string; file?: { object: BlobNode | null } | null } | null;
+  target: CommitNode | null;
 }
 
 export interface RepoFilesRead {
@@ -59,46 +79,74 @@ export interface RepoFilesRead {
   pull: PullNode | null;
 }
 
-export { PULL_FIELDS, type PullNode } from "./pull.js";
-import { PULL_FIELDS, type PullNode } from "./pull.js";
+/** GraphQL's PullRequest, the fields PUCS reads (`PULL_FIELDS`). */
+export interface PullNode {
+  number: number;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  isDraft: boolean;
+  merged: boolean;
+  title: string;
+  url: string;
+  headRefName: string;
+  headRefOid: string;
+  author: { __typename: string; login: string } | null;
+  labels: { nodes: { name: string }[] } | null;
+}
+
+export const PULL_FIELDS = "number state isDraft merged title url headRefName headRefOid author { __typename login } labels(first: 100) { nodes { name } }";
 
 const alias = (i: number) => `f${i}`;
 
-/**
- * Ledgers parsed lately, by repository and commit, with the exact text they were parsed from. The App
- * reads the whole ledger on every webhook and it is mostly the version it just wrote or read: a text
- * equal to the remembered one is not parsed and validated again (the schema check is most of the cost
- * of a large ledger). Entries are deep-frozen, since every caller shares them; the transitions never
- * change a ledger in place.
- */
-const parsedLedgers = new Lru<string, { text: string; ledger: Ledger }>(32);
+const BLOB_FIELDS = "__typename ... on Blob { oid text isTruncated isBinary }";
+/** Tree entries `depth` levels down, blobs with their text at the bottom (and at every level). */
+function treeFields(depth: number): string {
+  if (depth === 0) return BLOB_FIELDS;
+  return `${BLOB_FIELDS} ... on Tree { entries { name object { ${treeFields(depth - 1)} } } }`;
+}
 
-function parsedLedgerKey(repo: RepoRef, version: string): string {
+/** The parts of the v2 tree a whole-ledger read asks for: alias → path and depth of its tree. */
+const LEDGER_PARTS: readonly { alias: string; path: string; depth: number }[] = [
+  { alias: "v1", path: V1_FILE, depth: 0 },
+  { alias: "meta", path: META_FILE, depth: 0 },
+  { alias: "locks", path: "locks", depth: 2 },
+  { alias: "intents", path: "intents", depth: 2 },
+  { alias: "queues", path: "queues", depth: 2 },
+  { alias: "overrides", path: "overrides", depth: 2 },
+  { alias: "footprints", path: "footprints", depth: 4 },
+];
+
+/** The Commit fields of a whole-ledger read (shared by the ref read and the read of one version). */
+export const LEDGER_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} }`;
+
+/**
+ * Ledgers read or written lately, by repository and commit. The App reads the ledger on every webhook
+ * and it is mostly the version it just wrote or read: a version seen before is not parsed and validated
+ * again, and the next write diffs against it (`layout` and `tree` say what the write builds on).
+ * Entries are deep-frozen, since every caller shares them; the transitions never change a ledger in place.
+ */
+interface KnownLedger {
+  ledger: Ledger;
+  layout: 1 | 2;
+  tree: string | null;
+}
+const knownLedgers = new Lru<string, KnownLedger>(32);
+
+function knownKey(repo: RepoRef, version: string): string {
   return `${repo.owner}/${repo.repo}@${version}`;
 }
 
-function parseLedgerAt(repo: RepoRef, version: string, text: string, source: string, hint: string): Ledger {
-  const key = parsedLedgerKey(repo, version);
-  const known = parsedLedgers.get(key);
-  if (known && known.text === text) return known.ledger;
-  const ledger = deepFreeze(parseLedger(text, source, hint));
-  parsedLedgers.set(key, { text, ledger });
-  return ledger;
-}
-
 /**
- * One GraphQL round trip: the ledger ref with its ledger.json, plus the blobs named by `expressions`
+ * One GraphQL round trip: the ledger ref with its tree, plus the blobs named by `expressions`
  * (`<rev>:<path>`). Throws LedgerError for a foreign/corrupt ledger, GitHubError for API failures.
  */
 export async function readRepoFiles(rc: RepoClient, ref: string, expressions: readonly string[], opts: { pull?: number } = {}): Promise<RepoFilesRead> {
-  const blobFields = "__typename ... on Blob { oid text isTruncated isBinary }";
   const fileVars = expressions.map((_, i) => `, $${alias(i)}: String!`).join("");
-  const fileFields = expressions.map((_, i) => `${alias(i)}: object(expression: $${alias(i)}) { ${blobFields} }`).join("\n    ");
+  const fileFields = expressions.map((_, i) => `${alias(i)}: object(expression: $${alias(i)}) { ${BLOB_FIELDS} }`).join("\n    ");
   const pullVar = opts.pull !== undefined ? ", $pull: Int!" : "";
   const pullField = opts.pull !== undefined ? `\n    pull: pullRequest(number: $pull) { ${PULL_FIELDS} }` : "";
   const query = `query($owner: String!, $name: String!, $ref: String!${pullVar}${fileVars}) {
   repository(owner: $owner, name: $name) {
-    ledger: ref(qualifiedName: $ref) { target { __typename oid ... on Commit { file(path: "${LEDGER_FILE}") { object { ${blobFields} } } } } }${pullField}
+    ledger: ref(qualifiedName: $ref) { target { ${LEDGER_COMMIT_FIELDS} } }${pullField}
     ${fileFields}
   }
 }`;
@@ -115,7 +163,22 @@ export async function readRepoFiles(rc: RepoClient, ref: string, expressions: re
     files.push(await blobText(rc, node));
   }
   const pull = opts.pull !== undefined ? ((data.repository.pull as PullNode | null | undefined) ?? null) : null;
-  return { snapshot: await snapshotOf(rc, ref, data.repository.ledger), files, pull };
+  const node = data.repository.ledger;
+  if (!node || !node.target) return { snapshot: { ledger: emptyLedger(), version: null }, files, pull };
+  return { snapshot: { ledger: (await ledgerOfCommit(rc, ref, node.target)).ledger, version: node.target.oid }, files, pull };
+}
+
+/** The ledger at commit `oid` (one GraphQL request unless known). */
+async function readVersion(rc: RepoClient, ref: string, oid: string): Promise<KnownLedger> {
+  const known = knownLedgers.get(knownKey(rc.repo, oid));
+  if (known) return known;
+  const query = `query($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) { at: object(oid: $oid) { ${LEDGER_COMMIT_FIELDS} } }
+}`;
+  const data = await rc.graphql<{ repository: { at: CommitNode | null } | null }>(`read ${ref} at ${oid.slice(0, 7)}`, "contents: read", query, { owner: rc.repo.owner, name: rc.repo.repo, oid });
+  const at = data?.repository?.at;
+  if (!at) throw new GitHubError(`GitHub's GraphQL API could not read ${ref} at ${oid.slice(0, 7)}: no such commit.`, 200, "not-found", "commit not found");
+  return ledgerOfCommit(rc, ref, at);
 }
 
 async function blobText(rc: RepoClient, node: BlobNode | null | undefined): Promise<string | null> {
@@ -127,21 +190,61 @@ async function blobText(rc: RepoClient, node: BlobNode | null | undefined): Prom
   return d.encoding === "base64" && typeof d.content === "string" ? Buffer.from(d.content, "base64").toString("utf8") : typeof d.content === "string" ? d.content : null;
 }
 
-async function snapshotOf(rc: RepoClient, ref: string, node: RefNode | null): Promise<LedgerSnapshot> {
-  if (!node || !node.target) return { ledger: emptyLedger(), version: null };
-  const t = node.target;
-  const source = `${ref} at ${t.oid.slice(0, 7)}`;
-  const hint = githubLedgerHint(rc.repo, ref);
+/** Reads the text of a blob GraphQL did not give in full (REST), null when it is not text. */
+export type BlobFetcher = (node: BlobNode) => Promise<string | null>;
+
+/** A blob's text: GraphQL's when whole, else the fetcher's; null for a binary blob. */
+function textOf(node: BlobNode, fetch: BlobFetcher): Promise<string | null> {
+  if (node.isBinary) return Promise.resolve(null);
+  if (!node.isTruncated && typeof node.text === "string") return Promise.resolve(node.text);
+  return fetch(node);
+}
+
+/** Every blob under a `file(path:)` node, as path → text (a binary blob is corrupt). */
+async function collectFiles(fetch: BlobFetcher, node: FileNode | undefined, path: string, out: Map<string, string>, source: string, hint: string): Promise<void> {
+  const obj = node?.object ?? null;
+  if (!obj) return;
+  if (obj.__typename === "Blob") {
+    const text = await textOf(obj as BlobNode, fetch);
+    if (text === null) throw new LedgerError(`${source}: ${path} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
+    out.set(path, text);
+    return;
+  }
+  for (const e of (obj as TreeNode).entries ?? []) await collectFiles(fetch, { object: e.object }, `${path}/${e.name}`, out, source, hint);
+}
+
+/**
+ * The ledger held by a commit read with LEDGER_COMMIT_FIELDS: the v2 tree, or a v1 ledger.json.
+ * Throws LedgerError (foreign, corrupt, unsupported-version) for anything else.
+ */
+export async function ledgerOfCommitNode(t: CommitNode, source: string, hint: string, fetch: BlobFetcher): Promise<{ ledger: Ledger; layout: 1 | 2 }> {
   if (t.__typename !== "Commit") {
     throw new LedgerError(`${source}: it points to a ${t.__typename.toLowerCase()}, not a commit, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
   }
-  const blob = t.file?.object ?? null;
-  if (!blob || blob.__typename !== "Blob") {
-    throw new LedgerError(`${source}: its commit has no ${LEDGER_FILE}, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
+  const part = (a: string) => t[a] as FileNode | undefined;
+  if (part("meta")?.object?.__typename === "Blob") {
+    const files = new Map<string, string>();
+    for (const p of LEDGER_PARTS) if (p.alias !== "v1") await collectFiles(fetch, part(p.alias), p.path, files, source, hint);
+    for (const path of files.keys()) if (!isLedgerFile(path)) throw new LedgerError(`${source}: ${path} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
+    return { ledger: ledgerFromFiles(files, source, hint), layout: 2 };
   }
-  const text = await blobText(rc, blob);
+  const blob = part("v1")?.object ?? null;
+  if (!blob || blob.__typename !== "Blob") {
+    throw new LedgerError(`${source}: its commit has neither ${META_FILE} nor ${V1_FILE}, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
+  }
+  const text = await textOf(blob as BlobNode, fetch);
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
-  return { ledger: parseLedgerAt(rc.repo, t.oid, text, source, hint), version: t.oid };
+  return { ledger: parseLedger(text, source, hint), layout: 1 };
+}
+
+async function ledgerOfCommit(rc: RepoClient, ref: string, t: CommitNode): Promise<KnownLedger> {
+  const key = knownKey(rc.repo, t.oid);
+  const known = knownLedgers.get(key);
+  if (known) return known;
+  const r = await ledgerOfCommitNode(t, `${ref} at ${t.oid.slice(0, 7)}`, githubLedgerHint(rc.repo, ref), (node) => blobText(rc, node));
+  const result: KnownLedger = { ledger: deepFreeze(r.ledger), layout: r.layout, tree: t.tree?.oid ?? null };
+  knownLedgers.set(key, result);
+  return result;
 }
 
 export interface GitHubRefStoreOptions {
@@ -176,17 +279,29 @@ export class GitHubRefStore implements LedgerStore {
 
   async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
     this.writes++;
-    const text = serializeLedger(next);
-    // Never write what the next read would reject (and what it accepts is what the next read gets).
-    const written = deepFreeze(parseLedger(text, "the ledger about to be written (a PUCS bug; nothing was written)"));
+    const base = expected === null ? null : await readVersion(this.rc, this.ref, expected);
+    const fromV2 = base !== null && base.layout === 2 && base.tree !== null;
+    const changes = fromV2 ? layoutDiff(base!.ledger, next) : layoutFiles(next);
+    // Never write what the next read would reject.
+    checkChanges(changes);
     const short = this.ref.replace(/^refs\//, "");
-    const tree = await this.rc.call(`write the ledger tree for ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/trees", {
-      tree: [{ path: LEDGER_FILE, mode: "100644", type: "blob", content: text }],
-    });
+    const entries = [...changes].map(([path, content]) =>
+      content === null ? { path, mode: "100644", type: "blob", sha: null } : { path, mode: "100644", type: "blob", content },
+    );
+    let treeSha: string;
+    if (fromV2 && entries.length === 0) treeSha = base!.tree!;
+    else {
+      const tree = await this.rc.call(`write the ledger tree for ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/trees", {
+        ...(fromV2 ? { base_tree: base!.tree } : {}),
+        tree: entries,
+      });
+      treeSha = String((tree.data as Json).sha);
+    }
     const subject = message.trim() === "" ? "update ledger" : message.trim();
+    const migrated = base !== null && base.layout === 1 ? `\n\nPucs-Layout: 2 (migrated from ${V1_FILE})` : "";
     const commit = await this.rc.call(`write the ledger commit for ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/commits", {
-      message: `${subject}\n\nPucs-Nonce: ${this.#nonce()}\n`,
-      tree: (tree.data as Json).sha,
+      message: `${subject}${migrated}\n\nPucs-Nonce: ${this.#nonce()}\n`,
+      tree: treeSha,
       parents: expected === null ? [] : [expected],
     });
     const sha = String((commit.data as Json).sha);
@@ -200,7 +315,8 @@ export class GitHubRefStore implements LedgerStore {
       if (e instanceof GitHubError && (e.status === 409 || (e.status === 422 && LOST_RACE.test(e.apiMessage)))) return { ok: false, reason: "conflict" };
       throw e;
     }
-    parsedLedgers.set(parsedLedgerKey(this.rc.repo, sha), { text, ledger: written });
+    // What the next read of this version gets: the canonical ledger without undefined optionals.
+    knownLedgers.set(knownKey(this.rc.repo, sha), { ledger: deepFreeze(JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger), layout: 2, tree: treeSha });
     return { ok: true, version: sha };
   }
 }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { LocalGitHub, type LocalRepo } from "../e2e/local-github.js";
+import { ledgerAt } from "../e2e/support.js";
 import { example, runAction } from "./harness.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -43,6 +44,6 @@ test("mode: app runs the real App on the job's event: check run, footprint, noth
   expect(gh.problems()).toEqual([]);
   const runs = [...repo.checkRuns.values()].filter((c) => c.headSha === pr.headSha);
   expect(runs.map((c) => [c.name, c.conclusion, c.output.title])).toEqual([["PUCS / conflicts", "success", "No conflicts"]]);
-  const ledger = JSON.parse((await repo.readFile("refs/pucs/ledger", "ledger.json")) ?? "null") as { footprints: { change: string; agent: string; stream: string; headSha: string; files: { path: string }[] }[] };
+  const ledger = (await ledgerAt(repo.gitDir))!;
   expect(ledger.footprints.map((f) => [f.change, f.agent, f.stream, f.headSha, f.files.map((x) => x.path)])).toEqual([["#1", "alice", "OBS", pr.headSha, ["observability/metrics.py"]]]);
 });

@@ -13,6 +13,7 @@ import { createApp } from "../../src/app/index.js";
 import { LedgerWriter } from "../../src/app/ledger-writer.js";
 import type { Ledger } from "../../src/engine/types.js";
 import { parseLedger, serializeLedger } from "../../src/ledger/schema.js";
+import { layoutFiles, ledgerFromFiles } from "../../src/ledger/layout.js";
 
 export const API = "https://api.github.com";
 export const OWNER = "Codertocat";
@@ -36,7 +37,10 @@ export interface PrFile {
 
 interface Commit {
   sha: string;
-  text: string;
+  /** A v1 ledger document (the commit's tree holds ledger.json only)... */
+  text?: string;
+  /** ...or the commit's tree as path → text (the v2 layout). */
+  files?: Map<string, string>;
   parents: string[];
   message: string;
 }
@@ -53,7 +57,7 @@ export class FakeGitHub {
   reactions: { comment: number; content: string }[] = [];
   permissions = new Map<string, string>();
   commits = new Map<string, Commit>();
-  trees = new Map<string, string>();
+  trees = new Map<string, Map<string, string>>();
   ledgerRef: string | null = null;
   /** Pull requests as GitHub has them now (REST JSON): `send` records each pull_request payload's. */
   pulls = new Map<number, J>();
@@ -86,12 +90,22 @@ export class FakeGitHub {
   }
 
   get ledger(): Ledger | null {
-    return this.ledgerRef ? parseLedger(this.commits.get(this.ledgerRef)!.text, "fake") : null;
+    if (!this.ledgerRef) return null;
+    const files = this.filesOf(this.ledgerRef);
+    return files.has("meta.json") ? ledgerFromFiles(files, "fake", "") : parseLedger(files.get("ledger.json")!, "fake");
   }
 
-  setLedger(l: Ledger): void {
+  /** The tree of a commit as path → text. */
+  filesOf(commit: string): Map<string, string> {
+    const c = this.commits.get(commit)!;
+    return c.files ?? new Map(c.text !== undefined ? [["ledger.json", c.text]] : []);
+  }
+
+  /** Seeds the ledger as the App writes it (v2); `v1` seeds the old one-document layout. */
+  setLedger(l: Ledger, opts: { v1?: boolean } = {}): void {
     const sha = `seed${this.id()}`.padEnd(40, "0");
-    this.commits.set(sha, { sha, text: serializeLedger(l), parents: this.ledgerRef ? [this.ledgerRef] : [], message: "seed" });
+    const content = opts.v1 ? { text: serializeLedger(l) } : { files: layoutFiles(l) };
+    this.commits.set(sha, { sha, ...content, parents: this.ledgerRef ? [this.ledgerRef] : [], message: "seed" });
     this.ledgerRef = sha;
   }
 
@@ -223,13 +237,21 @@ export class FakeGitHub {
       return [200, { permission: role === "maintain" ? "write" : role, role_name: role, user: { login: m[1] } }];
     }
     if (method === "POST" && path === `${BASE}/git/trees`) {
+      // GitHub's create-tree: base_tree's files, then each entry (nested paths; sha: null deletes).
+      if (b.base_tree && !this.trees.has(b.base_tree)) return [422, { message: "base_tree is not a valid tree oid" }];
+      const files = new Map(b.base_tree ? this.trees.get(b.base_tree)! : []);
+      for (const e of b.tree as J[]) {
+        if (e.sha === null) for (const k of [...files.keys()]) if (k === e.path || k.startsWith(`${e.path}/`)) files.delete(k);
+        if (typeof e.content === "string") files.set(e.path, e.content);
+      }
       const sha = `tree${this.id()}`.padEnd(40, "0");
-      this.trees.set(sha, b.tree[0].content);
+      this.trees.set(sha, files);
       return [201, { sha }];
     }
     if (method === "POST" && path === `${BASE}/git/commits`) {
       const sha = `commit${this.id()}`.padEnd(40, "0");
-      this.commits.set(sha, { sha, text: this.trees.get(b.tree)!, parents: b.parents, message: b.message });
+      if (!this.trees.has(b.tree)) return [422, { message: "Tree SHA does not exist" }];
+      this.commits.set(sha, { sha, files: this.trees.get(b.tree)!, parents: b.parents, message: b.message });
       return [201, { sha }];
     }
     if (method === "POST" && path === `${BASE}/git/refs`) {
@@ -256,9 +278,27 @@ export class FakeGitHub {
     const v = b.variables as J;
     const blob = (text: string | undefined) => (text === undefined ? null : { __typename: "Blob", oid: "b", text, isTruncated: false, isBinary: false });
     const repository: J = {};
-    repository.ledger = this.ledgerRef
-      ? { target: { __typename: "Commit", oid: this.ledgerRef, file: { object: blob(this.commits.get(this.ledgerRef)!.text) } } }
-      : null;
+    // The ledger commit's `alias: file(path: "...")` fields, each a blob or a tree nested to the bottom.
+    const commitNode = (sha: string): J => {
+      const files = this.filesOf(sha);
+      const treeSha = [...this.trees].find(([, f]) => f === files)?.[0] ?? `tree-of-${sha}`.slice(0, 40);
+      if (!this.trees.has(treeSha)) this.trees.set(treeSha, files);
+      const node = (path: string): J | null => {
+        if (files.has(path)) return blob(files.get(path));
+        const under = [...files.keys()].filter((k) => k.startsWith(`${path}/`));
+        if (under.length === 0) return null;
+        const names = [...new Set(under.map((k) => k.slice(path.length + 1).split("/")[0]!))].sort();
+        return { __typename: "Tree", entries: names.map((name) => ({ name, object: node(`${path}/${name}`) })) };
+      };
+      const out: J = { __typename: "Commit", oid: sha, tree: { oid: treeSha } };
+      for (const m of String(b.query).matchAll(/(\w+): file\(path: "([^"]+)"\)/g)) {
+        const obj = node(m[2]!);
+        out[m[1]!] = obj ? { object: obj } : null;
+      }
+      return out;
+    };
+    repository.ledger = this.ledgerRef ? { target: commitNode(this.ledgerRef) } : null;
+    if (typeof v.oid === "string") repository.at = this.commits.has(v.oid) ? commitNode(v.oid) : null;
     if (typeof v.pull === "number") {
       const p = this.pulls.get(v.pull) ?? pullPayload(v.pull, { files: [] }).pull_request;
       repository.pull = {

@@ -27,6 +27,7 @@ import type { Ledger } from "../../src/engine/types.js";
 import { ROOT } from "../action/harness.js";
 import { appKeys, commentEvent, pullEvent, type Delivery } from "./app-process.js";
 import { LocalGitHub, type FaultOptions, type LocalRepo } from "./local-github.js";
+import { ledgerAt } from "./support.js";
 
 const keys = appKeys();
 const CONFIG = readFileSync(join(ROOT, "config", "pucs_streams.yaml"), "utf8");
@@ -173,8 +174,7 @@ async function runTwiceShuffled(w: World, seed: number): Promise<number> {
 /** What a person and the gate see, without ids, times and shas (they differ from run to run). */
 async function observed(w: World): Promise<Record<string, unknown>> {
   const { gh, repo } = w;
-  const text = await repo.readFile("refs/pucs/ledger", "ledger.json");
-  const l = JSON.parse(text ?? "null") as Ledger;
+  const l = (await ledgerAt(repo.gitDir)) as Ledger;
   const headOf = (n: number) => repo.pull(n).headSha;
   const norm = (s: string) =>
     s

@@ -17,7 +17,7 @@ import type { Ledger } from "../../src/engine/types.js";
 import { example, ROOT, runAction } from "../action/harness.js";
 import { AppProcess, appKeys, commentEvent, pullEvent, type Delivery } from "./app-process.js";
 import { LocalGitHub, type LocalRepo } from "./local-github.js";
-import { ledgerHistory } from "./support.js";
+import { ledgerAt, ledgerHistory } from "./support.js";
 
 const keys = appKeys();
 /** observability/metrics.py with line 2 and line 9 as given (10 lines: far apart hunks merge cleanly). */
@@ -62,7 +62,7 @@ async function deliver(d: Delivery): Promise<void> {
 }
 
 async function ledger(): Promise<Ledger> {
-  return JSON.parse((await repo.readFile("refs/pucs/ledger", "ledger.json")) ?? "null") as Ledger;
+  return (await ledgerAt(repo.gitDir)) as Ledger;
 }
 
 const checkOf = (n: number) => [...repo.checkRuns.values()].filter((c) => c.headSha === repo.pull(n).headSha && c.status === "completed").at(-1);

@@ -5,6 +5,8 @@
 import { spawn } from "node:child_process";
 import type { Ledger } from "../../src/engine/types.js";
 import { parseLedger } from "../../src/ledger/schema.js";
+import { isLedgerFile, ledgerFromFiles } from "../../src/ledger/layout.js";
+import { parseCatFileBatch } from "../../src/git/ledger-store.js";
 
 export interface LedgerVersion {
   sha: string;
@@ -27,7 +29,7 @@ export function run(cmd: string, args: string[], opts: { cwd: string; env?: Reco
   });
 }
 
-/** Every commit of `ref` in `gitDir`, oldest first, with its ledger.json parsed (2 git processes in all). */
+/** Every commit of `ref` in `gitDir`, oldest first, with its ledger parsed (v2 tree or v1 ledger.json). */
 export async function ledgerHistory(gitDir: string, ref = "refs/pucs/ledger"): Promise<LedgerVersion[]> {
   const log = await run("git", ["--git-dir", gitDir, "log", "--reverse", "--format=%H%x00%P%x00%B%x1e", ref], { cwd: gitDir });
   if (log.code !== 0) throw new Error(`git log ${ref} in ${gitDir} failed: ${log.err}`);
@@ -39,18 +41,24 @@ export async function ledgerHistory(gitDir: string, ref = "refs/pucs/ledger"): P
       const [sha, parents, message] = c.split("\x00");
       return { sha: sha!, parents: parents!.trim() === "" ? [] : parents!.trim().split(" "), message: message!.trim() };
     });
-  if (commits.length === 0) return [];
-  const batch = await run("git", ["--git-dir", gitDir, "cat-file", "--batch"], { cwd: gitDir, input: commits.map((c) => `${c.sha}:ledger.json\n`).join("") });
-  const texts: string[] = [];
-  let rest = Buffer.from(batch.out, "utf8");
-  for (const c of commits) {
-    const nl = rest.indexOf(10);
-    const header = rest.subarray(0, nl).toString("utf8");
-    const m = /^[0-9a-f]{40} blob (\d+)$/.exec(header);
-    if (!m) throw new Error(`${c.sha} has no ledger.json (${header})`);
-    const size = Number(m[1]);
-    texts.push(rest.subarray(nl + 1, nl + 1 + size).toString("utf8"));
-    rest = rest.subarray(nl + 1 + size + 1);
-  }
-  return commits.map((c, i) => ({ ...c, ledger: parseLedger(texts[i]!, `${ref} at ${c.sha.slice(0, 7)}`) }));
+  const out: LedgerVersion[] = [];
+  for (const c of commits) out.push({ ...c, ledger: (await ledgerAt(gitDir, c.sha, ref))! });
+  return out;
+}
+
+/** The ledger of `rev` (a commit or ref) in `gitDir`, v2 tree or v1 ledger.json; null when `rev` does not exist. */
+export async function ledgerAt(gitDir: string, rev = "refs/pucs/ledger", name = rev): Promise<Ledger | null> {
+  const sha = await run("git", ["--git-dir", gitDir, "rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { cwd: gitDir });
+  if (sha.code !== 0) return null;
+  const commit = sha.out.trim();
+  const source = `${name} at ${commit.slice(0, 7)}`;
+  const ls = await run("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", commit], { cwd: gitDir });
+  const entries = ls.out.split("\0").filter((x) => x !== "").map((line) => ({ oid: line.slice(0, line.indexOf("\t")).split(" ")[2]!, path: line.slice(line.indexOf("\t") + 1) }));
+  const wanted = entries.filter((e) => e.path === "ledger.json" || isLedgerFile(e.path));
+  const batch = await run("git", ["--git-dir", gitDir, "cat-file", "--batch"], { cwd: gitDir, input: wanted.map((e) => `${e.oid}\n`).join("") });
+  const texts = parseCatFileBatch(batch.out, wanted.length);
+  const files = new Map(wanted.map((e, i) => [e.path, texts[i]!]));
+  if (files.has("meta.json")) return ledgerFromFiles(files, source, "");
+  if (files.has("ledger.json")) return parseLedger(files.get("ledger.json")!, source);
+  throw new Error(`${source} holds no ledger`);
 }

@@ -22,7 +22,7 @@ const NOW = Date.parse("2026-11-23T21:00:00Z");
 const REF = "refs/pucs/ledger";
 
 const lockFn = (agent: string, path = "execution/x.py") => (l: Ledger) =>
-  acquireLock(l, { path, agent, stream: "EXEC", task: "race", ttlMinutes: 30, lease: `lease-${agent}` }, NOW);
+  acquireLock(l, { path, agent, stream: "EXEC", task: "race", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: `lease-${agent}` }, NOW);
 
 async function refSha(dir: string): Promise<string | null> {
   const r = await gitOk(["for-each-ref", "--format=%(objectname)", REF], { cwd: dir });
@@ -127,7 +127,7 @@ describe("GitRefStore v2: the ledger as a tree, migrated from v1 on the next wri
     const s = new GitRefStore({ cwd: dir });
     expect(await s.read()).toStrictEqual({ ledger: canonicalLedger(v1), version: v1sha });
     const r = await transact(s, lockFn("gus", "risk/r.py"));
-    const expected = acquireLock(canonicalLedger(v1), { path: "risk/r.py", agent: "gus", stream: "EXEC", task: "race", ttlMinutes: 30, lease: "lease-gus" }, NOW).ledger;
+    const expected = acquireLock(canonicalLedger(v1), { path: "risk/r.py", agent: "gus", stream: "EXEC", task: "race", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "lease-gus" }, NOW).ledger;
     expect(await new GitRefStore({ cwd: dir }).read()).toStrictEqual({ ledger: canonicalLedger(expected), version: r.version });
     const names = (await sh(dir, "ls-tree", "-r", "--name-only", REF)).split("\n");
     expect(names).not.toContain("ledger.json");

@@ -45,7 +45,7 @@ describe("the v2 layout", () => {
 
   it("a diff writes only what changed: a new lock is one blob; a footprint's new ranges are its blob and its summary, not its index entries", () => {
     const l = fullLedger();
-    const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, lease: "L9" }, T0).ledger;
+    const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d1 = layoutDiff(l, locked);
     expect([...d1.keys()]).toHaveLength(1);
     expect([...d1.keys()][0]).toMatch(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/);
