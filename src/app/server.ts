@@ -49,6 +49,12 @@ if (mode.mode === "app") {
       registered();
     }),
   });
+  process.stdout.write(
+    `pucs app: no App settings, so this is Probot's setup page: open http://${["0.0.0.0", "[::]"].includes(setup.host) ? "localhost" : setup.host}:${setup.port} and click "Register GitHub App".\n` +
+      (process.env.WEBHOOK_PROXY_URL
+        ? `pucs app: webhooks will come through ${process.env.WEBHOOK_PROXY_URL}.\n`
+        : `pucs app: the App's webhook URL will be the address you open the page at, and GitHub refuses one it cannot reach (localhost): open it at this server's public address, or restart with NO_SMEE_SETUP=false for a smee.io relay (public: for test repositories only).\n`),
+  );
   await done;
   // The callback's answer (a redirect to the installation page) is being written: let it go out, so
   // that closing finds the browser's connection idle, then close (which also waits for it).

@@ -65,6 +65,8 @@ beforeAll(async () => {
   server.stdout!.on("data", (d) => (out += d));
   server.stderr!.on("data", (d) => (out += d));
   await until("the setup page", () => fetch(`http://127.0.0.1:${port}/probot`).then((r) => r.ok, () => false));
+  await until("the greeting", () => out.includes("smee.io"));
+  expect(out).toContain(`pucs app: no App settings, so this is Probot's setup page: open http://127.0.0.1:${port} and click "Register GitHub App".\n`);
 }, 900_000);
 
 afterAll(async () => {
