@@ -191,3 +191,57 @@ test("the local GitHub refuses what GitHub refuses: a manifest without a homepag
   expect(used.status).toBe(404);
   expect(gh.problems().map((e) => [e.method, e.path, e.problem])).toEqual([["POST", "/organizations/octo-org/settings/apps/new", "invalid-body"]]);
 });
+
+test('"or use an existing GitHub App": the id, key and secret given on the import page are written the same way, and the App starts', async () => {
+  const registered = gh.registrations[0]?.app;
+  expect(registered, "the callback test above ran").toBeTruthy();
+  const dir2 = mkdtempSync(join(tmpdir(), "pucs-import-"));
+  const port2 = await freePort();
+  let out2 = "";
+  const child = spawn(process.execPath, [join(ROOT, "dist", "server.js")], {
+    cwd: dir2,
+    env: { PATH: process.env.PATH ?? "", PORT: String(port2), HOST: "127.0.0.1", GHE_HOST: gh.host, GHE_PROTOCOL: "http", LOG_LEVEL: "warn" },
+  });
+  child.stdout!.on("data", (d) => (out2 += d));
+  child.stderr!.on("data", (d) => (out2 += d));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!(await fetch(`http://127.0.0.1:${port2}/probot/import`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no import page: ${out2}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const page = await (await fetch(`http://127.0.0.1:${port2}/probot/import`)).text();
+    expect(page).toContain("Use existing Github App");
+    const r = await fetch(`http://127.0.0.1:${port2}/probot/import`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ appId: String(registered!.id), pem: registered!.pem, webhook_secret: registered!.webhook_secret }),
+    });
+    expect(r.status).toBe(200);
+    expect(readFileSync(join(dir2, ".env"), "utf8")).toBe(
+      [
+        "# Written by PUCS's setup page (npm start without App settings).",
+        `APP_ID=${registered!.id}`,
+        `PRIVATE_KEY_PATH=pucs-app-${registered!.id}.private-key.pem`,
+        `WEBHOOK_SECRET=${registered!.webhook_secret}`,
+        `GHE_HOST=${gh.host}`,
+        "GHE_PROTOCOL=http",
+        "",
+      ].join("\n"),
+    );
+    expect(readFileSync(join(dir2, `pucs-app-${registered!.id}.private-key.pem`), "utf8")).toBe(registered!.pem);
+    const deadline2 = Date.now() + 30_000;
+    while (!out2.includes("Install it on your repositories")) {
+      if (Date.now() > deadline2 || child.exitCode !== null) throw new Error(`the imported App did not start: ${out2}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(out2).toContain(`pucs app: PUCS is running. Install it on your repositories: ${gh.url}/apps/pucs/installations/new\n`);
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(dir2, { recursive: true, force: true });
+  }
+});
