@@ -126,6 +126,14 @@ describe("R10: the same conflicts for the same files and lines", () => {
     expect(lines(r.cli!.report)).toEqual(lines(r.app.report));
   });
 
+  it("a critical file (execution/smart_execution.py): CRITICAL → ARBITRATE on the CLI and the App; a review note, not a gate block", async () => {
+    const scene = await world.scene({ files: { "execution/smart_execution.py": BASE_FILES["execution/a.py"]! } });
+    const r = await play(scene, { author: "alice", commits: [{ message: "[PUCS-EXEC] feat: smarter", files: { "execution/smart_execution.py": A5 } }], title: "smarter" });
+    expect(r.played.cli).toEqual(r.played.app);
+    expect(r.played.app.conflicts.map((k) => k.split(" ")).map(([type, file, , strategy]) => `${type} ${file} ${strategy ?? ""}`)).toEqual(["CRITICAL execution/smart_execution.py ARBITRATE"]);
+    expect(r.played.gate).toEqual({ verdict: "pass", stream: "EXEC", blocked: false });
+  });
+
   it("an intent signalled on the App by another PR, seen by the CLI: INTENT_OVERLAP #1 on both", async () => {
     const scene = await world.scene();
     const one = await scene.openPull({ author: "bob", head: "bob-work", title: "[PUCS-EXEC] bob", files: { "execution/c.py": editLine(BASE_FILES["execution/c.py"]!, 3, "    x1 = 11") } });

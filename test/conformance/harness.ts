@@ -222,6 +222,8 @@ export class World {
       files: { "config/pucs_streams.yaml": opts.config ?? SHIPPED_CONFIG, ...BASE_FILES, ...opts.files },
       installationId: INSTALLATION,
     });
+    // The App was installed before: the labels it makes once per repository exist already.
+    for (const l of ["pucs:lock", "pucs:conflict", "pucs:queued", ...["EXEC", "LLM", "SCAN", "RISK", "BACK", "OBS", "API"].map((id) => `pucs:stream:${id}`)]) repo.ensureLabel(l);
     const base = join(this.tmp, name);
     mkdirSync(base);
     const clone = join(base, name);
@@ -376,6 +378,7 @@ export class Scene {
   async gate(n: number, action = "opened", opts: { now?: number } = {}): Promise<GateAnswer> {
     const payload = example("pull_request", action === "closed" ? "closed" : action === "synchronize" ? "synchronize" : "opened");
     Object.assign(payload, { action, number: n, pull_request: this.repo.pullJson(this.repo.pull(n), this.gh.url), repository: this.repo.repoJson(this.gh.url) });
+    if (action === "synchronize") Object.assign(payload, { before: "0".repeat(40), after: this.repo.pull(n).headSha });
     const run = await runAction({
       apiUrl: this.gh.url,
       event: "pull_request",
@@ -467,10 +470,20 @@ export interface PlayResult {
  * not open yet, so the ledger holds nothing of it), then the PR is opened (the App reports), then the
  * gate runs on it.
  */
+/** PUCS_SHOW=1 prints where a scenario's time goes. */
+function lap(what: string, t0: number): number {
+  const t = performance.now();
+  if (process.env.PUCS_SHOW) console.log(`${what}: ${Math.round(t - t0)} ms`);
+  return t;
+}
+
 export async function play(scene: Scene, s: Subject): Promise<PlayResult> {
+  let t = performance.now();
   const { dir, branch } = await scene.branch({ ...(s.branch ? { branch: s.branch } : {}), ...(s.worktree ? { worktree: s.worktree } : {}), commits: s.commits });
   const now = s.now;
+  t = lap("branch", t);
   const cli = s.cli === false ? null : await scene.cliCheck(dir, s.agent ?? s.author, s.cli ?? [], now !== undefined ? { now } : {});
+  t = lap("pucs check", t);
   if (now !== undefined) scene.world.clock.now = now;
   try {
     const pr = await scene.openPull({
@@ -482,7 +495,9 @@ export async function play(scene: Scene, s: Subject): Promise<PlayResult> {
       ...(s.draft !== undefined ? { draft: s.draft } : {}),
     });
     const app = scene.appReport(pr.number);
+    t = lap(`App (opened; ${scene.gh.log.length} requests to the local GitHub so far)`, t);
     const gate = await scene.gate(pr.number, "opened", now !== undefined ? { now } : {});
+    lap("gate", t);
     return {
       played: { cli: cli?.answer ?? null, app: app.answer, gate: gateSummary(gate) },
       number: pr.number,
