@@ -44,7 +44,7 @@ export function engineFixture(streams = 50, openChanges = 1000, filesPerChange =
     version: 1,
     streams: cfgStreams,
     areas: [],
-    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480 },
+    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 },
     mergeGate: { pinnedPhases: null, blockOn: "phase", blockOnLocks: true },
     hotFiles: [{ pattern: "package-lock.json", mode: "ignore" }],
     coordinators: [],

@@ -22,23 +22,26 @@ import {
 import { evaluate } from "../engine/evaluate.js";
 import { formatDuration } from "../engine/duration.js";
 import { REPORT_MARKER, renderMarkdown } from "../engine/report.js";
-import type { Config, Ledger } from "../engine/types.js";
+import type { Config, Conflict, Ledger } from "../engine/types.js";
+import { changeOfPull } from "../engine/change.js";
 import {
   acquireLock,
-  clearIntent,
-  dequeue,
   applyAll,
+  declareIntent,
   enqueue,
   expire,
   extendLocks,
   holderLabel,
   isExpired,
+  release,
   releaseLock,
   setOverride,
   shortTime,
-  signalIntent,
   isoTime,
+  type AcquireLockOutcome,
+  type DeclareIntentOutcome,
   type Notice,
+  type ReleaseOutcome,
   type TransitionResult,
 } from "../ledger/transitions.js";
 import { changeOfFootprint, loadState, refreshOthers, type Ctx } from "./core.js";
@@ -128,7 +131,7 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
   const role: Role = needsRole ? await ctx.gw.permission(e.commenter) : "none";
   const who = { isAuthor, role, isBot: false };
 
-  const state = await loadState(ctx, e.defaultBranch);
+  const state = await loadState(ctx, e.defaultBranch, { pull: e.number });
   if (state.config.kind !== "ok") {
     lines.push({
       text:
@@ -145,6 +148,9 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
   const id = `#${e.number}`;
   const footprint = state.snapshot.ledger.footprints.find((f) => f.change === id);
   const stream = footprint?.stream ?? null;
+  // Claims are made for the PR's agent (a PUCS-Agent trailer, else its author): the same identity the
+  // report and the gate use (src/engine/change.ts).
+  const agent = state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor;
 
   const planned: Planned[] = [];
   let wantsSync = false;
@@ -154,7 +160,7 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
       lines.push({ text: `${code(cmd.raw)}: ${refusal(spec, { login: e.commenter, role, isBot: false })}`, ok: false });
       continue;
     }
-    const p = plan(cmd, { config, now, id, author: e.prAuthor, commenter: e.commenter, stream, role, newId: ctx.newId, headSha: footprint?.headSha });
+    const p = plan(cmd, { config, now, id, agent, commenter: e.commenter, stream, role, newId: ctx.newId, headSha: footprint?.headSha });
     if ("text" in p) {
       if (cmd.name === "help") lines.push({ text: helpMarkdown(), ok: true });
       else if (cmd.name === "status") lines.push({ text: statusMarkdown(state.snapshot.ledger, config, id, now), ok: true });
@@ -236,7 +242,7 @@ async function syncPull(ctx: Ctx, e: CommentEvent, config: Config, senderRole: R
     const at = Date.parse(c.createdAt ?? "");
     for (const cmd of cmds) {
       if (!permissionAllows(specOf(cmd.name).permission, { isAuthor, role: role ?? "none", isBot: false })) continue;
-      const p = plan(cmd, { config, now: Number.isFinite(at) ? at : ctx.now(), id, author: pr.author, commenter: c.author, stream, role: role ?? "none", newId: ctx.newId, headSha: pr.headSha });
+      const p = plan(cmd, { config, now: Number.isFinite(at) ? at : ctx.now(), id, agent: changeOfPull(pr, []).agent, commenter: c.author, stream, role: role ?? "none", newId: ctx.newId, headSha: pr.headSha });
       if (!("text" in p)) planned.push(p);
     }
   }
@@ -298,7 +304,8 @@ interface PlanCtx {
   config: Config;
   now: number;
   id: string;
-  author: string;
+  /** The PR's agent: claims are made in its name. */
+  agent: string;
   commenter: string;
   stream: string | null;
   role: Role;
@@ -321,22 +328,35 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
       return { text: "Rebuilt this PR's footprint from its files and labels; the report below is current.", ok: true };
     case "lock": {
       const ttl = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
-      if (ttl > maxTtl) return { text: `${code(cmd.raw)}: ${formatDuration(ttl * MINUTE)} is longer than the configured maximum lock TTL (${maxTtl} min). Ask for less, and ${code("/pucs extend")} later.`, ok: false };
+      const { maxTtlMinutes, queueGraceMinutes } = c.config.locks;
       return {
         cmd,
         steps: cmd.paths.map((path) => (l: Ledger) =>
-          acquireLock(l, { path, agent: c.author, stream: c.stream, task: cmd.text || `work on ${c.id}`, change: c.id, ttlMinutes: ttl, lease: c.newId() }, c.now),
+          acquireLock(l, { path, agent: c.agent, stream: c.stream, task: cmd.text || `work on ${c.id}`, change: c.id, ttlMinutes: ttl, lease: c.newId(), maxTtlMinutes, queueGraceMinutes }, c.now),
         ),
         describe: (outs) => {
           const parts: string[] = [];
           let ok = true;
           outs.forEach((o, i) => {
-            const out = o as { kind: string; lock: { agent: string; change?: string; stream: string | null; task: string; expiresAt: string } };
+            const out = o as AcquireLockOutcome;
             const path = cmd.paths[i]!;
-            if (out.kind === "held") {
+            if (out.kind === "too-long") {
+              ok = false;
+              parts.push(`${code(cmd.raw)}: ${formatDuration(ttl * MINUTE)} is longer than the configured maximum lock TTL (${out.maxTtlMinutes} min). Ask for less, and ${code("/pucs extend")} later.`);
+            } else if (out.kind === "held") {
               ok = false;
               parts.push(`${code(path)} is locked by ${holderLabel(out.lock)} until ${shortTime(out.lock.expiresAt)}${out.lock.task ? ` (${out.lock.task})` : ""}: wait in line with ${code(`/pucs queue ${path}`)}`);
-            } else parts.push(`${code(path)} locked for ${c.id} until ${shortTime(out.lock.expiresAt)}`);
+            } else if (out.kind === "queued") {
+              ok = false;
+              parts.push(
+                `${code(path)} is free, but ${holderLabel(out.head)} is first in line for ${code(out.path)}: ${c.id} is number ${out.position} in line and is told when its turn comes (the first in line has ${formatDuration(queueGraceMinutes * MINUTE)} to take it)`,
+              );
+            } else if (out.kind === "covered") {
+              parts.push(`${code(path)} is already held by ${holderLabel(out.lock)} until ${shortTime(out.lock.expiresAt)}, this PR's agent: it covers ${c.id}`);
+            } else {
+              const skipped = out.skipped.map((x) => `; skipped ${holderLabel(x.entry)}, silent past the grace after being told`).join("");
+              parts.push(`${code(path)} locked for ${c.id} until ${shortTime(out.lock.expiresAt)}${skipped}`);
+            }
           });
           return { text: parts.join("; "), ok };
         },
@@ -344,13 +364,18 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
     }
     case "intent": {
       const minutes = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
-      if (minutes > maxTtl) return { text: `${code(cmd.raw)}: ${formatDuration(minutes * MINUTE)} is longer than the configured maximum (${maxTtl} min). Declare less, and signal again later.`, ok: false };
       return {
         cmd,
-        steps: [(l) => signalIntent(l, { id: c.newId(), agent: c.author, stream: c.stream, files: cmd.paths, description: cmd.text, durationMinutes: minutes, change: c.id }, c.now)],
+        steps: [(l) => declareIntent(l, { id: c.newId(), agent: c.agent, stream: c.stream, files: cmd.paths, description: cmd.text, durationMinutes: minutes, change: c.id, force: cmd.force === true, config: c.config }, c.now)],
         describe: (outs) => {
-          const o = outs[0] as { intent: { expiresAt: string } };
-          return { text: `intent on ${cmd.paths.map(code).join(", ")} recorded until ${shortTime(o.intent.expiresAt)}; others touching these files see it as INTENT_OVERLAP`, ok: true };
+          const o = outs[0] as DeclareIntentOutcome;
+          if (o.kind === "too-long") return { text: `${code(cmd.raw)}: ${formatDuration(minutes * MINUTE)} is longer than the configured maximum (${o.maxTtlMinutes} min). Declare less, and signal again later.`, ok: false };
+          const list = (cs: readonly Conflict[]) => cs.map((x) => `\n  - **${x.type}** ${x.file ? code(x.file) : "(stream)"}: ${x.details} → ${x.strategy}: ${x.nextStep}`).join("");
+          if (o.kind === "refused") {
+            return { text: `intent on ${cmd.paths.map(code).join(", ")} NOT recorded: it collides with other work. Resolve these, or add ${code("--force")} to record it anyway:${list(o.conflicts)}`, ok: false };
+          }
+          const forced = o.conflicts.length > 0 ? ` despite ${o.conflicts.length} conflict(s) (--force):${list(o.conflicts)}` : "";
+          return { text: `intent on ${cmd.paths.map(code).join(", ")} recorded until ${shortTime(o.intent.expiresAt)}; others touching these files see it as INTENT_OVERLAP${forced}`, ok: true };
         },
       };
     }
@@ -394,41 +419,22 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
         },
       };
     }
-    case "release": {
-      const step: Step = (l) => {
-        let cur = l;
-        const msgs: string[] = [];
-        const apply = (r: TransitionResult<unknown>) => {
-          if (r.ledger !== cur && r.message) msgs.push(r.message);
-          cur = r.ledger;
-          return r.outcome;
-        };
-        const notify: Notice[] = [];
-        const locks = cur.locks.filter((k) => k.change === c.id);
-        for (const k of locks) {
-          const o = apply(releaseLock(cur, { path: k.path, agent: k.agent }, c.now)) as { notify?: Notice[] };
-          notify.push(...(o.notify ?? []));
-        }
-        const intents = cur.intents.filter((i) => i.change === c.id).length;
-        apply(clearIntent(cur, { agent: c.author, change: c.id }, c.now));
-        const queues = cur.queues.filter((q) => q.waiters.some((w) => w.change === c.id)).map((q) => q.path);
-        for (const path of queues) apply(dequeue(cur, { path, agent: c.author }));
-        return { ledger: cur, outcome: { kind: "release", locks: locks.length, intents, queues: queues.length, notify }, message: msgs.length ? msgs.join("\n") : null };
-      };
+    case "release":
       return {
         cmd,
-        steps: [step],
+        // The same transition as `pucs release --change #N`: claims only; the footprint and a gate
+        // override stay while the PR is open.
+        steps: [(l) => release(l, { agent: c.agent, change: c.id, scope: "claims" }, c.now)],
         describe: (outs) => {
-          const o = outs[0] as { locks: number; intents: number; queues: number };
-          return { text: `released ${o.locks} lock(s), ${o.intents} intent(s) and ${o.queues} queue place(s) of ${c.id}`, ok: true };
+          const o = outs[0] as ReleaseOutcome;
+          return { text: `released ${o.locks.length} lock(s), ${o.intents.length} intent(s) and ${o.queueEntries.length} queue place(s) of ${c.id}`, ok: true };
         },
       };
-    }
     case "extend": {
       const minutes = minutesOf(cmd.durationMs, c.config.locks.defaultTtlMinutes);
       return {
         cmd,
-        steps: [(l) => extendLocks(l, { agent: c.author, change: c.id, minutes, maxTtlMinutes: maxTtl }, c.now)],
+        steps: [(l) => extendLocks(l, { agent: c.agent, change: c.id, minutes, maxTtlMinutes: maxTtl }, c.now)],
         describe: (outs) => {
           const o = outs[0] as { extended: { path: string; expiresAt: string }[]; atCap: { path: string }[] };
           if (o.extended.length === 0 && o.atCap.length === 0) return { text: `${c.id} holds no live locks to extend: take one with ${code("/pucs lock <path>")}`, ok: false };
@@ -441,7 +447,7 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
     case "queue":
       return {
         cmd,
-        steps: [(l) => enqueue(l, { path: cmd.path, agent: c.author, change: c.id }, c.now)],
+        steps: [(l) => enqueue(l, { path: cmd.path, agent: c.agent, change: c.id }, c.now)],
         describe: (outs, after) => {
           const o = outs[0] as { position: number; already: boolean };
           const holder = after.locks.find((k) => k.path === cmd.path && k.change !== c.id && !isExpired(k, c.now));

@@ -43,6 +43,7 @@ import {
 import { parseConfig } from "../engine/config/index.js";
 import { changeOfPull, type PullRequest } from "../engine/change.js";
 import type { SourceIssue } from "../engine/types.js";
+import { baseSymbols } from "./symbols.js";
 
 export const NO_CONFIG_TITLE = "PUCS is not configured for this repository";
 
@@ -121,7 +122,10 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   const change = changeOfPull(pr, files);
   const now = ctx.now();
   const ledger = state.snapshot.ledger;
-  const ev = evaluate(change, ledger, config, now);
+  const first = evaluate(change, ledger, config, now);
+  // PARTITION advice names the enclosing functions: their base files are read (one request) only when there is one.
+  const symbols = await baseSymbols(ctx, pr.baseRef || defaultBranch, first);
+  const ev = symbols ? evaluate(change, ledger, config, now, { symbols }) : first;
   const report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
   const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
   const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
@@ -134,7 +138,11 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   if (pr.labels.includes(LABELS.lock.name)) {
     for (const f of files) {
       list.push((l) =>
-        acquireLock(l, { path: f.path, agent: pr.author, stream: ev.stream, task: labelTask, change: change.id, ttlMinutes: config.locks.defaultTtlMinutes, lease: ctx.newId() }, now),
+        acquireLock(
+          l,
+          { path: f.path, agent: change.agent, stream: ev.stream, task: labelTask, change: change.id, ttlMinutes: config.locks.defaultTtlMinutes, lease: ctx.newId(), maxTtlMinutes: config.locks.maxTtlMinutes, queueGraceMinutes: config.locks.queueGraceMinutes },
+          now,
+        ),
       );
     }
   } else {

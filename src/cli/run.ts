@@ -25,10 +25,10 @@ import {
   expire,
   liveIntents,
   liveLocks,
+  declareIntent,
   recordFootprint,
-  releaseChange,
+  release,
   releaseLock,
-  signalIntent,
   startSession,
 } from "../ledger/transitions.js";
 import { transact } from "../ledger/transact.js";
@@ -111,9 +111,10 @@ const SPECS: CommandSpec[] = [
     },
   ),
   S("queue", "pucs queue <path> --agent A", "Wait in line for a locked path (FIFO); you are named when it frees", { agent: { type: "string" }, change: { type: "string" } }, 1),
-  S("release", "pucs release --agent A [--change C]", "Drop every lock, intent, footprint and queue place of an agent (or a change)", {
+  S("release", "pucs release --agent A | --change C [--close]", "Drop the locks, intents and queue places of an agent (its local claims) or of a change; --close also drops the change's footprint and gate override", {
     agent: { type: "string" },
     change: { type: "string" },
+    close: { type: "boolean" },
   }),
   S("cleanup", "pucs cleanup", "Remove expired locks and intents", {}),
   S(
@@ -188,19 +189,20 @@ function streamOf(config: Config, id: string, spec: CommandSpec): string {
   return exact.id;
 }
 
-function durationMinutes(p: Parsed, spec: CommandSpec, fallbackMinutes: number, maxMinutes?: number): number {
+function durationMinutes(p: Parsed, spec: CommandSpec, fallbackMinutes: number): number {
   const raw = str(p, "duration");
   if (raw === undefined) return fallbackMinutes;
   const d = parseDuration(raw);
   if (!d.ok) throw new UsageError(`pucs ${spec.name}: --duration: ${d.message}`, spec.usage);
-  const minutes = d.ms / 60_000;
-  if (maxMinutes !== undefined && minutes > maxMinutes) {
-    throw new UsageError(
-      `pucs ${spec.name}: --duration ${raw} is longer than the configured locks.max_ttl (${formatDuration(maxMinutes * 60_000)}); take a shorter lock and extend it later`,
-      spec.usage,
-    );
-  }
-  return minutes;
+  return d.ms / 60_000;
+}
+
+/** The ledger refused a duration past `locks.max_ttl` (the rule lives in the transition). */
+function tooLong(spec: CommandSpec, p: Parsed, maxTtlMinutes: number): never {
+  throw new UsageError(
+    `pucs ${spec.name}: --duration ${str(p, "duration")} is longer than the configured locks.max_ttl (${formatDuration(maxTtlMinutes * 60_000)}); ask for less and extend later`,
+    spec.usage,
+  );
 }
 
 /** A path or glob given on the command line, made relative to the repository root, validated. */
@@ -255,11 +257,16 @@ async function commit<T>(repo: Repo, fn: Parameters<typeof transact<T>>[1]) {
 type Handler = (ctx: CliContext, p: Parsed, spec: CommandSpec) => Promise<number>;
 
 const handlers: Record<string, Handler> = {
-  async init(ctx, p) {
+  async init(ctx, p, spec) {
     const repo = await openRepo(ctx, p);
     const now = ctx.now();
-    const id = str(p, "session") ?? `PUCS-${iso(now).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
+    const given = str(p, "session");
+    if (given !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(given)) {
+      throw new UsageError(`pucs init: --session ${JSON.stringify(given)} is not a session id: use letters, digits, '.', '_' and '-' (for example PUCS-20261127-001)`, spec.usage);
+    }
+    const id = given ?? `PUCS-${iso(now).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
     const r = await commit(repo, (l) => startSession(l, { id }, now));
+    const session = r.outcome.session;
     const notes: string[] = [];
     let configPath: string | null = null;
     const found = await loadConfigFile(repo.root, configArg(ctx, p));
@@ -282,10 +289,13 @@ const handlers: Record<string, Handler> = {
     emit(
       ctx,
       p,
-      { ok: true, command: "init", session: { id, startedAt: iso(now) }, config: configPath, notes },
-      [`PUCS session initialized: ${id}`, `Ledger: refs/pucs/ledger (shared by every worktree of this repository)`, ...notes].join("\n"),
+      { ok: true, command: "init", session, resumed: r.outcome.kind === "existing", config: configPath, notes },
+      [
+        r.outcome.kind === "existing" ? `PUCS session ${session.id} resumed (started ${session.startedAt})` : `PUCS session initialized: ${session.id} (started ${session.startedAt})`,
+        `Ledger: refs/pucs/ledger (shared by every worktree of this repository)`,
+        ...notes,
+      ].join("\n"),
     );
-    void r;
     return EXIT.OK;
   },
 
@@ -337,12 +347,15 @@ const handlers: Record<string, Handler> = {
     const stream = streamOf(config, required(p, "stream", spec), spec);
     const task = required(p, "task", spec);
     const path = repoPath(ctx, repo, p.positionals[0]!, spec);
-    const ttlMinutes = durationMinutes(p, spec, config.locks.defaultTtlMinutes, config.locks.maxTtlMinutes);
+    const ttlMinutes = durationMinutes(p, spec, config.locks.defaultTtlMinutes);
     const change = str(p, "change");
     const lease = ctx.newId();
     const now = ctx.now();
-    const r = await commit(repo, (l) => acquireLock(l, { path, agent, stream, task, ttlMinutes, lease, ...(change ? { change } : {}) }, now));
+    const r = await commit(repo, (l) =>
+      acquireLock(l, { path, agent, stream, task, ttlMinutes, lease, maxTtlMinutes: config.locks.maxTtlMinutes, queueGraceMinutes: config.locks.queueGraceMinutes, ...(change ? { change } : {}) }, now),
+    );
     const o = r.outcome;
+    if (o.kind === "too-long") tooLong(spec, p, o.maxTtlMinutes);
     if (o.kind === "held") {
       const h = o.lock;
       throw new CliFailure(
@@ -357,11 +370,29 @@ const handlers: Record<string, Handler> = {
         { holder: h, strategy: "QUEUE" },
       );
     }
+    if (o.kind === "queued") {
+      const head = o.head;
+      throw new CliFailure(
+        [
+          `ERROR: ${path} is free, but ${head.agent}${head.change ? ` (${head.change})` : ""} is first in line for ${o.path} (queued ${head.enqueuedAt}).`,
+          `You are number ${o.position} in line${o.already ? "" : " now"}; the first in line has ${formatDuration(config.locks.queueGraceMinutes * 60_000)} after being told to take it, then loses its place.`,
+          ...o.skipped.map((x) => `Skipped ${x.entry.agent}${x.entry.change ? ` (${x.entry.change})` : ""} in the queue for ${x.path}: silent past the grace.`),
+          `Suggestion (QUEUE): run this again when told, or \`pucs status\` to see the queue.`,
+        ].join("\n"),
+        EXIT.CONFLICT,
+        { result: "queued", path: o.path, position: o.position, head, strategy: "QUEUE" },
+      );
+    }
+    if (o.kind === "covered") {
+      emit(ctx, p, { ok: true, command: "lock", result: "covered", lock: o.lock }, `Already yours: ${path} is covered by your lock on ${o.lock.path} until ${o.lock.expiresAt}`);
+      return EXIT.OK;
+    }
+    const skipped = o.skipped.map((x) => `\nSkipped ${x.entry.agent}${x.entry.change ? ` (${x.entry.change})` : ""} in the queue for ${x.path}: silent past the grace after being told.`).join("");
     emit(
       ctx,
       p,
-      { ok: true, command: "lock", result: o.kind, lock: o.lock },
-      `${o.kind === "renewed" ? "Lock renewed" : "Lock acquired"}: ${path} by ${agent} (${stream}) until ${o.lock.expiresAt}`,
+      { ok: true, command: "lock", result: o.kind, lock: o.lock, skipped: o.skipped },
+      `${o.kind === "renewed" ? "Lock renewed" : "Lock acquired"}: ${path} by ${agent} (${stream}) until ${o.lock.expiresAt}${skipped}`,
     );
     return EXIT.OK;
   },
@@ -395,32 +426,26 @@ const handlers: Record<string, Handler> = {
     const raw = splitList(required(p, "files", spec));
     if (raw.length === 0) throw new UsageError("pucs intent: --files names no file", spec.usage);
     const files = [...new Set(raw.map((f) => repoPath(ctx, repo, f, spec)))];
-    const durationMinutes_ = durationMinutes(p, spec, 30);
+    const durationMinutes_ = durationMinutes(p, spec, config.locks.defaultTtlMinutes);
     const change = str(p, "change");
     const force = flag(p, "force");
     const id = ctx.newId();
     const now = ctx.now();
-    const probe: Change = { id: change ?? `agent:${agent}`, agent, files: files.map((path) => ({ path, hunks: null })) };
-    // Evaluate against the fresh ledger inside the CAS loop: the check and the record are one step.
-    const r = await commit<{ evaluation: Evaluation; recorded: boolean }>(repo, (l) => {
-      const evaluation = evaluate(probe, l, config, now, { stream });
-      const blocking = evaluation.conflicts.filter(isBlockingForIntent);
-      if (blocking.length > 0 && !force) return { ledger: l, outcome: { evaluation, recorded: false }, message: null };
-      const next = signalIntent(l, { id, agent, stream, files, description, durationMinutes: durationMinutes_, ...(change ? { change } : {}) }, now);
-      return { ledger: next.ledger, outcome: { evaluation, recorded: true }, message: next.message };
-    });
-    const { evaluation, recorded } = r.outcome;
-    const blocking = evaluation.conflicts.filter(isBlockingForIntent);
-    const notes = evaluation.conflicts.filter((c) => !isBlockingForIntent(c));
-    const json = { ok: recorded, command: "intent", recorded, conflicts: blocking, notes, suggestions: evaluation.suggestions };
-    if (!recorded) {
+    // The check and the record are one ledger transition, inside the compare-and-swap.
+    const r = await commit(repo, (l) =>
+      declareIntent(l, { id, agent, stream, files, description, durationMinutes: durationMinutes_, force, config, ...(change ? { change } : {}) }, now),
+    );
+    const o = r.outcome;
+    if (o.kind === "too-long") tooLong(spec, p, o.maxTtlMinutes);
+    const json = { ok: o.kind === "recorded", command: "intent", recorded: o.kind === "recorded", conflicts: o.conflicts, notes: o.notes, suggestions: o.suggestions };
+    if (o.kind === "refused") {
       if (flag(p, "json")) ctx.out(JSON.stringify(json, null, 2) + "\n");
-      else ctx.out(conflictText(blocking, evaluation.suggestions, notes));
+      else ctx.out(conflictText(o.conflicts, o.suggestions, o.notes) + "Nothing was recorded: resolve the conflicts, or record it anyway with --force.\n");
       return EXIT.CONFLICT;
     }
-    const lines = [`Intent signaled successfully for ${files.length} file(s) (${stream}, until ${iso(now + durationMinutes_ * 60_000)})`];
-    if (blocking.length > 0) lines.push(`Recorded despite ${blocking.length} conflict(s) (--force):`, conflictText(blocking, [], []).trimEnd());
-    for (const n of notes) lines.push(`Note: ${n.type} ${n.file}: ${n.details} ${n.nextStep}`);
+    const lines = [`Intent signaled successfully for ${files.length} file(s) (${stream}, until ${o.intent.expiresAt})`];
+    if (o.conflicts.length > 0) lines.push(`Recorded despite ${o.conflicts.length} conflict(s) (--force):`, conflictText(o.conflicts, [], []).trimEnd());
+    for (const n of o.notes) lines.push(`Note: ${n.type} ${n.file}: ${n.details} ${n.nextStep}`);
     emit(ctx, p, json, lines.join("\n"));
     return EXIT.OK;
   },
@@ -439,32 +464,20 @@ const handlers: Record<string, Handler> = {
   async release(ctx, p, spec) {
     const repo = await openRepo(ctx, p);
     const change = str(p, "change");
-    const agent = change ? str(p, "agent") ?? ctx.env.PUCS_AGENT : agentOf(ctx, p, spec);
+    const close = flag(p, "close");
+    if (close && !change) throw new UsageError("pucs release: --close needs --change (it drops a change's footprint and gate override)", spec.usage);
+    const agent = change ? (str(p, "agent") ?? ctx.env.PUCS_AGENT ?? "-") : agentOf(ctx, p, spec);
     const now = ctx.now();
-    type Released = { locks: number; intents: number; queues: number; footprint: boolean };
-    const r = await commit<Released>(repo, (l) => {
-      if (change) {
-        const t = releaseChange(l, { change }, now);
-        const o = t.outcome;
-        return { ledger: t.ledger, outcome: { locks: o.locks.length, intents: o.intents.length, queues: o.queueEntries.length, footprint: o.footprint !== null }, message: t.message };
-      }
-      // Everything the agent holds outside a change (CLI claims), then its queue places.
-      const own = (x: { agent: string; change?: string }) => x.agent === agent && !x.change;
-      const locks = l.locks.filter(own);
-      const intents = l.intents.filter(own);
-      const queues = l.queues.map((q) => ({ ...q, waiters: q.waiters.filter((w) => !own(w)) })).filter((q) => q.waiters.length > 0);
-      const waiters = (qs: Ledger["queues"]) => qs.reduce((n, q) => n + q.waiters.length, 0);
-      const outcome = { locks: locks.length, intents: intents.length, queues: waiters(l.queues) - waiters(queues), footprint: false };
-      if (outcome.locks + outcome.intents + outcome.queues === 0) return { ledger: l, outcome, message: null };
-      const ledger: Ledger = { ...l, locks: l.locks.filter((x) => !own(x)), intents: l.intents.filter((x) => !own(x)), queues };
-      return { ledger, outcome, message: `release ${agent}: ${outcome.locks} lock(s), ${outcome.intents} intent(s), ${outcome.queues} queue place(s)` };
-    });
+    // The same transition as /pucs release (scope "claims") and a closed PR (scope "all").
+    const r = await commit(repo, (l) => release(l, { agent, ...(change ? { change } : {}), scope: close ? "all" : "claims" }, now));
     const o = r.outcome;
+    const released = { locks: o.locks.length, intents: o.intents.length, queues: o.queueEntries.length, footprint: o.footprint !== null, override: o.override !== null };
+    const next = o.notify.map((n) => `\nNext in line for ${n.path}: ${n.next.agent}${n.next.change ? ` (${n.next.change})` : ""}`).join("");
     emit(
       ctx,
       p,
-      { ok: true, command: "release", released: o },
-      `Released ${change ?? agent}: ${o.locks} lock(s), ${o.intents} intent(s), ${o.queues} queue place(s)${o.footprint ? ", its footprint" : ""}`,
+      { ok: true, command: "release", released, next: o.notify },
+      `Released ${change ?? agent}: ${released.locks} lock(s), ${released.intents} intent(s), ${released.queues} queue place(s)${released.footprint ? ", its footprint" : ""}${released.override ? ", its gate override" : ""}${next}`,
     );
     return EXIT.OK;
   },
@@ -495,7 +508,10 @@ const handlers: Record<string, Handler> = {
     });
     if (mergeBase === null) throw new CliFailure(`pucs check: ${base} and HEAD share no history; pass --base with a branch this one started from`, EXIT.USAGE);
     const diff = await git.diffAgainst(repo.root, mergeBase);
-    const parsed = parseUnifiedDiff(diff);
+    // The working tree counts, new files included: an agent checks before it runs `git add`.
+    const untracked = await git.untrackedDiff(repo.root);
+    const parsed = parseUnifiedDiff(diff + untracked.diff);
+    for (const path of untracked.whole) parsed.files.push({ path, status: "added", hunks: null });
     for (const e of parsed.errors) ctx.err(`warning: git diff: ${e}\n`);
     const branch = await git.currentBranch(repo.root);
     const agent = str(p, "agent") ?? ctx.env.PUCS_AGENT ?? "local";
@@ -617,11 +633,6 @@ export function splitList(text: string): string[] {
   }
   items.push(cur);
   return items.map((f) => f.trim()).filter((f) => f !== "");
-}
-
-/** Conflicts that stop an intent from being recorded: safe merges and review-only notes do not. */
-function isBlockingForIntent(c: Conflict): boolean {
-  return c.strategy !== "MERGE" && c.type !== "CRITICAL";
 }
 
 function conflictText(conflicts: readonly Conflict[], suggestions: readonly string[], notes: readonly Conflict[]): string {

@@ -54,10 +54,10 @@ export const COMMANDS: CommandSpec[] = [
   spec("status", "/pucs status", "Show this PR's stream, its claims, and the locks, intents and queues on its files.", "anyone", ["/pucs status"]),
   spec(
     "intent",
-    "/pucs intent <paths|globs> [--duration D] [-- description]",
-    "Declare files this PR is about to change (a soft claim others see as INTENT_OVERLAP).",
+    "/pucs intent <paths|globs> [--duration D] [--force] [-- description]",
+    "Declare files this PR is about to change (a soft claim others see as INTENT_OVERLAP); refused, with the conflicts listed, when it collides with other work, unless --force.",
     "author-or-write",
-    ["/pucs intent execution/fill_predictor.py --duration 45 -- ML model", "/pucs intent 'llm/agents/**'"],
+    ["/pucs intent execution/fill_predictor.py --duration 45 -- ML model", "/pucs intent 'llm/agents/**'", "/pucs intent execution/x.py --force -- agreed with #12"],
   ),
   spec(
     "lock",
@@ -88,7 +88,7 @@ export const COMMANDS: CommandSpec[] = [
 
 export type ParsedCommand =
   | { name: "help" | "status" | "release" | "sync"; line: number; raw: string }
-  | { name: "intent" | "lock"; paths: string[]; durationMs: number | null; text: string; line: number; raw: string }
+  | { name: "intent" | "lock"; paths: string[]; durationMs: number | null; text: string; line: number; raw: string; force?: boolean }
   | { name: "unlock"; paths: string[]; line: number; raw: string }
   | { name: "extend"; durationMs: number | null; line: number; raw: string }
   | { name: "queue"; path: string; line: number; raw: string }
@@ -174,12 +174,15 @@ function parseLine(rest: string, line: number, raw: string): ParsedCommand | Com
   const named: CommandName = verb === "gate" ? "gate-override" : WORDS.includes(verb) ? (verb as CommandName) : "help";
   if (tok.error) return fail(tok.error, named);
 
-  // Options: only --duration D (or --duration=D), for intent and lock.
+  // Options: --duration D (or --duration=D) for intent and lock; --force for intent.
   const positionals: string[] = [];
   let duration: string | null = null;
+  let force = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === "--duration" || a.startsWith("--duration=")) {
+    if (a === "--force" && verb === "intent") {
+      force = true;
+    } else if (a === "--duration" || a.startsWith("--duration=")) {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
       if (v === undefined || v === "") return fail("--duration needs a value such as 45, 90s, 45m or 2h", verb === "lock" ? "lock" : "intent");
       duration = v;
@@ -219,7 +222,7 @@ function parseLine(rest: string, line: number, raw: string): ParsedCommand | Com
       if (!Array.isArray(p)) return p;
       const d = durationMs(verb, duration);
       if (d !== null && typeof d === "object") return d;
-      return { name: verb, paths: p, durationMs: d, text, line, raw };
+      return force ? { name: verb, paths: p, durationMs: d, text, line, raw, force } : { name: verb, paths: p, durationMs: d, text, line, raw };
     }
     case "unlock": {
       if (duration !== null || text) return fail("unlock takes only paths", "unlock");

@@ -481,6 +481,11 @@ function namedSides(
   return { mine: a.text, theirs: b.text, mineLines: a.lines, theirLines: b.lines, mineSymbols: symbols(a.names), theirSymbols: symbols(b.names), sameSymbol };
 }
 
+/** Whether a conflict stops an intent from being recorded unforced: safe merges and review-only notes (CRITICAL) do not. */
+export function blocksIntent(c: Conflict): boolean {
+  return c.strategy !== "MERGE" && c.type !== "CRITICAL";
+}
+
 export function verdictOf(conflicts: readonly Conflict[]): Verdict {
   if (conflicts.some((c) => c.type === "LOCKED" || c.type === "CAPACITY")) return "blocked";
   if (conflicts.some((c) => c.strategy !== "MERGE")) return "needs-decision";

@@ -55,7 +55,10 @@ export interface MergeGateConfig {
 
 export interface LockConfig {
   defaultTtlMinutes: number;
+  /** No lock, intent or extension may reach further than this from now (enforced by the ledger transitions). */
   maxTtlMinutes: number;
+  /** A queue head told that its path is free and silent this long is skipped (`locks.queue_grace`). */
+  queueGraceMinutes: number;
 }
 
 /** `dashboard:` — the repository's "PUCS dashboard" issue (src/app/dashboard.ts). */
@@ -217,6 +220,8 @@ export interface QueueEntry {
   agent: string;
   change?: string;
   enqueuedAt: string;
+  /** When this waiter, at the head of its queue, was told the path is free (its grace runs from then). */
+  notifiedAt?: string;
 }
 
 export interface Queue {

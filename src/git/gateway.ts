@@ -225,6 +225,40 @@ export async function diffAgainst(cwd: string, base: string): Promise<string> {
   );
 }
 
+/** New files git does not track yet and does not ignore, repository-relative ("/" separators). */
+export async function untrackedFiles(cwd: string): Promise<string[]> {
+  const out = await gitOk(["-c", "core.quotePath=false", "ls-files", "-z", "--others", "--exclude-standard", "--full-name"], { cwd: await repoRoot(cwd) });
+  return out.split("\0").filter((f) => f !== "");
+}
+
+/** Untracked files read with their whole content as a diff; past this many, a file counts as wholly changed. */
+export const UNTRACKED_DIFF_LIMIT = 200;
+
+/**
+ * The working tree's new, untracked files as a unified diff against nothing (`git diff --no-index
+ * /dev/null <file>`, the same format as `diffAgainst`), so `pucs check` sees the files an agent just
+ * created before it runs `git add`. Past UNTRACKED_DIFF_LIMIT files, the rest are listed in `whole`.
+ */
+export async function untrackedDiff(cwd: string): Promise<{ diff: string; whole: string[] }> {
+  const root = await repoRoot(cwd);
+  const files = await untrackedFiles(root);
+  const shown = files.slice(0, UNTRACKED_DIFF_LIMIT);
+  const parts: string[] = [];
+  for (let i = 0; i < shown.length; i += 8) {
+    const batch = await Promise.all(
+      shown.slice(i, i + 8).map(async (f) => {
+        const args = ["-c", "core.quotePath=false", "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "-U3", "--src-prefix=a/", "--dst-prefix=b/", "--", "/dev/null", f];
+        const r = await git(args, { cwd: root });
+        // --no-index exits 1 when the files differ (always, here); anything else is a failure.
+        if (r.code !== 0 && r.code !== 1) throw gitError(args, r, root);
+        return r.stdout;
+      }),
+    );
+    parts.push(...batch);
+  }
+  return { diff: parts.join(""), whole: files.slice(UNTRACKED_DIFF_LIMIT) };
+}
+
 /** Full messages of the commits in `range` (e.g. "origin/main..HEAD"), newest first. */
 export async function commitMessages(cwd: string, range: string): Promise<string[]> {
   const out = await gitOk(["log", "--format=%B%x00", range, "--"], { cwd });

@@ -401,7 +401,7 @@ export function serializeLedger(l: Ledger): string {
     })),
     queues: c.queues.map((q) => ({
       path: q.path,
-      waiters: q.waiters.map((w) => pick(w, ["agent", "change", "enqueuedAt"])),
+      waiters: q.waiters.map((w) => pick(w, ["agent", "change", "enqueuedAt", "notifiedAt"])),
     })),
     overrides: c.overrides.map((o) => pick(o, ["change", "by", "reason", "at", "headSha"])),
   };

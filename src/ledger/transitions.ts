@@ -15,7 +15,8 @@
  * claims. Expired = `expiresAt <= now`. Live locks conflict when `globsIntersect` says their paths
  * can match a common file and their holders differ.
  */
-import type { Footprint, GateOverride, Intent, Ledger, Lock, QueueEntry, Session } from "../engine/types.js";
+import type { Change, Config, Conflict, Footprint, GateOverride, Intent, Ledger, Lock, QueueEntry, Session } from "../engine/types.js";
+import { blocksIntent, evaluate } from "../engine/evaluate.js";
 import { globsIntersect } from "../engine/globs.js";
 import {
   FootprintSchema,
@@ -83,6 +84,14 @@ export function sameHolder(a: Holder, b: Holder): boolean {
   return a.agent === b.agent && (a.change ?? null) === (b.change ?? null);
 }
 
+/**
+ * Whether `claim` is the holder's own: the same holder, or a claim its agent made without a change (a
+ * local agent's claim covers all its work). The engine's `ownsClaim` (src/engine/change.ts) is the same rule.
+ */
+export function ownedBy(claim: Holder, holder: Holder): boolean {
+  return sameHolder(claim, holder) || (claim.change === undefined && claim.agent === holder.agent);
+}
+
 /** "exec-agent-1 (EXEC, #12)", "exec-agent-1 (EXEC)", "exec-agent-1". */
 export function holderLabel(h: { agent: string; stream?: string | null; change?: string }): string {
   const tags = [h.stream ?? null, h.change ?? null].filter((x): x is string => x !== null && x !== "");
@@ -122,7 +131,7 @@ export function liveIntents(l: Ledger, now: number): Intent[] {
   return l.intents.filter((i) => !isExpired(i, now));
 }
 
-/** Live locks held by someone other than `holder` whose paths can share a file with `path`. */
+/** Live locks held by another holder than `holder` (agent and change) whose paths can share a file with `path`. */
 export function conflictingLocks(l: Ledger, path: string, holder: Holder, now: number): Lock[] {
   return liveLocks(l, now)
     .filter((k) => !sameHolder(k, holder) && globsIntersect(k.path, path))
@@ -158,6 +167,23 @@ export function noticesFor(before: Ledger, after: Ledger, freedPaths: string[], 
     out.push({ path: q.path, next: head });
   }
   return out;
+}
+
+/**
+ * Marks the waiters named in `notices` as told (`notifiedAt = now`, kept when already set): their
+ * `queue_grace` runs from then. Same object when nothing changes.
+ */
+export function stampNotified(l: Ledger, notices: readonly Notice[], now: number): Ledger {
+  if (notices.length === 0) return l;
+  let changed = false;
+  const queues = l.queues.map((q) => {
+    const n = notices.find((x) => x.path === q.path);
+    const head = q.waiters[0];
+    if (!n || !head || !sameHolder(head, n.next) || head.notifiedAt !== undefined) return q;
+    changed = true;
+    return { path: q.path, waiters: [{ ...head, notifiedAt: isoTime(now) }, ...q.waiters.slice(1)] };
+  });
+  return changed ? { ...l, queues } : l;
 }
 
 function removeFromQueue(l: Ledger, path: string, match: (w: QueueEntry) => boolean): { queues: Ledger["queues"]; removed: QueueEntry[] } {
@@ -212,14 +238,67 @@ export interface AcquireLockArgs {
   ttlMinutes: number;
   /** Lease id for a new lock (random, from the caller). Unused on renewal. */
   lease: string;
+  /** `locks.max_ttl`: a longer ttl is refused ("too-long"). */
+  maxTtlMinutes: number;
+  /** `locks.queue_grace`: a queue head told the path is free and silent this long is skipped. */
+  queueGraceMinutes: number;
 }
 
 export type AcquireLockOutcome =
-  | { kind: "acquired"; lock: Lock; droppedExpired: Lock[] }
+  /** skipped: queue heads passed over because they stayed silent past the grace after being told. */
+  | { kind: "acquired"; lock: Lock; droppedExpired: Lock[]; skipped: QueuedSkip[] }
   /** The same holder already held exactly this path live: expiry extended (never shortened). */
-  | { kind: "renewed"; lock: Lock; droppedExpired: Lock[] }
+  | { kind: "renewed"; lock: Lock; droppedExpired: Lock[]; skipped: QueuedSkip[] }
+  /** The caller's agent holds it already without a change (a local lock): that lock covers the change too. */
+  | { kind: "covered"; lock: Lock }
   /** Another holder's live lock intersects: nothing written. queuePosition = the caller's place in this path's queue, if queued. */
-  | { kind: "held"; lock: Lock; queuePosition?: number };
+  | { kind: "held"; lock: Lock; queuePosition?: number }
+  /**
+   * Free, but others wait in line for it (FIFO): the caller is queued (or already was) at `position` of
+   * `path`'s queue behind `head`, who is told it may take it now (`notify`).
+   */
+  | { kind: "queued"; path: string; position: number; already: boolean; head: QueueEntry; notify: Notice[]; skipped: QueuedSkip[] }
+  /** The ttl asked for is longer than `locks.max_ttl`: nothing written. */
+  | { kind: "too-long"; maxTtlMinutes: number };
+
+/** A waiter removed from a queue because it stayed silent past `queue_grace` after being told. */
+export interface QueuedSkip {
+  path: string;
+  entry: QueueEntry;
+}
+
+/**
+ * One queue rule for every surface: while a path has waiters, only the head of its queue may take it.
+ * Returns the queues with silent heads removed (told at `notifiedAt`, silent for `graceMinutes`), the
+ * skips, and the first queue (intersecting `path`) whose head is someone else.
+ */
+function queueGate(l: Ledger, path: string, holder: Holder, now: number, graceMinutes: number): { queues: Ledger["queues"]; skipped: QueuedSkip[]; ahead: { path: string; head: QueueEntry } | null } {
+  const skipped: QueuedSkip[] = [];
+  let ahead: { path: string; head: QueueEntry } | null = null;
+  const queues = l.queues.map((q) => {
+    if (!globsIntersect(q.path, path)) return q;
+    let waiters = q.waiters;
+    while (waiters.length > 0) {
+      const head = waiters[0]!;
+      if (ownedBy(head, holder)) break;
+      const told = head.notifiedAt !== undefined ? ms(head.notifiedAt) : null;
+      if (told === null || now - told < graceMinutes * MINUTE) {
+        ahead ??= { path: q.path, head };
+        break;
+      }
+      skipped.push({ path: q.path, entry: head });
+      waiters = waiters.slice(1);
+    }
+    return waiters === q.waiters ? q : { path: q.path, waiters };
+  });
+  return { queues: queues.filter((q) => q.waiters.length > 0), skipped, ahead };
+}
+
+function skipNote(skipped: readonly QueuedSkip[], graceMinutes: number): string {
+  return skipped.length > 0
+    ? `; skipped ${skipped.map((x) => `${holderLabel(x.entry)} in the queue for ${x.path}`).join(", ")} (silent ${graceMinutes} min after being told it was free)`
+    : "";
+}
 
 export function acquireLock(l: Ledger, args: AcquireLockArgs, now: number): TransitionResult<AcquireLockOutcome> {
   checkNow(now);
@@ -227,37 +306,82 @@ export function acquireLock(l: Ledger, args: AcquireLockArgs, now: number): Tran
   checkNonEmpty("agent", args.agent);
   checkNonEmpty("lease", args.lease);
   checkMinutes("ttlMinutes", args.ttlMinutes);
+  checkMinutes("maxTtlMinutes", args.maxTtlMinutes);
+  if (!Number.isFinite(args.queueGraceMinutes) || args.queueGraceMinutes < 0) throw new RangeError(`queueGraceMinutes must be a number of minutes >= 0, got ${args.queueGraceMinutes}`);
+  if (args.ttlMinutes > args.maxTtlMinutes) return unchanged(l, { kind: "too-long", maxTtlMinutes: args.maxTtlMinutes });
   const holder: Holder = { agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) };
 
-  const blocker = conflictingLocks(l, args.path, holder, now)[0];
-  if (blocker) {
+  const blockers = conflictingLocks(l, args.path, holder, now);
+  const foreign = blockers.filter((k) => !ownedBy(k, holder));
+  if (foreign[0]) {
     const pos = queuePosition(l, args.path, holder);
-    return unchanged(l, { kind: "held", lock: blocker, ...(pos !== null ? { queuePosition: pos } : {}) });
+    return unchanged(l, { kind: "held", lock: foreign[0], ...(pos !== null ? { queuePosition: pos } : {}) });
   }
+  // The agent's own change-less lock (taken locally) already covers this change: one holder, one lock.
+  if (blockers[0]) return unchanged(l, { kind: "covered", lock: blockers[0] });
 
-  const droppedExpired = l.locks
+  // FIFO: while others wait in line for the path, only the head may take it.
+  const gateQ = queueGate(l, args.path, holder, now, args.queueGraceMinutes);
+  const skipNoteText = skipNote(gateQ.skipped, args.queueGraceMinutes);
+  if (gateQ.ahead) {
+    const { path: qPath, head } = gateQ.ahead;
+    let cur = gateQ.skipped.length > 0 ? withLedger(l, { queues: gateQ.queues }) : l;
+    const notice: Notice = { path: qPath, next: head };
+    const told = stampNotified(cur, [notice], now);
+    const notify = told !== cur ? [notice] : [];
+    cur = told;
+    const pos = queuePosition(cur, qPath, holder);
+    let position: number;
+    let already = true;
+    if (pos !== null) position = pos;
+    else {
+      const q = enqueue(cur, { path: qPath, agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) }, now);
+      cur = q.ledger;
+      position = q.outcome.position;
+      already = false;
+    }
+    const outcome: AcquireLockOutcome = { kind: "queued", path: qPath, position, already, head, notify, skipped: gateQ.skipped };
+    if (cur === l) return unchanged(l, outcome);
+    const parts = [
+      ...(already ? [] : [`queue ${holderLabel(holder)} for ${qPath} (position ${position}): ${holderLabel(head)} is first in line`]),
+      ...(notify.length > 0 ? [`tell ${holderLabel(head)} that ${qPath} is free`] : []),
+    ];
+    return { ledger: cur, outcome, message: `${parts.join("; ") || `queue for ${qPath}`}${skipNoteText}` };
+  }
+  const base = gateQ.skipped.length > 0 ? withLedger(l, { queues: gateQ.queues }) : l;
+
+  const droppedExpired = base.locks
     .filter((k) => isExpired(k, now) && globsIntersect(k.path, args.path))
     .sort(compareLocks);
-  const own = l.locks.find((k) => k.path === args.path && sameHolder(k, holder) && !isExpired(k, now));
-  const { queues, removed } = removeFromQueue(l, args.path, (w) => sameHolder(w, holder));
+  const own = base.locks.find((k) => k.path === args.path && sameHolder(k, holder) && !isExpired(k, now));
+  // The caller leaves every queue it headed for a path this lock covers.
+  let queues = base.queues;
+  let left = 0;
+  for (const q of base.queues) {
+    if (!globsIntersect(q.path, args.path)) continue;
+    const r = removeFromQueue({ ...base, queues }, q.path, (w) => sameHolder(w, holder));
+    queues = r.queues;
+    left += r.removed.length;
+  }
+  const queuesChanged = queues !== base.queues || base !== l;
   const until = isoTime(now + args.ttlMinutes * MINUTE);
   const dropNote =
     droppedExpired.length > 0
       ? `; dropped expired ${droppedExpired.map((k) => `${k.path} by ${holderLabel(k)} (expired ${shortTime(k.expiresAt)})`).join(", ")}`
       : "";
-  const queueNote = removed.length > 0 ? "; left its queue" : "";
+  const queueNote = left > 0 ? "; left its queue" : "";
 
   if (own) {
     const expiresAt = ms(own.expiresAt) >= ms(until) ? own.expiresAt : until;
     const lock: Lock = expiresAt === own.expiresAt ? own : { ...own, expiresAt };
-    if (lock === own && droppedExpired.length === 0 && removed.length === 0) {
-      return unchanged(l, { kind: "renewed", lock, droppedExpired });
+    if (lock === own && droppedExpired.length === 0 && !queuesChanged) {
+      return unchanged(l, { kind: "renewed", lock, droppedExpired, skipped: [] });
     }
-    const locks = l.locks.filter((k) => k !== own && !droppedExpired.includes(k)).concat(lock);
+    const locks = base.locks.filter((k) => k !== own && !droppedExpired.includes(k)).concat(lock);
     return {
-      ledger: withLedger(l, { locks, ...(removed.length > 0 ? { queues } : {}) }),
-      outcome: { kind: "renewed", lock, droppedExpired },
-      message: `renew lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}`,
+      ledger: withLedger(base, { locks, ...(queuesChanged ? { queues } : {}) }),
+      outcome: { kind: "renewed", lock, droppedExpired, skipped: gateQ.skipped },
+      message: `renew lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}${skipNoteText}`,
     };
   }
 
@@ -271,11 +395,11 @@ export function acquireLock(l: Ledger, args: AcquireLockArgs, now: number): Tran
     acquiredAt: isoTime(now),
     expiresAt: until,
   };
-  const locks = l.locks.filter((k) => !droppedExpired.includes(k)).concat(lock);
+  const locks = base.locks.filter((k) => !droppedExpired.includes(k)).concat(lock);
   return {
-    ledger: withLedger(l, { locks, ...(removed.length > 0 ? { queues } : {}) }),
-    outcome: { kind: "acquired", lock, droppedExpired },
-    message: `lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}`,
+    ledger: withLedger(base, { locks, ...(queuesChanged ? { queues } : {}) }),
+    outcome: { kind: "acquired", lock, droppedExpired, skipped: gateQ.skipped },
+    message: `lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}${skipNoteText}`,
   };
 }
 
@@ -312,8 +436,9 @@ export function releaseLock(l: Ledger, args: ReleaseLockArgs, now: number): Tran
   }
   if (removed.length === 0) return unchanged(l, { kind: "not-locked" });
   const lock = removed.find((k) => !isExpired(k, now)) ?? removed[0]!;
-  const ledger = withLedger(l, { locks: l.locks.filter((k) => !removed.includes(k)) });
-  const notify = noticesFor(l, ledger, [args.path], now, removed);
+  const freed = withLedger(l, { locks: l.locks.filter((k) => !removed.includes(k)) });
+  const notify = noticesFor(l, freed, [args.path], now, removed);
+  const ledger = stampNotified(freed, notify, now);
   const next = notify.find((n) => n.path === args.path)?.next;
   const forced = lock.agent !== args.agent;
   const message = forced
@@ -432,6 +557,46 @@ export function signalIntent(l: Ledger, args: SignalIntentArgs, now: number): Tr
   };
 }
 
+export interface DeclareIntentArgs extends SignalIntentArgs {
+  /** Record it even when it collides with other work (`--force`). */
+  force: boolean;
+  /** The stream config the collisions are judged by; its `locks.max_ttl` caps the duration. */
+  config: Config;
+}
+
+export type DeclareIntentOutcome =
+  /** conflicts: the collisions it was recorded despite (forced); notes: what does not stop an intent (safe merges, review notes). */
+  | { kind: "recorded"; intent: Intent; replaced: Intent[]; conflicts: Conflict[]; notes: Conflict[]; suggestions: string[] }
+  /** It collides with other work and was not forced: nothing written. */
+  | { kind: "refused"; conflicts: Conflict[]; notes: Conflict[]; suggestions: string[] }
+  | { kind: "too-long"; maxTtlMinutes: number };
+
+/**
+ * The one intent rule for every surface (`pucs intent`, `/pucs intent`): the declared files are judged
+ * against everyone else's live claims by the engine (`evaluate`), inside the same compare-and-swap as the
+ * record, so the check and the write see one ledger. A collision (`blocksIntent`) is recorded only when
+ * forced; a duration past `locks.max_ttl` is refused.
+ */
+export function declareIntent(l: Ledger, args: DeclareIntentArgs, now: number): TransitionResult<DeclareIntentOutcome> {
+  checkNow(now);
+  checkMinutes("durationMinutes", args.durationMinutes);
+  const max = args.config.locks.maxTtlMinutes;
+  if (args.durationMinutes > max) return unchanged(l, { kind: "too-long", maxTtlMinutes: max });
+  const probe: Change = { id: args.change ?? `agent:${args.agent}`, agent: args.agent, files: args.files.map((path) => ({ path, hunks: null })) };
+  const ev = evaluate(probe, l, args.config, now, { stream: args.stream });
+  const conflicts = ev.conflicts.filter(blocksIntent);
+  const notes = ev.conflicts.filter((c) => !blocksIntent(c));
+  if (conflicts.length > 0 && !args.force) return unchanged(l, { kind: "refused", conflicts, notes, suggestions: ev.suggestions });
+  const { force: _force, config: _config, ...signal } = args;
+  const r = signalIntent(l, signal, now);
+  const forced = conflicts.length > 0 ? ` (forced over ${plural(conflicts.length, "conflict")})` : "";
+  return {
+    ledger: r.ledger,
+    outcome: { kind: "recorded", intent: r.outcome.intent, replaced: r.outcome.replaced, conflicts, notes, suggestions: ev.suggestions },
+    message: r.message === null ? null : r.message + forced,
+  };
+}
+
 export type ClearIntentOutcome = { kind: "cleared"; intents: Intent[] } | { kind: "not-found" };
 
 /** Removes the holder's (agent + change; no change = the agent's change-less) intents. */
@@ -520,11 +685,12 @@ export function expire(l: Ledger, now: number): TransitionResult<ExpireOutcome> 
   const locks = l.locks.filter((k) => isExpired(k, now));
   const intents = l.intents.filter((i) => isExpired(i, now));
   if (locks.length === 0 && intents.length === 0) return unchanged(l, { kind: "expired", locks, intents, notify: [] });
-  const ledger = withLedger(l, {
+  const cleaned = withLedger(l, {
     ...(locks.length > 0 ? { locks: l.locks.filter((k) => !locks.includes(k)) } : {}),
     ...(intents.length > 0 ? { intents: l.intents.filter((i) => !intents.includes(i)) } : {}),
   });
-  const notify = noticesFor(l, ledger, locks.map((k) => k.path), now, locks);
+  const notify = noticesFor(l, cleaned, locks.map((k) => k.path), now, locks);
+  const ledger = stampNotified(cleaned, notify, now);
   const parts: string[] = [];
   if (locks.length > 0) parts.push(`${plural(locks.length, "lock")} (${listPaths(locks.map((k) => `${k.path} by ${k.agent}`))})`);
   if (intents.length > 0) parts.push(`${plural(intents.length, "intent")} (${listPaths(intents.map((i) => `by ${i.agent}`))})`);
@@ -576,7 +742,7 @@ export function dequeue(l: Ledger, args: { path: string; agent: string }): Trans
 // A change closes or merges
 // ---------------------------------------------------------------------------
 
-export interface ReleaseChangeOutcome {
+export interface ReleaseOutcome {
   kind: "released";
   locks: Lock[];
   intents: Intent[];
@@ -586,35 +752,55 @@ export interface ReleaseChangeOutcome {
   /** For each freed path: the queue head to tell. */
   notify: Notice[];
 }
+/** @deprecated name kept for callers: the outcome of `release`. */
+export type ReleaseChangeOutcome = ReleaseOutcome;
 
-/** Drops every lock, intent, queue entry, the footprint and the override of `change`. */
-export function releaseChange(l: Ledger, args: { change: string }, now: number): TransitionResult<ReleaseChangeOutcome> {
+export interface ReleaseArgs {
+  /** Whose claims: a change ("#12", "branch:x") — or, without one, the agent's change-less (local) claims. */
+  change?: string;
+  agent: string;
+  /**
+   * "claims": locks, intents and queue places (`/pucs release`, `pucs release`): the work goes on, its
+   * footprint (the files it changes) and gate override stay.
+   * "all": everything, footprint and override too (the change is closed or merged).
+   */
+  scope: "claims" | "all";
+}
+
+/**
+ * The one release rule for every surface. Frees the chosen claims, tells (`notify`, and `notifiedAt`
+ * in the ledger) the head of every queue that can now take its path.
+ */
+export function release(l: Ledger, args: ReleaseArgs, now: number): TransitionResult<ReleaseOutcome> {
   checkNow(now);
-  checkNonEmpty("change", args.change);
+  checkNonEmpty("agent", args.agent);
+  if (args.change !== undefined) checkNonEmpty("change", args.change);
   const c = args.change;
-  const locks = l.locks.filter((k) => k.change === c);
-  const intents = l.intents.filter((i) => i.change === c);
-  const footprint = l.footprints.find((f) => f.change === c) ?? null;
-  const override = l.overrides.find((o) => o.change === c) ?? null;
+  const mine = (x: { agent: string; change?: string }): boolean => (c !== undefined ? x.change === c : x.change === undefined && x.agent === args.agent);
+  const locks = l.locks.filter(mine);
+  const intents = l.intents.filter(mine);
+  const all = args.scope === "all" && c !== undefined;
+  const footprint = all ? (l.footprints.find((f) => f.change === c) ?? null) : null;
+  const override = all ? (l.overrides.find((o) => o.change === c) ?? null) : null;
   const queueEntries: { path: string; entry: QueueEntry }[] = [];
   const queues: Ledger["queues"] = [];
   let queuesChanged = false;
   for (const q of l.queues) {
-    const gone = q.waiters.filter((w) => w.change === c);
+    const gone = q.waiters.filter(mine);
     if (gone.length === 0) {
       queues.push(q);
       continue;
     }
     queuesChanged = true;
     for (const w of gone) queueEntries.push({ path: q.path, entry: w });
-    const keep = q.waiters.filter((w) => w.change !== c);
+    const keep = q.waiters.filter((w) => !mine(w));
     if (keep.length > 0) queues.push({ path: q.path, waiters: keep });
   }
   const nothing = locks.length === 0 && intents.length === 0 && !footprint && !override && !queuesChanged;
   if (nothing) {
     return unchanged(l, { kind: "released", locks, intents, footprint, queueEntries, override, notify: [] });
   }
-  const ledger = withLedger(l, {
+  const freedLedger = withLedger(l, {
     ...(locks.length > 0 ? { locks: l.locks.filter((k) => !locks.includes(k)) } : {}),
     ...(intents.length > 0 ? { intents: l.intents.filter((i) => !intents.includes(i)) } : {}),
     ...(footprint ? { footprints: l.footprints.filter((f) => f !== footprint) } : {}),
@@ -623,18 +809,27 @@ export function releaseChange(l: Ledger, args: { change: string }, now: number):
   });
   // A waiter leaving the head of a queue can free the next one in line, as can an unlocked path.
   const freed = [...locks.map((k) => k.path), ...queueEntries.map((e) => e.path)];
-  const notify = noticesFor(l, ledger, freed, now, locks);
+  const notify = noticesFor(l, freedLedger, freed, now, locks);
+  const ledger = stampNotified(freedLedger, notify, now);
   const parts: string[] = [];
   if (locks.length > 0) parts.push(plural(locks.length, "lock"));
   if (intents.length > 0) parts.push(plural(intents.length, "intent"));
   if (footprint) parts.push("footprint");
   if (queueEntries.length > 0) parts.push(queueEntries.length === 1 ? "1 queue entry" : `${queueEntries.length} queue entries`);
   if (override) parts.push("gate override");
+  const nextNote = notify.length > 0 ? `; next: ${notify.map((n) => `${n.next.agent} for ${n.path}`).join(", ")}` : "";
   return {
     ledger,
     outcome: { kind: "released", locks, intents, footprint, queueEntries, override, notify },
-    message: `release ${c}: ${parts.join(", ")}`,
+    message: `release ${c ?? args.agent}${all ? "" : " (claims)"}: ${parts.join(", ")}${nextNote}`,
   };
+}
+
+/** Drops every lock, intent, queue entry, the footprint and the override of `change` (it closed or merged). */
+export function releaseChange(l: Ledger, args: { change: string }, now: number): TransitionResult<ReleaseOutcome> {
+  checkNonEmpty("change", args.change);
+  const r = release(l, { change: args.change, agent: "-", scope: "all" }, now);
+  return r.message === null ? r : { ...r, message: r.message.replace(/^release (\S+) \(claims\)/, "release $1") };
 }
 
 // ---------------------------------------------------------------------------

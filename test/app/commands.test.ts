@@ -156,7 +156,7 @@ describe("/pucs commands", () => {
     h.gh.beforeRefUpdate = () => {
       if (raced) return;
       raced = true;
-      h.gh.setLedger(acquireLock(h.gh.ledger!, { path: "execution/z.py", agent: "agent5", stream: null, task: "t", change: "#5", ttlMinutes: 30, lease: "other" }, h.clock.now).ledger);
+      h.gh.setLedger(acquireLock(h.gh.ledger!, { path: "execution/z.py", agent: "agent5", stream: null, task: "t", change: "#5", ttlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15, lease: "other" }, h.clock.now).ledger);
     };
     h.gh.reset();
     await h.send("issue_comment", commentPayload(4, "/pucs lock execution/b.py"));

@@ -6,7 +6,7 @@ import { acquireLock, enqueue } from "../../src/ledger/transitions.js";
 
 const NOW = Date.parse("2026-11-23T12:00:00Z");
 const lock = (path: string, change: string) => (l: ReturnType<typeof emptyLedger>) =>
-  acquireLock(l, { path, agent: `a${change}`, stream: null, task: "t", change, ttlMinutes: 30, lease: `L${change}` }, NOW);
+  acquireLock(l, { path, agent: `a${change}`, stream: null, task: "t", change, ttlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15, lease: `L${change}` }, NOW);
 
 describe("LedgerWriter", () => {
   it("updates issued together are ONE commit; each caller gets its own outcome after the CAS", async () => {

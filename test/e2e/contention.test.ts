@@ -152,7 +152,7 @@ function replay(prev: Ledger, next: Ledger, step: Step): Ledger {
     const renewed = prev.locks.some((k) => k.lease === lock.lease);
     const ttl = renewed ? 30 : ttlMinutes;
     const now = renewed ? Date.parse(lock.expiresAt) - 30 * 60_000 : Date.parse(lock.acquiredAt);
-    return acquireLock(prev, { path: lock.path, agent: lock.agent, stream: lock.stream, task: lock.task, ttlMinutes: ttl, lease: lock.lease }, now).ledger;
+    return acquireLock(prev, { path: lock.path, agent: lock.agent, stream: lock.stream, task: lock.task, ttlMinutes: ttl, maxTtlMinutes: 480, queueGraceMinutes: 15, lease: lock.lease }, now).ledger;
   }
   if (step.kind === "unlock") return releaseLock(prev, { path: step.path!, agent: step.agent }, Date.now()).ledger;
   const intent = next.intents.find((i) => i.agent === step.agent && !prev.intents.some((p) => p.id === i.id));

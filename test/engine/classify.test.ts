@@ -27,7 +27,7 @@ function config(streams: StreamConfig[], extra: Partial<Config> = {}): Config {
     version: 1,
     streams,
     areas: [],
-    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480 },
+    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 },
     mergeGate: { pinnedPhases: null, blockOn: "phase", blockOnLocks: true },
     hotFiles: [],
     coordinators: [],

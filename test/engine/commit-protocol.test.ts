@@ -22,7 +22,7 @@ const config: Config = {
   version: 1,
   streams: ["EXEC", "LLM", "RISK"].map(stream),
   areas: [],
-  locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480 },
+  locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 },
   mergeGate: { pinnedPhases: null, blockOn: "phase", blockOnLocks: true },
   hotFiles: [],
   coordinators: [],

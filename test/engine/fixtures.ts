@@ -41,7 +41,7 @@ export function seedConfig(over: Partial<Config> = {}): Config {
       { name: "execution", patterns: ["execution/**/*.py"] },
       { name: "llm", patterns: ["llm/**/*.py"] },
     ],
-    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480 },
+    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 },
     mergeGate: { pinnedPhases: [["OBS", "SCAN", "BACK"], ["EXEC", "LLM", "RISK"], ["API"]], blockOn: "phase", blockOnLocks: true },
     hotFiles: [
       { pattern: "package-lock.json", mode: "ignore" },

@@ -28,7 +28,7 @@ const config: Config = {
     stream("API", ["api/**/*.py"]),
   ],
   areas: [],
-  locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480 },
+  locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 },
   mergeGate: { pinnedPhases: null, blockOn: "phase", blockOnLocks: true },
   hotFiles: [],
   coordinators: [],

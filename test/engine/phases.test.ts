@@ -21,7 +21,7 @@ function config(deps: Record<string, string[]>, pinned: string[][] | null = null
     version: 1,
     streams,
     areas: [],
-    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480 },
+    locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 },
     mergeGate: { pinnedPhases: pinned, blockOn: "phase", blockOnLocks: true },
     hotFiles: [],
     coordinators: [],

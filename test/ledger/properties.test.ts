@@ -106,7 +106,7 @@ function apply(l: Ledger, op: Timed, i: number): TransitionResult<unknown> {
   const now = op.at;
   switch (op.t) {
     case "acquire":
-      return acquireLock(l, { path: op.path, agent: op.agent, stream: null, task: "t", ...opt("change", op.change), ttlMinutes: op.ttl, lease: `L${i}` }, now);
+      return acquireLock(l, { path: op.path, agent: op.agent, stream: null, task: "t", ...opt("change", op.change), ttlMinutes: op.ttl, maxTtlMinutes: 480, queueGraceMinutes: 15, lease: `L${i}` }, now);
     case "release":
       return releaseLock(l, { path: op.path, agent: op.agent, force: op.force }, now);
     case "extend":
@@ -156,20 +156,28 @@ interface About {
 const no = () => false;
 const nothing: About = { lock: no, intent: no, footprint: no, override: no, waiter: no, session: false };
 
-/** What each transition is allowed to add, remove or change. */
-function aboutOf(op: Timed): About {
+/** The waiter at the head of `path`'s queue in `l`, by identity (not object): it may be told (`notifiedAt`). */
+const wasHead = (l: Ledger, path: string, w: QueueEntry): boolean => {
+  const head = l.queues.find((q) => q.path === path)?.waiters[0];
+  return head !== undefined && head.agent === w.agent && head.change === w.change && head.enqueuedAt === w.enqueuedAt;
+};
+
+/** What each transition is allowed to add, remove or change. Freeing a path may tell a queue head (`notifiedAt`). */
+function aboutOf(op: Timed, before: Ledger, after: Ledger): About {
   const now = op.at;
+  const told = (p: string, w: QueueEntry) => wasHead(before, p, w) || wasHead(after, p, w);
   switch (op.t) {
     case "acquire": {
       const h = { agent: op.agent, ...opt("change", op.change) };
       return {
         ...nothing,
         lock: (k) => (k.path === op.path && sameHolder(k, h)) || (isExpired(k, now) && globsIntersect(k.path, op.path)),
-        waiter: (p, w) => p === op.path && sameHolder(w, h),
+        // FIFO: the caller leaves or joins the queues of the path; their heads may be told or skipped.
+        waiter: (p, w) => globsIntersect(p, op.path),
       };
     }
     case "release":
-      return { ...nothing, lock: (k) => k.path === op.path && (op.force || k.agent === op.agent) };
+      return { ...nothing, lock: (k) => k.path === op.path && (op.force || k.agent === op.agent), waiter: told };
     case "extend":
       return {
         ...nothing,
@@ -184,7 +192,7 @@ function aboutOf(op: Timed): About {
     case "unfootprint":
       return { ...nothing, footprint: (f) => f.change === op.change };
     case "expire":
-      return { ...nothing, lock: (k) => isExpired(k, now), intent: (x) => isExpired(x, now) };
+      return { ...nothing, lock: (k) => isExpired(k, now), intent: (x) => isExpired(x, now), waiter: told };
     case "enqueue": {
       const h = { agent: op.agent, ...opt("change", op.change) };
       return { ...nothing, waiter: (p, w) => p === op.path && sameHolder(w, h) };
@@ -198,7 +206,8 @@ function aboutOf(op: Timed): About {
         intent: (x) => x.change === c,
         footprint: (f) => f.change === c,
         override: (o) => o.change === c,
-        waiter: (_p, w) => w.change === c,
+        // Its own places go; the next in line may be told.
+        waiter: (p, w) => w.change === c || told(p, w),
         session: false,
       };
     }
@@ -275,7 +284,7 @@ describe("ledger invariants (property tests)", () => {
     fc.assert(
       fc.property(timedOps, (ops) => {
         run(ops, (before, r, op) => {
-          checkUnrelated(before, r.ledger, aboutOf(op));
+          checkUnrelated(before, r.ledger, aboutOf(op, before, r.ledger));
           if (op.t === "extend") {
             // Extending only moves expiry later; everything else about the lock stays.
             for (const k of r.ledger.locks) {
@@ -304,7 +313,9 @@ describe("ledger invariants (property tests)", () => {
           expect(out.locks).toStrictEqual(before.locks.filter((k) => Date.parse(k.expiresAt) <= op.at));
           expect(out.intents).toStrictEqual(before.intents.filter((x) => Date.parse(x.expiresAt) <= op.at));
           expect(r.ledger.footprints).toBe(before.footprints);
-          expect(r.ledger.queues).toBe(before.queues);
+          // Queues keep every waiter in order; only heads the expiry freed are stamped as told.
+          const plain = (qs: Ledger["queues"]) => qs.map((q) => ({ path: q.path, waiters: q.waiters.map(({ notifiedAt: _n, ...w }) => w) }));
+          expect(plain(r.ledger.queues)).toStrictEqual(plain(before.queues));
           expect(r.ledger.overrides).toBe(before.overrides);
         });
       }),

@@ -8,7 +8,7 @@ import { acquireLock, enqueue, expire } from "../../src/ledger/transitions.js";
 import { T0, ledgerWith, lock } from "./fixtures.js";
 
 const lockA = (agent: string, path = "a.py") => (l: Ledger) =>
-  acquireLock(l, { path, agent, stream: null, task: "t", ttlMinutes: 30, lease: `lease-${agent}-${path}` }, T0);
+  acquireLock(l, { path, agent, stream: null, task: "t", ttlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15, lease: `lease-${agent}-${path}` }, T0);
 
 function recorder() {
   const delays: number[] = [];

@@ -31,7 +31,7 @@ const acq = (l: Ledger, path: string, agent: string, now = T0, extra: { change?:
       stream: "EXEC",
       task: "refactor",
       ...(extra.change ? { change: extra.change } : {}),
-      ttlMinutes: extra.ttl ?? 30,
+      ttlMinutes: extra.ttl ?? 30, maxTtlMinutes: 480, queueGraceMinutes: 15,
       lease: extra.lease ?? `lease-${agent}`,
     },
     now,
@@ -58,7 +58,7 @@ describe("acquireLock", () => {
     const l0 = deepFreeze(emptyLedger());
     const r = acquireLock(
       l0,
-      { path: "execution/x.py", agent: "exec-agent-1", stream: "EXEC", task: "retry logic", change: "#12", ttlMinutes: 30, lease: "L1" },
+      { path: "execution/x.py", agent: "exec-agent-1", stream: "EXEC", task: "retry logic", change: "#12", ttlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15, lease: "L1" },
       Date.parse("2026-11-23T21:00:00Z"),
     );
     expect(r.outcome).toStrictEqual({
@@ -74,6 +74,7 @@ describe("acquireLock", () => {
         expiresAt: "2026-11-23T21:30:00.000Z",
       },
       droppedExpired: [],
+      skipped: [],
     });
     expect(r.message).toBe("lock execution/x.py by exec-agent-1 (EXEC, #12) until 2026-11-23T21:30:00Z");
     expect(r.ledger.locks).toStrictEqual([(r.outcome as { lock: unknown }).lock]);
@@ -115,11 +116,11 @@ describe("acquireLock", () => {
   it("renews the holder's own lock on exactly this path, never shortening it", () => {
     const l1 = acq(emptyLedger(), "a.py", "alice", T0, { ttl: 30, lease: "L1" }).ledger;
     const r = acq(l1, "a.py", "alice", T0 + min(20), { ttl: 30, lease: "L2" });
-    expect(r.outcome).toStrictEqual({ kind: "renewed", lock: { ...l1.locks[0], expiresAt: at(50) }, droppedExpired: [] });
+    expect(r.outcome).toStrictEqual({ kind: "renewed", lock: { ...l1.locks[0], expiresAt: at(50) }, droppedExpired: [], skipped: [] });
     expect(r.message).toBe("renew lock a.py by alice (EXEC) until 2026-11-23T21:50:00Z");
     const shorter = acq(r.ledger, "a.py", "alice", T0 + min(21), { ttl: 5 });
     expect(shorter.ledger).toBe(r.ledger);
-    expect(shorter.outcome).toStrictEqual({ kind: "renewed", lock: r.ledger.locks[0], droppedExpired: [] });
+    expect(shorter.outcome).toStrictEqual({ kind: "renewed", lock: r.ledger.locks[0], droppedExpired: [], skipped: [] });
     expect(shorter.message).toBeNull();
   });
 
@@ -170,7 +171,8 @@ describe("releaseLock", () => {
     expect(r.outcome).toStrictEqual({ kind: "released", lock: l.locks[0], next, notify: [{ path: "a.py", next }] });
     expect(r.message).toBe("unlock a.py by alice (EXEC); next: bob for a.py");
     expect(r.ledger.locks).toEqual([]);
-    expect(r.ledger.queues).toBe(l.queues);
+    // The waiter told is stamped: its queue_grace runs from now.
+    expect(r.ledger.queues).toStrictEqual([{ path: "a.py", waiters: [{ ...next, notifiedAt: new Date(T0 + min(3)).toISOString() }] }]);
   });
 
   it("reports not-holder and not-locked without changing anything", () => {
@@ -350,7 +352,7 @@ describe("expire", () => {
     expect(r.message).toBe("expire 1 lock (a by x) and 1 intent (by x)");
     expect(r.ledger.locks).toStrictEqual([l.locks[1]]);
     expect(r.ledger.intents).toStrictEqual([l.intents[1]]);
-    expect(r.ledger.queues).toBe(l.queues);
+    expect(r.ledger.queues).toStrictEqual([{ path: "a", waiters: [{ agent: "w", enqueuedAt: at(1), notifiedAt: at(10) }] }]);
     expect(liveLocks(l, T0 + min(10))).toStrictEqual([l.locks[1]]);
     expect(liveIntents(l, T0 + min(10))).toStrictEqual([l.intents[1]]);
   });
@@ -398,7 +400,7 @@ describe("releaseChange", () => {
     l = setOverride(l, { change: "#12", by: "m", reason: "hotfix", at: at(0) }).ledger;
     l = deepFreeze(l);
     const r = releaseChange(l, { change: "#12" }, T0 + min(1));
-    expect(r.message).toBe("release #12: 2 locks, 1 intent, footprint, 1 queue entry, gate override");
+    expect(r.message).toBe("release #12: 2 locks, 1 intent, footprint, 1 queue entry, gate override; next: carol for src/a.py");
     expect(r.outcome).toStrictEqual({
       kind: "released",
       locks: l.locks.filter((k) => k.change === "#12"),
@@ -413,7 +415,7 @@ describe("releaseChange", () => {
     expect(r.ledger.footprints.map((f) => f.change)).toEqual(["#13"]);
     expect(r.ledger.queues).toStrictEqual([
       { path: "lib/x", waiters: [{ agent: "dave", enqueuedAt: at(0) }] },
-      l.queues.find((q) => q.path === "src/a.py"),
+      { path: "src/a.py", waiters: [{ agent: "carol", change: "#14", enqueuedAt: at(0), notifiedAt: at(1) }] },
     ]);
     expect(r.ledger.overrides).toEqual([]);
     const again = releaseChange(r.ledger, { change: "#12" }, T0 + min(1));

@@ -401,8 +401,11 @@ export function parseConfig(text: string, file: string): ConfigResult {
   // --- locks -------------------------------------------------------------------------------------
   let defaultTtlMinutes: number = DEFAULTS.defaultTtlMinutes;
   let maxTtlMinutes: number = DEFAULTS.maxTtlMinutes;
+  let queueGraceMinutes: number = DEFAULTS.queueGraceMinutes;
   if (nodeAt(root, ["locks"]) !== undefined) {
     ctx.validate(locksSchema, ["locks"]);
+    const grace = durationMinutes(ctx, ["locks", "queue_grace"], DEFAULTS.queueGraceMinutes);
+    if (grace !== null) queueGraceMinutes = grace;
     const def = durationMinutes(ctx, ["locks", "default_ttl"], DEFAULTS.defaultTtlMinutes);
     const max = durationMinutes(ctx, ["locks", "max_ttl"], DEFAULTS.maxTtlMinutes);
     if (def !== null) defaultTtlMinutes = def;
@@ -482,7 +485,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     version: 1,
     streams,
     areas,
-    locks: { defaultTtlMinutes, maxTtlMinutes },
+    locks: { defaultTtlMinutes, maxTtlMinutes, queueGraceMinutes },
     mergeGate: { pinnedPhases, blockOn, blockOnLocks },
     hotFiles,
     coordinators,

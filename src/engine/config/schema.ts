@@ -16,6 +16,7 @@ export const DEFAULTS = {
   maxAgents: 3,
   defaultTtlMinutes: 30,
   maxTtlMinutes: 8 * 60,
+  queueGraceMinutes: 15,
   blockOn: "phase",
   blockOnLocks: true,
 } as const;
@@ -60,8 +61,8 @@ export const durationValue = z.union(
 );
 
 export const locksSchema = z.strictObject(
-  { default_ttl: durationValue.optional(), max_ttl: durationValue.optional() },
-  E("expected a mapping with default_ttl and/or max_ttl"),
+  { default_ttl: durationValue.optional(), max_ttl: durationValue.optional(), queue_grace: durationValue.optional() },
+  E("expected a mapping with default_ttl, max_ttl and/or queue_grace"),
 );
 
 export const mergeGateSchema = z.strictObject(

@@ -69,7 +69,7 @@ describe("parseConfig: a minimal valid config", () => {
         },
       ],
       areas: [{ name: "cfg", patterns: ["config/**"] }],
-      locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480 },
+      locks: { defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 },
       mergeGate: { pinnedPhases: null, blockOn: "phase", blockOnLocks: true },
       hotFiles: [],
       coordinators: [],
@@ -89,7 +89,7 @@ describe("parseConfig: a minimal valid config", () => {
   it("reads durations: bare minutes, units, and the 8h default max", () => {
     const { config } = parsed(yaml`
       streams: { A: { name: A, files_pattern: "a/**" } }
-      locks: { default_ttl: "90s", max_ttl: 2h }
+      locks: { default_ttl: "90s", max_ttl: 2h, queue_grace: 5m }
       merge_gate: { block_on: dependencies, block_on_locks: false }
       hot_files:
         - { pattern: package-lock.json, mode: ignore }
@@ -97,7 +97,7 @@ describe("parseConfig: a minimal valid config", () => {
           mode: merge
       coordinators: ["@org/maintainers"]
     `);
-    expect(config.locks).toEqual({ defaultTtlMinutes: 1.5, maxTtlMinutes: 120 });
+    expect(config.locks).toEqual({ defaultTtlMinutes: 1.5, maxTtlMinutes: 120, queueGraceMinutes: 5 });
     expect(config.mergeGate).toEqual({ pinnedPhases: null, blockOn: "dependencies", blockOnLocks: false });
     expect(config.hotFiles).toEqual([
       { pattern: "package-lock.json", mode: "ignore" },
@@ -107,6 +107,7 @@ describe("parseConfig: a minimal valid config", () => {
     expect(parsed("streams: { A: { name: A, files_pattern: a/** } }\nlocks: { default_ttl: 45 }\n").config.locks).toEqual({
       defaultTtlMinutes: 45,
       maxTtlMinutes: 480,
+      queueGraceMinutes: 15,
     });
   });
 });

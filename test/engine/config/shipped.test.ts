@@ -51,7 +51,7 @@ describe("the shipped config/pucs_streams.yaml", () => {
       { name: "execution", patterns: ["execution/**/*.py"] },
       { name: "llm", patterns: ["llm/**/*.py"] },
     ]);
-    expect(r.config.locks).toEqual({ defaultTtlMinutes: 30, maxTtlMinutes: 480 });
+    expect(r.config.locks).toEqual({ defaultTtlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15 });
     expect(r.config.mergeGate.blockOn).toBe("phase");
     expect(r.config.mergeGate.blockOnLocks).toBe(true);
     expect(r.config.hotFiles).toEqual([
