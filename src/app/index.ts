@@ -23,6 +23,7 @@ import { LedgerWriter } from "./ledger-writer.js";
 import { locksFromEnv } from "./publish-lock.js";
 import { checkIssueCommentEvent, checkPullRequestEvent } from "./payload.js";
 import { syncPullRequest } from "./pull.js";
+import { registerDashboard, type DashboardOptions } from "./dashboard.js";
 import { pullOfRest } from "../github/pull.js";
 
 export const PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"] as const;
@@ -56,7 +57,7 @@ async function reportLedgerError(ctx: Ctx, e: unknown, headSha: string): Promise
   }
 }
 
-export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
+export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardOptions | false } = {}): ApplicationFunction {
   return (app: Probot) => {
     const deps: AppDeps = {
       writer: overrides.writer ?? new LedgerWriter(),
@@ -106,6 +107,9 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
       }));
     });
 
+    // The dashboard issue: on in the App as shipped (the default export); injected-deps apps (tests) ask for it.
+    registerDashboard(app, deps, overrides.dashboard ?? false);
+
     app.on(["installation", "installation_repositories"], async (context) => {
       const p = context.payload as unknown as { action?: unknown; installation?: { id?: unknown; account?: { login?: unknown } | null } | null };
       context.log.info(`PUCS: installation ${String(p.installation?.id ?? "?")} (${String(p.installation?.account?.login ?? "?")}) ${String(p.action ?? "?")}`);
@@ -113,5 +117,5 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
   };
 }
 
-const pucsApp: ApplicationFunction = createApp();
+const pucsApp: ApplicationFunction = createApp({ dashboard: {} });
 export default pucsApp;

@@ -4,14 +4,12 @@
  * the dashboard issue's exact body.
  */
 import { loadConfigFile } from "../config-file.js";
-import { statusDocument, type StatusDocument } from "../engine/status.js";
+import { HISTORY_COMMITS, statusDocument, type StatusDocument } from "../engine/status.js";
 import type { Config, Ledger } from "../engine/types.js";
 import { RemoteRefStore } from "../git/remote-store.js";
 import type { LedgerStore } from "../ledger/store.js";
 import * as git from "../git/gateway.js";
 
-/** Ledger commits read for "recent releases and overrides" (the App reads as many). */
-export const HISTORY_COMMITS = 50;
 
 /** The config when there is a valid one (status works without one; null otherwise). */
 export async function optionalConfig(root: string, configPath: string | undefined): Promise<Config | null> {

@@ -15,6 +15,9 @@ import type { Change, ChangedFile, Config, Footprint, GateOverride, GateResult, 
 
 export const STATUS_SCHEMA = "pucs.status/v1";
 
+/** Ledger commits read for "recent releases and overrides" (by the CLI and the App alike: the same body). */
+export const HISTORY_COMMITS = 50;
+
 export type StreamState = "idle" | "active" | "blocked";
 
 export interface StatusConflict {

@@ -16,7 +16,7 @@ describe("app.yml", () => {
   });
 
   it("subscribes to the events the App handles", () => {
-    expect(manifest.default_events).toEqual(["pull_request", "issue_comment"]);
+    expect(manifest.default_events).toEqual(["pull_request", "issue_comment", "issues"]);
     expect(PULL_ACTIONS).toEqual(["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"]);
   });
 });
