@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { BASE, harness, patch, pullPayload, shaFor } from "./fake.js";
+import { textHash } from "../../src/engine/diff.js";
 
 afterEach(() => nock.cleanAll());
 
@@ -29,7 +30,8 @@ describe("a push", () => {
         title: "PR 1",
         url: "https://github.com/Codertocat/Hello-World/pull/1",
         labels: [],
-        files: [{ path: "execution/a.py", changes: [{ start: 10, end: 11, section: "def run():" }] }],
+        // The hash of each region's new text lets an identical change in another PR merge (issue 15).
+        files: [{ path: "execution/a.py", changes: [{ start: 10, end: 11, section: "def run():", hash: textHash(["new 10", "new 11"], false) }] }],
         recordedAt: "2026-11-23T12:00:00.000Z",
       },
     ]);
