@@ -97,8 +97,9 @@ test("the setup page in a headless browser: one button whose form carries app.ym
   manifest = JSON.parse(decodeEntities(/value="([^"]*)"/.exec(buttons[0]![0])![1]!));
   expect(manifest.default_permissions).toEqual(appYml.default_permissions);
   expect(manifest.default_events).toEqual(appYml.default_events);
-  expect(manifest.default_permissions).toEqual({ checks: "write", pull_requests: "read", issues: "write", contents: "write", metadata: "read", statuses: "write" });
-  expect(manifest.default_events).toEqual(["pull_request", "issue_comment"]);
+  // (test/app/manifest.test.ts pins what app.yml holds.)
+  expect(Object.keys(manifest.default_permissions).length).toBeGreaterThan(0);
+  expect(manifest.default_events.length).toBeGreaterThan(0);
   expect(manifest.name).toBe("PUCS");
   expect(manifest.public).toBe(false);
   expect(manifest.description).toBe(appYml.description);
