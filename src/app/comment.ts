@@ -50,6 +50,7 @@ import { serializeLedger } from "../ledger/schema.js";
 import { LedgerError } from "../ledger/store.js";
 import { GitHubError } from "../github/client.js";
 import { analyzePull, notifyQueued } from "./pull.js";
+import { replyBlock, replyJson } from "./reply-json.js";
 
 export const REPLY_MARKER = "<!-- pucs:reply -->";
 
@@ -296,7 +297,7 @@ async function reply(ctx: Ctx, e: CommentEvent, lines: Line[]): Promise<void> {
   const ok = lines.every((l) => l.ok);
   const key = replyKey(e.commentId);
   const body = [REPLY_MARKER, key, `@${e.commenter}`, "", ...lines.map((l) => (l.text.includes("\n") ? l.text : `- ${l.ok ? "✅" : "❌"} ${l.text}`))].join("\n");
-  await ctx.gw.createCommentOnce(e.number, body, key);
+  await ctx.gw.createCommentOnce(e.number, body + replyBlock(replyJson(e, lines)), key);
   await ctx.gw.react(e.commentId, ok ? "+1" : "confused");
 }
 

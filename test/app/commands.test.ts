@@ -5,9 +5,12 @@ import { BASE, commentPayload, harness, patch, pullPayload, shaFor } from "./fak
 
 afterEach(() => nock.cleanAll());
 
+/** The JSON block that ends every reply (test/app/reply-json.test.ts checks it): left out of the prose compared here. */
+const prose = (body: string) => body.replace(/\n\n<details><summary>Machine-readable reply \(pucs\.reply\/v1\)<\/summary>[\s\S]*$/, "");
+
 /** The replies on PR n, without the line naming the comment answered (the first test pins that line). */
 const replies = (h: Awaited<ReturnType<typeof harness>>, n: number) =>
-  h.gh.comments.filter((c) => c.issue === n && c.body.startsWith("<!-- pucs:reply -->")).map((c) => String(c.body).replace(/^(<!-- pucs:reply -->\n)<!-- pucs:reply-to \d+ -->\n/, "$1"));
+  h.gh.comments.filter((c) => c.issue === n && c.body.startsWith("<!-- pucs:reply -->")).map((c) => prose(String(c.body)).replace(/^(<!-- pucs:reply -->\n)<!-- pucs:reply-to \d+ -->\n/, "$1"));
 
 describe("/pucs commands", () => {
   it("lock: 👀, the lock wins its compare-and-swap, THEN the reply and 👍; the author needs no permission lookup", async () => {
@@ -32,7 +35,7 @@ describe("/pucs commands", () => {
     ]);
     const commit = h.gh.commits.get(h.gh.ledgerRef!)!;
     expect(commit.message).toBe("lock execution/a.py by agent3 (#3) until 2026-11-23T12:45:00Z\n\n(/pucs on #3 by @agent3)\n\nPucs-Nonce: " + commit.message.split("Pucs-Nonce: ")[1]);
-    expect(h.gh.comments.filter((c) => c.issue === 3).map((c) => c.body)).toEqual([
+    expect(h.gh.comments.filter((c) => c.issue === 3).map((c) => prose(c.body))).toEqual([
       "<!-- pucs:reply -->\n<!-- pucs:reply-to 9003 -->\n@agent3\n\n- ✅ `execution/a.py` locked for #3 until 2026-11-23T12:45:00Z",
     ]);
   });

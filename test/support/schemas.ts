@@ -11,9 +11,10 @@ const load = (name: string) => JSON.parse(readFileSync(root + name, "utf8")) as 
 
 export const validateReport = ajv.compile(load("pucs.report.v1.json"));
 export const validateStatus = ajv.compile(load("pucs.status.v1.json"));
+export const validateReply = ajv.compile(load("pucs.reply.v1.json"));
 
 /** Throws with ajv's messages when `doc` does not match (so a test names what is wrong). */
-export function assertValid(which: "report" | "status", doc: unknown): void {
-  const v = which === "report" ? validateReport : validateStatus;
+export function assertValid(which: "report" | "status" | "reply", doc: unknown): void {
+  const v = which === "report" ? validateReport : which === "status" ? validateStatus : validateReply;
   if (!v(doc)) throw new Error(`not a valid pucs.${which}/v1 document: ${ajv.errorsText(v.errors, { separator: "\n" })}\n${JSON.stringify(doc, null, 2).slice(0, 2000)}`);
 }
