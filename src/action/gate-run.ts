@@ -39,6 +39,7 @@ import {
   testPatternsOf,
 } from "./plan.js";
 import type { CommitFinding, GatedEntry, RepublishedEntry, RunReport } from "./summary.js";
+import { gateReportJson } from "./report-json.js";
 
 export type Mode = "gate" | "check";
 export type CommitProtocol = "off" | "warn" | "enforce";
@@ -74,6 +75,8 @@ export interface GateOutputs {
   verdict: "pass" | "blocked" | "none";
   "blocked-by": string;
   "test-patterns": string;
+  /** The same verdict as one JSON document (pucs.report/v1, kind "gate"): see report-json.ts. */
+  report: string;
 }
 
 export interface GateRunOutcome {
@@ -129,7 +132,7 @@ export async function loadConfigAt(gw: GateGateway, ref: string, path: string | 
 }
 
 function emptyOutputs(): GateOutputs {
-  return { streams: "", phase: "", verdict: "none", "blocked-by": "", "test-patterns": "" };
+  return { streams: "", phase: "", verdict: "none", "blocked-by": "", "test-patterns": "", report: JSON.stringify(gateReportJson([], [])) };
 }
 
 function outputsOf(results: readonly GateResult[], config: Config): GateOutputs {
@@ -150,6 +153,7 @@ function outputsOf(results: readonly GateResult[], config: Config): GateOutputs 
     verdict: results.every((r) => r.verdict === "pass") ? "pass" : "blocked",
     "blocked-by": blockedBy.join(","),
     "test-patterns": testPatternsOf(streams, config).join(" "),
+    report: JSON.stringify(gateReportJson(results, testPatternsOf(streams, config))),
   };
 }
 

@@ -3,6 +3,7 @@
  * posts (exact bodies), its outputs and its job summary, for every gate situation.
  */
 import { readFileSync } from "node:fs";
+import { assertValid } from "../support/schemas.js";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { FakeGitHub } from "../support/fake-github.js";
@@ -69,7 +70,7 @@ describe("pull_request", () => {
       { path: statusPath(5), body: body("success", "Ready: phase 1 (OBS), nothing earlier is open", "OBS") },
       { path: statusPath(6), body: body("failure", "Blocked by #5 (OBS, phase 1)", "API") },
     ]);
-    expect(r.outputs).toEqual({ streams: "OBS", phase: "1", verdict: "pass", "blocked-by": "", "test-patterns": "tests/test_*observability*.py" });
+    expect(r.outputs).toEqual({ streams: "OBS", phase: "1", verdict: "pass", "blocked-by": "", "test-patterns": "tests/test_*observability*.py", report: expect.any(String) });
     expect(r.summary).toContain("## PUCS merge gate: ✅ pass");
     expect(r.summary).toContain("| OBS | Observability | 1 (decides the phase) | `tests/test_*observability*.py` |");
     expect(r.summary).toContain(`| [#6](${url(6)}) | success: Ready: phase 3 (API), nothing earlier is open | **failure**: Blocked by #5 (OBS, phase 1) |`);
@@ -87,7 +88,23 @@ describe("pull_request", () => {
 
     expect(r.code).toBe(0);
     expect(posts()).toEqual([{ path: statusPath(2), body: body("failure", "Blocked by #1 (OBS, phase 1), #7 (SCAN, phase 1)", "API") }]);
-    expect(r.outputs).toEqual({ streams: "API", phase: "3", verdict: "blocked", "blocked-by": "1,7", "test-patterns": "tests/test_*api*.py" });
+    expect(r.outputs).toEqual({ streams: "API", phase: "3", verdict: "blocked", "blocked-by": "1,7", "test-patterns": "tests/test_*api*.py", report: expect.any(String) });
+    // The same verdict as one JSON document (the `report` output), valid against the published schema.
+    const report = JSON.parse(r.outputs.report!);
+    assertValid("report", report);
+    expect(report).toMatchObject({
+      schema: "pucs.report/v1",
+      kind: "gate",
+      verdict: "blocked",
+      streams: ["API"],
+      phase: 3,
+      blockers: [
+        { pr: 1, change: "#1", stream: "OBS", phase: 1, reason: "earlier-phase" },
+        { pr: 7, change: "#7", stream: "SCAN", phase: 1, reason: "earlier-phase" },
+      ],
+      testPatterns: ["tests/test_*api*.py"],
+      changes: [{ change: "#2", pr: 2, verdict: "blocked", streams: ["API"], phase: 3, description: "Blocked by #1 (OBS, phase 1), #7 (SCAN, phase 1)" }],
+    });
     expect(r.summary).toContain("## PUCS merge gate: ⛔ blocked");
     expect(r.summary).toContain(`| [#1 Metrics](${url(1)}) | OBS | 1 | earlier phase | #1 (OBS, phase 1) must be merged or closed first. |`);
     expect(r.summary).toContain(`| [#7 Scanner](${url(7)}) | SCAN | 1 | earlier phase | #7 (SCAN, phase 1) must be merged or closed first. |`);
@@ -314,7 +331,9 @@ describe("merge_group", () => {
     expect(posts()).toEqual([
       { path: `/repos/octo-org/octo-repo/statuses/${sha("group-12")}`, body: groupBody("success", "Queue group #11, #12: every PR passes the phase order") },
     ]);
-    expect(r.outputs).toEqual({ streams: "OBS,API", phase: "3", verdict: "pass", "blocked-by": "", "test-patterns": "tests/test_*observability*.py tests/test_*api*.py" });
+    expect(r.outputs).toEqual({ streams: "OBS,API", phase: "3", verdict: "pass", "blocked-by": "", "test-patterns": "tests/test_*observability*.py tests/test_*api*.py", report: expect.any(String) });
+    assertValid("report", JSON.parse(r.outputs.report!));
+    expect(JSON.parse(r.outputs.report!).changes.map((c: { pr: number; verdict: string }) => [c.pr, c.verdict])).toEqual([[11, "pass"], [12, "pass"]]);
     expect(r.summary).toContain("holds #11, #12.");
     expect(gh.requests("GET", /\/files$/).map((x) => x.path)).toEqual(["/repos/octo-org/octo-repo/pulls/11/files", "/repos/octo-org/octo-repo/pulls/12/files"]);
   });

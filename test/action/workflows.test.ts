@@ -19,7 +19,7 @@ test("action.yml: node24, the committed bundle, the documented inputs and output
   expect(a.inputs.token.default).toBe("${{ github.token }}");
   expect(a.inputs.mode.default).toBe("gate");
   expect(a.inputs["commit-protocol"].default).toBe("off");
-  expect(Object.keys(a.outputs)).toEqual(["streams", "phase", "verdict", "blocked-by", "test-patterns"]);
+  expect(Object.keys(a.outputs)).toEqual(["streams", "phase", "verdict", "blocked-by", "test-patterns", "report"]);
 });
 
 test("no workflow uses pull_request_target", () => {
