@@ -71,7 +71,7 @@ describe("parseCommands", () => {
       [7, "the only gate command is `gate override`. Usage: `/pucs gate override -- reason`"],
       [8, 'unexpected argument "now". Usage: `/pucs release`'],
       [9, "unknown option --force. Usage: `/pucs lock <paths|globs> [--duration D] [-- task]`"],
-      [10, 'unclosed " quote. Usage: `/pucs intent <paths|globs> [--duration D] [-- description]`'],
+      [10, 'unclosed " quote. Usage: `/pucs intent <paths|globs> [--duration D] [--force] [-- description]`'],
       [11, "unknown command `frobnicate`. `/pucs help` lists the commands."],
     ]);
   });
@@ -123,5 +123,14 @@ describe("the registry is the documentation", () => {
   it("keeps the README's command table equal to the registry (npm run sync-readme rewrites it)", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     expect(withCommandTable(readme)).toBe(readme);
+  });
+});
+
+describe("/pucs intent --force", () => {
+  it("is read for intent only", () => {
+    expect(parseCommands("/pucs intent execution/a.py --force -- agreed with #12").commands).toEqual([
+      { name: "intent", paths: ["execution/a.py"], durationMs: null, text: "agreed with #12", line: 1, raw: "/pucs intent execution/a.py --force -- agreed with #12", force: true },
+    ]);
+    expect(parseCommands("/pucs lock execution/a.py --force").errors.map((e) => e.message)).toEqual(["unknown option --force. Usage: `/pucs lock <paths|globs> [--duration D] [-- task]`"]);
   });
 });
