@@ -26,9 +26,9 @@
  * The store writes only under `refs/pucs/` (the constructor refuses any other ref).
  */
 import { randomBytes } from "node:crypto";
-import type { Ledger } from "../engine/types.js";
-import { META_FILE, V1_FILE, checkChanges, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles } from "../ledger/layout.js";
-import { canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
+import type { Footprint, Ledger } from "../engine/types.js";
+import { META_FILE, V1_FILE, checkChanges, footprintPath, indexDir, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles, parseEntry, type LedgerView } from "../ledger/layout.js";
+import { FootprintSchema, canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { GitHubError, RepoClient, type GitHubClient, type Json, type RepoRef } from "./client.js";
 import { Lru, deepFreeze } from "../engine/memo.js";
@@ -280,6 +280,15 @@ export class GitHubRefStore implements LedgerStore {
   async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
     this.writes++;
     const base = expected === null ? null : await readVersion(this.rc, this.ref, expected);
+    return this.commitChanges(base, next, expected, message);
+  }
+
+  /**
+   * Writes `next` on top of `expected`, whose ledger (or the part of it that was loaded: a
+   * LedgerView's) is `base`: only the entries that differ between the two are sent. A v1 or absent
+   * base writes the whole v2 tree.
+   */
+  async commitChanges(base: { ledger: Ledger; layout: 1 | 2; tree: string | null } | null, next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
     const fromV2 = base !== null && base.layout === 2 && base.tree !== null;
     const changes = fromV2 ? layoutDiff(base!.ledger, next) : layoutFiles(next);
     // Never write what the next read would reject.
@@ -315,9 +324,144 @@ export class GitHubRefStore implements LedgerStore {
       if (e instanceof GitHubError && (e.status === 409 || (e.status === 422 && LOST_RACE.test(e.apiMessage)))) return { ok: false, reason: "conflict" };
       throw e;
     }
-    // What the next read of this version gets: the canonical ledger without undefined optionals.
-    knownLedgers.set(knownKey(this.rc.repo, sha), { ledger: deepFreeze(JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger), layout: 2, tree: treeSha });
+    // A whole ledger is remembered as what the next read of this version gets (canonical, without
+    // undefined optionals); a view is not the whole ledger, so its version is read again when needed.
+    if (base === null || !isView(base.ledger)) {
+      knownLedgers.set(knownKey(this.rc.repo, sha), { ledger: deepFreeze(JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger), layout: 2, tree: treeSha });
+    }
     return { ok: true, version: sha };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Partial reads: only what one event needs
+// ---------------------------------------------------------------------------
+
+/** Ledgers that are views (partial): never remembered or written as if whole. */
+const views = new WeakSet<Ledger>();
+const isView = (l: Ledger): boolean => views.has(l);
+
+/** The small parts of the v2 tree (everything but footprints), with the v1 document for a migration. */
+const SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
+
+export interface ViewRead {
+  view: LedgerView;
+  version: string | null;
+  /** The tree of `version` (null when there is no ledger) and its layout. */
+  tree: string | null;
+  layout: 1 | 2;
+}
+
+/**
+ * A PARTIAL read (see LedgerView): the small collections, the footprints of `scope.changes`, and the
+ * footprints of every change the path index lists on `scope.paths`, at one consistent commit. Costs
+ * one GraphQL query, plus one more only when other changes touch those paths (their footprints, read
+ * at the same commit). Nothing in it grows with the number of open changes. A v1 ledger is read
+ * whole (the next write migrates it); `at` reads a given commit instead of the ref's head.
+ */
+export async function readLedgerView(rc: RepoClient, ref: string, scope: { changes: readonly string[]; paths: readonly string[] }, at?: string): Promise<ViewRead> {
+  const changes = [...new Set(scope.changes)];
+  const paths = [...new Set(scope.paths)];
+  const fp = (c: string, i: number, prefix: string) => `${prefix}${i}: file(path: ${JSON.stringify(footprintPath(c))}) { object { ${BLOB_FIELDS} } }`;
+  const fields =
+    `__typename oid ... on Commit { tree { oid } ${SMALL_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} ` +
+    changes.map((c, i) => fp(c, i, "c")).join(" ") +
+    " " +
+    paths.map((p, i) => `p${i}: file(path: ${JSON.stringify(indexDir(p))}) { object { ${treeFields(1)} } }`).join(" ") +
+    " }";
+  const commit = await readCommit(rc, ref, fields, at);
+  if (commit === null) return { view: viewOf(emptyLedger(), changes, paths), version: null, tree: null, layout: 2 };
+  const source = `${ref} at ${commit.oid.slice(0, 7)}`;
+  const hint = githubLedgerHint(rc.repo, ref);
+  const fetch: BlobFetcher = (node) => blobText(rc, node);
+  const small = await ledgerOfCommitNode(commit, source, hint, fetch);
+  if (small.layout === 1) return { view: viewOf(small.ledger, changes, paths, true), version: commit.oid, tree: commit.tree?.oid ?? null, layout: 1 };
+  const footprints: Footprint[] = [];
+  const loaded = new Set<string>();
+  const addFootprint = async (node: FileNode | undefined, path: string) => {
+    const obj = node?.object ?? null;
+    if (!obj || obj.__typename !== "Blob") return;
+    const text = await textOf(obj as BlobNode, fetch);
+    if (text === null) throw new LedgerError(`${source}: ${path} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
+    const f = parseEntry(FootprintSchema, text, path, source, hint);
+    if (!loaded.has(f.change)) footprints.push(f);
+    loaded.add(f.change);
+  };
+  for (let i = 0; i < changes.length; i++) await addFootprint(commit[`c${i}`] as FileNode, footprintPath(changes[i]!));
+  const others = new Set<string>();
+  for (let i = 0; i < paths.length; i++) {
+    const dir = (commit[`p${i}`] as FileNode | undefined)?.object as TreeNode | null | undefined;
+    for (const e of dir?.entries ?? []) {
+      const id = e.object && e.object.__typename === "Blob" ? ((e.object as BlobNode).text ?? "").trim() : "";
+      if (id !== "" && !loaded.has(id)) others.add(id);
+    }
+  }
+  if (others.size > 0) {
+    const list = [...others];
+    const more = await readCommit(rc, ref, `__typename oid ... on Commit { ${list.map((c, i) => fp(c, i, "o")).join(" ")} }`, commit.oid);
+    for (let i = 0; i < list.length; i++) await addFootprint(more?.[`o${i}`] as FileNode, footprintPath(list[i]!));
+  }
+  const ledger = canonicalLedger({ ...small.ledger, footprints });
+  return { view: viewOf(ledger, changes, paths), version: commit.oid, tree: commit.tree?.oid ?? null, layout: 2 };
+}
+
+function viewOf(ledger: Ledger, changes: readonly string[], paths: readonly string[], whole = false): LedgerView {
+  const frozen = deepFreeze(ledger);
+  if (!whole) views.add(frozen);
+  return { partial: true, ledger: frozen, scope: { changes, paths } };
+}
+
+async function readCommit(rc: RepoClient, ref: string, fields: string, at?: string): Promise<CommitNode | null> {
+  if (at === undefined) {
+    const query = `query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ledger: ref(qualifiedName: $ref) { target { ${fields} } } } }`;
+    const data = await rc.graphql<{ repository: { ledger: RefNode | null } | null }>(`read ${ref}`, "contents: read", query, { owner: rc.repo.owner, name: rc.repo.repo, ref });
+    if (!data?.repository) throw new GitHubError(`GitHub's GraphQL API could not read ${ref}: repository ${rc.repo.owner}/${rc.repo.repo} not found (or the App cannot see it).`, 200, "not-found", "repository not found");
+    return data.repository.ledger?.target ?? null;
+  }
+  const query = `query($owner: String!, $name: String!, $oid: GitObjectID!) { repository(owner: $owner, name: $name) { at: object(oid: $oid) { ${fields} } } }`;
+  const data = await rc.graphql<{ repository: { at: CommitNode | null } | null }>(`read ${ref} at ${at.slice(0, 7)}`, "contents: read", query, { owner: rc.repo.owner, name: rc.repo.repo, oid: at });
+  return data?.repository?.at ?? null;
+}
+
+/**
+ * A LedgerStore over a SCOPE of the ledger (the App's hot path): `read` returns the partial view
+ * (its `ledger` holds only the footprints in scope), `write` sends only the difference between the
+ * view it read and the transitions' result. A transition that changes a footprint outside the scope
+ * is a bug (its old index and summary entries were not loaded) and is refused before anything is
+ * written. `transact` and the batch writer use it like any store.
+ */
+export class ScopedLedgerStore implements LedgerStore {
+  readonly #read = new Map<string | null, ViewRead>();
+  reads = 0;
+  writes = 0;
+
+  constructor(
+    readonly store: GitHubRefStore,
+    readonly scope: { changes: readonly string[]; paths: readonly string[] },
+  ) {}
+
+  async read(): Promise<LedgerSnapshot> {
+    this.reads++;
+    const r = await readLedgerView(this.store.rc, this.store.ref, this.scope);
+    this.#read.clear();
+    this.#read.set(r.version, r);
+    return { ledger: r.view.ledger, version: r.version };
+  }
+
+  async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
+    this.writes++;
+    const r = this.#read.get(expected) ?? (await readLedgerView(this.store.rc, this.store.ref, this.scope, expected ?? undefined));
+    const before = r.view.ledger;
+    if (r.layout === 2 && isView(before)) {
+      const inScope = new Set(before.footprints.map((f) => f.change));
+      const was = new Map(before.footprints.map((f) => [f.change, f]));
+      for (const f of next.footprints) {
+        if (was.get(f.change) !== f && !inScope.has(f.change) && !this.scope.changes.includes(f.change)) {
+          throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
+        }
+      }
+    }
+    return this.store.commitChanges(expected === null ? null : { ledger: before, layout: r.layout, tree: r.tree }, next, expected, message);
   }
 }
 

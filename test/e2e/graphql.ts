@@ -283,13 +283,18 @@ function commitNode(git: BareRepo, sha: string): Node {
         case "parents":
           return { type: "CommitConnection", field: (g: string) => ({ totalCount: c.parents.length, nodes: c.parents.slice(0, Number(args.first ?? 100)).map((p) => commitNode(git, p)) })[g] };
         case "file": {
+          // Walks the trees from the commit's (each read once and remembered), as `git ls-tree <tree> -- <path>` would answer.
           const path = String(args.path ?? "").replace(/^\/+|\/+$/g, "");
-          const r = await git.run(["ls-tree", "-z", c.tree, "--", path]);
-          const line = r.stdout.toString("utf8").split("\0")[0];
-          if (r.code !== 0 || !line) return null;
-          const tab = line.indexOf("\t");
-          const [mode, type, osha] = line.slice(0, tab).split(" ") as [string, string, string];
-          return entryNode(git, { mode, type, sha: osha, path: line.slice(tab + 1) }, "");
+          const parts = path.split("/");
+          let tree = c.tree;
+          for (let i = 0; i < parts.length; i++) {
+            const e = ((await git.readTree(tree)) ?? []).find((x) => x.path === parts[i]);
+            if (!e) return null;
+            if (i === parts.length - 1) return entryNode(git, { mode: e.mode, type: e.type, sha: e.sha, path }, "");
+            if (e.type !== "tree") return null;
+            tree = e.sha;
+          }
+          return null;
         }
         default:
           return undefined;
