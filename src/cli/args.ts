@@ -29,6 +29,7 @@ export const COMMON: OptionSpec = {
   json: { type: "boolean" },
   config: { type: "string" },
   remote: { type: "string" },
+  local: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
 

@@ -35,6 +35,7 @@ import { transact } from "../ledger/transact.js";
 import { LedgerError, type LedgerStore } from "../ledger/store.js";
 import { GitRefStore } from "../git/ledger-store.js";
 import { RemoteRefStore } from "../git/remote-store.js";
+import { chooseLedger, LedgerChoiceError, type LedgerChoice } from "./ledger-choice.js";
 import * as git from "../git/gateway.js";
 import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec, type Parsed } from "./args.js";
 import { optionalConfig, statusOf } from "./status-markdown.js";
@@ -139,7 +140,9 @@ function helpText(): string {
     ...SPECS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     "",
     "Options for every command: --json (machine-readable output), --config PATH, --help,",
-    "  --remote NAME (use the ledger of a remote, e.g. the GitHub repository the App writes; or PUCS_REMOTE)",
+    "  --remote NAME (use the ledger of a remote, e.g. the GitHub repository the App writes; or PUCS_REMOTE),",
+    "  --local (use this clone's own ledger even though origin has one). By default a repository whose origin",
+    "  has refs/pucs/ledger uses that one ledger (remembered in git config pucs.ledger).",
     "Durations: a bare number is minutes (45); also 90s, 45m, 2h, 1h30m.",
     "Agent: --agent, or the PUCS_AGENT environment variable.",
     "Exit codes: 0 ok, 1 conflict or refusal, 2 usage, config or ledger error.",
@@ -154,18 +157,26 @@ function helpText(): string {
 interface Repo {
   root: string;
   store: LedgerStore;
+  /** Which ledger and why (absent when a test injects the store). */
+  choice?: LedgerChoice;
 }
 
-async function openRepo(ctx: CliContext, p: Parsed): Promise<Repo> {
+async function openRepo(ctx: CliContext, p: Parsed, opts: { recheck?: boolean } = {}): Promise<Repo> {
   let root: string;
   try {
     root = await git.repoRoot(ctx.cwd);
   } catch (err) {
     throw new CliFailure(`${(err as Error).message}\nRun pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
   }
-  const remote = str(p, "remote") ?? ctx.env.PUCS_REMOTE;
   if (ctx.store) return { root, store: ctx.store(root) };
-  return { root, store: remote ? new RemoteRefStore({ cwd: root, remote }) : new GitRefStore({ cwd: root }) };
+  let choice: LedgerChoice;
+  try {
+    choice = await chooseLedger(root, { remote: str(p, "remote") ?? ctx.env.PUCS_REMOTE, local: flag(p, "local"), recheck: opts.recheck === true, now: ctx.now() });
+  } catch (err) {
+    if (err instanceof LedgerChoiceError) throw new CliFailure(err.message, EXIT.USAGE);
+    throw err;
+  }
+  return { root, store: choice.kind === "remote" ? new RemoteRefStore({ cwd: root, remote: choice.remote }) : new GitRefStore({ cwd: root }), choice };
 }
 
 async function loadConfig(ctx: CliContext, repo: Repo, p: Parsed): Promise<Config> {
@@ -258,7 +269,7 @@ type Handler = (ctx: CliContext, p: Parsed, spec: CommandSpec) => Promise<number
 
 const handlers: Record<string, Handler> = {
   async init(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { recheck: true });
     const now = ctx.now();
     const given = str(p, "session");
     if (given !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(given)) {
@@ -292,7 +303,9 @@ const handlers: Record<string, Handler> = {
       { ok: true, command: "init", session, resumed: r.outcome.kind === "existing", config: configPath, notes },
       [
         r.outcome.kind === "existing" ? `PUCS session ${session.id} resumed (started ${session.startedAt})` : `PUCS session initialized: ${session.id} (started ${session.startedAt})`,
-        `Ledger: refs/pucs/ledger (shared by every worktree of this repository)`,
+        repo.choice?.kind === "remote"
+          ? `Ledger: ${repo.choice.remote}'s refs/pucs/ledger, shared with the GitHub App and every clone (${repo.choice.why})`
+          : `Ledger: refs/pucs/ledger in this clone, shared by every worktree (${repo.choice?.why ?? "local"})`,
         ...notes,
       ].join("\n"),
     );

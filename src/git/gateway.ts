@@ -259,6 +259,35 @@ export async function untrackedDiff(cwd: string): Promise<{ diff: string; whole:
   return { diff: parts.join(""), whole: files.slice(UNTRACKED_DIFF_LIMIT) };
 }
 
+/** The repository's configured remotes. */
+export async function remotes(cwd: string): Promise<string[]> {
+  const out = await gitOk(["remote"], { cwd });
+  return out.split("\n").map((r) => r.trim()).filter(Boolean);
+}
+
+/**
+ * Whether `remote` has `ref` (`git ls-remote`, bounded by `timeoutMs`). null = the remote could not be
+ * asked (offline, no credentials): the caller decides without the answer.
+ */
+export async function remoteHasRef(cwd: string, remote: string, ref: string, timeoutMs = 10_000): Promise<boolean | null> {
+  const args = ["ls-remote", "--exit-code", remote, ref];
+  const r = await Promise.race([git(args, { cwd }), new Promise<null>((res) => setTimeout(() => res(null), timeoutMs).unref())]);
+  if (r === null) return null;
+  if (r.code === 0) return r.stdout.trim() !== "";
+  if (r.code === 2) return false; // --exit-code: no matching ref
+  return null;
+}
+
+/** A value of the repository's git config (shared by every worktree), or null. */
+export async function configGet(cwd: string, key: string): Promise<string | null> {
+  const r = await git(["config", "--get", key], { cwd });
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+export async function configSet(cwd: string, key: string, value: string): Promise<void> {
+  await gitOk(["config", "--local", key, value], { cwd });
+}
+
 /** Full messages of the commits in `range` (e.g. "origin/main..HEAD"), newest first. */
 export async function commitMessages(cwd: string, range: string): Promise<string[]> {
   const out = await gitOk(["log", "--format=%B%x00", range, "--"], { cwd });
