@@ -30,7 +30,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { compareChanges, footprintFile, overlapRanges, parseUnifiedDiff } from "../src/engine/diff.js";
 import { formatIssue, parseConfig } from "../src/engine/config/index.js";
-import { evaluate } from "../src/engine/evaluate.js";
+import { evaluate, formatRanges } from "../src/engine/evaluate.js";
 import { definitionsOf, enclosingDefinition, languageOf, type Definition } from "../src/engine/symbols.js";
 import type { Change, ChangedFile, Config, Ledger, LineRange } from "../src/engine/types.js";
 import { loadLanguages, parseLoaded } from "../src/symbols/loader.js";
@@ -88,6 +88,7 @@ const engineMs: number[] = [];
 const parseMs: number[] = [];
 const counts = { scanned: 0, used: 0, criss: 0, shared: 0, conflicted: 0, duplicates: 0, sharedScenarios: 0 };
 const misses: string[] = [];
+const symbolMisses: string[] = [];
 const falseAlarms: string[] = [];
 
 const lines = git("rev-list", "--merges", "--parents", `--max-count=${wanted * 3}`, "HEAD").trim().split("\n").filter(Boolean);
@@ -268,7 +269,7 @@ for (const [merge, p1, p2] of merges) {
           if (simple === truth) {
             sym.pucs++;
             per.pucs++;
-          }
+          } else symbolMisses.push(`${(merge as string).slice(0, 10)} ${path}:${formatRanges([r])} PUCS ${named ?? "-"}, oracle ${truth ?? "-"}`);
           if (old === truth) {
             sym.old++;
             per.old++;
@@ -311,6 +312,7 @@ const result = {
   treeSitterParseMsPerFile: { median: +pct(parseMs, 0.5).toFixed(2), max: +Math.max(0, ...parseMs).toFixed(2), files: parseMs.length },
   slowestScenarios: slowest.slice(0, 3),
   falseAlarms: falseAlarms.slice(0, 20),
+  symbolMismatches: symbolMisses.slice(0, 20),
   misses: misses.slice(0, 20),
 };
 if (asJson) console.log(JSON.stringify(result, null, 2));
@@ -327,5 +329,6 @@ else {
   console.log(`engine per scenario (median of 7 runs): median ${r.engineMsPerScenario.median} ms, p95 ${r.engineMsPerScenario.p95} ms, max ${r.engineMsPerScenario.max} ms (fastest of 7, worst scenario: ${r.engineMsPerScenario.maxOfFastest} ms); tree-sitter parse per file: median ${r.treeSitterParseMsPerFile.median} ms (${r.treeSitterParseMsPerFile.files} files)`);
   console.log(`slowest scenarios: ${r.slowestScenarios.map((x) => `${x.merge} ${x.ms} ms (${x.files} changed files)`).join(", ")}`);
   if (r.misses.length > 0) console.log(`misses: ${r.misses.join(", ")}`);
+  if (r.symbolMismatches.length > 0) console.log(`symbol mismatches (first 20): ${r.symbolMismatches.join("; ")}`);
   if (r.falseAlarms.length > 0) console.log(`false alarms (first 20): ${r.falseAlarms.join(", ")}`);
 }

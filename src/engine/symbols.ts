@@ -116,6 +116,13 @@ function definitionOf(node: SyntaxNode, lang: SymbolLanguage): { kind: Kind; nam
           const name = node.childForFieldName("name") ?? node.childForFieldName("property");
           return value && FUNCTION_VALUES.has(value.type) ? make("method", name?.text ?? null) : null;
         }
+        case "assignment_expression": {
+          // `res.send = function send(body) {...}`, `exports.x = () => {...}`: named by what it is assigned to.
+          const value = node.childForFieldName("right");
+          const left = node.childForFieldName("left");
+          const name = left && (left.type === "identifier" || left.type === "member_expression") ? left.text.replace(/\s+/g, "") : null;
+          return value && FUNCTION_VALUES.has(value.type) ? make(value.type.startsWith("class") ? "class" : "function", name) : null;
+        }
         case "pair": {
           const value = node.childForFieldName("value");
           return value && FUNCTION_VALUES.has(value.type) ? make("function", named("key")) : null;

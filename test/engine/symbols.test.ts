@@ -95,8 +95,24 @@ describe("symbolsFor names the real enclosing definition", () => {
     ].join("\n");
     const ranges = ["alpha body", "add body", "handler body", "beta body", "shape body", "private items"].map((m) => at(ts, m));
     expect(symbolsFor(ts, "src/a.ts", ranges, parseLoaded)).toEqual(["alpha", "Box.add", "Box.handler", "beta", "Shape.area", "Box"]);
-    const js = ["module.exports = {", "  run: function () {", "    go(); // run body", "  },", "};", "function gamma() {", "  return 2; // gamma body", "}", ""].join("\n");
-    expect(symbolsFor(js, "lib/x.js", ["run body", "gamma body"].map((m) => at(js, m)), parseLoaded)).toEqual(["run", "gamma"]);
+    const js = [
+      "module.exports = {",
+      "  run: function () {",
+      "    go(); // run body",
+      "  },",
+      "};",
+      "function gamma() {",
+      "  return 2; // gamma body",
+      "}",
+      "res.send = function send(body) {",
+      "  return body; // send body",
+      "};",
+      "exports.handler = async (req) => {",
+      "  await req; // handler body",
+      "};",
+      "",
+    ].join("\n");
+    expect(symbolsFor(js, "lib/x.js", ["run body", "gamma body", "send body", "handler body"].map((m) => at(js, m)), parseLoaded)).toEqual(["run", "gamma", "res.send", "exports.handler"]);
     const tsx = ["export function View() {", "  return <div>hi</div>; // view body", "}", ""].join("\n");
     expect(symbolsFor(tsx, "ui/View.tsx", [at(tsx, "view body")], parseLoaded)).toEqual(["View"]);
   });
