@@ -6,7 +6,7 @@
  * — none — and never the same annotation twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_FILES, editLine, World, type Scene } from "./harness.js";
+import { BASE_FILES, editLine, World, replyOk, type Scene } from "./harness.js";
 
 let world: World;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ describe("problem 6: the check run shows the current report's annotations only",
   it("a lock by another PR, then released by `/pucs unlock` on it: the refreshed report on the same head has no LOCKED annotation", async () => {
     const scene = await world.scene();
     const one = await scene.openPull({ author: "bob", head: "bob-work", title: "[PUCS-EXEC] bob", files: { "execution/b.py": editLine(BASE_FILES["execution/b.py"]!, 3, "    x1 = 1") } });
-    expect(await scene.comment(one.number, "bob", "/pucs lock execution/a.py -- rework")).toContain("✅");
+    expect(replyOk(await scene.comment(one.number, "bob", "/pucs lock execution/a.py -- rework"))).toBe(true);
     const two = await scene.openPull({ author: "alice", head: "alice-work", title: "[PUCS-EXEC] alice", files: { "execution/a.py": A5 } });
     const before = shown(scene, two.number);
     expect(before.conclusion).toBe("failure");

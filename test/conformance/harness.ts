@@ -28,6 +28,7 @@ import { createApp } from "../../src/app/index.js";
 import { PucsOctokit } from "../../src/app/octokit.js";
 import { runCli } from "../../src/cli/run.js";
 import { parseReportFromMarkdown, type ReportJson } from "../../src/engine/report.js";
+import { parseReplyJson } from "../../src/app/reply-json.js";
 import type { Conflict, Ledger } from "../../src/engine/types.js";
 import { GitRefStore } from "../../src/git/ledger-store.js";
 import { example, ROOT, runAction, type ActionRun } from "../action/harness.js";
@@ -83,6 +84,16 @@ export const conflictKey = (c: Pick<Conflict, "type" | "file" | "holder" | "hold
   `${c.type} ${c.file || "-"} ${c.holderChange ?? c.holder} ${c.strategy}`;
 
 export const conflictKeys = (cs: readonly Conflict[]): string[] => cs.map(conflictKey).sort();
+
+/**
+ * Whether a `/pucs` reply says everything was done: its `pucs.reply/v1` block's `ok` (the ✅/❌ of
+ * its lines when it has no block). null when there is no reply at all.
+ */
+export function replyOk(body: string | null): boolean | null {
+  if (body === null) return null;
+  const json = parseReplyJson(body);
+  return json ? json.ok : !body.includes("❌");
+}
 
 /** The part of a `pucs.report/v1` the surfaces must agree on. */
 export interface Answer {
@@ -387,10 +398,11 @@ export class Scene {
       inputs: { token: GATE_TOKEN },
       env: { PUCS_RETRY_BASE_MS: "1", ...(opts.now !== undefined ? { PUCS_NOW: String(opts.now) } : {}) },
     });
-    if (run.code !== 0) throw new Error(`the gate failed on #${n} (${run.code}):\n${run.stdout}\n${run.stderr}`);
+    // A failed run is an answer too (shown beside the others in the scenario's assertion), never a pass.
+    const failed = run.code !== 0 ? `failed (exit ${run.code}): ${run.commands.filter((c) => c.command === "error").map((c) => c.message).join(" | ") || run.stderr.trim().split("\n").at(-1)}` : null;
     const last = this.repo.statusesOf(this.repo.pull(n).headSha, GATE_CONTEXT).at(-1);
     return {
-      verdict: run.outputs.verdict ?? "",
+      verdict: failed ?? run.outputs.verdict ?? "",
       streams: run.outputs.streams ?? "",
       blockedBy: run.outputs["blocked-by"] ?? "",
       status: last ? { state: last.state, description: last.description ?? "" } : null,

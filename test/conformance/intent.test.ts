@@ -9,7 +9,7 @@
  * same reason everywhere, and nothing is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_FILES, configWith, conflictKeys, editLine, World, type Scene } from "./harness.js";
+import { BASE_FILES, configWith, conflictKeys, editLine, World, replyOk, type Scene } from "./harness.js";
 
 let world: World;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe("R4: a conflicting intent is recorded only when forced, and the conflic
     expect(await scene.ledgerHead()).toBe(before);
 
     const reply = await scene.comment(two, "alice", "/pucs intent execution/a.py -- rework a");
-    expect(reply).toContain("❌");
+    expect(replyOk(reply)).toBe(false);
     expect(reply).toContain("INTENT_OVERLAP");
     expect(reply).toContain("execution/a.py");
     expect(reply).toContain("#1");
@@ -59,7 +59,7 @@ describe("R4: a conflicting intent is recorded only when forced, and the conflic
     expect(conflictKeys(cli.json.conflicts)).toEqual(["INTENT_OVERLAP execution/a.py #1 PARTITION"]);
 
     const reply = await scene.comment(two, "alice", "/pucs intent execution/a.py --force -- rework a");
-    expect(reply).toContain("✅");
+    expect(replyOk(reply)).toBe(true);
     expect(reply).toContain("INTENT_OVERLAP");
     expect(reply).toContain("#1");
     expect(await intents(scene)).toEqual(["#2 execution/a.py", "alice execution/a.py"]);
@@ -72,7 +72,7 @@ describe("R4: a conflicting intent is recorded only when forced, and the conflic
     expect(cli.code).toBe(0);
     expect(cli.json).toMatchObject({ ok: true, recorded: true, conflicts: [] });
     const reply = await scene.comment(two, "alice", "/pucs intent execution/c.py -- c");
-    expect(reply).toContain("✅");
+    expect(replyOk(reply)).toBe(true);
     expect(await intents(scene)).toEqual(["#2 execution/c.py", "alice execution/c.py"]);
   });
 
@@ -83,7 +83,7 @@ describe("R4: a conflicting intent is recorded only when forced, and the conflic
     const cli = await scene.cli(["intent", "--agent", "alice", "--stream", "EXEC", "--files", "execution/a.py", "--description", "a", "--json"]);
     expect(cli.json).toMatchObject({ ok: true, recorded: true });
     const reply = await scene.comment(two, "alice", "/pucs intent execution/a.py -- a");
-    expect(reply).toContain("✅");
+    expect(replyOk(reply)).toBe(true);
     expect(await intents(scene)).toEqual(["#2 execution/a.py", "alice execution/a.py"]);
   });
 });
@@ -103,7 +103,7 @@ describe("R5: longer than locks.max_ttl is refused with the same reason everywhe
     expect(cli.json.error).toMatch(REASON);
     expect(await scene.ledgerHead()).toBe(before);
     const reply = await scene.comment(two, "alice", "/pucs lock execution/c.py --duration 3h -- t");
-    expect(reply).toContain("❌");
+    expect(replyOk(reply)).toBe(false);
     expect(reply).toMatch(REASON);
     expect((await scene.ledger()).locks).toEqual([]);
   });
@@ -116,7 +116,7 @@ describe("R5: longer than locks.max_ttl is refused with the same reason everywhe
     expect(cli.json.ok).toBe(false);
     expect(cli.json.error).toMatch(REASON);
     const reply = await scene.comment(two, "alice", "/pucs intent execution/c.py --duration 3h -- c");
-    expect(reply).toContain("❌");
+    expect(replyOk(reply)).toBe(false);
     expect(reply).toMatch(REASON);
     expect(await intents(scene)).toEqual([]);
   });
@@ -124,10 +124,10 @@ describe("R5: longer than locks.max_ttl is refused with the same reason everywhe
   it("a 3h extension: refused by `/pucs extend 3h` with the same reason; the lock keeps its expiry", async () => {
     const scene = await world.scene({ config });
     const { two } = await twoPulls(scene);
-    expect(await scene.comment(two, "alice", "/pucs lock execution/c.py -- t")).toContain("✅");
+    expect(replyOk(await scene.comment(two, "alice", "/pucs lock execution/c.py -- t"))).toBe(true);
     const expires = (await scene.ledger()).locks.map((k) => k.expiresAt);
     const reply = await scene.comment(two, "alice", "/pucs extend 3h");
-    expect(reply).toContain("❌");
+    expect(replyOk(reply)).toBe(false);
     expect(reply).toMatch(REASON);
     expect((await scene.ledger()).locks.map((k) => k.expiresAt)).toEqual(expires);
   });

@@ -9,7 +9,7 @@
  * CLI agents and PRs wait in the same queue (the CLI works on the App's ledger with --remote origin).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_FILES, configWith, editLine, World, type CliRun, type Scene } from "./harness.js";
+import { BASE_FILES, configWith, editLine, World, type CliRun, replyOk, type Scene } from "./harness.js";
 
 let world: World;
 beforeAll(async () => {
@@ -57,7 +57,7 @@ describe("R3: only the head of the queue may take a lock", () => {
 
     // #2 asks by comment: refused, queued behind them, told its position (3).
     const r2 = await scene.comment(two, "carol", `/pucs lock ${PATH} -- jump the line`);
-    expect(r2).toContain("❌");
+    expect(replyOk(r2)).toBe(false);
     expect(r2).toMatch(/(position|number)\W{0,3}3\b/i);
     expect(await holders(scene)).toEqual([]);
     expect(await waiters(scene)).toEqual(["#1", "agent-c", "#2"]);
@@ -118,7 +118,7 @@ describe("R3: a notified head that stays silent past locks.queue_grace is skippe
       expect(await scene.comment(one, "bob", `/pucs unlock ${PATH}`)).toContain("unlocked");
 
       world.clock.now = t0 + 5 * MINUTE;
-      expect(await scene.comment(three, "dave", `/pucs lock ${PATH} -- too early`)).toContain("❌");
+      expect(replyOk(await scene.comment(three, "dave", `/pucs lock ${PATH} -- too early`))).toBe(false);
       expect(await holders(scene)).toEqual([]);
 
       world.clock.now = t0 + 12 * MINUTE;

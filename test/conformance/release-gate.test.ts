@@ -10,7 +10,7 @@
  * (App and CLI) is unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_FILES, SHIPPED_CONFIG, editLine, play, World, type Scene } from "./harness.js";
+import { BASE_FILES, SHIPPED_CONFIG, editLine, play, World, replyOk, type Scene } from "./harness.js";
 
 let world: World;
 beforeAll(async () => {
@@ -45,12 +45,12 @@ describe("R6: one release, the same scope on the App and the CLI", () => {
       [two.number, "bob", "execution/b.py", "observability/metrics.py"],
     ] as const) {
       const reply = await scene.comment(n, who, `/pucs lock ${lockPath} -- mine\n/pucs intent ${intentPath} -- next\n/pucs queue api/routes.py`);
-      expect(reply).not.toContain("❌");
-      expect(await scene.comment(n, "maintainer", "/pucs gate override -- hotfix")).toContain("✅");
+      expect(replyOk(reply)).toBe(true);
+      expect(replyOk(await scene.comment(n, "maintainer", "/pucs gate override -- hotfix"))).toBe(true);
       expect(await heldBy(scene, `#${n}`)).toEqual({ locks: 1, intents: 1, queues: 1, footprints: 1, overrides: 1 });
     }
 
-    expect(await scene.comment(one.number, "alice", "/pucs release")).toContain("✅");
+    expect(replyOk(await scene.comment(one.number, "alice", "/pucs release"))).toBe(true);
     const cli = await scene.cli(["release", "--change", `#${two.number}`, "--json"]);
     expect(cli.code, cli.out).toBe(0);
 
@@ -113,7 +113,7 @@ describe("R8: a recorded override passes the gate; the report is unchanged", () 
     expect(r.gate.status).toEqual({ state: "failure", description: "Blocked by #1 (OBS, phase 1)" });
     const appBefore = r.app.report;
 
-    expect(await scene.comment(r.number, "maintainer", "/pucs gate override -- hotfix for the outage")).toContain("✅");
+    expect(replyOk(await scene.comment(r.number, "maintainer", "/pucs gate override -- hotfix for the outage"))).toBe(true);
     const after = await scene.gate(r.number, "synchronize");
     expect(after.status).toEqual({ state: "success", description: "Overridden by @maintainer: hotfix for the outage" });
     expect(after.verdict).toBe("pass");
