@@ -4,9 +4,10 @@
  * src/engine/dashboard.ts — the very body `pucs status --format markdown` prints.
  *
  * Within the write budget:
- *  - every pull_request, issue_comment and issues event only *asks* for a refresh; a repository's
- *    refresh runs `settleMs` after the first ask and then at most once per `minIntervalMs` (a minute),
- *    so a burst of events is coalesced into one or two refreshes;
+ *  - every pull_request, issue_comment and issues event, and every ledger commit of this process,
+ *    only *asks* for a refresh; a repository's refresh runs once it has been quiet for `settleMs`
+ *    (5 s) or `maxWaitMs` (60 s) after the first ask, and at most once per `minIntervalMs` (a
+ *    minute), so a burst of events is coalesced into one or two refreshes;
  *  - a refresh reads twice (the ledger and config in one GraphQL request, the ledger's last commits in
  *    another) and writes only when the body changed: nothing, an edit, or (once) the creation;
  *  - off (`dashboard.enabled: false`, or no `dashboard:` section) = no issue and no writes.
@@ -40,8 +41,10 @@ import { CONFIG_PATHS, numberOf, publishReport, reportOf, type AppDeps, type Ctx
 import { notifyQueued } from "./pull.js";
 
 export interface DashboardOptions {
-  /** Wait after the first event of a quiet repository before refreshing (lets a burst gather). Default 5 s. */
+  /** Refresh once the repository has been quiet this long (no event, no ledger commit). Default 5 s. */
   settleMs?: number;
+  /** ...but wait no longer than this after the first ask, however busy the repository. Default 60 s. */
+  maxWaitMs?: number;
   /** At most one refresh per repository this often. Default 60 s. */
   minIntervalMs?: number;
   /** Timer (tests and the benchmark drive time themselves). Returns a cancel function. */
@@ -58,6 +61,9 @@ interface RepoDash {
   body: string | null;
   lastRefreshAt: number | null;
   cancel: (() => void) | null;
+  /** When the scheduled refresh runs, and when the first ask it answers came. */
+  due: number | null;
+  firstAsk: number | null;
   running: Promise<void> | null;
   dirty: boolean;
   /** The last read found the dashboard off: read again only after a merge (the config may have changed). */
@@ -88,6 +94,7 @@ function configFrom(texts: readonly (string | null)[]): Config | null {
 export class Dashboards {
   readonly #repos = new Map<string, RepoDash>();
   readonly #settle: number;
+  readonly #maxWait: number;
   readonly #interval: number;
   readonly #setTimer: (fn: () => void, ms: number) => () => void;
   /** Counters (tests, benchmark): refreshes run, issues created, bodies edited, duplicates closed. */
@@ -98,6 +105,7 @@ export class Dashboards {
     opts: DashboardOptions = {},
   ) {
     this.#settle = opts.settleMs ?? 5_000;
+    this.#maxWait = opts.maxWaitMs ?? 60_000;
     this.#interval = opts.minIntervalMs ?? 60_000;
     this.#setTimer =
       opts.setTimer ??
@@ -111,7 +119,7 @@ export class Dashboards {
   #state(ctx: DashCtx, defaultBranch: string): RepoDash {
     let st = this.#repos.get(ctx.repoKey);
     if (!st) {
-      st = { ctx, defaultBranch, number: null, body: null, lastRefreshAt: null, cancel: null, running: null, dirty: false, off: false };
+      st = { ctx, defaultBranch, number: null, body: null, lastRefreshAt: null, cancel: null, due: null, firstAsk: null, running: null, dirty: false, off: false };
       this.#repos.set(ctx.repoKey, st);
     }
     st.ctx = ctx; // the latest event's client (fresh installation token)
@@ -127,28 +135,53 @@ export class Dashboards {
   request(ctx: DashCtx, defaultBranch: string, mayHaveChanged = true): void {
     const st = this.#state(ctx, defaultBranch);
     if (st.off && !mayHaveChanged) return;
+    this.#ask(st);
+  }
+
+  /** A ledger commit of this process for `repoKey` (the state shown may have changed). */
+  committed(repoKey: string): void {
+    const st = this.#repos.get(repoKey);
+    if (st && !st.off) this.#ask(st);
+  }
+
+  /**
+   * Schedules the refresh: once the repository has been quiet for `settle` (or `maxWait` after the
+   * first ask, however busy it stays), and never sooner than `interval` after the previous refresh.
+   */
+  #ask(st: RepoDash): void {
     if (st.running) {
       st.dirty = true;
       return;
     }
-    if (st.cancel) return; // one is scheduled: it will read the state as it is then
     const now = this.deps.now();
-    const due = Math.max(now + this.#settle, st.lastRefreshAt === null ? 0 : st.lastRefreshAt + this.#interval);
+    st.firstAsk ??= now;
+    const earliest = st.lastRefreshAt === null ? 0 : st.lastRefreshAt + this.#interval;
+    const due = Math.max(earliest, Math.min(st.firstAsk + this.#maxWait, now + this.#settle));
+    if (st.cancel && st.due === due) return;
+    st.cancel?.();
+    st.due = due;
     st.cancel = this.#setTimer(() => {
       st.cancel = null;
+      st.due = null;
       this.#run(st);
     }, due - now);
   }
 
   #run(st: RepoDash): Promise<void> {
+    st.firstAsk = null;
     st.running = this.refresh(st).catch((e) => st.ctx.log.error(`PUCS dashboard of ${st.ctx.repoKey}: ${(e as Error).message}`)).finally(() => {
       st.running = null;
       if (st.dirty) {
         st.dirty = false;
-        this.request(st.ctx, st.defaultBranch);
+        this.#ask(st);
       }
     });
     return st.running;
+  }
+
+  /** Whether a refresh is scheduled or running for any repository. */
+  busy(): boolean {
+    return [...this.#repos.values()].some((s) => s.cancel !== null || s.running !== null);
   }
 
   /** Waits for every scheduled or running refresh to end, running the scheduled ones now (tests). */
@@ -355,6 +388,15 @@ export function registerDashboard(app: Probot, deps: AppDeps, opts: DashboardOpt
   if (opts === false) return null;
   const dashboards = new Dashboards(deps, opts);
   opts.expose?.(dashboards);
+  // Every ledger commit this process makes may change what the dashboard shows: ask after each one
+  // (the event handlers' commits land well after the events arrive when writes are throttled).
+  const writer = deps.writer;
+  const update = writer.update.bind(writer);
+  writer.update = ((repoKey, store, fn, snapshot) =>
+    update(repoKey, store, fn, snapshot).then((r) => {
+      if (r.before !== r.after) dashboards.committed(repoKey);
+      return r;
+    })) as typeof writer.update;
   app.on(["pull_request", "issue_comment.created"], async (context) => {
     const ctx = dashCtx(context as unknown as Context, deps);
     const p = context.payload as { action?: unknown; pull_request?: { merged?: unknown } };
