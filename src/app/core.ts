@@ -20,11 +20,11 @@ import { numberOf, type PullRequest } from "../engine/change.js";
 import type { LedgerWriter } from "./ledger-writer.js";
 import { createHash } from "node:crypto";
 import { localLocks, type PublishLocks } from "./publish-lock.js";
-import { reportKey, settleRefresh, staleAfter, type KeyOf } from "../engine/refresh.js";
+import { reportKey, settleRefresh, shownKey, staleAfter, type KeyOf } from "../engine/refresh.js";
 
 export const CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"] as const;
 
-/** Other PRs refreshed per event at most (the rest refresh on their own next event or `/pucs sync`). */
+/** Other PRs refreshed per event at most (the rest stay marked `stale` in the ledger: the next events and a background drain refresh them). */
 export const MAX_REFRESH = 5;
 /** Queue heads told per event at most. */
 export const MAX_NOTIFY = 10;
@@ -58,12 +58,22 @@ export interface AppDeps {
   locks?: PublishLocks;
   /** What this process last published per PR ("owner/repo#n"): see `Shown`. */
   reported?: Lru<string, Shown>;
-  /** Background refreshes of `Ledger.refresh` scheduled per repository (see `scheduleDrain`). */
+  /** Background refreshes of the footprints marked `stale` scheduled per repository (see `scheduleDrain`). */
   drains?: Map<string, ReturnType<typeof setTimeout>>;
+  /** Refreshes done and comments made for other PRs, per repository, not yet in the ledger (see `armRefresh`). */
+  settled?: Map<string, Settled>;
+}
+
+/** Per repository: refreshed changes (→ the key published) and report comments made for other PRs, for the next commit to record. */
+export interface Settled {
+  done: Map<string, string>;
+  comments: Map<string, number>;
 }
 
 /** A PR's report as this process last published it: its digest (head + report) and its labels. */
 export interface Shown {
+  /** The report key (src/engine/refresh.ts `reportKey`) of the report published. */
+  key?: string;
   digest?: string;
   labels?: { conflict: boolean; queued: boolean };
 }
@@ -71,6 +81,13 @@ export interface Shown {
 const defaultLocks = localLocks();
 const defaultReported = new Lru<string, Shown>(5000);
 const defaultDrains = new Map<string, ReturnType<typeof setTimeout>>();
+const defaultSettled = new Map<string, Settled>();
+function settledOf(ctx: Ctx): Settled {
+  const all = ctx.settled ?? defaultSettled;
+  let s = all.get(ctx.repoKey);
+  if (!s) all.set(ctx.repoKey, (s = { done: new Map(), comments: new Map() }));
+  return s;
+}
 const locksOf = (ctx: Ctx): PublishLocks => ctx.locks ?? defaultLocks;
 const reportedOf = (ctx: Ctx): Lru<string, Shown> => ctx.reported ?? defaultReported;
 const prKey = (ctx: Ctx, n: number) => `${ctx.repoKey}#${n}`;
@@ -164,7 +181,9 @@ export async function loadState(ctx: Ctx, defaultBranch: string, opts: { headSha
   const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, opts.pull !== undefined ? { pull: opts.pull } : {});
   const headConfigs = new Map<string, string | null>();
   if (headSha) CONFIG_PATHS.forEach((p, i) => headConfigs.set(p, r.files[CONFIG_PATHS.length + i] ?? null));
-  return { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfGraphQL(r.pull) : null };
+  const state: RepoState = { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfGraphQL(r.pull) : null };
+  if (state.config.kind === "ok") armRefresh(ctx, state.config.config);
+  return state;
 }
 
 // ---------------------------------------------------------------------------
@@ -227,6 +246,8 @@ export interface Report {
   /** The sticky comment's body; null = the PR should have no live report comment (clear). */
   comment: string | null;
   conflict: boolean;
+  /** The verdict and strategies it shows (src/engine/refresh.ts `reportKey`). */
+  key?: string;
 }
 
 const TRUNCATED_NOTE =
@@ -264,6 +285,7 @@ export function reportOf(ev: Evaluation, annotations: Annotation[], extra: { tru
     output: { title, summary, annotations: [...configAnnotations, ...annotations] },
     comment,
     conflict: ev.verdict === "blocked" || ev.verdict === "needs-decision" || issues.length > 0,
+    key: issues.length > 0 ? `${reportKey(ev)}|config` : reportKey(ev),
   };
 }
 
@@ -299,13 +321,16 @@ export interface Published {
  */
 export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
   // One publisher of a PR at a time: two at once would both find no comment and both create one.
-  return locksOf(ctx).run(prKey(ctx, t.number), async () => {
-    const out = await publishUnlocked(ctx, t, r);
-    const memo = reportedOf(ctx);
-    const key = prKey(ctx, t.number);
-    memo.set(key, { ...memo.get(key), digest: reportDigest(t.headSha, r) });
-    return out;
-  });
+  return locksOf(ctx).run(prKey(ctx, t.number), () => publishHeld(ctx, t, r));
+}
+
+/** publishReport with the PR's lock held; remembers what was published (`Shown`). */
+async function publishHeld(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
+  const out = await publishUnlocked(ctx, t, r);
+  const memo = reportedOf(ctx);
+  const key = prKey(ctx, t.number);
+  memo.set(key, { ...memo.get(key), digest: reportDigest(t.headSha, r), ...(r.key !== undefined ? { key: r.key } : {}) });
+  return out;
 }
 
 async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
@@ -341,12 +366,15 @@ async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report): Promise<P
 
 /** Makes `pucs:conflict` / `pucs:queued` on the PR match the report and the ledger. */
 export async function syncLabels(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
+  await locksOf(ctx).run(prKey(ctx, t.number), () => syncLabelsHeld(ctx, t, want));
+}
+
+/** syncLabels with the PR's lock held; remembers the labels set (`Shown`). */
+async function syncLabelsHeld(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
+  await syncLabelsUnlocked(ctx, t, want);
+  const memo = reportedOf(ctx);
   const key = prKey(ctx, t.number);
-  await locksOf(ctx).run(key, async () => {
-    await syncLabelsUnlocked(ctx, t, want);
-    const memo = reportedOf(ctx);
-    memo.set(key, { ...memo.get(key), labels: { ...want } });
-  });
+  memo.set(key, { ...memo.get(key), labels: { ...want } });
 }
 
 async function syncLabelsUnlocked(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
@@ -410,87 +438,129 @@ export const isQueued = (ledger: Ledger, change: string): boolean => ledger.queu
 // Refreshing the others
 // ---------------------------------------------------------------------------
 
-/** A footprint's report key (verdict, strategies, queued) against a ledger: see src/engine/refresh.ts. */
+/** A footprint's report key and queued state against a ledger: see src/engine/refresh.ts. */
 export function keyOfFootprint(config: Config, now: number): KeyOf {
-  return (fp, l) => reportKey(evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream }), isQueued(l, fp.change));
+  return (fp, l) => shownKey(reportKey(evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream })), isQueued(l, fp.change));
 }
 
-/** How long after an event a repository's leftover refreshes (`Ledger.refresh`) are drained in the background. */
+/** How long after an event a repository's leftover refreshes (footprints marked `stale`) are drained in the background (PUCS_REFRESH_DRAIN_MS, default 5 s). */
 export function drainDelayMs(): number {
-  const v = Number(process.env.PUCS_REFRESH_DRAIN_MS);
-  return Number.isFinite(v) && v >= 0 && process.env.PUCS_REFRESH_DRAIN_MS !== undefined && process.env.PUCS_REFRESH_DRAIN_MS !== "" ? v : 5000;
+  const raw = process.env.PUCS_REFRESH_DRAIN_MS;
+  const v = Number(raw);
+  return raw !== undefined && raw !== "" && Number.isFinite(v) && v >= 0 ? v : 5000;
 }
 
 /**
- * After a ledger update (before → after): publish the reports of the open PRs whose VERDICT or
- * STRATEGY the update changed (src/engine/refresh.ts `staleAfter`; not those whose wording alone
- * would change), from the ledger alone (no listing of their files), then those the ledger still
- * lists as stale (`Ledger.refresh`), MAX_REFRESH in all. `except` = the PR the event was about.
- *
- * Each PR is published at most once per verdict: a report this process has already published
- * (same head, same report: `Shown.digest`) is not published again, so the events of one coalesced
- * ledger batch — which all see the same before → after — do not each refresh the same PRs. Labels
- * are changed only when they differ from what this process last set (or, when it set none, from
- * what the previous report implied; read from GitHub when even that is unknown).
- *
- * What is past the budget goes on `Ledger.refresh` and is drained later (the next events, and a
- * background drain `drainDelayMs()` after this one): in one coalesced commit with the report
- * comment ids made here, and only when either changed. Returns the PRs refreshed.
+ * Arms the repository's ledger writer (called with the config each event read): every commit then
+ * also (1) marks `stale` the footprints of the open PRs whose verdict or strategy the commit changed
+ * (src/engine/refresh.ts `staleAfter`) — durable in the same commit, so a crash after it loses no
+ * refresh — and (2) clears the mark of the ones refreshed since and records the report comments made for
+ * other PRs (`settleRefresh`). Neither costs a commit of its own.
+ */
+export function armRefresh(ctx: Ctx, config: Config): void {
+  const settled = settledOf(ctx);
+  ctx.writer.finishWith(ctx.repoKey, (before, after) => {
+    const keyOf = keyOfFootprint(config, ctx.now());
+    const stale = staleAfter(before, after, keyOf, null);
+    return settleRefresh(after, { add: stale, done: settled.done, comments: settled.comments }, keyOf);
+  });
+}
+
+/**
+ * After a ledger commit: publish the reports of the footprints marked `stale` (the commit itself
+ * marked the ones it made out of date: see `armRefresh`), MAX_REFRESH of them per call, from the ledger alone
+ * (no listing of their files). Each is published only when this process has not already published
+ * that verdict (`Shown.key`): the events of one coalesced batch all see the same before → after,
+ * and the PR's own event may have published it. Labels change only when they differ from what this
+ * process last set (or, when it set none, from what the previous report implied, or GitHub's when
+ * even that is unknown). A PR past the budget stays marked: the next events and a background
+ * drain (`drainDelayMs()` later) take it. `except` = the PR the event was about: its own event
+ * published it; it is refreshed here only when the commit changed its verdict again.
+ * Returns the PRs refreshed.
  */
 export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, after: Ledger, except: string | null): Promise<string[]> {
   const now = ctx.now();
   const keyOf = keyOfFootprint(config, now);
-  const stale = staleAfter(before, after, keyOf, except);
-  const pending = after.refresh ?? [];
+  const settled = settledOf(ctx);
+  const listed = after.footprints.filter((f) => f.stale === true).map((f) => f.change);
+  for (const id of [...settled.done.keys()]) if (!listed.includes(id)) settled.done.delete(id);
+  for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || !after.footprints.some((f) => f.change === id)) settled.comments.delete(id);
+  if (listed.length === 0) return [];
   const open = new Map(after.footprints.map((f) => [f.change, f]));
-  const queue = [...new Set([...stale, ...pending])].filter((id) => id !== except && open.has(id) && numberOf(id) !== null);
-  if (queue.length === 0 && pending.length === 0) return [];
-  const done = new Map<string, string>();
-  const madeComments = new Map<string, number>();
   const memo = reportedOf(ctx);
-  for (const id of queue.slice(0, MAX_REFRESH)) {
-    const fp = open.get(id)!;
-    const n = numberOf(id)!;
-    const change = changeOfFootprint(fp);
-    const ev = evaluate(change, after, config, now, { stream: fp.stream });
-    const queued = isQueued(after, id);
-    const report = reportOf(ev, []);
-    const shown = memo.get(prKey(ctx, n));
-    let labels: string[] = [...(fp.labels ?? [])];
-    if (shown?.labels) {
-      if (shown.labels.conflict) labels.push(LABELS.conflict.name);
-      if (shown.labels.queued) labels.push(LABELS.queued.name);
-    } else if (stale.includes(id)) {
-      // The footprint leaves out the App's own labels: they matched the previous report.
-      const evBefore = evaluate(change, before, config, now, { stream: fp.stream });
-      if (reportOf(evBefore, []).conflict) labels.push(LABELS.conflict.name);
-      if (isQueued(before, id)) labels.push(LABELS.queued.name);
-    } else {
-      labels = await ctx.gw.labelsOf(n);
+  const refreshed: string[] = [];
+  let left = 0;
+  for (const id of listed) {
+    const n = numberOf(id);
+    if (!open.has(id) || n === null) continue;
+    // The newest ledger this process knows (a refresh must not publish an older state over a newer one).
+    const assess = (l: Ledger) => {
+      const fp = l.footprints.find((f) => f.change === id);
+      if (!fp) return null;
+      const ev = evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream });
+      const queued = isQueued(l, id);
+      const report = reportOf(ev, []);
+      return { fp, queued, report, want: { conflict: report.conflict, queued }, done: shownKey(report.key!, queued) };
+    };
+    const first = assess(after)!;
+    // The event's own PR: its event just published it from its full diff (the footprint's ranges are
+    // coarser); refreshed only when this commit itself changed its verdict (another change in the batch).
+    if (id === except && (before === after || keyOf(first.fp, before) === first.done)) {
+      settled.done.set(id, first.done);
+      continue;
     }
-    const target: PublishTarget = { number: n, headSha: fp.headSha, labels, known: { sha: fp.headSha, comment: fp.comment ?? null } };
-    if (shown?.digest !== reportDigest(fp.headSha, report)) {
-      const published = await publishReport(ctx, target, report);
-      if (published.comment !== null && published.comment !== fp.comment) madeComments.set(id, published.comment);
+    const peek = memo.get(prKey(ctx, n));
+    if (peek?.key === first.report.key && peek?.digest !== undefined && peek?.labels?.conflict === first.want.conflict && peek?.labels?.queued === first.want.queued) {
+      settled.done.set(id, first.done);
+      continue;
     }
-    const want = { conflict: report.conflict, queued };
-    if (!(shown?.labels && shown.labels.conflict === want.conflict && shown.labels.queued === want.queued)) await syncLabels(ctx, target, want);
-    done.set(id, reportKey(ev, queued));
+    if (refreshed.length >= MAX_REFRESH) {
+      left++;
+      continue;
+    }
+    // Decided with the PR's lock held: another publisher of it may have just shown this very report.
+    const wrote = await locksOf(ctx).run(prKey(ctx, n), async (): Promise<boolean> => {
+      const latest = ctx.writer.latest?.(ctx.repoKey);
+      const a = latest && latest !== after ? assess(latest) : first;
+      if (!a) return false;
+      const { fp, report, want } = a;
+      const shown = memo.get(prKey(ctx, n));
+      const reportShown = shown?.key === report.key && shown?.digest !== undefined;
+      const labelsShown = shown?.labels !== undefined && shown.labels.conflict === want.conflict && shown.labels.queued === want.queued;
+      settled.done.set(id, a.done);
+      if (reportShown && labelsShown) return false;
+      let labels: string[] = [...(fp.labels ?? [])];
+      if (shown?.labels) {
+        if (shown.labels.conflict) labels.push(LABELS.conflict.name);
+        if (shown.labels.queued) labels.push(LABELS.queued.name);
+      } else if (before !== after && before.footprints.some((f) => f.change === id)) {
+        // The footprint leaves out the App's own labels: they matched the previous report.
+        const evBefore = evaluate(changeOfFootprint(fp), before, config, now, { stream: fp.stream });
+        if (reportOf(evBefore, []).conflict) labels.push(LABELS.conflict.name);
+        if (isQueued(before, id)) labels.push(LABELS.queued.name);
+      } else {
+        labels = await ctx.gw.labelsOf(n);
+      }
+      const target: PublishTarget = { number: n, headSha: fp.headSha, labels, known: { sha: fp.headSha, comment: fp.comment ?? null } };
+      if (!reportShown) {
+        const published = await publishHeld(ctx, target, report);
+        if (published.comment !== null && published.comment !== fp.comment) settled.comments.set(id, published.comment);
+      }
+      if (!labelsShown) await syncLabelsHeld(ctx, target, want);
+      return true;
+    });
+    // Only a PR this call published counts against its budget (one another publisher showed is done).
+    if (wrote) refreshed.push(id);
   }
-  const left = queue.slice(MAX_REFRESH);
-  if (left.length > 0) ctx.log.info(`${queue.length} PRs to refresh, ${MAX_REFRESH} per event: ${left.join(", ")} wait in the ledger's refresh list`);
-  // One commit, only when it has something to carry: comment ids made for other PRs (their own events
-  // then find them by id), PRs past the budget, PRs taken off the list.
-  const changesList = left.some((id) => !pending.includes(id)) || pending.some((id) => done.has(id) || !open.has(id));
-  if (madeComments.size > 0 || changesList) {
-    await ctx.writer.update(ctx.repoKey, ctx.store, (l) => settleRefresh(l, { add: left, done, comments: madeComments }, keyOfFootprint(config, now)));
+  if (left > 0) {
+    ctx.log.info(`${left} more PRs to refresh than ${MAX_REFRESH} per event: they stay marked stale in the ledger`);
+    scheduleDrain(ctx, config);
   }
-  if (left.length > 0) scheduleDrain(ctx, config);
-  return [...done.keys()];
+  return refreshed;
 }
 
 /**
- * Drains `Ledger.refresh` of a repository in the background, `drainDelayMs()` after the last event
+ * Refreshes a repository's footprints marked `stale` in the background, `drainDelayMs()` after the last event
  * that left some (one timer per repository; an event that refreshes some itself does not wait for it).
  * Reads the ledger (1 request), refreshes up to MAX_REFRESH, and schedules itself again while some are left.
  */
@@ -509,7 +579,8 @@ export function scheduleDrain(ctx: Ctx, config: Config): void {
 /** One round of the background drain: the reports the ledger lists as stale, MAX_REFRESH of them. */
 export async function drainRefresh(ctx: Ctx, config: Config): Promise<string[]> {
   const snap = await ctx.store.read();
-  if (!snap.ledger.refresh || snap.ledger.refresh.length === 0) return [];
+  if (!snap.ledger.footprints.some((f) => f.stale === true)) return [];
+  armRefresh(ctx, config);
   return refreshOthers(ctx, config, snap.ledger, snap.ledger, null);
 }
 

@@ -38,12 +38,32 @@ interface RepoQueue {
   running: Promise<void> | null;
 }
 
+/**
+ * A last step for every batch of a repository that changes the ledger (never a commit of its own):
+ * `(before, after)` → the ledger to commit. The App's marks the reports the batch made stale and
+ * settles the refreshes done since (src/app/core.ts `armRefresh`). Pure: it runs again after a lost race.
+ */
+export type Finisher = (before: Ledger, after: Ledger) => { ledger: Ledger; message: string | null };
+
 export class LedgerWriter {
   readonly #queues = new Map<string, RepoQueue>();
+  readonly #finishers = new Map<string, Finisher>();
+  readonly #latest = new Map<string, Ledger>();
   /** Commits attempted (batches with a change), for tests and metrics. */
   commits = 0;
 
   constructor(private readonly options: TransactOptions = {}) {}
+
+  /** The newest ledger of the repository this writer committed or read (batches run one after another). */
+  latest(repoKey: string): Ledger | undefined {
+    return this.#latest.get(repoKey);
+  }
+
+  /** Sets (or with null, removes) the repository's finisher; the latest set is used. */
+  finishWith(repoKey: string, finish: Finisher | null): void {
+    if (finish) this.#finishers.set(repoKey, finish);
+    else this.#finishers.delete(repoKey);
+  }
 
   update<T>(repoKey: string, store: LedgerStore, fn: TransactFn<T>, snapshot?: LedgerSnapshot): Promise<BatchResult<T>> {
     let q = this.#queues.get(repoKey);
@@ -85,11 +105,18 @@ export class LedgerWriter {
               if (step.ledger !== cur && step.message) messages.push(step.message);
               cur = step.ledger;
             }
+            const finish = this.#finishers.get(repoKey);
+            if (finish && cur !== l) {
+              const f = finish(l, cur);
+              if (f.ledger !== cur && f.message) messages.push(f.message);
+              cur = f.ledger;
+            }
             return { ledger: cur, outcome: { outcomes, after: cur }, message: messages.length > 0 ? messages.join("\n") : null };
           },
           this.options,
         );
         if (r.wrote) this.commits++;
+        this.#latest.set(repoKey, r.outcome.after);
         batch.forEach((p, i) =>
           p.resolve({
             outcome: r.outcome.outcomes[i],

@@ -261,6 +261,12 @@ export class AppGateway {
     await this.rc.call("edit the PUCS comment", "issues: write", "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id, body });
   }
 
+  /** The PR's label names (≤ 100). */
+  async labelsOf(number: number): Promise<string[]> {
+    const r = await this.rc.call(`list the labels of #${number}`, "issues: read", "GET /repos/{owner}/{repo}/issues/{issue_number}/labels", { issue_number: number, per_page: 100 });
+    return ((r.data ?? []) as Json[]).map((l) => str(l.name));
+  }
+
   async addLabels(number: number, labels: string[]): Promise<void> {
     await this.rc.call(`label #${number}`, "issues: write", "POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { issue_number: number, labels });
   }
