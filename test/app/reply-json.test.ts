@@ -5,7 +5,8 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseReplyJson, replyJson } from "../../src/app/reply-json.js";
-import { commentPayload, harness } from "./fake.js";
+import { commentPayload, harness, patch, pullPayload } from "./fake.js";
+import { parseReportFromMarkdown } from "../../src/engine/report.js";
 import { assertValid, validateReply } from "../support/schemas.js";
 
 afterEach(() => nock.cleanAll());
@@ -47,5 +48,18 @@ describe("the reply's JSON block", () => {
     ]);
     expect(validateReply(j)).toBe(true);
     expect(j).toMatchObject({ commands: ["help"], ok: false, changed: [], next: "/pucs lock" });
+  });
+
+  it("the App's report (check run and sticky comment) embeds a valid pucs.report/v1 document", async () => {
+    const h = await harness();
+    await h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py -- routing"));
+    h.gh.prFiles.set(4, [{ filename: "execution/a.py", patch: patch(1, 2) }]);
+    await h.send("pull_request", pullPayload(4, { files: [] }));
+    const comment = h.gh.comments.find((c) => c.issue === 4 && String(c.body).includes("<!-- pucs:report -->"))!;
+    const fromComment = parseReportFromMarkdown(String(comment.body))!;
+    assertValid("report", fromComment);
+    expect(fromComment).toMatchObject({ change: "#4", verdict: "blocked", conflicts: [{ type: "LOCKED", file: "execution/a.py", strategy: "QUEUE" }] });
+    const run = h.gh.checkRuns.find((r) => r.head_sha === pullPayload(4, { files: [] }).pull_request.head.sha)!;
+    assertValid("report", parseReportFromMarkdown(String(run.output.summary)));
   });
 });
