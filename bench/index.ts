@@ -3,6 +3,7 @@ import { benchAction } from "./action.js";
 import { benchE2E } from "./e2e.js";
 import { benchEngine } from "./engine.js";
 import { benchDashboard } from "./dashboard.js";
+import { benchLedger } from "./ledger.js";
 
 const only = process.argv.slice(2);
 const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
@@ -10,6 +11,7 @@ const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
   { name: "action", run: benchAction },
   { name: "e2e", run: benchE2E },
   { name: "dashboard", run: benchDashboard },
+  { name: "ledger", run: () => benchLedger() },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 console.log(`PUCS benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
