@@ -26,7 +26,7 @@
  * a reply saying why. Edits by bots (the App's own included) are ignored.
  */
 import type { Context, Probot } from "probot";
-import { actionAllowed, actionText, DASHBOARD_MARKER, newlyTicked, renderDashboard, type DashboardAction } from "../engine/dashboard.js";
+import { actionAllowed, actionKey, actionText, DASHBOARD_MARKER, newlyTicked, parseActions, renderDashboard, type DashboardAction } from "../engine/dashboard.js";
 import { parseConfig } from "../engine/config/index.js";
 import { evaluate } from "../engine/evaluate.js";
 import { changeOfFootprint, HISTORY_COMMITS } from "../engine/status.js";
@@ -285,8 +285,15 @@ export class Dashboards {
     const st = this.#state(ctx, defaultBranch);
     if (e.senderIsBot) return; // the App's own edits (and other bots') steer nothing
     st.number = e.number;
-    st.body = e.body;
-    const ticked = newlyTicked(e.before, e.body);
+    let ticked = newlyTicked(e.before, e.body);
+    if (ticked.length === 0) return;
+    // Act only on boxes that are still ticked now: a redelivered or late event finds them unticked
+    // (handled already), and acts on nothing.
+    const current = await ctx.dash.getIssue(e.number);
+    if (!current) return;
+    const stillTicked = new Set(parseActions(current.body).filter((a) => a.ticked).map((a) => a.key));
+    ticked = ticked.filter((a) => stillTicked.has(actionKey(a)));
+    st.body = current.body;
     if (ticked.length === 0) return;
     const { ledger, config } = await this.#read(ctx, defaultBranch);
     if (!config?.dashboard?.enabled) return; // off: no writes, not even an untick

@@ -35,6 +35,8 @@ class IssueModel {
   next = 1000;
   /** Search finds nothing when false (GitHub's search index lags). */
   searchWorks = true;
+  /** Runs before a creation is applied (another replica creating its own at the same moment). */
+  beforeCreate: (() => void) | null = null;
   constructor(private gh: FakeGitHub) {
     const num = (uri: string) => Number(/\/issues\/(\d+)/.exec(uri)?.[1]);
     const ours = (uri: string) => /\/issues\/\d+/.test(uri) && num(uri) >= 1000;
@@ -55,6 +57,9 @@ class IssueModel {
       .post(`${BASE}/issues`)
       .reply((uri, body: any): [number, J] => {
         this.log.push({ method: "POST", path: uri, body });
+        const race = this.beforeCreate;
+        this.beforeCreate = null;
+        race?.();
         const i: Issue = { number: this.next++, title: body.title, body: body.body, labels: body.labels ?? [], state: "open", comments: [] };
         this.issues.push(i);
         return [201, this.json(i)];
@@ -265,6 +270,26 @@ describe("the dashboard issue", () => {
     expect(other.issues.issues[0]!.body).toContain("**2** open PRs");
   });
 
+  it("two replicas creating it at the same moment: the later one is closed as a duplicate, the first kept", async () => {
+    h.issues.beforeCreate = () => {
+      // Another instance's issue lands between this one's look and its create.
+      h.issues.issues.push({ number: h.issues.next++, title: "PUCS dashboard", body: `${DASHBOARD_MARKER}\nfrom the other replica`, labels: ["pucs:dashboard"], state: "open", comments: [] });
+    };
+    await openPr(h, 1);
+    await h.advance(5_000);
+    expect(h.issues.issues.map((i) => [i.number, i.state])).toEqual([
+      [1000, "open"],
+      [1001, "closed"],
+    ]);
+    expect(h.issues.issues[1]!.comments[0]).toContain("A duplicate of #1000");
+    expect(h.issues.issues[0]!.body).toContain("**1** open PR ");
+    expect(h.dash.stats).toMatchObject({ creates: 1, closed: 1 });
+    // From then on only #1000 is edited.
+    await openPr(h, 2);
+    await h.advance(60_000);
+    expect(h.issues.writes().at(-1)).toMatchObject({ method: "PATCH", path: `${BASE}/issues/1000` });
+  });
+
   it("recreates a deleted issue (issues.deleted, or a 410 on edit)", async () => {
     await openPr(h, 1);
     await h.advance(5_000);
@@ -306,6 +331,13 @@ describe("the dashboard issue", () => {
     expect(issue.body).not.toContain(key);
     expect(issue.body).toContain(" release: force-unlock execution/f1.py held by agent1 (EXEC, #1), by boss\n");
     expect(issue.comments).toEqual([]);
+    // The same delivery again (GitHub may redeliver): the box is no longer ticked, nothing happens.
+    const ref2 = h.gh.ledgerRef;
+    h.issues.log = [];
+    await h.send("issues", editedPayload(issue, before, after, { login: "boss" }));
+    expect(h.gh.ledgerRef).toBe(ref2);
+    expect(h.issues.writes()).toEqual([]);
+    expect(h.issues.log.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${BASE}/issues/1000`]);
   });
 
   it("a read-only user's tick is reverted with a reply saying why; nothing is released", async () => {
