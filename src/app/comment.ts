@@ -14,6 +14,8 @@ import {
   helpMarkdown,
   parseCommands,
   permissionAllows,
+  roleOfBot,
+  commandRate,
   refusal,
   specOf,
   type ParsedCommand,
@@ -24,6 +26,7 @@ import { formatDuration } from "../engine/duration.js";
 import { REPORT_MARKER, renderMarkdown } from "../engine/report.js";
 import type { Config, Conflict, Ledger } from "../engine/types.js";
 import { changeOfPull } from "../engine/change.js";
+import { AGENTS_DEFAULTS } from "../engine/config/schema.js";
 import {
   acquireLock,
   applyAll,
@@ -116,21 +119,7 @@ export async function handleComment(ctx: Ctx, e: CommentEvent): Promise<void> {
 }
 
 async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof parseCommands>): Promise<void> {
-
   const lines: Line[] = parsed.errors.map((err) => ({ text: `Line ${err.line} (${code(err.raw)}): ${err.message}`, ok: false }));
-  if (e.commenterIsBot) {
-    await reply(ctx, e, [{ text: `@${e.commenter} is a bot: PUCS does not take commands from bots (that is how comment loops start).`, ok: false }]);
-    return;
-  }
-
-  // Permission: the commenter's role, read once and only when being the author is not enough.
-  const isAuthor = e.commenter.toLowerCase() === e.prAuthor.toLowerCase();
-  const needsRole = parsed.commands.some((c) => {
-    const p = specOf(c.name).permission;
-    return p === "write" || p === "maintain" || (p === "author-or-write" && !isAuthor) || c.name === "unlock";
-  });
-  const role: Role = needsRole ? await ctx.gw.permission(e.commenter) : "none";
-  const who = { isAuthor, role, isBot: false };
 
   const state = await loadState(ctx, e.defaultBranch, { pull: e.number });
   if (state.config.kind !== "ok") {
@@ -144,6 +133,31 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
     await reply(ctx, e, lines);
     return;
   }
+
+  // The command rate: a loop breaker for bots answering bots (people are held to it too).
+  const rateKey = `${ctx.repoKey}#${e.number}:${e.commenter.toLowerCase()}`;
+  const perMinute = state.config.config.agents?.commandRate ?? AGENTS_DEFAULTS.commandRate;
+  const rate = commandRate(ctx.commandTimes?.get(rateKey) ?? [], ctx.now(), perMinute);
+  ctx.commandTimes?.set(rateKey, rate.times);
+  if (!rate.allowed) {
+    ctx.log.warn(`@${e.commenter} gave more than ${perMinute} commands a minute on #${e.number}: comment ${e.commentId} ignored`);
+    if (rate.firstOver) {
+      await reply(ctx, e, [{ text: `@${e.commenter} gave more than ${perMinute} commands in a minute on this PR (\`agents.command_rate\`): this comment and the next ones this minute are ignored. Wait a minute, then try again.`, ok: false }]);
+    }
+    return;
+  }
+
+  // Permission: people's role from GitHub, read once and only when being the author is not enough;
+  // a bot's from the config's agents.bots (GitHub does not answer for App bots). A bot that opened the
+  // PR is its author.
+  const isAuthor = e.commenter.toLowerCase() === e.prAuthor.toLowerCase();
+  const needsRole = parsed.commands.some((c) => {
+    const p = specOf(c.name).permission;
+    return p === "write" || p === "maintain" || (p === "author-or-write" && !isAuthor) || c.name === "unlock";
+  });
+  const role: Role = e.commenterIsBot ? roleOfBot(e.commenter, state.config.config.agents?.bots) : needsRole ? await ctx.gw.permission(e.commenter) : "none";
+  const who = { isAuthor, role, isBot: e.commenterIsBot };
+
   const config = state.config.config;
   const now = ctx.now();
   const id = `#${e.number}`;
@@ -158,7 +172,7 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
   for (const cmd of parsed.commands) {
     const spec = specOf(cmd.name);
     if (!permissionAllows(spec.permission, who)) {
-      lines.push({ text: `${code(cmd.raw)}: ${refusal(spec, { login: e.commenter, role, isBot: false })}`, ok: false });
+      lines.push({ text: `${code(cmd.raw)}: ${refusal(spec, { login: e.commenter, role, isBot: e.commenterIsBot })}`, ok: false });
       continue;
     }
     const p = plan(cmd, { config, now, id, agent, commenter: e.commenter, stream, role, newId: ctx.newId, headSha: footprint?.headSha });
@@ -222,7 +236,7 @@ async function syncPull(ctx: Ctx, e: CommentEvent, config: Config, senderRole: R
   const r = await ctx.gw.rc.call(`read pull request #${e.number}`, "pull_requests: read", "GET /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: e.number });
   const pr = pullOfRest(r.data as Record<string, unknown>);
   const comments = (await ctx.gw.listComments(e.number))
-    .filter((c) => c.id !== e.commentId && !c.authorIsBot && !isOwnComment(c.body))
+    .filter((c) => c.id !== e.commentId && !isOwnComment(c.body))
     .sort((a, b) => Date.parse(a.createdAt ?? "") - Date.parse(b.createdAt ?? ""));
   const roles = new Map<string, Role>([[e.commenter.toLowerCase(), senderRole]]);
   const skipped = new Set<string>();
@@ -237,12 +251,12 @@ async function syncPull(ctx: Ctx, e: CommentEvent, config: Config, senderRole: R
         skipped.add(c.author);
         continue;
       }
-      role = await ctx.gw.permission(c.author);
+      role = c.authorIsBot === true ? roleOfBot(c.author, config.agents?.bots) : await ctx.gw.permission(c.author);
       roles.set(c.author.toLowerCase(), role);
     }
     const at = Date.parse(c.createdAt ?? "");
     for (const cmd of cmds) {
-      if (!permissionAllows(specOf(cmd.name).permission, { isAuthor, role: role ?? "none", isBot: false })) continue;
+      if (!permissionAllows(specOf(cmd.name).permission, { isAuthor, role: role ?? "none", isBot: c.authorIsBot === true })) continue;
       const p = plan(cmd, { config, now: Number.isFinite(at) ? at : ctx.now(), id, agent: changeOfPull(pr, []).agent, commenter: c.author, stream, role: role ?? "none", newId: ctx.newId, headSha: pr.headSha });
       if (!("text" in p)) planned.push(p);
     }

@@ -54,12 +54,14 @@ export interface AppDeps {
   serial: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
   /** Check runs this process created, "owner/repo@sha" → id (the latest PUBLISHED_MEMORY). */
   published: Lru<string, number>;
+  /** When each commenter gave commands on each PR lately ("owner/repo#n:login" → epoch ms): `agents.command_rate`. */
+  commandTimes?: Lru<string, number[]>;
   /** One publisher per PR report at a time, across events (and replicas with Redis): src/app/publish-lock.ts. Default: this process only. */
   locks?: PublishLocks;
   /** What this process last published per PR ("owner/repo#n"): see `Shown`. */
   reported?: Lru<string, Shown>;
   /** Background refreshes of the footprints marked `stale` scheduled per repository (see `scheduleDrain`). */
-  drains?: Map<string, ReturnType<typeof setTimeout>>;
+  drains?: Map<string, Drain>;
   /** Refreshes done and comments made for other PRs, per repository, not yet in the ledger (see `armRefresh`). */
   settled?: Map<string, Settled>;
 }
@@ -80,7 +82,14 @@ export interface Shown {
 
 const defaultLocks = localLocks();
 const defaultReported = new Lru<string, Shown>(5000);
-const defaultDrains = new Map<string, ReturnType<typeof setTimeout>>();
+const defaultDrains = new Map<string, Drain>();
+
+/** A repository's background drain: waiting (`timer`) or `running`; `again` = asked for once more while running. */
+export interface Drain {
+  timer?: ReturnType<typeof setTimeout>;
+  running?: Promise<void>;
+  again?: boolean;
+}
 const defaultSettled = new Map<string, Settled>();
 function settledOf(ctx: Ctx): Settled {
   const all = ctx.settled ?? defaultSettled;
@@ -566,14 +575,34 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
  */
 export function scheduleDrain(ctx: Ctx, config: Config): void {
   const drains = ctx.drains ?? defaultDrains;
-  const existing = drains.get(ctx.repoKey);
-  if (existing) clearTimeout(existing);
-  const timer = setTimeout(() => {
-    drains.delete(ctx.repoKey);
-    void drainRefresh(ctx, config).catch((e: unknown) => ctx.log.warn(`refreshing the reports left in the ledger failed: ${String(e)}; the next event retries`));
+  const cur = drains.get(ctx.repoKey);
+  if (cur?.running) {
+    cur.again = true;
+    return;
+  }
+  if (cur?.timer) clearTimeout(cur.timer);
+  const entry: Drain = {};
+  entry.timer = setTimeout(() => {
+    delete entry.timer;
+    entry.running = drainRefresh(ctx, config)
+      .then(
+        () => undefined,
+        (e: unknown) => ctx.log.warn(`refreshing the reports marked stale failed: ${String(e)}; the next event retries`),
+      )
+      .finally(() => {
+        if (drains.get(ctx.repoKey) === entry) drains.delete(ctx.repoKey);
+        if (entry.again) scheduleDrain(ctx, config);
+      });
   }, drainDelayMs());
-  timer.unref?.();
-  drains.set(ctx.repoKey, timer);
+  entry.timer.unref?.();
+  drains.set(ctx.repoKey, entry);
+}
+
+/** Resolves once no background drain is scheduled or running (tests; a graceful stop). */
+export async function drainsIdle(drains: Map<string, Drain>): Promise<void> {
+  while (drains.size > 0) {
+    await Promise.all([...drains.values()].map((d) => d.running ?? new Promise((r) => setTimeout(r, 5))));
+  }
 }
 
 /** One round of the background drain: the reports the ledger lists as stale, MAX_REFRESH of them. */

@@ -66,6 +66,7 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
       knownLabels: overrides.knownLabels ?? new Set(),
       serial: overrides.serial ?? keyedSerial(),
       published: overrides.published ?? new Lru(PUBLISHED_MEMORY),
+      commandTimes: overrides.commandTimes ?? new Lru(PUBLISHED_MEMORY),
       locks: overrides.locks ?? locksFromEnv(),
       reported: overrides.reported ?? new Lru(PUBLISHED_MEMORY),
       drains: overrides.drains ?? new Map(),

@@ -284,8 +284,12 @@ export function parseCommands(body: string): { commands: ParsedCommand[]; errors
 
 export type Role = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
+/**
+ * Whether someone may run a command. A bot is judged like a person: `role` comes from GitHub for
+ * people and from `agents.bots` in the config for bots (GitHub's collaborator API does not answer for
+ * App bots; see `roleOfBot`), and a bot that opened the PR is its author.
+ */
 export function permissionAllows(p: Permission, who: { isAuthor: boolean; role: Role; isBot: boolean }): boolean {
-  if (who.isBot) return false;
   const writer = who.role === "write" || who.role === "maintain" || who.role === "admin";
   switch (p) {
     case "anyone":
@@ -299,10 +303,33 @@ export function permissionAllows(p: Permission, who: { isAuthor: boolean; role: 
   }
 }
 
+/**
+ * The command rate (`agents.command_rate`, per commenter per PR per minute): a loop breaker for bots
+ * answering bots, applied to people too. `times` are the earlier comments' times; returns the times to
+ * keep and whether this comment may run, and whether it is the first one over the limit in this minute
+ * (the only one answered: replying to every comment of a loop would feed it).
+ */
+export function commandRate(times: readonly number[], now: number, perMinute: number): { allowed: boolean; firstOver: boolean; times: number[] } {
+  const recent = times.filter((t) => t > now - 60_000 && t <= now);
+  const allowed = recent.length < perMinute;
+  return { allowed, firstOver: !allowed && recent.length === perMinute, times: [...recent, now] };
+}
+
+/** A bot's role for commands: what `agents.bots` grants it ("none" when it is not listed). */
+export function roleOfBot(login: string, bots: Readonly<Record<string, Role>> | undefined): Role {
+  return bots?.[login.toLowerCase()] ?? "none";
+}
+
 /** Why a permission check failed, and what to do. */
 export function refusal(spec_: CommandSpec, who: { login: string; role: Role; isBot: boolean }): string {
-  if (who.isBot) return `@${who.login} is a bot: PUCS does not take commands from bots (that is how comment loops start).`;
-  return `\`${spec_.usage}\` is for ${spec_.who}; @${who.login} has ${who.role === "none" ? "no" : `${who.role}`} access to this repository. Ask a maintainer to run it, or to grant you ${spec_.permission === "maintain" ? "maintain" : "write"} access.`;
+  const need = spec_.permission === "maintain" ? "maintain" : "write";
+  if (who.isBot) {
+    if (who.role === "none") {
+      return `\`${spec_.usage}\` is for ${spec_.who}; @${who.login} is a bot that did not open this PR and is not listed in the config's \`agents.bots\`. To let it act, add \`agents: { bots: { "${who.login}": ${need} } }\` to the PUCS config on the default branch.`;
+    }
+    return `\`${spec_.usage}\` is for ${spec_.who}; the config's \`agents.bots\` gives @${who.login} ${who.role} access. Raise it to ${need} there to let it run this.`;
+  }
+  return `\`${spec_.usage}\` is for ${spec_.who}; @${who.login} has ${who.role === "none" ? "no" : `${who.role}`} access to this repository. Ask a maintainer to run it, or to grant you ${need} access.`;
 }
 
 export function specOf(name: CommandName): CommandSpec {
@@ -328,5 +355,7 @@ export function helpMarkdown(): string {
     commandsTableMarkdown(),
     "",
     "Labels work too: `pucs:stream:<ID>` declares the PR's stream, `pucs:lock` locks all its changed files (remove the label to release).",
+    "",
+    "**Agents:** a `PUCS-Agent: <id>` line in the PR description (or a commit message) names the agent this PR works for, so its locks taken locally with `pucs lock --agent <id>` are this PR's own. Bots may use these commands: a bot that opened the PR has its author's rights; other bots need an entry in `agents.bots` of the config. A commenter gives at most `agents.command_rate` commands a minute on a PR (10 by default).",
   ].join("\n");
 }

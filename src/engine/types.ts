@@ -61,6 +61,15 @@ export interface LockConfig {
   queueGraceMinutes: number;
 }
 
+/** `agents:` — bot accounts as users of PUCS's commands. */
+export interface AgentsConfig {
+  /** Bot logins (lower case, "name[bot]") and the permission each is given for commands. A bot that
+   *  authored a PR has the author's rights on it without being listed. */
+  bots: Record<string, "read" | "triage" | "write" | "maintain" | "admin">;
+  /** Commands one commenter may give on one PR per minute (a loop breaker for bots answering bots). */
+  commandRate: number;
+}
+
 /** `dashboard:` — the repository's "PUCS dashboard" issue (src/app/dashboard.ts). */
 export interface DashboardConfig {
   /** Off = no issue and no writes. On when the config has a `dashboard:` section, unless `enabled: false`. */
@@ -81,6 +90,8 @@ export interface Config {
   coordinators: string[];
   /** Absent = the dashboard is off (as `enabled: false`). */
   dashboard?: DashboardConfig;
+  /** Set by the parser (defaults when the section is absent); absent only in hand-built configs = no bots, 10 commands a minute. */
+  agents?: AgentsConfig;
 }
 
 /** A problem found in a config (or any user input with a source position). */

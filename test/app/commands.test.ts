@@ -83,10 +83,13 @@ describe("/pucs commands", () => {
     expect(h.gh.ledgerRef).toBeNull();
   });
 
-  it("a bot is refused, and the App's own comments are ignored without a single request", async () => {
+  it("a bot that did not open the PR and is not in agents.bots is refused with how to allow it; the App's own comments are ignored without a single request", async () => {
     const h = await harness();
     await h.send("issue_comment", commentPayload(3, "/pucs release", { commenter: "other[bot]", bot: true }));
-    expect(replies(h, 3)).toEqual(["<!-- pucs:reply -->\n@other[bot]\n\n- ❌ @other[bot] is a bot: PUCS does not take commands from bots (that is how comment loops start)."]);
+    expect(replies(h, 3)).toEqual([
+      '<!-- pucs:reply -->\n@other[bot]\n\n- ❌ `/pucs release`: `/pucs release` is for the PR\'s author, or anyone with write access; @other[bot] is a bot that did not open this PR and is not listed in the config\'s `agents.bots`. To let it act, add `agents: { bots: { "other[bot]": write } }` to the PUCS config on the default branch.',
+    ]);
+    expect(h.gh.calls().filter((c) => c.includes("/collaborators/"))).toEqual([]);
     h.gh.reset();
     await h.send("issue_comment", commentPayload(3, "<!-- pucs:reply -->\n/pucs release", { commenter: "pucs[bot]", bot: true }));
     await h.send("issue_comment", commentPayload(3, "LGTM, no commands here"));

@@ -23,12 +23,15 @@ import { parseDuration, MINUTE_MS } from "../duration.js";
 import { compareSpecificity, compileGlob, matchesGlob, validateGlob } from "../globs.js";
 import { didYouMean } from "./suggest.js";
 import { entryOf, nodeAt, parseYaml, toPlain, type Pos, type YNode } from "./yaml-ast.js";
+import type { AgentsConfig } from "../types.js";
 import {
   AREA_NAME,
   COORDINATOR,
   coordinatorsSchema,
   DASHBOARD_DEFAULTS,
   dashboardSchema,
+  agentsSchema,
+  AGENTS_DEFAULTS,
   DEFAULTS,
   globList,
   hotFilesSchema,
@@ -463,6 +466,13 @@ export function parseConfig(text: string, file: string): ConfigResult {
     }
   }
 
+  // --- agents: bot accounts allowed to use commands, and the command rate -------------------------
+  let agents: AgentsConfig = { bots: {}, commandRate: AGENTS_DEFAULTS.commandRate };
+  if (nodeAt(root, ["agents"]) !== undefined) {
+    const a = ctx.validate(agentsSchema, ["agents"]);
+    if (a !== null) agents = { bots: Object.fromEntries(Object.entries(a.bots ?? {}).map(([k, v]) => [k.toLowerCase(), v])), commandRate: a.command_rate ?? AGENTS_DEFAULTS.commandRate };
+  }
+
   // --- patterns that can never give their stream a file ------------------------------------------
   reportShadowed(ctx, drafts);
 
@@ -489,6 +499,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     mergeGate: { pinnedPhases, blockOn, blockOnLocks },
     hotFiles,
     coordinators,
+    agents,
   };
   if (dashboard !== undefined) config.dashboard = dashboard;
   return { ok: true, config, warnings: sortIssues(ctx.issues) };

@@ -106,6 +106,26 @@ export const dashboardSchema = z.strictObject(
 
 export const DASHBOARD_DEFAULTS = { title: "PUCS dashboard", labels: ["pucs:dashboard"] } as const;
 
+/** A GitHub App's bot login as REST spells it: "name[bot]". */
+export const BOT_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\[bot\]$/;
+
+/** `agents:` — which bot accounts may use commands, and how many commands a commenter may give a minute. */
+export const agentsSchema = z.strictObject(
+  {
+    bots: z
+      .record(
+        z.string().regex(BOT_LOGIN, E('expected a bot login such as "my-agent[bot]"')),
+        z.enum(["read", "triage", "write", "maintain", "admin"], E("expected read, triage, write, maintain or admin")),
+        E('expected a mapping of bot logins to a permission, e.g. { "my-agent[bot]": write }'),
+      )
+      .optional(),
+    command_rate: z.number(E("expected a whole number of commands per minute")).int(E("expected a whole number of commands per minute")).min(1, E("expected at least 1 command per minute")).max(1000, E("expected at most 1000 commands per minute")).optional(),
+  },
+  E("expected a mapping with bots and/or command_rate"),
+);
+
+export const AGENTS_DEFAULTS = { commandRate: 10 } as const;
+
 export const topLevelSchema = z.strictObject(
   {
     version: z.literal(1, E("expected 1 (the only supported version)")).optional(),
@@ -116,8 +136,9 @@ export const topLevelSchema = z.strictObject(
     hot_files: z.unknown().optional(),
     coordinators: z.unknown().optional(),
     dashboard: z.unknown().optional(),
+    agents: z.unknown().optional(),
   },
-  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators, dashboard)"),
+  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators, dashboard, agents)"),
 );
 
 /** Keys an object schema at `path` (below `schema`) accepts: for unknown-key suggestions. */
