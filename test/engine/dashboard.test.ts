@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { actionAllowed, dashboardGraph, newlyTicked, parseActions, parseDashboardStatus, renderDashboard, DASHBOARD_MARKER } from "../../src/engine/dashboard.js";
 import { statusDocument, historyKind } from "../../src/engine/status.js";
 import { renderPhaseGraph } from "../../src/action/summary.js";
+import { gate } from "../../src/engine/gate.js";
 import { emptyLedgerFixture, footprint, intent, iso, lock, MIN, seedConfig, stream, T0 } from "./fixtures.js";
 import { assertValid } from "../support/schemas.js";
 import { mermaidBlocks, parseMermaid } from "../support/mermaid.js";
@@ -138,6 +139,17 @@ describe("dashboard body", () => {
     // The Action's job-summary graph, too.
     expect(await parseMermaid(renderPhaseGraph(config))).toMatch(/^flowchart/);
     expect(await parseMermaid(renderPhaseGraph(seedConfig()))).toMatch(/^flowchart/);
+    // ...and with a blocked PR's path drawn (red edges, dotted "#n blocks" edges, classes).
+    const open = [
+      { change: "#1", streams: ["OBS"], draft: false },
+      { change: "#7", streams: ["SCAN"], draft: false },
+      { change: "#2", streams: ["API"], draft: false, files: ["api/x.py"] },
+    ];
+    const blocked = gate(open[2]!, open, emptyLedgerFixture({ locks: [lock("api/x.py", "other", { stream: "EXEC" })] }), seedConfig(), T0);
+    expect(blocked.verdict).toBe("blocked");
+    const summaryGraph = renderPhaseGraph(seedConfig(), blocked);
+    expect(summaryGraph).toContain("#35;1 blocks");
+    expect(await parseMermaid(summaryGraph)).toMatch(/^flowchart/);
   });
 
   it("a broken graph is caught by the parser (the check can fail)", async () => {
