@@ -73,7 +73,13 @@ describe("parseConfig: a minimal valid config", () => {
       mergeGate: { pinnedPhases: null, blockOn: "phase", blockOnLocks: true },
       hotFiles: [],
       coordinators: [],
+      agents: { bots: {}, commandRate: 10 },
     });
+  });
+
+  it("reads agents: bot logins (case-insensitive) with a permission, and the command rate", () => {
+    const { config } = parsed('streams: { A: { name: A, files_pattern: "a/**" } }\nagents:\n  bots: { "My-Agent[bot]": write }\n  command_rate: 3\n');
+    expect(config.agents).toEqual({ bots: { "my-agent[bot]": "write" }, commandRate: 3 });
   });
 
   it("does not split a comma-separated string inside braces", () => {
