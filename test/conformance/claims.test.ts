@@ -130,7 +130,7 @@ describe("R10: the same conflicts for the same files and lines", () => {
     const scene = await world.scene({ files: { "execution/smart_execution.py": BASE_FILES["execution/a.py"]! } });
     const r = await play(scene, { author: "alice", commits: [{ message: "[PUCS-EXEC] feat: smarter", files: { "execution/smart_execution.py": A5 } }], title: "smarter" });
     expect(r.played.cli).toEqual(r.played.app);
-    expect(r.played.app.conflicts.map((k) => k.split(" ")).map(([type, file, , strategy]) => `${type} ${file} ${strategy ?? ""}`)).toEqual(["CRITICAL execution/smart_execution.py ARBITRATE"]);
+    expect(r.app.report.conflicts.map((c) => `${c.type} ${c.file} ${c.strategy}`)).toEqual(["CRITICAL execution/smart_execution.py ARBITRATE"]);
     expect(r.played.gate).toEqual({ verdict: "pass", stream: "EXEC", blocked: false });
   });
 
