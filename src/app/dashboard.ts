@@ -412,13 +412,13 @@ export function registerDashboard(app: Probot, deps: AppDeps, opts: DashboardOpt
   app.on("issues.deleted", async (context) => {
     const ctx = dashCtx(context as unknown as Context, deps);
     const issue = (context.payload as { issue?: J }).issue;
-    if (!ctx || !issue) return;
+    if (!ctx || !issue || !Number.isInteger(issue.number)) return;
     dashboards.deleted(ctx, branchOf(context as unknown as Context), { number: Number(issue.number), body: typeof issue.body === "string" ? issue.body : "" });
   });
   app.on("issues.edited", async (context) => {
     const ctx = dashCtx(context as unknown as Context, deps);
     const p = context.payload as { issue?: J; sender?: J; changes?: { body?: { from?: unknown } } };
-    if (!ctx || !p.issue || !p.sender) return;
+    if (!ctx || !p.issue || !p.sender || !Number.isInteger(p.issue.number)) return; // not an issue event PUCS can use
     const body = typeof p.issue.body === "string" ? p.issue.body : "";
     if (!body.includes(DASHBOARD_MARKER)) return;
     const login = typeof p.sender.login === "string" ? p.sender.login : "";
