@@ -10,26 +10,12 @@
  * sections), and is logged.
  */
 import type { Evaluation } from "../engine/types.js";
-import { definitionsOf, languageOf, type Definition, type SymbolLanguage } from "../engine/symbols.js";
+import { definitionsOf, partitionedFiles, type Definition } from "../engine/symbols.js";
 import { loadLanguages, parseLoaded } from "../symbols/loader.js";
 import type { Ctx } from "./core.js";
 
-/** At most this many files are read for one report (the rest keep the hunk-header names). */
-export const MAX_SYMBOL_FILES = 20;
 /** Larger base files are not parsed. */
 export const MAX_SYMBOL_BYTES = 1 << 20;
-
-/** The files of PARTITION conflicts whose language has a grammar, in report order, at most MAX_SYMBOL_FILES. */
-export function partitionedFiles(ev: Evaluation): { path: string; lang: SymbolLanguage }[] {
-  const out: { path: string; lang: SymbolLanguage }[] = [];
-  for (const c of ev.conflicts) {
-    if (c.type !== "INTENT_OVERLAP" || c.strategy !== "PARTITION" || out.some((f) => f.path === c.file)) continue;
-    const lang = languageOf(c.file);
-    if (lang) out.push({ path: c.file, lang });
-    if (out.length >= MAX_SYMBOL_FILES) break;
-  }
-  return out;
-}
 
 export const BASE_FILES_QUERY = (n: number): string =>
   `query PucsBaseFiles($owner: String!, $name: String!${Array.from({ length: n }, (_, k) => `, $f${k}: String!`).join("")}) { repository(owner: $owner, name: $name) { ${Array.from({ length: n }, (_, k) => `f${k}: object(expression: $f${k}) { ... on Blob { text } }`).join(" ")} } }`;

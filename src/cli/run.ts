@@ -41,6 +41,7 @@ import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec
 import { optionalConfig, statusOf } from "./status-markdown.js";
 import { renderDashboardDoc } from "../engine/dashboard.js";
 import { runBoard } from "./board.js";
+import { checkEvaluation } from "./check-refine.js";
 
 export interface CliContext {
   cwd: string;
@@ -559,7 +560,8 @@ const handlers: Record<string, Handler> = {
     } else {
       ledger = (await repo.store.read()).ledger;
     }
-    const ev = evaluate(change, ledger, config, now, stream ? { stream } : {});
+    // Enclosing functions from the merge base's files, and git merge-tree's answer where the other head is local (issue 15).
+    const ev = await checkEvaluation(repo.root, change, ledger, config, now, stream ? { stream } : {}, mergeBase);
     if (flag(p, "json")) ctx.out(JSON.stringify({ ok: ev.verdict === "clear" || ev.verdict === "safe-overlap", command: "check", base, mergeBase, files: ev.files, report: reportJson(ev) }, null, 2) + "\n");
     else ctx.out(format === "markdown" ? renderMarkdown(ev) : renderText(ev));
     return ev.verdict === "clear" || ev.verdict === "safe-overlap" ? EXIT.OK : EXIT.CONFLICT;

@@ -12,7 +12,7 @@
  * functions here take an already parsed tree (or a `parse` function) and only read it.
  */
 
-import type { LineRange } from "./types.js";
+import type { Evaluation, LineRange } from "./types.js";
 
 /** The grammars this module knows how to read definitions from. C files are read with the C++ grammar. */
 export type SymbolLanguage = "python" | "typescript" | "tsx" | "javascript" | "go" | "rust" | "java" | "c-sharp" | "cpp" | "ruby";
@@ -308,4 +308,20 @@ export function symbolsFor(content: string, path: string, ranges: readonly LineR
   if (!root) return null;
   const defs = definitionsOf(root, lang);
   return ranges.map((r) => enclosingDefinition(defs, r)?.name ?? null);
+}
+
+/** At most this many files get symbols for one report (the rest keep the hunk-header names). */
+export const MAX_SYMBOL_FILES = 20;
+
+/** The files of a report's PARTITION conflicts whose language has a grammar, in report order, at most MAX_SYMBOL_FILES:
+ *  the only files whose base text is worth reading. */
+export function partitionedFiles(ev: Evaluation): { path: string; lang: SymbolLanguage }[] {
+  const out: { path: string; lang: SymbolLanguage }[] = [];
+  for (const c of ev.conflicts) {
+    if (c.type !== "INTENT_OVERLAP" || c.strategy !== "PARTITION" || out.some((f) => f.path === c.file)) continue;
+    const lang = languageOf(c.file);
+    if (lang) out.push({ path: c.file, lang });
+    if (out.length >= MAX_SYMBOL_FILES) break;
+  }
+  return out;
 }

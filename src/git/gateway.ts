@@ -217,7 +217,8 @@ export async function diffAgainst(cwd: string, base: string): Promise<string> {
       "-c", "core.quotePath=false",
       "-c", "diff.noprefix=false",
       "-c", "diff.mnemonicPrefix=false",
-      "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3",
+      // histogram: the alignment git's merge uses, so changed regions are the ones a merge compares (issue 15).
+      "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3", "--diff-algorithm=histogram",
       "--src-prefix=a/", "--dst-prefix=b/",
       from, "--",
     ],
@@ -345,4 +346,42 @@ export async function mainWorktreeRoot(cwd: string): Promise<string> {
   const first = out.split("\n").find((l) => l.startsWith("worktree "));
   if (first) return first.slice("worktree ".length);
   return repoRoot(cwd);
+}
+
+// ---------------------------------------------------------------------------
+// Exact answers where they are free (issue 15): base files and git's own merge
+// ---------------------------------------------------------------------------
+
+/** The text of each path at `rev` (paths missing there, or not files, are left out). One `git cat-file` per path:
+ *  only the few files a report partitions are read. */
+export async function showFiles(cwd: string, rev: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const p of paths) {
+    const res = await git(["cat-file", "blob", `${rev}:${p}`], { cwd });
+    if (res.code === 0) out.set(p, res.stdout);
+  }
+  return out;
+}
+
+/** Whether `rev` names a commit in this repository. */
+export async function hasCommit(cwd: string, rev: string): Promise<boolean> {
+  return (await git(["cat-file", "-e", `${rev}^{commit}`], { cwd })).code === 0;
+}
+
+/** Whether the working tree and index match HEAD (untracked files count as changes). */
+export async function workTreeClean(cwd: string): Promise<boolean> {
+  return (await gitOk(["status", "--porcelain", "--untracked-files=normal"], { cwd })).trim() === "";
+}
+
+/**
+ * The files git's own merge of two commits conflicts on (`git merge-tree --write-tree`, git >= 2.38;
+ * nothing is written to any ref or the working tree). Null when this git cannot say (too old, or a
+ * commit is unknown).
+ */
+export async function mergeTreeConflicts(cwd: string, ours: string, theirs: string): Promise<string[] | null> {
+  const res = await git(["merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs], { cwd });
+  if (res.code !== 0 && res.code !== 1) return null;
+  const lines = res.stdout.split("\n").filter((l) => l !== "");
+  if (!/^[0-9a-f]{40,64}$/.test(lines[0] ?? "")) return null;
+  return res.code === 0 ? [] : [...new Set(lines.slice(1))];
 }
