@@ -491,7 +491,9 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
   const now = ctx.now();
   const keyOf = keyOfFootprint(config, now);
   const settled = settledOf(ctx);
-  const listed = after.footprints.filter((f) => f.stale === true).map((f) => f.change);
+  // The event's own PR too: its report was evaluated on the ledger the event read, and other changes
+  // may have landed before its commit (another replica's, or an earlier batch's).
+  const listed = after.footprints.filter((f) => f.stale === true || f.change === except).map((f) => f.change);
   for (const id of [...settled.done.keys()]) if (!listed.includes(id)) settled.done.delete(id);
   for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || !after.footprints.some((f) => f.change === id)) settled.comments.delete(id);
   if (listed.length === 0) return [];
@@ -512,13 +514,13 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
       return { fp, queued, report, want: { conflict: report.conflict, queued }, done: shownKey(report.key!, queued) };
     };
     const first = assess(after)!;
-    // The event's own PR: its event just published it from its full diff (the footprint's ranges are
-    // coarser); refreshed only when this commit itself changed its verdict (another change in the batch).
-    if (id === except && (before === after || keyOf(first.fp, before) === first.done)) {
+    const peek = memo.get(prKey(ctx, n));
+    // The event's own PR: its event just published it from its full diff (with annotations, and its
+    // config's problems): refreshed only when the verdict it showed is no longer the ledger's.
+    if (id === except && peek?.key?.replace(/\|config$/, "") === first.report.key && peek?.labels?.queued === first.want.queued) {
       settled.done.set(id, first.done);
       continue;
     }
-    const peek = memo.get(prKey(ctx, n));
     if (peek?.key === first.report.key && peek?.digest !== undefined && peek?.labels?.conflict === first.want.conflict && peek?.labels?.queued === first.want.queued) {
       settled.done.set(id, first.done);
       continue;

@@ -72,15 +72,18 @@ export function redisLocks(redis: RedisLike, opts: RedisLockOptions = {}): Publi
  * The App's locks: with REDIS_URL (the replicas' shared Redis, as Probot's throttling uses it), a
  * Redis lock per PR shared by every replica; without, this process's own.
  */
+const IOREDIS = "ioredis";
+
 export function locksFromEnv(env: NodeJS.ProcessEnv = process.env): PublishLocks {
   const url = env.REDIS_URL;
   if (!url) return localLocks();
   let ready: Promise<PublishLocks> | null = null;
   const get = () =>
-    (ready ??= import("ioredis").then((m) => {
+    // Not bundled (a variable specifier): ioredis is a dependency, loaded from node_modules only with REDIS_URL.
+    (ready ??= import(IOREDIS).then((m: { Redis: new (url: string, opts: object) => RedisLike & { on(e: string, f: () => void): void } }) => {
       const client = new m.Redis(url, { maxRetriesPerRequest: 5 });
       client.on("error", () => undefined); // a lost connection is retried by ioredis; a lock call then fails the delivery
-      return redisLocks(client as unknown as RedisLike);
+      return redisLocks(client);
     }));
   return { run: async (key, fn) => (await get()).run(key, fn) };
 }

@@ -96,6 +96,8 @@ export interface LogEntry {
   fault?: FaultKind;
   /** The login the request was made as. */
   actor?: string;
+  /** When the request arrived (epoch ms). */
+  at?: number;
 }
 
 export interface LocalGitHubOptions {
@@ -394,7 +396,7 @@ export class LocalGitHub {
     const path = ghe ? req.path.slice("/api/v3".length) || "/" : req.path;
     const base = ghe ? this.gheUrl : this.url;
     const method = req.method;
-    const entry: LogEntry = { method, path, query: req.query, body: req.body, kind: method === "GET" || method === "HEAD" ? "read" : "write", status: 0 };
+    const entry: LogEntry = { method, path, query: req.query, body: req.body, kind: method === "GET" || method === "HEAD" ? "read" : "write", status: 0, at: Date.now() };
     this.log.push(entry);
     let answer: FakeResponse;
     try {
