@@ -389,7 +389,8 @@ export class Scene {
   async gate(n: number, action = "opened", opts: { now?: number } = {}): Promise<GateAnswer> {
     const payload = example("pull_request", action === "closed" ? "closed" : action === "synchronize" ? "synchronize" : "opened");
     Object.assign(payload, { action, number: n, pull_request: this.repo.pullJson(this.repo.pull(n), this.gh.url), repository: this.repo.repoJson(this.gh.url) });
-    if (action === "synchronize") Object.assign(payload, { before: "0".repeat(40), after: this.repo.pull(n).headSha });
+    // A push's `before` is a commit GitHub has (the old head; the base stands in for it here).
+    if (action === "synchronize") Object.assign(payload, { before: this.repo.pull(n).baseSha, after: this.repo.pull(n).headSha });
     const run = await runAction({
       apiUrl: this.gh.url,
       event: "pull_request",

@@ -114,7 +114,8 @@ describe("R8: a recorded override passes the gate; the report is unchanged", () 
     const appBefore = r.app.report;
 
     expect(replyOk(await scene.comment(r.number, "maintainer", "/pucs gate override -- hotfix for the outage"))).toBe(true);
-    const after = await scene.gate(r.number, "synchronize");
+    // The next gate run on the PR (here: its description edited) sees the override.
+    const after = await scene.gate(r.number, "edited");
     expect(after.status).toEqual({ state: "success", description: "Overridden by @maintainer: hotfix for the outage" });
     expect(after.verdict).toBe("pass");
 
