@@ -348,14 +348,21 @@ async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report): Promise<P
     const key = `${ctx.repoKey}@${t.headSha}`;
     const fresh = t.known !== null && t.known.sha !== t.headSha && !ctx.published.has(key);
     const existing = fresh ? null : await ctx.gw.findCheckRun(t.headSha);
-    if (!existing) checkRun = await ctx.gw.createCheckRunOnce(t.headSha, r.conclusion, r.output);
+    // The summary names the annotations it was published with, so a run whose annotations are no
+    // longer the report's is recognised (GitHub appends annotations on update and cannot remove them).
+    const output = withAnnotationDigest(r.output);
+    if (!existing) checkRun = await ctx.gw.createCheckRunOnce(t.headSha, r.conclusion, output);
     else {
       checkRun = existing.id;
-      if (existing.conclusion !== r.conclusion || existing.title !== r.output.title || existing.summary !== r.output.summary || existing.status !== "completed") {
-        // GitHub appends annotations on every update: a run that has them keeps them (no duplicates);
-        // the summary and the sticky comment carry the current conflicts.
-        const output = existing.annotationsCount > 0 ? { ...r.output, annotations: [] } : r.output;
-        await ctx.gw.updateCheckRun(existing.id, r.conclusion, output);
+      if (existing.conclusion !== r.conclusion || existing.title !== output.title || existing.summary !== output.summary || existing.status !== "completed") {
+        if (existing.annotationsCount > 0 && annotationDigestOf(existing.summary) !== annotationDigestOf(output.summary)) {
+          // Its annotations would lie (e.g. "LOCKED" on a file whose lock is gone): a new run of the same
+          // name on the same head replaces it in the PR's checks, with exactly the current annotations.
+          checkRun = await ctx.gw.createCheckRun(t.headSha, r.conclusion, output, undefined, { retry: false });
+        } else {
+          // Same annotations (or none on the run): update in place, sending none again (no duplicates).
+          await ctx.gw.updateCheckRun(existing.id, r.conclusion, existing.annotationsCount > 0 ? { ...output, annotations: [] } : output);
+        }
       }
     }
     ctx.published.set(key, checkRun);
@@ -371,6 +378,19 @@ async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report): Promise<P
     await ctx.gw.updateComment(current.id, resolvedComment(t.headSha));
   }
   return { checkRun, comment: current?.id ?? null };
+}
+
+const ANNOTATIONS_MARK = /\n\n<!-- pucs:annotations ([0-9a-f]+) -->$/;
+
+/** The check run's output with a hidden line naming its annotations (a digest of them). */
+export function withAnnotationDigest(out: CheckOutput): CheckOutput {
+  const digest = createHash("sha1").update(JSON.stringify(out.annotations)).digest("hex").slice(0, 12);
+  return { ...out, summary: `${out.summary.replace(ANNOTATIONS_MARK, "")}\n\n<!-- pucs:annotations ${digest} -->` };
+}
+
+/** The annotations digest a published summary carries ("" when none: a run made before digests). */
+export function annotationDigestOf(summary: string): string {
+  return ANNOTATIONS_MARK.exec(summary)?.[1] ?? "";
 }
 
 /** Makes `pucs:conflict` / `pucs:queued` on the PR match the report and the ledger. */

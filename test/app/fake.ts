@@ -171,7 +171,9 @@ export class FakeGitHub {
       return [200, slice.map((f) => ({ sha: "x", additions: 1, deletions: 1, changes: 2, status: "modified", ...f })), headers];
     }
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/commits/([^/]+)/check-runs$`)))) {
-      const runs = this.checkRuns.filter((r) => r.head_sha === m![1] && (!q.get("check_name") || r.name === q.get("check_name")));
+      // Newest first; `filter=latest` (GitHub's default) keeps the most recent run of each name.
+      const all = this.checkRuns.filter((r) => r.head_sha === m![1] && (!q.get("check_name") || r.name === q.get("check_name"))).reverse();
+      const runs = q.get("filter") === "all" ? all : all.filter((r, i) => all.findIndex((x) => x.name === r.name) === i);
       return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === "POST" && path === `${BASE}/check-runs`) {

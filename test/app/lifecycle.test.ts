@@ -37,8 +37,9 @@ describe("locks, merges and queues", () => {
     await h.send("pull_request", pullPayload(3, { action: "closed", merged: true }));
     const l = h.gh.ledger!;
     expect([l.locks, l.intents, l.footprints.map((f) => f.change)]).toEqual([[], [], []]);
-    expect(l.queues).toEqual([{ path: "execution/a.py", waiters: [{ agent: "agent4", change: "#4", enqueuedAt: isoTime(NOW) }] }]);
-    expect(h.gh.commits.get(h.gh.ledgerRef!)!.message.split("\n")[0]).toBe("release #3: 1 lock, 1 intent, footprint");
+    // #4 was told the path is free: its queue_grace runs from now (a third PR asking now would queue behind it).
+    expect(l.queues).toEqual([{ path: "execution/a.py", waiters: [{ agent: "agent4", change: "#4", enqueuedAt: isoTime(NOW), notifiedAt: isoTime(NOW) }] }]);
+    expect(h.gh.commits.get(h.gh.ledgerRef!)!.message.split("\n")[0]).toBe("release #3: 1 lock, 1 intent, footprint; next: agent4 for execution/a.py");
     expect(h.gh.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST ${BASE}/git/trees`,
       `POST ${BASE}/git/commits`,

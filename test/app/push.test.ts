@@ -142,13 +142,38 @@ describe("check run updates", () => {
     await h.send("pull_request", pullPayload(1, {}));
     h.gh.prFiles.set(2, [{ filename: "execution/a.py", patch: patch(12, 2) }]);
     await h.send("pull_request", pullPayload(2, {}));
-    // A label changes #2's report (its stream), same head: the run is updated without re-sending annotations.
+    // A title edit changes #2's report text but not its annotations, same head: the run is updated
+    // in place without re-sending annotations.
     h.gh.reset();
-    await h.send("pull_request", pullPayload(2, { action: "labeled", labels: ["pucs:stream:API"] }));
+    const edited = pullPayload(2, { action: "edited" });
+    edited.pull_request.title = "A better title";
+    await h.send("pull_request", edited);
     const run2 = h.gh.checkRuns.find((r) => r.head_sha === shaFor(2))!;
     const patches = h.gh.log.filter((r) => r.method === "PATCH" && r.path.endsWith(`/check-runs/${run2.id}`));
-    expect(patches).toHaveLength(1);
-    expect(patches[0]!.body.output.annotations).toBeUndefined();
-    expect(patches[0]!.body.output.summary).toContain("**Stream:** API (from label)");
+    expect(h.gh.log.filter((r) => r.method === "POST" && r.path === `${BASE}/check-runs`)).toEqual([]);
+    expect(patches.length).toBeLessThanOrEqual(1);
+    for (const p of patches) expect(p.body.output.annotations).toBeUndefined();
+  });
+
+  it("a run whose annotations no longer match the report is replaced by a new run with exactly the current ones (issue 10, problem 6)", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(10, 5) }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    h.gh.prFiles.set(2, [{ filename: "execution/a.py", patch: patch(12, 2) }]);
+    await h.send("pull_request", pullPayload(2, {}));
+    const first = h.gh.checkRuns.filter((r) => r.head_sha === shaFor(2));
+    expect(first).toHaveLength(1);
+    expect(first[0]!.output.annotations.length).toBeGreaterThan(0);
+    // #1 closes: #2's overlap is gone, so its annotations would lie. Same head: a new run, no annotations.
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(1, { action: "closed" }));
+    await h.send("pull_request", pullPayload(2, { action: "synchronize" }));
+    const runs = h.gh.checkRuns.filter((r) => r.head_sha === shaFor(2));
+    expect(runs).toHaveLength(2);
+    const latest = runs.at(-1)!;
+    expect(latest.conclusion).toBe("success");
+    expect(latest.output.annotations ?? []).toEqual([]);
+    // The old run was not patched with a success it would have carried stale annotations into.
+    expect(h.gh.log.filter((r) => r.method === "PATCH" && r.path.endsWith(`/check-runs/${first[0]!.id}`))).toEqual([]);
   });
 });
