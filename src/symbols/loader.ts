@@ -16,9 +16,11 @@ let runtime: Promise<TreeSitter | null> | null = null;
 const languages = new Map<SymbolLanguage, Promise<unknown>>();
 const loaded = new Map<SymbolLanguage, { parse(text: string): SyntaxNode | null } | null>();
 
+/** The directory of a package's main file (web-tree-sitter does not export its package.json), from node_modules
+ *  next to the running code: the same in the sources and in a bundle. */
 function resolveDir(pkg: string): string | null {
   try {
-    return dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+    return dirname(createRequire(import.meta.url).resolve(pkg));
   } catch {
     return null;
   }
@@ -26,9 +28,11 @@ function resolveDir(pkg: string): string | null {
 
 async function loadRuntime(): Promise<TreeSitter | null> {
   try {
-    const ts: TreeSitter = await import("web-tree-sitter");
+    // Without its files on disk (a bundle run without node_modules) there is nothing to load: say nothing, fall back.
     const dir = resolveDir("web-tree-sitter");
-    await ts.Parser.init(dir ? { locateFile: (name: string) => join(dir, name) } : undefined);
+    if (!dir) return null;
+    const ts: TreeSitter = await import("web-tree-sitter");
+    await ts.Parser.init({ locateFile: (name: string) => join(dir, name) });
     return ts;
   } catch {
     return null;
@@ -51,7 +55,7 @@ export async function loadLanguages(langs: Iterable<SymbolLanguage>): Promise<vo
           return;
         }
         try {
-          const language = await ts.Language.load(join(wasmDir, "wasm", `tree-sitter-${lang}.wasm`));
+          const language = await ts.Language.load(join(wasmDir, `tree-sitter-${lang}.wasm`));
           const parser = new ts.Parser();
           parser.setLanguage(language);
           loaded.set(lang, { parse: (text) => (parser.parse(text)?.rootNode as unknown as SyntaxNode | undefined) ?? null });
