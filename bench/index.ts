@@ -4,6 +4,7 @@ import { benchE2E } from "./e2e.js";
 import { benchEngine } from "./engine.js";
 import { benchDashboard } from "./dashboard.js";
 import { benchLedger } from "./ledger.js";
+import { benchStorm } from "./storm.js";
 
 const only = process.argv.slice(2);
 const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
@@ -12,6 +13,7 @@ const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
   { name: "e2e", run: benchE2E },
   { name: "dashboard", run: benchDashboard },
   { name: "ledger", run: () => benchLedger() },
+  { name: "storm", run: benchStorm },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 console.log(`PUCS benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
