@@ -25,7 +25,7 @@ import { evaluate } from "../engine/evaluate.js";
 import { formatDuration } from "../engine/duration.js";
 import { REPORT_MARKER, renderMarkdown } from "../engine/report.js";
 import type { Config, Conflict, Ledger } from "../engine/types.js";
-import { changeOfPull } from "../engine/change.js";
+import { changeOfFootprint, changeOfPull } from "../engine/change.js";
 import { AGENTS_DEFAULTS } from "../engine/config/schema.js";
 import {
   acquireLock,
@@ -47,7 +47,7 @@ import {
   type ReleaseOutcome,
   type TransitionResult,
 } from "../ledger/transitions.js";
-import { changeOfFootprint, loadState, refreshOthers, type Ctx } from "./core.js";
+import { loadState, refreshOthers, type Ctx } from "./core.js";
 import { pullOfRest } from "../github/pull.js";
 import { serializeLedger } from "../ledger/schema.js";
 import { LedgerError } from "../ledger/store.js";

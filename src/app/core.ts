@@ -3,13 +3,14 @@
  * turning a pull request into a Change and a Footprint, publishing a report (check run, sticky
  * comment, labels) only where it changed, and refreshing the other PRs a ledger update affects.
  */
+import { changeOfFootprint } from "../engine/change.js";
 import { formatIssue, parseConfig } from "../engine/config/index.js";
 import { Lru, deepFreeze } from "../engine/memo.js";
 import { evaluate } from "../engine/evaluate.js";
 import { footprintFile } from "../engine/diff.js";
 import { globsIntersect } from "../engine/globs.js";
 import { REPORT_MARKER, annotationsFor, checkConclusion, checkTitle, renderMarkdown, type Annotation } from "../engine/report.js";
-import type { Change, ChangedFile, Config, Evaluation, Footprint, Hunk, Ledger, SourceIssue } from "../engine/types.js";
+import type { Change, Config, Evaluation, Footprint, Ledger, SourceIssue } from "../engine/types.js";
 import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
 import { streamLabel } from "../engine/membership.js";
@@ -221,29 +222,6 @@ export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, 
   return fp;
 }
 
-/** A change rebuilt from its footprint (for refreshing other PRs without listing their files). */
-export function changeOfFootprint(fp: Footprint): Change {
-  const files = fp.files.map((f): ChangedFile => ({
-    path: f.path,
-    hunks:
-      f.changes === null
-        ? null
-        : f.changes.map(
-            (r): Hunk => ({
-              oldStart: r.start,
-              oldLines: Math.max(0, r.end - r.start + 1),
-              newStart: r.start,
-              newLines: Math.max(0, r.end - r.start + 1),
-              section: r.section ?? "",
-              changes: [r],
-            }),
-          ),
-  }));
-  const c: Change = { id: fp.change, agent: fp.agent, labels: fp.labels ?? [], draft: fp.draft, headSha: fp.headSha, files };
-  if (fp.title !== undefined) c.title = fp.title;
-  if (fp.url !== undefined) c.url = fp.url;
-  return c;
-}
 
 // ---------------------------------------------------------------------------
 // Publishing

@@ -16,7 +16,7 @@
  *
  * Pure: no I/O.
  */
-import type { Change, ChangedFile } from "./types.js";
+import type { Change, ChangedFile, Footprint, Hunk } from "./types.js";
 
 export interface PullRequest {
   number: number;
@@ -89,4 +89,31 @@ export function changeOfPull(pr: PullRequest, files: ChangedFile[], commitMessag
 /** The rule of whose claim is whose (see the header). */
 export function ownsClaim(change: { id: string; agent: string }, claim: { change?: string | undefined; agent: string }): boolean {
   return claim.change !== undefined ? claim.change === change.id : claim.agent === change.agent;
+}
+
+/**
+ * A change rebuilt from its ledger footprint: how PUCS judges another open PR (its report refresh, the
+ * dashboard, the gate's view from the ledger) without listing its files again.
+ */
+export function changeOfFootprint(fp: Footprint): Change {
+  const files = fp.files.map((f): ChangedFile => ({
+    path: f.path,
+    hunks:
+      f.changes === null
+        ? null
+        : f.changes.map(
+            (r): Hunk => ({
+              oldStart: r.start,
+              oldLines: Math.max(0, r.end - r.start + 1),
+              newStart: r.start,
+              newLines: Math.max(0, r.end - r.start + 1),
+              section: r.section ?? "",
+              changes: [r],
+            }),
+          ),
+  }));
+  const c: Change = { id: fp.change, agent: fp.agent, labels: fp.labels ?? [], draft: fp.draft, headSha: fp.headSha, files };
+  if (fp.title !== undefined) c.title = fp.title;
+  if (fp.url !== undefined) c.url = fp.url;
+  return c;
 }

@@ -8,10 +8,11 @@
  * GraphQL read) passes them as `history` and they are listed; without them (`history: null`) only the
  * overrides the ledger holds are shown, and the document says so (`history: null`).
  */
+import { changeOfFootprint } from "./change.js";
 import { evaluate } from "./evaluate.js";
 import { gate, gateChangeOf, phaseOfChange } from "./gate.js";
 import { phases } from "./phases.js";
-import type { Change, ChangedFile, Config, Footprint, GateOverride, GateResult, Hunk, Intent, Ledger, Lock, Strategy, ConflictType, Verdict } from "./types.js";
+import type { Config, GateOverride, GateResult, Intent, Ledger, Lock, Strategy, ConflictType, Verdict } from "./types.js";
 
 export const STATUS_SCHEMA = "pucs.status/v1";
 
@@ -107,29 +108,6 @@ export interface StatusInput {
   historyLimit?: number;
 }
 
-/** A change rebuilt from its footprint (the same reconstruction the App uses to refresh other PRs). */
-export function changeOfFootprint(fp: Footprint): Change {
-  const files = fp.files.map((f): ChangedFile => ({
-    path: f.path,
-    hunks:
-      f.changes === null
-        ? null
-        : f.changes.map(
-            (r): Hunk => ({
-              oldStart: r.start,
-              oldLines: Math.max(0, r.end - r.start + 1),
-              newStart: r.start,
-              newLines: Math.max(0, r.end - r.start + 1),
-              section: r.section ?? "",
-              changes: [r],
-            }),
-          ),
-  }));
-  const c: Change = { id: fp.change, agent: fp.agent, labels: fp.labels ?? [], draft: fp.draft, headSha: fp.headSha, files };
-  if (fp.title !== undefined) c.title = fp.title;
-  if (fp.url !== undefined) c.url = fp.url;
-  return c;
-}
 
 const isLive = (e: { expiresAt: string }, now: number): boolean => Date.parse(e.expiresAt) > now;
 
