@@ -26,7 +26,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Ledger } from "../engine/types.js";
 import { META_FILE, V1_FILE, checkChanges, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles, type FileChanges } from "../ledger/layout.js";
-import { emptyLedger, parseLedger } from "../ledger/schema.js";
+import { canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { git, gitError, type GitOutput } from "./gateway.js";
 
@@ -35,7 +35,7 @@ export const DEFAULT_LEDGER_REF = "refs/pucs/ledger";
 export const LEDGER_FILE = V1_FILE;
 
 /** The top-level entries a whole-ledger read lists (index/ and streams/ are derived from footprints). */
-const READ_PATHS = [META_FILE, V1_FILE, "locks", "intents", "queues", "overrides", "footprints"];
+const READ_PATHS = [META_FILE, V1_FILE, "locks", "intents", "queues", "overrides", "handoffs", "breakers", "footprints"];
 
 /** Blob shas and texts of `git cat-file --batch` output (all ours are UTF-8 text). */
 export function parseCatFileBatch(out: string, count: number): string[] {
@@ -194,7 +194,8 @@ export class GitRefStore implements LedgerStore {
     const body = `${subject}${migrated}\n\nPucs-Nonce: ${randomBytes(8).toString("hex")}\n`;
     const parents = expected === null ? [] : ["-p", expected];
     const commit = await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env);
-    this.#remember(commit, next, 2);
+    // What a fresh read of this commit gives: canonical order, no undefined optionals.
+    this.#remember(commit, JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger, 2);
     return { commit, subject };
   }
 

@@ -279,7 +279,22 @@ export class BareRepo {
     const key = (e: { name: string; dir: boolean }) => Buffer.from(e.dir ? `${e.name}/` : e.name, "utf8");
     here.sort((a, b) => Buffer.compare(key(a), key(b)));
     const body = Buffer.concat(here.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.sha, "hex")]));
-    return this.writeObject("tree", body);
+    const sha = await this.writeObject("tree", body);
+    // Remember the entries as `git ls-tree -l` would list them, when every blob's size is known: a
+    // tree just written is read next (the ledger's GraphQL reads), without a git process.
+    const entries: TreeEntry[] = [];
+    for (const e of here) {
+      const type: TreeEntry["type"] = e.dir ? "tree" : e.mode === "160000" ? "commit" : "blob";
+      const entry: TreeEntry = { mode: e.mode.padStart(6, "0"), type, sha: e.sha, path: e.name };
+      if (type === "blob") {
+        const blob = this.#objects.get(`blob:${e.sha}`) as Buffer | undefined;
+        if (!blob) return sha;
+        entry.size = blob.length;
+      }
+      entries.push(entry);
+    }
+    if (!this.#objects.has(`tree:false:${sha}`)) this.#objects.set(`tree:false:${sha}`, entries);
+    return sha;
   }
 
   async writeCommit(opts: { tree: string; parents: string[]; message: string; author: Person; committer: Person }): Promise<string> {
