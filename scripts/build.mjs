@@ -15,6 +15,7 @@ const all = {
   index: "src/action/index.ts", // the Action (action.yml runs dist/index.js)
   app: "src/app/index.ts", // the Probot app function (package export "./app")
   server: "src/app/server.ts", // `npm start`: runs the app with Probot's standard environment
+  hook: "src/cli/hook-main.ts", // the pre-commit commit guard (`pucs hook install`): small, runs on every commit
 };
 export const entries = Object.fromEntries(Object.entries(all).filter(([, src]) => existsSync(join(root, src))));
 

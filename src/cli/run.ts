@@ -42,6 +42,7 @@ import { optionalConfig, statusOf } from "./status-markdown.js";
 import { renderDashboardDoc } from "../engine/dashboard.js";
 import { runBoard } from "./board.js";
 import { checkEvaluation } from "./check-refine.js";
+import { defaultHookBundle, HookError, installHook, uninstallHook } from "./hook.js";
 
 export interface CliContext {
   cwd: string;
@@ -127,6 +128,7 @@ const SPECS: CommandSpec[] = [
   ),
   S("log", "pucs log [-n N]", "The ledger's audit trail (one commit per change)", { n: { type: "string", short: "n" } }),
   S("worktree", "pucs worktree add <STREAM> [--base REF]", "Create ../<repo>-stream-<id> on branch feature/stream-<ID> (seed §5.1)", { base: { type: "string" } }, 2),
+  S("hook", "pucs hook install|uninstall", "Install (or remove) the git pre-commit hook that refuses commits touching files under another agent's live lock", {}, 1),
   S("config", "pucs config [--json] [--schema]", "Validate the stream config and print its streams and merge phases (--schema: print its JSON Schema)", { schema: { type: "boolean" } }),
 ];
 
@@ -178,6 +180,15 @@ async function openRepo(ctx: CliContext, p: Parsed, opts: { recheck?: boolean } 
     throw err;
   }
   return { root, store: choice.kind === "remote" ? new RemoteRefStore({ cwd: root, remote: choice.remote }) : new GitRefStore({ cwd: root }), choice };
+}
+
+/** The repository's root only (no ledger choice: `pucs hook` never asks a remote). */
+async function openRepoRoot(ctx: CliContext): Promise<string> {
+  try {
+    return await git.repoRoot(ctx.cwd);
+  } catch (err) {
+    throw new CliFailure(`${(err as Error).message}\nRun pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
+  }
 }
 
 async function loadConfig(ctx: CliContext, repo: Repo, p: Parsed): Promise<Config> {
@@ -616,6 +627,30 @@ const handlers: Record<string, Handler> = {
       source: remote ? `remote ${str(p, "remote") ?? ctx.env.PUCS_REMOTE}` : repo.root,
       io: ctx.tty ?? { write: (t) => ctx.out(t), isTTY: false, columns: 80, rows: 24, keys: null },
     });
+  },
+
+  async hook(ctx, p, spec) {
+    const sub = p.positionals[0];
+    if (sub !== "install" && sub !== "uninstall") throw new UsageError(`pucs hook: unknown subcommand ${JSON.stringify(sub)} (install or uninstall)`, spec.usage);
+    const root = await openRepoRoot(ctx);
+    try {
+      if (sub === "install") {
+        // PUCS_HOOK_BUNDLE: a test aid (the bundle the hook runs); by default this package's dist/hook.js.
+        const r = await installHook(root, { bundle: ctx.env.PUCS_HOOK_BUNDLE ?? defaultHookBundle(), node: process.execPath });
+        const lines = [`${r.updated ? "Commit guard updated" : "Commit guard installed"}: ${r.hook} (every worktree of this repository)`];
+        if (r.chained) lines.push(`The pre-commit hook that was there is kept as ${r.chained} and runs first.`);
+        lines.push("Commits touching files under another agent's live lock are refused; git commit --no-verify skips the check.");
+        emit(ctx, p, { ok: true, command: "hook", action: "install", hook: r.hook, chained: r.chained, updated: r.updated }, lines.join("\n"));
+      } else {
+        const r = await uninstallHook(root);
+        const text = !r.removed ? `No PUCS commit guard in ${r.hook}: nothing removed.` : r.restored ? `Commit guard removed; the hook it chained is back at ${r.restored}.` : `Commit guard removed: ${r.hook}`;
+        emit(ctx, p, { ok: true, command: "hook", action: "uninstall", hook: r.hook, removed: r.removed, restored: r.restored }, text);
+      }
+    } catch (err) {
+      if (err instanceof HookError) throw new CliFailure(err.message, EXIT.CONFLICT);
+      throw err;
+    }
+    return EXIT.OK;
   },
 
   async config(ctx, p) {
