@@ -9,16 +9,10 @@
  */
 import { pathToFileURL } from "node:url";
 import type { ApplicationFunction } from "probot";
+import type { AppRunOptions } from "../app/action-runner.js";
 import { ActionError } from "./gate-run.js";
 
-export interface AppRunOptions {
-  token: string;
-  apiUrl: string;
-  eventName: string;
-  payload: Record<string, unknown>;
-  /** Used as the webhook delivery id (the run id in a workflow). */
-  deliveryId: string;
-}
+export type { AppRunOptions };
 
 function messagesOf(e: unknown): string[] {
   const errors = (e as { errors?: unknown }).errors;
@@ -26,15 +20,33 @@ function messagesOf(e: unknown): string[] {
   return [e instanceof Error ? e.message : String(e)];
 }
 
-/** Run `app` on one event; rejects with an ActionError naming what the App's handlers threw. */
-export async function runProbotApp(app: ApplicationFunction, o: AppRunOptions): Promise<void> {
-  const { Probot } = await import("probot");
-  const probot = new Probot({ githubToken: o.token, baseUrl: o.apiUrl, logLevel: "info" });
-  await probot.load(app);
-  const action = typeof o.payload.action === "string" ? `.${o.payload.action}` : "";
+/** What dist/app.js exports for this mode: runs an App function on one event (src/app/action-runner.ts). */
+type Runner = (app: ApplicationFunction, o: AppRunOptions) => Promise<void>;
+
+const bundleUrl = (here: string): string => new URL("./app.js", here).href;
+
+function noBundle(url: string): ActionError {
+  return new ActionError(`mode: app needs the PUCS App bundle (${url}) beside the Action's dist/index.js, and this build has none: use a release that ships dist/app.js, or mode: gate.`);
+}
+
+/**
+ * Run `app` on one event with Probot, which dist/app.js carries (the gate's own bundle does not: it
+ * stays small and starts fast). Rejects with an ActionError naming what the App's handlers threw.
+ */
+export async function runProbotApp(app: ApplicationFunction, o: AppRunOptions, here: string): Promise<void> {
+  const url = bundleUrl(here);
+  let runner: Runner | undefined;
   try {
-    await probot.receive({ id: o.deliveryId, name: o.eventName, payload: o.payload } as Parameters<typeof probot.receive>[0]);
+    runner = ((await import(url)) as { runProbotApp?: Runner }).runProbotApp;
   } catch (e) {
+    if ((e as { code?: string }).code === "ERR_MODULE_NOT_FOUND") throw noBundle(url);
+    throw new ActionError(`mode: app could not load the PUCS App from ${url}: ${(e as Error).message}`);
+  }
+  if (typeof runner !== "function") throw new ActionError(`mode: app: ${url} does not export runProbotApp: the Action and the App bundle come from different builds; use one release.`);
+  try {
+    await runner(app, o);
+  } catch (e) {
+    const action = typeof o.payload.action === "string" ? `.${o.payload.action}` : "";
     const why = messagesOf(e).map((m) => m.replace(/\.$/, "")).join("; ");
     throw new ActionError(`The PUCS App failed on ${o.eventName}${action}: ${why}. Fix the cause and re-run the job.`);
   }
@@ -42,14 +54,14 @@ export async function runProbotApp(app: ApplicationFunction, o: AppRunOptions): 
 
 /** Load the App function: PUCS_APP_MODULE, else dist/app.js beside this bundle. */
 export async function loadApp(moduleRef: string | undefined, here: string): Promise<ApplicationFunction> {
-  const url = moduleRef ? (/^file:/.test(moduleRef) ? moduleRef : pathToFileURL(moduleRef).href) : new URL("./app.js", here).href;
+  const url = moduleRef ? (/^file:/.test(moduleRef) ? moduleRef : pathToFileURL(moduleRef).href) : bundleUrl(here);
   let mod: { default?: unknown };
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "ERR_MODULE_NOT_FOUND" && !moduleRef) {
-      throw new ActionError(`mode: app needs the PUCS App bundle (${url}) beside the Action's dist/index.js, and this build has none: use a release that ships dist/app.js, or mode: gate.`);
+      throw noBundle(url);
     }
     throw new ActionError(`mode: app could not load the PUCS App from ${url}: ${(e as Error).message}`);
   }

@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
     if (inputs.mode === "app") {
       const { loadApp, runProbotApp } = await import("./app-mode.js");
       const app = await loadApp(process.env.PUCS_APP_MODULE, import.meta.url);
-      await runProbotApp(app, { token: inputs.token, apiUrl: env.apiUrl, eventName: env.eventName, payload, deliveryId: process.env.GITHUB_RUN_ID ?? "local" });
+      await runProbotApp(app, { token: inputs.token, apiUrl: env.apiUrl, eventName: env.eventName, payload, deliveryId: process.env.GITHUB_RUN_ID ?? "local" }, import.meta.url);
       core.info(`The PUCS App handled ${env.eventName}.`);
       return;
     }

@@ -120,3 +120,6 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
 
 const pucsApp: ApplicationFunction = createApp({ dashboard: {} });
 export default pucsApp;
+
+/** For the Action's `mode: app` (src/action/app-mode.ts loads it from this bundle). */
+export { runProbotApp } from "./action-runner.js";
