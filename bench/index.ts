@@ -5,6 +5,7 @@ import { benchEngine } from "./engine.js";
 import { benchDashboard } from "./dashboard.js";
 import { benchLedger } from "./ledger.js";
 import { benchStorm } from "./storm.js";
+import { benchHook } from "./hook.js";
 
 const only = process.argv.slice(2);
 const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
@@ -14,6 +15,7 @@ const sections: { name: string; run: () => Promise<{ lines: string[] }> }[] = [
   { name: "dashboard", run: benchDashboard },
   { name: "ledger", run: () => benchLedger() },
   { name: "storm", run: benchStorm },
+  { name: "hook", run: benchHook },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 console.log(`PUCS benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
