@@ -3,7 +3,8 @@
  *
  * - read: `git fetch <remote> +refs/pucs/ledger:refs/pucs/remotes/<remote>/ledger`, then read that
  *   tracking ref like the embedded store does (a remote without a ledger reads as empty).
- * - write: commit on top of the version read (blob → tree → commit, nonce trailer) and
+ * - write: commit on top of the version read (the v2 tree with only the changed entries, or the whole
+ *   tree over a v1 ledger: see GitRefStore.commitOf; nonce trailer) and
  *   `git push --force-with-lease=refs/pucs/ledger:<version read> <remote> <commit>:refs/pucs/ledger`.
  *   The lease makes the push a compare-and-swap on the remote: a push that finds the ref moved is
  *   rejected and reported as a lost race, so `transact` re-reads and retries. When creating, the
