@@ -9,6 +9,7 @@
  *   failed (the reply says why and what to do).
  * - Edited comments are not re-run (only `created` is subscribed).
  */
+import { noteChange, withCommandSpans, type PucsFields } from "../tracing.js";
 import {
   COMMANDS,
   helpMarkdown,
@@ -166,6 +167,7 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
   // Claims are made for the PR's agent (a PUCS-Agent trailer, else its author): the same identity the
   // report and the gate use (src/engine/change.ts).
   const agent = state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor;
+  noteChange({ agent, stream });
 
   const planned: Planned[] = [];
   let wantsSync = false;
@@ -188,7 +190,7 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
 
   if (planned.length > 0) {
     const all: Step[] = [(l) => expire(l, now), ...planned.flatMap((p) => p.steps)];
-    const result = await ctx.writer.update(
+    const result = await withCommandSpans(planned.map((p) => ({ name: p.cmd.name, fields: commandFields(p.cmd) })), () => ctx.writer.update(
       ctx.repoKey,
       ctx.store,
       (l) => {
@@ -196,7 +198,7 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
         return { ...r, message: r.message !== null ? `${r.message}\n\n(/pucs on ${id} by @${e.commenter})` : null };
       },
       state.snapshot,
-    );
+    ));
     let i = 1;
     const notices: Notice[] = [...((result.outcome[0] as { notify?: Notice[] }).notify ?? [])];
     for (const p of planned) {
@@ -216,6 +218,14 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
     if (wantsSync) lines.push(await syncPull(ctx, e, config, role, stream));
     await reply(ctx, e, lines);
   }
+}
+
+/** A command's own span fields (src/tracing.ts): its task and how many paths it names. */
+function commandFields(cmd: ParsedCommand): PucsFields {
+  if (cmd.name === "lock" || cmd.name === "intent") return { ...(cmd.text ? { task: cmd.text } : {}), files: cmd.paths.length };
+  if (cmd.name === "unlock") return { files: cmd.paths.length };
+  if (cmd.name === "queue") return { files: 1 };
+  return {};
 }
 
 /** Commands `/pucs sync` replays (the ones that make claims). */
@@ -366,6 +376,9 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
               parts.push(
                 `${code(path)} is free, but ${holderLabel(out.head)} is first in line for ${code(out.path)}: ${c.id} is number ${out.position} in line and is told when its turn comes (the first in line has ${formatDuration(queueGraceMinutes * MINUTE)} to take it)`,
               );
+            } else if (out.kind === "breaker-open") {
+              ok = false;
+              parts.push(`${code(path)} NOT locked: ${out.details}`);
             } else if (out.kind === "covered") {
               parts.push(`${code(path)} is already held by ${holderLabel(out.lock)} until ${shortTime(out.lock.expiresAt)}, this PR's agent: it covers ${c.id}`);
             } else {
@@ -385,6 +398,7 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
         describe: (outs) => {
           const o = outs[0] as DeclareIntentOutcome;
           if (o.kind === "too-long") return { text: `${code(cmd.raw)}: ${formatDuration(minutes * MINUTE)} is longer than the configured maximum (${o.maxTtlMinutes} min). Declare less, and signal again later.`, ok: false };
+          if (o.kind === "breaker-open") return { text: `intent on ${cmd.paths.map(code).join(", ")} NOT recorded: ${o.details}`, ok: false };
           const list = (cs: readonly Conflict[]) => cs.map((x) => `\n  - **${x.type}** ${x.file ? code(x.file) : "(stream)"}: ${x.details} → ${x.strategy}: ${x.nextStep}`).join("");
           if (o.kind === "refused") {
             return { text: `intent on ${cmd.paths.map(code).join(", ")} NOT recorded: it collides with other work. Resolve these, or add ${code("--force")} to record it anyway:${list(o.conflicts)}`, ok: false };

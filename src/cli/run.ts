@@ -31,6 +31,7 @@ import {
   releaseLock,
   startSession,
 } from "../ledger/transitions.js";
+import type { BreakerOpenOutcome } from "../ledger/transitions.js";
 import { transact } from "../ledger/transact.js";
 import { LedgerError, type LedgerStore } from "../ledger/store.js";
 import { GitRefStore } from "../git/ledger-store.js";
@@ -70,6 +71,11 @@ class CliFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/** A claim refused by the stream's circuit breaker (exit 1). */
+function breakerRefusal(o: BreakerOpenOutcome): never {
+  throw new CliFailure(`ERROR: ${o.details}`, EXIT.CONFLICT, { result: "breaker-open", stream: o.stream, state: o.state, trippedBy: o.trippedBy, halfOpensAt: o.halfOpensAt, trial: o.trial });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -408,6 +414,7 @@ const handlers: Record<string, Handler> = {
         { result: "queued", path: o.path, position: o.position, head, strategy: "QUEUE" },
       );
     }
+    if (o.kind === "breaker-open") breakerRefusal(o);
     if (o.kind === "covered") {
       emit(ctx, p, { ok: true, command: "lock", result: "covered", lock: o.lock }, `Already yours: ${path} is covered by your lock on ${o.lock.path} until ${o.lock.expiresAt}`);
       return EXIT.OK;
@@ -462,6 +469,7 @@ const handlers: Record<string, Handler> = {
     );
     const o = r.outcome;
     if (o.kind === "too-long") tooLong(spec, p, o.maxTtlMinutes);
+    if (o.kind === "breaker-open") breakerRefusal(o);
     const json = { ok: o.kind === "recorded", command: "intent", recorded: o.kind === "recorded", conflicts: o.conflicts, notes: o.notes, suggestions: o.suggestions };
     if (o.kind === "refused") {
       if (flag(p, "json")) ctx.out(JSON.stringify(json, null, 2) + "\n");

@@ -28,6 +28,18 @@ export interface StreamConfig {
   testPatterns: string[];
   /** Logins / team slugs to ask when ARBITRATE is the strategy (falls back to config.coordinators). */
   coordinators: string[];
+  /** This stream's `circuit_breaker:` merged over the global one; absent = the global one. */
+  circuitBreaker?: CircuitBreakerConfig;
+}
+
+/** `circuit_breaker:` (seed §3.3): a stream trips OPEN after `failureThreshold` failures within `windowMinutes`. */
+export interface CircuitBreakerConfig {
+  failureThreshold: number;
+  windowMinutes: number;
+  /** OPEN this long, then HALF_OPEN (one agent may try). */
+  cooldownMinutes: number;
+  /** Whether the merge gate blocks an OPEN stream's changes. */
+  blockMerges: boolean;
 }
 
 export interface AreaConfig {
@@ -92,6 +104,8 @@ export interface Config {
   dashboard?: DashboardConfig;
   /** Set by the parser (defaults when the section is absent); absent only in hand-built configs = no bots, 10 commands a minute. */
   agents?: AgentsConfig;
+  /** Global `circuit_breaker:`; absent = the defaults (5 failures in 10 min, 5 min cooldown, merges blocked). */
+  circuitBreaker?: CircuitBreakerConfig;
 }
 
 /** A problem found in a config (or any user input with a source position). */
@@ -249,6 +263,60 @@ export interface GateOverride {
   headSha?: string;
 }
 
+/** A handoff (seed §3.2), in the seed's `.claude/state/handoff.json` shape, plus PUCS's own fields. */
+export interface Handoff {
+  /** Unique id (from the caller). */
+  id: string;
+  from_agent: string;
+  to_agent: string;
+  timestamp: string;
+  session_id: string | null;
+  context: {
+    completed: string[];
+    pending: string[];
+    warnings: string[];
+    commits: string[];
+    branch: string | null;
+  };
+  stream_context: {
+    stream_id: string | null;
+    locked_files: string[];
+    related_files: string[];
+  };
+  files_to_review: string[];
+  /** Only this change's claims moved (the App's `/pucs handoff` on a PR). */
+  change?: string;
+  note?: string;
+  /** When the receiver acknowledged it (`pucs handoff ack`); absent = pending. */
+  acknowledgedAt?: string;
+}
+
+/** One failure counted by a stream's circuit breaker. */
+export interface BreakerFailure {
+  at: string;
+  agent: string;
+  error: string;
+  change?: string;
+  /** Identity of the event it came from (e.g. "check_suite:123"): a redelivery is not counted twice. */
+  ref?: string;
+}
+
+/**
+ * A stream's circuit breaker (seed §3.3). Absent = CLOSED with no failures. The state is derived with
+ * `now`: no `openedAt` = CLOSED; `now < halfOpensAt` = OPEN; otherwise HALF_OPEN (src/engine/breaker.ts).
+ */
+export interface StreamBreaker {
+  stream: string;
+  /** Failures in the window (CLOSED) or the ones that tripped it, oldest first. */
+  failures: BreakerFailure[];
+  openedAt?: string;
+  halfOpensAt?: string;
+  /** The failure that opened it. */
+  trippedBy?: BreakerFailure;
+  /** HALF_OPEN admits one holder: the first claim after half-open. */
+  trial?: { agent: string; change?: string; at: string };
+}
+
 export interface Ledger {
   kind: "pucs-ledger";
   schemaVersion: 1;
@@ -258,6 +326,10 @@ export interface Ledger {
   footprints: Footprint[];
   queues: Queue[];
   overrides: GateOverride[];
+  /** The latest handoffs (at most 50); absent in ledgers written before handoffs existed. */
+  handoffs?: Handoff[];
+  /** Streams whose breaker is not CLOSED-and-clean; absent in older ledgers. */
+  breakers?: StreamBreaker[];
 }
 
 // ---------------------------------------------------------------------------

@@ -112,6 +112,8 @@ const LEDGER_PARTS: readonly { alias: string; path: string; depth: number }[] = 
   { alias: "intents", path: "intents", depth: 2 },
   { alias: "queues", path: "queues", depth: 2 },
   { alias: "overrides", path: "overrides", depth: 2 },
+  { alias: "handoffs", path: "handoffs", depth: 2 },
+  { alias: "breakers", path: "breakers", depth: 2 },
   { alias: "footprints", path: "footprints", depth: 4 },
 ];
 

@@ -9,6 +9,8 @@
  *   intents/<k0>/<key>.json                     one intent          key = hash of (agent, id, change)
  *   queues/<k0>/<key>.json                      one queue           key = hash of path
  *   overrides/<k0>/<key>.json                   one gate override   key = hash of change
+ *   handoffs/<k0>/<key>.json                    one handoff         key = hash of id
+ *   breakers/<k0>/<key>.json                    one stream breaker  key = hash of stream
  *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
  *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
  *   streams/<stream>/<k0>/<k1>/<key>.json       the change's summary (no files): the gate and CAPACITY
@@ -26,16 +28,18 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Footprint, GateOverride, Intent, Ledger, Lock, Queue } from "../engine/types.js";
+import type { Footprint, GateOverride, Handoff, Intent, Ledger, Lock, Queue, StreamBreaker } from "../engine/types.js";
 import {
   FootprintSchema,
   GateOverrideSchema,
+  HandoffSchema,
   IntentSchema,
   LEDGER_KIND,
   LEDGER_SCHEMA_VERSION,
   LockSchema,
   QueueSchema,
   SessionSchema,
+  StreamBreakerSchema,
   canonicalLedger,
   emptyLedger,
 } from "./schema.js";
@@ -68,6 +72,8 @@ export const lockKey = (l: Lock): string => hash(`lock\0${l.path}\0${l.lease}`);
 export const intentKey = (i: Intent): string => hash(`intent\0${i.agent}\0${i.id}\0${i.change ?? ""}`);
 export const queueKey = (q: Queue): string => hash(`queue\0${q.path}`);
 export const overrideKey = (o: GateOverride): string => hash(`override\0${o.change}`);
+export const handoffKey = (h: Handoff): string => hash(`handoff\0${h.id}`);
+export const breakerKey = (b: StreamBreaker): string => hash(`breaker\0${b.stream}`);
 export const changeKey = (change: string): string => hash(`change\0${change}`);
 export const pathKey = (path: string): string => hash(`path\0${path}`);
 
@@ -150,6 +156,9 @@ function keyed<T>(entries: readonly T[], keyOf: (e: T) => string): Keyed<T>[] {
   });
 }
 
+/** One shared empty list for a ledger without handoffs/breakers (so `a === b` skips the compare). */
+const NONE: never[] = [];
+
 interface Collection<T> {
   dir: string;
   schema: AnySchema;
@@ -162,8 +171,10 @@ const COLLECTIONS = {
   intents: { dir: "intents", schema: IntentSchema, keyOf: intentKey, get: (l: Ledger) => l.intents } as Collection<Intent>,
   queues: { dir: "queues", schema: QueueSchema, keyOf: queueKey, get: (l: Ledger) => l.queues } as Collection<Queue>,
   overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l: Ledger) => l.overrides } as Collection<GateOverride>,
+  handoffs: { dir: "handoffs", schema: HandoffSchema, keyOf: handoffKey, get: (l: Ledger) => l.handoffs ?? NONE } as Collection<Handoff>,
+  breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l: Ledger) => l.breakers ?? NONE } as Collection<StreamBreaker>,
 };
-const SMALL = ["locks", "intents", "queues", "overrides"] as const;
+const SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers"] as const;
 
 const smallPath = (dir: string, key: string): string => `${dir}/${key.slice(0, 1)}/${key}.json`;
 
@@ -247,6 +258,8 @@ const ORDER = {
   intents: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), intents: x as Intent[] }).intents,
   queues: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), queues: x as Queue[] }).queues,
   overrides: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), overrides: x as GateOverride[] }).overrides,
+  handoffs: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), handoffs: x as Handoff[] }).handoffs!,
+  breakers: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), breakers: x as StreamBreaker[] }).breakers!,
 };
 function canonicalOrder(name: (typeof SMALL)[number], entries: unknown[]): unknown[] {
   return ORDER[name](entries);
@@ -320,7 +333,7 @@ export function parseMeta(text: string, source: string, hint: string): z.infer<t
 
 /** Which entries of the tree a reader needs for the whole ledger (index/ and streams/ are derived). */
 export function isLedgerFile(path: string): boolean {
-  return path === META_FILE || /^(locks|intents|queues|overrides)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
+  return path === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
 }
 
 /**
@@ -332,7 +345,7 @@ export function ledgerFromFiles(files: ReadonlyMap<string, string>, source: stri
   if (metaText === undefined) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
   const meta = parseMeta(metaText, source, hint);
   const l: Ledger = { ...emptyLedger(), session: meta.session };
-  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides } as Record<string, unknown[]>;
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs!, breakers: l.breakers! } as Record<string, unknown[]>;
   for (const [path, text] of files) {
     if (path === META_FILE) continue;
     const top = path.slice(0, path.indexOf("/"));

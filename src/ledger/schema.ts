@@ -13,7 +13,9 @@ import { z } from "zod";
 import type {
   Footprint,
   FootprintFile,
+  BreakerFailure,
   GateOverride,
+  Handoff,
   Intent,
   Ledger,
   LineRange,
@@ -21,6 +23,7 @@ import type {
   Queue,
   QueueEntry,
   Session,
+  StreamBreaker,
 } from "../engine/types.js";
 import { LedgerError } from "./store.js";
 
@@ -109,6 +112,47 @@ export const GateOverrideSchema = z.strictObject({
   headSha: z.string().optional(),
 });
 
+export const HandoffSchema = z.strictObject({
+  id: nonEmpty,
+  from_agent: nonEmpty,
+  to_agent: nonEmpty,
+  timestamp: isoTime,
+  session_id: z.string().nullable(),
+  context: z.strictObject({
+    completed: z.array(z.string()),
+    pending: z.array(z.string()),
+    warnings: z.array(z.string()),
+    commits: z.array(z.string()),
+    branch: z.string().nullable(),
+  }),
+  stream_context: z.strictObject({
+    stream_id: z.string().nullable(),
+    locked_files: z.array(z.string()),
+    related_files: z.array(z.string()),
+  }),
+  files_to_review: z.array(z.string()),
+  change: nonEmpty.optional(),
+  note: z.string().optional(),
+  acknowledgedAt: isoTime.optional(),
+});
+
+export const BreakerFailureSchema = z.strictObject({
+  at: isoTime,
+  agent: z.string(),
+  error: z.string(),
+  change: nonEmpty.optional(),
+  ref: nonEmpty.optional(),
+});
+
+export const StreamBreakerSchema = z.strictObject({
+  stream: nonEmpty,
+  failures: z.array(BreakerFailureSchema),
+  openedAt: isoTime.optional(),
+  halfOpensAt: isoTime.optional(),
+  trippedBy: BreakerFailureSchema.optional(),
+  trial: z.strictObject({ agent: nonEmpty, change: nonEmpty.optional(), at: isoTime }).optional(),
+});
+
 export const LedgerSchema = z.strictObject({
   kind: z.literal(LEDGER_KIND),
   schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
@@ -118,6 +162,8 @@ export const LedgerSchema = z.strictObject({
   footprints: z.array(FootprintSchema),
   queues: z.array(QueueSchema),
   overrides: z.array(GateOverrideSchema),
+  handoffs: z.array(HandoffSchema).optional(),
+  breakers: z.array(StreamBreakerSchema).optional(),
 });
 
 // ---------------------------------------------------------------------------
@@ -137,6 +183,9 @@ assertType<Equals<z.infer<typeof FootprintSchema>, Footprint>>();
 assertType<Equals<z.infer<typeof QueueEntrySchema>, QueueEntry>>();
 assertType<Equals<z.infer<typeof QueueSchema>, Queue>>();
 assertType<Equals<z.infer<typeof GateOverrideSchema>, GateOverride>>();
+assertType<Equals<z.infer<typeof HandoffSchema>, Handoff>>();
+assertType<Equals<z.infer<typeof BreakerFailureSchema>, BreakerFailure>>();
+assertType<Equals<z.infer<typeof StreamBreakerSchema>, StreamBreaker>>();
 assertType<Equals<z.infer<typeof LedgerSchema>, Ledger>>();
 
 // ---------------------------------------------------------------------------
@@ -151,6 +200,8 @@ export function emptyLedger(): Ledger {
     footprints: [],
     queues: [],
     overrides: [],
+    handoffs: [],
+    breakers: [],
   };
 }
 
@@ -357,6 +408,8 @@ export const compareIntents = (a: Intent, b: Intent): number =>
 export const compareFootprints = (a: Footprint, b: Footprint): number => cmp(a.change, b.change);
 export const compareQueues = (a: Queue, b: Queue): number => cmp(a.path, b.path);
 export const compareOverrides = (a: GateOverride, b: GateOverride): number => cmp(a.change, b.change);
+export const compareHandoffs = (a: Handoff, b: Handoff): number => cmp(a.timestamp, b.timestamp) || cmp(a.id, b.id);
+export const compareBreakers = (a: StreamBreaker, b: StreamBreaker): number => cmp(a.stream, b.stream);
 
 /** The same ledger with its top-level arrays in canonical order (new arrays; entries shared). */
 export function canonicalLedger(l: Ledger): Ledger {
@@ -369,6 +422,8 @@ export function canonicalLedger(l: Ledger): Ledger {
     footprints: [...l.footprints].sort(compareFootprints),
     queues: [...l.queues].sort(compareQueues),
     overrides: [...l.overrides].sort(compareOverrides),
+    ...(l.handoffs !== undefined ? { handoffs: [...l.handoffs].sort(compareHandoffs) } : {}),
+    ...(l.breakers !== undefined ? { breakers: [...l.breakers].sort(compareBreakers) } : {}),
   };
 }
 
@@ -380,6 +435,21 @@ function pick<T extends object>(o: T, keys: readonly (keyof T)[]): Record<string
 }
 
 const lineRangeOut = (r: LineRange) => pick(r, ["start", "end", "section", "hash"]);
+
+const failureOut = (f: BreakerFailure) => pick(f, ["at", "agent", "error", "change", "ref"]);
+const handoffOut = (h: Handoff) => ({
+  ...pick(h, ["id", "from_agent", "to_agent", "timestamp", "session_id"]),
+  context: pick(h.context, ["completed", "pending", "warnings", "commits", "branch"]),
+  stream_context: pick(h.stream_context, ["stream_id", "locked_files", "related_files"]),
+  ...pick(h, ["files_to_review", "change", "note", "acknowledgedAt"]),
+});
+const breakerOut = (b: StreamBreaker) => ({
+  stream: b.stream,
+  failures: b.failures.map(failureOut),
+  ...pick(b, ["openedAt", "halfOpensAt"]),
+  ...(b.trippedBy !== undefined ? { trippedBy: failureOut(b.trippedBy) } : {}),
+  ...(b.trial !== undefined ? { trial: pick(b.trial, ["agent", "change", "at"]) } : {}),
+});
 
 /** Canonical JSON text of the ledger (see the module comment). */
 export function serializeLedger(l: Ledger): string {
@@ -404,6 +474,9 @@ export function serializeLedger(l: Ledger): string {
       waiters: q.waiters.map((w) => pick(w, ["agent", "change", "enqueuedAt", "notifiedAt"])),
     })),
     overrides: c.overrides.map((o) => pick(o, ["change", "by", "reason", "at", "headSha"])),
+    // Written only when present, so a ledger from before handoffs and breakers keeps its bytes.
+    ...(c.handoffs !== undefined ? { handoffs: c.handoffs.map(handoffOut) } : {}),
+    ...(c.breakers !== undefined ? { breakers: c.breakers.map(breakerOut) } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -16,6 +16,8 @@
  * can match a common file and their holders differ.
  */
 import type { Change, Config, Conflict, Footprint, GateOverride, Intent, Ledger, Lock, QueueEntry, Session } from "../engine/types.js";
+import type { BreakerFailure, CircuitBreakerConfig, Handoff, StreamBreaker } from "../engine/types.js";
+import { breakerOf, breakerState, describeBreaker, type BreakerState } from "../engine/breaker.js";
 import { blocksIntent, evaluate } from "../engine/evaluate.js";
 import { globsIntersect } from "../engine/globs.js";
 import {
@@ -259,7 +261,9 @@ export type AcquireLockOutcome =
    */
   | { kind: "queued"; path: string; position: number; already: boolean; head: QueueEntry; notify: Notice[]; skipped: QueuedSkip[] }
   /** The ttl asked for is longer than `locks.max_ttl`: nothing written. */
-  | { kind: "too-long"; maxTtlMinutes: number };
+  | { kind: "too-long"; maxTtlMinutes: number }
+  /** The stream's circuit breaker refuses new claims (OPEN, or HALF_OPEN with its one trial taken): nothing written. */
+  | BreakerOpenOutcome;
 
 /** A waiter removed from a queue because it stayed silent past `queue_grace` after being told. */
 export interface QueuedSkip {
@@ -300,7 +304,7 @@ function skipNote(skipped: readonly QueuedSkip[], graceMinutes: number): string 
     : "";
 }
 
-export function acquireLock(l: Ledger, args: AcquireLockArgs, now: number): TransitionResult<AcquireLockOutcome> {
+function acquireLockUnguarded(l: Ledger, args: AcquireLockArgs, now: number): TransitionResult<AcquireLockOutcome> {
   checkNow(now);
   checkNonEmpty("lock path", args.path);
   checkNonEmpty("agent", args.agent);
@@ -569,7 +573,8 @@ export type DeclareIntentOutcome =
   | { kind: "recorded"; intent: Intent; replaced: Intent[]; conflicts: Conflict[]; notes: Conflict[]; suggestions: string[] }
   /** It collides with other work and was not forced: nothing written. */
   | { kind: "refused"; conflicts: Conflict[]; notes: Conflict[]; suggestions: string[] }
-  | { kind: "too-long"; maxTtlMinutes: number };
+  | { kind: "too-long"; maxTtlMinutes: number }
+  | BreakerOpenOutcome;
 
 /**
  * The one intent rule for every surface (`pucs intent`, `/pucs intent`): the declared files are judged
@@ -577,7 +582,7 @@ export type DeclareIntentOutcome =
  * record, so the check and the write see one ledger. A collision (`blocksIntent`) is recorded only when
  * forced; a duration past `locks.max_ttl` is refused.
  */
-export function declareIntent(l: Ledger, args: DeclareIntentArgs, now: number): TransitionResult<DeclareIntentOutcome> {
+function declareIntentUnguarded(l: Ledger, args: DeclareIntentArgs, now: number): TransitionResult<DeclareIntentOutcome> {
   checkNow(now);
   checkMinutes("durationMinutes", args.durationMinutes);
   const max = args.config.locks.maxTtlMinutes;
@@ -891,4 +896,346 @@ export function applyAll(l: Ledger, steps: ((l: Ledger) => TransitionResult<unkn
     cur = r.ledger;
   }
   return { ledger: cur, outcome: outcomes, message: messages.length > 0 ? messages.join("\n") : null };
+}
+
+// ---------------------------------------------------------------------------
+// Stream circuit breakers (seed §3.3; the rules of state in src/engine/breaker.ts)
+// ---------------------------------------------------------------------------
+
+/** A claim refused by the stream's breaker. `state` OPEN: until `halfOpensAt`; HALF_OPEN: `trial` holds the one trial. */
+export interface BreakerOpenOutcome {
+  kind: "breaker-open";
+  stream: string;
+  state: Exclude<BreakerState, "CLOSED">;
+  breaker: StreamBreaker;
+  trippedBy: BreakerFailure | null;
+  halfOpensAt: string;
+  trial: StreamBreaker["trial"] | null;
+  /** One sentence: who tripped it, when it half-opens, how to reset. */
+  details: string;
+}
+
+function withBreakers(l: Ledger, breakers: StreamBreaker[]): Ledger {
+  return { ...l, breakers: [...breakers].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0)) };
+}
+
+/**
+ * Whether the holder may make a new claim in `stream`: null = yes, nothing to record; "trial" = yes,
+ * and it is the HALF_OPEN stream's one trial (`mark` records it); otherwise the refusal.
+ */
+function breakerGate(l: Ledger, stream: string | null, holder: Holder, now: number): null | { kind: "trial"; mark: (x: Ledger) => Ledger } | BreakerOpenOutcome {
+  const b = breakerOf(l, stream);
+  const state = breakerState(b, now);
+  if (!b || state === "CLOSED") return null;
+  const refusal = (): BreakerOpenOutcome => ({
+    kind: "breaker-open",
+    stream: b.stream,
+    state,
+    breaker: b,
+    trippedBy: b.trippedBy ?? null,
+    halfOpensAt: b.halfOpensAt!,
+    trial: b.trial ?? null,
+    details: describeBreaker(b, now),
+  });
+  if (state === "OPEN") return refusal();
+  if (b.trial) return ownedBy(b.trial, holder) || sameHolder(b.trial, holder) ? null : refusal();
+  const trial = { agent: holder.agent, ...(holder.change !== undefined ? { change: holder.change } : {}), at: isoTime(now) };
+  return {
+    kind: "trial",
+    mark: (x) => withBreakers(x, (x.breakers ?? []).map((y) => (y.stream === b.stream ? { ...y, trial } : y))),
+  };
+}
+
+/** Applies the breaker gate around an unguarded claim transition: refuses, or marks the trial when the claim is made. */
+function guarded<O extends { kind: string }>(l: Ledger, stream: string | null, holder: Holder, now: number, made: readonly string[], run: () => TransitionResult<O>): TransitionResult<O | BreakerOpenOutcome> {
+  checkNow(now);
+  const gate = breakerGate(l, stream, holder, now);
+  if (gate === null) return run();
+  if (gate.kind === "breaker-open") return unchanged(l, gate);
+  const r = run();
+  if (!made.includes(r.outcome.kind) || r.message === null) return r;
+  return { ...r, ledger: gate.mark(r.ledger), message: `${r.message}; the HALF_OPEN ${stream} breaker's trial` };
+}
+
+/**
+ * The one lock rule for every surface (`pucs lock`, `/pucs lock`, the App's PR locks). While the lock's
+ * stream breaker is OPEN (or HALF_OPEN with its trial taken by another holder), a new lock is refused
+ * (`breaker-open`); the first lock in a HALF_OPEN stream is its trial.
+ */
+export function acquireLock(l: Ledger, args: AcquireLockArgs, now: number): TransitionResult<AcquireLockOutcome> {
+  const holder: Holder = { agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) };
+  // Renewing a lock the holder already has is not a new claim.
+  const renewal = l.locks.some((k) => k.path === args.path && sameHolder(k, holder) && !isExpired(k, now));
+  if (renewal) return acquireLockUnguarded(l, args, now);
+  return guarded(l, args.stream, holder, now, ["acquired"], () => acquireLockUnguarded(l, args, now));
+}
+
+/** `declareIntentUnguarded` behind the stream's breaker (see acquireLock). */
+export function declareIntent(l: Ledger, args: DeclareIntentArgs, now: number): TransitionResult<DeclareIntentOutcome> {
+  const holder: Holder = { agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) };
+  return guarded(l, args.stream, holder, now, ["recorded"], () => declareIntentUnguarded(l, args, now));
+}
+
+export interface RecordFailureArgs {
+  stream: string;
+  agent: string;
+  error: string;
+  change?: string;
+  /** Identity of the source event ("check_suite:123"): the same ref is counted once. */
+  ref?: string;
+}
+
+export type RecordFailureOutcome =
+  /** Counted in the window, below the threshold. */
+  | { kind: "counted"; breaker: StreamBreaker; count: number; threshold: number }
+  /** This failure reached the threshold (CLOSED → OPEN), or failed the HALF_OPEN trial (→ OPEN again). */
+  | { kind: "tripped"; breaker: StreamBreaker; from: BreakerState }
+  /** Already OPEN: nothing to add (no write). */
+  | { kind: "already-open"; breaker: StreamBreaker }
+  /** The same event (ref) was counted before (a redelivery): no write. */
+  | { kind: "duplicate"; breaker: StreamBreaker };
+
+export function recordFailure(l: Ledger, args: RecordFailureArgs, config: CircuitBreakerConfig, now: number): TransitionResult<RecordFailureOutcome> {
+  checkNow(now);
+  checkNonEmpty("stream", args.stream);
+  checkNonEmpty("agent", args.agent);
+  if (!Number.isInteger(config.failureThreshold) || config.failureThreshold < 1) throw new RangeError(`failureThreshold must be a positive integer, got ${config.failureThreshold}`);
+  checkMinutes("windowMinutes", config.windowMinutes);
+  checkMinutes("cooldownMinutes", config.cooldownMinutes);
+  const prev = breakerOf(l, args.stream);
+  const state = breakerState(prev, now);
+  if (prev && args.ref !== undefined && (prev.failures.some((f) => f.ref === args.ref) || prev.trippedBy?.ref === args.ref)) {
+    return unchanged(l, { kind: "duplicate", breaker: prev });
+  }
+  if (prev && state === "OPEN") return unchanged(l, { kind: "already-open", breaker: prev });
+  const failure: BreakerFailure = {
+    at: isoTime(now),
+    agent: args.agent,
+    error: args.error,
+    ...(args.change !== undefined ? { change: args.change } : {}),
+    ...(args.ref !== undefined ? { ref: args.ref } : {}),
+  };
+  const others = (l.breakers ?? []).filter((b) => b !== prev);
+  const who = holderLabel({ agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) });
+  const open = (failures: BreakerFailure[]): StreamBreaker => ({
+    stream: args.stream,
+    failures,
+    openedAt: isoTime(now),
+    halfOpensAt: isoTime(now + config.cooldownMinutes * MINUTE),
+    trippedBy: failure,
+  });
+  if (prev && state === "HALF_OPEN") {
+    const breaker = open([failure]);
+    return {
+      ledger: withBreakers(l, [...others, breaker]),
+      outcome: { kind: "tripped", breaker, from: "HALF_OPEN" },
+      message: `breaker ${args.stream} OPEN again: the half-open trial failed (${who}: ${args.error}); half-opens at ${shortTime(breaker.halfOpensAt!)}`,
+    };
+  }
+  const since = now - config.windowMinutes * MINUTE;
+  const failures = [...(prev?.failures ?? []).filter((f) => ms(f.at) > since), failure].slice(-config.failureThreshold);
+  if (failures.length >= config.failureThreshold) {
+    const breaker = open(failures);
+    return {
+      ledger: withBreakers(l, [...others, breaker]),
+      outcome: { kind: "tripped", breaker, from: "CLOSED" },
+      message: `breaker ${args.stream} OPEN: ${plural(failures.length, "failure")} in ${config.windowMinutes} min, the last by ${who}: ${args.error}; half-opens at ${shortTime(breaker.halfOpensAt!)}`,
+    };
+  }
+  const breaker: StreamBreaker = { stream: args.stream, failures };
+  return {
+    ledger: withBreakers(l, [...others, breaker]),
+    outcome: { kind: "counted", breaker, count: failures.length, threshold: config.failureThreshold },
+    message: `breaker ${args.stream}: failure ${failures.length} of ${config.failureThreshold} by ${who}: ${args.error}`,
+  };
+}
+
+export type RecordSuccessOutcome =
+  /** HALF_OPEN → CLOSED: the breaker is gone from the ledger. */
+  | { kind: "closed"; breaker: StreamBreaker }
+  /** CLOSED or OPEN: a success changes nothing (OPEN waits for its cooldown). No write. */
+  | { kind: "unchanged"; state: BreakerState };
+
+/** A success in the stream (a green check suite): closes a HALF_OPEN breaker; otherwise nothing. */
+export function recordSuccess(l: Ledger, args: { stream: string; agent?: string; change?: string }, now: number): TransitionResult<RecordSuccessOutcome> {
+  checkNow(now);
+  checkNonEmpty("stream", args.stream);
+  const prev = breakerOf(l, args.stream);
+  const state = breakerState(prev, now);
+  if (!prev || state !== "HALF_OPEN") return unchanged(l, { kind: "unchanged", state });
+  const by = args.agent ? ` (${holderLabel({ agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) })})` : "";
+  return {
+    ledger: withBreakers(l, (l.breakers ?? []).filter((b) => b !== prev)),
+    outcome: { kind: "closed", breaker: prev },
+    message: `breaker ${args.stream} CLOSED: a success while half-open${by}`,
+  };
+}
+
+export type ResetBreakerOutcome = { kind: "reset"; breaker: StreamBreaker; state: BreakerState } | { kind: "not-found" };
+
+/** A person closes the breaker (and forgets its failures). */
+export function resetBreaker(l: Ledger, args: { stream: string; by: string; reason: string }, now: number): TransitionResult<ResetBreakerOutcome> {
+  checkNow(now);
+  checkNonEmpty("stream", args.stream);
+  checkNonEmpty("by", args.by);
+  const prev = breakerOf(l, args.stream);
+  if (!prev) return unchanged(l, { kind: "not-found" });
+  const state = breakerState(prev, now);
+  return {
+    ledger: withBreakers(l, (l.breakers ?? []).filter((b) => b !== prev)),
+    outcome: { kind: "reset", breaker: prev, state },
+    message: `breaker ${args.stream} reset (was ${state}) by ${args.by}${args.reason ? `: ${args.reason}` : ""}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Handoff (seed §3.2)
+// ---------------------------------------------------------------------------
+
+/** How many handoffs the ledger keeps (the oldest go first). */
+export const HANDOFFS_KEPT = 50;
+
+export interface HandoffArgs {
+  /** Unique id of the record (from the caller). */
+  id: string;
+  from: string;
+  to: string;
+  /** Only this change's claims move (the App's `/pucs handoff` on a PR); omitted = every claim of `from`. */
+  change?: string;
+  sessionId?: string | null;
+  completed?: string[];
+  pending?: string[];
+  warnings?: string[];
+  commits?: string[];
+  branch?: string | null;
+  /** The stream named in the record; omitted = the stream of the first claim moved. */
+  stream?: string | null;
+  relatedFiles?: string[];
+  filesToReview?: string[];
+  note?: string;
+}
+
+export type HandoffOutcome =
+  | {
+      kind: "handed-off";
+      handoff: Handoff;
+      locks: Lock[];
+      intents: Intent[];
+      queueEntries: { path: string; entry: QueueEntry }[];
+      /** The oldest handoffs dropped to keep HANDOFFS_KEPT. */
+      dropped: Handoff[];
+    }
+  /** The receiver is the giver: nothing written. */
+  | { kind: "same-agent"; reason: string }
+  /** The receiver already holds live locks that intersect the giver's (another claim of its own): nothing written. */
+  | { kind: "receiver-conflict"; reason: string; pairs: { giver: Lock; receiver: Lock }[] };
+
+/**
+ * Records a handoff in the seed's shape and, in the same write, moves the giver's claims (locks,
+ * intents, queue places; only `change`'s when given) to the receiver. A claim made through a change
+ * stays that change's (only its agent changes); a lock keeps its lease and expiry; a queue place keeps
+ * its position (the receiver's own earlier place in the same queue wins). Nothing is ever held by
+ * nobody: the claims change hands in one compare-and-swap. A giver with no claims still records it.
+ */
+export function handoff(l: Ledger, args: HandoffArgs, now: number): TransitionResult<HandoffOutcome> {
+  checkNow(now);
+  checkNonEmpty("handoff id", args.id);
+  checkNonEmpty("from agent", args.from);
+  checkNonEmpty("to agent", args.to);
+  if (args.change !== undefined) checkNonEmpty("change", args.change);
+  if (args.from === args.to) {
+    return unchanged(l, { kind: "same-agent", reason: `${args.from} cannot hand off to itself: name another agent with --to` });
+  }
+  const moves = (x: { agent: string; change?: string }): boolean => x.agent === args.from && (args.change === undefined || x.change === args.change);
+  const locks = l.locks.filter((k) => moves(k) && !isExpired(k, now));
+  const intents = l.intents.filter((i) => moves(i) && !isExpired(i, now));
+  // The receiver's own live locks that would meet the moved ones as another holder's.
+  const pairs: { giver: Lock; receiver: Lock }[] = [];
+  for (const g of locks) {
+    for (const r of liveLocks(l, now)) {
+      if (r.agent !== args.to || (r.change ?? null) === (g.change ?? null)) continue;
+      if (globsIntersect(r.path, g.path)) pairs.push({ giver: g, receiver: r });
+    }
+  }
+  if (pairs.length > 0) {
+    const list = pairs.map((p) => `${p.giver.path} (${holderLabel(p.giver)}) meets ${p.receiver.path} (${holderLabel(p.receiver)})`);
+    return unchanged(l, {
+      kind: "receiver-conflict",
+      pairs,
+      reason: `${args.to} already holds locks that overlap ${args.from}'s: ${listPaths(list, 3)}. Release one side first (\`pucs release\`), then hand off.`,
+    });
+  }
+  const moved = <T extends { agent: string }>(x: T): T => ({ ...x, agent: args.to });
+  const queueEntries: { path: string; entry: QueueEntry }[] = [];
+  let queuesChanged = false;
+  const queues = l.queues.map((q) => {
+    if (!q.waiters.some(moves)) return q;
+    queuesChanged = true;
+    const waiters: QueueEntry[] = [];
+    for (const w of q.waiters) {
+      const n = moves(w) ? moved(w) : w;
+      if (moves(w)) queueEntries.push({ path: q.path, entry: w });
+      if (!waiters.some((x) => sameHolder(x, n))) waiters.push(n);
+    }
+    return { path: q.path, waiters };
+  });
+  const stream = args.stream !== undefined ? args.stream : (locks[0]?.stream ?? intents[0]?.stream ?? null);
+  const related = [...new Set([...(args.relatedFiles ?? []), ...intents.flatMap((i) => i.files)])];
+  const record: Handoff = {
+    id: args.id,
+    from_agent: args.from,
+    to_agent: args.to,
+    timestamp: isoTime(now),
+    session_id: args.sessionId !== undefined ? args.sessionId : (l.session?.id ?? null),
+    context: {
+      completed: [...(args.completed ?? [])],
+      pending: [...(args.pending ?? [])],
+      warnings: [...(args.warnings ?? [])],
+      commits: [...(args.commits ?? [])],
+      branch: args.branch ?? null,
+    },
+    stream_context: { stream_id: stream, locked_files: locks.map((k) => k.path), related_files: related },
+    files_to_review: [...(args.filesToReview ?? [])],
+    ...(args.change !== undefined ? { change: args.change } : {}),
+    ...(args.note ? { note: args.note } : {}),
+  };
+  const all = [...(l.handoffs ?? []).filter((h) => h.id !== args.id), record].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.id < b.id ? -1 : 1));
+  const dropped = all.length > HANDOFFS_KEPT ? all.slice(0, all.length - HANDOFFS_KEPT) : [];
+  const handoffs = all.slice(dropped.length);
+  const ledger = withLedger(l, {
+    ...(locks.length > 0 ? { locks: l.locks.map((k) => (locks.includes(k) ? moved(k) : k)) } : {}),
+    ...(intents.length > 0 ? { intents: l.intents.map((i) => (intents.includes(i) ? moved(i) : i)) } : {}),
+    ...(queuesChanged ? { queues } : {}),
+    handoffs,
+  });
+  const parts: string[] = [];
+  if (locks.length > 0) parts.push(plural(locks.length, "lock"));
+  if (intents.length > 0) parts.push(plural(intents.length, "intent"));
+  if (queueEntries.length > 0) parts.push(queueEntries.length === 1 ? "1 queue place" : `${queueEntries.length} queue places`);
+  return {
+    ledger,
+    outcome: { kind: "handed-off", handoff: record, locks, intents, queueEntries, dropped },
+    message: `handoff ${args.from} → ${args.to}${args.change ? ` (${args.change})` : ""}: ${parts.length > 0 ? parts.join(", ") : "no claims"} moved`,
+  };
+}
+
+/** Handoffs to `agent` not yet acknowledged, newest first. */
+export function pendingHandoffs(l: Ledger, agent: string): Handoff[] {
+  return (l.handoffs ?? []).filter((h) => h.to_agent === agent && h.acknowledgedAt === undefined).reverse();
+}
+
+export type AckHandoffsOutcome = { kind: "acknowledged"; handoffs: Handoff[] };
+
+/** The receiver has read its handoffs: they stop being pending. Nothing pending → unchanged. */
+export function ackHandoffs(l: Ledger, args: { agent: string }, now: number): TransitionResult<AckHandoffsOutcome> {
+  checkNow(now);
+  checkNonEmpty("agent", args.agent);
+  const pending = (l.handoffs ?? []).filter((h) => h.to_agent === args.agent && h.acknowledgedAt === undefined);
+  if (pending.length === 0) return unchanged(l, { kind: "acknowledged", handoffs: [] });
+  const at = isoTime(now);
+  return {
+    ledger: { ...l, handoffs: (l.handoffs ?? []).map((h) => (pending.includes(h) ? { ...h, acknowledgedAt: at } : h)) },
+    outcome: { kind: "acknowledged", handoffs: pending },
+    message: `${args.agent} acknowledged ${plural(pending.length, "handoff")}`,
+  };
 }

@@ -34,6 +34,8 @@ describe("emptyLedger", () => {
       footprints: [],
       queues: [],
       overrides: [],
+      handoffs: [],
+      breakers: [],
     });
     expect(parseLedger(serializeLedger(emptyLedger()), SRC)).toStrictEqual(emptyLedger());
   });
@@ -64,7 +66,7 @@ describe("serializeLedger", () => {
     const text = serializeLedger(l);
     expect(text.endsWith("}\n")).toBe(true);
     const doc = JSON.parse(text);
-    expect(Object.keys(doc)).toEqual(["kind", "schemaVersion", "session", "locks", "intents", "footprints", "queues", "overrides"]);
+    expect(Object.keys(doc)).toEqual(["kind", "schemaVersion", "session", "locks", "intents", "footprints", "queues", "overrides", "handoffs", "breakers"]);
     expect(Object.keys(doc.session)).toEqual(["id", "startedAt"]);
     expect(doc.locks.map((k: { path: string; lease: string }) => `${k.path}/${k.lease}`)).toEqual(["src/a.py/L1", "src/a.py/L9", "src/b.py/L2"]);
     expect(Object.keys(doc.locks[2])).toEqual(["lease", "path", "agent", "stream", "task", "change", "acquiredAt", "expiresAt"]);
