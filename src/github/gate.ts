@@ -212,8 +212,13 @@ export class GateGateway {
    */
   async ledgerCommit(oid: string, fields: string): Promise<Json | null> {
     const query = `query($owner: String!, $name: String!, $oid: GitObjectID!) { repository(owner: $owner, name: $name) { at: object(oid: $oid) { ${fields} } } }`;
-    const r = await this.call("read refs/pucs/ledger", "contents: read", "POST /graphql", { query, name: this.repo.repo, oid });
-    const data = (r.data as Json).data as { repository?: { at?: Json | null } | null } | undefined;
+    const r = await this.call("read refs/pucs/ledger", "contents: read", "POST /graphql", { query, variables: { owner: this.repo.owner, name: this.repo.repo, oid } });
+    const body = r.data as Json;
+    const errors = Array.isArray(body.errors) ? (body.errors as { message?: unknown }[]) : [];
+    if (errors.length > 0) {
+      throw new GateApiError(`GitHub's GraphQL API refused to read the ledger commit ${oid.slice(0, 7)}: ${errors.map((e) => String(e.message ?? e)).join("; ")}`, null);
+    }
+    const data = body.data as { repository?: { at?: Json | null } | null } | undefined;
     return data?.repository?.at ?? null;
   }
 

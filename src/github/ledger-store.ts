@@ -79,21 +79,9 @@ export interface RepoFilesRead {
   pull: PullNode | null;
 }
 
-/** GraphQL's PullRequest, the fields PUCS reads (`PULL_FIELDS`). */
-export interface PullNode {
-  number: number;
-  state: "OPEN" | "CLOSED" | "MERGED";
-  isDraft: boolean;
-  merged: boolean;
-  title: string;
-  url: string;
-  headRefName: string;
-  headRefOid: string;
-  author: { __typename: string; login: string } | null;
-  labels: { nodes: { name: string }[] } | null;
-}
-
-export const PULL_FIELDS = "number state isDraft merged title url headRefName headRefOid author { __typename login } labels(first: 100) { nodes { name } }";
+// One pull request model (src/github/pull.ts): the fields the App reads with the ledger, commits and body included.
+export { PULL_FIELDS, type PullNode } from "./pull.js";
+import { PULL_FIELDS, type PullNode } from "./pull.js";
 
 const alias = (i: number) => `f${i}`;
 
