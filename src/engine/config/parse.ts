@@ -23,7 +23,8 @@ import { parseDuration, MINUTE_MS } from "../duration.js";
 import { compareSpecificity, compileGlob, matchesGlob, validateGlob } from "../globs.js";
 import { didYouMean } from "./suggest.js";
 import { entryOf, nodeAt, parseYaml, toPlain, type Pos, type YNode } from "./yaml-ast.js";
-import type { AgentsConfig } from "../types.js";
+import type { AgentsConfig, CircuitBreakerConfig } from "../types.js";
+import { BREAKER_DEFAULTS } from "../breaker.js";
 import {
   AREA_NAME,
   COORDINATOR,
@@ -32,6 +33,7 @@ import {
   dashboardSchema,
   agentsSchema,
   AGENTS_DEFAULTS,
+  circuitBreakerSchema,
   DEFAULTS,
   globList,
   hotFilesSchema,
@@ -473,6 +475,24 @@ export function parseConfig(text: string, file: string): ConfigResult {
     if (a !== null) agents = { bots: Object.fromEntries(Object.entries(a.bots ?? {}).map(([k, v]) => [k.toLowerCase(), v])), commandRate: a.command_rate ?? AGENTS_DEFAULTS.commandRate };
   }
 
+  // --- circuit_breaker: globally, and per stream over the global one ------------------------------
+  const breakerAt = (path: Path, base: CircuitBreakerConfig): CircuitBreakerConfig => {
+    if (nodeAt(root, path) === undefined) return base;
+    // (a stream's section was validated with the stream; each field below is read on its own)
+    if (path[0] !== "streams") ctx.validate(circuitBreakerSchema, path);
+    const sh = circuitBreakerSchema.shape;
+    const window = durationMinutes(ctx, [...path, "window"], base.windowMinutes);
+    const cooldown = durationMinutes(ctx, [...path, "cooldown"], base.cooldownMinutes);
+    return {
+      failureThreshold: ctx.quiet(sh.failure_threshold, [...path, "failure_threshold"]) ?? base.failureThreshold,
+      windowMinutes: window ?? base.windowMinutes,
+      cooldownMinutes: cooldown ?? base.cooldownMinutes,
+      blockMerges: ctx.quiet(sh.block_merges, [...path, "block_merges"]) ?? base.blockMerges,
+    };
+  };
+  const circuitBreaker = breakerAt(["circuit_breaker"], BREAKER_DEFAULTS);
+  const streamBreakers = new Map(drafts.map((d) => [d.id, nodeAt(root, ["streams", d.id, "circuit_breaker"]) !== undefined ? breakerAt(["streams", d.id, "circuit_breaker"], circuitBreaker) : undefined]));
+
   // --- patterns that can never give their stream a file ------------------------------------------
   reportShadowed(ctx, drafts);
 
@@ -490,6 +510,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     criticalFiles: d.criticalFiles.map((p) => p.value),
     testPatterns: d.testPatterns.map((p) => p.value),
     coordinators: streamCoordinators.get(d.id) ?? [],
+    ...(streamBreakers.get(d.id) !== undefined ? { circuitBreaker: streamBreakers.get(d.id)! } : {}),
   }));
   const config: Config = {
     version: 1,
@@ -500,6 +521,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     hotFiles,
     coordinators,
     agents,
+    circuitBreaker,
   };
   if (dashboard !== undefined) config.dashboard = dashboard;
   return { ok: true, config, warnings: sortIssues(ctx.issues) };

@@ -51,6 +51,7 @@ export const streamSchema = z.strictObject(
     critical_files: globList.optional(),
     test_pattern: globList.optional(),
     coordinators: stringList("GitHub login or team").optional(),
+    circuit_breaker: z.lazy(() => circuitBreakerSchema).optional(),
   },
   E("expected a mapping of stream settings"),
 );
@@ -126,6 +127,17 @@ export const agentsSchema = z.strictObject(
 
 export const AGENTS_DEFAULTS = { commandRate: 10 } as const;
 
+/** `circuit_breaker:` (globally, and per stream over the global one): seed §3.3's stream breakers. */
+export const circuitBreakerSchema = z.strictObject(
+  {
+    failure_threshold: positiveInt.optional(),
+    window: durationValue.optional(),
+    cooldown: durationValue.optional(),
+    block_merges: bool.optional(),
+  },
+  E("expected a mapping with failure_threshold, window, cooldown and/or block_merges"),
+);
+
 export const topLevelSchema = z.strictObject(
   {
     version: z.literal(1, E("expected 1 (the only supported version)")).optional(),
@@ -137,8 +149,9 @@ export const topLevelSchema = z.strictObject(
     coordinators: z.unknown().optional(),
     dashboard: z.unknown().optional(),
     agents: z.unknown().optional(),
+    circuit_breaker: z.unknown().optional(),
   },
-  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators, dashboard, agents)"),
+  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators, dashboard, agents, circuit_breaker)"),
 );
 
 /** Keys an object schema at `path` (below `schema`) accepts: for unknown-key suggestions. */

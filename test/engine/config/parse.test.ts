@@ -74,6 +74,7 @@ describe("parseConfig: a minimal valid config", () => {
       hotFiles: [],
       coordinators: [],
       agents: { bots: {}, commandRate: 10 },
+      circuitBreaker: { failureThreshold: 5, windowMinutes: 10, cooldownMinutes: 5, blockMerges: true },
     });
   });
 
