@@ -1,5 +1,5 @@
 /**
- * `npm run bench:accuracy -- <git repository> [--merges N] [--json]`: conflict prediction against git.
+ * `npm run bench:accuracy -- <git repository> [--merges N] [--histogram] [--json]`: conflict prediction against git.
  *
  * Replays the last N two-parent merges of a repository (bare or not): each merge's two parents are two
  * changes from their merge base, exactly as two pull requests would be. Each side's footprint is built
@@ -41,15 +41,18 @@ const repo = args.find((a, k) => !a.startsWith("--") && args[k - 1] !== "--merge
 const mIdx = args.indexOf("--merges");
 const wanted = mIdx >= 0 ? Number(args[mIdx + 1]) : 100;
 const asJson = args.includes("--json");
+// GitHub's pull request patches are git's default (Myers) diff; git's merge aligns with histogram. `--histogram`
+// builds the footprints the way the merge sees the changes (what the CLI can do with local git).
+const algorithm = args.includes("--histogram") ? "histogram" : "myers";
 if (!repo || !Number.isInteger(wanted) || wanted <= 0) {
-  console.error("usage: npm run bench:accuracy -- <path to a git repository> [--merges N] [--json]");
+  console.error("usage: npm run bench:accuracy -- <path to a git repository> [--merges N] [--histogram] [--json]");
   process.exit(2);
 }
 
 function git(...a: string[]): string {
   return execFileSync("git", ["-C", repo as string, ...a], { encoding: "utf8", maxBuffer: 512 << 20 });
 }
-const DIFF = ["diff", "-M", "--src-prefix=a/", "--dst-prefix=b/", "--no-color", "--no-ext-diff", "--no-textconv", "-U3"];
+const DIFF = () => ["diff", "-M", "--src-prefix=a/", "--dst-prefix=b/", "--no-color", "--no-ext-diff", "--no-textconv", "-U3", `--diff-algorithm=${algorithm}`];
 
 // A config with one stream that owns no real file: no stream, dependency, capacity or critical rule
 // applies, so every conflict found is a file both sides changed.
@@ -86,12 +89,12 @@ const oldRule = tally();
 const sym = { regions: 0, pucs: 0, old: 0, unreadable: 0, byLang: new Map<string, { regions: number; pucs: number; old: number }>() };
 const engineMs: number[] = [];
 const parseMs: number[] = [];
-const counts = { scanned: 0, used: 0, criss: 0, shared: 0, conflicted: 0, duplicates: 0, sharedScenarios: 0 };
+const counts = { scanned: 0, used: 0, criss: 0, unreadable: 0, shared: 0, conflicted: 0, duplicates: 0, sharedScenarios: 0 };
 const misses: string[] = [];
 const symbolMisses: string[] = [];
 const falseAlarms: string[] = [];
 
-const lines = git("rev-list", "--merges", "--parents", `--max-count=${wanted * 3}`, "HEAD").trim().split("\n").filter(Boolean);
+const lines = git("rev-list", "--merges", "--parents", `--max-count=${wanted * 4}`, "HEAD").trim().split("\n").filter(Boolean);
 const merges = lines.map((l) => l.split(" ")).filter((p) => p.length === 3);
 const head = git("rev-parse", "HEAD").trim();
 
@@ -133,14 +136,23 @@ for (const [merge, p1, p2] of merges) {
     counts.criss++;
     continue;
   }
-  counts.used++;
   const base = bases[0] as string;
-  const d1 = parseUnifiedDiff(git(...DIFF, base, p1 as string));
-  const d2 = parseUnifiedDiff(git(...DIFF, base, p2 as string));
+  let d1: ReturnType<typeof parseUnifiedDiff>;
+  let d2: ReturnType<typeof parseUnifiedDiff>;
+  let mt: ReturnType<typeof spawnSync>;
+  try {
+    // A partial clone or a mirror without its largest blobs cannot diff every merge: such merges are counted and skipped.
+    d1 = parseUnifiedDiff(git(...DIFF(), base, p1 as string));
+    d2 = parseUnifiedDiff(git(...DIFF(), base, p2 as string));
+    mt = spawnSync("git", ["-C", repo, "merge-tree", "--write-tree", "--name-only", "--no-messages", p1 as string, p2 as string], { encoding: "utf8", maxBuffer: 64 << 20 });
+    if (mt.status !== 0 && mt.status !== 1) throw new Error(`git merge-tree failed: ${mt.stderr}`);
+  } catch {
+    counts.unreadable++;
+    continue;
+  }
+  counts.used++;
   if (d1.errors.length > 0 || d2.errors.length > 0) throw new Error(`${merge}: ${[...d1.errors, ...d2.errors].join("; ")}`);
-  const mt = spawnSync("git", ["-C", repo, "merge-tree", "--write-tree", "--name-only", "--no-messages", p1 as string, p2 as string], { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (mt.status !== 0 && mt.status !== 1) throw new Error(`${merge}: git merge-tree failed: ${mt.stderr}`);
-  const conflicted = new Set(mt.stdout.split("\n").slice(1).filter(Boolean));
+  const conflicted = new Set(String(mt.stdout).split("\n").slice(1).filter(Boolean));
   counts.conflicted += conflicted.size;
 
   // Names of one file across both sides (a rename's old and new path).
@@ -294,8 +306,9 @@ const pct = (xs: number[], q: number) => {
 };
 const result = {
   repository: repo,
+  diffAlgorithm: algorithm,
   head,
-  merges: { scanned: counts.scanned, replayed: counts.used, crissCrossSkipped: counts.criss, withSharedFiles: counts.sharedScenarios },
+  merges: { scanned: counts.scanned, replayed: counts.used, crissCrossSkipped: counts.criss, unreadableSkipped: counts.unreadable, withSharedFiles: counts.sharedScenarios },
   sharedFiles: counts.shared,
   gitConflictedFiles: counts.conflicted,
   identicalChangeMerges: counts.duplicates,
@@ -318,8 +331,8 @@ const result = {
 if (asJson) console.log(JSON.stringify(result, null, 2));
 else {
   const r = result;
-  console.log(`Conflict prediction against git merge-tree — ${repo} at ${head.slice(0, 12)}`);
-  console.log(`merges: ${r.merges.replayed} replayed (${r.merges.scanned} scanned, ${r.merges.crissCrossSkipped} criss-cross skipped), ${r.merges.withSharedFiles} with files both sides changed`);
+  console.log(`Conflict prediction against git merge-tree — ${repo} at ${head.slice(0, 12)}, footprints from ${algorithm} diffs`);
+  console.log(`merges: ${r.merges.replayed} replayed (${r.merges.scanned} scanned, ${r.merges.crissCrossSkipped} criss-cross and ${r.merges.unreadableSkipped} with missing objects skipped), ${r.merges.withSharedFiles} with files both sides changed`);
   console.log(`files changed on both sides: ${r.sharedFiles}; git conflicts on ${r.gitConflictedFiles}; identical changes recognised: ${r.identicalChangeMerges}`);
   console.log(`            recall  precision   tp   fp   fn`);
   for (const [name, t] of [["PUCS", r.pucs], ["baseline", r.baseline]] as const) {
