@@ -3,6 +3,7 @@
  * turning a pull request into a Change and a Footprint, publishing a report (check run, sticky
  * comment, labels) only where it changed, and refreshing the other PRs a ledger update affects.
  */
+import type { PucsFields } from "../tracing.js";
 import { changeOfFootprint } from "../engine/change.js";
 import { formatIssue, parseConfig } from "../engine/config/index.js";
 import { Lru, deepFreeze } from "../engine/memo.js";
@@ -39,10 +40,11 @@ export const LABELS = {
 /** Labels the App sets itself: events about them are ignored (they are the App's output). */
 export const APP_LABELS: ReadonlySet<string> = new Set([LABELS.conflict.name, LABELS.queued.name]);
 
+/** The App's log: each line about a change also carries its stream, agent and change as fields (src/tracing.ts). */
 export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
+  info(msg: string, fields?: PucsFields): void;
+  warn(msg: string, fields?: PucsFields): void;
+  error(msg: string, fields?: PucsFields): void;
 }
 
 export interface AppDeps {

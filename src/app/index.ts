@@ -25,6 +25,8 @@ import { checkIssueCommentEvent, checkPullRequestEvent } from "./payload.js";
 import { syncPullRequest } from "./pull.js";
 import { registerDashboard, type DashboardOptions } from "./dashboard.js";
 import { pullOfRest } from "../github/pull.js";
+import { agentOfPull } from "../engine/change.js";
+import { logFields, withSpan, type PucsFields } from "../tracing.js";
 
 export const PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"] as const;
 
@@ -39,12 +41,19 @@ function ctxOf(context: Context, deps: AppDeps): Ctx {
     gw: new AppGateway(client, ref),
     store: new GitHubRefStore(client, ref),
     repoKey: `${ref.owner}/${ref.repo}`,
+    // Stream-aware log lines: the change the event is about (stream, agent, change) as pino fields.
     log: {
-      info: (m) => context.log.info(m),
-      warn: (m) => context.log.warn(m),
-      error: (m) => context.log.error(m),
+      info: (m, f) => context.log.info(pucsLogFields(f), m),
+      warn: (m, f) => context.log.warn(pucsLogFields(f), m),
+      error: (m, f) => context.log.error(pucsLogFields(f), m),
     },
   };
+}
+
+/** `{ pucs: { stream, agent, change } }` of the change being handled (src/tracing.ts scope), with a call's own fields on top. */
+function pucsLogFields(extra?: PucsFields): { pucs?: Record<string, unknown> } {
+  const f = { ...logFields(), ...(extra ? { ...(extra.stream !== undefined ? { stream: extra.stream } : {}), ...(extra.agent ? { agent: extra.agent } : {}), ...(extra.change ? { change: extra.change } : {}) } : {}) };
+  return Object.keys(f).length ? { pucs: f } : {};
 }
 
 /** A ledger PUCS refuses to use is shown on the PR (the check run says what and how to fix), then rethrown. */
@@ -81,14 +90,16 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
       const ctx = ctxOf(context as unknown as Context, deps);
       const pr = pullOfRest(payload.pull_request as unknown as J);
       const branch = payload.repository.default_branch;
-      await deps.serial(`${ctx.repoKey}#${pr.number}`, async () => {
+      const files = (payload.pull_request as { changed_files?: unknown }).changed_files;
+      const traced = { change: `#${pr.number}`, agent: agentOfPull(pr), ...(typeof files === "number" ? { files } : {}) };
+      await withSpan(`pucs.webhook pull_request.${payload.action}`, traced, () => deps.serial(`${ctx.repoKey}#${pr.number}`, async () => {
         try {
           await syncPullRequest(ctx, pr, branch, payload.action);
         } catch (e) {
           await reportLedgerError(ctx, e, pr.headSha);
           throw e;
         }
-      });
+      }), { "github.event": "pull_request", "github.delivery": String(context.id) });
     });
 
     app.on("issue_comment.created", async (context) => {
@@ -97,7 +108,9 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
       const p = checked.event;
       if (!p.issue.pull_request) return;
       const ctx = ctxOf(context as unknown as Context, deps);
-      await deps.serial(`${ctx.repoKey}#${Number(p.issue.number)}`, () => handleComment(ctx, {
+      // The PR's agent as its body and author say (its stream: noted by handleComment once the ledger is read).
+      const traced = { change: `#${Number(p.issue.number)}`, agent: agentOfPull({ body: p.issue.body ?? "", author: p.issue.user.login }) };
+      await withSpan("pucs.webhook issue_comment.created", traced, () => deps.serial(`${ctx.repoKey}#${Number(p.issue.number)}`, () => handleComment(ctx, {
         commentId: p.comment.id,
         body: p.comment.body ?? "",
         commenter: p.comment.user.login,
@@ -105,7 +118,7 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
         number: Number(p.issue.number),
         prAuthor: p.issue.user.login,
         defaultBranch: p.repository.default_branch,
-      }));
+      })), { "github.event": "issue_comment", "github.delivery": String(context.id) });
     });
 
     // The dashboard issue: on in the App as shipped (the default export); injected-deps apps (tests) ask for it.

@@ -40,7 +40,7 @@ export const PullRequestEventSchema = z.object({
 
 export const IssueCommentEventSchema = z.object({
   action: z.string().min(1, "must name the action"),
-  issue: z.object({ number: positiveInt, pull_request: z.unknown().optional(), user }),
+  issue: z.object({ number: positiveInt, pull_request: z.unknown().optional(), user, body: z.string().nullish() }),
   comment: z.object({ id: positiveInt, body: z.string().nullable(), user }),
   repository,
 });

@@ -18,6 +18,7 @@
  * Closed or merged PR → `releaseClosed`: releaseChange (locks, intents, queue places, footprint,
  * override) in one commit, then a comment on the next PR queued on each freed path and refreshed reports.
  */
+import { noteChange } from "../tracing.js";
 import { createHash } from "node:crypto";
 import { evaluate } from "../engine/evaluate.js";
 import type { Config, Ledger } from "../engine/types.js";
@@ -123,6 +124,7 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   const now = ctx.now();
   const ledger = state.snapshot.ledger;
   const first = evaluate(change, ledger, config, now);
+  noteChange({ change: change.id, agent: change.agent, stream: first.stream, files: change.files.length }); // span attributes and log fields
   // PARTITION advice names the enclosing functions: their base files are read (one request) only when there is one.
   const symbols = await baseSymbols(ctx, pr.baseRef || defaultBranch, first);
   const ev = symbols ? evaluate(change, ledger, config, now, { symbols }) : first;

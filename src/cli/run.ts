@@ -43,6 +43,7 @@ import { optionalConfig, statusOf } from "./status-markdown.js";
 import { renderDashboardDoc } from "../engine/dashboard.js";
 import { runBoard } from "./board.js";
 import { checkEvaluation } from "./check-refine.js";
+import { withSpan, type PucsFields } from "../tracing.js";
 import { defaultHookBundle, HookError, installHook, uninstallHook } from "./hook.js";
 
 export interface CliContext {
@@ -703,6 +704,18 @@ function conflictText(conflicts: readonly Conflict[], suggestions: readonly stri
   return out.join("\n") + "\n";
 }
 
+/** A command's span fields (src/tracing.ts) from its options: agent, stream, task, change, files. */
+function cliFields(ctx: CliContext, name: string, p: Parsed): PucsFields {
+  const files = str(p, "files");
+  return {
+    agent: str(p, "agent") ?? ctx.env.PUCS_AGENT,
+    stream: str(p, "stream"),
+    task: str(p, "task") ?? str(p, "description"),
+    change: str(p, "change"),
+    files: files !== undefined ? splitList(files).length : ["lock", "unlock", "queue"].includes(name) ? 1 : undefined,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
@@ -732,7 +745,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       ctx.out(`${spec.usage}\n\n${spec.summary}\n`);
       return EXIT.OK;
     }
-    return await handlers[spec.name]!(ctx, parsed, spec);
+    return await withSpan(`pucs.cli ${spec.name}`, cliFields(ctx, spec.name, parsed), async (span) => {
+      const code = await handlers[spec.name]!(ctx, parsed, spec);
+      span.setAttribute("pucs.exit_code", code);
+      return code;
+    });
   } catch (err) {
     if (err instanceof UsageError) return fail(EXIT.USAGE, `${err.message}${err.usage ? `\nusage: ${err.usage}` : ""}`);
     if (err instanceof CliFailure) return fail(err.code, err.message, err.data);

@@ -7,6 +7,7 @@
  */
 import type { Ledger } from "../engine/types.js";
 import { LedgerError, type LedgerStore } from "./store.js";
+import { withLedgerSpan } from "../tracing.js";
 
 export interface TransactOptions {
   /** Retries after the first attempt (default 10): at most retries + 1 attempts. */
@@ -38,7 +39,15 @@ export function backoffDelay(retry: number, baseDelayMs: number, maxDelayMs: num
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
-export async function transact<T>(store: LedgerStore, fn: TransactFn<T>, opts: TransactOptions = {}): Promise<TransactResult<T>> {
+/** One ledger transaction, traced (src/tracing.ts: a `pucs.ledger.transact` span, a no-op without a tracer provider). */
+export function transact<T>(store: LedgerStore, fn: TransactFn<T>, opts: TransactOptions = {}): Promise<TransactResult<T>> {
+  return withLedgerSpan(
+    (note) => transactUntraced(store, (l) => { const r = fn(l); note(r.message); return r; }, opts),
+    (r) => ({ "pucs.ledger.attempts": r.attempts, "pucs.ledger.wrote": r.wrote, ...(r.version ? { "pucs.ledger.version": r.version } : {}) }),
+  );
+}
+
+async function transactUntraced<T>(store: LedgerStore, fn: TransactFn<T>, opts: TransactOptions = {}): Promise<TransactResult<T>> {
   const retries = opts.retries ?? 10;
   const sleep = opts.sleep ?? defaultSleep;
   const random = opts.random ?? Math.random;
