@@ -55,7 +55,7 @@ const GIT_ENV = {
 
 /** `git commit` as an agent would run it, at time `now` (the hook reads PUCS_NOW). */
 function commit(cwd: string, args: string[], env: Record<string, string> = {}, now = T0 + 60_000) {
-  const base = { ...process.env, ...GIT_ENV, PUCS_NOW: new Date(now).toISOString() };
+  const base: Record<string, string | undefined> = { ...process.env, ...GIT_ENV, PUCS_NOW: new Date(now).toISOString() };
   delete base.PUCS_AGENT;
   delete base.PUCS_REMOTE;
   const r = spawnSync("git", ["commit", "-q", ...args], { cwd, env: { ...base, ...env }, encoding: "utf8" });
