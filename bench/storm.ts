@@ -24,6 +24,8 @@ import { REPORT_MARKER } from "../src/engine/report.js";
 import { example } from "../test/action/harness.js";
 import { LocalGitHub, type LocalRepo } from "../test/e2e/local-github.js";
 
+// Background refreshes 200 ms after an event (default 5 s), so "done" (1.5 s without a request) includes them.
+process.env.PUCS_REFRESH_DRAIN_MS ??= "200";
 const ROOT = process.cwd();
 const CONFIG = readFileSync(join(ROOT, "config", "pucs_streams.yaml"), "utf8");
 const keys = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
