@@ -32,6 +32,8 @@ import {
   startSession,
 } from "../ledger/transitions.js";
 import type { BreakerOpenOutcome } from "../ledger/transitions.js";
+import { pendingHandoffs } from "../ledger/transitions.js";
+import { breakerLines, pendingHandoffLines, runBreaker, runHandoff, type LifecycleIo } from "./handoff.js";
 import { transact } from "../ledger/transact.js";
 import { LedgerError, type LedgerStore } from "../ledger/store.js";
 import { GitRefStore } from "../git/ledger-store.js";
@@ -72,6 +74,26 @@ class CliFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/** What `pucs handoff` and `pucs breaker` (src/cli/handoff.ts) need of the CLI. */
+async function lifecycleIo(ctx: CliContext, p: Parsed, spec: CommandSpec): Promise<LifecycleIo> {
+  const repo = await openRepo(ctx, p);
+  return {
+    cwd: ctx.cwd,
+    now: ctx.now(),
+    newId: () => ctx.newId(),
+    agent: () => agentOf(ctx, p, spec),
+    agentIfAny: () => str(p, "agent") ?? ctx.env.PUCS_AGENT,
+    read: async () => (await repo.store.read()).ledger,
+    commit: (fn) => commit(repo, fn),
+    config: () => loadConfig(ctx, repo, p),
+    branch: () => git.currentBranch(repo.root),
+    emit: (json, text) => emit(ctx, p, json, text),
+    refuse: (message, data) => {
+      throw new CliFailure(message, EXIT.CONFLICT, data);
+    },
+  };
 }
 
 /** A claim refused by the stream's circuit breaker (exit 1). */
@@ -136,6 +158,33 @@ const SPECS: CommandSpec[] = [
   S("log", "pucs log [-n N]", "The ledger's audit trail (one commit per change)", { n: { type: "string", short: "n" } }),
   S("worktree", "pucs worktree add <STREAM> [--base REF]", "Create ../<repo>-stream-<id> on branch feature/stream-<ID> (seed §5.1)", { base: { type: "string" } }, 2),
   S("hook", "pucs hook install|uninstall", "Install (or remove) the git pre-commit hook that refuses commits touching files under another agent's live lock", {}, 1),
+  S(
+    "handoff",
+    "pucs handoff --to AGENT [--agent FROM] [--completed …] [--pending …] [--warnings …] [--review FILES] [--commits SHAS] [--branch B] [--stream S] [--change C] [--note TEXT] | pucs handoff show [--agent A] [--write-file PATH] | pucs handoff ack [--agent A]",
+    "Hand your locks, intents and queue places to another agent with a handoff note (seed §3.2); show/ack the handoffs to you",
+    {
+      to: { type: "string" },
+      agent: { type: "string" },
+      completed: { type: "string", multiple: true },
+      pending: { type: "string", multiple: true },
+      warnings: { type: "string", multiple: true },
+      review: { type: "string", multiple: true },
+      commits: { type: "string", multiple: true },
+      branch: { type: "string" },
+      stream: { type: "string" },
+      change: { type: "string" },
+      note: { type: "string" },
+      "write-file": { type: "string" },
+    },
+    [0, 1],
+  ),
+  S(
+    "breaker",
+    "pucs breaker status|reset|record-failure [--stream S] [--reason TEXT] [--agent A --error TEXT]",
+    "Stream circuit breakers (seed §3.3): show their state, reset one, or record a failure",
+    { stream: { type: "string" }, reason: { type: "string" }, agent: { type: "string" }, error: { type: "string" }, change: { type: "string" } },
+    [0, 1],
+  ),
   S("config", "pucs config [--json] [--schema]", "Validate the stream config and print its streams and merge phases (--schema: print its JSON Schema)", { schema: { type: "boolean" } }),
 ];
 
@@ -227,12 +276,9 @@ function durationMinutes(p: Parsed, spec: CommandSpec, fallbackMinutes: number):
   return d.ms / 60_000;
 }
 
-/** The ledger refused a duration past `locks.max_ttl` (the rule lives in the transition). */
-function tooLong(spec: CommandSpec, p: Parsed, maxTtlMinutes: number): never {
-  throw new UsageError(
-    `pucs ${spec.name}: --duration ${str(p, "duration")} is longer than the configured locks.max_ttl (${formatDuration(maxTtlMinutes * 60_000)}); ask for less and extend later`,
-    spec.usage,
-  );
+/** The ledger refused a duration past `locks.max_ttl`: its reason (the rule and the words live in the transition). */
+function tooLong(spec: CommandSpec, reason: string): never {
+  throw new UsageError(`pucs ${spec.name}: ${reason}`, spec.usage);
 }
 
 /** A path or glob given on the command line, made relative to the repository root, validated. */
@@ -331,6 +377,14 @@ const handlers: Record<string, Handler> = {
     return EXIT.OK;
   },
 
+  async handoff(ctx, p, spec) {
+    return runHandoff(p, spec, await lifecycleIo(ctx, p, spec));
+  },
+
+  async breaker(ctx, p, spec) {
+    return runBreaker(p, spec, await lifecycleIo(ctx, p, spec));
+  },
+
   async status(ctx, p, spec) {
     const repo = await openRepo(ctx, p);
     const now = ctx.now();
@@ -368,7 +422,8 @@ const handlers: Record<string, Handler> = {
     lines.push("", "--- Open Changes ---");
     if (ledger.footprints.length === 0) lines.push("  (none)");
     for (const f of ledger.footprints) lines.push(`  ${f.change} by ${f.agent} (${f.stream ?? "no stream"}): ${f.files.length} file(s)${f.draft ? " [draft]" : ""}`);
-    emit(ctx, p, json, lines.join("\n"));
+    lines.push(...breakerLines(ledger, now), ...pendingHandoffLines(ledger, ctx.env.PUCS_AGENT));
+    emit(ctx, p, { ...json, ...(ctx.env.PUCS_AGENT ? { pendingHandoffs: pendingHandoffs(ledger, ctx.env.PUCS_AGENT) } : {}) }, lines.join("\n"));
     return EXIT.OK;
   },
 
@@ -387,7 +442,7 @@ const handlers: Record<string, Handler> = {
       acquireLock(l, { path, agent, stream, task, ttlMinutes, lease, maxTtlMinutes: config.locks.maxTtlMinutes, queueGraceMinutes: config.locks.queueGraceMinutes, ...(change ? { change } : {}) }, now),
     );
     const o = r.outcome;
-    if (o.kind === "too-long") tooLong(spec, p, o.maxTtlMinutes);
+    if (o.kind === "too-long") tooLong(spec, o.reason);
     if (o.kind === "held") {
       const h = o.lock;
       throw new CliFailure(
@@ -469,7 +524,7 @@ const handlers: Record<string, Handler> = {
       declareIntent(l, { id, agent, stream, files, description, durationMinutes: durationMinutes_, force, config, ...(change ? { change } : {}) }, now),
     );
     const o = r.outcome;
-    if (o.kind === "too-long") tooLong(spec, p, o.maxTtlMinutes);
+    if (o.kind === "too-long") tooLong(spec, o.reason);
     if (o.kind === "breaker-open") breakerRefusal(o);
     const json = { ok: o.kind === "recorded", command: "intent", recorded: o.kind === "recorded", conflicts: o.conflicts, notes: o.notes, suggestions: o.suggestions };
     if (o.kind === "refused") {
