@@ -50,7 +50,8 @@ if (!repo || !Number.isInteger(wanted) || wanted <= 0) {
 }
 
 function git(...a: string[]): string {
-  return execFileSync("git", ["-C", repo as string, ...a], { encoding: "utf8", maxBuffer: 512 << 20 });
+  // stderr is captured: a failure is an exception here, handled (and counted) by the caller.
+  return execFileSync("git", ["-C", repo as string, ...a], { encoding: "utf8", maxBuffer: 512 << 20, stdio: ["ignore", "pipe", "pipe"] });
 }
 const DIFF = () => ["diff", "-M", "--src-prefix=a/", "--dst-prefix=b/", "--no-color", "--no-ext-diff", "--no-textconv", "-U3", `--diff-algorithm=${algorithm}`];
 
