@@ -44,10 +44,12 @@ import {
   isoTime,
   type AcquireLockOutcome,
   type DeclareIntentOutcome,
+  type ExtendLocksOutcome,
   type Notice,
   type ReleaseOutcome,
   type TransitionResult,
 } from "../ledger/transitions.js";
+import { handoff, resetBreaker, type HandoffOutcome, type ResetBreakerOutcome } from "../ledger/transitions.js";
 import { loadState, refreshOthers, type Ctx } from "./core.js";
 import { pullOfRest } from "../github/pull.js";
 import { serializeLedger } from "../ledger/schema.js";
@@ -368,7 +370,7 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
             const path = cmd.paths[i]!;
             if (out.kind === "too-long") {
               ok = false;
-              parts.push(`${code(cmd.raw)}: ${formatDuration(ttl * MINUTE)} is longer than the configured maximum lock TTL (${out.maxTtlMinutes} min). Ask for less, and ${code("/pucs extend")} later.`);
+              parts.push(`${code(cmd.raw)}: ${out.reason}`);
             } else if (out.kind === "held") {
               ok = false;
               parts.push(`${code(path)} is locked by ${holderLabel(out.lock)} until ${shortTime(out.lock.expiresAt)}${out.lock.task ? ` (${out.lock.task})` : ""}: wait in line with ${code(`/pucs queue ${path}`)}`);
@@ -398,7 +400,7 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
         steps: [(l) => declareIntent(l, { id: c.newId(), agent: c.agent, stream: c.stream, files: cmd.paths, description: cmd.text, durationMinutes: minutes, change: c.id, force: cmd.force === true, config: c.config }, c.now)],
         describe: (outs) => {
           const o = outs[0] as DeclareIntentOutcome;
-          if (o.kind === "too-long") return { text: `${code(cmd.raw)}: ${formatDuration(minutes * MINUTE)} is longer than the configured maximum (${o.maxTtlMinutes} min). Declare less, and signal again later.`, ok: false };
+          if (o.kind === "too-long") return { text: `${code(cmd.raw)}: ${o.reason}`, ok: false };
           if (o.kind === "breaker-open") return { text: `intent on ${cmd.paths.map(code).join(", ")} NOT recorded: ${o.details}`, ok: false };
           const list = (cs: readonly Conflict[]) => cs.map((x) => `\n  - **${x.type}** ${x.file ? code(x.file) : "(stream)"}: ${x.details} → ${x.strategy}: ${x.nextStep}`).join("");
           if (o.kind === "refused") {
@@ -466,7 +468,9 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
         cmd,
         steps: [(l) => extendLocks(l, { agent: c.agent, change: c.id, minutes, maxTtlMinutes: maxTtl }, c.now)],
         describe: (outs) => {
-          const o = outs[0] as { extended: { path: string; expiresAt: string }[]; atCap: { path: string }[] };
+          const x = outs[0] as ExtendLocksOutcome;
+          if (x.kind === "too-long") return { text: `${code(cmd.raw)}: ${x.reason}`, ok: false };
+          const o = x;
           if (o.extended.length === 0 && o.atCap.length === 0) return { text: `${c.id} holds no live locks to extend: take one with ${code("/pucs lock <path>")}`, ok: false };
           const parts = o.extended.map((k) => `${code(k.path)} until ${shortTime(k.expiresAt)}`);
           if (o.atCap.length) parts.push(`${o.atCap.map((k) => code(k.path)).join(", ")} already at the ${maxTtl}-minute maximum`);
@@ -491,6 +495,34 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
         steps: [(l) => setOverride(l, { change: c.id, by: c.commenter, reason: cmd.reason, at: isoTime(c.now), ...(c.headSha ? { headSha: c.headSha } : {}) })],
         describe: () => ({ text: `merge gate override for ${c.id} recorded by @${c.commenter}: ${cmd.reason}`, ok: true }),
       };
+    case "handoff":
+      return {
+        cmd,
+        steps: [(l) => handoff(l, { id: c.newId(), from: c.agent, to: cmd.to, change: c.id, ...(cmd.note ? { note: cmd.note, pending: [cmd.note] } : {}) }, c.now)],
+        describe: (outs) => {
+          const o = outs[0] as HandoffOutcome;
+          if (o.kind !== "handed-off") return { text: `handoff NOT recorded: ${o.reason}`, ok: false };
+          const moved = [`${o.locks.length} lock(s)`, `${o.intents.length} intent(s)`, `${o.queueEntries.length} queue place(s)`].join(", ");
+          const files = o.handoff.stream_context.locked_files;
+          return {
+            text: `${c.id} handed off from ${c.agent} to @${cmd.to} by @${c.commenter}: ${moved} moved${files.length ? ` (${files.map(code).join(", ")})` : ""}${cmd.note ? `. Note: ${cmd.note}` : ""}`,
+            ok: true,
+          };
+        },
+      };
+    case "breaker-reset": {
+      const stream = c.stream;
+      if (stream === null) return { text: `${code(cmd.raw)}: ${c.id} has no stream, so there is no breaker to reset. Give it a ${code("pucs:stream:<ID>")} label first.`, ok: false };
+      return {
+        cmd,
+        steps: [(l) => resetBreaker(l, { stream, by: c.commenter, reason: cmd.reason }, c.now)],
+        describe: (outs) => {
+          const o = outs[0] as ResetBreakerOutcome;
+          if (o.kind === "not-found") return { text: `the ${stream} circuit breaker is CLOSED with no failures: nothing to reset`, ok: true };
+          return { text: `the ${stream} circuit breaker was ${o.state}; reset to CLOSED by @${c.commenter}: ${cmd.reason}`, ok: true };
+        },
+      };
+    }
   }
 }
 

@@ -20,6 +20,7 @@ import type { BreakerFailure, CircuitBreakerConfig, Handoff, StreamBreaker } fro
 import { breakerOf, breakerState, describeBreaker, type BreakerState } from "../engine/breaker.js";
 import { blocksIntent, evaluate } from "../engine/evaluate.js";
 import { globsIntersect } from "../engine/globs.js";
+import { formatDuration } from "../engine/duration.js";
 import {
   FootprintSchema,
   GateOverrideSchema,
@@ -231,6 +232,17 @@ export function startSession(l: Ledger, args: { id: string }, now: number): Tran
 // Locks
 // ---------------------------------------------------------------------------
 
+/**
+ * The one reason a claim past `locks.max_ttl` is refused, whichever surface asked (the CLI prints it,
+ * the App replies with it).
+ */
+export function tooLongReason(what: "lock" | "intent" | "extension", askedMinutes: number, maxTtlMinutes: number): string {
+  const asked = formatDuration(askedMinutes * MINUTE);
+  const max = formatDuration(maxTtlMinutes * MINUTE);
+  const then = what === "intent" ? "declare less and signal again later" : what === "lock" ? "ask for less and extend it later" : "extend by less, again later if needed";
+  return `a${what === "intent" || what === "extension" ? "n" : ""} ${what} of ${asked} is longer than the configured locks.max_ttl (${max}): ${then}`;
+}
+
 export interface AcquireLockArgs {
   path: string;
   agent: string;
@@ -261,7 +273,7 @@ export type AcquireLockOutcome =
    */
   | { kind: "queued"; path: string; position: number; already: boolean; head: QueueEntry; notify: Notice[]; skipped: QueuedSkip[] }
   /** The ttl asked for is longer than `locks.max_ttl`: nothing written. */
-  | { kind: "too-long"; maxTtlMinutes: number }
+  | { kind: "too-long"; maxTtlMinutes: number; reason: string }
   /** The stream's circuit breaker refuses new claims (OPEN, or HALF_OPEN with its one trial taken): nothing written. */
   | BreakerOpenOutcome;
 
@@ -312,7 +324,7 @@ function acquireLockUnguarded(l: Ledger, args: AcquireLockArgs, now: number): Tr
   checkMinutes("ttlMinutes", args.ttlMinutes);
   checkMinutes("maxTtlMinutes", args.maxTtlMinutes);
   if (!Number.isFinite(args.queueGraceMinutes) || args.queueGraceMinutes < 0) throw new RangeError(`queueGraceMinutes must be a number of minutes >= 0, got ${args.queueGraceMinutes}`);
-  if (args.ttlMinutes > args.maxTtlMinutes) return unchanged(l, { kind: "too-long", maxTtlMinutes: args.maxTtlMinutes });
+  if (args.ttlMinutes > args.maxTtlMinutes) return unchanged(l, { kind: "too-long", maxTtlMinutes: args.maxTtlMinutes, reason: tooLongReason("lock", args.ttlMinutes, args.maxTtlMinutes) });
   const holder: Holder = { agent: args.agent, ...(args.change !== undefined ? { change: args.change } : {}) };
 
   const blockers = conflictingLocks(l, args.path, holder, now);
@@ -466,7 +478,9 @@ export interface ExtendLocksArgs {
   maxTtlMinutes: number;
 }
 
-export interface ExtendLocksOutcome {
+export type ExtendLocksOutcome = ExtendedLocks | { kind: "too-long"; maxTtlMinutes: number; reason: string };
+
+export interface ExtendedLocks {
   kind: "extended";
   /** The locks as extended. */
   extended: Lock[];
@@ -482,6 +496,8 @@ export function extendLocks(l: Ledger, args: ExtendLocksArgs, now: number): Tran
   checkNonEmpty("agent", args.agent);
   checkMinutes("minutes", args.minutes);
   checkMinutes("maxTtlMinutes", args.maxTtlMinutes);
+  // Asking for more than any lock may ever hold is refused, like a lock or intent that long.
+  if (args.minutes > args.maxTtlMinutes) return unchanged(l, { kind: "too-long", maxTtlMinutes: args.maxTtlMinutes, reason: tooLongReason("extension", args.minutes, args.maxTtlMinutes) });
   const cap = now + args.maxTtlMinutes * MINUTE;
   const targets = liveLocks(l, now)
     .filter(
@@ -505,7 +521,7 @@ export function extendLocks(l: Ledger, args: ExtendLocksArgs, now: number): Tran
     extended.push(n);
     replaced.set(k, n);
   }
-  const outcome: ExtendLocksOutcome = { kind: "extended", extended, atCap, notFound };
+  const outcome: ExtendedLocks = { kind: "extended", extended, atCap, notFound };
   if (extended.length === 0) return unchanged(l, outcome);
   const locks = l.locks.map((k) => replaced.get(k) ?? k);
   const detail = extended.map((k) => `${k.path} until ${shortTime(k.expiresAt)}`);
@@ -573,7 +589,7 @@ export type DeclareIntentOutcome =
   | { kind: "recorded"; intent: Intent; replaced: Intent[]; conflicts: Conflict[]; notes: Conflict[]; suggestions: string[] }
   /** It collides with other work and was not forced: nothing written. */
   | { kind: "refused"; conflicts: Conflict[]; notes: Conflict[]; suggestions: string[] }
-  | { kind: "too-long"; maxTtlMinutes: number }
+  | { kind: "too-long"; maxTtlMinutes: number; reason: string }
   | BreakerOpenOutcome;
 
 /**
@@ -586,7 +602,7 @@ function declareIntentUnguarded(l: Ledger, args: DeclareIntentArgs, now: number)
   checkNow(now);
   checkMinutes("durationMinutes", args.durationMinutes);
   const max = args.config.locks.maxTtlMinutes;
-  if (args.durationMinutes > max) return unchanged(l, { kind: "too-long", maxTtlMinutes: max });
+  if (args.durationMinutes > max) return unchanged(l, { kind: "too-long", maxTtlMinutes: max, reason: tooLongReason("intent", args.durationMinutes, max) });
   const probe: Change = { id: args.change ?? `agent:${args.agent}`, agent: args.agent, files: args.files.map((path) => ({ path, hunks: null })) };
   const ev = evaluate(probe, l, args.config, now, { stream: args.stream });
   const conflicts = ev.conflicts.filter(blocksIntent);

@@ -227,7 +227,7 @@ describe("failures while running commands", () => {
     const h = await harness();
     await h.send("issue_comment", commentPayload(3, "/pucs lock execution/a.py --duration 9h\n/pucs intent api/** --duration 3d"));
     expect(replies(h, 3)).toEqual([
-      "<!-- pucs:reply -->\n@agent3\n\n- ❌ `/pucs lock execution/a.py --duration 9h`: 9h is longer than the configured maximum lock TTL (480 min). Ask for less, and `/pucs extend` later.\n- ❌ `/pucs intent api/** --duration 3d`: 3d is longer than the configured maximum (480 min). Declare less, and signal again later.",
+      "<!-- pucs:reply -->\n@agent3\n\n- ❌ `/pucs lock execution/a.py --duration 9h`: a lock of 9h is longer than the configured locks.max_ttl (8h): ask for less and extend it later\n- ❌ `/pucs intent api/** --duration 3d`: an intent of 3d is longer than the configured locks.max_ttl (8h): declare less and signal again later",
     ]);
     expect(h.gh.ledgerRef).toBeNull();
   });

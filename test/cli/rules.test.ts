@@ -33,7 +33,7 @@ describe("pucs lock keeps the queue's order", () => {
     const r = repo();
     const x = await pucs(r.dir, ["lock", "execution/fill_predictor.py", "--agent", "A", "--stream", "EXEC", "--task", "t", "--duration", "9h"], { now: T });
     expect(x.code).toBe(2);
-    expect(x.err).toContain("--duration 9h is longer than the configured locks.max_ttl (8h)");
+    expect(x.err).toContain("pucs lock: a lock of 9h is longer than the configured locks.max_ttl (8h): ask for less and extend it later");
   });
 });
 

@@ -67,13 +67,13 @@ describe("max_ttl is the ledger's rule", () => {
   it("a lock longer than max_ttl is refused and nothing is written", () => {
     const l = deepFreeze(emptyLedger());
     const r = acq(l, "x.py", "A", T0, { ttl: 241 });
-    expect(r.outcome).toStrictEqual({ kind: "too-long", maxTtlMinutes: 240 });
+    expect(r.outcome).toStrictEqual({ kind: "too-long", maxTtlMinutes: 240, reason: "a lock of 4h 1m is longer than the configured locks.max_ttl (4h): ask for less and extend it later" });
     expect(r.ledger).toBe(l);
   });
   it("an intent longer than max_ttl is refused", () => {
     const config = seedConfig();
     const r = declareIntent(emptyLedger(), { id: "i", agent: "A", stream: "EXEC", files: ["execution/a.py"], description: "d", durationMinutes: config.locks.maxTtlMinutes + 1, force: true, config }, T0);
-    expect(r.outcome).toStrictEqual({ kind: "too-long", maxTtlMinutes: config.locks.maxTtlMinutes });
+    expect(r.outcome).toStrictEqual({ kind: "too-long", maxTtlMinutes: config.locks.maxTtlMinutes, reason: "an intent of 8h 1m is longer than the configured locks.max_ttl (8h): declare less and signal again later" });
     expect(r.message).toBeNull();
   });
 });

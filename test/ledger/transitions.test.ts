@@ -241,11 +241,18 @@ describe("extendLocks", () => {
     let l = acq(emptyLedger(), "a", "alice", T0, { change: "#1", lease: "1" }).ledger;
     l = acq(l, "b", "alice", T0, { change: "#2", lease: "2" }).ledger;
     const r = extendLocks(l, { agent: "alice", change: "#2", minutes: 10, maxTtlMinutes: 60 }, T0);
-    expect(r.outcome.extended.map((k) => k.path)).toEqual(["b"]);
+    expect(r.outcome.kind === "extended" && r.outcome.extended.map((k) => k.path)).toEqual(["b"]);
     expect(r.message).toBe("extend 1 lock of alice (#2): b until 2026-11-23T21:40:00Z");
     const late = extendLocks(l, { agent: "alice", minutes: 10, maxTtlMinutes: 60 }, T0 + min(30));
     expect(late.ledger).toBe(l);
-    expect(late.outcome.extended).toEqual([]);
+    expect(late.outcome).toMatchObject({ kind: "extended", extended: [] });
+  });
+
+  it("refuses an extension longer than max_ttl itself, with the reason every surface prints", () => {
+    const l = acq(emptyLedger(), "a", "alice", T0, { change: "#1", lease: "1" }).ledger;
+    const r = extendLocks(l, { agent: "alice", minutes: 180, maxTtlMinutes: 120 }, T0);
+    expect(r.ledger).toBe(l);
+    expect(r.outcome).toEqual({ kind: "too-long", maxTtlMinutes: 120, reason: "an extension of 3h is longer than the configured locks.max_ttl (2h): extend by less, again later if needed" });
   });
 });
 
