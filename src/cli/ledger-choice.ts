@@ -5,8 +5,9 @@
  * - `--local`: the embedded ledger of this clone, on purpose.
  * - Otherwise the repository decides, once, and remembers it in its git config (`pucs.ledger`, shared
  *   by every worktree): when `origin` (or the only remote) has `refs/pucs/ledger`, that is THE ledger
- *   and every command uses it; otherwise the embedded one. "Local" is re-checked after an hour (the App
- *   may have been installed since); `pucs init` always re-checks.
+ *   and every command uses it; otherwise the embedded one. A remembered "local" is re-checked before
+ *   every write (the App may have started its ledger since: a claim must never land in the wrong one)
+ *   and after an hour for reads; `pucs init` always re-checks.
  * - A clone whose embedded ledger holds live claims while the remote has a ledger too is refused until
  *   someone chooses (`--remote` or `--local`): a local agent and a PR must never both hold one file
  *   through two ledgers without anyone noticing.
@@ -25,7 +26,7 @@ export class LedgerChoiceError extends Error {}
 
 export async function chooseLedger(
   root: string,
-  opts: { remote?: string | undefined; local: boolean; recheck: boolean; now: number },
+  opts: { remote?: string | undefined; local: boolean; recheck: boolean; now: number; write?: boolean },
 ): Promise<LedgerChoice> {
   if (opts.local && opts.remote) throw new LedgerChoiceError("--local and --remote contradict each other: choose one ledger");
   if (opts.remote) return { kind: "remote", remote: opts.remote, why: "--remote / PUCS_REMOTE" };
@@ -34,7 +35,7 @@ export async function chooseLedger(
   const cached = opts.recheck ? null : await git.configGet(root, CACHE_KEY);
   if (cached?.startsWith("remote:")) return { kind: "remote", remote: cached.slice("remote:".length), why: `git config ${CACHE_KEY}` };
   const checkedAt = cached?.startsWith("local@") ? Number(cached.slice("local@".length)) : NaN;
-  if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS) return { kind: "local", why: `git config ${CACHE_KEY}` };
+  if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS && !opts.write) return { kind: "local", why: `git config ${CACHE_KEY}` };
 
   const names = await git.remotes(root);
   const remote = names.includes("origin") ? "origin" : names.length === 1 ? names[0]! : null;

@@ -78,7 +78,7 @@ class CliFailure extends Error {
 
 /** What `pucs handoff` and `pucs breaker` (src/cli/handoff.ts) need of the CLI. */
 async function lifecycleIo(ctx: CliContext, p: Parsed, spec: CommandSpec): Promise<LifecycleIo> {
-  const repo = await openRepo(ctx, p);
+  const repo = await openRepo(ctx, p, { write: true });
   return {
     cwd: ctx.cwd,
     now: ctx.now(),
@@ -220,7 +220,7 @@ interface Repo {
   choice?: LedgerChoice;
 }
 
-async function openRepo(ctx: CliContext, p: Parsed, opts: { recheck?: boolean } = {}): Promise<Repo> {
+async function openRepo(ctx: CliContext, p: Parsed, opts: { recheck?: boolean; write?: boolean } = {}): Promise<Repo> {
   let root: string;
   try {
     root = await git.repoRoot(ctx.cwd);
@@ -230,7 +230,7 @@ async function openRepo(ctx: CliContext, p: Parsed, opts: { recheck?: boolean } 
   if (ctx.store) return { root, store: ctx.store(root) };
   let choice: LedgerChoice;
   try {
-    choice = await chooseLedger(root, { remote: str(p, "remote") ?? ctx.env.PUCS_REMOTE, local: flag(p, "local"), recheck: opts.recheck === true, now: ctx.now() });
+    choice = await chooseLedger(root, { remote: str(p, "remote") ?? ctx.env.PUCS_REMOTE, local: flag(p, "local"), recheck: opts.recheck === true, write: opts.write === true, now: ctx.now() });
   } catch (err) {
     if (err instanceof LedgerChoiceError) throw new CliFailure(err.message, EXIT.USAGE);
     throw err;
@@ -428,7 +428,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async lock(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: true });
     const config = await loadConfig(ctx, repo, p);
     const agent = agentOf(ctx, p, spec);
     const stream = streamOf(config, required(p, "stream", spec), spec);
@@ -486,7 +486,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async unlock(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: true });
     const agent = agentOf(ctx, p, spec);
     const path = repoPath(ctx, repo, p.positionals[0]!, spec);
     const now = ctx.now();
@@ -506,7 +506,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async intent(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: true });
     const config = await loadConfig(ctx, repo, p);
     const agent = agentOf(ctx, p, spec);
     const stream = streamOf(config, required(p, "stream", spec), spec);
@@ -540,7 +540,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async queue(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: true });
     const agent = agentOf(ctx, p, spec);
     const path = repoPath(ctx, repo, p.positionals[0]!, spec);
     const change = str(p, "change");
@@ -551,7 +551,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async release(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: true });
     const change = str(p, "change");
     const close = flag(p, "close");
     if (close && !change) throw new UsageError("pucs release: --close needs --change (it drops a change's footprint and gate override)", spec.usage);
@@ -572,7 +572,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async cleanup(ctx, p) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: true });
     const now = ctx.now();
     const r = await commit(repo, (l) => expire(l, now));
     const { locks, intents } = r.outcome;
@@ -586,7 +586,7 @@ const handlers: Record<string, Handler> = {
   },
 
   async check(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: flag(p, "record") });
     const config = await loadConfig(ctx, repo, p);
     const format = str(p, "format") ?? "text";
     if (!["text", "markdown"].includes(format)) throw new UsageError(`pucs check: --format must be text or markdown, not ${JSON.stringify(format)}`, spec.usage);

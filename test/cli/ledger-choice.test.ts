@@ -67,4 +67,19 @@ describe("which ledger the CLI uses", () => {
     const remote = await pucs(clone, ["status", "--remote", "origin", "--json"]);
     expect(remote.json.locks.map((l: { agent: string }) => l.agent)).toEqual(["app-side"]);
   });
+
+  it("a clone that chose its own ledger before the App existed writes to origin's once origin has one (re-checked before every write)", async () => {
+    const { clone, bare } = withRemoteLedger();
+    expect((await pucs(clone, ["init"])).code).toBe(0); // origin has no ledger yet: local, remembered
+    expect(sh(clone, "config", "--get", "pucs.ledger").trim()).toMatch(/^local@\d+$/);
+    // The clone's own ledger has no live claims (init only starts a session), so nothing is split.
+    const other = mkdtempSync(join(tmpdir(), "pucs-other-"));
+    cleanups.push(() => rmSync(other, { recursive: true, force: true }));
+    sh(other, "clone", "-q", bare, "c");
+    expect((await pucs(join(other, "c"), ["lock", "execution/c.py", "--agent", "app-side", "--stream", "EXEC", "--task", "t", "--remote", "origin"])).code).toBe(0);
+    const r = await pucs(clone, ["lock", "execution/c.py", "--agent", "local-agent", "--stream", "EXEC", "--task", "t"]);
+    expect(r.code).toBe(1);
+    expect(r.out + r.err).toContain("already locked by app-side");
+    expect(sh(clone, "config", "--get", "pucs.ledger").trim()).toBe("remote:origin");
+  });
 });
