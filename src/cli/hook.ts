@@ -215,7 +215,7 @@ export async function preCommit(cwd: string, env: Record<string, string | undefi
     git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd }),
     git(["diff", "--cached", "--name-only", "-z", "--no-renames"], { cwd }),
   ]);
-  if (staged.code !== 0) return { code: 0, message: `PUCS commit guard: could not list the staged files (${staged.stderr.trim()}); this commit was not checked.\n` };
+  if (staged.code !== 0) return { code: 0, message: `PUCS commit guard: could not list the staged files (${staged.stderr.trim().split("\n")[0]}); this commit was not checked.\n` };
   const files = staged.stdout.split("\0").filter((f) => f !== "");
   if (files.length === 0) return { code: 0, message: "" };
   const config = parseConfigList(cfg.stdout);
