@@ -39,6 +39,7 @@ import { LedgerError, type LedgerStore } from "../ledger/store.js";
 import { GitRefStore } from "../git/ledger-store.js";
 import { RemoteRefStore } from "../git/remote-store.js";
 import { chooseLedger, LedgerChoiceError, type LedgerChoice } from "./ledger-choice.js";
+import { changeAtHead } from "../engine/change.js";
 import * as git from "../git/gateway.js";
 import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec, type Parsed } from "./args.js";
 import { optionalConfig, statusOf } from "./status-markdown.js";
@@ -615,8 +616,19 @@ const handlers: Record<string, Handler> = {
     const stream = declared ? streamOf(config, declared, spec) : undefined;
     const now = ctx.now();
     let ledger: Ledger;
-    if (flag(p, "record")) {
-      const head = (await git.revParse(repo.root, "HEAD")) ?? mergeBase;
+    const headSha = await git.revParse(repo.root, "HEAD");
+    // A branch whose HEAD is an open PR's head IS that PR: judged as it, it does not overlap with itself.
+    const read = await repo.store.read();
+    const pr = changeAtHead(read.ledger.footprints, headSha);
+    if (pr) {
+      change.id = pr.change;
+      if (str(p, "agent") === undefined && ctx.env.PUCS_AGENT === undefined) change.agent = pr.agent;
+    }
+    if (flag(p, "record") && pr) {
+      ctx.err(`note: HEAD is ${pr.change}'s head: its files are recorded by the GitHub App, --record wrote nothing\n`);
+      ledger = read.ledger;
+    } else if (flag(p, "record")) {
+      const head = headSha ?? mergeBase;
       const r = await commit<Ledger>(repo, (l) => {
         const ev = evaluate(change, l, config, now, stream ? { stream } : {});
         const t = recordFootprint(l, {
@@ -633,7 +645,7 @@ const handlers: Record<string, Handler> = {
       });
       ledger = r.outcome;
     } else {
-      ledger = (await repo.store.read()).ledger;
+      ledger = read.ledger;
     }
     // Enclosing functions from the merge base's files, and git merge-tree's answer where the other head is local (issue 15).
     const ev = await checkEvaluation(repo.root, change, ledger, config, now, stream ? { stream } : {}, mergeBase);

@@ -117,3 +117,12 @@ export function changeOfFootprint(fp: Footprint): Change {
   if (fp.url !== undefined) c.url = fp.url;
   return c;
 }
+
+/**
+ * The open change a local branch IS: the one whose recorded head is this commit (a PR's head checked
+ * out locally). `pucs check` then judges it as that change, so it does not overlap with itself.
+ */
+export function changeAtHead(footprints: readonly Footprint[], headSha: string | null): Footprint | null {
+  if (!headSha) return null;
+  return footprints.find((f) => f.headSha === headSha && f.change.startsWith("#")) ?? null;
+}

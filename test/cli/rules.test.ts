@@ -80,3 +80,28 @@ describe("pucs check sees the working tree, new files included", () => {
     expect(x.json.report.conflicts).toMatchObject([{ type: "LOCKED", file: "api/new_handler.py", holder: "other" }]);
   });
 });
+
+describe("a local branch that is a PR's head", () => {
+  it("is judged as that PR: it does not overlap with its own footprint, and --record leaves the App's footprint alone", async () => {
+    const r = repo();
+    sh(r.dir, "checkout", "-q", "-b", "topic");
+    r.write("api/routes.py", "def route():\n    return 2\n");
+    sh(r.dir, "commit", "-qam", "[PUCS-API] feat: x");
+    const head = sh(r.dir, "rev-parse", "HEAD").trim();
+    // The App recorded PR #12 at this head (a footprint with the same file), and another PR #13 on it too.
+    const { GitRefStore } = await import("../../src/git/ledger-store.js");
+    const { transact } = await import("../../src/ledger/transact.js");
+    const { recordFootprint } = await import("../../src/ledger/transitions.js");
+    const fp = (change: string, sha: string) => ({ change, agent: "someone", stream: "API", headSha: sha, draft: false, files: [{ path: "api/routes.py", changes: null }], recordedAt: "2026-11-23T20:00:00.000Z" });
+    await transact(new GitRefStore({ cwd: r.dir }), (l) => {
+      const a = recordFootprint(l, fp("#12", head));
+      const b = recordFootprint(a.ledger, fp("#13", "b".repeat(40)));
+      return { ledger: b.ledger, outcome: null, message: "seed" };
+    });
+    const x = await pucs(r.dir, ["check", "--base", "main", "--json"], { now: T });
+    expect(x.json.report.change).toBe("#12");
+    expect(x.json.report.conflicts.map((c: { holderChange?: string }) => c.holderChange)).toEqual(["#13"]);
+    const rec = await pucs(r.dir, ["check", "--base", "main", "--record"], { now: T });
+    expect(rec.err).toContain("HEAD is #12's head");
+  });
+});
