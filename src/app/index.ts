@@ -17,6 +17,7 @@ import type { GitHubClient } from "../github/client.js";
 import { GitHubRefStore } from "../github/ledger-store.js";
 import { LedgerError } from "../ledger/store.js";
 import { handleComment } from "./comment.js";
+import { ciEventOf, handleCiCompletion } from "./ci.js";
 import { Lru } from "../engine/memo.js";
 import { APP_LABELS, PUBLISHED_MEMORY, keyedSerial, type AppDeps, type Ctx } from "./core.js";
 import { LedgerWriter } from "./ledger-writer.js";
@@ -100,6 +101,14 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
           throw e;
         }
       }), { "github.event": "pull_request", "github.delivery": String(context.id) });
+    });
+
+    // CI results on a stream's PRs feed its circuit breaker (src/app/ci.ts).
+    app.on(["check_suite.completed", "workflow_run.completed"], async (context) => {
+      const e = ciEventOf(context.name, context.payload as unknown as J);
+      if (!e) return;
+      const ctx = ctxOf(context as unknown as Context, deps);
+      await deps.serial(`${ctx.repoKey}#ci`, () => handleCiCompletion(ctx, e));
     });
 
     app.on("issue_comment.created", async (context) => {

@@ -18,7 +18,7 @@ import { parseDuration } from "./duration.js";
 import { validateGlob } from "./globs.js";
 import { editDistance } from "./config/suggest.js";
 
-export type CommandName = "help" | "status" | "intent" | "lock" | "unlock" | "release" | "extend" | "queue" | "sync" | "gate-override";
+export type CommandName = "help" | "status" | "intent" | "lock" | "unlock" | "release" | "extend" | "queue" | "sync" | "gate-override" | "handoff" | "breaker-reset";
 
 /** Who may run a command on a pull request. */
 export type Permission = "anyone" | "author-or-write" | "write" | "maintain";
@@ -84,6 +84,20 @@ export const COMMANDS: CommandSpec[] = [
     "maintain",
     ["/pucs gate override -- hotfix for the outage, phase 1 can rebase"],
   ),
+  spec(
+    "handoff",
+    "/pucs handoff @login [-- note]",
+    "Hand this PR's locks, intents and queue places to another agent or person (seed §3.2); the handoff is recorded and the receiver named.",
+    "author-or-write",
+    ["/pucs handoff @exec-agent-2 -- integration tests and docs left", "/pucs handoff @octocat"],
+  ),
+  spec(
+    "breaker-reset",
+    "/pucs breaker reset -- reason",
+    "Close this PR's stream circuit breaker (OPEN after repeated CI failures) so new locks and intents are taken again; recorded with who and why.",
+    "maintain",
+    ["/pucs breaker reset -- the failing runner was replaced"],
+  ),
 ];
 
 export type ParsedCommand =
@@ -92,7 +106,9 @@ export type ParsedCommand =
   | { name: "unlock"; paths: string[]; line: number; raw: string }
   | { name: "extend"; durationMs: number | null; line: number; raw: string }
   | { name: "queue"; path: string; line: number; raw: string }
-  | { name: "gate-override"; reason: string; line: number; raw: string };
+  | { name: "gate-override"; reason: string; line: number; raw: string }
+  | { name: "handoff"; to: string; note: string; line: number; raw: string }
+  | { name: "breaker-reset"; reason: string; line: number; raw: string };
 
 export interface CommandError {
   line: number;
@@ -136,7 +152,7 @@ function tokenize(text: string): { tokens: string[]; error?: string } {
   return { tokens };
 }
 
-const WORDS = ["help", "status", "intent", "lock", "unlock", "release", "extend", "queue", "sync", "gate"];
+const WORDS = ["help", "status", "intent", "lock", "unlock", "release", "extend", "queue", "sync", "gate", "handoff", "breaker"];
 
 /** The closest command word within 2 edits (typos like `lokc`), if any. */
 function suggestion(word: string): string {
@@ -171,7 +187,7 @@ function parseLine(rest: string, line: number, raw: string): ParsedCommand | Com
   if (word === undefined) return { name: "help", line, raw };
   const verb = word.toLowerCase();
   /** The registry entry a (possibly unknown) verb refers to, for the usage in messages. */
-  const named: CommandName = verb === "gate" ? "gate-override" : WORDS.includes(verb) ? (verb as CommandName) : "help";
+  const named: CommandName = verb === "gate" ? "gate-override" : verb === "breaker" ? "breaker-reset" : WORDS.includes(verb) ? (verb as CommandName) : "help";
   if (tok.error) return fail(tok.error, named);
 
   // Options: --duration D (or --duration=D) for intent and lock; --force for intent.
@@ -248,6 +264,17 @@ function parseLine(rest: string, line: number, raw: string): ParsedCommand | Com
       }
       if (!text) return fail("say why after --: the reason is recorded with your name", "gate-override");
       return { name: "gate-override", reason: text, line, raw };
+    }
+    case "handoff": {
+      const to = positionals[0];
+      if (positionals.length !== 1 || duration !== null || to === undefined) return fail("name the one receiver: `@login`", "handoff");
+      if (!/^@?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/.test(to)) return fail(`${JSON.stringify(to)} is not a GitHub login`, "handoff");
+      return { name: "handoff", to: to.replace(/^@/, ""), note: text, line, raw };
+    }
+    case "breaker": {
+      if (positionals[0]?.toLowerCase() !== "reset" || positionals.length > 1 || duration !== null) return fail("the only breaker command is `breaker reset`", "breaker-reset");
+      if (!text) return fail("say why after --: the reason is recorded with your name", "breaker-reset");
+      return { name: "breaker-reset", reason: text, line, raw };
     }
     default:
       return { line, raw, message: `unknown command \`${word}\`.${suggestion(word)} \`/pucs help\` lists the commands.` };

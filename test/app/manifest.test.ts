@@ -12,11 +12,11 @@ describe("app.yml", () => {
   const manifest = load(readFileSync(new URL("app.yml", root), "utf8")) as { default_events: string[]; default_permissions: Record<string, string> };
 
   it("asks for exactly the permissions the App uses", () => {
-    expect(manifest.default_permissions).toEqual({ checks: "write", pull_requests: "read", issues: "write", contents: "write", metadata: "read", statuses: "write" });
+    expect(manifest.default_permissions).toEqual({ checks: "write", pull_requests: "read", issues: "write", contents: "write", metadata: "read", statuses: "write", actions: "read" });
   });
 
   it("subscribes to the events the App handles", () => {
-    expect(manifest.default_events).toEqual(["pull_request", "issue_comment", "issues"]);
+    expect(manifest.default_events).toEqual(["pull_request", "issue_comment", "issues", "check_suite", "workflow_run"]);
     expect(PULL_ACTIONS).toEqual(["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"]);
   });
 });
