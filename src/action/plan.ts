@@ -154,7 +154,7 @@ export function mergeGroupStatus(results: readonly GateResult[], targetUrl: stri
     description = `Queue group ${results.map((r) => r.change).join(", ")}: every PR passes the phase order`;
   } else {
     description = blocked
-      .map((r) => `${r.change} blocked by ${r.blockers.map((b) => (b.reason === "lock" ? `lock by ${b.change}` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`)).join(", ")}`)
+      .map((r) => `${r.change} blocked by ${r.blockers.map((b) => (b.reason === "lock" ? `lock by ${b.change}` : b.reason === "breaker" ? `${b.stream} circuit breaker` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`)).join(", ")}`)
       .join("; ");
   }
   if (description.length > 140) description = `${description.slice(0, 139)}…`;

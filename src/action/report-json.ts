@@ -12,7 +12,7 @@ export interface GateReportJson {
   verdict: "pass" | "blocked" | "none";
   streams: string[];
   phase: number | null;
-  blockers: { pr: number | null; change: string; stream: string | null; phase: number | null; reason: "earlier-phase" | "dependency" | "lock"; unblock: string }[];
+  blockers: { pr: number | null; change: string; stream: string | null; phase: number | null; reason: "earlier-phase" | "dependency" | "lock" | "breaker"; unblock: string }[];
   testPatterns: string[];
   changes: { change: string; pr: number | null; verdict: "pass" | "blocked"; streams: string[]; phase: number | null; description: string; overriddenBy?: { by: string; reason: string } }[];
 }

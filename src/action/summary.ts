@@ -52,7 +52,7 @@ function link(change: string, url: string | undefined, title?: string): string {
   return url ? `[${text}](${url})` : text;
 }
 
-const REASON: Record<string, string> = { "earlier-phase": "earlier phase", dependency: "dependency", lock: "lock" };
+const REASON: Record<string, string> = { "earlier-phase": "earlier phase", dependency: "dependency", lock: "lock", breaker: "circuit breaker open" };
 
 /** Mermaid node id of a stream: prefixed so ids such as `end` or `graph` never clash with keywords. */
 const node = (id: string): string => `s_${id}`;

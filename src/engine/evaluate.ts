@@ -17,6 +17,7 @@
  * Cost: one pass over the ledger (a hash lookup per claimed path) and stream patterns indexed once per
  * config, so a 3,000-file change against 1,000 open changes is a few hash lookups per file.
  */
+import { breakerOf, breakerState, describeBreaker } from "./breaker.js";
 import { classify, hotFileMode, isCriticalFile, areaOf } from "./classify.js";
 import { compareChanges } from "./diff.js";
 import { enclosingDefinition, type Definition } from "./symbols.js";
@@ -452,8 +453,14 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     files: classes.map((c) => ({ path: c.path, stream: c.stream, also: c.also })),
     conflicts,
     verdict: verdictOf(conflicts),
-    suggestions: [...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10),
+    // The stream's circuit breaker (seed §3.3), when it is not CLOSED: a note, not a conflict.
+    suggestions: [...breakerNote(ledger, stream, now), ...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10),
   };
+}
+
+function breakerNote(ledger: Ledger, stream: string | null, now: number): string[] {
+  const b = breakerOf(ledger, stream);
+  return b && breakerState(b, now) !== "CLOSED" ? [describeBreaker(b, now)] : [];
 }
 
 /** Each side's conflicting regions named by their enclosing definitions: "`predict` (lines 10-14)". */

@@ -9,12 +9,14 @@
  *  - a live lock held by someone else on one of its files (when merge_gate.block_on_locks); whose lock is
  *    whose is `ownsClaim` (change.ts), the same rule the App's and the CLI's reports use.
  * Changes with no stream are outside the phase order: only locks can block them.
+ *  - its stream's circuit breaker being OPEN (when circuit_breaker.block_merges, the default).
  * A recorded override (`/pucs gate override -- reason`) lets the change pass and says who decided.
  */
 import { dependencyClosure, phaseOf } from "./phases.js";
 import { streamOfChange } from "./membership.js";
 import { matchesGlob } from "./globs.js";
 import { ownsClaim } from "./change.js";
+import { breakerConfigFor, breakerOf, breakerState, describeBreaker } from "./breaker.js";
 import type { Change, Config, GateBlocker, GateChange, GateResult, Ledger, Lock } from "./types.js";
 
 /** The gate's view of a change: its streams are its declared stream plus the owners of its files. */
@@ -107,6 +109,15 @@ export function gate(change: GateChange, open: readonly GateChange[], ledger: Le
     }
   }
 
+  // A stream whose circuit breaker is OPEN holds its changes (circuit_breaker.block_merges).
+  if (ledger) {
+    for (const s of change.streams) {
+      const b = breakerOf(ledger, s);
+      if (!b || breakerState(b, now) !== "OPEN" || !breakerConfigFor(config, s).blockMerges) continue;
+      blockers.push({ change: `breaker:${s}`, stream: s, phase: phaseOf(config, s), reason: "breaker", unblock: describeBreaker(b, now) });
+    }
+  }
+
   const override = ledger?.overrides.find((o) => o.change === change.change);
   const result: GateResult = {
     change: change.change,
@@ -130,7 +141,7 @@ export function describeGate(r: GateResult): string {
   } else if (r.verdict === "pass") {
     text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where}, nothing earlier is open`;
   } else {
-    const names = r.blockers.map((b) => (b.reason === "lock" ? `lock by ${b.change}` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`));
+    const names = r.blockers.map((b) => (b.reason === "lock" ? `lock by ${b.change}` : b.reason === "breaker" ? `${b.stream} circuit breaker` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`));
     // "and others", not a count: a count would change (and every waiting PR's status be re-posted)
     // whenever any blocker merges.
     const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");

@@ -380,7 +380,8 @@ export interface GateBlocker {
   change: string;
   stream: string | null;
   phase: number | null;
-  reason: "earlier-phase" | "dependency" | "lock";
+  /** breaker: the stream's circuit breaker is OPEN (`circuit_breaker.block_merges`); `change` is "breaker:<stream>". */
+  reason: "earlier-phase" | "dependency" | "lock" | "breaker";
   /** What unblocks it, in one sentence. */
   unblock: string;
   title?: string;
