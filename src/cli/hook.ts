@@ -7,18 +7,18 @@
  *   already there is moved aside to `pre-commit.pucs-chained` and runs first from ours (its arguments,
  *   stdin and exit code kept); `uninstallHook` removes only our file and puts the chained one back.
  * - `preCommit` is what the hook runs (bundled alone into dist/hook.js by src/cli/hook-main.ts, so a
- *   commit pays for a small bundle, not the whole CLI): one `git config`, one `git symbolic-ref`, one
- *   `git diff --cached --name-only -z` (in parallel), then, only when something is staged, one
- *   `git ls-tree` and one `git cat-file --batch` of the ledger's locks. No network: with a remote
- *   ledger (`git config pucs.ledger remote:NAME`, or PUCS_REMOTE) it reads the copy the last pucs
- *   command fetched (`refs/pucs/remotes/NAME/ledger`).
+ *   commit pays for a small bundle, not the whole CLI): three git processes at once — `git config`,
+ *   `git diff --cached --name-only -z` and one `git grep` printing the ledger's lock blobs — and the
+ *   branch read from the git dir's HEAD file. No network: with a remote ledger (`git config pucs.ledger
+ *   remote:NAME`, or PUCS_REMOTE) it reads the copy the last pucs command fetched
+ *   (`refs/pucs/remotes/NAME/ledger`).
  * - Who "I" am: PUCS_AGENT, else `git config pucs.agent`, else "local" (as `pucs check`). Whose lock is
  *   whose is the engine's rule (`ownsClaim`), for the change `branch:<current branch>` as `pucs check`
  *   names it; which file a lock covers is the engine's `matchesGlob`.
  * - A guard that cannot read the ledger warns and lets the commit through (it says so): it never
  *   blocks every commit of a repository because of a broken install.
  */
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ownsClaim } from "../engine/change.js";
@@ -153,20 +153,6 @@ function parseConfigList(out: string): Map<string, string> {
   return m;
 }
 
-function blobs(out: Buffer, count: number): string[] {
-  const texts: string[] = [];
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const nl = out.indexOf(10, at);
-    const m = /^[0-9a-f]+ blob (\d+)$/.exec(out.subarray(at, nl).toString("utf8"));
-    if (!m) throw new Error("unexpected git cat-file --batch output");
-    const size = Number(m[1]);
-    texts.push(out.subarray(nl + 1, nl + 1 + size).toString("utf8"));
-    at = nl + 1 + size + 1;
-  }
-  return texts;
-}
-
 function asLock(v: unknown): LockLike | null {
   const o = v as Record<string, unknown> | null;
   if (!o || typeof o.path !== "string" || typeof o.agent !== "string" || typeof o.expiresAt !== "string") return null;
@@ -180,52 +166,81 @@ function asLock(v: unknown): LockLike | null {
   };
 }
 
-/** The locks of the ledger at `ref` (v2 tree: locks/**; v1: ledger.json's locks); null when there is no ledger. */
+/**
+ * The locks of the ledger at `ref` (v2 tree: locks/**; v1: ledger.json's locks); null when there is no
+ * ledger. ONE git process: `git grep` prints every line of the ledger's lock blobs, each prefixed with
+ * its path (no tree listing, no second round trip).
+ */
 async function readLocks(cwd: string, ref: string): Promise<LockLike[] | null> {
-  const ls = await git(["ls-tree", "-r", "-z", "--full-tree", ref, "--", "meta.json", "ledger.json", "locks"], { cwd });
-  if (ls.code !== 0) {
-    if (/not a valid object name|not a tree object/i.test(ls.stderr)) return null;
-    throw gitError(["ls-tree", ref], ls, cwd);
+  const args = ["grep", "-z", "--no-line-number", "--no-column", "--no-color", "-e", "", ref, "--", "meta.json", "ledger.json", "locks"];
+  const res = await git(args, { cwd });
+  if (res.code === 128 && /unable to resolve revision|not a valid object name|not a tree object/i.test(res.stderr)) return null;
+  if (res.code === 1) return []; // no file of a ledger in that commit: nothing locked here
+  if (res.code !== 0) throw gitError(args, res, cwd);
+  const prefix = `${ref}:`;
+  const texts = new Map<string, string[]>();
+  for (const line of res.stdout.split("\n")) {
+    const nul = line.indexOf("\0");
+    if (nul < 0) continue;
+    const where = line.slice(0, nul);
+    const path = where.startsWith(prefix) ? where.slice(prefix.length) : where;
+    let lines = texts.get(path);
+    if (!lines) texts.set(path, (lines = []));
+    lines.push(line.slice(nul + 1));
   }
-  const entries = ls.stdout.split("\0").filter((x) => x !== "").map((line) => {
-    const tab = line.indexOf("\t");
-    const [, type, oid] = line.slice(0, tab).split(" ") as [string, string, string];
-    return { type, oid, path: line.slice(tab + 1) };
-  });
-  const v2 = entries.some((e) => e.path === "meta.json");
-  const wanted = entries.filter((e) => e.type === "blob" && (v2 ? e.path.startsWith("locks/") && e.path.endsWith(".json") : e.path === "ledger.json"));
-  if (wanted.length === 0) return [];
-  const cat = await catBatch(cwd, wanted.map((e) => e.oid));
-  const texts = blobs(cat, wanted.length);
-  const raw: unknown[] = v2 ? texts.map((t) => JSON.parse(t)) : ((JSON.parse(texts[0]!) as { locks?: unknown[] }).locks ?? []);
+  const v2 = texts.has("meta.json");
+  const raw: unknown[] = [];
+  for (const [path, lines] of texts) {
+    if (v2 && path.startsWith("locks/") && path.endsWith(".json")) raw.push(JSON.parse(lines.join("\n")));
+    else if (!v2 && path === "ledger.json") raw.push(...((JSON.parse(lines.join("\n")) as { locks?: unknown[] }).locks ?? []));
+  }
   return raw.map(asLock).filter((l): l is LockLike => l !== null);
 }
 
-/** `git cat-file --batch` output as bytes (its sizes count bytes; our blobs are UTF-8 text). */
-async function catBatch(cwd: string, oids: string[]): Promise<Buffer> {
-  const res = await git(["cat-file", "--batch"], { cwd, input: oids.map((o) => `${o}\n`).join("") });
-  if (res.code !== 0) throw gitError(["cat-file", "--batch"], res, cwd);
-  return Buffer.from(res.stdout, "utf8");
+/** The current branch from the git dir's HEAD file (no process); null when detached or unreadable. */
+function branchOf(cwd: string, env: Record<string, string | undefined>): string | null {
+  try {
+    let dir = env.GIT_DIR ? resolve(cwd, env.GIT_DIR) : join(cwd, ".git");
+    if (statSync(dir).isFile()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dir, "utf8"));
+      if (!m) return null;
+      dir = resolve(cwd, m[1]!);
+    }
+    const head = readFileSync(join(dir, "HEAD"), "utf8").trim();
+    return head.startsWith("ref: refs/heads/") ? head.slice("ref: refs/heads/".length) : null;
+  } catch {
+    return null;
+  }
 }
 
-/** The pre-commit check. `now` in epoch ms. */
+/**
+ * The pre-commit check. `now` in epoch ms. One round of git processes in parallel: `config`,
+ * `diff --cached` and the ledger read of the likely ref (refs/pucs/ledger, or PUCS_REMOTE's mirror);
+ * a second read only when the config names another ledger.
+ */
 export async function preCommit(cwd: string, env: Record<string, string | undefined>, now: number): Promise<GuardResult> {
-  const [cfg, head, staged] = await Promise.all([
+  const guess = ledgerRefOf(new Map(), env).ref;
+  const [cfg, staged, guessed] = await Promise.all([
     git(["config", "-z", "--get-regexp", "^pucs\\."], { cwd }),
-    git(["symbolic-ref", "-q", "--short", "HEAD"], { cwd }),
     git(["diff", "--cached", "--name-only", "-z", "--no-renames"], { cwd }),
+    readLocks(cwd, guess).then(
+      (locks) => ({ locks }),
+      (error: unknown) => ({ error }),
+    ),
   ]);
   if (staged.code !== 0) return { code: 0, message: `PUCS commit guard: could not list the staged files (${staged.stderr.trim().split("\n")[0]}); this commit was not checked.\n` };
   const files = staged.stdout.split("\0").filter((f) => f !== "");
   if (files.length === 0) return { code: 0, message: "" };
   const config = parseConfigList(cfg.stdout);
   const agent = env.PUCS_AGENT || config.get("pucs.agent") || "local";
-  const branch = head.code === 0 ? head.stdout.trim() : "";
+  const branch = branchOf(cwd, env);
   const me = { id: branch ? `branch:${branch}` : "HEAD", agent };
   const { ref, remote } = ledgerRefOf(config, env);
   let locks: LockLike[] | null;
   try {
-    locks = await readLocks(cwd, ref);
+    const read = ref === guess ? guessed : await readLocks(cwd, ref).then((l) => ({ locks: l }), (error: unknown) => ({ error }));
+    if ("error" in read) throw read.error;
+    locks = read.locks;
   } catch (e) {
     return { code: 0, message: `PUCS commit guard: could not read the ledger ${ref} (${(e as Error).message}); this commit was not checked.\n` };
   }
