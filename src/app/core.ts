@@ -109,26 +109,7 @@ export function reportDigest(headSha: string, r: Report): string {
   return createHash("sha1").update(JSON.stringify([headSha, r.conclusion, r.output.title, r.output.summary, r.comment])).digest("hex");
 }
 
-/**
- * One queue per key: `fn`s with the same key run one after another, other keys in parallel. The App
- * handles the events of one PR in order of arrival in a process, so a webhook delivered twice at once
- * is handled twice in a row (the second sees what the first did) instead of racing itself.
- */
-export function keyedSerial(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
-  const tails = new Map<string, Promise<void>>();
-  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).then(fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
-}
+export { keyedSerial } from "./serial.js";
 
 /** Most entries `published` keeps (the least recently set go first). */
 export const PUBLISHED_MEMORY = 5000;

@@ -15,22 +15,7 @@
  * Publishing is never nested (a publisher holds one key and takes no other), so there is no deadlock.
  */
 
-/** One queue per key (as core.ts `keyedSerial`, kept here so this module imports nothing of the App's). */
-function keyedSerial(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
-  const tails = new Map<string, Promise<void>>();
-  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).then(fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
-}
+import { keyedSerial } from "./serial.js";
 
 export interface PublishLocks {
   run<T>(key: string, fn: () => Promise<T>): Promise<T>;

@@ -12,7 +12,7 @@ import { changeOfFootprint } from "./change.js";
 import { evaluate } from "./evaluate.js";
 import { gate, gateChangeOf, phaseOfChange } from "./gate.js";
 import { phases } from "./phases.js";
-import type { Config, GateOverride, GateResult, Intent, Ledger, Lock, Strategy, ConflictType, Verdict } from "./types.js";
+import type { Conflict, Config, GateOverride, GateResult, Intent, Ledger, Lock, Verdict } from "./types.js";
 
 export const STATUS_SCHEMA = "pucs.status/v1";
 
@@ -21,15 +21,8 @@ export const HISTORY_COMMITS = 50;
 
 export type StreamState = "idle" | "active" | "blocked";
 
-export interface StatusConflict {
-  type: ConflictType;
-  strategy: Strategy;
-  file: string;
-  holder: string;
-  holderChange?: string;
-  holderStream: string | null;
-  nextStep: string;
-}
+/** A conflict as the status document shows it: the report's conflict without its prose details. */
+export type StatusConflict = Pick<Conflict, "type" | "strategy" | "file" | "holder" | "holderChange" | "holderStream" | "nextStep">;
 
 export interface StatusChange {
   change: string;

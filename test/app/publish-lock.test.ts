@@ -29,7 +29,7 @@ function fakeRedis(): RedisLike & { keys: Map<string, { value: string; until: nu
   return r;
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 1));
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
 
 describe("publish locks", () => {
   it("in one process: one fn per key at a time, other keys in parallel", async () => {
