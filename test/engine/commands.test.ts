@@ -85,7 +85,7 @@ describe("parseCommands", () => {
 
 describe("permissions", () => {
   const who = (role: "admin" | "maintain" | "write" | "triage" | "read" | "none", isAuthor = false, isBot = false) => ({ role, isAuthor, isBot });
-  it("lets the author or writers claim, maintainers override, and refuses bots", () => {
+  it("lets the author or writers claim, maintainers override; a bot is judged like a person", () => {
     expect(permissionAllows("author-or-write", who("read", true))).toBe(true);
     expect(permissionAllows("author-or-write", who("read"))).toBe(false);
     expect(permissionAllows("author-or-write", who("triage"))).toBe(false);
@@ -94,14 +94,22 @@ describe("permissions", () => {
     expect(permissionAllows("maintain", who("maintain"))).toBe(true);
     expect(permissionAllows("maintain", who("admin"))).toBe(true);
     expect(permissionAllows("anyone", who("none"))).toBe(true);
-    expect(permissionAllows("anyone", who("admin", true, true))).toBe(false);
+    expect(permissionAllows("anyone", who("none", false, true))).toBe(true);
+    expect(permissionAllows("author-or-write", who("none", true, true))).toBe(true);
+    expect(permissionAllows("author-or-write", who("none", false, true))).toBe(false);
+    expect(permissionAllows("maintain", who("maintain", false, true))).toBe(true);
   });
   it("says why and what to do", () => {
     expect(refusal(specOf("lock"), { login: "reader", role: "read", isBot: false })).toBe(
       "`/pucs lock <paths|globs> [--duration D] [-- task]` is for the PR's author, or anyone with write access; @reader has read access to this repository. Ask a maintainer to run it, or to grant you write access.",
     );
     expect(refusal(specOf("gate-override"), { login: "dev", role: "write", isBot: false })).toContain("is for maintainers and admins; @dev has write access");
-    expect(refusal(specOf("help"), { login: "ci[bot]", role: "none", isBot: true })).toBe("@ci[bot] is a bot: PUCS does not take commands from bots (that is how comment loops start).");
+    expect(refusal(specOf("lock"), { login: "ci[bot]", role: "none", isBot: true })).toBe(
+      '`/pucs lock <paths|globs> [--duration D] [-- task]` is for the PR\'s author, or anyone with write access; @ci[bot] is a bot that did not open this PR and is not listed in the config\'s `agents.bots`. To let it act, add `agents: { bots: { "ci[bot]": write } }` to the PUCS config on the default branch.',
+    );
+    expect(refusal(specOf("gate-override"), { login: "ci[bot]", role: "write", isBot: true })).toBe(
+      "`/pucs gate override -- reason` is for maintainers and admins; the config's `agents.bots` gives @ci[bot] write access. Raise it to maintain there to let it run this.",
+    );
   });
 });
 

@@ -57,9 +57,8 @@ describe("fuzz: slash-commands", () => {
           for (const isBot of [false, true]) {
             const allowed = permissionAllows(c.permission, { role, isAuthor, isBot });
             const writer = role === "write" || role === "maintain" || role === "admin";
-            const expected = isBot
-              ? false
-              : c.permission === "anyone"
+            // A bot is judged like a person (its role comes from agents.bots; the PR's bot author is its author).
+            const expected = c.permission === "anyone"
                 ? true
                 : c.permission === "maintain"
                   ? role === "maintain" || role === "admin"
