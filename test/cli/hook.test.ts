@@ -203,6 +203,30 @@ describe("pucs hook install", () => {
   });
 });
 
+describe("a v1 ledger (one ledger.json, before the tree layout)", () => {
+  it("is read too: its live locks guard the commit", async () => {
+    const r = repo();
+    await install(r.dir);
+    const v1 = JSON.stringify({
+      kind: "pucs-ledger",
+      schemaVersion: 1,
+      session: null,
+      locks: [{ lease: "l1", path: "execution/**", agent: "agent-a", stream: "EXEC", task: "old ledger", acquiredAt: "2026-11-23T20:00:00.000Z", expiresAt: "2026-11-23T21:00:00.000Z" }],
+      intents: [],
+      footprints: [],
+      queues: [],
+      overrides: [],
+    }, null, 2);
+    const tree = spawnSync("sh", ["-c", `git hash-object -w --stdin | xargs -I{} printf '100644 blob {}\\tledger.json\\n' | git mktree`], { cwd: r.dir, input: v1, encoding: "utf8" }).stdout.trim();
+    sh(r.dir, "update-ref", "refs/pucs/ledger", sh(r.dir, "commit-tree", tree, "-m", "v1").trim());
+    edit(r, "execution/fill_predictor.py");
+    const c = commit(r.dir, ["-m", "x"], { PUCS_AGENT: "agent-b" });
+    expect(c.code).toBe(1);
+    expect(c.err).toContain("  execution/fill_predictor.py: locked by agent-a for EXEC until 2026-11-23T21:00:00.000Z, task: old ledger (lock on execution/**)\n");
+    expect(commit(r.dir, ["-m", "mine"], { PUCS_AGENT: "agent-a" })).toMatchObject({ code: 0, err: "" });
+  });
+});
+
 describe("an existing pre-commit hook", () => {
   it("is chained (runs first, its refusal stands) and survives uninstall byte for byte", async () => {
     const r = repo();
