@@ -421,13 +421,15 @@ describe("one ledger shared by REST and the CLI", () => {
     expect(run.code).toBe(0);
     const ref = await octokit.rest.git.getRef({ ...o, ref: "pucs/ledger" });
     const commit = await octokit.rest.git.getCommit({ ...o, commit_sha: ref.data.object.sha });
-    const tree = await octokit.rest.git.getTree({ ...o, tree_sha: commit.data.tree.sha });
-    const entry = tree.data.tree.find((e) => e.path === "ledger.json")!;
-    const blob = await octokit.rest.git.getBlob({ ...o, file_sha: entry.sha! });
-    const ledger = JSON.parse(Buffer.from(blob.data.content, "base64").toString("utf8"));
-    expect(ledger.locks.map((l: { path: string; agent: string }) => [l.path, l.agent])).toEqual([["observability/metrics.py", "cli-agent"]]);
+    // Layout 2: one blob per claim (src/ledger/layout.ts).
+    const tree = await octokit.rest.git.getTree({ ...o, tree_sha: commit.data.tree.sha, recursive: "true" });
+    const entries = tree.data.tree.filter((e) => e.type === "blob" && e.path!.startsWith("locks/"));
+    expect(entries).toHaveLength(1);
+    const blob = await octokit.rest.git.getBlob({ ...o, file_sha: entries[0]!.sha! });
+    const lock = JSON.parse(Buffer.from(blob.data.content, "base64").toString("utf8"));
+    expect([lock.path, lock.agent]).toEqual(["observability/metrics.py", "cli-agent"]);
     // A REST writer that commits on top of the version it read wins the swap; the CLI then sees its write.
-    const tree2 = await octokit.rest.git.createTree({ ...o, base_tree: commit.data.tree.sha, tree: [{ path: "ledger.json", mode: "100644", type: "blob", content: JSON.stringify({ ...ledger, locks: [] }, null, 2) + "\n" }] });
+    const tree2 = await octokit.rest.git.createTree({ ...o, base_tree: commit.data.tree.sha, tree: [{ path: entries[0]!.path!, mode: "100644", type: "blob", sha: null }] });
     const c2 = await octokit.rest.git.createCommit({ ...o, message: "unlock observability/metrics.py by app", tree: tree2.data.sha, parents: [ref.data.object.sha] });
     await octokit.rest.git.updateRef({ ...o, ref: "pucs/ledger", sha: c2.data.sha });
     const status = await pucsProcess(clone, ["status", "--json", "--remote", "origin"]);
