@@ -29,7 +29,7 @@ afterAll(() => repo.cleanup());
 const lock = (path: string, agent: string) => ["lock", path, "--agent", agent, "--stream", "OBS", "--task", "t", "--remote", "origin"];
 
 describe("pucs --remote", () => {
-  it("shares one ledger between clones through the remote, and leaves the local ledger alone", async () => {
+  it("shares one ledger between clones through the remote; a clone uses it by default once origin has one, and --local on purpose", async () => {
     const first = await pucs(clones[0]!, lock("observability/metrics.py", "a"));
     expect(first.err).toBe("");
     expect(first.code).toBe(0);
@@ -38,8 +38,9 @@ describe("pucs --remote", () => {
     expect(refused.err).toContain("is already locked by a");
     expect(sh(bare, "for-each-ref", "--format=%(refname)", "refs/pucs/").trim()).toBe("refs/pucs/ledger");
     expect(sh(clones[1]!, "for-each-ref", "--format=%(refname)", "refs/pucs/").trim()).toBe("refs/pucs/remotes/origin/ledger");
-    // Without --remote, a clone uses its own embedded ledger: nothing is locked there.
-    expect((await pucs(clones[1]!, ["status", "--json"])).json.locks).toEqual([]);
+    // Without --remote, a clone uses origin's ledger too (one ledger per repository); --local is its own, empty one.
+    expect((await pucs(clones[1]!, ["status", "--json"])).json.locks.map((l: { agent: string }) => l.agent)).toEqual(["a"]);
+    expect((await pucs(clones[1]!, ["status", "--json", "--local"])).json.locks).toEqual([]);
     const log = await pucs(clones[1]!, ["log", "--remote", "origin", "--json"]);
     expect(log.json.entries.map((e: { message: string }) => e.message.split(" ").slice(0, 2).join(" "))).toEqual(["lock observability/metrics.py"]);
     expect((await pucs(clones[1]!, ["unlock", "observability/metrics.py", "--agent", "a", "--remote", "origin"])).code).toBe(0);
