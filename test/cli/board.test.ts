@@ -105,7 +105,7 @@ describe("pucs board in a terminal (tmux)", () => {
     work = mkdtempSync(join(tmpdir(), "pucs-board-"));
     // The CLI as it is in src/ (the committed dist/ is rebuilt at release time).
     cli = join(work, "pucs.mjs");
-    await build({ entryPoints: [join(ROOT, "src/cli/main.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: cli, logLevel: "silent", banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+    await build({ entryPoints: [join(ROOT, "src/cli/main.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: cli, logLevel: "silent", banner: { js: "import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);" } });
   }, 600_000);
   afterAll(() => {
     spawnSync("tmux", ["-L", socket, "kill-server"]);
@@ -117,6 +117,8 @@ describe("pucs board in a terminal (tmux)", () => {
     for (;;) {
       const screen = pane();
       if (typeof text === "string" ? screen.includes(text) : text.test(screen)) return screen;
+      // The board ended (a crash at start, say): fail with what it printed, not by the test's timeout.
+      if (screen.includes("BOARD-EXIT=")) throw new Error(`pucs board exited before showing ${String(text)}:\n${screen}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
