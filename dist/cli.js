@@ -1,16 +1,4058 @@
 import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);
 var __defProp = Object.defineProperty;
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __esm = (fn, res, err2) => function __init() {
+  if (err2) throw err2[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err2 = [e], e;
+  }
 };
+var __export = (target, all) => {
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
+};
+
+// node_modules/web-tree-sitter/web-tree-sitter.js
+var web_tree_sitter_exports = {};
+__export(web_tree_sitter_exports, {
+  CaptureQuantifier: () => CaptureQuantifier,
+  Edit: () => Edit,
+  LANGUAGE_VERSION: () => LANGUAGE_VERSION,
+  Language: () => Language,
+  LookaheadIterator: () => LookaheadIterator,
+  MIN_COMPATIBLE_VERSION: () => MIN_COMPATIBLE_VERSION,
+  Node: () => Node,
+  Parser: () => Parser,
+  Query: () => Query,
+  Tree: () => Tree,
+  TreeCursor: () => TreeCursor
+});
+function assertInternal(x) {
+  if (x !== INTERNAL) throw new Error("Illegal constructor");
+}
+function isPoint(point) {
+  return !!point && typeof point.row === "number" && typeof point.column === "number";
+}
+function setModule(module2) {
+  C = module2;
+}
+function newFinalizer(handler) {
+  try {
+    return new FinalizationRegistry(handler);
+  } catch (e) {
+    console.error("Unsupported FinalizationRegistry:", e);
+    return;
+  }
+}
+function getText(tree, startIndex, endIndex2, startPosition) {
+  const length = endIndex2 - startIndex;
+  let result = tree.textCallback(startIndex, startPosition);
+  if (result) {
+    startIndex += result.length;
+    while (startIndex < endIndex2) {
+      const string4 = tree.textCallback(startIndex, startPosition);
+      if (string4 && string4.length > 0) {
+        startIndex += string4.length;
+        result += string4;
+      } else {
+        break;
+      }
+    }
+    if (startIndex > endIndex2) {
+      result = result.slice(0, length);
+    }
+  }
+  return result ?? "";
+}
+function unmarshalCaptures(query, tree, address, patternIndex, result) {
+  for (let i2 = 0, n = result.length; i2 < n; i2++) {
+    const captureIndex = C.getValue(address, "i32");
+    address += SIZE_OF_INT;
+    const node3 = unmarshalNode(tree, address);
+    address += SIZE_OF_NODE;
+    result[i2] = { patternIndex, name: query.captureNames[captureIndex], node: node3 };
+  }
+  return address;
+}
+function marshalNode(node3, index = 0) {
+  let address = TRANSFER_BUFFER + index * SIZE_OF_NODE;
+  C.setValue(address, node3.id, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node3.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node3.startPosition.row, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node3.startPosition.column, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, node3[0], "i32");
+}
+function unmarshalNode(tree, address = TRANSFER_BUFFER) {
+  const id = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  if (id === 0) return null;
+  const index = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const row = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const column = C.getValue(address, "i32");
+  address += SIZE_OF_INT;
+  const other2 = C.getValue(address, "i32");
+  const result = new Node(INTERNAL, {
+    id,
+    tree,
+    startIndex: index,
+    startPosition: { row, column },
+    other: other2
+  });
+  return result;
+}
+function marshalTreeCursor({ handles }, address = TRANSFER_BUFFER) {
+  C.setValue(address + 0 * SIZE_OF_INT, handles[0], "i32");
+  C.setValue(address + 1 * SIZE_OF_INT, handles[1], "i32");
+  C.setValue(address + 2 * SIZE_OF_INT, handles[2], "i32");
+  C.setValue(address + 3 * SIZE_OF_INT, handles[3], "i32");
+}
+function unmarshalTreeCursor({ handles }) {
+  handles[0] = C.getValue(TRANSFER_BUFFER + 0 * SIZE_OF_INT, "i32");
+  handles[1] = C.getValue(TRANSFER_BUFFER + 1 * SIZE_OF_INT, "i32");
+  handles[2] = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+  handles[3] = C.getValue(TRANSFER_BUFFER + 3 * SIZE_OF_INT, "i32");
+}
+function marshalPoint(address, point) {
+  C.setValue(address, point.row, "i32");
+  C.setValue(address + SIZE_OF_INT, point.column, "i32");
+}
+function unmarshalPoint(address) {
+  const result = {
+    row: C.getValue(address, "i32") >>> 0,
+    column: C.getValue(address + SIZE_OF_INT, "i32") >>> 0
+  };
+  return result;
+}
+function marshalRange(address, range2) {
+  marshalPoint(address, range2.startPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, range2.endPosition);
+  address += SIZE_OF_POINT;
+  C.setValue(address, range2.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, range2.endIndex, "i32");
+  address += SIZE_OF_INT;
+}
+function unmarshalRange(address) {
+  const result = {};
+  result.startPosition = unmarshalPoint(address);
+  address += SIZE_OF_POINT;
+  result.endPosition = unmarshalPoint(address);
+  address += SIZE_OF_POINT;
+  result.startIndex = C.getValue(address, "i32") >>> 0;
+  address += SIZE_OF_INT;
+  result.endIndex = C.getValue(address, "i32") >>> 0;
+  return result;
+}
+function marshalEdit(edit, address = TRANSFER_BUFFER) {
+  marshalPoint(address, edit.startPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, edit.oldEndPosition);
+  address += SIZE_OF_POINT;
+  marshalPoint(address, edit.newEndPosition);
+  address += SIZE_OF_POINT;
+  C.setValue(address, edit.startIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, edit.oldEndIndex, "i32");
+  address += SIZE_OF_INT;
+  C.setValue(address, edit.newEndIndex, "i32");
+  address += SIZE_OF_INT;
+}
+function unmarshalLanguageMetadata(address) {
+  const major_version = C.getValue(address, "i32");
+  const minor_version = C.getValue(address += SIZE_OF_INT, "i32");
+  const patch_version = C.getValue(address += SIZE_OF_INT, "i32");
+  return { major_version, minor_version, patch_version };
+}
+async function Module2(moduleArg = {}) {
+  var moduleRtn;
+  var Module = moduleArg;
+  var ENVIRONMENT_IS_WEB = typeof window == "object";
+  var ENVIRONMENT_IS_WORKER = typeof WorkerGlobalScope != "undefined";
+  var ENVIRONMENT_IS_NODE = typeof process == "object" && process.versions?.node && process.type != "renderer";
+  if (ENVIRONMENT_IS_NODE) {
+    const { createRequire: createRequire2 } = await import("module");
+    var require = createRequire2(import.meta.url);
+  }
+  Module.currentQueryProgressCallback = null;
+  Module.currentProgressCallback = null;
+  Module.currentLogCallback = null;
+  Module.currentParseCallback = null;
+  var arguments_ = [];
+  var thisProgram = "./this.program";
+  var quit_ = /* @__PURE__ */ __name((status, toThrow) => {
+    throw toThrow;
+  }, "quit_");
+  var _scriptName = import.meta.url;
+  var scriptDirectory = "";
+  function locateFile(path2) {
+    if (Module["locateFile"]) {
+      return Module["locateFile"](path2, scriptDirectory);
+    }
+    return scriptDirectory + path2;
+  }
+  __name(locateFile, "locateFile");
+  var readAsync, readBinary;
+  if (ENVIRONMENT_IS_NODE) {
+    var fs = require("fs");
+    if (_scriptName.startsWith("file:")) {
+      scriptDirectory = require("path").dirname(require("url").fileURLToPath(_scriptName)) + "/";
+    }
+    readBinary = /* @__PURE__ */ __name((filename) => {
+      filename = isFileURI(filename) ? new URL(filename) : filename;
+      var ret = fs.readFileSync(filename);
+      return ret;
+    }, "readBinary");
+    readAsync = /* @__PURE__ */ __name(async (filename, binary2 = true) => {
+      filename = isFileURI(filename) ? new URL(filename) : filename;
+      var ret = fs.readFileSync(filename, binary2 ? void 0 : "utf8");
+      return ret;
+    }, "readAsync");
+    if (process.argv.length > 1) {
+      thisProgram = process.argv[1].replace(/\\/g, "/");
+    }
+    arguments_ = process.argv.slice(2);
+    quit_ = /* @__PURE__ */ __name((status, toThrow) => {
+      process.exitCode = status;
+      throw toThrow;
+    }, "quit_");
+  } else if (ENVIRONMENT_IS_WEB || ENVIRONMENT_IS_WORKER) {
+    try {
+      scriptDirectory = new URL(".", _scriptName).href;
+    } catch {
+    }
+    {
+      if (ENVIRONMENT_IS_WORKER) {
+        readBinary = /* @__PURE__ */ __name((url2) => {
+          var xhr = new XMLHttpRequest();
+          xhr.open("GET", url2, false);
+          xhr.responseType = "arraybuffer";
+          xhr.send(null);
+          return new Uint8Array(
+            /** @type{!ArrayBuffer} */
+            xhr.response
+          );
+        }, "readBinary");
+      }
+      readAsync = /* @__PURE__ */ __name(async (url2) => {
+        if (isFileURI(url2)) {
+          return new Promise((resolve5, reject) => {
+            var xhr = new XMLHttpRequest();
+            xhr.open("GET", url2, true);
+            xhr.responseType = "arraybuffer";
+            xhr.onload = () => {
+              if (xhr.status == 200 || xhr.status == 0 && xhr.response) {
+                resolve5(xhr.response);
+                return;
+              }
+              reject(xhr.status);
+            };
+            xhr.onerror = reject;
+            xhr.send(null);
+          });
+        }
+        var response = await fetch(url2, {
+          credentials: "same-origin"
+        });
+        if (response.ok) {
+          return response.arrayBuffer();
+        }
+        throw new Error(response.status + " : " + response.url);
+      }, "readAsync");
+    }
+  } else {
+  }
+  var out = console.log.bind(console);
+  var err = console.error.bind(console);
+  var dynamicLibraries = [];
+  var wasmBinary;
+  var ABORT = false;
+  var EXITSTATUS;
+  var isFileURI = /* @__PURE__ */ __name((filename) => filename.startsWith("file://"), "isFileURI");
+  var readyPromiseResolve, readyPromiseReject;
+  var wasmMemory;
+  var HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
+  var HEAP64, HEAPU64;
+  var HEAP_DATA_VIEW;
+  var runtimeInitialized = false;
+  function updateMemoryViews() {
+    var b = wasmMemory.buffer;
+    Module["HEAP8"] = HEAP8 = new Int8Array(b);
+    Module["HEAP16"] = HEAP16 = new Int16Array(b);
+    Module["HEAPU8"] = HEAPU8 = new Uint8Array(b);
+    Module["HEAPU16"] = HEAPU16 = new Uint16Array(b);
+    Module["HEAP32"] = HEAP32 = new Int32Array(b);
+    Module["HEAPU32"] = HEAPU32 = new Uint32Array(b);
+    Module["HEAPF32"] = HEAPF32 = new Float32Array(b);
+    Module["HEAPF64"] = HEAPF64 = new Float64Array(b);
+    Module["HEAP64"] = HEAP64 = new BigInt64Array(b);
+    Module["HEAPU64"] = HEAPU64 = new BigUint64Array(b);
+    Module["HEAP_DATA_VIEW"] = HEAP_DATA_VIEW = new DataView(b);
+    LE_HEAP_UPDATE();
+  }
+  __name(updateMemoryViews, "updateMemoryViews");
+  function initMemory() {
+    if (Module["wasmMemory"]) {
+      wasmMemory = Module["wasmMemory"];
+    } else {
+      var INITIAL_MEMORY = Module["INITIAL_MEMORY"] || 33554432;
+      wasmMemory = new WebAssembly.Memory({
+        "initial": INITIAL_MEMORY / 65536,
+        // In theory we should not need to emit the maximum if we want "unlimited"
+        // or 4GB of memory, but VMs error on that atm, see
+        // https://github.com/emscripten-core/emscripten/issues/14130
+        // And in the pthreads case we definitely need to emit a maximum. So
+        // always emit one.
+        "maximum": 32768
+      });
+    }
+    updateMemoryViews();
+  }
+  __name(initMemory, "initMemory");
+  var __RELOC_FUNCS__ = [];
+  function preRun() {
+    if (Module["preRun"]) {
+      if (typeof Module["preRun"] == "function") Module["preRun"] = [Module["preRun"]];
+      while (Module["preRun"].length) {
+        addOnPreRun(Module["preRun"].shift());
+      }
+    }
+    callRuntimeCallbacks(onPreRuns);
+  }
+  __name(preRun, "preRun");
+  function initRuntime() {
+    runtimeInitialized = true;
+    callRuntimeCallbacks(__RELOC_FUNCS__);
+    wasmExports["__wasm_call_ctors"]();
+    callRuntimeCallbacks(onPostCtors);
+  }
+  __name(initRuntime, "initRuntime");
+  function preMain() {
+  }
+  __name(preMain, "preMain");
+  function postRun() {
+    if (Module["postRun"]) {
+      if (typeof Module["postRun"] == "function") Module["postRun"] = [Module["postRun"]];
+      while (Module["postRun"].length) {
+        addOnPostRun(Module["postRun"].shift());
+      }
+    }
+    callRuntimeCallbacks(onPostRuns);
+  }
+  __name(postRun, "postRun");
+  function abort(what) {
+    Module["onAbort"]?.(what);
+    what = "Aborted(" + what + ")";
+    err(what);
+    ABORT = true;
+    what += ". Build with -sASSERTIONS for more info.";
+    var e = new WebAssembly.RuntimeError(what);
+    readyPromiseReject?.(e);
+    throw e;
+  }
+  __name(abort, "abort");
+  var wasmBinaryFile;
+  function findWasmBinary() {
+    if (Module["locateFile"]) {
+      return locateFile("web-tree-sitter.wasm");
+    }
+    return new URL("web-tree-sitter.wasm", import.meta.url).href;
+  }
+  __name(findWasmBinary, "findWasmBinary");
+  function getBinarySync(file2) {
+    if (file2 == wasmBinaryFile && wasmBinary) {
+      return new Uint8Array(wasmBinary);
+    }
+    if (readBinary) {
+      return readBinary(file2);
+    }
+    throw "both async and sync fetching of the wasm failed";
+  }
+  __name(getBinarySync, "getBinarySync");
+  async function getWasmBinary(binaryFile) {
+    if (!wasmBinary) {
+      try {
+        var response = await readAsync(binaryFile);
+        return new Uint8Array(response);
+      } catch {
+      }
+    }
+    return getBinarySync(binaryFile);
+  }
+  __name(getWasmBinary, "getWasmBinary");
+  async function instantiateArrayBuffer(binaryFile, imports) {
+    try {
+      var binary2 = await getWasmBinary(binaryFile);
+      var instance2 = await WebAssembly.instantiate(binary2, imports);
+      return instance2;
+    } catch (reason) {
+      err(`failed to asynchronously prepare wasm: ${reason}`);
+      abort(reason);
+    }
+  }
+  __name(instantiateArrayBuffer, "instantiateArrayBuffer");
+  async function instantiateAsync(binary2, binaryFile, imports) {
+    if (!binary2 && !isFileURI(binaryFile) && !ENVIRONMENT_IS_NODE) {
+      try {
+        var response = fetch(binaryFile, {
+          credentials: "same-origin"
+        });
+        var instantiationResult = await WebAssembly.instantiateStreaming(response, imports);
+        return instantiationResult;
+      } catch (reason) {
+        err(`wasm streaming compile failed: ${reason}`);
+        err("falling back to ArrayBuffer instantiation");
+      }
+    }
+    return instantiateArrayBuffer(binaryFile, imports);
+  }
+  __name(instantiateAsync, "instantiateAsync");
+  function getWasmImports() {
+    return {
+      "env": wasmImports,
+      "wasi_snapshot_preview1": wasmImports,
+      "GOT.mem": new Proxy(wasmImports, GOTHandler),
+      "GOT.func": new Proxy(wasmImports, GOTHandler)
+    };
+  }
+  __name(getWasmImports, "getWasmImports");
+  async function createWasm() {
+    function receiveInstance(instance2, module2) {
+      wasmExports = instance2.exports;
+      wasmExports = relocateExports(wasmExports, 1024);
+      var metadata2 = getDylinkMetadata(module2);
+      if (metadata2.neededDynlibs) {
+        dynamicLibraries = metadata2.neededDynlibs.concat(dynamicLibraries);
+      }
+      mergeLibSymbols(wasmExports, "main");
+      LDSO.init();
+      loadDylibs();
+      __RELOC_FUNCS__.push(wasmExports["__wasm_apply_data_relocs"]);
+      assignWasmExports(wasmExports);
+      return wasmExports;
+    }
+    __name(receiveInstance, "receiveInstance");
+    function receiveInstantiationResult(result2) {
+      return receiveInstance(result2["instance"], result2["module"]);
+    }
+    __name(receiveInstantiationResult, "receiveInstantiationResult");
+    var info2 = getWasmImports();
+    if (Module["instantiateWasm"]) {
+      return new Promise((resolve5, reject) => {
+        Module["instantiateWasm"](info2, (mod, inst) => {
+          resolve5(receiveInstance(mod, inst));
+        });
+      });
+    }
+    wasmBinaryFile ??= findWasmBinary();
+    var result = await instantiateAsync(wasmBinary, wasmBinaryFile, info2);
+    var exports = receiveInstantiationResult(result);
+    return exports;
+  }
+  __name(createWasm, "createWasm");
+  class ExitStatus {
+    static {
+      __name(this, "ExitStatus");
+    }
+    name = "ExitStatus";
+    constructor(status) {
+      this.message = `Program terminated with exit(${status})`;
+      this.status = status;
+    }
+  }
+  var GOT = {};
+  var currentModuleWeakSymbols = /* @__PURE__ */ new Set([]);
+  var GOTHandler = {
+    get(obj, symName) {
+      var rtn = GOT[symName];
+      if (!rtn) {
+        rtn = GOT[symName] = new WebAssembly.Global({
+          "value": "i32",
+          "mutable": true
+        });
+      }
+      if (!currentModuleWeakSymbols.has(symName)) {
+        rtn.required = true;
+      }
+      return rtn;
+    }
+  };
+  var LE_ATOMICS_NATIVE_BYTE_ORDER = [];
+  var LE_HEAP_LOAD_F32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getFloat32(byteOffset, true), "LE_HEAP_LOAD_F32");
+  var LE_HEAP_LOAD_F64 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getFloat64(byteOffset, true), "LE_HEAP_LOAD_F64");
+  var LE_HEAP_LOAD_I16 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getInt16(byteOffset, true), "LE_HEAP_LOAD_I16");
+  var LE_HEAP_LOAD_I32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getInt32(byteOffset, true), "LE_HEAP_LOAD_I32");
+  var LE_HEAP_LOAD_I64 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getBigInt64(byteOffset, true), "LE_HEAP_LOAD_I64");
+  var LE_HEAP_LOAD_U32 = /* @__PURE__ */ __name((byteOffset) => HEAP_DATA_VIEW.getUint32(byteOffset, true), "LE_HEAP_LOAD_U32");
+  var LE_HEAP_STORE_F32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setFloat32(byteOffset, value, true), "LE_HEAP_STORE_F32");
+  var LE_HEAP_STORE_F64 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setFloat64(byteOffset, value, true), "LE_HEAP_STORE_F64");
+  var LE_HEAP_STORE_I16 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setInt16(byteOffset, value, true), "LE_HEAP_STORE_I16");
+  var LE_HEAP_STORE_I32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setInt32(byteOffset, value, true), "LE_HEAP_STORE_I32");
+  var LE_HEAP_STORE_I64 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setBigInt64(byteOffset, value, true), "LE_HEAP_STORE_I64");
+  var LE_HEAP_STORE_U32 = /* @__PURE__ */ __name((byteOffset, value) => HEAP_DATA_VIEW.setUint32(byteOffset, value, true), "LE_HEAP_STORE_U32");
+  var callRuntimeCallbacks = /* @__PURE__ */ __name((callbacks) => {
+    while (callbacks.length > 0) {
+      callbacks.shift()(Module);
+    }
+  }, "callRuntimeCallbacks");
+  var onPostRuns = [];
+  var addOnPostRun = /* @__PURE__ */ __name((cb) => onPostRuns.push(cb), "addOnPostRun");
+  var onPreRuns = [];
+  var addOnPreRun = /* @__PURE__ */ __name((cb) => onPreRuns.push(cb), "addOnPreRun");
+  var UTF8Decoder = typeof TextDecoder != "undefined" ? new TextDecoder() : void 0;
+  var findStringEnd = /* @__PURE__ */ __name((heapOrArray, idx, maxBytesToRead, ignoreNul) => {
+    var maxIdx = idx + maxBytesToRead;
+    if (ignoreNul) return maxIdx;
+    while (heapOrArray[idx] && !(idx >= maxIdx)) ++idx;
+    return idx;
+  }, "findStringEnd");
+  var UTF8ArrayToString = /* @__PURE__ */ __name((heapOrArray, idx = 0, maxBytesToRead, ignoreNul) => {
+    var endPtr = findStringEnd(heapOrArray, idx, maxBytesToRead, ignoreNul);
+    if (endPtr - idx > 16 && heapOrArray.buffer && UTF8Decoder) {
+      return UTF8Decoder.decode(heapOrArray.subarray(idx, endPtr));
+    }
+    var str2 = "";
+    while (idx < endPtr) {
+      var u0 = heapOrArray[idx++];
+      if (!(u0 & 128)) {
+        str2 += String.fromCharCode(u0);
+        continue;
+      }
+      var u1 = heapOrArray[idx++] & 63;
+      if ((u0 & 224) == 192) {
+        str2 += String.fromCharCode((u0 & 31) << 6 | u1);
+        continue;
+      }
+      var u2 = heapOrArray[idx++] & 63;
+      if ((u0 & 240) == 224) {
+        u0 = (u0 & 15) << 12 | u1 << 6 | u2;
+      } else {
+        u0 = (u0 & 7) << 18 | u1 << 12 | u2 << 6 | heapOrArray[idx++] & 63;
+      }
+      if (u0 < 65536) {
+        str2 += String.fromCharCode(u0);
+      } else {
+        var ch = u0 - 65536;
+        str2 += String.fromCharCode(55296 | ch >> 10, 56320 | ch & 1023);
+      }
+    }
+    return str2;
+  }, "UTF8ArrayToString");
+  var getDylinkMetadata = /* @__PURE__ */ __name((binary2) => {
+    var offset = 0;
+    var end = 0;
+    function getU8() {
+      return binary2[offset++];
+    }
+    __name(getU8, "getU8");
+    function getLEB() {
+      var ret = 0;
+      var mul = 1;
+      while (1) {
+        var byte = binary2[offset++];
+        ret += (byte & 127) * mul;
+        mul *= 128;
+        if (!(byte & 128)) break;
+      }
+      return ret;
+    }
+    __name(getLEB, "getLEB");
+    function getString() {
+      var len = getLEB();
+      offset += len;
+      return UTF8ArrayToString(binary2, offset - len, len);
+    }
+    __name(getString, "getString");
+    function getStringList() {
+      var count2 = getLEB();
+      var rtn = [];
+      while (count2--) rtn.push(getString());
+      return rtn;
+    }
+    __name(getStringList, "getStringList");
+    function failIf(condition, message) {
+      if (condition) throw new Error(message);
+    }
+    __name(failIf, "failIf");
+    if (binary2 instanceof WebAssembly.Module) {
+      var dylinkSection = WebAssembly.Module.customSections(binary2, "dylink.0");
+      failIf(dylinkSection.length === 0, "need dylink section");
+      binary2 = new Uint8Array(dylinkSection[0]);
+      end = binary2.length;
+    } else {
+      var int32View = new Uint32Array(new Uint8Array(binary2.subarray(0, 24)).buffer);
+      var magicNumberFound = int32View[0] == 1836278016 || int32View[0] == 6386541;
+      failIf(!magicNumberFound, "need to see wasm magic number");
+      failIf(binary2[8] !== 0, "need the dylink section to be first");
+      offset = 9;
+      var section_size = getLEB();
+      end = offset + section_size;
+      var name2 = getString();
+      failIf(name2 !== "dylink.0");
+    }
+    var customSection = {
+      neededDynlibs: [],
+      tlsExports: /* @__PURE__ */ new Set(),
+      weakImports: /* @__PURE__ */ new Set(),
+      runtimePaths: []
+    };
+    var WASM_DYLINK_MEM_INFO = 1;
+    var WASM_DYLINK_NEEDED = 2;
+    var WASM_DYLINK_EXPORT_INFO = 3;
+    var WASM_DYLINK_IMPORT_INFO = 4;
+    var WASM_DYLINK_RUNTIME_PATH = 5;
+    var WASM_SYMBOL_TLS = 256;
+    var WASM_SYMBOL_BINDING_MASK = 3;
+    var WASM_SYMBOL_BINDING_WEAK = 1;
+    while (offset < end) {
+      var subsectionType = getU8();
+      var subsectionSize = getLEB();
+      if (subsectionType === WASM_DYLINK_MEM_INFO) {
+        customSection.memorySize = getLEB();
+        customSection.memoryAlign = getLEB();
+        customSection.tableSize = getLEB();
+        customSection.tableAlign = getLEB();
+      } else if (subsectionType === WASM_DYLINK_NEEDED) {
+        customSection.neededDynlibs = getStringList();
+      } else if (subsectionType === WASM_DYLINK_EXPORT_INFO) {
+        var count = getLEB();
+        while (count--) {
+          var symname = getString();
+          var flags2 = getLEB();
+          if (flags2 & WASM_SYMBOL_TLS) {
+            customSection.tlsExports.add(symname);
+          }
+        }
+      } else if (subsectionType === WASM_DYLINK_IMPORT_INFO) {
+        var count = getLEB();
+        while (count--) {
+          var modname = getString();
+          var symname = getString();
+          var flags2 = getLEB();
+          if ((flags2 & WASM_SYMBOL_BINDING_MASK) == WASM_SYMBOL_BINDING_WEAK) {
+            customSection.weakImports.add(symname);
+          }
+        }
+      } else if (subsectionType === WASM_DYLINK_RUNTIME_PATH) {
+        customSection.runtimePaths = getStringList();
+      } else {
+        offset += subsectionSize;
+      }
+    }
+    return customSection;
+  }, "getDylinkMetadata");
+  function getValue(ptr, type = "i8") {
+    if (type.endsWith("*")) type = "*";
+    switch (type) {
+      case "i1":
+        return HEAP8[ptr];
+      case "i8":
+        return HEAP8[ptr];
+      case "i16":
+        return LE_HEAP_LOAD_I16((ptr >> 1) * 2);
+      case "i32":
+        return LE_HEAP_LOAD_I32((ptr >> 2) * 4);
+      case "i64":
+        return LE_HEAP_LOAD_I64((ptr >> 3) * 8);
+      case "float":
+        return LE_HEAP_LOAD_F32((ptr >> 2) * 4);
+      case "double":
+        return LE_HEAP_LOAD_F64((ptr >> 3) * 8);
+      case "*":
+        return LE_HEAP_LOAD_U32((ptr >> 2) * 4);
+      default:
+        abort(`invalid type for getValue: ${type}`);
+    }
+  }
+  __name(getValue, "getValue");
+  var newDSO = /* @__PURE__ */ __name((name2, handle2, syms) => {
+    var dso = {
+      refcount: Infinity,
+      name: name2,
+      exports: syms,
+      global: true
+    };
+    LDSO.loadedLibsByName[name2] = dso;
+    if (handle2 != void 0) {
+      LDSO.loadedLibsByHandle[handle2] = dso;
+    }
+    return dso;
+  }, "newDSO");
+  var LDSO = {
+    loadedLibsByName: {},
+    loadedLibsByHandle: {},
+    init() {
+      newDSO("__main__", 0, wasmImports);
+    }
+  };
+  var ___heap_base = 82240;
+  var alignMemory = /* @__PURE__ */ __name((size, alignment) => Math.ceil(size / alignment) * alignment, "alignMemory");
+  var getMemory = /* @__PURE__ */ __name((size) => {
+    if (runtimeInitialized) {
+      return _calloc(size, 1);
+    }
+    var ret = ___heap_base;
+    var end = ret + alignMemory(size, 16);
+    ___heap_base = end;
+    GOT["__heap_base"].value = end;
+    return ret;
+  }, "getMemory");
+  var isInternalSym = /* @__PURE__ */ __name((symName) => ["__cpp_exception", "__c_longjmp", "__wasm_apply_data_relocs", "__dso_handle", "__tls_size", "__tls_align", "__set_stack_limits", "_emscripten_tls_init", "__wasm_init_tls", "__wasm_call_ctors", "__start_em_asm", "__stop_em_asm", "__start_em_js", "__stop_em_js"].includes(symName) || symName.startsWith("__em_js__"), "isInternalSym");
+  var uleb128EncodeWithLen = /* @__PURE__ */ __name((arr) => {
+    const n = arr.length;
+    return [n % 128 | 128, n >> 7, ...arr];
+  }, "uleb128EncodeWithLen");
+  var wasmTypeCodes = {
+    "i": 127,
+    // i32
+    "p": 127,
+    // i32
+    "j": 126,
+    // i64
+    "f": 125,
+    // f32
+    "d": 124,
+    // f64
+    "e": 111
+  };
+  var generateTypePack = /* @__PURE__ */ __name((types) => uleb128EncodeWithLen(Array.from(types, (type) => {
+    var code3 = wasmTypeCodes[type];
+    return code3;
+  })), "generateTypePack");
+  var convertJsFunctionToWasm = /* @__PURE__ */ __name((func2, sig) => {
+    var bytes = Uint8Array.of(
+      0,
+      97,
+      115,
+      109,
+      // magic ("\0asm")
+      1,
+      0,
+      0,
+      0,
+      // version: 1
+      1,
+      ...uleb128EncodeWithLen([
+        1,
+        // count: 1
+        96,
+        // param types
+        ...generateTypePack(sig.slice(1)),
+        // return types (for now only supporting [] if `void` and single [T] otherwise)
+        ...generateTypePack(sig[0] === "v" ? "" : sig[0])
+      ]),
+      // The rest of the module is static
+      2,
+      7,
+      // import section
+      // (import "e" "f" (func 0 (type 0)))
+      1,
+      1,
+      101,
+      1,
+      102,
+      0,
+      0,
+      7,
+      5,
+      // export section
+      // (export "f" (func 0 (type 0)))
+      1,
+      1,
+      102,
+      0,
+      0
+    );
+    var module2 = new WebAssembly.Module(bytes);
+    var instance2 = new WebAssembly.Instance(module2, {
+      "e": {
+        "f": func2
+      }
+    });
+    var wrappedFunc = instance2.exports["f"];
+    return wrappedFunc;
+  }, "convertJsFunctionToWasm");
+  var wasmTableMirror = [];
+  var wasmTable = new WebAssembly.Table({
+    "initial": 31,
+    "element": "anyfunc"
+  });
+  var getWasmTableEntry = /* @__PURE__ */ __name((funcPtr) => {
+    var func2 = wasmTableMirror[funcPtr];
+    if (!func2) {
+      wasmTableMirror[funcPtr] = func2 = wasmTable.get(funcPtr);
+    }
+    return func2;
+  }, "getWasmTableEntry");
+  var updateTableMap = /* @__PURE__ */ __name((offset, count) => {
+    if (functionsInTableMap) {
+      for (var i2 = offset; i2 < offset + count; i2++) {
+        var item = getWasmTableEntry(i2);
+        if (item) {
+          functionsInTableMap.set(item, i2);
+        }
+      }
+    }
+  }, "updateTableMap");
+  var functionsInTableMap;
+  var getFunctionAddress = /* @__PURE__ */ __name((func2) => {
+    if (!functionsInTableMap) {
+      functionsInTableMap = /* @__PURE__ */ new WeakMap();
+      updateTableMap(0, wasmTable.length);
+    }
+    return functionsInTableMap.get(func2) || 0;
+  }, "getFunctionAddress");
+  var freeTableIndexes = [];
+  var getEmptyTableSlot = /* @__PURE__ */ __name(() => {
+    if (freeTableIndexes.length) {
+      return freeTableIndexes.pop();
+    }
+    return wasmTable["grow"](1);
+  }, "getEmptyTableSlot");
+  var setWasmTableEntry = /* @__PURE__ */ __name((idx, func2) => {
+    wasmTable.set(idx, func2);
+    wasmTableMirror[idx] = wasmTable.get(idx);
+  }, "setWasmTableEntry");
+  var addFunction = /* @__PURE__ */ __name((func2, sig) => {
+    var rtn = getFunctionAddress(func2);
+    if (rtn) {
+      return rtn;
+    }
+    var ret = getEmptyTableSlot();
+    try {
+      setWasmTableEntry(ret, func2);
+    } catch (err2) {
+      if (!(err2 instanceof TypeError)) {
+        throw err2;
+      }
+      var wrapped = convertJsFunctionToWasm(func2, sig);
+      setWasmTableEntry(ret, wrapped);
+    }
+    functionsInTableMap.set(func2, ret);
+    return ret;
+  }, "addFunction");
+  var updateGOT = /* @__PURE__ */ __name((exports, replace) => {
+    for (var symName in exports) {
+      if (isInternalSym(symName)) {
+        continue;
+      }
+      var value = exports[symName];
+      GOT[symName] ||= new WebAssembly.Global({
+        "value": "i32",
+        "mutable": true
+      });
+      if (replace || GOT[symName].value == 0) {
+        if (typeof value == "function") {
+          GOT[symName].value = addFunction(value);
+        } else if (typeof value == "number") {
+          GOT[symName].value = value;
+        } else {
+          err(`unhandled export type for '${symName}': ${typeof value}`);
+        }
+      }
+    }
+  }, "updateGOT");
+  var relocateExports = /* @__PURE__ */ __name((exports, memoryBase2, replace) => {
+    var relocated = {};
+    for (var e in exports) {
+      var value = exports[e];
+      if (typeof value == "object") {
+        value = value.value;
+      }
+      if (typeof value == "number") {
+        value += memoryBase2;
+      }
+      relocated[e] = value;
+    }
+    updateGOT(relocated, replace);
+    return relocated;
+  }, "relocateExports");
+  var isSymbolDefined = /* @__PURE__ */ __name((symName) => {
+    var existing = wasmImports[symName];
+    if (!existing || existing.stub) {
+      return false;
+    }
+    return true;
+  }, "isSymbolDefined");
+  var dynCall = /* @__PURE__ */ __name((sig, ptr, args2 = [], promising = false) => {
+    var func2 = getWasmTableEntry(ptr);
+    var rtn = func2(...args2);
+    function convert(rtn2) {
+      return rtn2;
+    }
+    __name(convert, "convert");
+    return convert(rtn);
+  }, "dynCall");
+  var stackSave = /* @__PURE__ */ __name(() => _emscripten_stack_get_current(), "stackSave");
+  var stackRestore = /* @__PURE__ */ __name((val) => __emscripten_stack_restore(val), "stackRestore");
+  var createInvokeFunction = /* @__PURE__ */ __name((sig) => (ptr, ...args2) => {
+    var sp = stackSave();
+    try {
+      return dynCall(sig, ptr, args2);
+    } catch (e) {
+      stackRestore(sp);
+      if (e !== e + 0) throw e;
+      _setThrew(1, 0);
+      if (sig[0] == "j") return 0n;
+    }
+  }, "createInvokeFunction");
+  var resolveGlobalSymbol = /* @__PURE__ */ __name((symName, direct = false) => {
+    var sym;
+    if (isSymbolDefined(symName)) {
+      sym = wasmImports[symName];
+    } else if (symName.startsWith("invoke_")) {
+      sym = wasmImports[symName] = createInvokeFunction(symName.split("_")[1]);
+    }
+    return {
+      sym,
+      name: symName
+    };
+  }, "resolveGlobalSymbol");
+  var onPostCtors = [];
+  var addOnPostCtor = /* @__PURE__ */ __name((cb) => onPostCtors.push(cb), "addOnPostCtor");
+  var UTF8ToString = /* @__PURE__ */ __name((ptr, maxBytesToRead, ignoreNul) => ptr ? UTF8ArrayToString(HEAPU8, ptr, maxBytesToRead, ignoreNul) : "", "UTF8ToString");
+  var loadWebAssemblyModule = /* @__PURE__ */ __name((binary, flags, libName, localScope, handle) => {
+    var metadata = getDylinkMetadata(binary);
+    function loadModule() {
+      var memAlign = Math.pow(2, metadata.memoryAlign);
+      var memoryBase = metadata.memorySize ? alignMemory(getMemory(metadata.memorySize + memAlign), memAlign) : 0;
+      var tableBase = metadata.tableSize ? wasmTable.length : 0;
+      if (handle) {
+        HEAP8[handle + 8] = 1;
+        LE_HEAP_STORE_U32((handle + 12 >> 2) * 4, memoryBase);
+        LE_HEAP_STORE_I32((handle + 16 >> 2) * 4, metadata.memorySize);
+        LE_HEAP_STORE_U32((handle + 20 >> 2) * 4, tableBase);
+        LE_HEAP_STORE_I32((handle + 24 >> 2) * 4, metadata.tableSize);
+      }
+      if (metadata.tableSize) {
+        wasmTable.grow(metadata.tableSize);
+      }
+      var moduleExports;
+      function resolveSymbol(sym) {
+        var resolved = resolveGlobalSymbol(sym).sym;
+        if (!resolved && localScope) {
+          resolved = localScope[sym];
+        }
+        if (!resolved) {
+          resolved = moduleExports[sym];
+        }
+        return resolved;
+      }
+      __name(resolveSymbol, "resolveSymbol");
+      var proxyHandler = {
+        get(stubs, prop) {
+          switch (prop) {
+            case "__memory_base":
+              return memoryBase;
+            case "__table_base":
+              return tableBase;
+          }
+          if (prop in wasmImports && !wasmImports[prop].stub) {
+            var res = wasmImports[prop];
+            return res;
+          }
+          if (!(prop in stubs)) {
+            var resolved;
+            stubs[prop] = (...args2) => {
+              resolved ||= resolveSymbol(prop);
+              return resolved(...args2);
+            };
+          }
+          return stubs[prop];
+        }
+      };
+      var proxy = new Proxy({}, proxyHandler);
+      currentModuleWeakSymbols = metadata.weakImports;
+      var info = {
+        "GOT.mem": new Proxy({}, GOTHandler),
+        "GOT.func": new Proxy({}, GOTHandler),
+        "env": proxy,
+        "wasi_snapshot_preview1": proxy
+      };
+      function postInstantiation(module, instance) {
+        updateTableMap(tableBase, metadata.tableSize);
+        moduleExports = relocateExports(instance.exports, memoryBase);
+        if (!flags.allowUndefined) {
+          reportUndefinedSymbols();
+        }
+        function addEmAsm(addr, body) {
+          var args = [];
+          var arity = 0;
+          for (; arity < 16; arity++) {
+            if (body.indexOf("$" + arity) != -1) {
+              args.push("$" + arity);
+            } else {
+              break;
+            }
+          }
+          args = args.join(",");
+          var func = `(${args}) => { ${body} };`;
+          ASM_CONSTS[start] = eval(func);
+        }
+        __name(addEmAsm, "addEmAsm");
+        if ("__start_em_asm" in moduleExports) {
+          var start = moduleExports["__start_em_asm"];
+          var stop = moduleExports["__stop_em_asm"];
+          while (start < stop) {
+            var jsString = UTF8ToString(start);
+            addEmAsm(start, jsString);
+            start = HEAPU8.indexOf(0, start) + 1;
+          }
+        }
+        function addEmJs(name, cSig, body) {
+          var jsArgs = [];
+          cSig = cSig.slice(1, -1);
+          if (cSig != "void") {
+            cSig = cSig.split(",");
+            for (var i in cSig) {
+              var jsArg = cSig[i].split(" ").pop();
+              jsArgs.push(jsArg.replace("*", ""));
+            }
+          }
+          var func = `(${jsArgs}) => ${body};`;
+          moduleExports[name] = eval(func);
+        }
+        __name(addEmJs, "addEmJs");
+        for (var name in moduleExports) {
+          if (name.startsWith("__em_js__")) {
+            var start = moduleExports[name];
+            var jsString = UTF8ToString(start);
+            var parts = jsString.split("<::>");
+            addEmJs(name.replace("__em_js__", ""), parts[0], parts[1]);
+            delete moduleExports[name];
+          }
+        }
+        var applyRelocs = moduleExports["__wasm_apply_data_relocs"];
+        if (applyRelocs) {
+          if (runtimeInitialized) {
+            applyRelocs();
+          } else {
+            __RELOC_FUNCS__.push(applyRelocs);
+          }
+        }
+        var init = moduleExports["__wasm_call_ctors"];
+        if (init) {
+          if (runtimeInitialized) {
+            init();
+          } else {
+            addOnPostCtor(init);
+          }
+        }
+        return moduleExports;
+      }
+      __name(postInstantiation, "postInstantiation");
+      if (flags.loadAsync) {
+        return (async () => {
+          var instance2;
+          if (binary instanceof WebAssembly.Module) {
+            instance2 = new WebAssembly.Instance(binary, info);
+          } else {
+            ({ module: binary, instance: instance2 } = await WebAssembly.instantiate(binary, info));
+          }
+          return postInstantiation(binary, instance2);
+        })();
+      }
+      var module = binary instanceof WebAssembly.Module ? binary : new WebAssembly.Module(binary);
+      var instance = new WebAssembly.Instance(module, info);
+      return postInstantiation(module, instance);
+    }
+    __name(loadModule, "loadModule");
+    flags = {
+      ...flags,
+      rpath: {
+        parentLibPath: libName,
+        paths: metadata.runtimePaths
+      }
+    };
+    if (flags.loadAsync) {
+      return metadata.neededDynlibs.reduce((chain, dynNeeded) => chain.then(() => loadDynamicLibrary(dynNeeded, flags, localScope)), Promise.resolve()).then(loadModule);
+    }
+    metadata.neededDynlibs.forEach((needed) => loadDynamicLibrary(needed, flags, localScope));
+    return loadModule();
+  }, "loadWebAssemblyModule");
+  var mergeLibSymbols = /* @__PURE__ */ __name((exports, libName2) => {
+    for (var [sym, exp] of Object.entries(exports)) {
+      const setImport = /* @__PURE__ */ __name((target) => {
+        if (!isSymbolDefined(target)) {
+          wasmImports[target] = exp;
+        }
+      }, "setImport");
+      setImport(sym);
+      const main_alias = "__main_argc_argv";
+      if (sym == "main") {
+        setImport(main_alias);
+      }
+      if (sym == main_alias) {
+        setImport("main");
+      }
+    }
+  }, "mergeLibSymbols");
+  var asyncLoad = /* @__PURE__ */ __name(async (url2) => {
+    var arrayBuffer = await readAsync(url2);
+    return new Uint8Array(arrayBuffer);
+  }, "asyncLoad");
+  function loadDynamicLibrary(libName2, flags2 = {
+    global: true,
+    nodelete: true
+  }, localScope2, handle2) {
+    var dso = LDSO.loadedLibsByName[libName2];
+    if (dso) {
+      if (!flags2.global) {
+        if (localScope2) {
+          Object.assign(localScope2, dso.exports);
+        }
+      } else if (!dso.global) {
+        dso.global = true;
+        mergeLibSymbols(dso.exports, libName2);
+      }
+      if (flags2.nodelete && dso.refcount !== Infinity) {
+        dso.refcount = Infinity;
+      }
+      dso.refcount++;
+      if (handle2) {
+        LDSO.loadedLibsByHandle[handle2] = dso;
+      }
+      return flags2.loadAsync ? Promise.resolve(true) : true;
+    }
+    dso = newDSO(libName2, handle2, "loading");
+    dso.refcount = flags2.nodelete ? Infinity : 1;
+    dso.global = flags2.global;
+    function loadLibData() {
+      if (handle2) {
+        var data = LE_HEAP_LOAD_U32((handle2 + 28 >> 2) * 4);
+        var dataSize = LE_HEAP_LOAD_U32((handle2 + 32 >> 2) * 4);
+        if (data && dataSize) {
+          var libData = HEAP8.slice(data, data + dataSize);
+          return flags2.loadAsync ? Promise.resolve(libData) : libData;
+        }
+      }
+      var libFile = locateFile(libName2);
+      if (flags2.loadAsync) {
+        return asyncLoad(libFile);
+      }
+      if (!readBinary) {
+        throw new Error(`${libFile}: file not found, and synchronous loading of external files is not available`);
+      }
+      return readBinary(libFile);
+    }
+    __name(loadLibData, "loadLibData");
+    function getExports() {
+      if (flags2.loadAsync) {
+        return loadLibData().then((libData) => loadWebAssemblyModule(libData, flags2, libName2, localScope2, handle2));
+      }
+      return loadWebAssemblyModule(loadLibData(), flags2, libName2, localScope2, handle2);
+    }
+    __name(getExports, "getExports");
+    function moduleLoaded(exports) {
+      if (dso.global) {
+        mergeLibSymbols(exports, libName2);
+      } else if (localScope2) {
+        Object.assign(localScope2, exports);
+      }
+      dso.exports = exports;
+    }
+    __name(moduleLoaded, "moduleLoaded");
+    if (flags2.loadAsync) {
+      return getExports().then((exports) => {
+        moduleLoaded(exports);
+        return true;
+      });
+    }
+    moduleLoaded(getExports());
+    return true;
+  }
+  __name(loadDynamicLibrary, "loadDynamicLibrary");
+  var reportUndefinedSymbols = /* @__PURE__ */ __name(() => {
+    for (var [symName, entry] of Object.entries(GOT)) {
+      if (entry.value == 0) {
+        var value = resolveGlobalSymbol(symName, true).sym;
+        if (!value && !entry.required) {
+          continue;
+        }
+        if (typeof value == "function") {
+          entry.value = addFunction(value, value.sig);
+        } else if (typeof value == "number") {
+          entry.value = value;
+        } else {
+          throw new Error(`bad export type for '${symName}': ${typeof value}`);
+        }
+      }
+    }
+  }, "reportUndefinedSymbols");
+  var runDependencies = 0;
+  var dependenciesFulfilled = null;
+  var removeRunDependency = /* @__PURE__ */ __name((id) => {
+    runDependencies--;
+    Module["monitorRunDependencies"]?.(runDependencies);
+    if (runDependencies == 0) {
+      if (dependenciesFulfilled) {
+        var callback = dependenciesFulfilled;
+        dependenciesFulfilled = null;
+        callback();
+      }
+    }
+  }, "removeRunDependency");
+  var addRunDependency = /* @__PURE__ */ __name((id) => {
+    runDependencies++;
+    Module["monitorRunDependencies"]?.(runDependencies);
+  }, "addRunDependency");
+  var loadDylibs = /* @__PURE__ */ __name(async () => {
+    if (!dynamicLibraries.length) {
+      reportUndefinedSymbols();
+      return;
+    }
+    addRunDependency("loadDylibs");
+    for (var lib of dynamicLibraries) {
+      await loadDynamicLibrary(lib, {
+        loadAsync: true,
+        global: true,
+        nodelete: true,
+        allowUndefined: true
+      });
+    }
+    reportUndefinedSymbols();
+    removeRunDependency("loadDylibs");
+  }, "loadDylibs");
+  var noExitRuntime = true;
+  function setValue(ptr, value, type = "i8") {
+    if (type.endsWith("*")) type = "*";
+    switch (type) {
+      case "i1":
+        HEAP8[ptr] = value;
+        break;
+      case "i8":
+        HEAP8[ptr] = value;
+        break;
+      case "i16":
+        LE_HEAP_STORE_I16((ptr >> 1) * 2, value);
+        break;
+      case "i32":
+        LE_HEAP_STORE_I32((ptr >> 2) * 4, value);
+        break;
+      case "i64":
+        LE_HEAP_STORE_I64((ptr >> 3) * 8, BigInt(value));
+        break;
+      case "float":
+        LE_HEAP_STORE_F32((ptr >> 2) * 4, value);
+        break;
+      case "double":
+        LE_HEAP_STORE_F64((ptr >> 3) * 8, value);
+        break;
+      case "*":
+        LE_HEAP_STORE_U32((ptr >> 2) * 4, value);
+        break;
+      default:
+        abort(`invalid type for setValue: ${type}`);
+    }
+  }
+  __name(setValue, "setValue");
+  var ___memory_base = new WebAssembly.Global({
+    "value": "i32",
+    "mutable": false
+  }, 1024);
+  var ___stack_high = 82240;
+  var ___stack_low = 16704;
+  var ___stack_pointer = new WebAssembly.Global({
+    "value": "i32",
+    "mutable": true
+  }, 82240);
+  var ___table_base = new WebAssembly.Global({
+    "value": "i32",
+    "mutable": false
+  }, 1);
+  var __abort_js = /* @__PURE__ */ __name(() => abort(""), "__abort_js");
+  __abort_js.sig = "v";
+  var getHeapMax = /* @__PURE__ */ __name(() => (
+    // Stay one Wasm page short of 4GB: while e.g. Chrome is able to allocate
+    // full 4GB Wasm memories, the size will wrap back to 0 bytes in Wasm side
+    // for any code that deals with heap sizes, which would require special
+    // casing all heap size related code to treat 0 specially.
+    2147483648
+  ), "getHeapMax");
+  var growMemory = /* @__PURE__ */ __name((size) => {
+    var oldHeapSize = wasmMemory.buffer.byteLength;
+    var pages = (size - oldHeapSize + 65535) / 65536 | 0;
+    try {
+      wasmMemory.grow(pages);
+      updateMemoryViews();
+      return 1;
+    } catch (e) {
+    }
+  }, "growMemory");
+  var _emscripten_resize_heap = /* @__PURE__ */ __name((requestedSize) => {
+    var oldSize = HEAPU8.length;
+    requestedSize >>>= 0;
+    var maxHeapSize = getHeapMax();
+    if (requestedSize > maxHeapSize) {
+      return false;
+    }
+    for (var cutDown = 1; cutDown <= 4; cutDown *= 2) {
+      var overGrownHeapSize = oldSize * (1 + 0.2 / cutDown);
+      overGrownHeapSize = Math.min(overGrownHeapSize, requestedSize + 100663296);
+      var newSize = Math.min(maxHeapSize, alignMemory(Math.max(requestedSize, overGrownHeapSize), 65536));
+      var replacement = growMemory(newSize);
+      if (replacement) {
+        return true;
+      }
+    }
+    return false;
+  }, "_emscripten_resize_heap");
+  _emscripten_resize_heap.sig = "ip";
+  var _fd_close = /* @__PURE__ */ __name((fd) => 52, "_fd_close");
+  _fd_close.sig = "ii";
+  var INT53_MAX = 9007199254740992;
+  var INT53_MIN = -9007199254740992;
+  var bigintToI53Checked = /* @__PURE__ */ __name((num) => num < INT53_MIN || num > INT53_MAX ? NaN : Number(num), "bigintToI53Checked");
+  function _fd_seek(fd, offset, whence, newOffset) {
+    offset = bigintToI53Checked(offset);
+    return 70;
+  }
+  __name(_fd_seek, "_fd_seek");
+  _fd_seek.sig = "iijip";
+  var printCharBuffers = [null, [], []];
+  var printChar = /* @__PURE__ */ __name((stream, curr) => {
+    var buffer = printCharBuffers[stream];
+    if (curr === 0 || curr === 10) {
+      (stream === 1 ? out : err)(UTF8ArrayToString(buffer));
+      buffer.length = 0;
+    } else {
+      buffer.push(curr);
+    }
+  }, "printChar");
+  var _fd_write = /* @__PURE__ */ __name((fd, iov, iovcnt, pnum) => {
+    var num = 0;
+    for (var i2 = 0; i2 < iovcnt; i2++) {
+      var ptr = LE_HEAP_LOAD_U32((iov >> 2) * 4);
+      var len = LE_HEAP_LOAD_U32((iov + 4 >> 2) * 4);
+      iov += 8;
+      for (var j = 0; j < len; j++) {
+        printChar(fd, HEAPU8[ptr + j]);
+      }
+      num += len;
+    }
+    LE_HEAP_STORE_U32((pnum >> 2) * 4, num);
+    return 0;
+  }, "_fd_write");
+  _fd_write.sig = "iippp";
+  function _tree_sitter_log_callback(isLexMessage, messageAddress) {
+    if (Module.currentLogCallback) {
+      const message = UTF8ToString(messageAddress);
+      Module.currentLogCallback(message, isLexMessage !== 0);
+    }
+  }
+  __name(_tree_sitter_log_callback, "_tree_sitter_log_callback");
+  function _tree_sitter_parse_callback(inputBufferAddress, index, row, column, lengthAddress) {
+    const INPUT_BUFFER_SIZE = 10 * 1024;
+    const string4 = Module.currentParseCallback(index, {
+      row,
+      column
+    });
+    if (typeof string4 === "string") {
+      setValue(lengthAddress, string4.length, "i32");
+      stringToUTF16(string4, inputBufferAddress, INPUT_BUFFER_SIZE);
+    } else {
+      setValue(lengthAddress, 0, "i32");
+    }
+  }
+  __name(_tree_sitter_parse_callback, "_tree_sitter_parse_callback");
+  function _tree_sitter_progress_callback(currentOffset, hasError) {
+    if (Module.currentProgressCallback) {
+      return Module.currentProgressCallback({
+        currentOffset,
+        hasError
+      });
+    }
+    return false;
+  }
+  __name(_tree_sitter_progress_callback, "_tree_sitter_progress_callback");
+  function _tree_sitter_query_progress_callback(currentOffset) {
+    if (Module.currentQueryProgressCallback) {
+      return Module.currentQueryProgressCallback({
+        currentOffset
+      });
+    }
+    return false;
+  }
+  __name(_tree_sitter_query_progress_callback, "_tree_sitter_query_progress_callback");
+  var runtimeKeepaliveCounter = 0;
+  var keepRuntimeAlive = /* @__PURE__ */ __name(() => noExitRuntime || runtimeKeepaliveCounter > 0, "keepRuntimeAlive");
+  var _proc_exit = /* @__PURE__ */ __name((code3) => {
+    EXITSTATUS = code3;
+    if (!keepRuntimeAlive()) {
+      Module["onExit"]?.(code3);
+      ABORT = true;
+    }
+    quit_(code3, new ExitStatus(code3));
+  }, "_proc_exit");
+  _proc_exit.sig = "vi";
+  var exitJS = /* @__PURE__ */ __name((status, implicit) => {
+    EXITSTATUS = status;
+    _proc_exit(status);
+  }, "exitJS");
+  var handleException = /* @__PURE__ */ __name((e) => {
+    if (e instanceof ExitStatus || e == "unwind") {
+      return EXITSTATUS;
+    }
+    quit_(1, e);
+  }, "handleException");
+  var lengthBytesUTF8 = /* @__PURE__ */ __name((str2) => {
+    var len = 0;
+    for (var i2 = 0; i2 < str2.length; ++i2) {
+      var c = str2.charCodeAt(i2);
+      if (c <= 127) {
+        len++;
+      } else if (c <= 2047) {
+        len += 2;
+      } else if (c >= 55296 && c <= 57343) {
+        len += 4;
+        ++i2;
+      } else {
+        len += 3;
+      }
+    }
+    return len;
+  }, "lengthBytesUTF8");
+  var stringToUTF8Array = /* @__PURE__ */ __name((str2, heap, outIdx, maxBytesToWrite) => {
+    if (!(maxBytesToWrite > 0)) return 0;
+    var startIdx = outIdx;
+    var endIdx = outIdx + maxBytesToWrite - 1;
+    for (var i2 = 0; i2 < str2.length; ++i2) {
+      var u = str2.codePointAt(i2);
+      if (u <= 127) {
+        if (outIdx >= endIdx) break;
+        heap[outIdx++] = u;
+      } else if (u <= 2047) {
+        if (outIdx + 1 >= endIdx) break;
+        heap[outIdx++] = 192 | u >> 6;
+        heap[outIdx++] = 128 | u & 63;
+      } else if (u <= 65535) {
+        if (outIdx + 2 >= endIdx) break;
+        heap[outIdx++] = 224 | u >> 12;
+        heap[outIdx++] = 128 | u >> 6 & 63;
+        heap[outIdx++] = 128 | u & 63;
+      } else {
+        if (outIdx + 3 >= endIdx) break;
+        heap[outIdx++] = 240 | u >> 18;
+        heap[outIdx++] = 128 | u >> 12 & 63;
+        heap[outIdx++] = 128 | u >> 6 & 63;
+        heap[outIdx++] = 128 | u & 63;
+        i2++;
+      }
+    }
+    heap[outIdx] = 0;
+    return outIdx - startIdx;
+  }, "stringToUTF8Array");
+  var stringToUTF8 = /* @__PURE__ */ __name((str2, outPtr, maxBytesToWrite) => stringToUTF8Array(str2, HEAPU8, outPtr, maxBytesToWrite), "stringToUTF8");
+  var stackAlloc = /* @__PURE__ */ __name((sz) => __emscripten_stack_alloc(sz), "stackAlloc");
+  var stringToUTF8OnStack = /* @__PURE__ */ __name((str2) => {
+    var size = lengthBytesUTF8(str2) + 1;
+    var ret = stackAlloc(size);
+    stringToUTF8(str2, ret, size);
+    return ret;
+  }, "stringToUTF8OnStack");
+  var AsciiToString = /* @__PURE__ */ __name((ptr) => {
+    var str2 = "";
+    while (1) {
+      var ch = HEAPU8[ptr++];
+      if (!ch) return str2;
+      str2 += String.fromCharCode(ch);
+    }
+  }, "AsciiToString");
+  var stringToUTF16 = /* @__PURE__ */ __name((str2, outPtr, maxBytesToWrite) => {
+    maxBytesToWrite ??= 2147483647;
+    if (maxBytesToWrite < 2) return 0;
+    maxBytesToWrite -= 2;
+    var startPtr = outPtr;
+    var numCharsToWrite = maxBytesToWrite < str2.length * 2 ? maxBytesToWrite / 2 : str2.length;
+    for (var i2 = 0; i2 < numCharsToWrite; ++i2) {
+      var codeUnit = str2.charCodeAt(i2);
+      LE_HEAP_STORE_I16((outPtr >> 1) * 2, codeUnit);
+      outPtr += 2;
+    }
+    LE_HEAP_STORE_I16((outPtr >> 1) * 2, 0);
+    return outPtr - startPtr;
+  }, "stringToUTF16");
+  LE_ATOMICS_NATIVE_BYTE_ORDER = new Int8Array(new Int16Array([1]).buffer)[0] === 1 ? [
+    /* little endian */
+    ((x) => x),
+    ((x) => x),
+    void 0,
+    ((x) => x)
+  ] : [
+    /* big endian */
+    ((x) => x),
+    ((x) => ((x & 65280) << 8 | (x & 255) << 24) >> 16),
+    void 0,
+    ((x) => x >> 24 & 255 | x >> 8 & 65280 | (x & 65280) << 8 | (x & 255) << 24)
+  ];
+  function LE_HEAP_UPDATE() {
+    HEAPU16.unsigned = ((x) => x & 65535);
+    HEAPU32.unsigned = ((x) => x >>> 0);
+  }
+  __name(LE_HEAP_UPDATE, "LE_HEAP_UPDATE");
+  {
+    initMemory();
+    if (Module["noExitRuntime"]) noExitRuntime = Module["noExitRuntime"];
+    if (Module["print"]) out = Module["print"];
+    if (Module["printErr"]) err = Module["printErr"];
+    if (Module["dynamicLibraries"]) dynamicLibraries = Module["dynamicLibraries"];
+    if (Module["wasmBinary"]) wasmBinary = Module["wasmBinary"];
+    if (Module["arguments"]) arguments_ = Module["arguments"];
+    if (Module["thisProgram"]) thisProgram = Module["thisProgram"];
+    if (Module["preInit"]) {
+      if (typeof Module["preInit"] == "function") Module["preInit"] = [Module["preInit"]];
+      while (Module["preInit"].length > 0) {
+        Module["preInit"].shift()();
+      }
+    }
+  }
+  Module["setValue"] = setValue;
+  Module["getValue"] = getValue;
+  Module["UTF8ToString"] = UTF8ToString;
+  Module["stringToUTF8"] = stringToUTF8;
+  Module["lengthBytesUTF8"] = lengthBytesUTF8;
+  Module["AsciiToString"] = AsciiToString;
+  Module["stringToUTF16"] = stringToUTF16;
+  Module["loadWebAssemblyModule"] = loadWebAssemblyModule;
+  Module["LE_HEAP_STORE_I64"] = LE_HEAP_STORE_I64;
+  var ASM_CONSTS = {};
+  var _malloc, _calloc, _realloc, _free, _ts_range_edit, _memcmp, _ts_language_symbol_count, _ts_language_state_count, _ts_language_abi_version, _ts_language_name, _ts_language_field_count, _ts_language_next_state, _ts_language_symbol_name, _ts_language_symbol_for_name, _strncmp, _strlen, _ts_language_symbol_type, _ts_language_field_name_for_id, _ts_lookahead_iterator_new, _ts_lookahead_iterator_delete, _ts_lookahead_iterator_reset_state, _ts_lookahead_iterator_reset, _ts_lookahead_iterator_next, _ts_lookahead_iterator_current_symbol, _ts_point_edit, _ts_parser_delete, _ts_parser_reset, _ts_parser_set_language, _ts_parser_set_included_ranges, _ts_query_new, _ts_query_delete, _iswspace, _iswalnum, _ts_query_copy, _ts_query_pattern_count, _ts_query_capture_count, _ts_query_string_count, _ts_query_capture_name_for_id, _ts_query_capture_quantifier_for_id, _ts_query_string_value_for_id, _ts_query_predicates_for_pattern, _ts_query_start_byte_for_pattern, _ts_query_end_byte_for_pattern, _ts_query_is_pattern_rooted, _ts_query_is_pattern_non_local, _ts_query_is_pattern_guaranteed_at_step, _ts_query_disable_capture, _ts_query_disable_pattern, _ts_tree_copy, _ts_tree_delete, _ts_init, _ts_parser_new_wasm, _ts_parser_enable_logger_wasm, _ts_parser_parse_wasm, _ts_parser_included_ranges_wasm, _ts_language_type_is_named_wasm, _ts_language_type_is_visible_wasm, _ts_language_metadata_wasm, _ts_language_supertypes_wasm, _ts_language_subtypes_wasm, _ts_tree_root_node_wasm, _ts_tree_root_node_with_offset_wasm, _ts_tree_edit_wasm, _ts_tree_included_ranges_wasm, _ts_tree_get_changed_ranges_wasm, _ts_tree_cursor_new_wasm, _ts_tree_cursor_copy_wasm, _ts_tree_cursor_delete_wasm, _ts_tree_cursor_reset_wasm, _ts_tree_cursor_reset_to_wasm, _ts_tree_cursor_goto_first_child_wasm, _ts_tree_cursor_goto_last_child_wasm, _ts_tree_cursor_goto_first_child_for_index_wasm, _ts_tree_cursor_goto_first_child_for_position_wasm, _ts_tree_cursor_goto_next_sibling_wasm, _ts_tree_cursor_goto_previous_sibling_wasm, _ts_tree_cursor_goto_descendant_wasm, _ts_tree_cursor_goto_parent_wasm, _ts_tree_cursor_current_node_type_id_wasm, _ts_tree_cursor_current_node_state_id_wasm, _ts_tree_cursor_current_node_is_named_wasm, _ts_tree_cursor_current_node_is_missing_wasm, _ts_tree_cursor_current_node_id_wasm, _ts_tree_cursor_start_position_wasm, _ts_tree_cursor_end_position_wasm, _ts_tree_cursor_start_index_wasm, _ts_tree_cursor_end_index_wasm, _ts_tree_cursor_current_field_id_wasm, _ts_tree_cursor_current_depth_wasm, _ts_tree_cursor_current_descendant_index_wasm, _ts_tree_cursor_current_node_wasm, _ts_node_symbol_wasm, _ts_node_field_name_for_child_wasm, _ts_node_field_name_for_named_child_wasm, _ts_node_children_by_field_id_wasm, _ts_node_first_child_for_byte_wasm, _ts_node_first_named_child_for_byte_wasm, _ts_node_grammar_symbol_wasm, _ts_node_child_count_wasm, _ts_node_named_child_count_wasm, _ts_node_child_wasm, _ts_node_named_child_wasm, _ts_node_child_by_field_id_wasm, _ts_node_next_sibling_wasm, _ts_node_prev_sibling_wasm, _ts_node_next_named_sibling_wasm, _ts_node_prev_named_sibling_wasm, _ts_node_descendant_count_wasm, _ts_node_parent_wasm, _ts_node_child_with_descendant_wasm, _ts_node_descendant_for_index_wasm, _ts_node_named_descendant_for_index_wasm, _ts_node_descendant_for_position_wasm, _ts_node_named_descendant_for_position_wasm, _ts_node_start_point_wasm, _ts_node_end_point_wasm, _ts_node_start_index_wasm, _ts_node_end_index_wasm, _ts_node_to_string_wasm, _ts_node_children_wasm, _ts_node_named_children_wasm, _ts_node_descendants_of_type_wasm, _ts_node_is_named_wasm, _ts_node_has_changes_wasm, _ts_node_has_error_wasm, _ts_node_is_error_wasm, _ts_node_is_missing_wasm, _ts_node_is_extra_wasm, _ts_node_parse_state_wasm, _ts_node_next_parse_state_wasm, _ts_query_matches_wasm, _ts_query_captures_wasm, _memset, _memcpy, _memmove, _iswalpha, _iswblank, _iswdigit, _iswlower, _iswpunct, _iswupper, _iswxdigit, _memchr, _strcmp, _strncat, _strncpy, _towlower, _towupper, _setThrew, __emscripten_stack_restore, __emscripten_stack_alloc, _emscripten_stack_get_current, ___wasm_apply_data_relocs;
+  function assignWasmExports(wasmExports2) {
+    Module["_malloc"] = _malloc = wasmExports2["malloc"];
+    Module["_calloc"] = _calloc = wasmExports2["calloc"];
+    Module["_realloc"] = _realloc = wasmExports2["realloc"];
+    Module["_free"] = _free = wasmExports2["free"];
+    Module["_ts_range_edit"] = _ts_range_edit = wasmExports2["ts_range_edit"];
+    Module["_memcmp"] = _memcmp = wasmExports2["memcmp"];
+    Module["_ts_language_symbol_count"] = _ts_language_symbol_count = wasmExports2["ts_language_symbol_count"];
+    Module["_ts_language_state_count"] = _ts_language_state_count = wasmExports2["ts_language_state_count"];
+    Module["_ts_language_abi_version"] = _ts_language_abi_version = wasmExports2["ts_language_abi_version"];
+    Module["_ts_language_name"] = _ts_language_name = wasmExports2["ts_language_name"];
+    Module["_ts_language_field_count"] = _ts_language_field_count = wasmExports2["ts_language_field_count"];
+    Module["_ts_language_next_state"] = _ts_language_next_state = wasmExports2["ts_language_next_state"];
+    Module["_ts_language_symbol_name"] = _ts_language_symbol_name = wasmExports2["ts_language_symbol_name"];
+    Module["_ts_language_symbol_for_name"] = _ts_language_symbol_for_name = wasmExports2["ts_language_symbol_for_name"];
+    Module["_strncmp"] = _strncmp = wasmExports2["strncmp"];
+    Module["_strlen"] = _strlen = wasmExports2["strlen"];
+    Module["_ts_language_symbol_type"] = _ts_language_symbol_type = wasmExports2["ts_language_symbol_type"];
+    Module["_ts_language_field_name_for_id"] = _ts_language_field_name_for_id = wasmExports2["ts_language_field_name_for_id"];
+    Module["_ts_lookahead_iterator_new"] = _ts_lookahead_iterator_new = wasmExports2["ts_lookahead_iterator_new"];
+    Module["_ts_lookahead_iterator_delete"] = _ts_lookahead_iterator_delete = wasmExports2["ts_lookahead_iterator_delete"];
+    Module["_ts_lookahead_iterator_reset_state"] = _ts_lookahead_iterator_reset_state = wasmExports2["ts_lookahead_iterator_reset_state"];
+    Module["_ts_lookahead_iterator_reset"] = _ts_lookahead_iterator_reset = wasmExports2["ts_lookahead_iterator_reset"];
+    Module["_ts_lookahead_iterator_next"] = _ts_lookahead_iterator_next = wasmExports2["ts_lookahead_iterator_next"];
+    Module["_ts_lookahead_iterator_current_symbol"] = _ts_lookahead_iterator_current_symbol = wasmExports2["ts_lookahead_iterator_current_symbol"];
+    Module["_ts_point_edit"] = _ts_point_edit = wasmExports2["ts_point_edit"];
+    Module["_ts_parser_delete"] = _ts_parser_delete = wasmExports2["ts_parser_delete"];
+    Module["_ts_parser_reset"] = _ts_parser_reset = wasmExports2["ts_parser_reset"];
+    Module["_ts_parser_set_language"] = _ts_parser_set_language = wasmExports2["ts_parser_set_language"];
+    Module["_ts_parser_set_included_ranges"] = _ts_parser_set_included_ranges = wasmExports2["ts_parser_set_included_ranges"];
+    Module["_ts_query_new"] = _ts_query_new = wasmExports2["ts_query_new"];
+    Module["_ts_query_delete"] = _ts_query_delete = wasmExports2["ts_query_delete"];
+    Module["_iswspace"] = _iswspace = wasmExports2["iswspace"];
+    Module["_iswalnum"] = _iswalnum = wasmExports2["iswalnum"];
+    Module["_ts_query_copy"] = _ts_query_copy = wasmExports2["ts_query_copy"];
+    Module["_ts_query_pattern_count"] = _ts_query_pattern_count = wasmExports2["ts_query_pattern_count"];
+    Module["_ts_query_capture_count"] = _ts_query_capture_count = wasmExports2["ts_query_capture_count"];
+    Module["_ts_query_string_count"] = _ts_query_string_count = wasmExports2["ts_query_string_count"];
+    Module["_ts_query_capture_name_for_id"] = _ts_query_capture_name_for_id = wasmExports2["ts_query_capture_name_for_id"];
+    Module["_ts_query_capture_quantifier_for_id"] = _ts_query_capture_quantifier_for_id = wasmExports2["ts_query_capture_quantifier_for_id"];
+    Module["_ts_query_string_value_for_id"] = _ts_query_string_value_for_id = wasmExports2["ts_query_string_value_for_id"];
+    Module["_ts_query_predicates_for_pattern"] = _ts_query_predicates_for_pattern = wasmExports2["ts_query_predicates_for_pattern"];
+    Module["_ts_query_start_byte_for_pattern"] = _ts_query_start_byte_for_pattern = wasmExports2["ts_query_start_byte_for_pattern"];
+    Module["_ts_query_end_byte_for_pattern"] = _ts_query_end_byte_for_pattern = wasmExports2["ts_query_end_byte_for_pattern"];
+    Module["_ts_query_is_pattern_rooted"] = _ts_query_is_pattern_rooted = wasmExports2["ts_query_is_pattern_rooted"];
+    Module["_ts_query_is_pattern_non_local"] = _ts_query_is_pattern_non_local = wasmExports2["ts_query_is_pattern_non_local"];
+    Module["_ts_query_is_pattern_guaranteed_at_step"] = _ts_query_is_pattern_guaranteed_at_step = wasmExports2["ts_query_is_pattern_guaranteed_at_step"];
+    Module["_ts_query_disable_capture"] = _ts_query_disable_capture = wasmExports2["ts_query_disable_capture"];
+    Module["_ts_query_disable_pattern"] = _ts_query_disable_pattern = wasmExports2["ts_query_disable_pattern"];
+    Module["_ts_tree_copy"] = _ts_tree_copy = wasmExports2["ts_tree_copy"];
+    Module["_ts_tree_delete"] = _ts_tree_delete = wasmExports2["ts_tree_delete"];
+    Module["_ts_init"] = _ts_init = wasmExports2["ts_init"];
+    Module["_ts_parser_new_wasm"] = _ts_parser_new_wasm = wasmExports2["ts_parser_new_wasm"];
+    Module["_ts_parser_enable_logger_wasm"] = _ts_parser_enable_logger_wasm = wasmExports2["ts_parser_enable_logger_wasm"];
+    Module["_ts_parser_parse_wasm"] = _ts_parser_parse_wasm = wasmExports2["ts_parser_parse_wasm"];
+    Module["_ts_parser_included_ranges_wasm"] = _ts_parser_included_ranges_wasm = wasmExports2["ts_parser_included_ranges_wasm"];
+    Module["_ts_language_type_is_named_wasm"] = _ts_language_type_is_named_wasm = wasmExports2["ts_language_type_is_named_wasm"];
+    Module["_ts_language_type_is_visible_wasm"] = _ts_language_type_is_visible_wasm = wasmExports2["ts_language_type_is_visible_wasm"];
+    Module["_ts_language_metadata_wasm"] = _ts_language_metadata_wasm = wasmExports2["ts_language_metadata_wasm"];
+    Module["_ts_language_supertypes_wasm"] = _ts_language_supertypes_wasm = wasmExports2["ts_language_supertypes_wasm"];
+    Module["_ts_language_subtypes_wasm"] = _ts_language_subtypes_wasm = wasmExports2["ts_language_subtypes_wasm"];
+    Module["_ts_tree_root_node_wasm"] = _ts_tree_root_node_wasm = wasmExports2["ts_tree_root_node_wasm"];
+    Module["_ts_tree_root_node_with_offset_wasm"] = _ts_tree_root_node_with_offset_wasm = wasmExports2["ts_tree_root_node_with_offset_wasm"];
+    Module["_ts_tree_edit_wasm"] = _ts_tree_edit_wasm = wasmExports2["ts_tree_edit_wasm"];
+    Module["_ts_tree_included_ranges_wasm"] = _ts_tree_included_ranges_wasm = wasmExports2["ts_tree_included_ranges_wasm"];
+    Module["_ts_tree_get_changed_ranges_wasm"] = _ts_tree_get_changed_ranges_wasm = wasmExports2["ts_tree_get_changed_ranges_wasm"];
+    Module["_ts_tree_cursor_new_wasm"] = _ts_tree_cursor_new_wasm = wasmExports2["ts_tree_cursor_new_wasm"];
+    Module["_ts_tree_cursor_copy_wasm"] = _ts_tree_cursor_copy_wasm = wasmExports2["ts_tree_cursor_copy_wasm"];
+    Module["_ts_tree_cursor_delete_wasm"] = _ts_tree_cursor_delete_wasm = wasmExports2["ts_tree_cursor_delete_wasm"];
+    Module["_ts_tree_cursor_reset_wasm"] = _ts_tree_cursor_reset_wasm = wasmExports2["ts_tree_cursor_reset_wasm"];
+    Module["_ts_tree_cursor_reset_to_wasm"] = _ts_tree_cursor_reset_to_wasm = wasmExports2["ts_tree_cursor_reset_to_wasm"];
+    Module["_ts_tree_cursor_goto_first_child_wasm"] = _ts_tree_cursor_goto_first_child_wasm = wasmExports2["ts_tree_cursor_goto_first_child_wasm"];
+    Module["_ts_tree_cursor_goto_last_child_wasm"] = _ts_tree_cursor_goto_last_child_wasm = wasmExports2["ts_tree_cursor_goto_last_child_wasm"];
+    Module["_ts_tree_cursor_goto_first_child_for_index_wasm"] = _ts_tree_cursor_goto_first_child_for_index_wasm = wasmExports2["ts_tree_cursor_goto_first_child_for_index_wasm"];
+    Module["_ts_tree_cursor_goto_first_child_for_position_wasm"] = _ts_tree_cursor_goto_first_child_for_position_wasm = wasmExports2["ts_tree_cursor_goto_first_child_for_position_wasm"];
+    Module["_ts_tree_cursor_goto_next_sibling_wasm"] = _ts_tree_cursor_goto_next_sibling_wasm = wasmExports2["ts_tree_cursor_goto_next_sibling_wasm"];
+    Module["_ts_tree_cursor_goto_previous_sibling_wasm"] = _ts_tree_cursor_goto_previous_sibling_wasm = wasmExports2["ts_tree_cursor_goto_previous_sibling_wasm"];
+    Module["_ts_tree_cursor_goto_descendant_wasm"] = _ts_tree_cursor_goto_descendant_wasm = wasmExports2["ts_tree_cursor_goto_descendant_wasm"];
+    Module["_ts_tree_cursor_goto_parent_wasm"] = _ts_tree_cursor_goto_parent_wasm = wasmExports2["ts_tree_cursor_goto_parent_wasm"];
+    Module["_ts_tree_cursor_current_node_type_id_wasm"] = _ts_tree_cursor_current_node_type_id_wasm = wasmExports2["ts_tree_cursor_current_node_type_id_wasm"];
+    Module["_ts_tree_cursor_current_node_state_id_wasm"] = _ts_tree_cursor_current_node_state_id_wasm = wasmExports2["ts_tree_cursor_current_node_state_id_wasm"];
+    Module["_ts_tree_cursor_current_node_is_named_wasm"] = _ts_tree_cursor_current_node_is_named_wasm = wasmExports2["ts_tree_cursor_current_node_is_named_wasm"];
+    Module["_ts_tree_cursor_current_node_is_missing_wasm"] = _ts_tree_cursor_current_node_is_missing_wasm = wasmExports2["ts_tree_cursor_current_node_is_missing_wasm"];
+    Module["_ts_tree_cursor_current_node_id_wasm"] = _ts_tree_cursor_current_node_id_wasm = wasmExports2["ts_tree_cursor_current_node_id_wasm"];
+    Module["_ts_tree_cursor_start_position_wasm"] = _ts_tree_cursor_start_position_wasm = wasmExports2["ts_tree_cursor_start_position_wasm"];
+    Module["_ts_tree_cursor_end_position_wasm"] = _ts_tree_cursor_end_position_wasm = wasmExports2["ts_tree_cursor_end_position_wasm"];
+    Module["_ts_tree_cursor_start_index_wasm"] = _ts_tree_cursor_start_index_wasm = wasmExports2["ts_tree_cursor_start_index_wasm"];
+    Module["_ts_tree_cursor_end_index_wasm"] = _ts_tree_cursor_end_index_wasm = wasmExports2["ts_tree_cursor_end_index_wasm"];
+    Module["_ts_tree_cursor_current_field_id_wasm"] = _ts_tree_cursor_current_field_id_wasm = wasmExports2["ts_tree_cursor_current_field_id_wasm"];
+    Module["_ts_tree_cursor_current_depth_wasm"] = _ts_tree_cursor_current_depth_wasm = wasmExports2["ts_tree_cursor_current_depth_wasm"];
+    Module["_ts_tree_cursor_current_descendant_index_wasm"] = _ts_tree_cursor_current_descendant_index_wasm = wasmExports2["ts_tree_cursor_current_descendant_index_wasm"];
+    Module["_ts_tree_cursor_current_node_wasm"] = _ts_tree_cursor_current_node_wasm = wasmExports2["ts_tree_cursor_current_node_wasm"];
+    Module["_ts_node_symbol_wasm"] = _ts_node_symbol_wasm = wasmExports2["ts_node_symbol_wasm"];
+    Module["_ts_node_field_name_for_child_wasm"] = _ts_node_field_name_for_child_wasm = wasmExports2["ts_node_field_name_for_child_wasm"];
+    Module["_ts_node_field_name_for_named_child_wasm"] = _ts_node_field_name_for_named_child_wasm = wasmExports2["ts_node_field_name_for_named_child_wasm"];
+    Module["_ts_node_children_by_field_id_wasm"] = _ts_node_children_by_field_id_wasm = wasmExports2["ts_node_children_by_field_id_wasm"];
+    Module["_ts_node_first_child_for_byte_wasm"] = _ts_node_first_child_for_byte_wasm = wasmExports2["ts_node_first_child_for_byte_wasm"];
+    Module["_ts_node_first_named_child_for_byte_wasm"] = _ts_node_first_named_child_for_byte_wasm = wasmExports2["ts_node_first_named_child_for_byte_wasm"];
+    Module["_ts_node_grammar_symbol_wasm"] = _ts_node_grammar_symbol_wasm = wasmExports2["ts_node_grammar_symbol_wasm"];
+    Module["_ts_node_child_count_wasm"] = _ts_node_child_count_wasm = wasmExports2["ts_node_child_count_wasm"];
+    Module["_ts_node_named_child_count_wasm"] = _ts_node_named_child_count_wasm = wasmExports2["ts_node_named_child_count_wasm"];
+    Module["_ts_node_child_wasm"] = _ts_node_child_wasm = wasmExports2["ts_node_child_wasm"];
+    Module["_ts_node_named_child_wasm"] = _ts_node_named_child_wasm = wasmExports2["ts_node_named_child_wasm"];
+    Module["_ts_node_child_by_field_id_wasm"] = _ts_node_child_by_field_id_wasm = wasmExports2["ts_node_child_by_field_id_wasm"];
+    Module["_ts_node_next_sibling_wasm"] = _ts_node_next_sibling_wasm = wasmExports2["ts_node_next_sibling_wasm"];
+    Module["_ts_node_prev_sibling_wasm"] = _ts_node_prev_sibling_wasm = wasmExports2["ts_node_prev_sibling_wasm"];
+    Module["_ts_node_next_named_sibling_wasm"] = _ts_node_next_named_sibling_wasm = wasmExports2["ts_node_next_named_sibling_wasm"];
+    Module["_ts_node_prev_named_sibling_wasm"] = _ts_node_prev_named_sibling_wasm = wasmExports2["ts_node_prev_named_sibling_wasm"];
+    Module["_ts_node_descendant_count_wasm"] = _ts_node_descendant_count_wasm = wasmExports2["ts_node_descendant_count_wasm"];
+    Module["_ts_node_parent_wasm"] = _ts_node_parent_wasm = wasmExports2["ts_node_parent_wasm"];
+    Module["_ts_node_child_with_descendant_wasm"] = _ts_node_child_with_descendant_wasm = wasmExports2["ts_node_child_with_descendant_wasm"];
+    Module["_ts_node_descendant_for_index_wasm"] = _ts_node_descendant_for_index_wasm = wasmExports2["ts_node_descendant_for_index_wasm"];
+    Module["_ts_node_named_descendant_for_index_wasm"] = _ts_node_named_descendant_for_index_wasm = wasmExports2["ts_node_named_descendant_for_index_wasm"];
+    Module["_ts_node_descendant_for_position_wasm"] = _ts_node_descendant_for_position_wasm = wasmExports2["ts_node_descendant_for_position_wasm"];
+    Module["_ts_node_named_descendant_for_position_wasm"] = _ts_node_named_descendant_for_position_wasm = wasmExports2["ts_node_named_descendant_for_position_wasm"];
+    Module["_ts_node_start_point_wasm"] = _ts_node_start_point_wasm = wasmExports2["ts_node_start_point_wasm"];
+    Module["_ts_node_end_point_wasm"] = _ts_node_end_point_wasm = wasmExports2["ts_node_end_point_wasm"];
+    Module["_ts_node_start_index_wasm"] = _ts_node_start_index_wasm = wasmExports2["ts_node_start_index_wasm"];
+    Module["_ts_node_end_index_wasm"] = _ts_node_end_index_wasm = wasmExports2["ts_node_end_index_wasm"];
+    Module["_ts_node_to_string_wasm"] = _ts_node_to_string_wasm = wasmExports2["ts_node_to_string_wasm"];
+    Module["_ts_node_children_wasm"] = _ts_node_children_wasm = wasmExports2["ts_node_children_wasm"];
+    Module["_ts_node_named_children_wasm"] = _ts_node_named_children_wasm = wasmExports2["ts_node_named_children_wasm"];
+    Module["_ts_node_descendants_of_type_wasm"] = _ts_node_descendants_of_type_wasm = wasmExports2["ts_node_descendants_of_type_wasm"];
+    Module["_ts_node_is_named_wasm"] = _ts_node_is_named_wasm = wasmExports2["ts_node_is_named_wasm"];
+    Module["_ts_node_has_changes_wasm"] = _ts_node_has_changes_wasm = wasmExports2["ts_node_has_changes_wasm"];
+    Module["_ts_node_has_error_wasm"] = _ts_node_has_error_wasm = wasmExports2["ts_node_has_error_wasm"];
+    Module["_ts_node_is_error_wasm"] = _ts_node_is_error_wasm = wasmExports2["ts_node_is_error_wasm"];
+    Module["_ts_node_is_missing_wasm"] = _ts_node_is_missing_wasm = wasmExports2["ts_node_is_missing_wasm"];
+    Module["_ts_node_is_extra_wasm"] = _ts_node_is_extra_wasm = wasmExports2["ts_node_is_extra_wasm"];
+    Module["_ts_node_parse_state_wasm"] = _ts_node_parse_state_wasm = wasmExports2["ts_node_parse_state_wasm"];
+    Module["_ts_node_next_parse_state_wasm"] = _ts_node_next_parse_state_wasm = wasmExports2["ts_node_next_parse_state_wasm"];
+    Module["_ts_query_matches_wasm"] = _ts_query_matches_wasm = wasmExports2["ts_query_matches_wasm"];
+    Module["_ts_query_captures_wasm"] = _ts_query_captures_wasm = wasmExports2["ts_query_captures_wasm"];
+    Module["_memset"] = _memset = wasmExports2["memset"];
+    Module["_memcpy"] = _memcpy = wasmExports2["memcpy"];
+    Module["_memmove"] = _memmove = wasmExports2["memmove"];
+    Module["_iswalpha"] = _iswalpha = wasmExports2["iswalpha"];
+    Module["_iswblank"] = _iswblank = wasmExports2["iswblank"];
+    Module["_iswdigit"] = _iswdigit = wasmExports2["iswdigit"];
+    Module["_iswlower"] = _iswlower = wasmExports2["iswlower"];
+    Module["_iswpunct"] = _iswpunct = wasmExports2["iswpunct"];
+    Module["_iswupper"] = _iswupper = wasmExports2["iswupper"];
+    Module["_iswxdigit"] = _iswxdigit = wasmExports2["iswxdigit"];
+    Module["_memchr"] = _memchr = wasmExports2["memchr"];
+    Module["_strcmp"] = _strcmp = wasmExports2["strcmp"];
+    Module["_strncat"] = _strncat = wasmExports2["strncat"];
+    Module["_strncpy"] = _strncpy = wasmExports2["strncpy"];
+    Module["_towlower"] = _towlower = wasmExports2["towlower"];
+    Module["_towupper"] = _towupper = wasmExports2["towupper"];
+    _setThrew = wasmExports2["setThrew"];
+    __emscripten_stack_restore = wasmExports2["_emscripten_stack_restore"];
+    __emscripten_stack_alloc = wasmExports2["_emscripten_stack_alloc"];
+    _emscripten_stack_get_current = wasmExports2["emscripten_stack_get_current"];
+    ___wasm_apply_data_relocs = wasmExports2["__wasm_apply_data_relocs"];
+  }
+  __name(assignWasmExports, "assignWasmExports");
+  var wasmImports = {
+    /** @export */
+    __heap_base: ___heap_base,
+    /** @export */
+    __indirect_function_table: wasmTable,
+    /** @export */
+    __memory_base: ___memory_base,
+    /** @export */
+    __stack_high: ___stack_high,
+    /** @export */
+    __stack_low: ___stack_low,
+    /** @export */
+    __stack_pointer: ___stack_pointer,
+    /** @export */
+    __table_base: ___table_base,
+    /** @export */
+    _abort_js: __abort_js,
+    /** @export */
+    emscripten_resize_heap: _emscripten_resize_heap,
+    /** @export */
+    fd_close: _fd_close,
+    /** @export */
+    fd_seek: _fd_seek,
+    /** @export */
+    fd_write: _fd_write,
+    /** @export */
+    memory: wasmMemory,
+    /** @export */
+    tree_sitter_log_callback: _tree_sitter_log_callback,
+    /** @export */
+    tree_sitter_parse_callback: _tree_sitter_parse_callback,
+    /** @export */
+    tree_sitter_progress_callback: _tree_sitter_progress_callback,
+    /** @export */
+    tree_sitter_query_progress_callback: _tree_sitter_query_progress_callback
+  };
+  function callMain(args2 = []) {
+    var entryFunction = resolveGlobalSymbol("main").sym;
+    if (!entryFunction) return;
+    args2.unshift(thisProgram);
+    var argc = args2.length;
+    var argv = stackAlloc((argc + 1) * 4);
+    var argv_ptr = argv;
+    args2.forEach((arg) => {
+      LE_HEAP_STORE_U32((argv_ptr >> 2) * 4, stringToUTF8OnStack(arg));
+      argv_ptr += 4;
+    });
+    LE_HEAP_STORE_U32((argv_ptr >> 2) * 4, 0);
+    try {
+      var ret = entryFunction(argc, argv);
+      exitJS(
+        ret,
+        /* implicit = */
+        true
+      );
+      return ret;
+    } catch (e) {
+      return handleException(e);
+    }
+  }
+  __name(callMain, "callMain");
+  function run(args2 = arguments_) {
+    if (runDependencies > 0) {
+      dependenciesFulfilled = run;
+      return;
+    }
+    preRun();
+    if (runDependencies > 0) {
+      dependenciesFulfilled = run;
+      return;
+    }
+    function doRun() {
+      Module["calledRun"] = true;
+      if (ABORT) return;
+      initRuntime();
+      preMain();
+      readyPromiseResolve?.(Module);
+      Module["onRuntimeInitialized"]?.();
+      var noInitialRun = Module["noInitialRun"] || false;
+      if (!noInitialRun) callMain(args2);
+      postRun();
+    }
+    __name(doRun, "doRun");
+    if (Module["setStatus"]) {
+      Module["setStatus"]("Running...");
+      setTimeout(() => {
+        setTimeout(() => Module["setStatus"](""), 1);
+        doRun();
+      }, 1);
+    } else {
+      doRun();
+    }
+  }
+  __name(run, "run");
+  var wasmExports;
+  wasmExports = await createWasm();
+  run();
+  if (runtimeInitialized) {
+    moduleRtn = Module;
+  } else {
+    moduleRtn = new Promise((resolve5, reject) => {
+      readyPromiseResolve = resolve5;
+      readyPromiseReject = reject;
+    });
+  }
+  return moduleRtn;
+}
+async function initializeBinding(moduleOptions) {
+  return Module3 ??= await web_tree_sitter_default(moduleOptions);
+}
+function checkModule() {
+  return !!Module3;
+}
+function parseAnyPredicate(steps, index, operator, textPredicates) {
+  if (steps.length !== 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 2, got ${steps.length - 1}`
+    );
+  }
+  if (!isCaptureStep(steps[1])) {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}"`
+    );
+  }
+  const isPositive = operator === "eq?" || operator === "any-eq?";
+  const matchAll = !operator.startsWith("any-");
+  if (isCaptureStep(steps[2])) {
+    const captureName1 = steps[1].name;
+    const captureName2 = steps[2].name;
+    textPredicates[index].push((captures) => {
+      const nodes1 = [];
+      const nodes2 = [];
+      for (const c of captures) {
+        if (c.name === captureName1) nodes1.push(c.node);
+        if (c.name === captureName2) nodes2.push(c.node);
+      }
+      const compare = /* @__PURE__ */ __name((n1, n2, positive) => {
+        return positive ? n1.text === n2.text : n1.text !== n2.text;
+      }, "compare");
+      return matchAll ? nodes1.every((n1) => nodes2.some((n2) => compare(n1, n2, isPositive))) : nodes1.some((n1) => nodes2.some((n2) => compare(n1, n2, isPositive)));
+    });
+  } else {
+    const captureName = steps[1].name;
+    const stringValue = steps[2].value;
+    const matches = /* @__PURE__ */ __name((n) => n.text === stringValue, "matches");
+    const doesNotMatch = /* @__PURE__ */ __name((n) => n.text !== stringValue, "doesNotMatch");
+    textPredicates[index].push((captures) => {
+      const nodes = [];
+      for (const c of captures) {
+        if (c.name === captureName) nodes.push(c.node);
+      }
+      const test = isPositive ? matches : doesNotMatch;
+      return matchAll ? nodes.every(test) : nodes.some(test);
+    });
+  }
+}
+function parseMatchPredicate(steps, index, operator, textPredicates) {
+  if (steps.length !== 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 2, got ${steps.length - 1}.`
+    );
+  }
+  if (steps[1].type !== "capture") {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}".`
+    );
+  }
+  if (steps[2].type !== "string") {
+    throw new Error(
+      `Second argument of \`#${operator}\` predicate must be a string. Got @${steps[2].name}.`
+    );
+  }
+  const isPositive = operator === "match?" || operator === "any-match?";
+  const matchAll = !operator.startsWith("any-");
+  const captureName = steps[1].name;
+  const regex = new RegExp(steps[2].value);
+  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    const test = /* @__PURE__ */ __name((text, positive) => {
+      return positive ? regex.test(text) : !regex.test(text);
+    }, "test");
+    if (nodes.length === 0) return !isPositive;
+    return matchAll ? nodes.every((text) => test(text, isPositive)) : nodes.some((text) => test(text, isPositive));
+  });
+}
+function parseAnyOfPredicate(steps, index, operator, textPredicates) {
+  if (steps.length < 2) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected at least 1. Got ${steps.length - 1}.`
+    );
+  }
+  if (steps[1].type !== "capture") {
+    throw new Error(
+      `First argument of \`#${operator}\` predicate must be a capture. Got "${steps[1].value}".`
+    );
+  }
+  const isPositive = operator === "any-of?";
+  const captureName = steps[1].name;
+  const stringSteps = steps.slice(2);
+  if (!stringSteps.every(isStringStep)) {
+    throw new Error(
+      `Arguments to \`#${operator}\` predicate must be strings.".`
+    );
+  }
+  const values = stringSteps.map((s) => s.value);
+  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    if (nodes.length === 0) return !isPositive;
+    return nodes.every((text) => values.includes(text)) === isPositive;
+  });
+}
+function parseIsPredicate(steps, index, operator, assertedProperties, refutedProperties) {
+  if (steps.length < 2 || steps.length > 3) {
+    throw new Error(
+      `Wrong number of arguments to \`#${operator}\` predicate. Expected 1 or 2. Got ${steps.length - 1}.`
+    );
+  }
+  if (!steps.every(isStringStep)) {
+    throw new Error(
+      `Arguments to \`#${operator}\` predicate must be strings.".`
+    );
+  }
+  const properties = operator === "is?" ? assertedProperties : refutedProperties;
+  if (!properties[index]) properties[index] = {};
+  properties[index][steps[1].value] = steps[2]?.value ?? null;
+}
+function parseSetDirective(steps, index, setProperties) {
+  if (steps.length < 2 || steps.length > 3) {
+    throw new Error(`Wrong number of arguments to \`#set!\` predicate. Expected 1 or 2. Got ${steps.length - 1}.`);
+  }
+  if (!steps.every(isStringStep)) {
+    throw new Error(`Arguments to \`#set!\` predicate must be strings.".`);
+  }
+  if (!setProperties[index]) setProperties[index] = {};
+  setProperties[index][steps[1].value] = steps[2]?.value ?? null;
+}
+function parsePattern(index, stepType, stepValueId, captureNames, stringValues, steps, textPredicates, predicates, setProperties, assertedProperties, refutedProperties) {
+  if (stepType === PREDICATE_STEP_TYPE_CAPTURE) {
+    const name2 = captureNames[stepValueId];
+    steps.push({ type: "capture", name: name2 });
+  } else if (stepType === PREDICATE_STEP_TYPE_STRING) {
+    steps.push({ type: "string", value: stringValues[stepValueId] });
+  } else if (steps.length > 0) {
+    if (steps[0].type !== "string") {
+      throw new Error("Predicates must begin with a literal value");
+    }
+    const operator = steps[0].value;
+    switch (operator) {
+      case "any-not-eq?":
+      case "not-eq?":
+      case "any-eq?":
+      case "eq?":
+        parseAnyPredicate(steps, index, operator, textPredicates);
+        break;
+      case "any-not-match?":
+      case "not-match?":
+      case "any-match?":
+      case "match?":
+        parseMatchPredicate(steps, index, operator, textPredicates);
+        break;
+      case "not-any-of?":
+      case "any-of?":
+        parseAnyOfPredicate(steps, index, operator, textPredicates);
+        break;
+      case "is?":
+      case "is-not?":
+        parseIsPredicate(steps, index, operator, assertedProperties, refutedProperties);
+        break;
+      case "set!":
+        parseSetDirective(steps, index, setProperties);
+        break;
+      default:
+        predicates[index].push({ operator, operands: steps.slice(1) });
+    }
+    steps.length = 0;
+  }
+}
+function indexForByteOffset(source, byteOffset) {
+  return new TextEncoder().encodeInto(source, new Uint8Array(byteOffset)).read;
+}
+var __defProp2, __name, Edit, SIZE_OF_SHORT, SIZE_OF_INT, SIZE_OF_CURSOR, SIZE_OF_NODE, SIZE_OF_POINT, SIZE_OF_RANGE, ZERO_POINT, INTERNAL, C, finalizer, LookaheadIterator, finalizer2, Tree, finalizer3, TreeCursor, Node, LANGUAGE_FUNCTION_REGEX, Language, web_tree_sitter_default, Module3, TRANSFER_BUFFER, LANGUAGE_VERSION, MIN_COMPATIBLE_VERSION, finalizer4, Parser, PREDICATE_STEP_TYPE_CAPTURE, PREDICATE_STEP_TYPE_STRING, QUERY_WORD_REGEX, CaptureQuantifier, isCaptureStep, isStringStep, QueryErrorKind, QueryError, finalizer5, Query;
+var init_web_tree_sitter = __esm({
+  "node_modules/web-tree-sitter/web-tree-sitter.js"() {
+    __defProp2 = Object.defineProperty;
+    __name = (target, value) => __defProp2(target, "name", { value, configurable: true });
+    Edit = class {
+      static {
+        __name(this, "Edit");
+      }
+      /** The start position of the change. */
+      startPosition;
+      /** The end position of the change before the edit. */
+      oldEndPosition;
+      /** The end position of the change after the edit. */
+      newEndPosition;
+      /** The start index of the change. */
+      startIndex;
+      /** The end index of the change before the edit. */
+      oldEndIndex;
+      /** The end index of the change after the edit. */
+      newEndIndex;
+      constructor({
+        startIndex,
+        oldEndIndex,
+        newEndIndex,
+        startPosition,
+        oldEndPosition,
+        newEndPosition
+      }) {
+        this.startIndex = startIndex >>> 0;
+        this.oldEndIndex = oldEndIndex >>> 0;
+        this.newEndIndex = newEndIndex >>> 0;
+        this.startPosition = startPosition;
+        this.oldEndPosition = oldEndPosition;
+        this.newEndPosition = newEndPosition;
+      }
+      /**
+       * Edit a point and index to keep it in-sync with source code that has been edited.
+       *
+       * This function updates a single point's byte offset and row/column position
+       * based on an edit operation. This is useful for editing points without
+       * requiring a tree or node instance.
+       */
+      editPoint(point, index) {
+        let newIndex = index;
+        const newPoint = { ...point };
+        if (index >= this.oldEndIndex) {
+          newIndex = this.newEndIndex + (index - this.oldEndIndex);
+          const originalRow = point.row;
+          newPoint.row = this.newEndPosition.row + (point.row - this.oldEndPosition.row);
+          newPoint.column = originalRow === this.oldEndPosition.row ? this.newEndPosition.column + (point.column - this.oldEndPosition.column) : point.column;
+        } else if (index > this.startIndex) {
+          newIndex = this.newEndIndex;
+          newPoint.row = this.newEndPosition.row;
+          newPoint.column = this.newEndPosition.column;
+        }
+        return { point: newPoint, index: newIndex };
+      }
+      /**
+       * Edit a range to keep it in-sync with source code that has been edited.
+       *
+       * This function updates a range's start and end positions based on an edit
+       * operation. This is useful for editing ranges without requiring a tree
+       * or node instance.
+       */
+      editRange(range2) {
+        const newRange = {
+          startIndex: range2.startIndex,
+          startPosition: { ...range2.startPosition },
+          endIndex: range2.endIndex,
+          endPosition: { ...range2.endPosition }
+        };
+        if (range2.endIndex >= this.oldEndIndex) {
+          if (range2.endIndex !== Number.MAX_SAFE_INTEGER) {
+            newRange.endIndex = this.newEndIndex + (range2.endIndex - this.oldEndIndex);
+            newRange.endPosition = {
+              row: this.newEndPosition.row + (range2.endPosition.row - this.oldEndPosition.row),
+              column: range2.endPosition.row === this.oldEndPosition.row ? this.newEndPosition.column + (range2.endPosition.column - this.oldEndPosition.column) : range2.endPosition.column
+            };
+            if (newRange.endIndex < this.newEndIndex) {
+              newRange.endIndex = Number.MAX_SAFE_INTEGER;
+              newRange.endPosition = { row: Number.MAX_SAFE_INTEGER, column: Number.MAX_SAFE_INTEGER };
+            }
+          }
+        } else if (range2.endIndex > this.startIndex) {
+          newRange.endIndex = this.startIndex;
+          newRange.endPosition = { ...this.startPosition };
+        }
+        if (range2.startIndex >= this.oldEndIndex) {
+          newRange.startIndex = this.newEndIndex + (range2.startIndex - this.oldEndIndex);
+          newRange.startPosition = {
+            row: this.newEndPosition.row + (range2.startPosition.row - this.oldEndPosition.row),
+            column: range2.startPosition.row === this.oldEndPosition.row ? this.newEndPosition.column + (range2.startPosition.column - this.oldEndPosition.column) : range2.startPosition.column
+          };
+          if (newRange.startIndex < this.newEndIndex) {
+            newRange.startIndex = Number.MAX_SAFE_INTEGER;
+            newRange.startPosition = { row: Number.MAX_SAFE_INTEGER, column: Number.MAX_SAFE_INTEGER };
+          }
+        } else if (range2.startIndex > this.startIndex) {
+          newRange.startIndex = this.startIndex;
+          newRange.startPosition = { ...this.startPosition };
+        }
+        return newRange;
+      }
+    };
+    SIZE_OF_SHORT = 2;
+    SIZE_OF_INT = 4;
+    SIZE_OF_CURSOR = 4 * SIZE_OF_INT;
+    SIZE_OF_NODE = 5 * SIZE_OF_INT;
+    SIZE_OF_POINT = 2 * SIZE_OF_INT;
+    SIZE_OF_RANGE = 2 * SIZE_OF_INT + 2 * SIZE_OF_POINT;
+    ZERO_POINT = { row: 0, column: 0 };
+    INTERNAL = /* @__PURE__ */ Symbol("INTERNAL");
+    __name(assertInternal, "assertInternal");
+    __name(isPoint, "isPoint");
+    __name(setModule, "setModule");
+    __name(newFinalizer, "newFinalizer");
+    finalizer = newFinalizer((address) => {
+      C._ts_lookahead_iterator_delete(address);
+    });
+    LookaheadIterator = class {
+      static {
+        __name(this, "LookaheadIterator");
+      }
+      /** @internal */
+      [0] = 0;
+      // Internal handle for Wasm
+      /** @internal */
+      language;
+      /** @internal */
+      positioned = false;
+      /** @internal */
+      constructor(internal, address, language) {
+        assertInternal(internal);
+        this[0] = address;
+        this.language = language;
+        finalizer?.register(this, address, this);
+      }
+      /**
+       * Get the current symbol of the lookahead iterator.
+       *
+       * Returns `null` if the iterator is not positioned on a symbol:
+       *
+       * - Before the first iteration step
+       * - After the iterator is exhausted
+       * - After a {@link reset} or {@link resetState} call
+       */
+      get currentTypeId() {
+        return this.positioned ? C._ts_lookahead_iterator_current_symbol(this[0]) : null;
+      }
+      /**
+       * Get the current symbol name of the lookahead iterator.
+       *
+       * Returns `null` if the iterator is not positioned on a symbol.
+       */
+      get currentType() {
+        const id = this.currentTypeId;
+        if (id === null) return null;
+        return this.language.types[id] ?? C.UTF8ToString(C._ts_language_symbol_name(this.language[0], id));
+      }
+      /** Delete the lookahead iterator, freeing its resources. */
+      delete() {
+        finalizer?.unregister(this);
+        C._ts_lookahead_iterator_delete(this[0]);
+        this[0] = 0;
+      }
+      /**
+       * Reset the lookahead iterator.
+       *
+       * This returns `true` if the language was set successfully and `false`
+       * otherwise.
+       */
+      reset(language, stateId) {
+        if (C._ts_lookahead_iterator_reset(this[0], language[0], stateId)) {
+          this.language = language;
+          this.positioned = false;
+          return true;
+        }
+        return false;
+      }
+      /**
+       * Reset the lookahead iterator to another state.
+       *
+       * This returns `true` if the iterator was reset to the given state and
+       * `false` otherwise.
+       */
+      resetState(stateId) {
+        if (!C._ts_lookahead_iterator_reset_state(this[0], stateId)) return false;
+        this.positioned = false;
+        return true;
+      }
+      /**
+       * Returns an iterator that iterates over the symbols of the lookahead iterator.
+       *
+       * The iterator will yield the current symbol name as a string for each step
+       * until there are no more symbols to iterate over.
+       */
+      [Symbol.iterator]() {
+        return {
+          next: /* @__PURE__ */ __name(() => {
+            this.positioned = Boolean(C._ts_lookahead_iterator_next(this[0]));
+            const value = this.currentType;
+            return value === null ? { done: true, value: "" } : { done: false, value };
+          }, "next")
+        };
+      }
+    };
+    __name(getText, "getText");
+    finalizer2 = newFinalizer((address) => {
+      C._ts_tree_delete(address);
+    });
+    Tree = class _Tree {
+      static {
+        __name(this, "Tree");
+      }
+      /** @internal */
+      [0] = 0;
+      // Internal handle for Wasm
+      /** @internal */
+      textCallback;
+      /** The language that was used to parse the syntax tree. */
+      language;
+      /** @internal */
+      constructor(internal, address, language, textCallback) {
+        assertInternal(internal);
+        this[0] = address;
+        this.language = language;
+        this.textCallback = textCallback;
+        finalizer2?.register(this, address, this);
+      }
+      /** Create a shallow copy of the syntax tree. This is very fast. */
+      copy() {
+        const address = C._ts_tree_copy(this[0]);
+        return new _Tree(INTERNAL, address, this.language, this.textCallback);
+      }
+      /** Delete the syntax tree, freeing its resources. */
+      delete() {
+        finalizer2?.unregister(this);
+        C._ts_tree_delete(this[0]);
+        this[0] = 0;
+      }
+      /** Get the root node of the syntax tree. */
+      get rootNode() {
+        C._ts_tree_root_node_wasm(this[0]);
+        return unmarshalNode(this);
+      }
+      /**
+       * Get the root node of the syntax tree, but with its position shifted
+       * forward by the given offset.
+       */
+      rootNodeWithOffset(offsetBytes, offsetExtent) {
+        const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+        C.setValue(address, offsetBytes, "i32");
+        marshalPoint(address + SIZE_OF_INT, offsetExtent);
+        C._ts_tree_root_node_with_offset_wasm(this[0]);
+        return unmarshalNode(this);
+      }
+      /**
+       * Edit the syntax tree to keep it in sync with source code that has been
+       * edited.
+       *
+       * You must describe the edit both in terms of byte offsets and in terms of
+       * row/column coordinates.
+       */
+      edit(edit) {
+        marshalEdit(edit);
+        C._ts_tree_edit_wasm(this[0]);
+      }
+      /** Create a new {@link TreeCursor} starting from the root of the tree. */
+      walk() {
+        return this.rootNode.walk();
+      }
+      /**
+       * Compare this old edited syntax tree to a new syntax tree representing
+       * the same document, returning a sequence of ranges whose syntactic
+       * structure has changed.
+       *
+       * For this to work correctly, this syntax tree must have been edited such
+       * that its ranges match up to the new tree. Generally, you'll want to
+       * call this method right after calling one of the [`Parser::parse`]
+       * functions. Call it on the old tree that was passed to parse, and
+       * pass the new tree that was returned from `parse`.
+       */
+      getChangedRanges(other2) {
+        if (!(other2 instanceof _Tree)) {
+          throw new TypeError("Argument must be a Tree");
+        }
+        C._ts_tree_get_changed_ranges_wasm(this[0], other2[0]);
+        const count = C.getValue(TRANSFER_BUFFER, "i32");
+        const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const result = new Array(count);
+        if (count > 0) {
+          let address = buffer;
+          for (let i2 = 0; i2 < count; i2++) {
+            result[i2] = unmarshalRange(address);
+            address += SIZE_OF_RANGE;
+          }
+          C._free(buffer);
+        }
+        return result;
+      }
+      /** Get the included ranges that were used to parse the syntax tree. */
+      getIncludedRanges() {
+        C._ts_tree_included_ranges_wasm(this[0]);
+        const count = C.getValue(TRANSFER_BUFFER, "i32");
+        const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const result = new Array(count);
+        if (count > 0) {
+          let address = buffer;
+          for (let i2 = 0; i2 < count; i2++) {
+            result[i2] = unmarshalRange(address);
+            address += SIZE_OF_RANGE;
+          }
+          C._free(buffer);
+        }
+        return result;
+      }
+    };
+    finalizer3 = newFinalizer((handles) => {
+      marshalTreeCursor({ handles });
+      C._ts_tree_cursor_delete_wasm(0);
+    });
+    TreeCursor = class _TreeCursor {
+      static {
+        __name(this, "TreeCursor");
+      }
+      /** @internal */
+      handles = [0, 0, 0, 0];
+      // Internal handles for Wasm, shared with the finalizer.
+      /** @internal */
+      tree;
+      /** @internal */
+      constructor(internal, tree) {
+        assertInternal(internal);
+        this.tree = tree;
+        unmarshalTreeCursor(this);
+        finalizer3?.register(this, this.handles, this);
+      }
+      /** Creates a deep copy of the tree cursor. This allocates new memory. */
+      copy() {
+        marshalTreeCursor(this);
+        C._ts_tree_cursor_copy_wasm(this.tree[0]);
+        return new _TreeCursor(INTERNAL, this.tree);
+      }
+      /** Delete the tree cursor, freeing its resources. */
+      delete() {
+        finalizer3?.unregister(this);
+        marshalTreeCursor(this);
+        C._ts_tree_cursor_delete_wasm(this.tree[0]);
+        this.handles.fill(0);
+      }
+      /** Get the tree cursor's current {@link Node}. */
+      get currentNode() {
+        marshalTreeCursor(this);
+        C._ts_tree_cursor_current_node_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Get the numerical field id of this tree cursor's current node.
+       *
+       * See also {@link TreeCursor#currentFieldName}.
+       */
+      get currentFieldId() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_field_id_wasm(this.tree[0]);
+      }
+      /** Get the field name of this tree cursor's current node. */
+      get currentFieldName() {
+        return this.tree.language.fields[this.currentFieldId];
+      }
+      /**
+       * Get the depth of the cursor's current node relative to the original
+       * node that the cursor was constructed with.
+       */
+      get currentDepth() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_depth_wasm(this.tree[0]);
+      }
+      /**
+       * Get the index of the cursor's current node out of all of the
+       * descendants of the original node that the cursor was constructed with.
+       */
+      get currentDescendantIndex() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_descendant_index_wasm(this.tree[0]);
+      }
+      /** Get the type of the cursor's current node. */
+      get nodeType() {
+        return this.tree.language.types[this.nodeTypeId] || "ERROR";
+      }
+      /** Get the type id of the cursor's current node. */
+      get nodeTypeId() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_node_type_id_wasm(this.tree[0]);
+      }
+      /** Get the state id of the cursor's current node. */
+      get nodeStateId() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_node_state_id_wasm(this.tree[0]);
+      }
+      /** Get the id of the cursor's current node. */
+      get nodeId() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_node_id_wasm(this.tree[0]);
+      }
+      /**
+       * Check if the cursor's current node is *named*.
+       *
+       * Named nodes correspond to named rules in the grammar, whereas
+       * *anonymous* nodes correspond to string literals in the grammar.
+       */
+      get nodeIsNamed() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_node_is_named_wasm(this.tree[0]) === 1;
+      }
+      /**
+       * Check if the cursor's current node is *missing*.
+       *
+       * Missing nodes are inserted by the parser in order to recover from
+       * certain kinds of syntax errors.
+       */
+      get nodeIsMissing() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_current_node_is_missing_wasm(this.tree[0]) === 1;
+      }
+      /** Get the string content of the cursor's current node. */
+      get nodeText() {
+        marshalTreeCursor(this);
+        const startIndex = C._ts_tree_cursor_start_index_wasm(this.tree[0]);
+        const endIndex2 = C._ts_tree_cursor_end_index_wasm(this.tree[0]);
+        C._ts_tree_cursor_start_position_wasm(this.tree[0]);
+        const startPosition = unmarshalPoint(TRANSFER_BUFFER);
+        return getText(this.tree, startIndex, endIndex2, startPosition);
+      }
+      /** Get the start position of the cursor's current node. */
+      get startPosition() {
+        marshalTreeCursor(this);
+        C._ts_tree_cursor_start_position_wasm(this.tree[0]);
+        return unmarshalPoint(TRANSFER_BUFFER);
+      }
+      /** Get the end position of the cursor's current node. */
+      get endPosition() {
+        marshalTreeCursor(this);
+        C._ts_tree_cursor_end_position_wasm(this.tree[0]);
+        return unmarshalPoint(TRANSFER_BUFFER);
+      }
+      /** Get the start index of the cursor's current node. */
+      get startIndex() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_start_index_wasm(this.tree[0]);
+      }
+      /** Get the end index of the cursor's current node. */
+      get endIndex() {
+        marshalTreeCursor(this);
+        return C._ts_tree_cursor_end_index_wasm(this.tree[0]);
+      }
+      /**
+       * Move this cursor to the first child of its current node.
+       *
+       * This returns `true` if the cursor successfully moved, and returns
+       * `false` if there were no children.
+       */
+      gotoFirstChild() {
+        marshalTreeCursor(this);
+        const result = C._ts_tree_cursor_goto_first_child_wasm(this.tree[0]);
+        unmarshalTreeCursor(this);
+        return result === 1;
+      }
+      /**
+       * Move this cursor to the last child of its current node.
+       *
+       * This returns `true` if the cursor successfully moved, and returns
+       * `false` if there were no children.
+       *
+       * Note that this function may be slower than
+       * {@link TreeCursor#gotoFirstChild} because it needs to
+       * iterate through all the children to compute the child's position.
+       */
+      gotoLastChild() {
+        marshalTreeCursor(this);
+        const result = C._ts_tree_cursor_goto_last_child_wasm(this.tree[0]);
+        unmarshalTreeCursor(this);
+        return result === 1;
+      }
+      /**
+       * Move this cursor to the parent of its current node.
+       *
+       * This returns `true` if the cursor successfully moved, and returns
+       * `false` if there was no parent node (the cursor was already on the
+       * root node).
+       *
+       * Note that the node the cursor was constructed with is considered the root
+       * of the cursor, and the cursor cannot walk outside this node.
+       */
+      gotoParent() {
+        marshalTreeCursor(this);
+        const result = C._ts_tree_cursor_goto_parent_wasm(this.tree[0]);
+        unmarshalTreeCursor(this);
+        return result === 1;
+      }
+      /**
+       * Move this cursor to the next sibling of its current node.
+       *
+       * This returns `true` if the cursor successfully moved, and returns
+       * `false` if there was no next sibling node.
+       *
+       * Note that the node the cursor was constructed with is considered the root
+       * of the cursor, and the cursor cannot walk outside this node.
+       */
+      gotoNextSibling() {
+        marshalTreeCursor(this);
+        const result = C._ts_tree_cursor_goto_next_sibling_wasm(this.tree[0]);
+        unmarshalTreeCursor(this);
+        return result === 1;
+      }
+      /**
+       * Move this cursor to the previous sibling of its current node.
+       *
+       * This returns `true` if the cursor successfully moved, and returns
+       * `false` if there was no previous sibling node.
+       *
+       * Note that this function may be slower than
+       * {@link TreeCursor#gotoNextSibling} due to how node
+       * positions are stored. In the worst case, this will need to iterate
+       * through all the children up to the previous sibling node to recalculate
+       * its position. Also note that the node the cursor was constructed with is
+       * considered the root of the cursor, and the cursor cannot walk outside this node.
+       */
+      gotoPreviousSibling() {
+        marshalTreeCursor(this);
+        const result = C._ts_tree_cursor_goto_previous_sibling_wasm(this.tree[0]);
+        unmarshalTreeCursor(this);
+        return result === 1;
+      }
+      /**
+       * Move the cursor to the node that is the nth descendant of
+       * the original node that the cursor was constructed with, where
+       * zero represents the original node itself.
+       */
+      gotoDescendant(goalDescendantIndex) {
+        marshalTreeCursor(this);
+        C._ts_tree_cursor_goto_descendant_wasm(this.tree[0], goalDescendantIndex);
+        unmarshalTreeCursor(this);
+      }
+      /**
+       * Move this cursor to the first child of its current node that contains or
+       * starts after the given byte offset.
+       *
+       * This returns `true` if the cursor successfully moved to a child node, and returns
+       * `false` if no such child was found.
+       */
+      gotoFirstChildForIndex(goalIndex) {
+        marshalTreeCursor(this);
+        C.setValue(TRANSFER_BUFFER + SIZE_OF_CURSOR, goalIndex, "i32");
+        const result = C._ts_tree_cursor_goto_first_child_for_index_wasm(this.tree[0]);
+        unmarshalTreeCursor(this);
+        return result === 1;
+      }
+      /**
+       * Move this cursor to the first child of its current node that contains or
+       * starts after the given position.
+       *
+       * This returns `true` if the cursor successfully moved to a child node, and returns
+       * `false` if no such child was found.
+       */
+      gotoFirstChildForPosition(goalPosition) {
+        marshalTreeCursor(this);
+        marshalPoint(TRANSFER_BUFFER + SIZE_OF_CURSOR, goalPosition);
+        const result = C._ts_tree_cursor_goto_first_child_for_position_wasm(this.tree[0]);
+        unmarshalTreeCursor(this);
+        return result === 1;
+      }
+      /**
+       * Re-initialize this tree cursor to start at the original node that the
+       * cursor was constructed with.
+       */
+      reset(node3) {
+        marshalNode(node3);
+        marshalTreeCursor(this, TRANSFER_BUFFER + SIZE_OF_NODE);
+        C._ts_tree_cursor_reset_wasm(node3.tree[0]);
+        unmarshalTreeCursor(this);
+        this.tree = node3.tree;
+      }
+      /**
+       * Re-initialize a tree cursor to the same position as another cursor.
+       *
+       * Unlike {@link TreeCursor#reset}, this will not lose parent
+       * information and allows reusing already created cursors.
+       */
+      resetTo(cursor) {
+        marshalTreeCursor(this, TRANSFER_BUFFER);
+        marshalTreeCursor(cursor, TRANSFER_BUFFER + SIZE_OF_CURSOR);
+        C._ts_tree_cursor_reset_to_wasm(this.tree[0], cursor.tree[0]);
+        unmarshalTreeCursor(this);
+        this.tree = cursor.tree;
+      }
+    };
+    Node = class {
+      static {
+        __name(this, "Node");
+      }
+      /** @internal */
+      // @ts-expect-error: never read
+      [0] = 0;
+      // Internal handle for Wasm
+      /** @internal */
+      _children;
+      /** @internal */
+      _namedChildren;
+      /** @internal */
+      constructor(internal, {
+        id,
+        tree,
+        startIndex,
+        startPosition,
+        other: other2
+      }) {
+        assertInternal(internal);
+        this[0] = other2;
+        this.id = id;
+        this.tree = tree;
+        this.startIndex = startIndex;
+        this.startPosition = startPosition;
+      }
+      /**
+       * The numeric id for this node that is unique.
+       *
+       * Within a given syntax tree, no two nodes have the same id. However:
+       *
+       * * If a new tree is created based on an older tree, and a node from the old tree is reused in
+       *   the process, then that node will have the same id in both trees.
+       *
+       * * A node not marked as having changes does not guarantee it was reused.
+       *
+       * * If a node is marked as having changed in the old tree, it will not be reused.
+       */
+      id;
+      /** The byte index where this node starts. */
+      startIndex;
+      /** The position where this node starts. */
+      startPosition;
+      /** The tree that this node belongs to. */
+      tree;
+      /** Get this node's type as a numerical id. */
+      get typeId() {
+        marshalNode(this);
+        return C._ts_node_symbol_wasm(this.tree[0]);
+      }
+      /**
+       * Get the node's type as a numerical id as it appears in the grammar,
+       * ignoring aliases.
+       */
+      get grammarId() {
+        marshalNode(this);
+        return C._ts_node_grammar_symbol_wasm(this.tree[0]);
+      }
+      /** Get this node's type as a string. */
+      get type() {
+        return this.tree.language.types[this.typeId] || "ERROR";
+      }
+      /**
+       * Get this node's symbol name as it appears in the grammar, ignoring
+       * aliases as a string.
+       */
+      get grammarType() {
+        return this.tree.language.types[this.grammarId] || "ERROR";
+      }
+      /**
+       * Check if this node is *named*.
+       *
+       * Named nodes correspond to named rules in the grammar, whereas
+       * *anonymous* nodes correspond to string literals in the grammar.
+       */
+      get isNamed() {
+        marshalNode(this);
+        return C._ts_node_is_named_wasm(this.tree[0]) === 1;
+      }
+      /**
+       * Check if this node is *extra*.
+       *
+       * Extra nodes represent things like comments, which are not required
+       * by the grammar, but can appear anywhere.
+       */
+      get isExtra() {
+        marshalNode(this);
+        return C._ts_node_is_extra_wasm(this.tree[0]) === 1;
+      }
+      /**
+       * Check if this node represents a syntax error.
+       *
+       * Syntax errors represent parts of the code that could not be incorporated
+       * into a valid syntax tree.
+       */
+      get isError() {
+        marshalNode(this);
+        return C._ts_node_is_error_wasm(this.tree[0]) === 1;
+      }
+      /**
+       * Check if this node is *missing*.
+       *
+       * Missing nodes are inserted by the parser in order to recover from
+       * certain kinds of syntax errors.
+       */
+      get isMissing() {
+        marshalNode(this);
+        return C._ts_node_is_missing_wasm(this.tree[0]) === 1;
+      }
+      /** Check if this node has been edited. */
+      get hasChanges() {
+        marshalNode(this);
+        return C._ts_node_has_changes_wasm(this.tree[0]) === 1;
+      }
+      /**
+       * Check if this node represents a syntax error or contains any syntax
+       * errors anywhere within it.
+       */
+      get hasError() {
+        marshalNode(this);
+        return C._ts_node_has_error_wasm(this.tree[0]) === 1;
+      }
+      /** Get the byte index where this node ends. */
+      get endIndex() {
+        marshalNode(this);
+        return C._ts_node_end_index_wasm(this.tree[0]);
+      }
+      /** Get the position where this node ends. */
+      get endPosition() {
+        marshalNode(this);
+        C._ts_node_end_point_wasm(this.tree[0]);
+        return unmarshalPoint(TRANSFER_BUFFER);
+      }
+      /** Get the string content of this node. */
+      get text() {
+        return getText(this.tree, this.startIndex, this.endIndex, this.startPosition);
+      }
+      /** Get this node's parse state. */
+      get parseState() {
+        marshalNode(this);
+        return C._ts_node_parse_state_wasm(this.tree[0]);
+      }
+      /** Get the parse state after this node. */
+      get nextParseState() {
+        marshalNode(this);
+        return C._ts_node_next_parse_state_wasm(this.tree[0]);
+      }
+      /** Check if this node is equal to another node. */
+      equals(other2) {
+        return this.tree === other2.tree && this.id === other2.id;
+      }
+      /**
+       * Get the node's child at the given index, where zero represents the first child.
+       *
+       * This method is fairly fast, but its cost is technically log(n), so if
+       * you might be iterating over a long list of children, you should use
+       * {@link Node#children} instead.
+       */
+      child(index) {
+        marshalNode(this);
+        C._ts_node_child_wasm(this.tree[0], index);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Get this node's *named* child at the given index.
+       *
+       * See also {@link Node#isNamed}.
+       * This method is fairly fast, but its cost is technically log(n), so if
+       * you might be iterating over a long list of children, you should use
+       * {@link Node#namedChildren} instead.
+       */
+      namedChild(index) {
+        marshalNode(this);
+        C._ts_node_named_child_wasm(this.tree[0], index);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Get this node's child with the given numerical field id.
+       *
+       * See also {@link Node#childForFieldName}. You can
+       * convert a field name to an id using {@link Language#fieldIdForName}.
+       */
+      childForFieldId(fieldId) {
+        marshalNode(this);
+        C._ts_node_child_by_field_id_wasm(this.tree[0], fieldId);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Get the first child with the given field name.
+       *
+       * If multiple children may have the same field name, access them using
+       * {@link Node#childrenForFieldName}.
+       */
+      childForFieldName(fieldName) {
+        const fieldId = this.tree.language.fields.indexOf(fieldName);
+        if (fieldId !== -1) return this.childForFieldId(fieldId);
+        return null;
+      }
+      /** Get the field name of this node's child at the given index. */
+      fieldNameForChild(index) {
+        marshalNode(this);
+        const address = C._ts_node_field_name_for_child_wasm(this.tree[0], index);
+        if (!address) return null;
+        return C.AsciiToString(address);
+      }
+      /** Get the field name of this node's named child at the given index. */
+      fieldNameForNamedChild(index) {
+        marshalNode(this);
+        const address = C._ts_node_field_name_for_named_child_wasm(this.tree[0], index);
+        if (!address) return null;
+        return C.AsciiToString(address);
+      }
+      /**
+       * Get an array of this node's children with a given field name.
+       *
+       * See also {@link Node#children}.
+       */
+      childrenForFieldName(fieldName) {
+        const fieldId = this.tree.language.fields.indexOf(fieldName);
+        if (fieldId !== -1 && fieldId !== 0) return this.childrenForFieldId(fieldId);
+        return [];
+      }
+      /**
+        * Get an array of this node's children with a given field id.
+        *
+        * See also {@link Node#childrenForFieldName}.
+        */
+      childrenForFieldId(fieldId) {
+        marshalNode(this);
+        C._ts_node_children_by_field_id_wasm(this.tree[0], fieldId);
+        const count = C.getValue(TRANSFER_BUFFER, "i32");
+        const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const result = new Array(count);
+        if (count > 0) {
+          let address = buffer;
+          for (let i2 = 0; i2 < count; i2++) {
+            result[i2] = unmarshalNode(this.tree, address);
+            address += SIZE_OF_NODE;
+          }
+          C._free(buffer);
+        }
+        return result;
+      }
+      /** Get the node's first child that contains or starts after the given byte offset. */
+      firstChildForIndex(index) {
+        marshalNode(this);
+        const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+        C.setValue(address, index, "i32");
+        C._ts_node_first_child_for_byte_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get the node's first named child that contains or starts after the given byte offset. */
+      firstNamedChildForIndex(index) {
+        marshalNode(this);
+        const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+        C.setValue(address, index, "i32");
+        C._ts_node_first_named_child_for_byte_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get this node's number of children. */
+      get childCount() {
+        marshalNode(this);
+        return C._ts_node_child_count_wasm(this.tree[0]);
+      }
+      /**
+       * Get this node's number of *named* children.
+       *
+       * See also {@link Node#isNamed}.
+       */
+      get namedChildCount() {
+        marshalNode(this);
+        return C._ts_node_named_child_count_wasm(this.tree[0]);
+      }
+      /** Get this node's first child. */
+      get firstChild() {
+        return this.child(0);
+      }
+      /**
+       * Get this node's first named child.
+       *
+       * See also {@link Node#isNamed}.
+       */
+      get firstNamedChild() {
+        return this.namedChild(0);
+      }
+      /** Get this node's last child. */
+      get lastChild() {
+        return this.child(this.childCount - 1);
+      }
+      /**
+       * Get this node's last named child.
+       *
+       * See also {@link Node#isNamed}.
+       */
+      get lastNamedChild() {
+        return this.namedChild(this.namedChildCount - 1);
+      }
+      /**
+       * Iterate over this node's children.
+       *
+       * If you're walking the tree recursively, you may want to use the
+       * {@link TreeCursor} APIs directly instead.
+       */
+      get children() {
+        if (!this._children) {
+          marshalNode(this);
+          C._ts_node_children_wasm(this.tree[0]);
+          const count = C.getValue(TRANSFER_BUFFER, "i32");
+          const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+          this._children = new Array(count);
+          if (count > 0) {
+            let address = buffer;
+            for (let i2 = 0; i2 < count; i2++) {
+              this._children[i2] = unmarshalNode(this.tree, address);
+              address += SIZE_OF_NODE;
+            }
+            C._free(buffer);
+          }
+        }
+        return this._children;
+      }
+      /**
+       * Iterate over this node's named children.
+       *
+       * See also {@link Node#children}.
+       */
+      get namedChildren() {
+        if (!this._namedChildren) {
+          marshalNode(this);
+          C._ts_node_named_children_wasm(this.tree[0]);
+          const count = C.getValue(TRANSFER_BUFFER, "i32");
+          const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+          this._namedChildren = new Array(count);
+          if (count > 0) {
+            let address = buffer;
+            for (let i2 = 0; i2 < count; i2++) {
+              this._namedChildren[i2] = unmarshalNode(this.tree, address);
+              address += SIZE_OF_NODE;
+            }
+            C._free(buffer);
+          }
+        }
+        return this._namedChildren;
+      }
+      /**
+       * Get the descendants of this node that are the given type, or in the given types array.
+       *
+       * The types array should contain node type strings, which can be retrieved from {@link Language#types}.
+       *
+       * Additionally, a `startPosition` and `endPosition` can be passed in to restrict the search to a byte range.
+       */
+      descendantsOfType(types, startPosition = ZERO_POINT, endPosition = ZERO_POINT) {
+        if (!Array.isArray(types)) types = [types];
+        const symbols = [];
+        const typesBySymbol = this.tree.language.types;
+        for (let i2 = 0, n = typesBySymbol.length; i2 < n; i2++) {
+          if (types.includes(typesBySymbol[i2])) {
+            symbols.push(i2);
+          }
+        }
+        if (types.includes("ERROR")) {
+          symbols.push(65535);
+        }
+        const symbolsAddress = C._malloc(SIZE_OF_INT * symbols.length);
+        for (let i2 = 0, n = symbols.length; i2 < n; i2++) {
+          C.setValue(symbolsAddress + i2 * SIZE_OF_INT, symbols[i2], "i32");
+        }
+        marshalNode(this);
+        C._ts_node_descendants_of_type_wasm(
+          this.tree[0],
+          symbolsAddress,
+          symbols.length,
+          startPosition.row,
+          startPosition.column,
+          endPosition.row,
+          endPosition.column
+        );
+        const descendantCount = C.getValue(TRANSFER_BUFFER, "i32");
+        const descendantAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const result = new Array(descendantCount);
+        if (descendantCount > 0) {
+          let address = descendantAddress;
+          for (let i2 = 0; i2 < descendantCount; i2++) {
+            result[i2] = unmarshalNode(this.tree, address);
+            address += SIZE_OF_NODE;
+          }
+        }
+        C._free(descendantAddress);
+        C._free(symbolsAddress);
+        return result;
+      }
+      /** Get this node's next sibling. */
+      get nextSibling() {
+        marshalNode(this);
+        C._ts_node_next_sibling_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get this node's previous sibling. */
+      get previousSibling() {
+        marshalNode(this);
+        C._ts_node_prev_sibling_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Get this node's next *named* sibling.
+       *
+       * See also {@link Node#isNamed}.
+       */
+      get nextNamedSibling() {
+        marshalNode(this);
+        C._ts_node_next_named_sibling_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Get this node's previous *named* sibling.
+       *
+       * See also {@link Node#isNamed}.
+       */
+      get previousNamedSibling() {
+        marshalNode(this);
+        C._ts_node_prev_named_sibling_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get the node's number of descendants, including one for the node itself. */
+      get descendantCount() {
+        marshalNode(this);
+        return C._ts_node_descendant_count_wasm(this.tree[0]);
+      }
+      /**
+       * Get this node's immediate parent.
+       * Prefer {@link Node#childWithDescendant} for iterating over this node's ancestors.
+       */
+      get parent() {
+        marshalNode(this);
+        C._ts_node_parent_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Get the node that contains `descendant`.
+       *
+       * Note that this can return `descendant` itself.
+       */
+      childWithDescendant(descendant) {
+        marshalNode(this);
+        marshalNode(descendant, 1);
+        C._ts_node_child_with_descendant_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get the smallest node within this node that spans the given byte range. */
+      descendantForIndex(start2, end = start2) {
+        if (typeof start2 !== "number" || typeof end !== "number") {
+          throw new Error("Arguments must be numbers");
+        }
+        marshalNode(this);
+        const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+        C.setValue(address, start2, "i32");
+        C.setValue(address + SIZE_OF_INT, end, "i32");
+        C._ts_node_descendant_for_index_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get the smallest named node within this node that spans the given byte range. */
+      namedDescendantForIndex(start2, end = start2) {
+        if (typeof start2 !== "number" || typeof end !== "number") {
+          throw new Error("Arguments must be numbers");
+        }
+        marshalNode(this);
+        const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+        C.setValue(address, start2, "i32");
+        C.setValue(address + SIZE_OF_INT, end, "i32");
+        C._ts_node_named_descendant_for_index_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get the smallest node within this node that spans the given point range. */
+      descendantForPosition(start2, end = start2) {
+        if (!isPoint(start2) || !isPoint(end)) {
+          throw new Error("Arguments must be {row, column} objects");
+        }
+        marshalNode(this);
+        const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+        marshalPoint(address, start2);
+        marshalPoint(address + SIZE_OF_POINT, end);
+        C._ts_node_descendant_for_position_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /** Get the smallest named node within this node that spans the given point range. */
+      namedDescendantForPosition(start2, end = start2) {
+        if (!isPoint(start2) || !isPoint(end)) {
+          throw new Error("Arguments must be {row, column} objects");
+        }
+        marshalNode(this);
+        const address = TRANSFER_BUFFER + SIZE_OF_NODE;
+        marshalPoint(address, start2);
+        marshalPoint(address + SIZE_OF_POINT, end);
+        C._ts_node_named_descendant_for_position_wasm(this.tree[0]);
+        return unmarshalNode(this.tree);
+      }
+      /**
+       * Create a new {@link TreeCursor} starting from this node.
+       *
+       * Note that the given node is considered the root of the cursor,
+       * and the cursor cannot walk outside this node.
+       */
+      walk() {
+        marshalNode(this);
+        C._ts_tree_cursor_new_wasm(this.tree[0]);
+        return new TreeCursor(INTERNAL, this.tree);
+      }
+      /**
+       * Edit this node to keep it in-sync with source code that has been edited.
+       *
+       * This function is only rarely needed. When you edit a syntax tree with
+       * the {@link Tree#edit} method, all of the nodes that you retrieve from
+       * the tree afterward will already reflect the edit. You only need to
+       * use {@link Node#edit} when you have a specific {@link Node} instance that
+       * you want to keep and continue to use after an edit.
+       */
+      edit(edit) {
+        const { point, index } = edit.editPoint(this.startPosition, this.startIndex);
+        this.startPosition = point;
+        this.startIndex = index;
+      }
+      /** Get the S-expression representation of this node. */
+      toString() {
+        marshalNode(this);
+        const address = C._ts_node_to_string_wasm(this.tree[0]);
+        const result = C.AsciiToString(address);
+        C._free(address);
+        return result;
+      }
+    };
+    __name(unmarshalCaptures, "unmarshalCaptures");
+    __name(marshalNode, "marshalNode");
+    __name(unmarshalNode, "unmarshalNode");
+    __name(marshalTreeCursor, "marshalTreeCursor");
+    __name(unmarshalTreeCursor, "unmarshalTreeCursor");
+    __name(marshalPoint, "marshalPoint");
+    __name(unmarshalPoint, "unmarshalPoint");
+    __name(marshalRange, "marshalRange");
+    __name(unmarshalRange, "unmarshalRange");
+    __name(marshalEdit, "marshalEdit");
+    __name(unmarshalLanguageMetadata, "unmarshalLanguageMetadata");
+    LANGUAGE_FUNCTION_REGEX = /^tree_sitter_\w+$/;
+    Language = class _Language {
+      static {
+        __name(this, "Language");
+      }
+      /** @internal */
+      [0] = 0;
+      // Internal handle for Wasm
+      /**
+       * A list of all node types in the language. The index of each type in this
+       * array is its node type id.
+       */
+      types;
+      /**
+       * A list of all field names in the language. The index of each field name in
+       * this array is its field id.
+       */
+      fields;
+      /** @internal */
+      constructor(internal, address) {
+        assertInternal(internal);
+        this[0] = address;
+        this.types = new Array(C._ts_language_symbol_count(this[0]));
+        for (let i2 = 0, n = this.types.length; i2 < n; i2++) {
+          if (C._ts_language_symbol_type(this[0], i2) < 2) {
+            this.types[i2] = C.UTF8ToString(C._ts_language_symbol_name(this[0], i2));
+          }
+        }
+        this.fields = new Array(C._ts_language_field_count(this[0]) + 1);
+        for (let i2 = 0, n = this.fields.length; i2 < n; i2++) {
+          const fieldName = C._ts_language_field_name_for_id(this[0], i2);
+          if (fieldName !== 0) {
+            this.fields[i2] = C.UTF8ToString(fieldName);
+          } else {
+            this.fields[i2] = null;
+          }
+        }
+      }
+      /**
+       * Gets the name of the language.
+       */
+      get name() {
+        const ptr = C._ts_language_name(this[0]);
+        if (ptr === 0) return null;
+        return C.UTF8ToString(ptr);
+      }
+      /**
+       * Gets the ABI version of the language.
+       */
+      get abiVersion() {
+        return C._ts_language_abi_version(this[0]);
+      }
+      /**
+      * Get the metadata for this language. This information is generated by the
+      * CLI, and relies on the language author providing the correct metadata in
+      * the language's `tree-sitter.json` file.
+      */
+      get metadata() {
+        C._ts_language_metadata_wasm(this[0]);
+        const length = C.getValue(TRANSFER_BUFFER, "i32");
+        if (length === 0) return null;
+        return unmarshalLanguageMetadata(TRANSFER_BUFFER + SIZE_OF_INT);
+      }
+      /**
+       * Gets the number of fields in the language.
+       */
+      get fieldCount() {
+        return this.fields.length - 1;
+      }
+      /**
+       * Gets the number of states in the language.
+       */
+      get stateCount() {
+        return C._ts_language_state_count(this[0]);
+      }
+      /**
+       * Get the field id for a field name.
+       */
+      fieldIdForName(fieldName) {
+        const result = this.fields.indexOf(fieldName);
+        return result !== -1 ? result : null;
+      }
+      /**
+       * Get the field name for a field id.
+       */
+      fieldNameForId(fieldId) {
+        return this.fields[fieldId] ?? null;
+      }
+      /**
+       * Get the node type id for a node type name.
+       */
+      idForNodeType(type, named) {
+        const typeLength = C.lengthBytesUTF8(type);
+        const typeAddress = C._malloc(typeLength + 1);
+        C.stringToUTF8(type, typeAddress, typeLength + 1);
+        const result = C._ts_language_symbol_for_name(this[0], typeAddress, typeLength, named ? 1 : 0);
+        C._free(typeAddress);
+        return result || null;
+      }
+      /**
+       * Gets the number of node types in the language.
+       */
+      get nodeTypeCount() {
+        return C._ts_language_symbol_count(this[0]);
+      }
+      /**
+       * Get the node type name for a node type id.
+       */
+      nodeTypeForId(typeId) {
+        const name2 = C._ts_language_symbol_name(this[0], typeId);
+        return name2 ? C.UTF8ToString(name2) : null;
+      }
+      /**
+       * Check if a node type is named.
+       *
+       * @see {@link https://tree-sitter.github.io/tree-sitter/using-parsers/2-basic-parsing.html#named-vs-anonymous-nodes}
+       */
+      nodeTypeIsNamed(typeId) {
+        return C._ts_language_type_is_named_wasm(this[0], typeId) ? true : false;
+      }
+      /**
+       * Check if a node type is visible.
+       */
+      nodeTypeIsVisible(typeId) {
+        return C._ts_language_type_is_visible_wasm(this[0], typeId) ? true : false;
+      }
+      /**
+       * Get the supertypes ids of this language.
+       *
+       * @see {@link https://tree-sitter.github.io/tree-sitter/using-parsers/6-static-node-types.html?highlight=supertype#supertype-nodes}
+       */
+      get supertypes() {
+        C._ts_language_supertypes_wasm(this[0]);
+        const count = C.getValue(TRANSFER_BUFFER, "i32");
+        const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const result = new Array(count);
+        if (count > 0) {
+          let address = buffer;
+          for (let i2 = 0; i2 < count; i2++) {
+            result[i2] = C.getValue(address, "i16");
+            address += SIZE_OF_SHORT;
+          }
+        }
+        return result;
+      }
+      /**
+       * Get the subtype ids for a given supertype node id.
+       */
+      subtypes(supertype) {
+        C._ts_language_subtypes_wasm(this[0], supertype);
+        const count = C.getValue(TRANSFER_BUFFER, "i32");
+        const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const result = new Array(count);
+        if (count > 0) {
+          let address = buffer;
+          for (let i2 = 0; i2 < count; i2++) {
+            result[i2] = C.getValue(address, "i16");
+            address += SIZE_OF_SHORT;
+          }
+        }
+        return result;
+      }
+      /**
+       * Get the next state id for a given state id and node type id.
+       */
+      nextState(stateId, typeId) {
+        return C._ts_language_next_state(this[0], stateId, typeId);
+      }
+      /**
+       * Create a new lookahead iterator for this language and parse state.
+       *
+       * This returns `null` if state is invalid for this language.
+       *
+       * Iterating {@link LookaheadIterator} will yield valid symbols in the given
+       * parse state. A newly created iterator is not positioned on a symbol, so
+       * {@link LookaheadIterator#currentType} returns `null` until the first
+       * iteration step.
+       *
+       * Lookahead iterators can be useful for generating suggestions and improving
+       * syntax error diagnostics. To get symbols valid in an `ERROR` node, use the
+       * lookahead iterator on its first leaf node state. For `MISSING` nodes, a
+       * lookahead iterator created on the previous non-extra leaf node may be
+       * appropriate.
+       */
+      lookaheadIterator(stateId) {
+        const address = C._ts_lookahead_iterator_new(this[0], stateId);
+        if (address) return new LookaheadIterator(INTERNAL, address, this);
+        return null;
+      }
+      /**
+       * Load a language from a WebAssembly module.
+       * The module can be provided as a path to a file, a `URL` to a file, or as a
+       * buffer.
+       */
+      static async load(input2) {
+        let binary2;
+        if (input2 instanceof Uint8Array) {
+          binary2 = input2;
+        } else if (globalThis.process?.versions.node) {
+          const fs2 = await import("fs/promises");
+          binary2 = await fs2.readFile(input2);
+        } else {
+          const response = await fetch(input2);
+          if (!response.ok) {
+            const body2 = await response.text();
+            throw new Error(`Language.load failed with status ${response.status}.
+
+${body2}`);
+          }
+          const retryResp = response.clone();
+          try {
+            binary2 = await WebAssembly.compileStreaming(response);
+          } catch (reason) {
+            console.error("wasm streaming compile failed:", reason);
+            console.error("falling back to ArrayBuffer instantiation");
+            binary2 = new Uint8Array(await retryResp.arrayBuffer());
+          }
+        }
+        const mod = await C.loadWebAssemblyModule(binary2, { loadAsync: true });
+        return _Language.loadFromWasmExports(mod, { sync: false });
+      }
+      static loadFromWasmExports(mod, { sync }) {
+        const symbolNames = Object.keys(mod);
+        const functionName = symbolNames.find((key) => LANGUAGE_FUNCTION_REGEX.test(key) && !key.includes("external_scanner_"));
+        if (!functionName) {
+          console.log(`Couldn't find language function in Wasm file. Symbols:
+${JSON.stringify(symbolNames, null, 2)}`);
+          throw new Error(`Language.${sync ? "loadSync" : "load"} failed: no language function found in Wasm file`);
+        }
+        const languageAddress = mod[functionName]();
+        return new _Language(INTERNAL, languageAddress);
+      }
+      /**
+       * Load a language synchronously from a pre-compiled WebAssembly module.
+       * Use this when the host environment provides a `WebAssembly.Module` directly.
+       */
+      static loadSync(wasmModule) {
+        const mod = C.loadWebAssemblyModule(wasmModule, { loadAsync: false });
+        return _Language.loadFromWasmExports(mod, { sync: true });
+      }
+    };
+    __name(Module2, "Module");
+    web_tree_sitter_default = Module2;
+    Module3 = null;
+    __name(initializeBinding, "initializeBinding");
+    __name(checkModule, "checkModule");
+    finalizer4 = newFinalizer((addresses) => {
+      C._ts_parser_delete(addresses[0]);
+      C._free(addresses[1]);
+    });
+    Parser = class {
+      static {
+        __name(this, "Parser");
+      }
+      /** @internal */
+      [0] = 0;
+      // Internal handle for Wasm
+      /** @internal */
+      [1] = 0;
+      // Internal handle for Wasm
+      /** @internal */
+      logCallback = null;
+      /** The parser's current language. */
+      language = null;
+      /**
+       * This must always be called before creating a Parser.
+       *
+       * You can optionally pass in options to configure the Wasm module, the most common
+       * one being `locateFile` to help the module find the `.wasm` file.
+       */
+      static async init(moduleOptions) {
+        setModule(await initializeBinding(moduleOptions));
+        TRANSFER_BUFFER = C._ts_init();
+        LANGUAGE_VERSION = C.getValue(TRANSFER_BUFFER, "i32");
+        MIN_COMPATIBLE_VERSION = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      }
+      /**
+       * Create a new parser.
+       */
+      constructor() {
+        this.initialize();
+        finalizer4?.register(this, [this[0], this[1]], this);
+      }
+      /** @internal */
+      initialize() {
+        if (!checkModule()) {
+          throw new Error("cannot construct a Parser before calling `init()`");
+        }
+        C._ts_parser_new_wasm();
+        this[0] = C.getValue(TRANSFER_BUFFER, "i32");
+        this[1] = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+      }
+      /** Delete the parser, freeing its resources. */
+      delete() {
+        finalizer4?.unregister(this);
+        C._ts_parser_delete(this[0]);
+        C._free(this[1]);
+        this[0] = 0;
+        this[1] = 0;
+      }
+      /**
+       * Set the language that the parser should use for parsing.
+       *
+       * If the language was not successfully assigned, an error will be thrown.
+       * This happens if the language was generated with an incompatible
+       * version of the Tree-sitter CLI. Check the language's version using
+       * {@link Language#version} and compare it to this library's
+       * {@link LANGUAGE_VERSION} and {@link MIN_COMPATIBLE_VERSION} constants.
+       */
+      setLanguage(language) {
+        let address;
+        if (!language) {
+          address = 0;
+          this.language = null;
+        } else if (language.constructor === Language) {
+          address = language[0];
+          const version2 = C._ts_language_abi_version(address);
+          if (version2 < MIN_COMPATIBLE_VERSION || LANGUAGE_VERSION < version2) {
+            throw new Error(
+              `Incompatible language version ${version2}. Compatibility range ${MIN_COMPATIBLE_VERSION} through ${LANGUAGE_VERSION}.`
+            );
+          }
+          this.language = language;
+        } else {
+          throw new Error("Argument must be a Language");
+        }
+        C._ts_parser_set_language(this[0], address);
+        return this;
+      }
+      /**
+       * Parse a slice of UTF8 text.
+       *
+       * @param {string | ParseCallback} callback - The UTF8-encoded text to parse or a callback function.
+       *
+       * @param {Tree | null} [oldTree] - A previous syntax tree parsed from the same document. If the text of the
+       *   document has changed since `oldTree` was created, then you must edit `oldTree` to match
+       *   the new text using {@link Tree#edit}.
+       *
+       * @param {ParseOptions} [options] - Options for parsing the text.
+       *  This can be used to set the included ranges, or a progress callback.
+       *
+       * @returns {Tree | null} A {@link Tree} if parsing succeeded, or `null` if:
+       *  - The parser has not yet had a language assigned with {@link Parser#setLanguage}.
+       *  - The progress callback returned true.
+       */
+      parse(callback, oldTree, options) {
+        if (typeof callback === "string") {
+          C.currentParseCallback = (index) => callback.slice(index);
+        } else if (typeof callback === "function") {
+          C.currentParseCallback = callback;
+        } else {
+          throw new Error("Argument must be a string or a function");
+        }
+        if (options?.progressCallback) {
+          C.currentProgressCallback = options.progressCallback;
+        } else {
+          C.currentProgressCallback = null;
+        }
+        if (this.logCallback) {
+          C.currentLogCallback = this.logCallback;
+          C._ts_parser_enable_logger_wasm(this[0], 1);
+        } else {
+          C.currentLogCallback = null;
+          C._ts_parser_enable_logger_wasm(this[0], 0);
+        }
+        let rangeCount = 0;
+        let rangeAddress = 0;
+        if (options?.includedRanges) {
+          rangeCount = options.includedRanges.length;
+          rangeAddress = C._calloc(rangeCount, SIZE_OF_RANGE);
+          let address = rangeAddress;
+          for (let i2 = 0; i2 < rangeCount; i2++) {
+            marshalRange(address, options.includedRanges[i2]);
+            address += SIZE_OF_RANGE;
+          }
+        }
+        const treeAddress = C._ts_parser_parse_wasm(
+          this[0],
+          this[1],
+          oldTree ? oldTree[0] : 0,
+          rangeAddress,
+          rangeCount
+        );
+        if (!treeAddress) {
+          C.currentParseCallback = null;
+          C.currentLogCallback = null;
+          C.currentProgressCallback = null;
+          return null;
+        }
+        if (!this.language) {
+          throw new Error("Parser must have a language to parse");
+        }
+        const result = new Tree(INTERNAL, treeAddress, this.language, C.currentParseCallback);
+        C.currentParseCallback = null;
+        C.currentLogCallback = null;
+        C.currentProgressCallback = null;
+        return result;
+      }
+      /**
+       * Instruct the parser to start the next parse from the beginning.
+       *
+       * If the parser previously failed because of a callback, 
+       * then by default, it will resume where it left off on the
+       * next call to {@link Parser#parse} or other parsing functions.
+       * If you don't want to resume, and instead intend to use this parser to
+       * parse some other document, you must call `reset` first.
+       */
+      reset() {
+        C._ts_parser_reset(this[0]);
+      }
+      /** Get the ranges of text that the parser will include when parsing. */
+      getIncludedRanges() {
+        C._ts_parser_included_ranges_wasm(this[0]);
+        const count = C.getValue(TRANSFER_BUFFER, "i32");
+        const buffer = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const result = new Array(count);
+        if (count > 0) {
+          let address = buffer;
+          for (let i2 = 0; i2 < count; i2++) {
+            result[i2] = unmarshalRange(address);
+            address += SIZE_OF_RANGE;
+          }
+          C._free(buffer);
+        }
+        return result;
+      }
+      /** Set the logging callback that a parser should use during parsing. */
+      setLogger(callback) {
+        if (!callback) {
+          this.logCallback = null;
+        } else if (typeof callback !== "function") {
+          throw new Error("Logger callback must be a function");
+        } else {
+          this.logCallback = callback;
+        }
+        return this;
+      }
+      /** Get the parser's current logger. */
+      getLogger() {
+        return this.logCallback;
+      }
+    };
+    PREDICATE_STEP_TYPE_CAPTURE = 1;
+    PREDICATE_STEP_TYPE_STRING = 2;
+    QUERY_WORD_REGEX = /[\w-]+/g;
+    CaptureQuantifier = {
+      Zero: 0,
+      ZeroOrOne: 1,
+      ZeroOrMore: 2,
+      One: 3,
+      OneOrMore: 4
+    };
+    isCaptureStep = /* @__PURE__ */ __name((step) => step.type === "capture", "isCaptureStep");
+    isStringStep = /* @__PURE__ */ __name((step) => step.type === "string", "isStringStep");
+    QueryErrorKind = {
+      Syntax: 1,
+      NodeName: 2,
+      FieldName: 3,
+      CaptureName: 4,
+      PatternStructure: 5
+    };
+    QueryError = class _QueryError extends Error {
+      constructor(kind, info2, index, length) {
+        super(_QueryError.formatMessage(kind, info2));
+        this.kind = kind;
+        this.info = info2;
+        this.index = index;
+        this.length = length;
+        this.name = "QueryError";
+      }
+      kind;
+      info;
+      index;
+      length;
+      static {
+        __name(this, "QueryError");
+      }
+      /** Formats an error message based on the error kind and info */
+      static formatMessage(kind, info2) {
+        switch (kind) {
+          case QueryErrorKind.NodeName:
+            return `Bad node name '${info2.word}'`;
+          case QueryErrorKind.FieldName:
+            return `Bad field name '${info2.word}'`;
+          case QueryErrorKind.CaptureName:
+            return `Bad capture name @${info2.word}`;
+          case QueryErrorKind.PatternStructure:
+            return `Bad pattern structure at offset ${info2.suffix}`;
+          case QueryErrorKind.Syntax:
+            return `Bad syntax at offset ${info2.suffix}`;
+        }
+      }
+    };
+    __name(parseAnyPredicate, "parseAnyPredicate");
+    __name(parseMatchPredicate, "parseMatchPredicate");
+    __name(parseAnyOfPredicate, "parseAnyOfPredicate");
+    __name(parseIsPredicate, "parseIsPredicate");
+    __name(parseSetDirective, "parseSetDirective");
+    __name(parsePattern, "parsePattern");
+    __name(indexForByteOffset, "indexForByteOffset");
+    finalizer5 = newFinalizer((address) => {
+      C._ts_query_delete(address);
+    });
+    Query = class {
+      static {
+        __name(this, "Query");
+      }
+      /** @internal */
+      [0] = 0;
+      // Internal handle for Wasm
+      /** @internal */
+      exceededMatchLimit;
+      /** @internal */
+      textPredicates;
+      /** @internal */
+      source;
+      /** The names of the captures used in the query. */
+      captureNames;
+      /** The quantifiers of the captures used in the query. */
+      captureQuantifiers;
+      /**
+       * The other user-defined predicates associated with the given index.
+       *
+       * This includes predicates with operators other than:
+       * - `match?`
+       * - `eq?` and `not-eq?`
+       * - `any-of?` and `not-any-of?`
+       * - `is?` and `is-not?`
+       * - `set!`
+       */
+      predicates;
+      /** The properties for predicates with the operator `set!`. */
+      setProperties;
+      /** The properties for predicates with the operator `is?`. */
+      assertedProperties;
+      /** The properties for predicates with the operator `is-not?`. */
+      refutedProperties;
+      /** The maximum number of in-progress matches for this cursor. */
+      matchLimit;
+      /**
+       * Create a new query from a string containing one or more S-expression
+       * patterns.
+       *
+       * The query is associated with a particular language, and can only be run
+       * on syntax nodes parsed with that language. References to Queries can be
+       * shared between multiple threads.
+       *
+       * @link {@see https://tree-sitter.github.io/tree-sitter/using-parsers/queries}
+       */
+      constructor(language, source) {
+        const sourceLength = C.lengthBytesUTF8(source);
+        const sourceAddress = C._malloc(sourceLength + 1);
+        C.stringToUTF8(source, sourceAddress, sourceLength + 1);
+        const address = C._ts_query_new(
+          language[0],
+          sourceAddress,
+          sourceLength,
+          TRANSFER_BUFFER,
+          TRANSFER_BUFFER + SIZE_OF_INT
+        );
+        if (!address) {
+          const errorId = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+          const errorByte = C.getValue(TRANSFER_BUFFER, "i32");
+          const errorIndex = C.UTF8ToString(sourceAddress, errorByte).length;
+          const suffix = source.slice(errorIndex, errorIndex + 100).split("\n")[0];
+          const word = suffix.match(QUERY_WORD_REGEX)?.[0] ?? "";
+          C._free(sourceAddress);
+          switch (errorId) {
+            case QueryErrorKind.Syntax:
+              throw new QueryError(QueryErrorKind.Syntax, { suffix: `${errorIndex}: '${suffix}'...` }, errorIndex, 0);
+            case QueryErrorKind.NodeName:
+              throw new QueryError(errorId, { word }, errorIndex, word.length);
+            case QueryErrorKind.FieldName:
+              throw new QueryError(errorId, { word }, errorIndex, word.length);
+            case QueryErrorKind.CaptureName:
+              throw new QueryError(errorId, { word }, errorIndex, word.length);
+            case QueryErrorKind.PatternStructure:
+              throw new QueryError(errorId, { suffix: `${errorIndex}: '${suffix}'...` }, errorIndex, 0);
+          }
+        }
+        const stringCount = C._ts_query_string_count(address);
+        const captureCount = C._ts_query_capture_count(address);
+        const patternCount = C._ts_query_pattern_count(address);
+        const captureNames = new Array(captureCount);
+        const captureQuantifiers = new Array(patternCount);
+        const stringValues = new Array(stringCount);
+        for (let i2 = 0; i2 < captureCount; i2++) {
+          const nameAddress = C._ts_query_capture_name_for_id(
+            address,
+            i2,
+            TRANSFER_BUFFER
+          );
+          const nameLength = C.getValue(TRANSFER_BUFFER, "i32");
+          captureNames[i2] = C.UTF8ToString(nameAddress, nameLength);
+        }
+        for (let i2 = 0; i2 < patternCount; i2++) {
+          const captureQuantifiersArray = new Array(captureCount);
+          for (let j = 0; j < captureCount; j++) {
+            const quantifier = C._ts_query_capture_quantifier_for_id(address, i2, j);
+            captureQuantifiersArray[j] = quantifier;
+          }
+          captureQuantifiers[i2] = captureQuantifiersArray;
+        }
+        for (let i2 = 0; i2 < stringCount; i2++) {
+          const valueAddress = C._ts_query_string_value_for_id(
+            address,
+            i2,
+            TRANSFER_BUFFER
+          );
+          const nameLength = C.getValue(TRANSFER_BUFFER, "i32");
+          stringValues[i2] = C.UTF8ToString(valueAddress, nameLength);
+        }
+        const setProperties = new Array(patternCount);
+        const assertedProperties = new Array(patternCount);
+        const refutedProperties = new Array(patternCount);
+        const predicates = new Array(patternCount);
+        const textPredicates = new Array(patternCount);
+        for (let i2 = 0; i2 < patternCount; i2++) {
+          const predicatesAddress = C._ts_query_predicates_for_pattern(address, i2, TRANSFER_BUFFER);
+          const stepCount = C.getValue(TRANSFER_BUFFER, "i32");
+          predicates[i2] = [];
+          textPredicates[i2] = [];
+          const steps = new Array();
+          let stepAddress = predicatesAddress;
+          for (let j = 0; j < stepCount; j++) {
+            const stepType = C.getValue(stepAddress, "i32");
+            stepAddress += SIZE_OF_INT;
+            const stepValueId = C.getValue(stepAddress, "i32");
+            stepAddress += SIZE_OF_INT;
+            parsePattern(
+              i2,
+              stepType,
+              stepValueId,
+              captureNames,
+              stringValues,
+              steps,
+              textPredicates,
+              predicates,
+              setProperties,
+              assertedProperties,
+              refutedProperties
+            );
+          }
+          Object.freeze(textPredicates[i2]);
+          Object.freeze(predicates[i2]);
+          Object.freeze(setProperties[i2]);
+          Object.freeze(assertedProperties[i2]);
+          Object.freeze(refutedProperties[i2]);
+        }
+        C._free(sourceAddress);
+        this[0] = address;
+        this.captureNames = captureNames;
+        this.captureQuantifiers = captureQuantifiers;
+        this.textPredicates = textPredicates;
+        this.source = source;
+        this.predicates = predicates;
+        this.setProperties = setProperties;
+        this.assertedProperties = assertedProperties;
+        this.refutedProperties = refutedProperties;
+        this.exceededMatchLimit = false;
+        finalizer5?.register(this, address, this);
+      }
+      /** Delete the query, freeing its resources. */
+      delete() {
+        finalizer5?.unregister(this);
+        C._ts_query_delete(this[0]);
+        this[0] = 0;
+      }
+      /**
+       * Iterate over all of the matches in the order that they were found.
+       *
+       * Each match contains the index of the pattern that matched, and a list of
+       * captures. Because multiple patterns can match the same set of nodes,
+       * one match may contain captures that appear *before* some of the
+       * captures from a previous match.
+       *
+       * @param {Node} node - The node to execute the query on.
+       *
+       * @param {QueryOptions} options - Options for query execution.
+       */
+      matches(node3, options = {}) {
+        const startPosition = options.startPosition ?? ZERO_POINT;
+        const endPosition = options.endPosition ?? ZERO_POINT;
+        const startIndex = options.startIndex ?? 0;
+        const endIndex2 = options.endIndex ?? 0;
+        const startContainingPosition = options.startContainingPosition ?? ZERO_POINT;
+        const endContainingPosition = options.endContainingPosition ?? ZERO_POINT;
+        const startContainingIndex = options.startContainingIndex ?? 0;
+        const endContainingIndex = options.endContainingIndex ?? 0;
+        const matchLimit = options.matchLimit ?? 4294967295;
+        const maxStartDepth = options.maxStartDepth ?? 4294967295;
+        const progressCallback = options.progressCallback;
+        if (typeof matchLimit !== "number") {
+          throw new Error("Arguments must be numbers");
+        }
+        this.matchLimit = matchLimit;
+        if (endIndex2 !== 0 && startIndex > endIndex2) {
+          throw new Error("`startIndex` cannot be greater than `endIndex`");
+        }
+        if (endPosition !== ZERO_POINT && (startPosition.row > endPosition.row || startPosition.row === endPosition.row && startPosition.column > endPosition.column)) {
+          throw new Error("`startPosition` cannot be greater than `endPosition`");
+        }
+        if (endContainingIndex !== 0 && startContainingIndex > endContainingIndex) {
+          throw new Error("`startContainingIndex` cannot be greater than `endContainingIndex`");
+        }
+        if (endContainingPosition !== ZERO_POINT && (startContainingPosition.row > endContainingPosition.row || startContainingPosition.row === endContainingPosition.row && startContainingPosition.column > endContainingPosition.column)) {
+          throw new Error("`startContainingPosition` cannot be greater than `endContainingPosition`");
+        }
+        if (progressCallback) {
+          C.currentQueryProgressCallback = progressCallback;
+        }
+        marshalNode(node3);
+        C._ts_query_matches_wasm(
+          this[0],
+          node3.tree[0],
+          startPosition.row,
+          startPosition.column,
+          endPosition.row,
+          endPosition.column,
+          startIndex,
+          endIndex2,
+          startContainingPosition.row,
+          startContainingPosition.column,
+          endContainingPosition.row,
+          endContainingPosition.column,
+          startContainingIndex,
+          endContainingIndex,
+          matchLimit,
+          maxStartDepth
+        );
+        const rawCount = C.getValue(TRANSFER_BUFFER, "i32");
+        const startAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const didExceedMatchLimit = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+        const result = new Array(rawCount);
+        this.exceededMatchLimit = Boolean(didExceedMatchLimit);
+        let filteredCount = 0;
+        let address = startAddress;
+        for (let i2 = 0; i2 < rawCount; i2++) {
+          const patternIndex = C.getValue(address, "i32");
+          address += SIZE_OF_INT;
+          const captureCount = C.getValue(address, "i32");
+          address += SIZE_OF_INT;
+          const captures = new Array(captureCount);
+          address = unmarshalCaptures(this, node3.tree, address, patternIndex, captures);
+          if (this.textPredicates[patternIndex].every((p) => p(captures))) {
+            result[filteredCount] = { patternIndex, captures };
+            const setProperties = this.setProperties[patternIndex];
+            result[filteredCount].setProperties = setProperties;
+            const assertedProperties = this.assertedProperties[patternIndex];
+            result[filteredCount].assertedProperties = assertedProperties;
+            const refutedProperties = this.refutedProperties[patternIndex];
+            result[filteredCount].refutedProperties = refutedProperties;
+            filteredCount++;
+          }
+        }
+        result.length = filteredCount;
+        C._free(startAddress);
+        C.currentQueryProgressCallback = null;
+        return result;
+      }
+      /**
+       * Iterate over all of the individual captures in the order that they
+       * appear.
+       *
+       * This is useful if you don't care about which pattern matched, and just
+       * want a single, ordered sequence of captures.
+       *
+       * @param {Node} node - The node to execute the query on.
+       *
+       * @param {QueryOptions} options - Options for query execution.
+       */
+      captures(node3, options = {}) {
+        const startPosition = options.startPosition ?? ZERO_POINT;
+        const endPosition = options.endPosition ?? ZERO_POINT;
+        const startIndex = options.startIndex ?? 0;
+        const endIndex2 = options.endIndex ?? 0;
+        const startContainingPosition = options.startContainingPosition ?? ZERO_POINT;
+        const endContainingPosition = options.endContainingPosition ?? ZERO_POINT;
+        const startContainingIndex = options.startContainingIndex ?? 0;
+        const endContainingIndex = options.endContainingIndex ?? 0;
+        const matchLimit = options.matchLimit ?? 4294967295;
+        const maxStartDepth = options.maxStartDepth ?? 4294967295;
+        const progressCallback = options.progressCallback;
+        if (typeof matchLimit !== "number") {
+          throw new Error("Arguments must be numbers");
+        }
+        this.matchLimit = matchLimit;
+        if (endIndex2 !== 0 && startIndex > endIndex2) {
+          throw new Error("`startIndex` cannot be greater than `endIndex`");
+        }
+        if (endPosition !== ZERO_POINT && (startPosition.row > endPosition.row || startPosition.row === endPosition.row && startPosition.column > endPosition.column)) {
+          throw new Error("`startPosition` cannot be greater than `endPosition`");
+        }
+        if (endContainingIndex !== 0 && startContainingIndex > endContainingIndex) {
+          throw new Error("`startContainingIndex` cannot be greater than `endContainingIndex`");
+        }
+        if (endContainingPosition !== ZERO_POINT && (startContainingPosition.row > endContainingPosition.row || startContainingPosition.row === endContainingPosition.row && startContainingPosition.column > endContainingPosition.column)) {
+          throw new Error("`startContainingPosition` cannot be greater than `endContainingPosition`");
+        }
+        if (progressCallback) {
+          C.currentQueryProgressCallback = progressCallback;
+        }
+        marshalNode(node3);
+        C._ts_query_captures_wasm(
+          this[0],
+          node3.tree[0],
+          startPosition.row,
+          startPosition.column,
+          endPosition.row,
+          endPosition.column,
+          startIndex,
+          endIndex2,
+          startContainingPosition.row,
+          startContainingPosition.column,
+          endContainingPosition.row,
+          endContainingPosition.column,
+          startContainingIndex,
+          endContainingIndex,
+          matchLimit,
+          maxStartDepth
+        );
+        const count = C.getValue(TRANSFER_BUFFER, "i32");
+        const startAddress = C.getValue(TRANSFER_BUFFER + SIZE_OF_INT, "i32");
+        const didExceedMatchLimit = C.getValue(TRANSFER_BUFFER + 2 * SIZE_OF_INT, "i32");
+        const result = new Array();
+        this.exceededMatchLimit = Boolean(didExceedMatchLimit);
+        const captures = new Array();
+        let address = startAddress;
+        for (let i2 = 0; i2 < count; i2++) {
+          const patternIndex = C.getValue(address, "i32");
+          address += SIZE_OF_INT;
+          const captureCount = C.getValue(address, "i32");
+          address += SIZE_OF_INT;
+          const captureIndex = C.getValue(address, "i32");
+          address += SIZE_OF_INT;
+          captures.length = captureCount;
+          address = unmarshalCaptures(this, node3.tree, address, patternIndex, captures);
+          if (this.textPredicates[patternIndex].every((p) => p(captures))) {
+            const capture = captures[captureIndex];
+            const setProperties = this.setProperties[patternIndex];
+            capture.setProperties = setProperties;
+            const assertedProperties = this.assertedProperties[patternIndex];
+            capture.assertedProperties = assertedProperties;
+            const refutedProperties = this.refutedProperties[patternIndex];
+            capture.refutedProperties = refutedProperties;
+            result.push(capture);
+          }
+        }
+        C._free(startAddress);
+        C.currentQueryProgressCallback = null;
+        return result;
+      }
+      /** Get the predicates for a given pattern. */
+      predicatesForPattern(patternIndex) {
+        return this.predicates[patternIndex];
+      }
+      /**
+       * Disable a certain capture within a query.
+       *
+       * This prevents the capture from being returned in matches, and also
+       * avoids any resource usage associated with recording the capture.
+       */
+      disableCapture(captureName) {
+        const captureNameLength = C.lengthBytesUTF8(captureName);
+        const captureNameAddress = C._malloc(captureNameLength + 1);
+        C.stringToUTF8(captureName, captureNameAddress, captureNameLength + 1);
+        C._ts_query_disable_capture(this[0], captureNameAddress, captureNameLength);
+        C._free(captureNameAddress);
+      }
+      /**
+       * Disable a certain pattern within a query.
+       *
+       * This prevents the pattern from matching, and also avoids any resource
+       * usage associated with the pattern. This throws an error if the pattern
+       * index is out of bounds.
+       */
+      disablePattern(patternIndex) {
+        if (patternIndex >= this.predicates.length) {
+          throw new Error(
+            `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+          );
+        }
+        C._ts_query_disable_pattern(this[0], patternIndex);
+      }
+      /**
+       * Check if, on its last execution, this cursor exceeded its maximum number
+       * of in-progress matches.
+       */
+      didExceedMatchLimit() {
+        return this.exceededMatchLimit;
+      }
+      /** Get the index where the given pattern starts in the query's source. */
+      startIndexForPattern(patternIndex) {
+        if (patternIndex >= this.predicates.length) {
+          throw new Error(
+            `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+          );
+        }
+        const byteOffset = C._ts_query_start_byte_for_pattern(this[0], patternIndex);
+        return indexForByteOffset(this.source, byteOffset);
+      }
+      /** Get the index where the given pattern ends in the query's source. */
+      endIndexForPattern(patternIndex) {
+        if (patternIndex >= this.predicates.length) {
+          throw new Error(
+            `Pattern index is ${patternIndex} but the pattern count is ${this.predicates.length}`
+          );
+        }
+        const byteOffset = C._ts_query_end_byte_for_pattern(this[0], patternIndex);
+        return indexForByteOffset(this.source, byteOffset);
+      }
+      /** Get the number of patterns in the query. */
+      patternCount() {
+        return C._ts_query_pattern_count(this[0]);
+      }
+      /** Get the index for a given capture name. */
+      captureIndexForName(captureName) {
+        return this.captureNames.indexOf(captureName);
+      }
+      /** Check if a given pattern within a query has a single root node. */
+      isPatternRooted(patternIndex) {
+        return C._ts_query_is_pattern_rooted(this[0], patternIndex) === 1;
+      }
+      /** Check if a given pattern within a query has a single root node. */
+      isPatternNonLocal(patternIndex) {
+        return C._ts_query_is_pattern_non_local(this[0], patternIndex) === 1;
+      }
+      /**
+       * Check if the step at the given index in the query's source is 'definite'.
+       *
+       * A query step is 'definite' if its parent pattern will be guaranteed to
+       * match successfully once it reaches the step.
+       */
+      isPatternGuaranteedAtStep(index) {
+        const byteOffset = C.lengthBytesUTF8(this.source.slice(0, index));
+        return C._ts_query_is_pattern_guaranteed_at_step(this[0], byteOffset) === 1;
+      }
+    };
+  }
+});
 
 // src/cli/main.ts
 import { randomUUID } from "node:crypto";
 
 // src/cli/run.ts
-import { existsSync as existsSync2, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute as isAbsolute2, join, relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
+import { existsSync as existsSync3, mkdirSync as mkdirSync4, statSync as statSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { basename, dirname as dirname4, isAbsolute as isAbsolute3, join as join5, relative as relative2, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/config-file.ts
 import { readFile, stat } from "node:fs/promises";
@@ -74,14 +4116,14 @@ function formatDuration(ms2) {
   if (ms2 === 0) return "0s";
   if (ms2 < SECOND_MS) return `${Math.round(ms2)}ms`;
   let rest = Math.floor(ms2 / SECOND_MS);
-  const parts = [];
+  const parts2 = [];
   for (const unit of UNIT_ORDER) {
     const size = UNIT_MS[unit] / SECOND_MS;
     const n = Math.floor(rest / size);
     rest -= n * size;
-    if (n > 0) parts.push(`${n}${unit}`);
+    if (n > 0) parts2.push(`${n}${unit}`);
   }
-  return parts.join(" ");
+  return parts2.join(" ");
 }
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -89,17 +4131,17 @@ var range = (a, b, str2) => {
   let begs, beg, left, right = void 0, result;
   let ai = str2.indexOf(a);
   let bi = str2.indexOf(b, ai + 1);
-  let i = ai;
+  let i2 = ai;
   if (ai >= 0 && bi > 0) {
     if (a === b) {
       return [ai, bi];
     }
     begs = [];
     left = str2.length;
-    while (i >= 0 && !result) {
-      if (i === ai) {
-        begs.push(i);
-        ai = str2.indexOf(a, i + 1);
+    while (i2 >= 0 && !result) {
+      if (i2 === ai) {
+        begs.push(i2);
+        ai = str2.indexOf(a, i2 + 1);
       } else if (begs.length === 1) {
         const r = begs.pop();
         if (r !== void 0)
@@ -110,9 +4152,9 @@ var range = (a, b, str2) => {
           left = beg;
           right = bi;
         }
-        bi = str2.indexOf(b, i + 1);
+        bi = str2.indexOf(b, i2 + 1);
       }
-      i = ai < bi && ai >= 0 ? ai : bi;
+      i2 = ai < bi && ai >= 0 ? ai : bi;
     }
     if (begs.length && right !== void 0) {
       result = [left, right];
@@ -153,8 +4195,8 @@ function unescapeBraces(str2) {
   return str2.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
 }
 function pushAll(target, items) {
-  for (let i = 0; i < items.length; i++) {
-    target.push(items[i]);
+  for (let i2 = 0; i2 < items.length; i2++) {
+    target.push(items[i2]);
   }
 }
 function balancedWithBudget(str2, masked, budget) {
@@ -178,22 +4220,22 @@ function balancedWithBudget(str2, masked, budget) {
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
   const open2 = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
+  for (let i2 = 0; i2 < masked.length; i2++) {
+    const c = masked.charCodeAt(i2);
     if (c === 123) {
-      open2.push(i);
+      open2.push(i2);
     } else if (c === 125 && open2.length) {
       open2.pop();
     }
   }
-  let out = "";
+  let out2 = "";
   let last = 0;
-  for (let i = 0; i < open2.length; i++) {
-    const at = open2[i];
-    out += masked.slice(last, at) + "\0";
+  for (let i2 = 0; i2 < open2.length; i2++) {
+    const at = open2[i2];
+    out2 += masked.slice(last, at) + "\0";
     last = at + 1;
   }
-  return out + masked.slice(last);
+  return out2 + masked.slice(last);
 }
 function commaSetFollows(str2, budget) {
   budget.remaining -= str2.length;
@@ -201,20 +4243,20 @@ function commaSetFollows(str2, budget) {
     return false;
   }
   let close = false;
-  for (let i = str2.length - 1; i >= 0; i--) {
-    const c = str2.charCodeAt(i);
+  for (let i2 = str2.length - 1; i2 >= 0; i2--) {
+    const c = str2.charCodeAt(i2);
     if (c === 125) {
       close = true;
     } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
       close = false;
-    } else if (c === 44 && close && str2.charCodeAt(i + 1) !== 44) {
+    } else if (c === 44 && close && str2.charCodeAt(i2 + 1) !== 44) {
       return true;
     }
   }
   return false;
 }
 function parseCommaParts(str2, budget) {
-  const parts = [];
+  const parts2 = [];
   let carry = "";
   for (; ; ) {
     const m = balancedWithBudget(str2, str2, budget);
@@ -224,19 +4266,19 @@ function parseCommaParts(str2, budget) {
     if (!m) {
       const tail = str2.split(",");
       tail[0] = carry + tail[0];
-      pushAll(parts, tail);
-      return parts;
+      pushAll(parts2, tail);
+      return parts2;
     }
-    const { pre, body, post } = m;
+    const { pre, body: body2, post } = m;
     const p = pre.split(",");
     p[0] = carry + p[0];
-    p[p.length - 1] += "{" + body + "}";
+    p[p.length - 1] += "{" + body2 + "}";
     if (!post.length) {
-      pushAll(parts, p);
-      return parts;
+      pushAll(parts2, p);
+      return parts2;
     }
     carry = p.pop();
-    pushAll(parts, p);
+    pushAll(parts2, p);
     str2 = post;
   }
 }
@@ -263,14 +4305,14 @@ function embrace(str2) {
 function isPadded(el) {
   return /^-?0\d/.test(el);
 }
-function lte(i, y) {
-  return i <= y;
+function lte(i2, y) {
+  return i2 <= y;
 }
-function gte(i, y) {
-  return i >= y;
+function gte(i2, y) {
+  return i2 >= y;
 }
 function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-  const out = [];
+  const out2 = [];
   let length = 0;
   let nonEmpty2;
   outer: for (let a = 0; a < acc.length; a++) {
@@ -282,20 +4324,20 @@ function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
       vs = nonEmpty2;
     }
     for (let v = 0; v < vs.length; v++) {
-      if (out.length >= max)
+      if (out2.length >= max)
         break outer;
       const expansion = prefix2 + vs[v];
       if (length + expansion.length > maxLength)
         break outer;
-      out.push(expansion);
+      out2.push(expansion);
       length += expansion.length;
     }
   }
-  budget.remaining -= out.length;
-  return out;
+  budget.remaining -= out2.length;
+  return out2;
 }
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-  const n = body.split(/\.\./);
+function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
+  const n = body2.split(/\.\./);
   const N = [];
   if (n[0] === void 0 || n[1] === void 0) {
     return N;
@@ -313,24 +4355,24 @@ function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
   const pad = n.some(isPadded);
   const cost = pad ? width : 1;
   let length = 0;
-  for (let i = x; test(i, y) && N.length < max; i += incr) {
+  for (let i2 = x; test(i2, y) && N.length < max; i2 += incr) {
     budget.remaining -= cost;
     if (budget.remaining < 0) {
       return void 0;
     }
     let c;
     if (isAlphaSequence) {
-      c = String.fromCharCode(i);
+      c = String.fromCharCode(i2);
       if (c === "\\") {
         c = "";
       }
     } else {
-      c = String(i);
+      c = String(i2);
       if (pad) {
         const need = width - c.length;
         if (need > 0) {
           const z2 = new Array(need + 1).join("0");
-          if (i < 0) {
+          if (i2 < 0) {
             c = "-" + z2 + c.slice(1);
           } else {
             c = z2 + c;
@@ -473,27 +4515,27 @@ var fixed = (a, b) => {
     return prefix(lo, fixed(ra, rb));
   const zeros = "0".repeat(ra.length);
   const nines = "9".repeat(ra.length);
-  const out = [];
+  const out2 = [];
   if (ra !== zeros)
-    out.push(...prefix(lo++, fixed(ra, nines)));
+    out2.push(...prefix(lo++, fixed(ra, nines)));
   const last = rb === nines ? [] : prefix(hi--, fixed(zeros, rb));
   if (lo <= hi) {
-    out.push([digit(lo, hi), ...Array.from(ra, () => digit(0, 9))]);
+    out2.push([digit(lo, hi), ...Array.from(ra, () => digit(0, 9))]);
   }
-  out.push(...last);
-  return out;
+  out2.push(...last);
+  return out2;
 };
 var nonneg = (a, b, width) => {
   if (width) {
     return fixed(String(a).padStart(width, "0"), String(b).padStart(width, "0"));
   }
-  const out = [];
+  const out2 = [];
   for (let len = String(a).length; len <= String(b).length; len++) {
     const lo = Math.max(a, len === 1 ? 0 : 10 ** (len - 1));
     const hi = Math.min(b, 10 ** len - 1);
-    out.push(...fixed(String(lo), String(hi)));
+    out2.push(...fixed(String(lo), String(hi)));
   }
-  return out;
+  return out2;
 };
 var numericRange = (loStr, hiStr) => {
   let lo = Number(loStr);
@@ -504,14 +4546,14 @@ var numericRange = (loStr, hiStr) => {
     [lo, hi] = [hi, lo];
   const padded = /^-?0\d/.test(loStr) || /^-?0\d/.test(hiStr);
   const width = padded ? Math.max(loStr.length, hiStr.length) : 0;
-  const out = [];
+  const out2 = [];
   if (lo < 0) {
     const neg = nonneg(Math.max(-hi, 1), -lo, width && width - 1);
-    out.push(...neg.map((s) => [{ t: "lit", ch: "-" }, ...s]));
+    out2.push(...neg.map((s) => [{ t: "lit", ch: "-" }, ...s]));
   }
   if (hi >= 0)
-    out.push(...nonneg(Math.max(lo, 0), hi, width));
-  return out;
+    out2.push(...nonneg(Math.max(lo, 0), hi, width));
+  return out2;
 };
 
 // node_modules/@isaacs/nonrecursive-glob-match/dist/esm/parse-class.js
@@ -544,38 +4586,38 @@ var parseClass = (glob, position, nocase = false, form) => {
   }
   const ranges = [];
   const negs = [];
-  let i = pos + 1;
+  let i2 = pos + 1;
   let sawStart = false;
   let escaping = false;
   let negate = false;
   let endPos = pos;
   let rangeStart = "";
-  WHILE: while (i < glob.length) {
-    const c = String.fromCodePoint(glob.codePointAt(i));
-    if ((c === "!" || c === "^") && i === pos + 1) {
+  WHILE: while (i2 < glob.length) {
+    const c = String.fromCodePoint(glob.codePointAt(i2));
+    if ((c === "!" || c === "^") && i2 === pos + 1) {
       negate = true;
-      i++;
+      i2++;
       continue;
     }
     if (c === "]" && sawStart && !escaping) {
-      endPos = i + 1;
+      endPos = i2 + 1;
       break;
     }
     sawStart = true;
     if (c === "\\") {
       if (!escaping) {
         escaping = true;
-        i++;
+        i2++;
         continue;
       }
     }
     if (c === "[" && !escaping) {
       for (const [cls, [unip, neg]] of Object.entries(posixClasses)) {
-        if (glob.startsWith(cls, i)) {
+        if (glob.startsWith(cls, i2)) {
           if (rangeStart) {
             return [noMatch, glob.length - pos];
           }
-          i += cls.length;
+          i2 += cls.length;
           if (neg)
             negs.push(unip);
           else
@@ -593,23 +4635,23 @@ var parseClass = (glob, position, nocase = false, form) => {
         ranges.push(braceEscape(n));
       }
       rangeStart = "";
-      i += c.length;
+      i2 += c.length;
       continue;
     }
-    if (glob.startsWith("-]", i + c.length)) {
+    if (glob.startsWith("-]", i2 + c.length)) {
       ranges.push(braceEscape(n + "-"));
-      i += c.length + 1;
+      i2 += c.length + 1;
       continue;
     }
-    if (glob.startsWith("-", i + c.length)) {
+    if (glob.startsWith("-", i2 + c.length)) {
       rangeStart = n;
-      i += c.length + 1;
+      i2 += c.length + 1;
       continue;
     }
     ranges.push(braceEscape(n));
-    i += c.length;
+    i2 += c.length;
   }
-  if (endPos < i) {
+  if (endPos < i2) {
     return [noMatch, 0];
   }
   if (!ranges.length && !negs.length) {
@@ -629,91 +4671,91 @@ var reEscape = (s) => s.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
 var newFoldRe = (s) => new RegExp(`^${reEscape(s)}$`, "iu");
 var foldCache = /* @__PURE__ */ new Map();
 var foldRe = (ch) => {
-  let re = foldCache.get(ch);
-  if (!re) {
-    re = newFoldRe(ch);
+  let re2 = foldCache.get(ch);
+  if (!re2) {
+    re2 = newFoldRe(ch);
     if (foldCache.size >= 1e3)
       foldCache.clear();
-    foldCache.set(ch, re);
+    foldCache.set(ch, re2);
   }
-  return re;
+  return re2;
 };
 var litMatch = (l, c) => {
   if (c === l.ch)
     return true;
   if (!l.re)
     return false;
-  const code2 = c.charCodeAt(0);
-  if (code2 >= 128)
+  const code3 = c.charCodeAt(0);
+  if (code3 >= 128)
     return l.re.test(c);
   const ascii = l.ascii ??= new Uint8Array(128);
-  ascii[code2] ||= l.re.test(c) ? 1 : 2;
-  return ascii[code2] === 1;
+  ascii[code3] ||= l.re.test(c) ? 1 : 2;
+  return ascii[code3] === 1;
 };
 var tokenize = (p, nocase, noext, form, mark) => {
   const toks = [];
-  for (let i = 0; i < p.length; ) {
-    const c = String.fromCodePoint(p.codePointAt(i));
+  for (let i2 = 0; i2 < p.length; ) {
+    const c = String.fromCodePoint(p.codePointAt(i2));
     if (mark) {
-      const m = c === "\\" && p.startsWith(mark, i + 1) ? 1 : 0;
+      const m = c === "\\" && p.startsWith(mark, i2 + 1) ? 1 : 0;
       if (m || c === mark) {
-        const start = i + m + mark.length;
-        const end = p.indexOf(mark, start);
-        const r = /^(-?\d+)\.\.(-?\d+)$/.exec(p.slice(start, end));
+        const start2 = i2 + m + mark.length;
+        const end = p.indexOf(mark, start2);
+        const r = /^(-?\d+)\.\.(-?\d+)$/.exec(p.slice(start2, end));
         const alts = end !== -1 && r && numericRange(r[1], r[2]);
         if (alts) {
           toks.push({ t: "ext", type: "@", alts });
-          i = end + mark.length;
+          i2 = end + mark.length;
           continue;
         }
       }
     }
     if (c === "\\") {
-      const e = p.codePointAt(i + 1);
+      const e = p.codePointAt(i2 + 1);
       const ch = e === void 0 ? c : String.fromCodePoint(e);
       toks.push(lit(ch));
-      i += 1 + ch.length;
+      i2 += 1 + ch.length;
       continue;
     }
     if (c === "[") {
-      const [re, consumed] = parseClass(p, i, nocase, form);
+      const [re2, consumed] = parseClass(p, i2, nocase, form);
       if (consumed) {
-        toks.push({ t: "class", re });
-        i += consumed;
+        toks.push({ t: "class", re: re2 });
+        i2 += consumed;
         continue;
       }
     }
-    if (!noext && extTypes.includes(c) && p[i + 1] === "(") {
+    if (!noext && extTypes.includes(c) && p[i2 + 1] === "(") {
       toks.push({ t: "open", type: c });
-      i += 2;
+      i2 += 2;
       continue;
     }
     toks.push(!noext && c === "|" ? { t: "bar" } : !noext && c === ")" ? { t: "close" } : c === "*" ? { t: "star" } : c === "?" ? { t: "any" } : lit(c));
-    i += c.length;
+    i2 += c.length;
   }
   return toks;
 };
 var pair = (toks) => {
   const pairs = /* @__PURE__ */ new Map();
   const stack = [];
-  toks.forEach((tok, i) => {
+  toks.forEach((tok, i2) => {
     if (tok.t === "open")
-      stack.push(i);
+      stack.push(i2);
     else if (tok.t === "close" && stack.length)
-      pairs.set(stack.pop(), i);
+      pairs.set(stack.pop(), i2);
   });
   return pairs;
 };
-var build = (toks, pairs, start, end, top) => {
+var build = (toks, pairs, start2, end, top) => {
   let seq = [];
   const alts = [seq];
-  for (let i = start; i < end; i++) {
-    const tok = toks[i];
-    const close = pairs.get(i);
+  for (let i2 = start2; i2 < end; i2++) {
+    const tok = toks[i2];
+    const close = pairs.get(i2);
     if (tok.t === "open" && close !== void 0) {
-      const sub = build(toks, pairs, i + 1, close, false);
+      const sub = build(toks, pairs, i2 + 1, close, false);
       seq.push({ t: "ext", type: tok.type, alts: sub });
-      i = close;
+      i2 = close;
     } else if (tok.t === "bar" && !top) {
       alts.push(seq = []);
     } else if (tok.t === "open") {
@@ -729,33 +4771,33 @@ var build = (toks, pairs, start, end, top) => {
   return alts;
 };
 var normalize = (items, form) => {
-  const out = [];
-  let run = "";
+  const out2 = [];
+  let run2 = "";
   const flush = () => {
-    for (const ch of run.normalize(form))
-      out.push(lit(ch));
-    run = "";
+    for (const ch of run2.normalize(form))
+      out2.push(lit(ch));
+    run2 = "";
   };
   for (const it of items) {
     if (it.t === "lit") {
-      run += it.ch;
+      run2 += it.ch;
       continue;
     }
     flush();
-    out.push(it.t === "ext" ? { ...it, alts: it.alts.map((a) => normalize(a, form)) } : it);
+    out2.push(it.t === "ext" ? { ...it, alts: it.alts.map((a) => normalize(a, form)) } : it);
   }
   flush();
-  return out;
+  return out2;
 };
 var compile = (items, nocase) => {
   let id = 1;
-  const split = (out) => ({ t: "split", id: id++, out });
+  const split = (out2) => ({ t: "split", id: id++, out: out2 });
   const seq = (items2, next) => items2.reduceRight((next2, it) => item(it, next2), next);
   const item = (it, next) => {
     switch (it.t) {
       case "lit":
-        const re = nocase ? foldRe(it.ch) : void 0;
-        return { t: "lit", id: id++, ch: it.ch, re, next };
+        const re2 = nocase ? foldRe(it.ch) : void 0;
+        return { t: "lit", id: id++, ch: it.ch, re: re2, next };
       case "any":
       case "star":
         return { t: it.t, id: id++, next };
@@ -776,10 +4818,10 @@ var compile = (items, nocase) => {
     after.out.push(next, entry);
     return it.type === "*" ? after : entry;
   };
-  const start = seq(items, MATCH);
-  return [start, id];
+  const start2 = seq(items, MATCH);
+  return [start2, id];
 };
-var show = (start) => {
+var show = (start2) => {
   const lines = [];
   const seen = /* @__PURE__ */ new Set();
   const ref = (n) => n.t === "match" ? "match" : String(n.id);
@@ -809,8 +4851,8 @@ var show = (start) => {
     }
     walk(n.next, indent);
   };
-  walk(start, "");
-  return [`start -> ${ref(start)}`, ...lines].join("\n");
+  walk(start2, "");
+  return [`start -> ${ref(start2)}`, ...lines].join("\n");
 };
 var State = class {
   // set by the Sim, to mark the nodes that this state has
@@ -834,7 +4876,7 @@ var sameState = (a, b) => {
     return false;
   if (a.runs.length !== b.runs.length)
     return false;
-  if (a.ids.some((id, i) => id !== b.ids[i]))
+  if (a.ids.some((id, i2) => id !== b.ids[i2]))
     return false;
   return a.runs.every((r) => b.runs.some((o) => o.neg === r.neg && sameState(o.state, r.state)));
 };
@@ -866,97 +4908,97 @@ var Sim = class {
   }
   // true the first time that the state walks through the node, so
   // that loops in the graph stop
-  #visit(state, node2) {
+  #visit(state, node3) {
     const { seen } = this.#marks;
-    if (seen[node2.id] === state.gen)
+    if (seen[node3.id] === state.gen)
       return false;
-    seen[node2.id] = state.gen;
+    seen[node3.id] = state.gen;
     return true;
   }
-  #addThread(state, node2) {
+  #addThread(state, node3) {
     const { has } = this.#marks;
-    if (has[node2.id] === state.gen)
+    if (has[node3.id] === state.gen)
       return false;
-    has[node2.id] = state.gen;
-    state.threads.push(node2);
+    has[node3.id] = state.gen;
+    state.threads.push(node3);
     return true;
   }
   // wildcards only match a leading dot if `dot:true`. In a negated
   // sub-pattern, this does not apply, because the negation itself
   // can not match a leading dot.
-  restricted(i, top) {
-    return top && (this.dots || this.dotStart && i === 0);
+  restricted(i2, top) {
+    return top && (this.dots || this.dotStart && i2 === 0);
   }
-  add(state, node2, i, top) {
-    switch (node2.t) {
+  add(state, node3, i2, top) {
+    switch (node3.t) {
       case "split":
-        if (!this.#visit(state, node2))
+        if (!this.#visit(state, node3))
           return;
-        for (const o of node2.out)
-          this.add(state, o, i, top);
+        for (const o of node3.out)
+          this.add(state, o, i2, top);
         return;
       case "neg":
-        if (!this.#visit(state, node2))
+        if (!this.#visit(state, node3))
           return;
         const sub = this.state();
-        this.add(sub, node2.sub, i, false);
+        this.add(sub, node3.sub, i2, false);
         this.done(sub);
-        return this.addRun(state, { t: "run", neg: node2, state: sub }, i, top);
+        return this.addRun(state, { t: "run", neg: node3, state: sub }, i2, top);
       case "star":
-        if (this.restricted(i, top))
+        if (this.restricted(i2, top))
           return;
-        if (this.#addThread(state, node2))
-          this.add(state, node2.next, i, top);
+        if (this.#addThread(state, node3))
+          this.add(state, node3.next, i2, top);
         return;
       case "match":
         state.match = true;
         return;
       default:
-        this.#addThread(state, node2);
+        this.#addThread(state, node3);
     }
   }
-  addRun(state, run, i, top) {
+  addRun(state, run2, i2, top) {
     for (const r of state.runs) {
-      if (r.neg === run.neg && sameState(r.state, run.state))
+      if (r.neg === run2.neg && sameState(r.state, run2.state))
         return;
     }
-    state.runs.push(run);
-    if (!run.state.match) {
-      this.add(state, run.neg.next, i, top);
+    state.runs.push(run2);
+    if (!run2.state.match) {
+      this.add(state, run2.neg.next, i2, top);
     }
   }
   // the threads after char `c`, at index `i`
-  step(state, c, i, top) {
+  step(state, c, i2, top) {
     const next = this.state();
     for (const th of state.threads) {
       switch (th.t) {
         case "lit":
           if (litMatch(th, c)) {
-            this.add(next, th.next, i + 1, top);
+            this.add(next, th.next, i2 + 1, top);
           }
           break;
         case "any":
-          if (!this.restricted(i, top))
-            this.add(next, th.next, i + 1, top);
+          if (!this.restricted(i2, top))
+            this.add(next, th.next, i2 + 1, top);
           break;
         case "class":
-          if (!this.restricted(i, top) && th.re.test(c)) {
-            this.add(next, th.next, i + 1, top);
+          if (!this.restricted(i2, top) && th.re.test(c)) {
+            this.add(next, th.next, i2 + 1, top);
           }
           break;
         case "star":
-          if (!this.restricted(i, top))
-            this.add(next, th, i + 1, top);
+          if (!this.restricted(i2, top))
+            this.add(next, th, i2 + 1, top);
       }
     }
-    if (!this.restricted(i, top)) {
-      for (const run of state.runs) {
-        if (run.state.dead) {
-          this.addRun(next, run, i + 1, top);
+    if (!this.restricted(i2, top)) {
+      for (const run2 of state.runs) {
+        if (run2.state.dead) {
+          this.addRun(next, run2, i2 + 1, top);
           continue;
         }
-        const sub = this.step(run.state, c, i, false);
-        this.addRun(next, { t: "run", neg: run.neg, state: sub }, i + 1, top);
+        const sub = this.step(run2.state, c, i2, false);
+        this.addRun(next, { t: "run", neg: run2.neg, state: sub }, i2 + 1, top);
       }
     }
     return this.done(next);
@@ -978,8 +5020,8 @@ var Dfa = class {
   #dotStart;
   #sim;
   #dotSim;
-  constructor(start, marks2) {
-    this.#start = start;
+  constructor(start2, marks2) {
+    this.#start = start2;
     this.#sim = new Sim(false, false, marks2);
     this.#dotSim = new Sim(false, true, marks2);
   }
@@ -1025,17 +5067,17 @@ var Dfa = class {
   }
   // the next state, after a miss in `d.ascii`
   next(d, c) {
-    const code2 = c.charCodeAt(0);
-    const found = code2 < 128 ? void 0 : d.next.get(c);
+    const code3 = c.charCodeAt(0);
+    const found = code3 < 128 ? void 0 : d.next.get(c);
     if (found)
       return found;
     const n = d === this.#dotStart ? this.#intern(this.#dotSim.step(d.state, c, 0, true)) : this.#intern(this.#sim.step(d.state, c, 1, true));
-    if (code2 < 128) {
+    if (code3 < 128) {
       if (!d.ascii) {
         d.ascii = new Array(128);
         this.#size += 128;
       }
-      d.ascii[code2] = n;
+      d.ascii[code3] = n;
     } else {
       d.next.set(c, n);
     }
@@ -1043,18 +5085,18 @@ var Dfa = class {
     return n;
   }
 };
-var linear = (start) => {
+var linear = (start2) => {
   const nodes = [];
-  for (let n = start; n.t !== "match"; n = n.next) {
+  for (let n = start2; n.t !== "match"; n = n.next) {
     if (n.t === "split" || n.t === "neg")
       return void 0;
     nodes.push(n);
   }
   return nodes;
 };
-var testLinear = (nodes, chars, start, end) => {
+var testLinear = (nodes, chars, start2, end) => {
   let ni = 0;
-  let ci = start;
+  let ci = start2;
   let starNi = -1;
   let starCi = 0;
   while (ci < end) {
@@ -1102,9 +5144,9 @@ var itemLengths = (it) => {
   const loop = max === 0 ? 0 : Infinity;
   return it.type === "@" ? [min, max] : it.type === "?" ? [0, max] : it.type === "*" ? [0, loop] : [min, loop];
 };
-var hasAffix = (lits, chars, start) => {
+var hasAffix = (lits, chars, start2) => {
   for (let j = 0; j < lits.length; j++) {
-    if (!litMatch(lits[j], chars[start + j]))
+    if (!litMatch(lits[j], chars[start2 + j]))
       return false;
   }
   return true;
@@ -1166,8 +5208,8 @@ var Matcher = class {
     let [items] = build(toks, pair(toks), 0, toks.length, true);
     if (this.#form)
       items = normalize(items, this.#form);
-    const [start, size] = compile(items, nocase);
-    this.#start = start;
+    const [start2, size] = compile(items, nocase);
+    this.#start = start2;
     this.#size = size;
     if (items.every((it) => it.t === "lit")) {
       this.#literal = items.map((it) => it.ch).join("");
@@ -1269,11 +5311,11 @@ var Matcher = class {
     if (s === "." || s === "..") {
       this.#marks ??= marks(this.#size);
       const sim = this.#dotsSim ??= new Sim(true, false, this.#marks);
-      const start = sim.state();
-      sim.add(start, this.#start, 0, true);
-      let state = sim.done(start);
-      for (let i = 0; i < chars.length; i++) {
-        state = sim.step(state, chars[i], i, true);
+      const start2 = sim.state();
+      sim.add(start2, this.#start, 0, true);
+      let state = sim.done(start2);
+      for (let i2 = 0; i2 < chars.length; i2++) {
+        state = sim.step(state, chars[i2], i2, true);
       }
       return state.match;
     }
@@ -1281,11 +5323,11 @@ var Matcher = class {
     const dfa = this.#dfa ??= new Dfa(this.#start, this.#marks);
     let d = dfa.start(dotStart);
     const str2 = chars === s;
-    for (let i = 0; i < chars.length; i++) {
+    for (let i2 = 0; i2 < chars.length; i2++) {
       if (d.dead)
         return false;
-      const code2 = str2 ? s.charCodeAt(i) : chars[i].charCodeAt(0);
-      d = d.ascii?.[code2] ?? dfa.next(d, chars[i]);
+      const code3 = str2 ? s.charCodeAt(i2) : chars[i2].charCodeAt(0);
+      d = d.ascii?.[code3] ?? dfa.next(d, chars[i2]);
     }
     return d.match;
   }
@@ -1374,7 +5416,7 @@ var booleanWeights = new Map(Object.keys({
   flipNegate: 0,
   preserveMultipleSlashes: 0,
   windowsNoMagicRoot: 0
-}).map((k, i) => [k, 24 * 3 ** i]));
+}).map((k, i2) => [k, 24 * 3 ** i2]));
 var optionsKey = (o) => {
   let n = 0;
   let wpe = false;
@@ -1515,16 +5557,16 @@ var RANGE_MIN = 100;
 var rangeRe = /(?<![\\$])\{(-?\d+)\.\.(-?\d+)\}/g;
 var inRepeatOrNegExt = (portion, mark) => {
   const stack = [];
-  for (let i = 0; i < portion.length; i++) {
-    const c = portion.charAt(i);
+  for (let i2 = 0; i2 < portion.length; i2++) {
+    const c = portion.charAt(i2);
     if (c === "\\") {
-      i++;
+      i2++;
     } else if (c === mark) {
       if (stack.some((t) => t !== "@" && t !== "?"))
         return true;
-    } else if (portion.charAt(i + 1) === "(" && "!?+*@".includes(c)) {
+    } else if (portion.charAt(i2 + 1) === "(" && "!?+*@".includes(c)) {
       stack.push(c);
-      i++;
+      i2++;
     } else if (c === ")") {
       stack.pop();
     }
@@ -1541,18 +5583,18 @@ var match = (list, pattern, options = {}) => {
 };
 minimatch.match = match;
 var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-var classEnd = (pattern, start) => {
-  let i = start + 1;
-  if (pattern.charAt(i) === "!" || pattern.charAt(i) === "^")
-    i++;
+var classEnd = (pattern, start2) => {
+  let i2 = start2 + 1;
+  if (pattern.charAt(i2) === "!" || pattern.charAt(i2) === "^")
+    i2++;
   let sawStart = false;
-  for (; i < pattern.length; i++) {
-    const c = pattern.charAt(i);
+  for (; i2 < pattern.length; i2++) {
+    const c = pattern.charAt(i2);
     if (c === "]" && sawStart)
-      return i;
+      return i2;
     sawStart = true;
     if (c === "\\")
-      i++;
+      i2++;
   }
   return -1;
 };
@@ -1560,27 +5602,27 @@ var literal = (pattern, noext) => {
   if (!noext && (pattern === "+()" || pattern === "@()"))
     return pattern;
   let lit2 = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern.charAt(i);
+  for (let i2 = 0; i2 < pattern.length; i2++) {
+    const c = pattern.charAt(i2);
     if (c === "\\") {
-      lit2 += pattern.charAt(++i) || c;
+      lit2 += pattern.charAt(++i2) || c;
     } else if (c === "*" || c === "?") {
       return void 0;
     } else if (c === "[") {
-      const close = classEnd(pattern, i);
+      const close = classEnd(pattern, i2);
       if (close === -1) {
         lit2 += c;
         continue;
       }
-      let body = pattern.slice(i + 1, close);
-      if (body.startsWith("\\"))
-        body = body.slice(1);
-      if ([...body].length !== 1 || "!^".includes(pattern.charAt(i + 1))) {
+      let body2 = pattern.slice(i2 + 1, close);
+      if (body2.startsWith("\\"))
+        body2 = body2.slice(1);
+      if ([...body2].length !== 1 || "!^".includes(pattern.charAt(i2 + 1))) {
         return void 0;
       }
-      lit2 += body;
-      i = close;
-    } else if (!noext && "+@!".includes(c) && pattern.charAt(i + 1) === "(" && pattern.includes(")", i + 2)) {
+      lit2 += body2;
+      i2 = close;
+    } else if (!noext && "+@!".includes(c) && pattern.charAt(i2 + 1) === "(" && pattern.includes(")", i2 + 2)) {
       return void 0;
     } else {
       lit2 += c;
@@ -1591,13 +5633,13 @@ var literal = (pattern, noext) => {
 var MAX_EXTGLOBS = 256;
 var extglobCount = (pattern) => {
   let n = 0;
-  for (let i = 0; i < pattern.length - 1; i++) {
-    const c = pattern.charAt(i);
+  for (let i2 = 0; i2 < pattern.length - 1; i2++) {
+    const c = pattern.charAt(i2);
     if (c === "\\") {
-      i++;
-    } else if ("+@!?*".includes(c) && pattern.charAt(i + 1) === "(") {
+      i2++;
+    } else if ("+@!?*".includes(c) && pattern.charAt(i2 + 1) === "(") {
       n++;
-      i++;
+      i2++;
     }
   }
   return n;
@@ -1611,18 +5653,18 @@ var extSafe = (pattern) => {
   if (/^[?*+@]\(\)$/.test(pattern) || pattern.includes("[:"))
     return false;
   let depth = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern.charAt(i);
+  for (let i2 = 0; i2 < pattern.length; i2++) {
+    const c = pattern.charAt(i2);
     if (c === "\\") {
-      if (++i === pattern.length)
+      if (++i2 === pattern.length)
         return false;
     } else if (c === "[") {
-      const close = classEnd(pattern, i);
+      const close = classEnd(pattern, i2);
       if (close !== -1)
-        i = close;
-    } else if ("+@!?*".includes(c) && pattern.charAt(i + 1) === "(") {
+        i2 = close;
+    } else if ("+@!?*".includes(c) && pattern.charAt(i2 + 1) === "(") {
       depth++;
-      i++;
+      i2++;
     } else if (c === ")") {
       if (!depth--)
         return false;
@@ -1648,8 +5690,8 @@ var uncHost = (p) => {
   return h !== -1 && host !== void 0 && host !== "" && host !== GLOBSTAR && share !== void 0 && share !== "" && share !== GLOBSTAR ? h : -1;
 };
 var walkable = (p, dot) => !isDots(p) && (dot || !p.startsWith("."));
-var dotPortion = (f, start, end, dot, sep4) => {
-  for (let k = start; k < end; ) {
+var dotPortion = (f, start2, end, dot, sep4) => {
+  for (let k = start2; k < end; ) {
     if (f.charCodeAt(k) === 46) {
       if (!dot)
         return true;
@@ -1842,10 +5884,10 @@ var Minimatch = class {
     });
     this.set = set2.filter((s) => s.indexOf(false) === -1);
     if (this.isWindows) {
-      for (let i = 0; i < this.set.length; i++) {
-        const p = this.set[i];
-        if (p[0] === "" && p[1] === "" && this.globParts[i][2] === "?" && (isDrive(p[3]) || isLongUNC(this.globParts[i][3]))) {
-          if (isLongUNC(this.globParts[i][3]))
+      for (let i2 = 0; i2 < this.set.length; i2++) {
+        const p = this.set[i2];
+        if (p[0] === "" && p[1] === "" && this.globParts[i2][2] === "?" && (isDrive(p[3]) || isLongUNC(this.globParts[i2][3]))) {
+          if (isLongUNC(this.globParts[i2][3]))
             p[3] = "UNC";
           p[2] = "?";
         }
@@ -1854,10 +5896,10 @@ var Minimatch = class {
     if (!options.noext)
       this.mergeRows();
     this.#pending = false;
-    this.set.forEach((row, i) => {
+    this.set.forEach((row, i2) => {
       for (let k = 0; k < row.length; k++) {
         if (row[k] === PENDING) {
-          row[k] = this.parse(this.globParts[i][k]);
+          row[k] = this.parse(this.globParts[i2][k]);
         }
       }
     });
@@ -1877,36 +5919,36 @@ var Minimatch = class {
       for (let k = 0; k < len; k++) {
         const groups = /* @__PURE__ */ new Map();
         const R = this.set.length + 1;
-        this.set.forEach((row, i) => {
-          if (!(row[k] instanceof Matcher || row[k] === PENDING) || !extSafe(this.globParts[i][k])) {
+        this.set.forEach((row, i2) => {
+          if (!(row[k] instanceof Matcher || row[k] === PENDING) || !extSafe(this.globParts[i2][k])) {
             return;
           }
-          const { pre, suf } = keys[i];
+          const { pre, suf } = keys[i2];
           const key = pre[k] * R + suf[k + 1];
           const g = groups.get(key);
           if (g)
-            g.push(i);
+            g.push(i2);
           else
-            groups.set(key, [i]);
+            groups.set(key, [i2]);
         });
         const drop = /* @__PURE__ */ new Set();
         for (const g of groups.values()) {
           if (g.length < 2)
             continue;
           const [first, ...rest] = g;
-          const alts = g.map((i) => this.globParts[i][k]);
+          const alts = g.map((i2) => this.globParts[i2][k]);
           const glob = `@(${alts.join("|")})`;
           if (extglobCount(glob) > MAX_EXTGLOBS)
             continue;
           this.globParts[first][k] = glob;
           this.set[first][k] = this.parse(glob);
-          for (const i of rest)
-            drop.add(i);
+          for (const i2 of rest)
+            drop.add(i2);
         }
         if (drop.size) {
           merged = true;
-          this.set = this.set.filter((_, i) => !drop.has(i));
-          this.globParts = this.globParts.filter((_, i) => !drop.has(i));
+          this.set = this.set.filter((_, i2) => !drop.has(i2));
+          this.globParts = this.globParts.filter((_, i2) => !drop.has(i2));
           if (this.set.length < 2)
             return;
           keys = this.#mergeKeys();
@@ -1921,7 +5963,7 @@ var Minimatch = class {
   // the rows, where joining the whole row for every k was quadratic.
   #mergeKeys() {
     const partIds = /* @__PURE__ */ new Map();
-    const ids = this.globParts.map((parts) => parts.map((s) => {
+    const ids = this.globParts.map((parts2) => parts2.map((s) => {
       let id = partIds.get(s);
       if (id === void 0)
         partIds.set(s, id = partIds.size);
@@ -1935,10 +5977,10 @@ var Minimatch = class {
     }));
     for (let k = 0; k < len; k++) {
       const m = /* @__PURE__ */ new Map();
-      ids.forEach((r, i) => {
+      ids.forEach((r, i2) => {
         if (k >= r.length)
           return;
-        const { pre } = keys[i];
+        const { pre } = keys[i2];
         const key = pre[k] * P + r[k];
         let id = m.get(key);
         if (id === void 0)
@@ -1948,10 +5990,10 @@ var Minimatch = class {
     }
     for (let k = len - 1; k >= 0; k--) {
       const m = /* @__PURE__ */ new Map();
-      ids.forEach((r, i) => {
+      ids.forEach((r, i2) => {
         if (k >= r.length)
           return;
-        const { suf } = keys[i];
+        const { suf } = keys[i2];
         const key = suf[k + 1] * P + r[k];
         let id = m.get(key);
         if (id === void 0)
@@ -1989,25 +6031,25 @@ var Minimatch = class {
   }
   // just get rid of adjascent ** portions
   adjascentGlobstarOptimize(globParts) {
-    return globParts.map((parts) => {
+    return globParts.map((parts2) => {
       let gs = -1;
-      while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-        let i = gs;
-        while (parts[i + 1] === "**") {
-          i++;
+      while (-1 !== (gs = parts2.indexOf("**", gs + 1))) {
+        let i2 = gs;
+        while (parts2[i2 + 1] === "**") {
+          i2++;
         }
-        if (i !== gs) {
-          parts.splice(gs, i - gs);
+        if (i2 !== gs) {
+          parts2.splice(gs, i2 - gs);
         }
       }
-      return parts;
+      return parts2;
     });
   }
   // get rid of adjascent ** and resolve .. portions
   levelOneOptimize(globParts) {
-    return globParts.map((parts) => {
-      const root = this.#rootIndex(parts) + 1;
-      parts = parts.reduce((set2, part) => {
+    return globParts.map((parts2) => {
+      const root = this.#rootIndex(parts2) + 1;
+      parts2 = parts2.reduce((set2, part) => {
         const prev = set2[set2.length - 1];
         if (part === "**" && prev === "**") {
           return set2;
@@ -2021,7 +6063,7 @@ var Minimatch = class {
         set2.push(part);
         return set2;
       }, []);
-      return parts.length === 0 ? [""] : parts;
+      return parts2.length === 0 ? [""] : parts2;
     });
   }
   // Check the path against each row before it is split. 'no' if no
@@ -2064,11 +6106,11 @@ var Minimatch = class {
       const p = row[row.length - 1];
       let end = ends !== -1 && this.#endRows[r] && p !== GLOBSTAR;
       if (end && ends === 0) {
-        const i = lastSep(f, f.length, sep4);
-        lastStart = i + 1;
+        const i2 = lastSep(f, f.length, sep4);
+        lastStart = i2 + 1;
         last = f.slice(lastStart);
-        if (last === "" && i >= 0) {
-          let j = i;
+        if (last === "" && i2 >= 0) {
+          let j = i2;
           while (j > 0 && isSep(f.charCodeAt(j - 1), sep4))
             j--;
           prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep4) + 1;
@@ -2126,8 +6168,8 @@ var Minimatch = class {
       if (n < 2 || !portionMatch(row[0], file2[0])) {
         return false;
       }
-      for (let i = 1; i < n; i++)
-        if (!walkable(file2[i], dot))
+      for (let i2 = 1; i2 < n; i2++)
+        if (!walkable(file2[i2], dot))
           return false;
       return true;
     }
@@ -2139,17 +6181,17 @@ var Minimatch = class {
           return false;
         }
       }
-      for (let i = 0; i < t; i++)
-        if (!walkable(file2[i], dot))
+      for (let i2 = 0; i2 < t; i2++)
+        if (!walkable(file2[i2], dot))
           return false;
       return true;
     }
     for (let k = 0; k < n; k++) {
       if (portionMatch(x, file2[k]) && k + 1 < n) {
-        let i = k + 1;
-        while (i < n && walkable(file2[i], dot))
-          i++;
-        if (i === n)
+        let i2 = k + 1;
+        while (i2 < n && walkable(file2[i2], dot))
+          i2++;
+        if (i2 === n)
           return true;
       }
       if (!walkable(file2[k], dot))
@@ -2190,53 +6232,53 @@ var Minimatch = class {
   // split a path for match(), and keep the parts for the next call
   #split(f) {
     const { isWindows, preserveMultipleSlashes } = this;
-    let parts = this.#slashSplit(isWindows ? f.split("\\").join("/") : f);
+    let parts2 = this.#slashSplit(isWindows ? f.split("\\").join("/") : f);
     const normalize2 = this.#form;
     if (normalize2)
-      parts = parts.map((p) => p.normalize(normalize2));
+      parts2 = parts2.map((p) => p.normalize(normalize2));
     lastSplit = {
       f,
       isWindows,
       preserveMultipleSlashes,
       normalize: normalize2,
-      parts
+      parts: parts2
     };
     return lastSplit;
   }
   // resolve `.` and `..` portions of a path, for level 2
   #levelTwoFileOptimize(file2) {
-    const parts = [...file2];
+    const parts2 = [...file2];
     let didSomething = false;
     do {
       didSomething = false;
       if (!this.preserveMultipleSlashes) {
-        for (let i = 1; i < parts.length - 1; i++) {
-          const p = parts[i];
-          if (i === 1 && p === "" && parts[0] === "")
+        for (let i2 = 1; i2 < parts2.length - 1; i2++) {
+          const p = parts2[i2];
+          if (i2 === 1 && p === "" && parts2[0] === "")
             continue;
           if (p === "." || p === "") {
             didSomething = true;
-            parts.splice(i, 1);
-            i--;
+            parts2.splice(i2, 1);
+            i2--;
           }
         }
-        if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+        if (parts2[0] === "." && parts2.length === 2 && (parts2[1] === "." || parts2[1] === "")) {
           didSomething = true;
-          parts.pop();
+          parts2.pop();
         }
       }
-      const root = this.#rootIndex(parts) + 1;
+      const root = this.#rootIndex(parts2) + 1;
       let dd = root;
-      while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-        const p = parts[dd - 1];
+      while (-1 !== (dd = parts2.indexOf("..", dd + 1))) {
+        const p = parts2[dd - 1];
         if (p && p !== "." && p !== ".." && p !== "**") {
           didSomething = true;
-          parts.splice(dd - 1, 2);
+          parts2.splice(dd - 1, 2);
           dd = Math.max(dd - 2, root);
         }
       }
     } while (didSomething);
-    return parts.length === 0 ? [""] : parts;
+    return parts2.length === 0 ? [""] : parts2;
   }
   // First phase: single-pattern processing
   // <pre> is 1 or more portions
@@ -2263,63 +6305,63 @@ var Minimatch = class {
     let didSomething = false;
     do {
       didSomething = false;
-      for (let parts of globParts) {
+      for (let parts2 of globParts) {
         let gs = -1;
-        while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
+        while (-1 !== (gs = parts2.indexOf("**", gs + 1))) {
           let gss = gs;
-          while (parts[gss + 1] === "**") {
+          while (parts2[gss + 1] === "**") {
             gss++;
           }
           if (gss > gs) {
-            parts.splice(gs + 1, gss - gs);
+            parts2.splice(gs + 1, gss - gs);
           }
-          let next = parts[gs + 1];
-          const p = parts[gs + 2];
-          const p2 = parts[gs + 3];
+          let next = parts2[gs + 1];
+          const p = parts2[gs + 2];
+          const p2 = parts2[gs + 3];
           if (next !== "..")
             continue;
           if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
             continue;
           }
-          const addedCells = parts.length - 1;
+          const addedCells = parts2.length - 1;
           if (globParts.length >= braceExpandMax || splitCells + addedCells > maxSplitCells) {
             throw new RangeError(`optimizationLevel 2: too many patterns from '**/..'`);
           }
           didSomething = true;
-          parts.splice(gs, 1);
-          const other2 = parts.slice(0);
+          parts2.splice(gs, 1);
+          const other2 = parts2.slice(0);
           other2[gs] = "**";
           splitCells += addedCells;
           globParts.push(other2);
           gs--;
         }
         if (!this.preserveMultipleSlashes) {
-          for (let i = 1; i < parts.length - 1; i++) {
-            const p = parts[i];
-            if (i === 1 && p === "" && parts[0] === "")
+          for (let i2 = 1; i2 < parts2.length - 1; i2++) {
+            const p = parts2[i2];
+            if (i2 === 1 && p === "" && parts2[0] === "")
               continue;
             if (p === "." || p === "") {
               didSomething = true;
-              parts.splice(i, 1);
-              i--;
+              parts2.splice(i2, 1);
+              i2--;
             }
           }
-          if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+          if (parts2[0] === "." && parts2.length === 2 && (parts2[1] === "." || parts2[1] === "")) {
             didSomething = true;
-            parts.pop();
+            parts2.pop();
           }
         }
-        const root = this.#rootIndex(parts) + 1;
+        const root = this.#rootIndex(parts2) + 1;
         let dd = root;
-        while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-          const p = parts[dd - 1];
+        while (-1 !== (dd = parts2.indexOf("..", dd + 1))) {
+          const p = parts2[dd - 1];
           if (p && p !== "." && p !== ".." && p !== "**") {
             didSomething = true;
-            const needDot = dd === 1 && parts[dd + 1] === "**";
+            const needDot = dd === 1 && parts2[dd + 1] === "**";
             const splin = needDot ? ["."] : [];
-            parts.splice(dd - 1, 2, ...splin);
-            if (parts.length === 0)
-              parts.push("");
+            parts2.splice(dd - 1, 2, ...splin);
+            if (parts2.length === 0)
+              parts2.push("");
             dd = Math.max(dd - 2, root);
           }
         }
@@ -2332,19 +6374,19 @@ var Minimatch = class {
   // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
   secondPhasePreProcess(globParts) {
     const keys = /* @__PURE__ */ new Set();
-    const rows = globParts.filter((parts) => {
-      const key = parts.join("/");
+    const rows = globParts.filter((parts2) => {
+      const key = parts2.join("/");
       if (keys.has(key))
         return false;
       keys.add(key);
       return true;
     });
     const stars = /* @__PURE__ */ new Map();
-    for (const parts of rows) {
+    for (const parts2 of rows) {
       const s = [];
-      for (let i = 0; i < parts.length; i++) {
-        if (parts[i] === "*")
-          s.push(i);
+      for (let i2 = 0; i2 < parts2.length; i2++) {
+        if (parts2[i2] === "*")
+          s.push(i2);
       }
       if (s.length)
         stars.set(s.join(","), s);
@@ -2352,22 +6394,22 @@ var Minimatch = class {
     if (!stars.size || rows.length * stars.size > 1e5)
       return rows;
     const { dot } = this.options;
-    return rows.filter((parts) => {
+    return rows.filter((parts2) => {
       for (const s of stars.values()) {
-        if (s[s.length - 1] >= parts.length)
+        if (s[s.length - 1] >= parts2.length)
           continue;
-        const c = [...parts];
+        const c = [...parts2];
         let ok = true;
         let changed = false;
-        for (const i of s) {
-          const p = parts[i];
+        for (const i2 of s) {
+          const p = parts2[i2];
           if (p === "*")
             continue;
           if (!p || p === "**" || !dot && p.startsWith(".")) {
             ok = false;
             break;
           }
-          c[i] = "*";
+          c[i2] = "*";
           changed = true;
         }
         if (ok && changed && keys.has(c.join("/")))
@@ -2382,7 +6424,7 @@ var Minimatch = class {
     const pattern = this.pattern;
     let negate = false;
     let negateOffset = 0;
-    for (let i = 0; i < pattern.length && pattern.charAt(i) === "!"; i++) {
+    for (let i2 = 0; i2 < pattern.length && pattern.charAt(i2) === "!"; i2++) {
       negate = !negate;
       negateOffset++;
     }
@@ -2436,7 +6478,7 @@ var Minimatch = class {
     return this.#matchOne(file2, pattern, partial2, fileStartIndex, patternStartIndex);
   }
   #matchGlobstar(file2, pattern, partial2, fileIndex, patternIndex) {
-    const { head, body, tail, segments } = this.#getGlobstarParts(pattern, partial2, patternIndex);
+    const { head, body: body2, tail, segments } = this.#getGlobstarParts(pattern, partial2, patternIndex);
     if (head.length) {
       const headEnd = fileIndex + head.length;
       if (!this.#matchOne(file2, head, partial2, fileIndex, 0, headEnd)) {
@@ -2463,10 +6505,10 @@ var Minimatch = class {
         fileTailMatch = tail.length + 1;
       }
     }
-    if (!body.length) {
+    if (!body2.length) {
       let sawSome = !!fileTailMatch;
-      for (let i = fileIndex; i < file2.length - fileTailMatch; i++) {
-        const f = String(file2[i]);
+      for (let i2 = fileIndex; i2 < file2.length - fileTailMatch; i2++) {
+        const f = String(file2[i2]);
         sawSome = true;
         if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
           return false;
@@ -2493,13 +6535,13 @@ var Minimatch = class {
     const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
     const lastgs = pattern.lastIndexOf(GLOBSTAR);
     const head = pattern.slice(patternIndex, firstgs);
-    const body = pattern.slice(firstgs + 1, partial2 ? void 0 : lastgs);
+    const body2 = pattern.slice(firstgs + 1, partial2 ? void 0 : lastgs);
     const tail = partial2 ? [] : pattern.slice(lastgs + 1);
     const segments = [[[], 0]];
     let current = segments[0];
     let nonGsParts = 0;
     const nonGsPartsSums = [0];
-    for (const b of body) {
+    for (const b of body2) {
       if (b === GLOBSTAR) {
         nonGsPartsSums.push(nonGsParts);
         current = [[], 0];
@@ -2509,12 +6551,12 @@ var Minimatch = class {
         nonGsParts++;
       }
     }
-    segments.forEach((b, i) => {
-      b[1] = nonGsParts - nonGsPartsSums[i];
+    segments.forEach((b, i2) => {
+      b[1] = nonGsParts - nonGsPartsSums[i2];
     });
-    const parts = { head, body, tail, segments };
-    byStart[key] = parts;
-    return parts;
+    const parts2 = { head, body: body2, tail, segments };
+    byStart[key] = parts2;
+    return parts2;
   }
   // return false for "nope, not matching"
   // return null for "not matching, cannot keep trying"
@@ -2524,25 +6566,25 @@ var Minimatch = class {
       if (partial2) {
         return fileIndex >= fileLength || fileIndex === fileLength - 1 && file2[fileIndex] === "";
       }
-      for (let i = fileIndex; i < fileLength; i++) {
+      for (let i2 = fileIndex; i2 < fileLength; i2++) {
         sawTail = true;
-        const f = file2[i];
+        const f = file2[i2];
         if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
           return false;
         }
       }
       return sawTail;
     }
-    const [body, need] = bs;
+    const [body2, need] = bs;
     const after = partial2 ? fileLength : fileLength - need;
     while (fileIndex <= after) {
       const key = bodyIndex * (file2.length + 1) + fileIndex;
       if (tried.has(key))
         return false;
       tried.add(key);
-      const m = this.#matchOne(file2, body, partial2, fileIndex, 0, fileIndex + body.length);
+      const m = this.#matchOne(file2, body2, partial2, fileIndex, 0, fileIndex + body2.length);
       if (m && globStarDepth < this.maxGlobstarRecursion) {
-        const sub = this.#matchGlobStarBodySections(file2, bodySegments, fileLength, fileIndex + body.length, bodyIndex + 1, partial2, globStarDepth + 1, sawTail, tried);
+        const sub = this.#matchGlobStarBodySections(file2, bodySegments, fileLength, fileIndex + body2.length, bodyIndex + 1, partial2, globStarDepth + 1, sawTail, tried);
         if (sub !== false) {
           return sub;
         }
@@ -2592,12 +6634,12 @@ var Minimatch = class {
     const { pattern } = this;
     if (this.options.nobrace)
       return this.braceExpand();
-    let code2 = 57344;
-    while (pattern.includes(String.fromCharCode(code2))) {
-      if (++code2 > 63743)
+    let code3 = 57344;
+    while (pattern.includes(String.fromCharCode(code3))) {
+      if (++code3 > 63743)
         return this.braceExpand();
     }
-    const mark = String.fromCharCode(code2);
+    const mark = String.fromCharCode(code3);
     let found = false;
     const marked = pattern.replace(rangeRe, (m, lo, hi) => {
       const a = Number(lo);
@@ -2692,8 +6734,8 @@ var Minimatch = class {
     const set2 = this.set;
     let filename = ff[ff.length - 1];
     if (!filename) {
-      for (let i = ff.length - 2; !filename && i >= 0; i--) {
-        filename = ff[i];
+      for (let i2 = ff.length - 2; !filename && i2 >= 0; i2--) {
+        filename = ff[i2];
       }
     }
     for (let r = 0; r < set2.length; r++) {
@@ -2755,20 +6797,20 @@ function isGlob(s) {
 var EXT_OPENERS = /* @__PURE__ */ new Set(["?", "*", "+", "@", "!"]);
 function hasNestedExtglob(p) {
   const stack = [];
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
+  for (let i2 = 0; i2 < p.length; i2++) {
+    const c = p[i2];
     if (c === "[") {
-      let j = i + 1;
+      let j = i2 + 1;
       if (p[j] === "!" || p[j] === "^") j++;
       if (p[j] === "]") j++;
       while (j < p.length && p[j] !== "]") j++;
-      if (j < p.length) i = j;
+      if (j < p.length) i2 = j;
       continue;
     }
-    if (EXT_OPENERS.has(c) && p[i + 1] === "(") {
+    if (EXT_OPENERS.has(c) && p[i2 + 1] === "(") {
       if (stack.includes("ext")) return true;
       stack.push("ext");
-      i++;
+      i2++;
       continue;
     }
     if (c === "(") stack.push("paren");
@@ -2838,8 +6880,8 @@ function literalPrefixOf(pattern, literal3) {
   if (literal3) return pattern;
   const segs = pattern.split("/");
   let prefix2 = "";
-  for (let i = 0; i < segs.length - 1; i++) {
-    const seg = segs[i];
+  for (let i2 = 0; i2 < segs.length - 1; i2++) {
+    const seg = segs[i2];
     if (segmentIsMagic(seg)) break;
     prefix2 += seg + "/";
   }
@@ -2928,14 +6970,14 @@ function matchesGlob(path2, pattern) {
 }
 var NOT_PLAIN = /* @__PURE__ */ new Set(["*", "?", "[", "]", "(", ")", "|", "+", "@", "!", "{", "}", "\\"]);
 function plainPrefix(src) {
-  let i = 0;
-  while (i < src.length && !NOT_PLAIN.has(src[i])) i++;
-  return src.slice(0, i);
+  let i2 = 0;
+  while (i2 < src.length && !NOT_PLAIN.has(src[i2])) i2++;
+  return src.slice(0, i2);
 }
 function plainSuffix(src) {
-  let i = src.length;
-  while (i > 0 && !NOT_PLAIN.has(src[i - 1])) i--;
-  return src.slice(i);
+  let i2 = src.length;
+  while (i2 > 0 && !NOT_PLAIN.has(src[i2 - 1])) i2--;
+  return src.slice(i2);
 }
 var rowsMemo = /* @__PURE__ */ new Map();
 function rowsOf(pattern) {
@@ -2977,18 +7019,18 @@ function segsIntersect(a, b) {
 function rowsIntersect(a, b) {
   const memo2 = /* @__PURE__ */ new Map();
   const width = b.length + 1;
-  const go = (i, j) => {
-    const key = i * width + j;
+  const go = (i2, j) => {
+    const key = i2 * width + j;
     const hit = memo2.get(key);
     if (hit !== void 0) return hit;
     let r;
-    const sa = a[i];
+    const sa = a[i2];
     const sb = b[j];
     if (sa === void 0 && sb === void 0) r = true;
-    else if (sa?.k === "star2") r = go(i + 1, j) || sb !== void 0 && go(i, j + 1);
-    else if (sb?.k === "star2") r = go(i, j + 1) || sa !== void 0 && go(i + 1, j);
+    else if (sa?.k === "star2") r = go(i2 + 1, j) || sb !== void 0 && go(i2, j + 1);
+    else if (sb?.k === "star2") r = go(i2, j + 1) || sa !== void 0 && go(i2 + 1, j);
     else if (sa === void 0 || sb === void 0) r = false;
-    else r = segsIntersect(sa, sb) && go(i + 1, j + 1);
+    else r = segsIntersect(sa, sb) && go(i2 + 1, j + 1);
     memo2.set(key, r);
     return r;
   };
@@ -3037,9 +7079,9 @@ var PatternIndex = class {
       glob: compileInternal(e.pattern),
       base: basenameFilter(e.pattern)
     }));
-    this.#entries.forEach((e, i) => {
+    this.#entries.forEach((e, i2) => {
       if (e.glob.isLiteral) {
-        push(this.#literals, e.pattern, i);
+        push(this.#literals, e.pattern, i2);
         return;
       }
       const rows = rowsOf(e.pattern);
@@ -3050,8 +7092,8 @@ var PatternIndex = class {
         if (first?.k === "lit") firsts.add(first.s);
         else bucketable = false;
       }
-      if (bucketable) for (const f of firsts) push(this.#byFirst, f, i);
-      else this.#always.push(i);
+      if (bucketable) for (const f of firsts) push(this.#byFirst, f, i2);
+      else this.#always.push(i2);
     });
   }
   /** Values of every entry whose pattern matches `path`, in insertion order. */
@@ -3073,23 +7115,23 @@ var PatternIndex = class {
       const list = round === 0 ? bucket : this.#always;
       if (list === void 0) continue;
       for (let k = 0; k < list.length; k++) {
-        const i = list[k];
-        const e = entries[i];
+        const i2 = list[k];
+        const e = entries[i2];
         if (e.base !== null && !e.base(base)) continue;
         if (segs === void 0) segs = cleanSegments(path2);
-        if (e.glob.testSplit(path2, segs)) hits.push(i);
+        if (e.glob.testSplit(path2, segs)) hits.push(i2);
       }
     }
     if (hits.length > 1) hits.sort((x, y) => x - y);
-    const out = [];
+    const out2 = [];
     let last = -1;
-    for (const i of hits) {
-      if (i === last) continue;
-      last = i;
-      const e = this.#entries[i];
-      out.push({ pattern: e.pattern, value: e.value, index: i });
+    for (const i2 of hits) {
+      if (i2 === last) continue;
+      last = i2;
+      const e = this.#entries[i2];
+      out2.push({ pattern: e.pattern, value: e.value, index: i2 });
     }
-    return out;
+    return out2;
   }
 };
 function basenameFilter(pattern) {
@@ -3143,11 +7185,11 @@ function starOnlyMatcher(src) {
     return true;
   };
 }
-function push(map2, key, i) {
+function push(map2, key, i2) {
   const list = map2.get(key);
   if (list) {
-    if (list[list.length - 1] !== i) list.push(i);
-  } else map2.set(key, [i]);
+    if (list[list.length - 1] !== i2) list.push(i2);
+  } else map2.set(key, [i2]);
 }
 
 // src/engine/config/suggest.ts
@@ -3157,11 +7199,11 @@ function normalise(s) {
 function editDistance(a, b, max = Infinity) {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const cur = [i2];
+    let rowMin = i2;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i2 - 1] === b[j - 1] ? 0 : 1));
       cur.push(v);
       if (v < rowMin) rowMin = v;
     }
@@ -3596,15 +7638,15 @@ var BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 function resolveYamlBinary(source) {
   const input2 = source.replace(/\s/g, "");
   if (input2.length % 4 !== 0 || !BASE64_PATTERN.test(input2)) return NOT_RESOLVED;
-  const binary = atob(input2);
-  const result = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index++) result[index] = binary.charCodeAt(index);
+  const binary2 = atob(input2);
+  const result = new Uint8Array(binary2.length);
+  for (let index = 0; index < binary2.length; index++) result[index] = binary2.charCodeAt(index);
   return result;
 }
 function representYamlBinary(object2) {
-  let binary = "";
-  for (let index = 0; index < object2.length; index++) binary += String.fromCharCode(object2[index]);
-  return btoa(binary);
+  let binary2 = "";
+  for (let index = 0; index < object2.length; index++) binary2 += String.fromCharCode(object2[index]);
+  return btoa(binary2);
 }
 var binaryTag = defineScalarTag("tag:yaml.org,2002:binary", {
   resolve: resolveYamlBinary,
@@ -4052,12 +8094,12 @@ function makeSnippet(mark, options) {
     ...DEFAULT_SNIPPET_OPTIONS,
     ...options
   };
-  const re = /\r?\n|\r|\0/g;
+  const re2 = /\r?\n|\r|\0/g;
   const lineStarts = [0];
   const lineEnds = [];
   let match2;
   let foundLineNo = -1;
-  while (match2 = re.exec(mark.buffer)) {
+  while (match2 = re2.exec(mark.buffer)) {
     lineEnds.push(match2.index);
     lineStarts.push(match2.index + match2[0].length);
     if (mark.position <= match2.index && foundLineNo < 0) foundLineNo = lineStarts.length - 2;
@@ -4066,10 +8108,10 @@ function makeSnippet(mark, options) {
   let result = "";
   const lineNoLength = Math.min(mark.line + opts.linesAfter, lineEnds.length).toString().length;
   const maxLineLength = opts.maxLength - (opts.indent + lineNoLength + 3);
-  for (let i = 1; i <= opts.linesBefore; i++) {
-    if (foundLineNo - i < 0) break;
-    const line2 = getLine(mark.buffer, lineStarts[foundLineNo - i], lineEnds[foundLineNo - i], mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]), maxLineLength);
-    result = `${" ".repeat(opts.indent)}${padStart((mark.line - i + 1).toString(), lineNoLength)} | ${line2.str}
+  for (let i2 = 1; i2 <= opts.linesBefore; i2++) {
+    if (foundLineNo - i2 < 0) break;
+    const line2 = getLine(mark.buffer, lineStarts[foundLineNo - i2], lineEnds[foundLineNo - i2], mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]), maxLineLength);
+    result = `${" ".repeat(opts.indent)}${padStart((mark.line - i2 + 1).toString(), lineNoLength)} | ${line2.str}
 ${result}`;
   }
   const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
@@ -4077,10 +8119,10 @@ ${result}`;
 `;
   result += `${"-".repeat(opts.indent + lineNoLength + 3 + line.pos)}^
 `;
-  for (let i = 1; i <= opts.linesAfter; i++) {
-    if (foundLineNo + i >= lineEnds.length) break;
-    const line2 = getLine(mark.buffer, lineStarts[foundLineNo + i], lineEnds[foundLineNo + i], mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]), maxLineLength);
-    result += `${" ".repeat(opts.indent)}${padStart((mark.line + i + 1).toString(), lineNoLength)} | ${line2.str}
+  for (let i2 = 1; i2 <= opts.linesAfter; i2++) {
+    if (foundLineNo + i2 >= lineEnds.length) break;
+    const line2 = getLine(mark.buffer, lineStarts[foundLineNo + i2], lineEnds[foundLineNo + i2], mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]), maxLineLength);
+    result += `${" ".repeat(opts.indent)}${padStart((mark.line + i2 + 1).toString(), lineNoLength)} | ${line2.str}
 `;
   }
   return result.replace(/\n$/, "");
@@ -4214,9 +8256,9 @@ function simpleEscapeSequence(c) {
 }
 var simpleEscapeCheck = new Array(256);
 var simpleEscapeMap = new Array(256);
-for (let i = 0; i < 256; i++) {
-  simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
-  simpleEscapeMap[i] = simpleEscapeSequence(i);
+for (let i2 = 0; i2 < 256; i2++) {
+  simpleEscapeCheck[i2] = simpleEscapeSequence(i2) ? 1 : 0;
+  simpleEscapeMap[i2] = simpleEscapeSequence(i2);
 }
 function charFromCodepoint(c) {
   if (c <= 65535) return String.fromCharCode(c);
@@ -4254,11 +8296,11 @@ function foldedBreaks(count) {
   if (count === 1) return " ";
   return "\n".repeat(count - 1);
 }
-function getPlainValue(input2, start, end) {
+function getPlainValue(input2, start2, end) {
   let result = "";
-  let position = start;
-  let captureStart = start;
-  let captureEnd = start;
+  let position = start2;
+  let captureStart = start2;
+  let captureEnd = start2;
   while (position < end) {
     const ch = input2.charCodeAt(position);
     if (ch === 10 || ch === 13) {
@@ -4273,11 +8315,11 @@ function getPlainValue(input2, start, end) {
   }
   return result + input2.slice(captureStart, captureEnd);
 }
-function getSingleQuotedValue(input2, start, end) {
+function getSingleQuotedValue(input2, start2, end) {
   let result = "";
-  let position = start;
-  let captureStart = start;
-  let captureEnd = start;
+  let position = start2;
+  let captureStart = start2;
+  let captureEnd = start2;
   while (position < end) {
     const ch = input2.charCodeAt(position);
     if (ch === 39) {
@@ -4296,11 +8338,11 @@ function getSingleQuotedValue(input2, start, end) {
   }
   return result + input2.slice(captureStart, end);
 }
-function getDoubleQuotedValue(input2, start, end) {
+function getDoubleQuotedValue(input2, start2, end) {
   let result = "";
-  let position = start;
-  let captureStart = start;
-  let captureEnd = start;
+  let position = start2;
+  let captureStart = start2;
+  let captureEnd = start2;
   while (position < end) {
     const ch = input2.charCodeAt(position);
     if (ch === 92) {
@@ -4335,9 +8377,9 @@ function getDoubleQuotedValue(input2, start, end) {
   }
   return result + input2.slice(captureStart, end);
 }
-function getBlockValue(input2, start, end, indent, chomping, folded) {
+function getBlockValue(input2, start2, end, indent, chomping, folded) {
   const textIndent = indent < 0 ? 0 : indent;
-  const region = input2.slice(start, end).replace(/\r\n?/g, "\n");
+  const region = input2.slice(start2, end).replace(/\r\n?/g, "\n");
   const lines = region === "" ? [] : (region.endsWith("\n") ? region.slice(0, -1) : region).split("\n");
   let result = "";
   let didReadContent = false;
@@ -4429,10 +8471,10 @@ function addDocumentEvent(state, explicitStart, explicitEnd) {
     directives: state.directives
   });
 }
-function addSequenceEvent(state, start, anchorStart, anchorEnd, tagStart, tagEnd, style) {
+function addSequenceEvent(state, start2, anchorStart, anchorEnd, tagStart, tagEnd, style) {
   state.events.push({
     type: EVENT_ID.SEQUENCE,
-    start,
+    start: start2,
     anchorStart,
     anchorEnd,
     tagStart,
@@ -4440,10 +8482,10 @@ function addSequenceEvent(state, start, anchorStart, anchorEnd, tagStart, tagEnd
     style
   });
 }
-function addMappingEvent(state, start, anchorStart, anchorEnd, tagStart, tagEnd, style) {
+function addMappingEvent(state, start2, anchorStart, anchorEnd, tagStart, tagEnd, style) {
   state.events.push({
     type: EVENT_ID.MAPPING,
-    start,
+    start: start2,
     anchorStart,
     anchorEnd,
     tagStart,
@@ -4618,17 +8660,17 @@ function skipUntilLineEnd(state) {
   let ch = state.input.charCodeAt(state.position);
   while (ch !== 0 && !isEol(ch)) ch = state.input.charCodeAt(++state.position);
 }
-function checkPrintable(state, start, end) {
-  const match2 = PATTERN_NON_PRINTABLE.exec(state.input.slice(start, end));
+function checkPrintable(state, start2, end) {
+  const match2 = PATTERN_NON_PRINTABLE.exec(state.input.slice(start2, end));
   if (match2 !== null) {
-    state.position = start + match2.index + match2[0].length - 1;
+    state.position = start2 + match2.index + match2[0].length - 1;
     throwError(state, "the stream contains non-printable characters");
   }
 }
 function readTagProperty(state, props, inFlow) {
   if (state.input.charCodeAt(state.position) !== 33) return false;
   if (props.tagStart !== NO_RANGE$1) throwError(state, "duplication of a tag property");
-  const start = state.position;
+  const start2 = state.position;
   let isVerbatim = false;
   let isNamed = false;
   let tagHandle = "!";
@@ -4665,7 +8707,7 @@ function readTagProperty(state, props, inFlow) {
   }
   if (tagName && !(isVerbatim ? PATTERN_TAG_URI.test(tagName) : PATTERN_TAG_SUFFIX.test(tagName))) throwError(state, `tag name cannot contain such characters: ${tagName}`);
   if (!isVerbatim && tagHandle !== "!" && tagHandle !== "!!" && !HAS_OWN.call(state.tagHandlers, tagHandle)) throwError(state, `undeclared tag handle "${tagHandle}"`);
-  props.tagStart = start;
+  props.tagStart = start2;
   props.tagEnd = state.position;
   return true;
 }
@@ -4673,10 +8715,10 @@ function readAnchorProperty(state, props) {
   if (state.input.charCodeAt(state.position) !== 38) return false;
   if (props.anchorStart !== NO_RANGE$1) throwError(state, "duplication of an anchor property");
   state.position++;
-  const start = state.position;
+  const start2 = state.position;
   while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position)) && !isFlowIndicator(state.input.charCodeAt(state.position))) state.position++;
-  if (state.position === start) throwError(state, "name of an anchor node must contain at least one character");
-  props.anchorStart = start;
+  if (state.position === start2) throwError(state, "name of an anchor node must contain at least one character");
+  props.anchorStart = start2;
   props.anchorEnd = state.position;
   return true;
 }
@@ -4684,10 +8726,10 @@ function readAlias(state, props) {
   if (state.input.charCodeAt(state.position) !== 42) return false;
   if (props.anchorStart !== NO_RANGE$1 || props.tagStart !== NO_RANGE$1) throwError(state, "alias node should not have any properties");
   state.position++;
-  const start = state.position;
+  const start2 = state.position;
   while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position)) && !isFlowIndicator(state.input.charCodeAt(state.position))) state.position++;
-  if (state.position === start) throwError(state, "name of an alias node must contain at least one character");
-  addAliasEvent(state, start, state.position);
+  if (state.position === start2) throwError(state, "name of an alias node must contain at least one character");
+  addAliasEvent(state, start2, state.position);
   return true;
 }
 function readFlowScalarBreak(state, nodeIndent) {
@@ -4697,7 +8739,7 @@ function readFlowScalarBreak(state, nodeIndent) {
 function readSingleQuotedScalar(state, nodeIndent, props) {
   if (state.input.charCodeAt(state.position) !== 39) return false;
   state.position++;
-  const start = state.position;
+  const start2 = state.position;
   let simple = true;
   while (state.input.charCodeAt(state.position) !== 0) {
     const ch = state.input.charCodeAt(state.position);
@@ -4709,7 +8751,7 @@ function readSingleQuotedScalar(state, nodeIndent, props) {
       }
       const end = state.position;
       state.position++;
-      addScalarEvent(state, start, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.SINGLE_QUOTED, CHOMPING_MODE.CLIP, -1, simple);
+      addScalarEvent(state, start2, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.SINGLE_QUOTED, CHOMPING_MODE.CLIP, -1, simple);
       return true;
     }
     if (isEol(ch)) {
@@ -4724,14 +8766,14 @@ function readSingleQuotedScalar(state, nodeIndent, props) {
 function readDoubleQuotedScalar(state, nodeIndent, props) {
   if (state.input.charCodeAt(state.position) !== 34) return false;
   state.position++;
-  const start = state.position;
+  const start2 = state.position;
   let simple = true;
   while (state.input.charCodeAt(state.position) !== 0) {
     const ch = state.input.charCodeAt(state.position);
     if (ch === 34) {
       const end = state.position;
       state.position++;
-      addScalarEvent(state, start, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.DOUBLE_QUOTED, CHOMPING_MODE.CLIP, -1, simple);
+      addScalarEvent(state, start2, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.DOUBLE_QUOTED, CHOMPING_MODE.CLIP, -1, simple);
       return true;
     }
     if (ch === 92) {
@@ -4850,7 +8892,7 @@ function canStartPlainScalar(state, nodeContext) {
 }
 function readPlainScalar(state, nodeIndent, nodeContext, props) {
   if (!canStartPlainScalar(state, nodeContext)) return false;
-  const start = state.position;
+  const start2 = state.position;
   let end = state.position;
   let ch = state.input.charCodeAt(state.position);
   const inFlow = nodeContext === CONTEXT_FLOW_IN;
@@ -4883,9 +8925,9 @@ function readPlainScalar(state, nodeIndent, nodeContext, props) {
     if (!isWhiteSpace(ch)) end = state.position + 1;
     ch = state.input.charCodeAt(++state.position);
   }
-  if (end === start) return false;
-  checkPrintable(state, start, end);
-  addScalarEvent(state, start, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.PLAIN, CHOMPING_MODE.CLIP, -1, !multiline);
+  if (end === start2) return false;
+  checkPrintable(state, start2, end);
+  addScalarEvent(state, start2, end, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, SCALAR_STYLE.PLAIN, CHOMPING_MODE.CLIP, -1, !multiline);
   return true;
 }
 function skipFlowSeparationSpace(state, nodeIndent) {
@@ -4896,12 +8938,12 @@ function skipFlowSeparationSpace(state, nodeIndent) {
 function readFlowCollection(state, nodeIndent, props) {
   const ch = state.input.charCodeAt(state.position);
   const isMapping = ch === 123;
-  const start = state.position;
+  const start2 = state.position;
   let readNext = true;
   if (ch !== 91 && ch !== 123) return false;
   const terminator = isMapping ? 125 : 93;
-  if (isMapping) addMappingEvent(state, start, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.FLOW);
-  else addSequenceEvent(state, start, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.FLOW);
+  if (isMapping) addMappingEvent(state, start2, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.FLOW);
+  else addSequenceEvent(state, start2, props.anchorStart, props.anchorEnd, props.tagStart, props.tagEnd, COLLECTION_STYLE.FLOW);
   state.position++;
   while (state.input.charCodeAt(state.position) !== 0) {
     skipFlowSeparationSpace(state, nodeIndent);
@@ -5141,37 +9183,37 @@ function readDirective(state) {
   state.position++;
   const nameStart = state.position;
   while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position))) state.position++;
-  const name = state.input.slice(nameStart, state.position);
-  const args = [];
-  if (name.length === 0) throwError(state, "directive name must not be less than one character in length");
+  const name2 = state.input.slice(nameStart, state.position);
+  const args2 = [];
+  if (name2.length === 0) throwError(state, "directive name must not be less than one character in length");
   while (state.input.charCodeAt(state.position) !== 0 && !isEol(state.input.charCodeAt(state.position))) {
     while (isWhiteSpace(state.input.charCodeAt(state.position))) state.position++;
     if (state.input.charCodeAt(state.position) === 35 || isEol(state.input.charCodeAt(state.position)) || state.input.charCodeAt(state.position) === 0) break;
-    const start = state.position;
+    const start2 = state.position;
     while (state.input.charCodeAt(state.position) !== 0 && !isWsOrEol(state.input.charCodeAt(state.position))) state.position++;
-    args.push(state.input.slice(start, state.position));
+    args2.push(state.input.slice(start2, state.position));
   }
   if (isEol(state.input.charCodeAt(state.position))) consumeLineBreak(state);
-  if (name === "YAML") {
+  if (name2 === "YAML") {
     if (state.directives.some((directive) => directive.kind === "yaml")) throwError(state, "duplication of %YAML directive");
-    if (args.length !== 1) throwError(state, "YAML directive accepts exactly one argument");
-    const match2 = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+    if (args2.length !== 1) throwError(state, "YAML directive accepts exactly one argument");
+    const match2 = /^([0-9]+)\.([0-9]+)$/.exec(args2[0]);
     if (match2 === null) throwError(state, "ill-formed argument of the YAML directive");
     if (parseInt(match2[1], 10) !== 1) throwError(state, "unacceptable YAML version of the document");
     state.directives.push({
       kind: "yaml",
-      version: args[0]
+      version: args2[0]
     });
-  } else if (name === "TAG") {
-    if (args.length !== 2) throwError(state, "TAG directive accepts exactly two arguments");
-    const [handle, prefix2] = args;
-    if (!PATTERN_TAG_HANDLE.test(handle)) throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
-    if (HAS_OWN.call(state.tagHandlers, handle)) throwError(state, `there is a previously declared suffix for "${handle}" tag handle`);
+  } else if (name2 === "TAG") {
+    if (args2.length !== 2) throwError(state, "TAG directive accepts exactly two arguments");
+    const [handle2, prefix2] = args2;
+    if (!PATTERN_TAG_HANDLE.test(handle2)) throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+    if (HAS_OWN.call(state.tagHandlers, handle2)) throwError(state, `there is a previously declared suffix for "${handle2}" tag handle`);
     if (!PATTERN_TAG_PREFIX.test(prefix2)) throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
-    state.tagHandlers[handle] = prefix2;
+    state.tagHandlers[handle2] = prefix2;
     state.directives.push({
       kind: "tag",
-      handle,
+      handle: handle2,
       prefix: prefix2
     });
   }
@@ -5363,7 +9405,7 @@ var DEFAULT_PRESENTER_OPTIONS = {
   quoteFlowKeys: false,
   quoteStyle: "single",
   forceQuotes: false,
-  scalarStyleRules: Object.keys(DEFAULT_SCALAR_STYLE_RULES).map((name) => Reflect.get(DEFAULT_SCALAR_STYLE_RULES, name)),
+  scalarStyleRules: Object.keys(DEFAULT_SCALAR_STYLE_RULES).map((name2) => Reflect.get(DEFAULT_SCALAR_STYLE_RULES, name2)),
   tagBeforeAnchor: false
 };
 var DEFAULT_DUMP_OPTIONS = {
@@ -5399,9 +9441,9 @@ var MAX_EXPANDED_NODES = 5e4;
 var Lines = class {
   #starts = [0];
   constructor(text) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || c === 13 && text.charCodeAt(i + 1) !== 10) this.#starts.push(i + 1);
+    for (let i2 = 0; i2 < text.length; i2++) {
+      const c = text.charCodeAt(i2);
+      if (c === 10 || c === 13 && text.charCodeAt(i2 + 1) !== 10) this.#starts.push(i2 + 1);
     }
   }
   pos(offset) {
@@ -5421,10 +9463,10 @@ function parseYaml(text) {
   try {
     events = parseEvents(text, { maxDepth: 64 });
   } catch (e) {
-    const err = e;
-    const reason = typeof err.reason === "string" ? err.reason : String(err.message ?? e);
-    const line = typeof err.mark?.line === "number" ? err.mark.line + 1 : 0;
-    const col = typeof err.mark?.column === "number" ? err.mark.column + 1 : 0;
+    const err2 = e;
+    const reason = typeof err2.reason === "string" ? err2.reason : String(err2.message ?? e);
+    const line = typeof err2.mark?.line === "number" ? err2.mark.line + 1 : 0;
+    const col = typeof err2.mark?.column === "number" ? err2.mark.column + 1 : 0;
     return { ok: false, problems: [{ pos: { line, col }, message: `YAML syntax error: ${reason}` }] };
   }
   const problems = [];
@@ -5436,16 +9478,16 @@ function parseYaml(text) {
   const sizes = /* @__PURE__ */ new WeakMap();
   const sizeOf = (n) => sizes.get(n) ?? 1;
   let expandedTooLarge = false;
-  const anchorOf = (start, end) => start >= 0 ? text.slice(start, end) : null;
-  const emit2 = (node2, anchor2, keyPos) => {
-    if (anchor2 !== null) anchors.set(anchor2, node2);
+  const anchorOf = (start2, end) => start2 >= 0 ? text.slice(start2, end) : null;
+  const emit2 = (node3, anchor2, keyPos) => {
+    if (anchor2 !== null) anchors.set(anchor2, node3);
     const top = stack[stack.length - 1];
     if (top === void 0) {
-      if (documents === 1) root = node2;
+      if (documents === 1) root = node3;
       return;
     }
-    top.children.push(node2);
-    if (top.kind === "map" && top.children.length % 2 === 1) top.keyPositions.push(keyPos ?? node2.pos);
+    top.children.push(node3);
+    if (top.kind === "map" && top.children.length % 2 === 1) top.keyPositions.push(keyPos ?? node3.pos);
   };
   for (const ev of events) {
     switch (ev.type) {
@@ -5470,20 +9512,20 @@ function parseYaml(text) {
         break;
       }
       case EVENT_ID.SCALAR: {
-        const node2 = scalarNode(text, ev, lines, problems);
-        emit2(node2, anchorOf(ev.anchorStart, ev.anchorEnd));
+        const node3 = scalarNode(text, ev, lines, problems);
+        emit2(node3, anchorOf(ev.anchorStart, ev.anchorEnd));
         break;
       }
       case EVENT_ID.ALIAS: {
-        const name = text.slice(ev.anchorStart, ev.anchorEnd);
+        const name2 = text.slice(ev.anchorStart, ev.anchorEnd);
         const pos = lines.pos(Math.max(0, ev.anchorStart - 1));
         aliases++;
-        const target = anchors.get(name);
+        const target = anchors.get(name2);
         if (aliases > MAX_ALIASES) {
           if (aliases === MAX_ALIASES + 1) problems.push({ pos, message: `more than ${MAX_ALIASES} aliases (*name); write the values out` });
           emit2({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
         } else if (target === void 0) {
-          problems.push({ pos, message: `unknown alias *${name}: no anchor &${name} before it` });
+          problems.push({ pos, message: `unknown alias *${name2}: no anchor &${name2} before it` });
           emit2({ kind: "scalar", pos, value: null, verbatim: false, quoted: false }, null);
         } else if (sizeOf(target) > MAX_EXPANDED_NODES || expandedTooLarge) {
           if (!expandedTooLarge) problems.push({ pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
@@ -5497,16 +9539,16 @@ function parseYaml(text) {
       case EVENT_ID.POP: {
         const frame = stack.pop();
         if (frame === void 0) break;
-        let node2;
+        let node3;
         if (frame.kind === "seq") {
-          node2 = { kind: "seq", pos: frame.pos, items: frame.children.map((c) => placeEmpty(c, frame.pos)) };
+          node3 = { kind: "seq", pos: frame.pos, items: frame.children.map((c) => placeEmpty(c, frame.pos)) };
         } else {
           const entries = [];
           const seen = /* @__PURE__ */ new Map();
-          for (let i = 0; i + 1 < frame.children.length; i += 2) {
-            const keyNode = frame.children[i];
-            const keyPos = frame.keyPositions[i / 2] ?? keyNode.pos;
-            const value = placeEmpty(frame.children[i + 1], keyPos);
+          for (let i2 = 0; i2 + 1 < frame.children.length; i2 += 2) {
+            const keyNode = frame.children[i2];
+            const keyPos = frame.keyPositions[i2 / 2] ?? keyNode.pos;
+            const value = placeEmpty(frame.children[i2 + 1], keyPos);
             if (keyNode.kind !== "scalar" || keyNode.value === null) {
               problems.push({ pos: keyPos, message: "mapping keys must be plain strings" });
               continue;
@@ -5520,25 +9562,25 @@ function parseYaml(text) {
             seen.set(key, keyPos);
             entries.push({ key, keyPos, value });
           }
-          node2 = { kind: "map", pos: frame.pos, entries };
+          node3 = { kind: "map", pos: frame.pos, entries };
         }
         let size = 1;
         for (const c of frame.children) size += sizeOf(c);
-        sizes.set(node2, size);
+        sizes.set(node3, size);
         if (size > MAX_EXPANDED_NODES && !expandedTooLarge) {
           expandedTooLarge = true;
           problems.push({ pos: frame.pos, message: `aliases expand to more than ${MAX_EXPANDED_NODES} values; write the values out` });
-          node2 = { kind: "scalar", pos: frame.pos, value: null, verbatim: false, quoted: false };
+          node3 = { kind: "scalar", pos: frame.pos, value: null, verbatim: false, quoted: false };
         }
-        emit2(node2, frame.anchor);
+        emit2(node3, frame.anchor);
         break;
       }
     }
   }
   return { ok: true, root, problems };
 }
-function placeEmpty(node2, pos) {
-  return node2.kind === "scalar" && node2.pos.line === 0 ? { ...node2, pos } : node2;
+function placeEmpty(node3, pos) {
+  return node3.kind === "scalar" && node3.pos.line === 0 ? { ...node3, pos } : node3;
 }
 function scalarNode(text, ev, lines, problems) {
   const quoted = ev.style === SCALAR_STYLE.SINGLE_QUOTED || ev.style === SCALAR_STYLE.DOUBLE_QUOTED;
@@ -5559,17 +9601,17 @@ function scalarNode(text, ev, lines, problems) {
   }
   return { kind: "scalar", pos, value, verbatim, quoted };
 }
-function toPlain(node2) {
-  if (node2.kind === "scalar") return node2.value;
-  if (node2.kind === "seq") return node2.items.map(toPlain);
-  const out = {};
-  for (const e of node2.entries) {
-    Object.defineProperty(out, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
+function toPlain(node3) {
+  if (node3.kind === "scalar") return node3.value;
+  if (node3.kind === "seq") return node3.items.map(toPlain);
+  const out2 = {};
+  for (const e of node3.entries) {
+    Object.defineProperty(out2, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
   }
-  return out;
+  return out2;
 }
-function nodeAt(node2, path2) {
-  let cur = node2;
+function nodeAt(node3, path2) {
+  let cur = node3;
   for (const p of path2) {
     if (cur === void 0) return void 0;
     if (cur.kind === "map") cur = cur.entries.find((e) => e.key === String(p))?.value;
@@ -5578,9 +9620,63 @@ function nodeAt(node2, path2) {
   }
   return cur;
 }
-function entryOf(node2, key) {
-  return node2?.kind === "map" ? node2.entries.find((e) => e.key === key) : void 0;
+function entryOf(node3, key) {
+  return node3?.kind === "map" ? node3.entries.find((e) => e.key === key) : void 0;
 }
+
+// src/engine/breaker.ts
+var BREAKER_DEFAULTS = { failureThreshold: 5, windowMinutes: 10, cooldownMinutes: 5, blockMerges: true };
+function breakerConfigFor(config2, stream) {
+  const own2 = stream === null ? void 0 : config2.streams.find((s) => s.id === stream)?.circuitBreaker;
+  return own2 ?? config2.circuitBreaker ?? BREAKER_DEFAULTS;
+}
+function breakerOf(l, stream) {
+  if (stream === null) return null;
+  return (l.breakers ?? []).find((b) => b.stream === stream) ?? null;
+}
+function breakerState(b, now2) {
+  if (!b || b.openedAt === void 0 || b.halfOpensAt === void 0) return "CLOSED";
+  return now2 < Date.parse(b.halfOpensAt) ? "OPEN" : "HALF_OPEN";
+}
+var short = (iso2) => iso2.replace(/\.000Z$/, "Z");
+function describeBreaker(b, now2) {
+  const state = breakerState(b, now2);
+  const t = b.trippedBy;
+  const who2 = t ? ` by ${t.agent}${t.change ? ` (${t.change})` : ""} at ${short(t.at)}: ${t.error}` : "";
+  const reset = `\`pucs breaker reset --stream ${b.stream} --reason "…"\` or \`/pucs breaker reset -- reason\` closes it`;
+  if (state === "OPEN") {
+    return `The ${b.stream} circuit breaker is OPEN (${b.failures.length} failure${b.failures.length === 1 ? "" : "s"}; tripped${who2}); it half-opens at ${short(b.halfOpensAt)}. ${reset}.`;
+  }
+  if (state === "HALF_OPEN") {
+    const trial = b.trial ? `${b.trial.agent}${b.trial.change ? ` (${b.trial.change})` : ""} holds the one trial` : "the next claim in the stream is the one trial";
+    return `The ${b.stream} circuit breaker is HALF_OPEN (tripped${who2}): ${trial}; a green check suite closes it. ${reset}.`;
+  }
+  return `The ${b.stream} circuit breaker is CLOSED (${b.failures.length} recent failure${b.failures.length === 1 ? "" : "s"}).`;
+}
+
+// src/engine/config/schema.ts
+var schema_exports = {};
+__export(schema_exports, {
+  AGENTS_DEFAULTS: () => AGENTS_DEFAULTS,
+  AREA_NAME: () => AREA_NAME,
+  BOT_LOGIN: () => BOT_LOGIN,
+  COORDINATOR: () => COORDINATOR,
+  DASHBOARD_DEFAULTS: () => DASHBOARD_DEFAULTS,
+  DEFAULTS: () => DEFAULTS,
+  STREAM_ID: () => STREAM_ID,
+  agentsSchema: () => agentsSchema,
+  circuitBreakerSchema: () => circuitBreakerSchema,
+  coordinatorsSchema: () => coordinatorsSchema,
+  dashboardSchema: () => dashboardSchema,
+  durationValue: () => durationValue,
+  globList: () => globList,
+  hotFilesSchema: () => hotFilesSchema,
+  keysAt: () => keysAt,
+  locksSchema: () => locksSchema,
+  mergeGateSchema: () => mergeGateSchema,
+  streamSchema: () => streamSchema,
+  topLevelSchema: () => topLevelSchema
+});
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -6292,9 +10388,9 @@ function nullish(input2) {
   return input2 === null || input2 === void 0;
 }
 function cleanRegex(source) {
-  const start = source.startsWith("^") ? 1 : 0;
+  const start2 = source.startsWith("^") ? 1 : 0;
   const end = source.endsWith("$") ? source.length - 1 : source.length;
-  return source.slice(start, end);
+  return source.slice(start2, end);
 }
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
@@ -6409,8 +10505,8 @@ function promiseAllObject(promisesObj) {
   const promises = keys.map((key) => promisesObj[key]);
   return Promise.all(promises).then((results) => {
     const resolvedObj = {};
-    for (let i = 0; i < keys.length; i++) {
-      resolvedObj[keys[i]] = results[i];
+    for (let i2 = 0; i2 < keys.length; i2++) {
+      resolvedObj[keys[i2]] = results[i2];
     }
     return resolvedObj;
   });
@@ -6418,7 +10514,7 @@ function promiseAllObject(promisesObj) {
 function randomString(length = 10) {
   const chars = "abcdefghijklmnopqrstuvwxyz";
   let str2 = "";
-  for (let i = 0; i < length; i++) {
+  for (let i2 = 0; i2 < length; i2++) {
     str2 += chars[Math.floor(Math.random() * chars.length)];
   }
   return str2;
@@ -6701,12 +10797,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -6725,8 +10821,8 @@ function required(Class2, schema, mask) {
 function aborted(x, startIndex = 0) {
   if (x.aborted === true)
     return true;
-  for (let i = startIndex; i < x.issues.length; i++) {
-    if (x.issues[i]?.continue !== true) {
+  for (let i2 = startIndex; i2 < x.issues.length; i2++) {
+    if (x.issues[i2]?.continue !== true) {
       return true;
     }
   }
@@ -6735,8 +10831,8 @@ function aborted(x, startIndex = 0) {
 function explicitlyAborted(x, startIndex = 0) {
   if (x.aborted === true)
     return true;
-  for (let i = startIndex; i < x.issues.length; i++) {
-    if (x.issues[i]?.continue === false) {
+  for (let i2 = startIndex; i2 < x.issues.length; i2++) {
+    if (x.issues[i2]?.continue === false) {
       return true;
     }
   }
@@ -6765,10 +10861,10 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues, start, inst) {
+function attachSchema(issues, start2, inst) {
   var _a3;
-  for (let i = start; i < issues.length; i++) {
-    (_a3 = issues[i]).schema ?? (_a3.schema = inst);
+  for (let i2 = start2; i2 < issues.length; i2++) {
+    (_a3 = issues[i2]).schema ?? (_a3.schema = inst);
   }
 }
 function finalizeIssue(iss, ctx, config2) {
@@ -6810,10 +10906,10 @@ function codePointLength(str2) {
   if (!highSurrogate.test(str2))
     return units;
   let count = units;
-  for (let i = 0; i < units - 1; i++) {
-    if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
+  for (let i2 = 0; i2 < units - 1; i2++) {
+    if ((str2.charCodeAt(i2) & 64512) === 55296 && (str2.charCodeAt(i2 + 1) & 64512) === 56320) {
       count--;
-      i++;
+      i2++;
     }
   }
   return count;
@@ -6846,8 +10942,8 @@ function parsedType(data) {
   }
   return t;
 }
-function issue(...args) {
-  const [iss, input2, inst] = args;
+function issue(...args2) {
+  const [iss, input2, inst] = args2;
   if (typeof iss === "string") {
     return {
       message: iss,
@@ -6866,15 +10962,15 @@ function cleanEnum(obj) {
 function base64ToUint8Array(base643) {
   const binaryString = atob(base643);
   const bytes = new Uint8Array(binaryString.length);
-  for (let i = 0; i < binaryString.length; i++) {
-    bytes[i] = binaryString.charCodeAt(i);
+  for (let i2 = 0; i2 < binaryString.length; i2++) {
+    bytes[i2] = binaryString.charCodeAt(i2);
   }
   return bytes;
 }
 function uint8ArrayToBase64(bytes) {
   let binaryString = "";
-  for (let i = 0; i < bytes.length; i++) {
-    binaryString += String.fromCharCode(bytes[i]);
+  for (let i2 = 0; i2 < bytes.length; i2++) {
+    binaryString += String.fromCharCode(bytes[i2]);
   }
   return btoa(binaryString);
 }
@@ -6892,8 +10988,8 @@ function hexToUint8Array(hex3) {
     throw new Error("Invalid hex string length");
   }
   const bytes = new Uint8Array(cleanHex.length / 2);
-  for (let i = 0; i < cleanHex.length; i += 2) {
-    bytes[i / 2] = Number.parseInt(cleanHex.slice(i, i + 2), 16);
+  for (let i2 = 0; i2 < cleanHex.length; i2 += 2) {
+    bytes[i2 / 2] = Number.parseInt(cleanHex.slice(i2, i2 + 2), 16);
   }
   return bytes;
 }
@@ -6982,10 +11078,10 @@ function defineLazyInternal(inst, key, compute) {
           Object.defineProperty(this, key, { configurable: true, writable: true, value });
         broke = broke || outer;
         return value;
-      } catch (err) {
+      } catch (err2) {
         delete this[key];
         broke = broke || outer;
-        throw err;
+        throw err2;
       }
     },
     set(value) {
@@ -7046,7 +11142,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name2, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -7056,7 +11152,7 @@ function $constructor(name, initializer3, proto, params) {
   Internals.prototype = zodProto;
   const protoMembers = proto;
   const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
-  function init(inst, def) {
+  function init2(inst, def) {
     if (!inst._zod) {
       _zodDesc.value = new Internals(def);
       try {
@@ -7064,10 +11160,10 @@ function $constructor(name, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -7093,10 +11189,10 @@ function $constructor(name, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
-    init(inst, def);
+    init2(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
       for (const fn of deferred) {
@@ -7109,15 +11205,15 @@ function $constructor(name, initializer3, proto, params) {
       pp(inst);
     return inst;
   }
-  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, "init", { value: init2 });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -7127,8 +11223,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -7222,14 +11318,14 @@ function formatError2(error62, mapper = (issue3) => issue3.message) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
           let curr = fieldErrors;
-          let i = 0;
-          while (i < fullpath.length) {
-            const el = fullpath[i];
-            const terminal = i === fullpath.length - 1;
+          let i2 = 0;
+          while (i2 < fullpath.length) {
+            const el = fullpath[i2];
+            const terminal = i2 === fullpath.length - 1;
             if (el === "_errors") {
               if (terminal)
                 curr._errors.push(mapper(issue3));
-              i++;
+              i2++;
               continue;
             }
             if (!Object.prototype.hasOwnProperty.call(curr, el)) {
@@ -7240,12 +11336,12 @@ function formatError2(error62, mapper = (issue3) => issue3.message) {
                 configurable: true
               });
             }
-            const node2 = curr[el];
+            const node3 = curr[el];
             if (terminal) {
-              node2._errors.push(mapper(issue3));
+              node3._errors.push(mapper(issue3));
             }
-            curr = node2;
-            i++;
+            curr = node3;
+            i2++;
           }
         }
       }
@@ -7272,10 +11368,10 @@ function treeifyError(error62, mapper = (issue3) => issue3.message) {
           continue;
         }
         let curr = result;
-        let i = 0;
-        while (i < fullpath.length) {
-          const el = fullpath[i];
-          const terminal = i === fullpath.length - 1;
+        let i2 = 0;
+        while (i2 < fullpath.length) {
+          const el = fullpath[i2];
+          const terminal = i2 === fullpath.length - 1;
           if (typeof el === "string") {
             curr.properties ?? (curr.properties = {});
             if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
@@ -7295,7 +11391,7 @@ function treeifyError(error62, mapper = (issue3) => issue3.message) {
           if (terminal) {
             curr.errors.push(mapper(issue3));
           }
-          i++;
+          i2++;
         }
       }
     }
@@ -7612,20 +11708,20 @@ function anchor(source) {
   return new RegExp(`^${source}$`);
 }
 var date = /* @__PURE__ */ anchor(dateSource);
-function timeSource(args) {
+function timeSource(args2) {
   const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-  const regex = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+  const regex = typeof args2.precision === "number" ? args2.precision === -1 ? `${hhmm}` : args2.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args2.precision}}` : args2.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
   return regex;
 }
-function time(args) {
-  return new RegExp(`^${timeSource(args)}$`);
+function time(args2) {
+  return new RegExp(`^${timeSource(args2)}$`);
 }
-function datetime(args) {
+function datetime(args2) {
   const opts = ["Z"];
-  if (args.offset)
+  if (args2.offset)
     opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
-  const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
-  const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
+  const qualified = `${timeSource({ precision: args2.precision, seconds: true })}(?:${opts.join("|")})`;
+  const timeRegex = args2.local ? `${qualified}|${timeSource({ precision: args2.precision })}` : qualified;
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
 var anyString = /^[\s\S]{0,}$/;
@@ -8142,10 +12238,10 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
 
 // node_modules/zod/v4/core/doc.js
 var Doc = class {
-  constructor(args = [], closed = {}) {
+  constructor(args2 = [], closed = {}) {
     this.content = [];
     this.indent = 0;
-    this.args = args;
+    this.args = args2;
     this.closed = closed;
   }
   // the compiler catches a child's throw and keeps writing into this doc, so the indent has to unwind with it
@@ -8562,10 +12658,10 @@ var $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 function isValidCIDRv6(value) {
-  const parts = value.split("/");
-  if (parts.length !== 2)
+  const parts2 = value.split("/");
+  if (parts2.length !== 2)
     return false;
-  const [address, prefix2] = parts;
+  const [address, prefix2] = parts2;
   if (!prefix2)
     return false;
   const prefixNum = Number(prefix2);
@@ -8682,13 +12778,13 @@ var $ZodCreditCard = /* @__PURE__ */ $constructor("$ZodCreditCard", (inst, def) 
 function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
-  for (let i = 4; i < len; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+  for (let i2 = 4; i2 < len; i2++) {
+    const code3 = iban3.charCodeAt(i2);
+    remainder = (code3 >= 65 ? remainder * 100 + (code3 - 55) : remainder * 10 + (code3 - 48)) % 97;
   }
-  for (let i = 0; i < 4; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+  for (let i2 = 0; i2 < 4; i2++) {
+    const code3 = iban3.charCodeAt(i2);
+    remainder = (code3 >= 65 ? remainder * 100 + (code3 - 55) : remainder * 10 + (code3 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -8952,10 +13048,10 @@ function capSize(inst, size) {
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n > max && ch._zod.def.when(payload)) {
-          const start = payload.issues.length;
+          const start2 = payload.issues.length;
           ch._zod.check(payload);
-          payload.issues[start].continue = false;
-          attachSchema(payload.issues, start, inst);
+          payload.issues[start2].continue = false;
+          attachSchema(payload.issues, start2, inst);
           return payload;
         }
       }
@@ -8990,16 +13086,16 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, Array(input2.length), ctx) : Array(input2.length);
     const proms = [];
     const abortEarly = ctx?.abortEarly;
-    for (let i = 0; i < input2.length; i++) {
-      const item = input2[i];
+    for (let i2 = 0; i2 < input2.length; i2++) {
+      const item = input2[i2];
       const result = def.element._zod.run({
         value: item,
         issues: []
       }, ctx);
       if (result instanceof Promise) {
-        proms.push(result.then((result2) => handleArrayResult(result2, payload, i)));
+        proms.push(result.then((result2) => handleArrayResult(result2, payload, i2)));
       } else {
-        handleArrayResult(result, payload, i);
+        handleArrayResult(result, payload, i2);
         if (abortEarly && result.issues.length !== 0 && aborted(result))
           break;
       }
@@ -9384,9 +13480,9 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
 });
 function handleExclusiveUnionResults(results, final, inst, ctx) {
   const matches = [];
-  for (let i = 0; i < results.length; i++) {
-    if (results[i].issues.length === 0)
-      matches.push(i);
+  for (let i2 = 0; i2 < results.length; i2++) {
+    if (results[i2].issues.length === 0)
+      matches.push(i2);
   }
   if (matches.length === 1) {
     final.value = results[matches[0]].value;
@@ -9496,10 +13592,10 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
       propValues[zod.def.discriminator]?.delete(void 0);
     return propValues;
   });
-  def.options.forEach((option, i) => {
+  def.options.forEach((option, i2) => {
     const propShape = rawShape(option._zod.def);
     if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
-      throw new Error(`Invalid discriminated union option at index "${i}"`);
+      throw new Error(`Invalid discriminated union option at index "${i2}"`);
     }
   });
   const disc = cached(() => discriminatorMap(def));
@@ -9695,20 +13791,20 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     const itemResults = new Array(items.length);
     const abortEarly = def.rest ? ctx?.abortEarly : void 0;
     let itemAborted = false;
-    for (let i = 0; i < items.length; i++) {
-      const r = items[i]._zod.run({ value: input2[i], issues: [] }, ctx);
+    for (let i2 = 0; i2 < items.length; i2++) {
+      const r = items[i2]._zod.run({ value: input2[i2], issues: [] }, ctx);
       if (r instanceof Promise) {
         proms.push(r.then((rr) => {
-          itemResults[i] = rr;
+          itemResults[i2] = rr;
         }));
       } else {
-        itemResults[i] = r;
+        itemResults[i2] = r;
         if (abortEarly && !itemAborted && r.issues.length)
           itemAborted = aborted(r);
       }
     }
     if (def.rest && !itemAborted) {
-      let i = items.length - 1;
+      let i2 = items.length - 1;
       const rest = input2.slice(items.length);
       let seen = payload.issues.length;
       for (const el of rest) {
@@ -9717,12 +13813,12 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
             break;
           seen = payload.issues.length;
         }
-        i++;
+        i2++;
         const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
         if (result instanceof Promise) {
-          proms.push(result.then((r) => handleTupleResult(r, payload, i)));
+          proms.push(result.then((r) => handleTupleResult(r, payload, i2)));
         } else {
-          handleTupleResult(result, payload, i);
+          handleTupleResult(result, payload, i2);
         }
       }
     }
@@ -9733,10 +13829,10 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
   };
 });
 function getTupleOptStart(items, key) {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+  for (let i2 = items.length - 1; i2 >= 0; i2--) {
+    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
     if (!omittable)
-      return i + 1;
+      return i2 + 1;
   }
   return 0;
 }
@@ -9747,25 +13843,25 @@ function handleTupleResult(result, final, index) {
   final.value[index] = result.value;
 }
 function handleTupleResults(itemResults, final, items, input2, optoutStart) {
-  for (let i = 0; i < items.length; i++) {
-    const r = itemResults[i];
-    const isPresent = i < input2.length;
-    if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
-      final.value.length = i;
+  for (let i2 = 0; i2 < items.length; i2++) {
+    const r = itemResults[i2];
+    const isPresent = i2 < input2.length;
+    if (!isPresent && i2 >= optoutStart && items[i2]._zod.optin === "optional") {
+      final.value.length = i2;
       break;
     }
     if (r.issues.length) {
-      if (!isPresent && i >= optoutStart) {
-        final.value.length = i;
+      if (!isPresent && i2 >= optoutStart) {
+        final.value.length = i2;
         break;
       }
-      final.issues.push(...prefixIssues(i, r.issues));
+      final.issues.push(...prefixIssues(i2, r.issues));
     }
-    final.value[i] = r.value;
+    final.value[i2] = r.value;
   }
-  for (let i = final.value.length - 1; i >= input2.length; i--) {
-    if (items[i]._zod.optout === "optional" && final.value[i] === void 0) {
-      final.value.length = i;
+  for (let i2 = final.value.length - 1; i2 >= input2.length; i2--) {
+    if (items[i2]._zod.optout === "optional" && final.value[i2] === void 0) {
+      final.value.length = i2;
     } else {
       break;
     }
@@ -10500,26 +14596,26 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
   $ZodType.init(inst, def);
   Object.defineProperty(inst, "_def", { value: def });
   inst._zod.def = def;
-  inst.implement = (func) => {
-    if (typeof func !== "function") {
+  inst.implement = (func2) => {
+    if (typeof func2 !== "function") {
       throw new Error("implement() must be called with a function");
     }
-    return Object.defineProperty(function(...args) {
-      const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
-      const result = Reflect.apply(func, this, parsedArgs);
+    return Object.defineProperty(function(...args2) {
+      const parsedArgs = inst._def.input ? parse(inst._def.input, args2) : args2;
+      const result = Reflect.apply(func2, this, parsedArgs);
       if (inst._def.output) {
         return parse(inst._def.output, result);
       }
       return result;
     }, "_zod", { value: inst._zod, enumerable: false });
   };
-  inst.implementAsync = (func) => {
-    if (typeof func !== "function") {
+  inst.implementAsync = (func2) => {
+    if (typeof func2 !== "function") {
       throw new Error("implementAsync() must be called with a function");
     }
-    return Object.defineProperty(async function(...args) {
-      const parsedArgs = inst._def.input ? await parseAsync(inst._def.input, args) : args;
-      const result = await Reflect.apply(func, this, parsedArgs);
+    return Object.defineProperty(async function(...args2) {
+      const parsedArgs = inst._def.input ? await parseAsync(inst._def.input, args2) : args2;
+      const result = await Reflect.apply(func2, this, parsedArgs);
       if (inst._def.output) {
         return await parseAsync(inst._def.output, result);
       }
@@ -10544,22 +14640,22 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
     }
     return payload;
   };
-  inst.input = (...args) => {
+  inst.input = (...args2) => {
     const F = inst.constructor;
-    if (Array.isArray(args[0])) {
+    if (Array.isArray(args2[0])) {
       return new F({
         type: "function",
         input: new $ZodTuple({
           type: "tuple",
-          items: args[0],
-          rest: args[1]
+          items: args2[0],
+          rest: args2[1]
         }),
         output: inst._def.output
       });
     }
     return new F({
       type: "function",
-      input: args[0],
+      input: args2[0],
       output: inst._def.output
     });
   };
@@ -10649,7 +14745,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -10659,7 +14755,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -10670,7 +14766,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -10734,7 +14830,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -18553,9 +22649,9 @@ function compile2(schema, options) {
     const clone2 = withParser(schema, parser);
     clone2._zod.bag.validator = compileValidator(schema, parser);
     return clone2;
-  } catch (err) {
+  } catch (err2) {
     if (options?.strict)
-      throw err;
+      throw err2;
     return schema;
   }
 }
@@ -18573,9 +22669,9 @@ function withParser(schema, parser) {
     if (ctx && isBackEdge(ctx, payload.value)) {
       return originalRun(payload, ctx);
     }
-    const out = parser(payload.value);
-    if (out !== INVALID) {
-      payload.value = out;
+    const out2 = parser(payload.value);
+    if (out2 !== INVALID) {
+      payload.value = out2;
       return payload;
     }
     if (ctx)
@@ -18596,9 +22692,9 @@ function installCompiledUserMethods(target, source, parser) {
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
     targetAny.safeParse = (data, params) => {
-      const out = parser(data);
-      if (out !== INVALID) {
-        return { success: true, data: out };
+      const out2 = parser(data);
+      if (out2 !== INVALID) {
+        return { success: true, data: out2 };
       }
       return originalSafeParse(data, params);
     };
@@ -18606,9 +22702,9 @@ function installCompiledUserMethods(target, source, parser) {
   if (typeof sourceAny.parse === "function") {
     const originalParse = sourceAny.parse;
     targetAny.parse = (data, params) => {
-      const out = parser(data);
-      if (out !== INVALID) {
-        return out;
+      const out2 = parser(data);
+      if (out2 !== INVALID) {
+        return out2;
       }
       return originalParse(data, params);
     };
@@ -18634,19 +22730,19 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code2 = doc.content.join("\n");
+  const code3 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code2}` : code2 : "";
+${code3}` : code3 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code2}
+${code3}
 }`;
   let fn;
   try {
     const factory = new F(...constantNames, factoryCode);
     fn = factory(...constantValues);
-  } catch (err) {
-    throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
+  } catch (err2) {
+    throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err2.message})`);
   }
   if (options?.debug) {
     fn.code = fullCode;
@@ -18655,13 +22751,13 @@ ${code2}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -18684,9 +22780,9 @@ function compileChild(doc, ctx, schema, accessor, needsValue = true) {
   const varCounter = ctx.varCounter;
   try {
     return generateCheck(doc, ctx, schema, accessor, needsValue);
-  } catch (err) {
-    if (!(err instanceof ZodCompileUnsupportedError) || !err.islandable)
-      throw err;
+  } catch (err2) {
+    if (!(err2 instanceof ZodCompileUnsupportedError) || !err2.islandable)
+      throw err2;
     doc.content.length = contentLen;
     if (ctx.constants.size > constantCount) {
       const trailing = Array.from(ctx.constants.keys()).slice(constantCount);
@@ -19369,13 +23465,13 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     doc.write(`const ${outputVar} = {};`);
     for (const k of allKeys) {
       const kx = keyExpr(k);
-      const out = propOutputs.get(k);
+      const out2 = propOutputs.get(k);
       if (dropsWhenAbsent(propShape[k])) {
-        doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
+        doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out2};`);
       } else if (mayOmitUndefined(propShape[k])) {
-        doc.write(`if (${out} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
+        doc.write(`if (${out2} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out2};`);
       } else {
-        doc.write(`${outputVar}[${kx}] = ${out};`);
+        doc.write(`${outputVar}[${kx}] = ${out2};`);
       }
     }
   }
@@ -19692,22 +23788,22 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   }
   const outputVar = newVar(ctx);
   doc.write(`const ${outputVar} = [];`);
-  for (let i = 0; i < items.length; i++) {
-    const itemSchema = items[i];
-    if (i >= optoutStart) {
-      doc.write(`if (${outputVar}.length === ${i}) {`);
+  for (let i2 = 0; i2 < items.length; i2++) {
+    const itemSchema = items[i2];
+    if (i2 >= optoutStart) {
+      doc.write(`if (${outputVar}.length === ${i2}) {`);
       doc.indented((d) => {
-        d.write(`if (${i} < ${accessor}.length) {`);
+        d.write(`if (${i2} < ${accessor}.length) {`);
         d.indented((d2) => {
           const elemVar = newVar(ctx);
-          d2.write(`const ${elemVar} = ${accessor}[${i}];`);
+          d2.write(`const ${elemVar} = ${accessor}[${i2}];`);
           const elemOutput = compileChild(d2, ctx, itemSchema, elemVar);
-          d2.write(`${outputVar}[${i}] = ${elemOutput};`);
+          d2.write(`${outputVar}[${i2}] = ${elemOutput};`);
         });
         d.write(`} else {`);
         d.indented((d2) => {
           if (dropsWhenAbsent(itemSchema)) {
-            d2.write(`${outputVar}.length = ${i};`);
+            d2.write(`${outputVar}.length = ${i2};`);
             return;
           }
           const elemVar = newVar(ctx);
@@ -19719,17 +23815,17 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
             d3.write(`return ${elemOutput};`);
           });
           d2.write(`})();`);
-          d2.write(`if (${branchVar} === INVALID || ${branchVar} === undefined) ${outputVar}.length = ${i};`);
-          d2.write(`else ${outputVar}[${i}] = ${branchVar};`);
+          d2.write(`if (${branchVar} === INVALID || ${branchVar} === undefined) ${outputVar}.length = ${i2};`);
+          d2.write(`else ${outputVar}[${i2}] = ${branchVar};`);
         });
         d.write(`}`);
       });
       doc.write(`}`);
     } else {
       const elemVar = newVar(ctx);
-      doc.write(`const ${elemVar} = ${accessor}[${i}];`);
+      doc.write(`const ${elemVar} = ${accessor}[${i2}];`);
       const elemOutput = compileChild(doc, ctx, itemSchema, elemVar);
-      doc.write(`${outputVar}[${i}] = ${elemOutput};`);
+      doc.write(`${outputVar}[${i2}] = ${elemOutput};`);
     }
   }
   if (rest) {
@@ -19746,10 +23842,10 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   return outputVar;
 }
 function getTupleOptStart2(items, key) {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+  for (let i2 = items.length - 1; i2 >= 0; i2--) {
+    const omittable = key === "optin" ? items[i2]._zod.optin !== void 0 : items[i2]._zod.optout === "optional";
     if (!omittable)
-      return i + 1;
+      return i2 + 1;
   }
   return 0;
 }
@@ -19778,9 +23874,9 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
   }
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar};`);
-  for (let i = 0; i < options.length; i++) {
-    const opt = options[i];
-    if (i === 0) {
+  for (let i2 = 0; i2 < options.length; i2++) {
+    const opt = options[i2];
+    if (i2 === 0) {
       doc.write(`${outputVar} = (() => {`);
     } else {
       doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
@@ -19939,7 +24035,7 @@ function generateRecordCheck(doc, ctx, schema, accessor) {
   }, `return INVALID;`);
   return outputVar;
 }
-function emitOwnKeys(doc, ctx, accessor, kVar, body, onSymbol) {
+function emitOwnKeys(doc, ctx, accessor, kVar, body2, onSymbol) {
   const propIsEnumerableConst = addConstant(ctx, Object.prototype.propertyIsEnumerable);
   const symsVar = newVar(ctx);
   const keysVar = newVar(ctx);
@@ -19950,7 +24046,7 @@ function emitOwnKeys(doc, ctx, accessor, kVar, body, onSymbol) {
   doc.indented((d) => {
     d.write(`const ${kVar} = ${keysVar}[${iVar}];`);
     d.write(`if (${kVar} === "__proto__" || !${propIsEnumerableConst}.call(${accessor}, ${kVar})) continue;`);
-    body(d);
+    body2(d);
   });
   doc.write(`}`);
   doc.write(`for (let ${iVar} = 0; ${iVar} < ${symsVar}.length; ${iVar}++) {`);
@@ -19960,7 +24056,7 @@ function emitOwnKeys(doc, ctx, accessor, kVar, body, onSymbol) {
     if (onSymbol)
       d.write(onSymbol);
     else
-      body(d);
+      body2(d);
   });
   doc.write(`}`);
 }
@@ -21007,11 +25103,11 @@ function _catch(Class2, innerType, catchValue) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _pipe(Class2, in_, out) {
+function _pipe(Class2, in_, out2) {
   return new Class2({
     type: "pipe",
     in: in_,
-    out
+    out: out2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -21022,10 +25118,10 @@ function _readonly(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class2, parts, params) {
+function _templateLiteral(Class2, parts2, params) {
   return new Class2({
     type: "template_literal",
-    parts,
+    parts: parts2,
     ...normalizeParams(params)
   });
 }
@@ -21110,12 +25206,12 @@ function describe(description) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function meta(metadata) {
+function meta(metadata2) {
   const ch = new $ZodCheck({ check: "meta" });
   ch._zod.onattach = [
     (inst) => {
       const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, ...metadata });
+      globalRegistry.add(inst, { ...existing, ...metadata2 });
     }
   ];
   ch._zod.check = () => {
@@ -21438,15 +25534,15 @@ function foldObjects(members2) {
     for (const key in object2.properties) {
       if (Object.prototype.hasOwnProperty.call(properties, key))
         continue;
-      const parts = [];
+      const parts2 = [];
       for (const other2 of objects) {
         const part = other2.properties?.[key] ?? undeclaredConstraint(other2);
         if (part === null || part === void 0)
           continue;
-        if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
-          parts.push(part);
+        if (!parts2.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
+          parts2.push(part);
       }
-      const merged = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
+      const merged = parts2.length === 1 ? parts2[0] : foldObjects(parts2) ?? { allOf: parts2 };
       assignProp(properties, key, merged);
     }
     for (const key of object2.required ?? [])
@@ -22099,9 +26195,9 @@ var objectProcessor = (schema, ctx, _json, params) => {
 var unionProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
-  const options = def.options.map((x, i) => processSchema(x, ctx, {
+  const options = def.options.map((x, i2) => processSchema(x, ctx, {
     ...params,
-    path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
+    path: [...params.path, isExclusive ? "oneOf" : "anyOf", i2]
   }));
   if (isExclusive) {
     json2.oneOf = options;
@@ -22133,9 +26229,9 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   json2.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
-  const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
+  const prefixItems = def.items.map((x, i2) => processSchema(x, ctx, {
     ...params,
-    path: [...params.path, prefixPath, i]
+    path: [...params.path, prefixPath, i2]
   }));
   const rest = def.rest ? processSchema(def.rest, ctx, {
     ...params,
@@ -22207,7 +26303,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
     if (!Array.isArray(branches))
       continue;
     const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
-    if (mapped.some((branch, i) => branch !== branches[i]))
+    if (mapped.some((branch, i2) => branch !== branches[i2]))
       json2 = { ...json2, [keyword]: mapped };
   }
   const types = Array.isArray(json2.type) ? json2.type : [json2.type];
@@ -22791,15 +26887,15 @@ var initializer2 = (inst, issues) => {
   if (_installedErrorProtos.has(proto))
     return;
   _installedErrorProtos.add(proto);
-  _lazyMethod(proto, "format", (self) => (mapper) => formatError2(self, mapper));
-  _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
-  _lazyMethod(proto, "addIssue", (self) => (issue3) => {
-    self.issues.push(issue3);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "format", (self2) => (mapper) => formatError2(self2, mapper));
+  _lazyMethod(proto, "flatten", (self2) => (mapper) => flattenError(self2, mapper));
+  _lazyMethod(proto, "addIssue", (self2) => (issue3) => {
+    self2.issues.push(issue3);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
-  _lazyMethod(proto, "addIssues", (self) => (issues2) => {
-    self.issues.push(...issues2);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "addIssues", (self2) => (issues2) => {
+    self2.issues.push(...issues2);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
   Object.defineProperty(proto, "isEmpty", {
     configurable: true,
@@ -22922,11 +27018,11 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     globalRegistry.add(cl, { description });
     return cl;
   },
-  meta(...args) {
-    if (args.length === 0)
+  meta(...args2) {
+    if (args2.length === 0)
       return globalRegistry.get(this);
     const cl = this.clone();
-    globalRegistry.add(cl, args[0]);
+    globalRegistry.add(cl, args2[0]);
     return cl;
   },
   isOptional() {
@@ -22935,8 +27031,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   isNullable() {
     return this.safeParse(null).success;
   },
-  apply(fn, ...args) {
-    return args.length === 0 ? fn(this) : fn(this, ...args);
+  apply(fn, ...args2) {
+    return args2.length === 0 ? fn(this) : fn(this, ...args2);
   },
   // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
   get "~standard"() {
@@ -23024,29 +27120,29 @@ var _ZodString = /* @__PURE__ */ $constructor(
     minLength: (inst) => aggregateChecks(inst).minimum ?? null,
     maxLength: (inst) => aggregateChecks(inst).maximum ?? null
   }, {
-    regex(...args) {
-      return this.check(_regex(...args));
+    regex(...args2) {
+      return this.check(_regex(...args2));
     },
-    includes(...args) {
-      return this.check(_includes(...args));
+    includes(...args2) {
+      return this.check(_includes(...args2));
     },
-    startsWith(...args) {
-      return this.check(_startsWith(...args));
+    startsWith(...args2) {
+      return this.check(_startsWith(...args2));
     },
-    endsWith(...args) {
-      return this.check(_endsWith(...args));
+    endsWith(...args2) {
+      return this.check(_endsWith(...args2));
     },
-    min(...args) {
-      return this.check(_minLength(...args));
+    min(...args2) {
+      return this.check(_minLength(...args2));
     },
-    max(...args) {
-      return this.check(_maxLength(...args));
+    max(...args2) {
+      return this.check(_maxLength(...args2));
     },
-    length(...args) {
-      return this.check(_length(...args));
+    length(...args2) {
+      return this.check(_length(...args2));
     },
-    nonempty(...args) {
-      return this.check(_minLength(1, ...args));
+    nonempty(...args2) {
+      return this.check(_minLength(1, ...args2));
     },
     lowercase(params) {
       return this.check(_lowercase(params));
@@ -23057,8 +27153,8 @@ var _ZodString = /* @__PURE__ */ $constructor(
     trim() {
       return this.check(_trim());
     },
-    normalize(...args) {
-      return this.check(_normalize(...args));
+    normalize(...args2) {
+      return this.check(_normalize(...args2));
     },
     toLowerCase() {
       return this.check(_toLowerCase());
@@ -23645,7 +27741,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
-  util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
+  util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
     return _enum2(Object.keys(this._zod.def.shape));
@@ -23680,14 +27776,14 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   omit(mask) {
     return util_exports.omit(this, mask);
   },
-  partial(...args) {
-    return util_exports.partial(ZodOptional, this, args[0]);
+  partial(...args2) {
+    return util_exports.partial(ZodOptional, this, args2[0]);
   },
-  exactPartial(...args) {
-    return util_exports.partial(ZodExactOptional, this, args[0], "exactPartial");
+  exactPartial(...args2) {
+    return util_exports.partial(ZodExactOptional, this, args2[0], "exactPartial");
   },
-  required(...args) {
-    return util_exports.required(ZodNonOptional, this, args[0]);
+  required(...args2) {
+    return util_exports.required(ZodNonOptional, this, args2[0]);
   }
 });
 function object(shape, params) {
@@ -23847,10 +27943,10 @@ var ZodMap = /* @__PURE__ */ $constructor("ZodMap", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
   inst.keyType = def.keyType;
   inst.valueType = def.valueType;
-  inst.min = (...args) => inst.check(_minSize(...args));
+  inst.min = (...args2) => inst.check(_minSize(...args2));
   inst.nonempty = (params) => inst.check(_minSize(1, params));
-  inst.max = (...args) => inst.check(_maxSize(...args));
-  inst.size = (...args) => inst.check(_size(...args));
+  inst.max = (...args2) => inst.check(_maxSize(...args2));
+  inst.size = (...args2) => inst.check(_size(...args2));
 });
 function map(keyType, valueType, params) {
   return new ZodMap({
@@ -23865,10 +27961,10 @@ var ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
   $ZodSet.init(inst, def);
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
-  inst.min = (...args) => inst.check(_minSize(...args));
+  inst.min = (...args2) => inst.check(_minSize(...args2));
   inst.nonempty = (params) => inst.check(_minSize(1, params));
-  inst.max = (...args) => inst.check(_maxSize(...args));
-  inst.size = (...args) => inst.check(_size(...args));
+  inst.max = (...args2) => inst.check(_maxSize(...args2));
+  inst.size = (...args2) => inst.check(_size(...args2));
 });
 function set(valueType, params) {
   return new ZodSet({
@@ -24126,11 +28222,11 @@ var ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
   inst.in = def.in;
   inst.out = def.out;
 });
-function pipe(in_, out) {
+function pipe(in_, out2) {
   return new ZodPipe({
     type: "pipe",
     in: in_,
-    out
+    out: out2
     // ...util.normalizeParams(params),
   });
 }
@@ -24138,11 +28234,11 @@ var ZodCodec = /* @__PURE__ */ $constructor("ZodCodec", (inst, def) => {
   ZodPipe.init(inst, def);
   $ZodCodec.init(inst, def);
 });
-function codec(in_, out, params) {
+function codec(in_, out2, params) {
   return new ZodCodec({
     type: "pipe",
     in: in_,
-    out,
+    out: out2,
     transform: params.decode,
     reverseTransform: params.encode
   });
@@ -24178,10 +28274,10 @@ var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (ins
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
 });
-function templateLiteral(parts, params) {
+function templateLiteral(parts2, params) {
   return new ZodTemplateLiteral({
     type: "template_literal",
-    parts,
+    parts: parts2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -24274,11 +28370,11 @@ function _instanceof(cls, params = {}) {
   };
   return inst;
 }
-var stringbool = (...args) => _stringbool({
+var stringbool = (...args2) => _stringbool({
   Codec: ZodCodec,
   Boolean: ZodBoolean,
   String: ZodString
-}, ...args);
+}, ...args2);
 function json(params) {
   const jsonSchema = lazy(() => {
     return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
@@ -24521,24 +28617,24 @@ function canonicalKey(value, seen) {
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      const parts2 = [];
+      const parts3 = [];
       for (const item of value) {
         const key = canonicalKey(item, seen);
         if (key === null)
           return null;
-        parts2.push(key);
+        parts3.push(key);
       }
-      return `a${parts2.length}:[${parts2.join(",")}]`;
+      return `a${parts3.length}:[${parts3.join(",")}]`;
     }
     const keys = Object.keys(value).sort();
-    const parts = [];
+    const parts2 = [];
     for (const k of keys) {
       const key = canonicalKey(value[k], seen);
       if (key === null)
         return null;
-      parts.push(`${k.length}:${k}=${key}`);
+      parts2.push(`${k.length}:${k}=${key}`);
     }
-    return `o${parts.length}:{${parts.join(",")}}`;
+    return `o${parts2.length}:{${parts2.join(",")}}`;
   } finally {
     seen.delete(value);
   }
@@ -24594,20 +28690,20 @@ function checkArrayGuards(arraySchema, guards) {
       return;
     if (guards.uniqueItems === true) {
       const firstSeen = /* @__PURE__ */ new Map();
-      for (let i = 0; i < items.length; i++) {
-        const key = canonicalKey(items[i], /* @__PURE__ */ new Set());
+      for (let i2 = 0; i2 < items.length; i2++) {
+        const key = canonicalKey(items[i2], /* @__PURE__ */ new Set());
         if (key === null)
           continue;
         const first = firstSeen.get(key);
         if (first === void 0) {
-          firstSeen.set(key, i);
+          firstSeen.set(key, i2);
           continue;
         }
         payload.issues.push({
           code: "custom",
-          message: `Array items must be unique: element at index ${i} duplicates the one at index ${first}`,
+          message: `Array items must be unique: element at index ${i2} duplicates the one at index ${first}`,
           input: items,
-          path: [i],
+          path: [i2],
           continue: true
         });
       }
@@ -24863,8 +28959,8 @@ function convertBaseSchema(schema, ctx) {
           zodSchema = schemasToIntersect[0];
         } else {
           let result = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
-          for (let i = 2; i < schemasToIntersect.length; i++) {
-            result = z.intersection(result, schemasToIntersect[i]);
+          for (let i2 = 2; i2 < schemasToIntersect.length; i2++) {
+            result = z.intersection(result, schemasToIntersect[i2]);
           }
           zodSchema = result;
         }
@@ -24995,8 +29091,8 @@ function convertSchema(schema, ctx) {
     } else {
       let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
       const startIdx = hasExplicitType ? 0 : 1;
-      for (let i = startIdx; i < schema.allOf.length; i++) {
-        result = z.intersection(result, convertSchema(schema.allOf[i], ctx));
+      for (let i2 = startIdx; i2 < schema.allOf.length; i2++) {
+        result = z.intersection(result, convertSchema(schema.allOf[i2], ctx));
       }
       baseSchema = result;
     }
@@ -25080,12 +29176,12 @@ function fromJSONSchema(schema, params) {
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
-  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
-    const h = fnOrHandlers[node2._zod.def.type];
-    return h ? h(node2, rewritten) : node2;
+  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node3, rewritten) => {
+    const h = fnOrHandlers[node3._zod.def.type];
+    return h ? h(node3, rewritten) : node3;
   };
   const cache2 = /* @__PURE__ */ new Map();
-  function run(s) {
+  function run2(s) {
     const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -25111,21 +29207,21 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run(oldShape[k]);
+          const mapped = run2(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run(def.catchall);
+          newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run(def.element);
+        const mapped = run2(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -25133,14 +29229,14 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run(item);
+          const mapped = run2(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run(def.rest);
+          newRest = run2(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -25148,12 +29244,12 @@ function visit(schema, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run(def.keyType);
-        const newVal = run(def.valueType);
+        const newKey = run2(def.keyType);
+        const newVal = run2(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run(def.valueType);
+        const newVal = run2(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -25161,7 +29257,7 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run(opt);
+          const mapped = run2(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -25169,8 +29265,8 @@ function visit(schema, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run(def.left);
-        const newRight = run(def.right);
+        const newLeft = run2(def.left);
+        const newRight = run2(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -25182,23 +29278,23 @@ function visit(schema, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run(def.innerType);
+        const newInner = run2(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run(def.in);
-        const newOut = run(def.out);
+        const newIn = run2(def.in);
+        const newOut = run2(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run(def.input);
-        const newOutput = run(def.output);
+        const newInput = run2(def.input);
+        const newOutput = run2(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run(original()) });
+        return clone(s, { ...rest, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -25229,7 +29325,7 @@ function visit(schema, fnOrHandlers) {
       }
     }
   }
-  return run(schema);
+  return run2(schema);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -25308,6 +29404,7 @@ var DEFAULTS = {
   maxAgents: 3,
   defaultTtlMinutes: 30,
   maxTtlMinutes: 8 * 60,
+  queueGraceMinutes: 15,
   blockOn: "phase",
   blockOnLocks: true
 };
@@ -25329,7 +29426,8 @@ var streamSchema = strictObject(
     critical: bool.optional(),
     critical_files: globList.optional(),
     test_pattern: globList.optional(),
-    coordinators: stringList("GitHub login or team").optional()
+    coordinators: stringList("GitHub login or team").optional(),
+    circuit_breaker: lazy(() => circuitBreakerSchema).optional()
   },
   E("expected a mapping of stream settings")
 );
@@ -25338,8 +29436,8 @@ var durationValue = union(
   E('expected a duration: a number of minutes (30) or a number with a unit ("90s", "45m", "2h")')
 );
 var locksSchema = strictObject(
-  { default_ttl: durationValue.optional(), max_ttl: durationValue.optional() },
-  E("expected a mapping with default_ttl and/or max_ttl")
+  { default_ttl: durationValue.optional(), max_ttl: durationValue.optional(), queue_grace: durationValue.optional() },
+  E("expected a mapping with default_ttl, max_ttl and/or queue_grace")
 );
 var mergeGateSchema = strictObject(
   {
@@ -25363,6 +29461,37 @@ var hotFilesSchema = array(
   E("expected a list of { pattern, mode } entries")
 );
 var coordinatorsSchema = stringList("GitHub login or team");
+var dashboardSchema = strictObject(
+  {
+    enabled: bool.optional(),
+    title: nonEmptyString("a non-empty issue title").max(256, E("expected an issue title of at most 256 characters")).optional(),
+    labels: array(nonEmptyString("a label name").max(50, E("expected a label name of at most 50 characters")), E("expected a list of label names (use [] for none)")).optional()
+  },
+  E("expected a mapping with enabled, title and/or labels")
+);
+var DASHBOARD_DEFAULTS = { title: "PUCS dashboard", labels: ["pucs:dashboard"] };
+var BOT_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\[bot\]$/;
+var agentsSchema = strictObject(
+  {
+    bots: record(
+      string2().regex(BOT_LOGIN, E('expected a bot login such as "my-agent[bot]"')),
+      _enum2(["read", "triage", "write", "maintain", "admin"], E("expected read, triage, write, maintain or admin")),
+      E('expected a mapping of bot logins to a permission, e.g. { "my-agent[bot]": write }')
+    ).optional(),
+    command_rate: number2(E("expected a whole number of commands per minute")).int(E("expected a whole number of commands per minute")).min(1, E("expected at least 1 command per minute")).max(1e3, E("expected at most 1000 commands per minute")).optional()
+  },
+  E("expected a mapping with bots and/or command_rate")
+);
+var AGENTS_DEFAULTS = { commandRate: 10 };
+var circuitBreakerSchema = strictObject(
+  {
+    failure_threshold: positiveInt.optional(),
+    window: durationValue.optional(),
+    cooldown: durationValue.optional(),
+    block_merges: bool.optional()
+  },
+  E("expected a mapping with failure_threshold, window, cooldown and/or block_merges")
+);
 var topLevelSchema = strictObject(
   {
     version: literal2(1, E("expected 1 (the only supported version)")).optional(),
@@ -25371,9 +29500,12 @@ var topLevelSchema = strictObject(
     locks: unknown().optional(),
     merge_gate: unknown().optional(),
     hot_files: unknown().optional(),
-    coordinators: unknown().optional()
+    coordinators: unknown().optional(),
+    dashboard: unknown().optional(),
+    agents: unknown().optional(),
+    circuit_breaker: unknown().optional()
   },
-  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators)")
+  E("expected a mapping with streams (and optionally version, areas, locks, merge_gate, hot_files, coordinators, dashboard, agents, circuit_breaker)")
 );
 function keysAt(schema, path2) {
   let cur = schema;
@@ -25389,17 +29521,17 @@ function keysAt(schema, path2) {
 }
 
 // src/engine/config/parse.ts
-function formatIssue(i) {
-  const where2 = i.line > 0 ? `${i.file}:${i.line}:${i.col}` : i.file;
-  return `${where2}: ${i.severity}: ${i.message}`;
+function formatIssue(i2) {
+  const where2 = i2.line > 0 ? `${i2.file}:${i2.line}:${i2.col}` : i2.file;
+  return `${where2}: ${i2.severity}: ${i2.message}`;
 }
 function renderPath(path2) {
-  let out = "";
+  let out2 = "";
   for (const p of path2) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += (out === "" ? "" : ".") + (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p));
+    if (typeof p === "number") out2 += `[${p}]`;
+    else out2 += (out2 === "" ? "" : ".") + (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p));
   }
-  return out;
+  return out2;
 }
 function describe3(v) {
   if (v === void 0) return "nothing";
@@ -25420,8 +29552,8 @@ var Ctx = class {
   /** Position of the value at `path`, or of its nearest existing ancestor. */
   at(path2) {
     for (let n = path2.length; n >= 0; n--) {
-      const node2 = nodeAt(this.root, path2.slice(0, n));
-      if (node2) return node2.pos;
+      const node3 = nodeAt(this.root, path2.slice(0, n));
+      if (node3) return node3.pos;
     }
     return { line: 0, col: 0 };
   }
@@ -25439,12 +29571,12 @@ var Ctx = class {
     this.issues.push({ file: this.file, line: pos.line, col: pos.col, message: prefix2 + message, severity });
   }
   get hasErrors() {
-    return this.issues.some((i) => i.severity === "error");
+    return this.issues.some((i2) => i2.severity === "error");
   }
   /** Validate the value at `path` with `schema`; report every zod issue. Returns the data or null. */
   validate(schema, path2) {
-    const node2 = nodeAt(this.root, path2);
-    const value = node2 === void 0 ? void 0 : toPlain(node2);
+    const node3 = nodeAt(this.root, path2);
+    const value = node3 === void 0 ? void 0 : toPlain(node3);
     const r = schema.safeParse(value);
     if (r.success) return r.data;
     for (const issue3 of r.error.issues) this.zodIssue(schema, path2, value, issue3);
@@ -25452,18 +29584,18 @@ var Ctx = class {
   }
   /** Parse the value at `path` with `schema` without reporting (the section's check reported it). */
   quiet(schema, path2) {
-    const node2 = nodeAt(this.root, path2);
-    if (node2 === void 0) return void 0;
-    const r = schema.safeParse(toPlain(node2));
+    const node3 = nodeAt(this.root, path2);
+    if (node3 === void 0) return void 0;
+    const r = schema.safeParse(toPlain(node3));
     return r.success ? r.data : void 0;
   }
   zodIssue(schema, base, value, issue3, prefix2 = []) {
     const rel = [...prefix2, ...issue3.path];
     const path2 = [...base, ...rel];
     if (issue3.code === "invalid_union" && Array.isArray(issue3.errors)) {
-      const deeper = issue3.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+      const deeper = issue3.errors.filter((branch) => branch.length > 0 && branch.every((i2) => i2.path.length > 0));
       if (deeper.length === 1) {
-        for (const i of deeper[0]) this.zodIssue(schema, base, value, i, rel);
+        for (const i2 of deeper[0]) this.zodIssue(schema, base, value, i2, rel);
         return;
       }
     }
@@ -25493,64 +29625,64 @@ function valueAt(v, path2) {
   return cur;
 }
 function splitCommas(s) {
-  const out = [];
+  const out2 = [];
   let depth = 0;
-  let start = 0;
-  for (let i = 0; i <= s.length; i++) {
-    const c = s[i];
+  let start2 = 0;
+  for (let i2 = 0; i2 <= s.length; i2++) {
+    const c = s[i2];
     if (c === "{") depth++;
     else if (c === "}" && depth > 0) depth--;
-    else if (c === "," && depth === 0 || i === s.length) {
-      const raw = s.slice(start, i);
+    else if (c === "," && depth === 0 || i2 === s.length) {
+      const raw = s.slice(start2, i2);
       const lead = raw.length - raw.trimStart().length;
-      out.push({ part: raw.trim(), offset: start + lead });
-      start = i + 1;
+      out2.push({ part: raw.trim(), offset: start2 + lead });
+      start2 = i2 + 1;
     }
   }
-  return out;
+  return out2;
 }
 function globItems(ctx, path2, what = "pattern") {
-  const node2 = nodeAt(ctx.root, path2);
-  if (node2 === void 0) return [];
-  const out = [];
+  const node3 = nodeAt(ctx.root, path2);
+  if (node3 === void 0) return [];
+  const out2 = [];
   const check2 = (value, pos, p) => {
     const problem = validateGlob(value);
     if (problem !== null) ctx.report(pos, p, `invalid ${what} ${JSON.stringify(value)}: ${problem}`);
-    else out.push({ value, pos, path: p });
+    else out2.push({ value, pos, path: p });
   };
-  if (node2.kind === "scalar" && typeof node2.value === "string") {
-    const parts = splitCommas(node2.value);
-    for (const { part, offset } of parts) {
-      const pos = node2.verbatim ? { line: node2.pos.line, col: node2.pos.col + offset + (node2.quoted ? 1 : 0) } : node2.pos;
+  if (node3.kind === "scalar" && typeof node3.value === "string") {
+    const parts2 = splitCommas(node3.value);
+    for (const { part, offset } of parts2) {
+      const pos = node3.verbatim ? { line: node3.pos.line, col: node3.pos.col + offset + (node3.quoted ? 1 : 0) } : node3.pos;
       if (part === "") {
-        ctx.report(pos, path2, parts.length > 1 ? `empty ${what} in the comma-separated list` : `empty ${what}`);
+        ctx.report(pos, path2, parts2.length > 1 ? `empty ${what} in the comma-separated list` : `empty ${what}`);
         continue;
       }
       check2(part, pos, path2);
     }
-  } else if (node2.kind === "seq") {
-    node2.items.forEach((item, i) => {
-      if (item.kind === "scalar" && typeof item.value === "string") check2(item.value, item.pos, [...path2, i]);
+  } else if (node3.kind === "seq") {
+    node3.items.forEach((item, i2) => {
+      if (item.kind === "scalar" && typeof item.value === "string") check2(item.value, item.pos, [...path2, i2]);
     });
   }
-  return out;
+  return out2;
 }
 function stringItems(ctx, path2) {
-  const node2 = nodeAt(ctx.root, path2);
-  if (node2?.kind !== "seq") return [];
-  const out = [];
-  node2.items.forEach((item, i) => {
-    if (item.kind === "scalar" && typeof item.value === "string") out.push({ value: item.value, pos: item.pos, path: [...path2, i] });
+  const node3 = nodeAt(ctx.root, path2);
+  if (node3?.kind !== "seq") return [];
+  const out2 = [];
+  node3.items.forEach((item, i2) => {
+    if (item.kind === "scalar" && typeof item.value === "string") out2.push({ value: item.value, pos: item.pos, path: [...path2, i2] });
   });
-  return out;
+  return out2;
 }
 function durationMinutes(ctx, path2, fallback) {
-  const node2 = nodeAt(ctx.root, path2);
-  if (node2 === void 0) return fallback;
-  if (node2.kind !== "scalar" || typeof node2.value !== "number" && typeof node2.value !== "string") return null;
-  const r = parseDuration(String(node2.value));
+  const node3 = nodeAt(ctx.root, path2);
+  if (node3 === void 0) return fallback;
+  if (node3.kind !== "scalar" || typeof node3.value !== "number" && typeof node3.value !== "string") return null;
+  const r = parseDuration(String(node3.value));
   if (!r.ok) {
-    ctx.report(node2.pos, path2, r.message);
+    ctx.report(node3.pos, path2, r.message);
     return null;
   }
   return r.ms / MINUTE_MS;
@@ -25642,7 +29774,7 @@ function parseConfig(text, file2) {
         }
         if (ctx.validate(globList, path2) === null) continue;
         const items = globItems(ctx, path2);
-        areas.push({ name: entry.key, patterns: items.map((i) => i.value) });
+        areas.push({ name: entry.key, patterns: items.map((i2) => i2.value) });
       }
     }
   }
@@ -25674,8 +29806,11 @@ function parseConfig(text, file2) {
   reportCycles(ctx, drafts);
   let defaultTtlMinutes = DEFAULTS.defaultTtlMinutes;
   let maxTtlMinutes = DEFAULTS.maxTtlMinutes;
+  let queueGraceMinutes = DEFAULTS.queueGraceMinutes;
   if (nodeAt(root, ["locks"]) !== void 0) {
     ctx.validate(locksSchema, ["locks"]);
+    const grace = durationMinutes(ctx, ["locks", "queue_grace"], DEFAULTS.queueGraceMinutes);
+    if (grace !== null) queueGraceMinutes = grace;
     const def = durationMinutes(ctx, ["locks", "default_ttl"], DEFAULTS.defaultTtlMinutes);
     const max = durationMinutes(ctx, ["locks", "max_ttl"], DEFAULTS.maxTtlMinutes);
     if (def !== null) defaultTtlMinutes = def;
@@ -25701,9 +29836,9 @@ function parseConfig(text, file2) {
     ctx.validate(hotFilesSchema, ["hot_files"]);
     const list = nodeAt(root, ["hot_files"]);
     if (list?.kind === "seq") {
-      list.items.forEach((_, i) => {
-        const rule = ctx.quiet(hotFilesSchema.element, ["hot_files", i]);
-        const path2 = ["hot_files", i, "pattern"];
+      list.items.forEach((_, i2) => {
+        const rule = ctx.quiet(hotFilesSchema.element, ["hot_files", i2]);
+        const path2 = ["hot_files", i2, "pattern"];
         const pattern = ctx.quiet(hotFilesSchema.element.shape.pattern, path2);
         const problem = pattern === void 0 ? null : validateGlob(pattern);
         if (problem !== null) ctx.report(ctx.at(path2), path2, `invalid pattern ${JSON.stringify(pattern)}: ${problem}`);
@@ -25717,6 +29852,33 @@ function parseConfig(text, file2) {
     coordinators = checkCoordinators(ctx, stringItems(ctx, ["coordinators"]));
   }
   const streamCoordinators = new Map(drafts.map((d) => [d.id, checkCoordinators(ctx, d.coordinators)]));
+  let dashboard;
+  if (nodeAt(root, ["dashboard"]) !== void 0) {
+    const d = ctx.validate(dashboardSchema, ["dashboard"]);
+    if (d !== null) {
+      dashboard = { enabled: d.enabled ?? true, title: d.title ?? DASHBOARD_DEFAULTS.title, labels: d.labels ?? [...DASHBOARD_DEFAULTS.labels] };
+    }
+  }
+  let agents = { bots: {}, commandRate: AGENTS_DEFAULTS.commandRate };
+  if (nodeAt(root, ["agents"]) !== void 0) {
+    const a = ctx.validate(agentsSchema, ["agents"]);
+    if (a !== null) agents = { bots: Object.fromEntries(Object.entries(a.bots ?? {}).map(([k, v]) => [k.toLowerCase(), v])), commandRate: a.command_rate ?? AGENTS_DEFAULTS.commandRate };
+  }
+  const breakerAt = (path2, base) => {
+    if (nodeAt(root, path2) === void 0) return base;
+    if (path2[0] !== "streams") ctx.validate(circuitBreakerSchema, path2);
+    const sh = circuitBreakerSchema.shape;
+    const window2 = durationMinutes(ctx, [...path2, "window"], base.windowMinutes);
+    const cooldown = durationMinutes(ctx, [...path2, "cooldown"], base.cooldownMinutes);
+    return {
+      failureThreshold: ctx.quiet(sh.failure_threshold, [...path2, "failure_threshold"]) ?? base.failureThreshold,
+      windowMinutes: window2 ?? base.windowMinutes,
+      cooldownMinutes: cooldown ?? base.cooldownMinutes,
+      blockMerges: ctx.quiet(sh.block_merges, [...path2, "block_merges"]) ?? base.blockMerges
+    };
+  };
+  const circuitBreaker = breakerAt(["circuit_breaker"], BREAKER_DEFAULTS);
+  const streamBreakers = new Map(drafts.map((d) => [d.id, nodeAt(root, ["streams", d.id, "circuit_breaker"]) !== void 0 ? breakerAt(["streams", d.id, "circuit_breaker"], circuitBreaker) : void 0]));
   reportShadowed(ctx, drafts);
   if (ctx.hasErrors) return { ok: false, issues: sortIssues(ctx.issues) };
   const streams = drafts.map((d) => ({
@@ -25730,17 +29892,21 @@ function parseConfig(text, file2) {
     critical: d.critical,
     criticalFiles: d.criticalFiles.map((p) => p.value),
     testPatterns: d.testPatterns.map((p) => p.value),
-    coordinators: streamCoordinators.get(d.id) ?? []
+    coordinators: streamCoordinators.get(d.id) ?? [],
+    ...streamBreakers.get(d.id) !== void 0 ? { circuitBreaker: streamBreakers.get(d.id) } : {}
   }));
   const config2 = {
     version: 1,
     streams,
     areas,
-    locks: { defaultTtlMinutes, maxTtlMinutes },
+    locks: { defaultTtlMinutes, maxTtlMinutes, queueGraceMinutes },
     mergeGate: { pinnedPhases, blockOn, blockOnLocks },
     hotFiles,
-    coordinators
+    coordinators,
+    agents,
+    circuitBreaker
   };
+  if (dashboard !== void 0) config2.dashboard = dashboard;
   return { ok: true, config: config2, warnings: sortIssues(ctx.issues) };
 }
 function fmtMinutes(m) {
@@ -25749,15 +29915,15 @@ function fmtMinutes(m) {
   return `${Math.round(m * 60)}s`;
 }
 function sortIssues(issues) {
-  return issues.map((issue3, i) => ({ issue: issue3, i })).sort((a, b) => a.issue.line - b.issue.line || a.issue.col - b.issue.col || a.i - b.i).map((x) => x.issue);
+  return issues.map((issue3, i2) => ({ issue: issue3, i: i2 })).sort((a, b) => a.issue.line - b.issue.line || a.issue.col - b.issue.col || a.i - b.i).map((x) => x.issue);
 }
 function checkCoordinators(ctx, items) {
-  const out = [];
+  const out2 = [];
   for (const item of items) {
-    if (COORDINATOR.test(item.value)) out.push(item.value);
+    if (COORDINATOR.test(item.value)) out2.push(item.value);
     else ctx.report(item.pos, item.path, `invalid coordinator ${JSON.stringify(item.value)}: expected a GitHub login ("octocat") or team ("@org/team")`);
   }
-  return out;
+  return out2;
 }
 function reportCycles(ctx, drafts) {
   const byId = new Map(drafts.map((d) => [d.id, d]));
@@ -25796,15 +29962,15 @@ function reportCycles(ctx, drafts) {
   for (const comp of sccs) {
     if (comp.length < 2) continue;
     const members2 = new Set(comp);
-    const start = drafts.find((d) => members2.has(d.id)).id;
+    const start2 = drafts.find((d) => members2.has(d.id)).id;
     const prev = /* @__PURE__ */ new Map();
-    const queue = [start];
+    const queue = [start2];
     let closing = null;
     while (queue.length > 0 && closing === null) {
       const v = queue.shift();
       for (const w of byId.get(v).dependsOn) {
         if (!members2.has(w)) continue;
-        if (w === start) {
+        if (w === start2) {
           closing = v;
           break;
         }
@@ -25814,21 +29980,21 @@ function reportCycles(ctx, drafts) {
         }
       }
     }
-    const cycle = [start];
+    const cycle = [start2];
     const tail = [];
-    for (let v = closing; v !== start; v = prev.get(v)) tail.push(v);
-    cycle.push(...tail.reverse(), start);
-    const first = byId.get(start);
-    const dep = first.deps.find((i) => i.value === cycle[1]);
+    for (let v = closing; v !== start2; v = prev.get(v)) tail.push(v);
+    cycle.push(...tail.reverse(), start2);
+    const first = byId.get(start2);
+    const dep = first.deps.find((i2) => i2.value === cycle[1]);
     const pos = dep?.pos ?? first.keyPos;
-    const path2 = dep?.path ?? ["streams", start];
+    const path2 = dep?.path ?? ["streams", start2];
     ctx.report(pos, path2, `dependency cycle: ${cycle.join(" -> ")}; remove one of these dependencies`);
   }
 }
 function checkPins(ctx, drafts, phases2) {
   const ids = drafts.map((d) => d.id);
   const known = new Set(ids);
-  const phaseOf = /* @__PURE__ */ new Map();
+  const phaseOf2 = /* @__PURE__ */ new Map();
   let ok = true;
   phases2.forEach((phase, p) => {
     const phasePath = ["merge_gate", "phases", p];
@@ -25844,26 +30010,26 @@ function checkPins(ctx, drafts, phases2) {
         ok = false;
         return;
       }
-      const already = phaseOf.get(id);
+      const already = phaseOf2.get(id);
       if (already !== void 0) {
         ctx.report(pos, path2, `stream ${id} is pinned twice (also in phase ${already.phase}); list each stream exactly once`);
         ok = false;
         return;
       }
-      phaseOf.set(id, { phase: p + 1, item: { value: id, pos, path: path2 } });
+      phaseOf2.set(id, { phase: p + 1, item: { value: id, pos, path: path2 } });
     });
   });
-  const missing = drafts.filter((d) => d.idOk && !phaseOf.has(d.id)).map((d) => d.id);
+  const missing = drafts.filter((d) => d.idOk && !phaseOf2.has(d.id)).map((d) => d.id);
   if (missing.length > 0) {
     const path2 = ["merge_gate", "phases"];
     ctx.report(ctx.at(path2), path2, `${missing.length === 1 ? "stream" : "streams"} ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} in no phase; list every stream exactly once`);
     ok = false;
   }
   for (const d of drafts) {
-    const mine = phaseOf.get(d.id);
+    const mine = phaseOf2.get(d.id);
     if (mine === void 0) continue;
     for (const dep of d.dependsOn) {
-      const theirs = phaseOf.get(dep);
+      const theirs = phaseOf2.get(dep);
       if (theirs === void 0 || theirs.phase < mine.phase) continue;
       ctx.report(
         mine.item.pos,
@@ -25978,18 +30144,112 @@ async function loadConfigFile(repoRoot2, override) {
   try {
     text = await readFile(abs, "utf8");
   } catch (e) {
-    const code2 = e.code;
-    return { ok: false, path: shown, issues: [issue2(shown, `cannot read the config file${code2 ? ` (${code2})` : ""}: ${abs}`)] };
+    const code3 = e.code;
+    return { ok: false, path: shown, issues: [issue2(shown, `cannot read the config file${code3 ? ` (${code3})` : ""}: ${abs}`)] };
   }
   const result = parseConfig(text, shown);
   if (!result.ok) return { ok: false, path: shown, issues: result.issues };
   return { ok: true, path: shown, config: result.config, warnings: result.warnings };
 }
 
+// src/engine/config/json-schema.ts
+var CONFIG_SCHEMA_URL = "https://raw.githubusercontent.com/pucs/pucs/v1/schemas/pucs_streams.schema.json";
+var CONFIG_SCHEMA_MODELINE = `# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`;
+var camel = (key) => key.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+function configDocumentSchema() {
+  const sections = {};
+  const exports = schema_exports;
+  for (const key of Object.keys(topLevelSchema.shape)) {
+    if (key === "version") continue;
+    const own2 = exports[`${camel(key)}Schema`];
+    if (own2 instanceof ZodType) sections[key] = own2.optional();
+  }
+  sections.streams = record(string2().regex(STREAM_ID), streamSchema);
+  sections.areas = record(string2().regex(AREA_NAME), globList).optional();
+  return topLevelSchema.extend(sections);
+}
+var DESCRIPTIONS = {
+  "": "PUCS work streams: who may change what, how many at once, and in which order streams merge. `pucs config` validates the whole file.",
+  "/properties/version": "The config format version: 1.",
+  "/properties/streams": "Work streams by id (a letter, then letters, digits or _; unique ignoring case). At least one.",
+  "/properties/streams/additionalProperties/properties/name": "Human-readable name of the stream.",
+  "/properties/streams/additionalProperties/properties/files_pattern": "The files the stream owns: globs (minimatch, dotfiles included, ** and {a,b}), as a comma-separated string or a list. A file belongs to the stream with the most specific matching pattern.",
+  "/properties/streams/additionalProperties/properties/max_agents": "At this many active changes the stream reports CAPACITY. Default 3.",
+  "/properties/streams/additionalProperties/properties/agent_templates": "Agent template names for this stream.",
+  "/properties/streams/additionalProperties/properties/dependencies": "Stream ids (exact, case-sensitive: they order the merge phases) or names declared under `areas:` (touching them raises DEPENDENCY; no phase edge).",
+  "/properties/streams/additionalProperties/properties/critical": "true: every change to the stream asks its coordinators (ARBITRATE). Default false.",
+  "/properties/streams/additionalProperties/properties/critical_files": "Paths or globs that always ask the coordinators.",
+  "/properties/streams/additionalProperties/properties/test_pattern": "Globs of the stream's tests.",
+  "/properties/streams/additionalProperties/properties/coordinators": "GitHub logins or @org/team asked to ARBITRATE (default: the top-level list).",
+  "/properties/areas": "Named parts of the repository that are not streams (globs); a stream depending on one gets DEPENDENCY when a change touches it.",
+  "/properties/locks": "Lock time-to-live settings. Durations: minutes (30) or with a unit (90s, 45m, 2h, 1h30m).",
+  "/properties/locks/properties/default_ttl": "A lock's or intent's time-to-live when none is given. Default 30 (minutes).",
+  "/properties/locks/properties/max_ttl": "No lock or intent may ask for longer. Default 8h.",
+  "/properties/locks/properties/queue_grace": "A queue head told its path is free and silent this long loses its place. Default 15m.",
+  "/properties/merge_gate": "The merge gate (PUCS / merge-gate status).",
+  "/properties/merge_gate/properties/phases": "Merge phases in order, each a list of stream ids; every stream exactly once. Without it: the layers of the stream dependencies.",
+  "/properties/merge_gate/properties/block_on": "phase: every open change of an earlier phase blocks; dependencies: only changes of streams this one depends on. Default phase.",
+  "/properties/merge_gate/properties/block_on_locks": "Another holder's live lock on a changed file blocks the merge. Default true.",
+  "/properties/hot_files": "Files everyone touches: ignore (never a conflict) or merge (overlaps are always MERGE).",
+  "/properties/coordinators": "GitHub logins or @org/team asked to ARBITRATE when a stream names none."
+};
+function pointer(schema, path2) {
+  let cur = schema;
+  for (const part of path2.split("/").slice(1)) cur = cur?.[part];
+  return cur && typeof cur === "object" ? cur : void 0;
+}
+function configJsonSchema() {
+  const generated = toJSONSchema(configDocumentSchema(), { target: "draft-7", io: "input", unrepresentable: "any" });
+  const { $schema, ...body2 } = generated;
+  const schema = { $schema, $id: CONFIG_SCHEMA_URL, title: "PUCS stream configuration (config/pucs_streams.yaml)", ...body2 };
+  for (const [path2, text] of Object.entries(DESCRIPTIONS)) {
+    const node3 = pointer(schema, path2);
+    if (node3) node3.description = text;
+  }
+  const streams = pointer(schema, "/properties/streams");
+  if (streams) streams.minProperties = 1;
+  return schema;
+}
+function configJsonSchemaText() {
+  return `${JSON.stringify(configJsonSchema(), null, 2)}
+`;
+}
+
+// src/cli/schema.ts
+function printConfigSchema(ctx) {
+  ctx.out(configJsonSchemaText());
+  return 0;
+}
+
 // src/engine/diff.ts
+function textHash(lines, noNewline) {
+  let h1 = 2166136261;
+  let h2 = 2538058380;
+  const mix = (code3) => {
+    h1 = Math.imul(h1 ^ code3, 16777619);
+    h2 = Math.imul(h2 ^ code3, 1540483477);
+    h2 ^= h2 >>> 15;
+  };
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k];
+    for (let c = 0; c < line.length; c++) mix(line.charCodeAt(c));
+    if (k < lines.length - 1 || !noNewline) mix(10);
+  }
+  mix(lines.length & 65535);
+  mix(noNewline ? 1 : 2);
+  h1 = Math.imul(h1 ^ h1 >>> 16, 2246822507) ^ Math.imul(h2 ^ h2 >>> 13, 3266489909);
+  h2 = Math.imul(h2 ^ h2 >>> 16, 668265263) ^ Math.imul(h1 ^ h1 >>> 13, 374761393);
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
+}
 function splitLines(text) {
-  const lines = text.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  let cr;
+  const lines = text.split("\n").map((l, k) => {
+    if (!l.endsWith("\r")) return l;
+    (cr ??= /* @__PURE__ */ new Set()).add(k);
+    return l.slice(0, -1);
+  });
   while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  if (cr) lines.cr = cr;
   return lines;
 }
 function excerpt(line) {
@@ -26021,17 +30281,17 @@ function headerProblem(h) {
   if (h.newStart === 0 && h.newLines > 0) return "new start 0 is only valid with a new line count of 0";
   return null;
 }
-function readHunk(lines, i, path2, errors) {
-  const headerLine = lines[i];
+function readHunk(lines, i2, path2, errors) {
+  const headerLine = lines[i2];
   const header = parseHunkHeader(headerLine);
   if (!header) {
-    errors.push(`${where(i + 1, path2)}: expected a hunk header like ${HUNK_EXAMPLE}, got ${excerpt(headerLine)}`);
-    return { hunk: null, next: i + 1 };
+    errors.push(`${where(i2 + 1, path2)}: expected a hunk header like ${HUNK_EXAMPLE}, got ${excerpt(headerLine)}`);
+    return { hunk: null, next: i2 + 1 };
   }
   const bad = headerProblem(header);
   if (bad) {
-    errors.push(`${where(i + 1, path2)}: invalid hunk header ${excerpt(headerLine)}: ${bad}`);
-    return { hunk: null, next: i + 1 };
+    errors.push(`${where(i2 + 1, path2)}: invalid hunk header ${excerpt(headerLine)}: ${bad}`);
+    return { hunk: null, next: i2 + 1 };
   }
   const declared = `its header ${excerpt(hunkHeaderOnly(headerLine))} declares ${header.oldLines} old and ${header.newLines} new lines`;
   const section = header.section;
@@ -26040,19 +30300,25 @@ function readHunk(lines, i, path2, errors) {
   let newSeen = 0;
   let cur = header.oldLines === 0 ? header.oldStart + 1 : header.oldStart;
   let runStart = null;
+  let added = [];
+  let noNewline = false;
+  let last;
   const closeRun = () => {
     if (runStart === null) return;
     const r = { start: runStart, end: cur - 1 };
     if (section) r.section = section;
+    r.hash = textHash(added, noNewline);
     changes.push(r);
     runStart = null;
+    added = [];
+    noNewline = false;
   };
-  let j = i + 1;
+  let j = i2 + 1;
   while (oldSeen < header.oldLines || newSeen < header.newLines) {
     const line = lines[j];
     if (line === void 0) {
       errors.push(
-        `${where(j + 1, path2)}: the hunk at line ${i + 1} ends early at the end of the input after ${oldSeen} old and ${newSeen} new lines; ${declared}`
+        `${where(j + 1, path2)}: the hunk at line ${i2 + 1} ends early at the end of the input after ${oldSeen} old and ${newSeen} new lines; ${declared}`
       );
       return { hunk: null, next: j };
     }
@@ -26068,24 +30334,30 @@ function readHunk(lines, i, path2, errors) {
       cur++;
     } else if (c === "+") {
       if (runStart === null) runStart = cur;
+      added.push(lines.cr?.has(j) ? `${line.slice(1)}\r` : line.slice(1));
       newSeen++;
     } else if (c === "\\") {
+      if (last?.[0] === "+") noNewline = true;
     } else {
       errors.push(
-        `${where(j + 1, path2)}: expected a line of the hunk at line ${i + 1} (starting with " ", "-" or "+"), got ${excerpt(line)}; the hunk has ${oldSeen} old and ${newSeen} new lines so far, ${declared}`
+        `${where(j + 1, path2)}: expected a line of the hunk at line ${i2 + 1} (starting with " ", "-" or "+"), got ${excerpt(line)}; the hunk has ${oldSeen} old and ${newSeen} new lines so far, ${declared}`
       );
       return { hunk: null, next: j };
     }
     if (oldSeen > header.oldLines || newSeen > header.newLines) {
       errors.push(
-        `${where(j + 1, path2)}: the hunk at line ${i + 1} has more ${oldSeen > header.oldLines ? "old" : "new"} lines than its header allows; ${declared}`
+        `${where(j + 1, path2)}: the hunk at line ${i2 + 1} has more ${oldSeen > header.oldLines ? "old" : "new"} lines than its header allows; ${declared}`
       );
       return { hunk: null, next: j + 1 };
     }
+    last = line;
+    j++;
+  }
+  while (lines[j]?.startsWith("\\")) {
+    if (last?.[0] === "+") noNewline = true;
     j++;
   }
   closeRun();
-  while (lines[j]?.startsWith("\\")) j++;
   return { hunk: { ...header, changes }, next: j };
 }
 function isStrayBodyLine(lines, j) {
@@ -26094,9 +30366,9 @@ function isStrayBodyLine(lines, j) {
   if (line.startsWith("--- ") && lines[j + 1]?.startsWith("+++ ")) return false;
   return line[0] === " " || line[0] === "-" || line[0] === "+";
 }
-function readHunks(lines, i, path2, errors) {
+function readHunks(lines, i2, path2, errors) {
   const hunks = [];
-  let j = i;
+  let j = i2;
   let failed = false;
   while (j < lines.length && lines[j].startsWith("@@")) {
     const headerAt = j;
@@ -26153,9 +30425,9 @@ function unquoteCString(s, from = 0) {
         k += 4;
         continue;
       }
-      const code2 = C_ESCAPES[e];
-      if (code2 === void 0) return { error: `unknown escape "\\${e}"` };
-      bytes.push(code2);
+      const code3 = C_ESCAPES[e];
+      if (code3 === void 0) return { error: `unknown escape "\\${e}"` };
+      bytes.push(code3);
       k += 2;
       continue;
     }
@@ -26232,50 +30504,50 @@ function quotedValue(rest) {
   return { value: rest };
 }
 var FILE_START_EXPECTED = 'expected a file header ("diff --git a/<path> b/<path>", or "--- <path>" then "+++ <path>")';
-function isFileStart(lines, i) {
-  const line = lines[i];
-  return line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ") || line.startsWith("--- ") && (lines[i + 1]?.startsWith("+++ ") ?? false);
+function isFileStart(lines, i2) {
+  const line = lines[i2];
+  return line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ") || line.startsWith("--- ") && (lines[i2 + 1]?.startsWith("+++ ") ?? false);
 }
 function parseUnifiedDiff(text) {
   const lines = splitLines(text);
   const files = [];
   const errors = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
+  let i2 = 0;
+  while (i2 < lines.length) {
+    const line = lines[i2];
     if (line.startsWith("diff --git ")) {
-      i = parseGitFile(lines, i, files, errors);
+      i2 = parseGitFile(lines, i2, files, errors);
     } else if (line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
       errors.push(
-        `line ${i + 1}: combined diffs of merge commits are not supported (got ${excerpt(line)}); diff the branch against its merge base instead (git diff <base>...HEAD)`
+        `line ${i2 + 1}: combined diffs of merge commits are not supported (got ${excerpt(line)}); diff the branch against its merge base instead (git diff <base>...HEAD)`
       );
-      i++;
-      while (i < lines.length && !isFileStart(lines, i)) i++;
-    } else if (line.startsWith("--- ") && lines[i + 1]?.startsWith("+++ ")) {
-      i = parsePlainFile(lines, i, files, errors);
+      i2++;
+      while (i2 < lines.length && !isFileStart(lines, i2)) i2++;
+    } else if (line.startsWith("--- ") && lines[i2 + 1]?.startsWith("+++ ")) {
+      i2 = parsePlainFile(lines, i2, files, errors);
     } else {
-      const from = i;
-      while (i < lines.length && !isFileStart(lines, i)) i++;
-      const span = i - 1 > from ? `lines ${from + 1}-${i}` : `line ${from + 1}`;
+      const from = i2;
+      while (i2 < lines.length && !isFileStart(lines, i2)) i2++;
+      const span = i2 - 1 > from ? `lines ${from + 1}-${i2}` : `line ${from + 1}`;
       errors.push(`${span}: ${FILE_START_EXPECTED}, got ${excerpt(line)}`);
     }
   }
   return { files, errors };
 }
-function resync(lines, i) {
-  while (i < lines.length && !isFileStart(lines, i)) i++;
-  return i;
+function resync(lines, i2) {
+  while (i2 < lines.length && !isFileStart(lines, i2)) i2++;
+  return i2;
 }
-function resyncGit(lines, i) {
-  while (i < lines.length && !lines[i].startsWith("diff --git ") && !lines[i].startsWith("diff --cc ") && !lines[i].startsWith("diff --combined ")) i++;
-  return i;
+function resyncGit(lines, i2) {
+  while (i2 < lines.length && !lines[i2].startsWith("diff --git ") && !lines[i2].startsWith("diff --cc ") && !lines[i2].startsWith("diff --combined ")) i2++;
+  return i2;
 }
-function parseGitFile(lines, start, files, errors) {
-  const headerLine = lines[start];
+function parseGitFile(lines, start2, files, errors) {
+  const headerLine = lines[start2];
   const header = gitHeaderPaths(headerLine.slice("diff --git ".length));
   if (header && "error" in header) {
-    errors.push(`line ${start + 1}: cannot read the paths of ${excerpt(headerLine)}: ${header.error}`);
-    return resyncGit(lines, start + 1);
+    errors.push(`line ${start2 + 1}: cannot read the paths of ${excerpt(headerLine)}: ${header.error}`);
+    return resyncGit(lines, start2 + 1);
   }
   let oldPath = header?.a;
   let newPath = header?.b;
@@ -26286,15 +30558,15 @@ function parseGitFile(lines, start, files, errors) {
   let added = false;
   let deleted = false;
   let modeChanged = false;
-  let binary = false;
+  let binary2 = false;
   let hunks = [];
   const label = () => newPath ?? oldPath ?? renameTo ?? null;
-  let i = start + 1;
+  let i2 = start2 + 1;
   const ext2 = [
-    ["old mode ", () => flag2(() => modeChanged = true)],
-    ["new mode ", () => flag2(() => modeChanged = true)],
-    ["deleted file mode ", () => flag2(() => deleted = true)],
-    ["new file mode ", () => flag2(() => added = true)],
+    ["old mode ", () => flag3(() => modeChanged = true)],
+    ["new mode ", () => flag3(() => modeChanged = true)],
+    ["deleted file mode ", () => flag3(() => deleted = true)],
+    ["new file mode ", () => flag3(() => added = true)],
     ["similarity index ", () => null],
     ["dissimilarity index ", () => null],
     ["index ", () => null],
@@ -26303,7 +30575,7 @@ function parseGitFile(lines, start, files, errors) {
     ["copy from ", (r) => withValue(r, (v) => copyFrom = v)],
     ["copy to ", (r) => withValue(r, (v) => copyTo = v)]
   ];
-  function flag2(set2) {
+  function flag3(set2) {
     set2();
     return null;
   }
@@ -26318,105 +30590,105 @@ function parseGitFile(lines, start, files, errors) {
     const f = buildFile();
     if (f.path !== "") files.push(f);
   }
-  headerLoop: while (i < lines.length) {
-    const line = lines[i];
+  headerLoop: while (i2 < lines.length) {
+    const line = lines[i2];
     if (line.startsWith("diff ")) break;
-    for (const [prefix2, handle] of ext2) {
+    for (const [prefix2, handle2] of ext2) {
       if (line.startsWith(prefix2)) {
-        const problem = handle(line.slice(prefix2.length));
+        const problem = handle2(line.slice(prefix2.length));
         if (problem) {
-          errors.push(`${where(i + 1, label())}: cannot read the path in ${excerpt(line)}: ${problem}`);
+          errors.push(`${where(i2 + 1, label())}: cannot read the path in ${excerpt(line)}: ${problem}`);
           hunks = null;
           pushFile();
-          return resyncGit(lines, i + 1);
+          return resyncGit(lines, i2 + 1);
         }
-        i++;
+        i2++;
         continue headerLoop;
       }
     }
     if (line.startsWith("Binary files ") && line.endsWith(" differ")) {
-      binary = true;
-      i++;
+      binary2 = true;
+      i2++;
       continue;
     }
     if (line === "GIT binary patch") {
-      binary = true;
-      i++;
-      while (i < lines.length && !isFileStart(lines, i)) i++;
+      binary2 = true;
+      i2++;
+      while (i2 < lines.length && !isFileStart(lines, i2)) i2++;
       break;
     }
     if (line.startsWith("--- ")) {
-      const plus = lines[i + 1];
+      const plus = lines[i2 + 1];
       if (plus === void 0 || !plus.startsWith("+++ ")) {
-        errors.push(`${where(i + 2, label())}: expected a "+++ b/<path>" line after the "---" line, got ${excerpt(plus)}`);
+        errors.push(`${where(i2 + 2, label())}: expected a "+++ b/<path>" line after the "---" line, got ${excerpt(plus)}`);
         hunks = null;
         pushFile();
-        return resyncGit(lines, i + 1);
+        return resyncGit(lines, i2 + 1);
       }
       const o = markerPath(line.slice(4), "old");
       const n = markerPath(plus.slice(4), "new");
       if ("error" in o || "error" in n) {
-        const bad = "error" in o ? { at: i, e: o.error, l: line } : { at: i + 1, e: n.error, l: plus };
+        const bad = "error" in o ? { at: i2, e: o.error, l: line } : { at: i2 + 1, e: n.error, l: plus };
         errors.push(`${where(bad.at + 1, label())}: cannot read the path in ${excerpt(bad.l)}: ${bad.e}`);
         hunks = null;
         pushFile();
-        return resyncGit(lines, i + 2);
+        return resyncGit(lines, i2 + 2);
       }
       if (o.path === null) added = true;
       else oldPath = o.path;
       if (n.path === null) deleted = true;
       else newPath = n.path;
-      i += 2;
-      if (!lines[i]?.startsWith("@@")) {
-        errors.push(`${where(i + 1, label())}: expected a hunk header like ${HUNK_EXAMPLE} after the "+++" line, got ${excerpt(lines[i])}`);
+      i2 += 2;
+      if (!lines[i2]?.startsWith("@@")) {
+        errors.push(`${where(i2 + 1, label())}: expected a hunk header like ${HUNK_EXAMPLE} after the "+++" line, got ${excerpt(lines[i2])}`);
         hunks = null;
         pushFile();
-        return resyncGit(lines, i);
+        return resyncGit(lines, i2);
       }
-      const read = readHunks(lines, i, label(), errors);
+      const read = readHunks(lines, i2, label(), errors);
       hunks = read.hunks;
-      i = read.next;
+      i2 = read.next;
       if (hunks === null) {
         pushFile();
-        return resyncGit(lines, i);
+        return resyncGit(lines, i2);
       }
-      if (i < lines.length && !isFileStart(lines, i)) {
-        errors.push(`${where(i + 1, label())}: expected another hunk header like ${HUNK_EXAMPLE} or the next file's "diff --git" line, got ${excerpt(lines[i])}`);
+      if (i2 < lines.length && !isFileStart(lines, i2)) {
+        errors.push(`${where(i2 + 1, label())}: expected another hunk header like ${HUNK_EXAMPLE} or the next file's "diff --git" line, got ${excerpt(lines[i2])}`);
         hunks = null;
         pushFile();
-        return resyncGit(lines, i);
+        return resyncGit(lines, i2);
       }
       pushFile();
-      return i;
+      return i2;
     }
     if (line.startsWith("@@")) {
-      errors.push(`${where(i + 1, label())}: a hunk header before the "--- a/<path>" and "+++ b/<path>" lines`);
+      errors.push(`${where(i2 + 1, label())}: a hunk header before the "--- a/<path>" and "+++ b/<path>" lines`);
       hunks = null;
       pushFile();
-      return resyncGit(lines, i + 1);
+      return resyncGit(lines, i2 + 1);
     }
     errors.push(
-      `${where(i + 1, label())}: unexpected line in the header of a file diff: ${excerpt(line)} (expected "index", "old mode"/"new mode", "new file mode", "deleted file mode", "rename from/to", "copy from/to", "similarity index", "Binary files ... differ" or "--- a/<path>")`
+      `${where(i2 + 1, label())}: unexpected line in the header of a file diff: ${excerpt(line)} (expected "index", "old mode"/"new mode", "new file mode", "deleted file mode", "rename from/to", "copy from/to", "similarity index", "Binary files ... differ" or "--- a/<path>")`
     );
     hunks = null;
     pushFile();
-    return resyncGit(lines, i + 1);
+    return resyncGit(lines, i2 + 1);
   }
-  if (binary) hunks = null;
+  if (binary2) hunks = null;
   const file2 = buildFile();
   if (file2.path === "") {
     errors.push(
-      `line ${start + 1}: cannot tell the path of ${excerpt(headerLine)} (names with spaces that differ and no "rename"/"---"/"+++" line to disambiguate)`
+      `line ${start2 + 1}: cannot tell the path of ${excerpt(headerLine)} (names with spaces that differ and no "rename"/"---"/"+++" line to disambiguate)`
     );
-    return i;
+    return i2;
   }
   files.push(file2);
-  return i;
+  return i2;
   function buildFile() {
     const oldName = renameFrom ?? copyFrom ?? oldPath ?? void 0;
     const newName = renameTo ?? copyTo ?? newPath ?? void 0;
     const path2 = (deleted ? oldName : newName) ?? oldName ?? "";
-    const f = { path: path2, hunks: binary ? null : hunks };
+    const f = { path: path2, hunks: binary2 ? null : hunks };
     if (renameFrom !== void 0 || renameTo !== void 0) {
       f.status = "renamed";
       if (oldName !== void 0) f.previousPath = oldName;
@@ -26425,24 +30697,24 @@ function parseGitFile(lines, start, files, errors) {
       if (oldName !== void 0) f.previousPath = oldName;
     } else if (added) f.status = "added";
     else if (deleted) f.status = "removed";
-    else if (modeChanged && !binary && (hunks === null || hunks.length === 0)) f.status = "changed";
+    else if (modeChanged && !binary2 && (hunks === null || hunks.length === 0)) f.status = "changed";
     else f.status = "modified";
     return f;
   }
 }
-function parsePlainFile(lines, start, files, errors) {
-  const minus = lines[start];
-  const plus = lines[start + 1];
+function parsePlainFile(lines, start2, files, errors) {
+  const minus = lines[start2];
+  const plus = lines[start2 + 1];
   const o = markerPath(minus.slice(4), "old");
   const n = markerPath(plus.slice(4), "new");
   if ("error" in o || "error" in n) {
-    const bad = "error" in o ? { at: start, e: o.error, l: minus } : { at: start + 1, e: n.error, l: plus };
+    const bad = "error" in o ? { at: start2, e: o.error, l: minus } : { at: start2 + 1, e: n.error, l: plus };
     errors.push(`line ${bad.at + 1}: cannot read the path in ${excerpt(bad.l)}: ${bad.e}`);
-    return resync(lines, start + 2);
+    return resync(lines, start2 + 2);
   }
   if (o.path === null && n.path === null) {
-    errors.push(`line ${start + 1}: both sides of the file diff are /dev/null`);
-    return resync(lines, start + 2);
+    errors.push(`line ${start2 + 1}: both sides of the file diff are /dev/null`);
+    return resync(lines, start2 + 2);
   }
   const path2 = n.path ?? o.path;
   const f = { path: path2, status: o.path === null ? "added" : n.path === null ? "removed" : "modified", hunks: null };
@@ -26450,40 +30722,47 @@ function parsePlainFile(lines, start, files, errors) {
     f.status = "renamed";
     f.previousPath = o.path;
   }
-  let i = start + 2;
-  if (!lines[i]?.startsWith("@@")) {
-    errors.push(`${where(i + 1, path2)}: expected a hunk header like ${HUNK_EXAMPLE} after the "+++" line, got ${excerpt(lines[i])}`);
+  let i2 = start2 + 2;
+  if (!lines[i2]?.startsWith("@@")) {
+    errors.push(`${where(i2 + 1, path2)}: expected a hunk header like ${HUNK_EXAMPLE} after the "+++" line, got ${excerpt(lines[i2])}`);
     files.push(f);
-    return resync(lines, i);
+    return resync(lines, i2);
   }
-  const read = readHunks(lines, i, path2, errors);
-  i = read.next;
+  const read = readHunks(lines, i2, path2, errors);
+  i2 = read.next;
   f.hunks = read.hunks;
-  if (f.hunks !== null && i < lines.length && !isFileStart(lines, i)) {
-    errors.push(`${where(i + 1, path2)}: expected another hunk header like ${HUNK_EXAMPLE} or the next file's "---" line, got ${excerpt(lines[i])}`);
+  if (f.hunks !== null && i2 < lines.length && !isFileStart(lines, i2)) {
+    errors.push(`${where(i2 + 1, path2)}: expected another hunk header like ${HUNK_EXAMPLE} or the next file's "---" line, got ${excerpt(lines[i2])}`);
     f.hunks = null;
   }
   files.push(f);
-  return resync(lines, i);
+  return resync(lines, i2);
 }
 function footprintFile(f) {
   return { path: f.path, changes: f.hunks === null ? null : f.hunks.flatMap((h) => h.changes.map((r) => ({ ...r }))) };
 }
-function overlapRanges(a, b) {
-  if (a === null && b === null) return { overlapping: [], mine: [], theirs: [] };
+var NO_IDENTICAL = [];
+function compareChanges(a, b) {
+  if (a === null && b === null) return { overlap: { overlapping: [], mine: [], theirs: [] }, identical: NO_IDENTICAL, mineRegions: [], theirRegions: [] };
   if (a === null || b === null) {
     const known = a ?? b;
-    if (known.length === 0) return null;
+    if (known.length === 0) return { overlap: null, identical: NO_IDENTICAL, mineRegions: [], theirRegions: [] };
     const sorted = sortRanges(known);
     const sections = distinctSections(sorted);
-    return { overlapping: mergeRanges(sorted), mine: a === null ? [] : sections, theirs: b === null ? [] : sections };
+    return {
+      overlap: { overlapping: mergeRanges(sorted), mine: a === null ? [] : sections, theirs: b === null ? [] : sections },
+      identical: NO_IDENTICAL,
+      mineRegions: a === null ? [] : sorted,
+      theirRegions: b === null ? [] : sorted
+    };
   }
-  if (a.length === 0 || b.length === 0) return null;
+  if (a.length === 0 || b.length === 0) return { overlap: null, identical: NO_IDENTICAL, mineRegions: [], theirRegions: [] };
   const sa = sortRanges(a);
   const sb = sortRanges(b);
   const hitA = new Array(sa.length).fill(false);
   const hitB = new Array(sb.length).fill(false);
   let any2 = false;
+  let identical = null;
   const prefixMaxEnd = [];
   for (const r of sb) prefixMaxEnd.push(Math.max(r.end, prefixMaxEnd[prefixMaxEnd.length - 1] ?? -Infinity));
   let lo = 0;
@@ -26494,40 +30773,50 @@ function overlapRanges(a, b) {
       const rb = sb[y];
       if (rb.start > ra.end + 1) break;
       if (ra.start <= rb.end + 1) {
+        if (ra.start === rb.start && ra.end === rb.end && ra.hash !== void 0 && ra.hash === rb.hash) {
+          (identical ??= []).push({ start: ra.start, end: ra.end });
+          continue;
+        }
         hitA[x] = true;
         hitB[y] = true;
         any2 = true;
       }
     }
   }
-  if (!any2) return null;
+  const same = identical ?? NO_IDENTICAL;
+  if (!any2) return { overlap: null, identical: same, mineRegions: [], theirRegions: [] };
   const ca = sa.filter((_, k) => hitA[k]);
   const cb = sb.filter((_, k) => hitB[k]);
   return {
-    overlapping: mergeRanges(sortRanges([...ca, ...cb])),
-    mine: distinctSections(ca),
-    theirs: distinctSections(cb)
+    overlap: {
+      overlapping: mergeRanges(sortRanges([...ca, ...cb])),
+      mine: distinctSections(ca),
+      theirs: distinctSections(cb)
+    },
+    identical: same,
+    mineRegions: ca,
+    theirRegions: cb
   };
 }
 function sortRanges(rs) {
   return [...rs].sort((x, y) => x.start - y.start || x.end - y.end);
 }
 function distinctSections(rs) {
-  const out = [];
-  for (const r of rs) if (r.section && !out.includes(r.section)) out.push(r.section);
-  return out;
+  const out2 = [];
+  for (const r of rs) if (r.section && !out2.includes(r.section)) out2.push(r.section);
+  return out2;
 }
 function mergeRanges(sorted) {
-  const out = [];
+  const out2 = [];
   for (const r of sorted) {
-    const last = out[out.length - 1];
+    const last = out2[out2.length - 1];
     if (last && r.start <= last.end + 1) {
       last.end = Math.max(last.end, r.end);
     } else {
-      out.push({ start: r.start, end: r.end });
+      out2.push({ start: r.start, end: r.end });
     }
   }
-  return out;
+  return out2;
 }
 
 // src/engine/classify.ts
@@ -26546,25 +30835,25 @@ function rankPatterns(patterns) {
 function indexOf(config2) {
   let idx = configIndexes.get(config2);
   if (idx) return idx;
-  const streamEntries = config2.streams.flatMap((s, i) => s.patterns.map((pattern) => ({ pattern, value: i })));
-  const hotEntries = config2.hotFiles.map((h, i) => ({ pattern: h.pattern, value: i }));
+  const streamEntries = config2.streams.flatMap((s, i2) => s.patterns.map((pattern) => ({ pattern, value: i2 })));
+  const hotEntries = config2.hotFiles.map((h, i2) => ({ pattern: h.pattern, value: i2 }));
   idx = {
     streams: new PatternIndex(streamEntries),
     rank: rankPatterns([...streamEntries, ...hotEntries].map((e) => e.pattern)),
     hot: new PatternIndex(hotEntries),
-    areas: new PatternIndex(config2.areas.flatMap((a, i) => a.patterns.map((pattern) => ({ pattern, value: i }))))
+    areas: new PatternIndex(config2.areas.flatMap((a, i2) => a.patterns.map((pattern) => ({ pattern, value: i2 }))))
   };
   configIndexes.set(config2, idx);
   return idx;
 }
 function classify(paths, config2) {
   const idx = indexOf(config2);
-  const out = new Array(paths.length);
+  const out2 = new Array(paths.length);
   for (let k = 0; k < paths.length; k++) {
     const path2 = paths[k];
     const matches = idx.streams.matchEntries(path2);
     if (matches.length === 0) {
-      out[k] = { path: path2, stream: null, also: [] };
+      out2[k] = { path: path2, stream: null, also: [] };
       continue;
     }
     let best = -1;
@@ -26583,9 +30872,9 @@ function classify(paths, config2) {
       last = m.value;
       also.push(config2.streams[m.value].id);
     }
-    out[k] = { path: path2, stream: config2.streams[best].id, also };
+    out2[k] = { path: path2, stream: config2.streams[best].id, also };
   }
-  return out;
+  return out2;
 }
 function isCriticalFile(path2, stream) {
   if (stream.criticalFiles.length === 0) return false;
@@ -26612,14 +30901,255 @@ function hotFileMode(path2, config2) {
 }
 function areaOf(path2, config2) {
   if (config2.areas.length === 0) return [];
-  const out = [];
+  const out2 = [];
   let last = -1;
   for (const m of indexOf(config2).areas.matchEntries(path2)) {
     if (m.value === last) continue;
     last = m.value;
-    out.push(config2.areas[m.value].name);
+    out2.push(config2.areas[m.value].name);
   }
-  return out;
+  return out2;
+}
+
+// src/engine/symbols.ts
+var BY_EXTENSION = {
+  py: "python",
+  pyi: "python",
+  ts: "typescript",
+  mts: "typescript",
+  cts: "typescript",
+  tsx: "tsx",
+  js: "javascript",
+  mjs: "javascript",
+  cjs: "javascript",
+  jsx: "javascript",
+  go: "go",
+  rs: "rust",
+  java: "java",
+  cs: "c-sharp",
+  c: "cpp",
+  h: "cpp",
+  cc: "cpp",
+  cpp: "cpp",
+  cxx: "cpp",
+  hh: "cpp",
+  hpp: "cpp",
+  hxx: "cpp",
+  rb: "ruby"
+};
+function languageOf(path2) {
+  const base = path2.slice(path2.lastIndexOf("/") + 1);
+  const dot = base.lastIndexOf(".");
+  if (dot <= 0) return null;
+  return BY_EXTENSION[base.slice(dot + 1).toLowerCase()] ?? null;
+}
+var FUNCTION_VALUES = /* @__PURE__ */ new Set(["arrow_function", "function_expression", "function", "generator_function", "class", "class_expression"]);
+function definitionOf(node3, lang) {
+  const named = (field = "name") => node3.childForFieldName(field)?.text ?? null;
+  const make = (kind, name2) => name2 ? { kind, name: name2 } : null;
+  switch (lang) {
+    case "python":
+      if (node3.type === "function_definition") return make("function", named());
+      if (node3.type === "class_definition") return make("class", named());
+      return null;
+    case "typescript":
+    case "tsx":
+    case "javascript":
+      switch (node3.type) {
+        case "function_declaration":
+        case "generator_function_declaration":
+        case "function_signature":
+          return make("function", named());
+        case "class_declaration":
+        case "abstract_class_declaration":
+          return make("class", named());
+        case "interface_declaration":
+        case "enum_declaration":
+          return make("type", named());
+        case "internal_module":
+        case "module":
+          return make("module", named());
+        case "method_definition":
+        case "method_signature":
+        case "abstract_method_signature":
+          return make("method", named());
+        case "variable_declarator": {
+          const value = node3.childForFieldName("value");
+          return value && FUNCTION_VALUES.has(value.type) ? make(value.type.startsWith("class") ? "class" : "function", named()) : null;
+        }
+        case "public_field_definition":
+        case "field_definition": {
+          const value = node3.childForFieldName("value");
+          const name2 = node3.childForFieldName("name") ?? node3.childForFieldName("property");
+          return value && FUNCTION_VALUES.has(value.type) ? make("method", name2?.text ?? null) : null;
+        }
+        case "assignment_expression": {
+          const value = node3.childForFieldName("right");
+          const left = node3.childForFieldName("left");
+          const name2 = left && (left.type === "identifier" || left.type === "member_expression") ? left.text.replace(/\s+/g, "") : null;
+          return value && FUNCTION_VALUES.has(value.type) ? make(value.type.startsWith("class") ? "class" : "function", name2) : null;
+        }
+        case "pair": {
+          const value = node3.childForFieldName("value");
+          return value && FUNCTION_VALUES.has(value.type) ? make("function", named("key")) : null;
+        }
+        default:
+          return null;
+      }
+    case "go":
+      if (node3.type === "function_declaration") return make("function", named());
+      if (node3.type === "method_declaration") {
+        const name2 = named();
+        const receiver = node3.childForFieldName("receiver")?.text ?? "";
+        const type = /([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\s*\)\s*$/.exec(receiver)?.[1];
+        return make("method", name2 && type ? `${type}.${name2}` : name2);
+      }
+      if (node3.type === "type_spec") {
+        const t = node3.childForFieldName("type")?.type;
+        return t === "struct_type" || t === "interface_type" ? make("type", named()) : null;
+      }
+      return null;
+    case "rust":
+      switch (node3.type) {
+        case "function_item":
+        case "function_signature_item":
+          return make("function", named());
+        case "struct_item":
+        case "enum_item":
+        case "union_item":
+          return make("type", named());
+        case "trait_item":
+          return make("type", named());
+        case "mod_item":
+          return make("module", named());
+        case "impl_item": {
+          const type = node3.childForFieldName("type")?.text ?? null;
+          const trait = node3.childForFieldName("trait")?.text;
+          return make("type", type && trait ? `<${type} as ${trait}>` : type);
+        }
+        default:
+          return null;
+      }
+    case "java":
+    case "c-sharp":
+      switch (node3.type) {
+        case "class_declaration":
+        case "interface_declaration":
+        case "enum_declaration":
+        case "record_declaration":
+        case "struct_declaration":
+        case "record_struct_declaration":
+        case "annotation_type_declaration":
+          return make("class", named());
+        case "method_declaration":
+        case "constructor_declaration":
+        case "destructor_declaration":
+        case "compact_constructor_declaration":
+        case "local_function_statement":
+          return make("method", named());
+        default:
+          return null;
+      }
+    case "cpp":
+      switch (node3.type) {
+        case "function_definition":
+          return make("function", declaratorName(node3.childForFieldName("declarator")));
+        case "class_specifier":
+        case "struct_specifier":
+        case "union_specifier":
+        case "enum_specifier":
+          return node3.childForFieldName("body") ? make("class", named()) : null;
+        case "namespace_definition":
+          return make("module", named());
+        default:
+          return null;
+      }
+    case "ruby":
+      switch (node3.type) {
+        case "method":
+          return make("method", named());
+        case "singleton_method":
+          return make("method", named());
+        case "class":
+        case "module":
+          return make(node3.type === "class" ? "class" : "module", named());
+        default:
+          return null;
+      }
+  }
+}
+function declaratorName(d) {
+  for (let k = 0; d && k < 16; k++) {
+    switch (d.type) {
+      case "identifier":
+      case "field_identifier":
+      case "qualified_identifier":
+      case "destructor_name":
+      case "operator_name":
+      case "template_function":
+        return d.text;
+      default: {
+        const inner = d.childForFieldName("declarator");
+        if (inner) d = inner;
+        else return null;
+      }
+    }
+  }
+  return null;
+}
+function linesOf(node3) {
+  const start2 = node3.startPosition.row + 1;
+  const end = node3.endPosition.column === 0 && node3.endPosition.row > node3.startPosition.row ? node3.endPosition.row : node3.endPosition.row + 1;
+  return { start: start2, end };
+}
+var WRAPPERS = /* @__PURE__ */ new Set(["decorated_definition", "export_statement", "template_declaration"]);
+function definitionsOf(root, lang) {
+  const out2 = [];
+  const stack = [[root, "", 0, null]];
+  while (stack.length > 0) {
+    const [node3, prefix2, depth, wrapStart] = stack.pop();
+    const def = definitionOf(node3, lang);
+    let childPrefix = prefix2;
+    let childDepth = depth;
+    if (def) {
+      const { start: start2, end } = linesOf(node3);
+      const name2 = prefix2 ? `${prefix2}.${def.name}` : def.name;
+      const kind = def.kind === "function" && prefix2 ? "method" : def.kind;
+      out2.push({ name: name2, kind, start: wrapStart !== null ? Math.min(wrapStart, start2) : start2, end, depth });
+      childPrefix = name2;
+      childDepth = depth + 1;
+    }
+    const passStart = WRAPPERS.has(node3.type) ? wrapStart ?? linesOf(node3).start : null;
+    const kids = node3.namedChildren;
+    for (let k = kids.length - 1; k >= 0; k--) {
+      const kid = kids[k];
+      if (kid) stack.push([kid, childPrefix, childDepth, passStart]);
+    }
+  }
+  out2.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out2;
+}
+function enclosingDefinition(defs, range2) {
+  const insertion = range2.end < range2.start;
+  const lo = insertion ? range2.start - 1 : range2.start;
+  const hi = insertion ? range2.start : range2.end;
+  let best = null;
+  for (const d of defs) {
+    if (d.start > lo) break;
+    if (d.end >= hi && (best === null || d.end - d.start <= best.end - best.start)) best = d;
+  }
+  return best;
+}
+var MAX_SYMBOL_FILES = 20;
+function partitionedFiles(ev) {
+  const out2 = [];
+  for (const c of ev.conflicts) {
+    if (c.type !== "INTENT_OVERLAP" || c.strategy !== "PARTITION" || out2.some((f) => f.path === c.file)) continue;
+    const lang = languageOf(c.file);
+    if (lang) out2.push({ path: c.file, lang });
+    if (out2.length >= MAX_SYMBOL_FILES) break;
+  }
+  return out2;
 }
 
 // src/engine/commit-protocol.ts
@@ -26652,8 +31182,8 @@ function configured(config2) {
   return config2.streams.map((s) => s.id).join(", ") || "none";
 }
 function streamOfBranch(branch, config2) {
-  const name = branch.replace(/^refs\/heads\//, "");
-  const m = /^feature\/stream-(.+)$/i.exec(name);
+  const name2 = branch.replace(/^refs\/heads\//, "");
+  const m = /^feature\/stream-(.+)$/i.exec(name2);
   if (!m) return null;
   const rest = m[1].toLowerCase();
   let best;
@@ -26666,7 +31196,7 @@ function streamOfBranch(branch, config2) {
 }
 function streamOfChange(change, config2, classes_) {
   const problems = [];
-  const order = new Map(config2.streams.map((s, i) => [s.id, i]));
+  const order = new Map(config2.streams.map((s, i2) => [s.id, i2]));
   const classes = classes_ ?? classify(
     change.files.map((f) => f.path),
     config2
@@ -26698,7 +31228,8 @@ function streamOfChange(change, config2, classes_) {
   }
   const counts = /* @__PURE__ */ new Map();
   const unknownCommitIds = [];
-  for (const message of change.commitMessages ?? []) {
+  const subjects = change.title ? [change.title, ...change.commitMessages ?? []] : change.commitMessages ?? [];
+  for (const message of subjects) {
     const raw = commitPrefixStream(message);
     if (raw === null) continue;
     const s = findStream(config2, raw);
@@ -26738,6 +31269,34 @@ function mostCommon(counts, order) {
     }
   }
   return best;
+}
+
+// src/engine/change.ts
+function ownsClaim(change, claim2) {
+  return claim2.change !== void 0 ? claim2.change === change.id : claim2.agent === change.agent;
+}
+function changeOfFootprint(fp) {
+  const files = fp.files.map((f) => ({
+    path: f.path,
+    hunks: f.changes === null ? null : f.changes.map(
+      (r) => ({
+        oldStart: r.start,
+        oldLines: Math.max(0, r.end - r.start + 1),
+        newStart: r.start,
+        newLines: Math.max(0, r.end - r.start + 1),
+        section: r.section ?? "",
+        changes: [r]
+      })
+    )
+  }));
+  const c = { id: fp.change, agent: fp.agent, labels: fp.labels ?? [], draft: fp.draft, headSha: fp.headSha, files };
+  if (fp.title !== void 0) c.title = fp.title;
+  if (fp.url !== void 0) c.url = fp.url;
+  return c;
+}
+function changeAtHead(footprints, headSha) {
+  if (!headSha) return null;
+  return footprints.find((f) => f.headSha === headSha && f.change.startsWith("#")) ?? null;
 }
 
 // src/engine/evaluate.ts
@@ -26814,7 +31373,7 @@ function evaluate(change, ledger, config2, now2, options = {}) {
   const globPaths = new Set([...touchedPaths].filter((p) => isGlob(p)));
   const declaresGlobs = globPaths.size > 0;
   const index = indexFor(ledger, touchedPaths, declaresGlobs);
-  const isLive = (entry, at) => (index.expires.get(entry) ?? Date.parse(entry.expiresAt)) > at;
+  const isLive2 = (entry, at) => (index.expires.get(entry) ?? Date.parse(entry.expiresAt)) > at;
   const streamsById = new Map(config2.streams.map((s) => [s.id, s]));
   const classes = classify(paths, config2);
   let stream;
@@ -26835,7 +31394,7 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     seen.add(key);
     conflicts.push(c);
   };
-  const isSelf = (entry) => entry.change !== void 0 ? entry.change === change.id : entry.agent === change.agent;
+  const isSelf = (entry) => ownsClaim(change, entry);
   const activeByStream = /* @__PURE__ */ new Map();
   const noteActive = (s, holder) => {
     if (!s) return;
@@ -26843,9 +31402,9 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     if (!list.includes(holder)) list.push(holder);
     activeByStream.set(s, list);
   };
-  for (const fp of ledger.footprints) if (!isSelf(fp)) noteActive(fp.stream, fp.change);
-  for (const it of ledger.intents) if (isLive(it, now2) && !isSelf(it)) noteActive(it.stream, it.change ?? it.agent);
-  for (const l of ledger.locks) if (isLive(l, now2) && !isSelf(l)) noteActive(l.stream, l.change ?? l.agent);
+  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) noteActive(fp.stream, fp.change);
+  for (const it of ledger.intents) if (isLive2(it, now2) && !isSelf(it)) noteActive(it.stream, it.change ?? it.agent);
+  for (const l of ledger.locks) if (isLive2(l, now2) && !isSelf(l)) noteActive(l.stream, l.change ?? l.agent);
   const lockConflict = (path2, lock) => {
     add(
       {
@@ -26878,8 +31437,26 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     );
   };
   const footprintConflict = (path2, mine, fp, theirs, hotMerge) => {
-    const overlap = overlapRanges(mine, theirs.changes);
+    const compared = compareChanges(mine, theirs.changes);
+    const overlap = compared.overlap;
     const other2 = `${fp.change}${fp.stream ? ` (${fp.stream})` : ""}`;
+    if (overlap === null && !hotMerge && compared.identical.length > 0) {
+      const same = formatRanges(compared.identical);
+      add(
+        {
+          type: "INTENT_OVERLAP",
+          strategy: "MERGE",
+          file: path2,
+          holder: fp.agent,
+          holderChange: fp.change,
+          holderStream: fp.stream,
+          details: `${other2} already makes this exact change to ${same} of ${path2}; any other lines are disjoint.`,
+          nextStep: `Duplicate work: git merges identical changes cleanly, so this is safe in parallel; agree with ${fp.change} which of you keeps the edit to ${same} and drop it from the other.`
+        },
+        `F|${path2}|${fp.change}`
+      );
+      return;
+    }
     if (overlap === null || hotMerge) {
       add(
         {
@@ -26898,6 +31475,26 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     }
     const mineNames = overlap.mine.length > 0 ? overlap.mine.join(", ") : "its lines";
     const theirNames = overlap.theirs.length > 0 ? overlap.theirs.join(", ") : "its lines";
+    const defs = options.symbols?.get(path2);
+    const named = defs && compared.mineRegions.length > 0 && compared.theirRegions.length > 0 ? namedSides(defs, compared.mineRegions, compared.theirRegions) : null;
+    if (named) {
+      const bySymbol = named.sameSymbol ? `Both change \`${named.sameSymbol}\` (this change: ${named.mineLines}; ${fp.change}: ${named.theirLines}): one should land first — queue behind ${fp.change} and rebase onto it, or hand this edit to ${fp.change}.` : `${fp.change} changes ${named.theirs}, this change changes ${named.mine}: split by function — keep each edit inside its own, or queue behind ${fp.change}.`;
+      add(
+        {
+          type: "INTENT_OVERLAP",
+          strategy: "PARTITION",
+          file: path2,
+          holder: fp.agent,
+          holderChange: fp.change,
+          holderStream: fp.stream,
+          details: `${other2} changes the same lines of ${path2} (${formatRanges(overlap.overlapping)}).`,
+          nextStep: bySymbol,
+          lines: { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols }
+        },
+        `F|${path2}|${fp.change}`
+      );
+      return;
+    }
     add(
       {
         type: "INTENT_OVERLAP",
@@ -26914,8 +31511,8 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     );
   };
   const criticalHits = /* @__PURE__ */ new Map();
-  change.files.forEach((file2, i) => {
-    const owner = classes[i]?.stream ?? null;
+  change.files.forEach((file2, i2) => {
+    const owner = classes[i2]?.stream ?? null;
     const hot = hotFileMode(file2.path, config2);
     if (hot === "ignore") return;
     const hotMerge = hot === "merge";
@@ -26923,9 +31520,9 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     let mine;
     for (const path2 of touched) {
       if (declaresGlobs && globPaths.has(path2)) {
-        for (const lock of ledger.locks) if (isLive(lock, now2) && !isSelf(lock) && globsIntersect(path2, lock.path)) lockConflict(path2, lock);
+        for (const lock of ledger.locks) if (isLive2(lock, now2) && !isSelf(lock) && globsIntersect(path2, lock.path)) lockConflict(path2, lock);
         for (const intent of ledger.intents) {
-          if (!isLive(intent, now2) || isSelf(intent)) continue;
+          if (!isLive2(intent, now2) || isSelf(intent)) continue;
           if (intent.files.some((f) => globsIntersect(path2, f))) intentConflict(path2, intent, hotMerge);
         }
         for (const [fpPath, entries] of index.footprints) {
@@ -26934,18 +31531,19 @@ function evaluate(change, ledger, config2, now2, options = {}) {
         }
         continue;
       }
-      for (const lock of index.literalLocks.get(path2) ?? NONE2) if (isLive(lock, now2) && !isSelf(lock)) lockConflict(path2, lock);
+      for (const lock of index.literalLocks.get(path2) ?? NONE2) if (isLive2(lock, now2) && !isSelf(lock)) lockConflict(path2, lock);
       for (const { lock, prefix: prefix2 } of candidates(index.globLocks, path2) ?? NONE2) {
-        if (path2.startsWith(prefix2) && isLive(lock, now2) && !isSelf(lock) && matchesGlob(path2, lock.path)) lockConflict(path2, lock);
+        if (path2.startsWith(prefix2) && isLive2(lock, now2) && !isSelf(lock) && matchesGlob(path2, lock.path)) lockConflict(path2, lock);
       }
-      for (const intent of index.literalIntents.get(path2) ?? NONE2) if (isLive(intent, now2) && !isSelf(intent)) intentConflict(path2, intent, hotMerge);
+      for (const intent of index.literalIntents.get(path2) ?? NONE2) if (isLive2(intent, now2) && !isSelf(intent)) intentConflict(path2, intent, hotMerge);
       for (const { intent, pattern, prefix: prefix2 } of candidates(index.globIntents, path2) ?? NONE2) {
-        if (path2.startsWith(prefix2) && isLive(intent, now2) && !isSelf(intent) && matchesGlob(path2, pattern)) intentConflict(path2, intent, hotMerge);
+        if (path2.startsWith(prefix2) && isLive2(intent, now2) && !isSelf(intent) && matchesGlob(path2, pattern)) intentConflict(path2, intent, hotMerge);
       }
       for (const { footprint, file: theirs } of index.footprints.get(path2) ?? NONE2) {
         if (isSelf(footprint)) continue;
-        if (path2 === file2.path && mine === void 0) mine = rangesOf(file2);
-        footprintConflict(path2, path2 === file2.path ? mine ?? null : null, footprint, theirs, hotMerge);
+        const own2 = path2 === file2.path || file2.status === "renamed" && path2 === file2.previousPath;
+        if (own2 && mine === void 0) mine = rangesOf(file2);
+        footprintConflict(path2, own2 ? mine ?? null : null, footprint, theirs, hotMerge);
       }
     }
     if (myStream) {
@@ -27038,8 +31636,35 @@ function evaluate(change, ledger, config2, now2, options = {}) {
     files: classes.map((c) => ({ path: c.path, stream: c.stream, also: c.also })),
     conflicts,
     verdict: verdictOf(conflicts),
-    suggestions: [...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10)
+    // The stream's circuit breaker (seed §3.3), when it is not CLOSED: a note, not a conflict.
+    suggestions: [...breakerNote(ledger, stream, now2), ...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10)
   };
+}
+function breakerNote(ledger, stream, now2) {
+  const b = breakerOf(ledger, stream);
+  return b && breakerState(b, now2) !== "CLOSED" ? [describeBreaker(b, now2)] : [];
+}
+function namedSides(defs, mine, theirs) {
+  const side = (regions) => {
+    const groups = /* @__PURE__ */ new Map();
+    for (const r of regions) {
+      const name2 = enclosingDefinition(defs, r)?.name ?? null;
+      const list = groups.get(name2);
+      if (list) list.push(r);
+      else groups.set(name2, [r]);
+    }
+    const text = [...groups].map(([name2, rs]) => name2 === null ? formatRanges(rs) : `\`${name2}\` (${formatRanges(rs)})`).join(", ");
+    return { text, names: [...groups.keys()], lines: formatRanges(regions) };
+  };
+  const a = side(mine);
+  const b = side(theirs);
+  const only = (names) => names.length === 1 ? names[0] : null;
+  const sameSymbol = only(a.names) !== null && only(a.names) === only(b.names) ? only(a.names) : null;
+  const symbols = (names) => names.filter((n) => n !== null);
+  return { mine: a.text, theirs: b.text, mineLines: a.lines, theirLines: b.lines, mineSymbols: symbols(a.names), theirSymbols: symbols(b.names), sameSymbol };
+}
+function blocksIntent(c) {
+  return c.strategy !== "MERGE" && c.type !== "CRITICAL";
 }
 function verdictOf(conflicts) {
   if (conflicts.some((c) => c.type === "LOCKED" || c.type === "CAPACITY")) return "blocked";
@@ -27056,21 +31681,39 @@ function derive(config2) {
   const ids = config2.streams.map((s) => s.id);
   const known = new Set(ids);
   const deps = new Map(config2.streams.map((s) => [s.id, s.dependsOn.filter((d) => known.has(d) && d !== s.id)]));
-  const phaseOf = /* @__PURE__ */ new Map();
+  const phaseOf2 = /* @__PURE__ */ new Map();
   const layers = [];
   let remaining = ids;
   while (remaining.length > 0) {
-    const layer = remaining.filter((id) => deps.get(id).every((d) => phaseOf.has(d)));
+    const layer = remaining.filter((id) => deps.get(id).every((d) => phaseOf2.has(d)));
     if (layer.length === 0) {
       layers.push(remaining);
       break;
     }
-    for (const id of layer) phaseOf.set(id, layers.length + 1);
+    for (const id of layer) phaseOf2.set(id, layers.length + 1);
     layers.push(layer);
     const placed = new Set(layer);
     remaining = remaining.filter((id) => !placed.has(id));
   }
   return layers;
+}
+function phaseOf(config2, stream) {
+  const i2 = phases(config2).findIndex((layer) => layer.includes(stream));
+  return i2 === -1 ? null : i2 + 1;
+}
+function dependencyClosure(config2, stream) {
+  const byId = new Map(config2.streams.map((s) => [s.id, s]));
+  const out2 = [];
+  const seen = /* @__PURE__ */ new Set([stream]);
+  const queue = [...byId.get(stream)?.dependsOn ?? []];
+  while (queue.length > 0) {
+    const id = queue.shift();
+    if (seen.has(id) || !byId.has(id)) continue;
+    seen.add(id);
+    out2.push(id);
+    queue.push(...byId.get(id).dependsOn);
+  }
+  return out2;
 }
 
 // src/engine/report.ts
@@ -27107,16 +31750,16 @@ var TYPE_LABEL = {
 };
 function checkTitle(ev) {
   const counts = countByType(ev.conflicts);
-  const parts = Object.keys(TYPE_LABEL).filter((t) => counts[t]).map((t) => `${counts[t]} ${TYPE_LABEL[t]}`);
+  const parts2 = Object.keys(TYPE_LABEL).filter((t) => counts[t]).map((t) => `${counts[t]} ${TYPE_LABEL[t]}`);
   switch (ev.verdict) {
     case "clear":
       return "No conflicts";
     case "safe-overlap":
-      return `Safe to merge in parallel: ${parts.join(", ")}`;
+      return `Safe to merge in parallel: ${parts2.join(", ")}`;
     case "needs-decision":
-      return `Needs a decision: ${parts.join(", ")}`;
+      return `Needs a decision: ${parts2.join(", ")}`;
     case "blocked":
-      return `Blocked: ${parts.join(", ")}`;
+      return `Blocked: ${parts2.join(", ")}`;
   }
 }
 function cell(s) {
@@ -27168,24 +31811,24 @@ function rangeText(r) {
   return r.end < r.start ? `before L${r.start}` : r.start === r.end ? `L${r.start}` : `L${r.start}-${r.end}`;
 }
 function renderText(ev) {
-  const out = [];
-  out.push(`Change: ${ev.change}   Stream: ${ev.stream ?? "none"}${ev.stream ? ` (from ${ev.streamSource})` : ""}   Files: ${ev.files.length}`);
+  const out2 = [];
+  out2.push(`Change: ${ev.change}   Stream: ${ev.stream ?? "none"}${ev.stream ? ` (from ${ev.streamSource})` : ""}   Files: ${ev.files.length}`);
   if (ev.conflicts.length === 0) {
-    out.push("No conflicts: nobody else holds a lock, an intent or open changes on these files.");
-    return out.join("\n") + "\n";
+    out2.push("No conflicts: nobody else holds a lock, an intent or open changes on these files.");
+    return out2.join("\n") + "\n";
   }
-  out.push(`${ev.verdict === "safe-overlap" ? "OVERLAPS (safe in parallel)" : "CONFLICTS DETECTED"} (${ev.conflicts.length}): ${checkTitle(ev)}`);
+  out2.push(`${ev.verdict === "safe-overlap" ? "OVERLAPS (safe in parallel)" : "CONFLICTS DETECTED"} (${ev.conflicts.length}): ${checkTitle(ev)}`);
   for (const c of ev.conflicts) {
-    out.push(`  - ${c.type}: ${c.file || "(whole change)"}   [${c.strategy}]`);
-    out.push(`    Holder: ${other(c)}${c.holderStream ? ` (${c.holderStream})` : ""}`);
-    out.push(`    Details: ${c.details}`);
+    out2.push(`  - ${c.type}: ${c.file || "(whole change)"}   [${c.strategy}]`);
+    out2.push(`    Holder: ${other(c)}${c.holderStream ? ` (${c.holderStream})` : ""}`);
+    out2.push(`    Details: ${c.details}`);
     if (c.lines) {
-      out.push(`    Lines: ${c.lines.overlapping.map(rangeText).join(", ")}; this side: ${c.lines.mine.join(", ") || "-"}; other side: ${c.lines.theirs.join(", ") || "-"}`);
+      out2.push(`    Lines: ${c.lines.overlapping.map(rangeText).join(", ")}; this side: ${c.lines.mine.join(", ") || "-"}; other side: ${c.lines.theirs.join(", ") || "-"}`);
     }
   }
-  out.push("", "Suggestions:");
-  for (const s of ev.suggestions) out.push(`  - ${s}`);
-  return out.join("\n") + "\n";
+  out2.push("", "Suggestions:");
+  for (const s of ev.suggestions) out2.push(`  - ${s}`);
+  return out2.join("\n") + "\n";
 }
 
 // src/engine/starter.ts
@@ -27221,6 +31864,8 @@ function starterConfig(files) {
     streams.push(["  MAIN:", '    name: "Everything"', '    files_pattern: "**"', "    max_agents: 3", "    dependencies: []"].join("\n"));
   }
   return [
+    CONFIG_SCHEMA_MODELINE,
+    // editors (VS Code's YAML extension, JetBrains) complete and check the file
     "# PUCS work streams: who may change what, how many at once, and in which order streams merge.",
     "# Generated by `pucs init --write-config`: one stream per top-level directory. Edit freely;",
     '# `pucs config` validates it. Reference: the README\'s "Stream configuration" section.',
@@ -27241,9 +31886,9 @@ function starterConfig(files) {
 
 // src/ledger/store.ts
 var LedgerError = class extends Error {
-  constructor(message, code2) {
+  constructor(message, code3) {
     super(message);
-    this.code = code2;
+    this.code = code3;
     this.name = "LedgerError";
   }
   code;
@@ -27284,7 +31929,8 @@ var IntentSchema = external_exports.strictObject({
 var LineRangeSchema = external_exports.strictObject({
   start: external_exports.number().int().nonnegative(),
   end: external_exports.number().int().nonnegative(),
-  section: external_exports.string().optional()
+  section: external_exports.string().optional(),
+  hash: external_exports.string().regex(/^[0-9a-f]{16}$/).optional()
 });
 var FootprintFileSchema = external_exports.strictObject({
   path: nonEmpty,
@@ -27302,12 +31948,14 @@ var FootprintSchema = external_exports.strictObject({
   files: external_exports.array(FootprintFileSchema),
   truncated: external_exports.boolean().optional(),
   comment: external_exports.number().int().positive().optional(),
-  recordedAt: isoTime
+  recordedAt: isoTime,
+  stale: external_exports.literal(true).optional()
 });
 var QueueEntrySchema = external_exports.strictObject({
   agent: nonEmpty,
   change: nonEmpty.optional(),
-  enqueuedAt: isoTime
+  enqueuedAt: isoTime,
+  notifiedAt: isoTime.optional()
 });
 var QueueSchema = external_exports.strictObject({
   path: nonEmpty,
@@ -27320,6 +31968,44 @@ var GateOverrideSchema = external_exports.strictObject({
   at: isoTime,
   headSha: external_exports.string().optional()
 });
+var HandoffSchema = external_exports.strictObject({
+  id: nonEmpty,
+  from_agent: nonEmpty,
+  to_agent: nonEmpty,
+  timestamp: isoTime,
+  session_id: external_exports.string().nullable(),
+  context: external_exports.strictObject({
+    completed: external_exports.array(external_exports.string()),
+    pending: external_exports.array(external_exports.string()),
+    warnings: external_exports.array(external_exports.string()),
+    commits: external_exports.array(external_exports.string()),
+    branch: external_exports.string().nullable()
+  }),
+  stream_context: external_exports.strictObject({
+    stream_id: external_exports.string().nullable(),
+    locked_files: external_exports.array(external_exports.string()),
+    related_files: external_exports.array(external_exports.string())
+  }),
+  files_to_review: external_exports.array(external_exports.string()),
+  change: nonEmpty.optional(),
+  note: external_exports.string().optional(),
+  acknowledgedAt: isoTime.optional()
+});
+var BreakerFailureSchema = external_exports.strictObject({
+  at: isoTime,
+  agent: external_exports.string(),
+  error: external_exports.string(),
+  change: nonEmpty.optional(),
+  ref: nonEmpty.optional()
+});
+var StreamBreakerSchema = external_exports.strictObject({
+  stream: nonEmpty,
+  failures: external_exports.array(BreakerFailureSchema),
+  openedAt: isoTime.optional(),
+  halfOpensAt: isoTime.optional(),
+  trippedBy: BreakerFailureSchema.optional(),
+  trial: external_exports.strictObject({ agent: nonEmpty, change: nonEmpty.optional(), at: isoTime }).optional()
+});
 var LedgerSchema = external_exports.strictObject({
   kind: external_exports.literal(LEDGER_KIND),
   schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
@@ -27328,11 +32014,16 @@ var LedgerSchema = external_exports.strictObject({
   intents: external_exports.array(IntentSchema),
   footprints: external_exports.array(FootprintSchema),
   queues: external_exports.array(QueueSchema),
-  overrides: external_exports.array(GateOverrideSchema)
+  overrides: external_exports.array(GateOverrideSchema),
+  handoffs: external_exports.array(HandoffSchema).optional(),
+  breakers: external_exports.array(StreamBreakerSchema).optional()
 });
 function assertType() {
   return void 0;
 }
+assertType();
+assertType();
+assertType();
 assertType();
 assertType();
 assertType();
@@ -27352,107 +32043,109 @@ function emptyLedger() {
     intents: [],
     footprints: [],
     queues: [],
-    overrides: []
+    overrides: [],
+    handoffs: [],
+    breakers: []
   };
 }
 var DEFAULT_HINT = "The ledger was not changed. Inspect it, then fix it or set it aside; pucs never overwrites a ledger it cannot read.";
 function jsonErrorOffset(text) {
   const n = text.length;
-  let i = 0;
+  let i2 = 0;
   const ws = () => {
-    while (i < n && (text[i] === " " || text[i] === "	" || text[i] === "\n" || text[i] === "\r")) i++;
+    while (i2 < n && (text[i2] === " " || text[i2] === "	" || text[i2] === "\n" || text[i2] === "\r")) i2++;
   };
   const NUMBER2 = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
   const str2 = () => {
-    if (text[i] !== '"') return false;
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
+    if (text[i2] !== '"') return false;
+    i2++;
+    while (i2 < n) {
+      const c = text.charCodeAt(i2);
       if (c === 34) {
-        i++;
+        i2++;
         return true;
       }
       if (c < 32) return false;
       if (c === 92) {
-        const e = text[i + 1];
-        if (e !== void 0 && '"\\/bfnrt'.includes(e)) i += 2;
-        else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        const e = text[i2 + 1];
+        if (e !== void 0 && '"\\/bfnrt'.includes(e)) i2 += 2;
+        else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i2 + 2, i2 + 6))) i2 += 6;
         else {
-          i++;
+          i2++;
           return false;
         }
-      } else i++;
+      } else i2++;
     }
     return false;
   };
   const value = () => {
     ws();
-    const c = text[i];
+    const c = text[i2];
     if (c === '"') return str2();
     if (c === "{") {
-      i++;
+      i2++;
       ws();
-      if (text[i] === "}") {
-        i++;
+      if (text[i2] === "}") {
+        i2++;
         return true;
       }
       for (; ; ) {
         ws();
         if (!str2()) return false;
         ws();
-        if (text[i] !== ":") return false;
-        i++;
+        if (text[i2] !== ":") return false;
+        i2++;
         if (!value()) return false;
         ws();
-        if (text[i] === ",") {
-          i++;
+        if (text[i2] === ",") {
+          i2++;
           continue;
         }
-        if (text[i] === "}") {
-          i++;
+        if (text[i2] === "}") {
+          i2++;
           return true;
         }
         return false;
       }
     }
     if (c === "[") {
-      i++;
+      i2++;
       ws();
-      if (text[i] === "]") {
-        i++;
+      if (text[i2] === "]") {
+        i2++;
         return true;
       }
       for (; ; ) {
         if (!value()) return false;
         ws();
-        if (text[i] === ",") {
-          i++;
+        if (text[i2] === ",") {
+          i2++;
           continue;
         }
-        if (text[i] === "]") {
-          i++;
+        if (text[i2] === "]") {
+          i2++;
           return true;
         }
         return false;
       }
     }
     for (const lit2 of ["true", "false", "null"]) {
-      if (text.startsWith(lit2, i)) {
-        i += lit2.length;
+      if (text.startsWith(lit2, i2)) {
+        i2 += lit2.length;
         return true;
       }
     }
-    NUMBER2.lastIndex = i;
+    NUMBER2.lastIndex = i2;
     const m = NUMBER2.exec(text);
     if (m && m[0] !== "" && m[0] !== "-") {
-      i += m[0].length;
+      i2 += m[0].length;
       return true;
     }
     return false;
   };
-  if (!value()) return Math.min(i, n);
+  if (!value()) return Math.min(i2, n);
   ws();
-  return i === n ? null : i;
+  return i2 === n ? null : i2;
 }
 function lineCol(text, pos) {
   const before = text.slice(0, pos);
@@ -27460,8 +32153,8 @@ function lineCol(text, pos) {
   const col = pos - (before.lastIndexOf("\n") + 1) + 1;
   return `line ${line}, column ${col}`;
 }
-function describeJsonError(text, err) {
-  let msg = err instanceof Error ? err.message : String(err);
+function describeJsonError(text, err2) {
+  let msg = err2 instanceof Error ? err2.message : String(err2);
   msg = msg.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
   msg = msg.replace(/\s*in JSON at position \d+(?: \(line \d+ column \d+\))?$/, "");
   const pos = jsonErrorOffset(text);
@@ -27471,13 +32164,13 @@ function describeJsonError(text, err) {
 }
 function formatPath(path2) {
   if (path2.length === 0) return "(top level)";
-  let out = "";
+  let out2 = "";
   for (const seg of path2) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(String(seg))}]`;
+    if (typeof seg === "number") out2 += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out2 += out2 === "" ? seg : `.${seg}`;
+    else out2 += `[${JSON.stringify(String(seg))}]`;
   }
-  return out;
+  return out2;
 }
 var MAX_ISSUES = 5;
 function parseLedger(text, source, hint = DEFAULT_HINT) {
@@ -27514,10 +32207,10 @@ function parseLedger(text, source, hint = DEFAULT_HINT) {
   });
   if (!result.success) {
     const issues = result.error.issues;
-    const shown = issues.slice(0, MAX_ISSUES).map((i) => `${formatPath(i.path)}: ${i.message}`);
-    const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : "";
+    const shown = issues.slice(0, MAX_ISSUES).map((i2) => `${formatPath(i2.path)}: ${i2.message}`);
+    const more2 = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : "";
     throw new LedgerError(
-      `${source}: ledger.json does not match the ledger schema (${shown.join("; ")}${more}). ${hint}`,
+      `${source}: ledger.json does not match the ledger schema (${shown.join("; ")}${more2}). ${hint}`,
       "corrupt"
     );
   }
@@ -27531,6 +32224,8 @@ var compareIntents = (a, b) => cmp2(a.agent, b.agent) || cmp2(a.id, b.id) || cmp
 var compareFootprints = (a, b) => cmp2(a.change, b.change);
 var compareQueues = (a, b) => cmp2(a.path, b.path);
 var compareOverrides = (a, b) => cmp2(a.change, b.change);
+var compareHandoffs = (a, b) => cmp2(a.timestamp, b.timestamp) || cmp2(a.id, b.id);
+var compareBreakers = (a, b) => cmp2(a.stream, b.stream);
 function canonicalLedger(l) {
   return {
     kind: l.kind,
@@ -27540,15 +32235,31 @@ function canonicalLedger(l) {
     intents: [...l.intents].sort(compareIntents),
     footprints: [...l.footprints].sort(compareFootprints),
     queues: [...l.queues].sort(compareQueues),
-    overrides: [...l.overrides].sort(compareOverrides)
+    overrides: [...l.overrides].sort(compareOverrides),
+    ...l.handoffs !== void 0 ? { handoffs: [...l.handoffs].sort(compareHandoffs) } : {},
+    ...l.breakers !== void 0 ? { breakers: [...l.breakers].sort(compareBreakers) } : {}
   };
 }
 function pick2(o, keys) {
-  const out = {};
-  for (const k of keys) if (o[k] !== void 0) out[k] = o[k];
-  return out;
+  const out2 = {};
+  for (const k of keys) if (o[k] !== void 0) out2[k] = o[k];
+  return out2;
 }
-var lineRangeOut = (r) => pick2(r, ["start", "end", "section"]);
+var lineRangeOut = (r) => pick2(r, ["start", "end", "section", "hash"]);
+var failureOut = (f) => pick2(f, ["at", "agent", "error", "change", "ref"]);
+var handoffOut = (h) => ({
+  ...pick2(h, ["id", "from_agent", "to_agent", "timestamp", "session_id"]),
+  context: pick2(h.context, ["completed", "pending", "warnings", "commits", "branch"]),
+  stream_context: pick2(h.stream_context, ["stream_id", "locked_files", "related_files"]),
+  ...pick2(h, ["files_to_review", "change", "note", "acknowledgedAt"])
+});
+var breakerOut = (b) => ({
+  stream: b.stream,
+  failures: b.failures.map(failureOut),
+  ...pick2(b, ["openedAt", "halfOpensAt"]),
+  ...b.trippedBy !== void 0 ? { trippedBy: failureOut(b.trippedBy) } : {},
+  ...b.trial !== void 0 ? { trial: pick2(b.trial, ["agent", "change", "at"]) } : {}
+});
 function serializeLedger(l) {
   const c = canonicalLedger(l);
   const doc = {
@@ -27564,13 +32275,16 @@ function serializeLedger(l) {
     footprints: c.footprints.map((x) => ({
       ...pick2(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
-      ...pick2(x, ["truncated", "comment", "recordedAt"])
+      ...pick2(x, ["truncated", "comment", "recordedAt", "stale"])
     })),
     queues: c.queues.map((q) => ({
       path: q.path,
-      waiters: q.waiters.map((w) => pick2(w, ["agent", "change", "enqueuedAt"]))
+      waiters: q.waiters.map((w) => pick2(w, ["agent", "change", "enqueuedAt", "notifiedAt"]))
     })),
-    overrides: c.overrides.map((o) => pick2(o, ["change", "by", "reason", "at", "headSha"]))
+    overrides: c.overrides.map((o) => pick2(o, ["change", "by", "reason", "at", "headSha"])),
+    // Written only when present, so a ledger from before handoffs and breakers keeps its bytes.
+    ...c.handoffs !== void 0 ? { handoffs: c.handoffs.map(handoffOut) } : {},
+    ...c.breakers !== void 0 ? { breakers: c.breakers.map(breakerOut) } : {}
   };
   return `${JSON.stringify(doc, null, 2)}
 `;
@@ -27581,11 +32295,11 @@ var MINUTE = 6e4;
 function checkNow(now2) {
   if (!Number.isFinite(now2)) throw new RangeError(`now must be a finite epoch-ms number, got ${now2}`);
 }
-function checkMinutes(name, v) {
-  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} must be a positive number of minutes, got ${v}`);
+function checkMinutes(name2, v) {
+  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name2} must be a positive number of minutes, got ${v}`);
 }
-function checkNonEmpty(name, v) {
-  if (typeof v !== "string" || v.length === 0) throw new TypeError(`${name} must be a non-empty string`);
+function checkNonEmpty(name2, v) {
+  if (typeof v !== "string" || v.length === 0) throw new TypeError(`${name2} must be a non-empty string`);
 }
 function isoTime2(ms2) {
   return new Date(Math.round(ms2)).toISOString();
@@ -27599,6 +32313,9 @@ function isExpired(entry, now2) {
 }
 function sameHolder(a, b) {
   return a.agent === b.agent && (a.change ?? null) === (b.change ?? null);
+}
+function ownedBy(claim2, holder) {
+  return sameHolder(claim2, holder) || claim2.change === void 0 && claim2.agent === holder.agent;
 }
 function holderLabel(h) {
   const tags = [h.stream ?? null, h.change ?? null].filter((x) => x !== null && x !== "");
@@ -27625,19 +32342,19 @@ function liveLocks(l, now2) {
   return l.locks.filter((k) => !isExpired(k, now2));
 }
 function liveIntents(l, now2) {
-  return l.intents.filter((i) => !isExpired(i, now2));
+  return l.intents.filter((i2) => !isExpired(i2, now2));
 }
 function conflictingLocks(l, path2, holder, now2) {
   return liveLocks(l, now2).filter((k) => !sameHolder(k, holder) && globsIntersect(k.path, path2)).sort(compareLocks);
 }
 function queuePosition(l, path2, holder) {
   const q = l.queues.find((x) => x.path === path2);
-  const i = q ? q.waiters.findIndex((w) => sameHolder(w, holder)) : -1;
-  return i >= 0 ? i + 1 : null;
+  const i2 = q ? q.waiters.findIndex((w) => sameHolder(w, holder)) : -1;
+  return i2 >= 0 ? i2 + 1 : null;
 }
 function noticesFor(before, after, freedPaths, now2, removed = []) {
   if (freedPaths.length === 0) return [];
-  const out = [];
+  const out2 = [];
   for (const q of after.queues) {
     const head = q.waiters[0];
     if (!head) continue;
@@ -27646,9 +32363,21 @@ function noticesFor(before, after, freedPaths, now2, removed = []) {
     const headBefore = before.queues.find((x) => x.path === q.path)?.waiters[0];
     const blockedBefore = conflictingLocks(before, q.path, head, now2).length > 0 || removed.some((k) => !sameHolder(k, head) && globsIntersect(k.path, q.path));
     if (headBefore !== void 0 && sameHolder(headBefore, head) && !blockedBefore) continue;
-    out.push({ path: q.path, next: head });
+    out2.push({ path: q.path, next: head });
   }
-  return out;
+  return out2;
+}
+function stampNotified(l, notices, now2) {
+  if (notices.length === 0) return l;
+  let changed = false;
+  const queues = l.queues.map((q) => {
+    const n = notices.find((x) => x.path === q.path);
+    const head = q.waiters[0];
+    if (!n || !head || !sameHolder(head, n.next) || head.notifiedAt !== void 0) return q;
+    changed = true;
+    return { path: q.path, waiters: [{ ...head, notifiedAt: isoTime2(now2) }, ...q.waiters.slice(1)] };
+  });
+  return changed ? { ...l, queues } : l;
 }
 function removeFromQueue(l, path2, match2) {
   const removed = [];
@@ -27670,70 +32399,141 @@ function removeFromQueue(l, path2, match2) {
   }
   return { queues, removed };
 }
-function startSession(l, args, now2) {
+function startSession(l, args2, now2) {
   checkNow(now2);
-  checkNonEmpty("session id", args.id);
-  if (l.session && l.session.id === args.id) return unchanged(l, { kind: "existing", session: l.session });
-  const session = { id: args.id, startedAt: isoTime2(now2) };
-  const message = l.session ? `start session ${args.id} (replacing ${l.session.id})` : `start session ${args.id}`;
+  checkNonEmpty("session id", args2.id);
+  if (l.session && l.session.id === args2.id) return unchanged(l, { kind: "existing", session: l.session });
+  const session = { id: args2.id, startedAt: isoTime2(now2) };
+  const message = l.session ? `start session ${args2.id} (replacing ${l.session.id})` : `start session ${args2.id}`;
   return { ledger: withLedger(l, { session }), outcome: { kind: "started", session, previous: l.session }, message };
 }
-function acquireLock(l, args, now2) {
+function tooLongReason(what, askedMinutes, maxTtlMinutes) {
+  const asked = formatDuration(askedMinutes * MINUTE);
+  const max = formatDuration(maxTtlMinutes * MINUTE);
+  const then = what === "intent" ? "declare less and signal again later" : what === "lock" ? "ask for less and extend it later" : "extend by less, again later if needed";
+  return `a${what === "intent" || what === "extension" ? "n" : ""} ${what} of ${asked} is longer than the configured locks.max_ttl (${max}): ${then}`;
+}
+function queueGate(l, path2, holder, now2, graceMinutes) {
+  const skipped = [];
+  let ahead = null;
+  const queues = l.queues.map((q) => {
+    if (!globsIntersect(q.path, path2)) return q;
+    let waiters = q.waiters;
+    while (waiters.length > 0) {
+      const head = waiters[0];
+      if (ownedBy(head, holder)) break;
+      const told = head.notifiedAt !== void 0 ? ms(head.notifiedAt) : null;
+      if (told === null || now2 - told < graceMinutes * MINUTE) {
+        ahead ??= { path: q.path, head };
+        break;
+      }
+      skipped.push({ path: q.path, entry: head });
+      waiters = waiters.slice(1);
+    }
+    return waiters === q.waiters ? q : { path: q.path, waiters };
+  });
+  return { queues: queues.filter((q) => q.waiters.length > 0), skipped, ahead };
+}
+function skipNote(skipped, graceMinutes) {
+  return skipped.length > 0 ? `; skipped ${skipped.map((x) => `${holderLabel(x.entry)} in the queue for ${x.path}`).join(", ")} (silent ${graceMinutes} min after being told it was free)` : "";
+}
+function acquireLockUnguarded(l, args2, now2) {
   checkNow(now2);
-  checkNonEmpty("lock path", args.path);
-  checkNonEmpty("agent", args.agent);
-  checkNonEmpty("lease", args.lease);
-  checkMinutes("ttlMinutes", args.ttlMinutes);
-  const holder = { agent: args.agent, ...args.change !== void 0 ? { change: args.change } : {} };
-  const blocker = conflictingLocks(l, args.path, holder, now2)[0];
-  if (blocker) {
-    const pos = queuePosition(l, args.path, holder);
-    return unchanged(l, { kind: "held", lock: blocker, ...pos !== null ? { queuePosition: pos } : {} });
+  checkNonEmpty("lock path", args2.path);
+  checkNonEmpty("agent", args2.agent);
+  checkNonEmpty("lease", args2.lease);
+  checkMinutes("ttlMinutes", args2.ttlMinutes);
+  checkMinutes("maxTtlMinutes", args2.maxTtlMinutes);
+  if (!Number.isFinite(args2.queueGraceMinutes) || args2.queueGraceMinutes < 0) throw new RangeError(`queueGraceMinutes must be a number of minutes >= 0, got ${args2.queueGraceMinutes}`);
+  if (args2.ttlMinutes > args2.maxTtlMinutes) return unchanged(l, { kind: "too-long", maxTtlMinutes: args2.maxTtlMinutes, reason: tooLongReason("lock", args2.ttlMinutes, args2.maxTtlMinutes) });
+  const holder = { agent: args2.agent, ...args2.change !== void 0 ? { change: args2.change } : {} };
+  const blockers = conflictingLocks(l, args2.path, holder, now2);
+  const foreign = blockers.filter((k) => !ownedBy(k, holder));
+  if (foreign[0]) {
+    const pos = queuePosition(l, args2.path, holder);
+    return unchanged(l, { kind: "held", lock: foreign[0], ...pos !== null ? { queuePosition: pos } : {} });
   }
-  const droppedExpired = l.locks.filter((k) => isExpired(k, now2) && globsIntersect(k.path, args.path)).sort(compareLocks);
-  const own2 = l.locks.find((k) => k.path === args.path && sameHolder(k, holder) && !isExpired(k, now2));
-  const { queues, removed } = removeFromQueue(l, args.path, (w) => sameHolder(w, holder));
-  const until = isoTime2(now2 + args.ttlMinutes * MINUTE);
+  if (blockers[0]) return unchanged(l, { kind: "covered", lock: blockers[0] });
+  const gateQ = queueGate(l, args2.path, holder, now2, args2.queueGraceMinutes);
+  const skipNoteText = skipNote(gateQ.skipped, args2.queueGraceMinutes);
+  if (gateQ.ahead) {
+    const { path: qPath, head } = gateQ.ahead;
+    let cur = gateQ.skipped.length > 0 ? withLedger(l, { queues: gateQ.queues }) : l;
+    const notice = { path: qPath, next: head };
+    const told = stampNotified(cur, [notice], now2);
+    const notify = told !== cur ? [notice] : [];
+    cur = told;
+    const pos = queuePosition(cur, qPath, holder);
+    let position;
+    let already = true;
+    if (pos !== null) position = pos;
+    else {
+      const q = enqueue(cur, { path: qPath, agent: args2.agent, ...args2.change !== void 0 ? { change: args2.change } : {} }, now2);
+      cur = q.ledger;
+      position = q.outcome.position;
+      already = false;
+    }
+    const outcome = { kind: "queued", path: qPath, position, already, head, notify, skipped: gateQ.skipped };
+    if (cur === l) return unchanged(l, outcome);
+    const parts2 = [
+      ...already ? [] : [`queue ${holderLabel(holder)} for ${qPath} (position ${position}): ${holderLabel(head)} is first in line`],
+      ...notify.length > 0 ? [`tell ${holderLabel(head)} that ${qPath} is free`] : []
+    ];
+    return { ledger: cur, outcome, message: `${parts2.join("; ") || `queue for ${qPath}`}${skipNoteText}` };
+  }
+  const base = gateQ.skipped.length > 0 ? withLedger(l, { queues: gateQ.queues }) : l;
+  const droppedExpired = base.locks.filter((k) => isExpired(k, now2) && globsIntersect(k.path, args2.path)).sort(compareLocks);
+  const own2 = base.locks.find((k) => k.path === args2.path && sameHolder(k, holder) && !isExpired(k, now2));
+  let queues = base.queues;
+  let left = 0;
+  for (const q of base.queues) {
+    if (!globsIntersect(q.path, args2.path)) continue;
+    const r = removeFromQueue({ ...base, queues }, q.path, (w) => sameHolder(w, holder));
+    queues = r.queues;
+    left += r.removed.length;
+  }
+  const queuesChanged = queues !== base.queues || base !== l;
+  const until = isoTime2(now2 + args2.ttlMinutes * MINUTE);
   const dropNote = droppedExpired.length > 0 ? `; dropped expired ${droppedExpired.map((k) => `${k.path} by ${holderLabel(k)} (expired ${shortTime(k.expiresAt)})`).join(", ")}` : "";
-  const queueNote = removed.length > 0 ? "; left its queue" : "";
+  const queueNote = left > 0 ? "; left its queue" : "";
   if (own2) {
     const expiresAt = ms(own2.expiresAt) >= ms(until) ? own2.expiresAt : until;
     const lock2 = expiresAt === own2.expiresAt ? own2 : { ...own2, expiresAt };
-    if (lock2 === own2 && droppedExpired.length === 0 && removed.length === 0) {
-      return unchanged(l, { kind: "renewed", lock: lock2, droppedExpired });
+    if (lock2 === own2 && droppedExpired.length === 0 && !queuesChanged) {
+      return unchanged(l, { kind: "renewed", lock: lock2, droppedExpired, skipped: [] });
     }
-    const locks2 = l.locks.filter((k) => k !== own2 && !droppedExpired.includes(k)).concat(lock2);
+    const locks2 = base.locks.filter((k) => k !== own2 && !droppedExpired.includes(k)).concat(lock2);
     return {
-      ledger: withLedger(l, { locks: locks2, ...removed.length > 0 ? { queues } : {} }),
-      outcome: { kind: "renewed", lock: lock2, droppedExpired },
-      message: `renew lock ${lock2.path} by ${holderLabel(lock2)} until ${shortTime(lock2.expiresAt)}${dropNote}${queueNote}`
+      ledger: withLedger(base, { locks: locks2, ...queuesChanged ? { queues } : {} }),
+      outcome: { kind: "renewed", lock: lock2, droppedExpired, skipped: gateQ.skipped },
+      message: `renew lock ${lock2.path} by ${holderLabel(lock2)} until ${shortTime(lock2.expiresAt)}${dropNote}${queueNote}${skipNoteText}`
     };
   }
   const lock = {
-    lease: args.lease,
-    path: args.path,
-    agent: args.agent,
-    stream: args.stream,
-    task: args.task,
-    ...args.change !== void 0 ? { change: args.change } : {},
+    lease: args2.lease,
+    path: args2.path,
+    agent: args2.agent,
+    stream: args2.stream,
+    task: args2.task,
+    ...args2.change !== void 0 ? { change: args2.change } : {},
     acquiredAt: isoTime2(now2),
     expiresAt: until
   };
-  const locks = l.locks.filter((k) => !droppedExpired.includes(k)).concat(lock);
+  const locks = base.locks.filter((k) => !droppedExpired.includes(k)).concat(lock);
   return {
-    ledger: withLedger(l, { locks, ...removed.length > 0 ? { queues } : {} }),
-    outcome: { kind: "acquired", lock, droppedExpired },
-    message: `lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}`
+    ledger: withLedger(base, { locks, ...queuesChanged ? { queues } : {} }),
+    outcome: { kind: "acquired", lock, droppedExpired, skipped: gateQ.skipped },
+    message: `lock ${lock.path} by ${holderLabel(lock)} until ${shortTime(lock.expiresAt)}${dropNote}${queueNote}${skipNoteText}`
   };
 }
-function releaseLock(l, args, now2) {
+function releaseLock(l, args2, now2) {
   checkNow(now2);
-  checkNonEmpty("lock path", args.path);
-  checkNonEmpty("agent", args.agent);
-  const atPath = l.locks.filter((k) => k.path === args.path).sort(compareLocks);
-  const own2 = atPath.filter((k) => k.agent === args.agent);
+  checkNonEmpty("lock path", args2.path);
+  checkNonEmpty("agent", args2.agent);
+  const atPath = l.locks.filter((k) => k.path === args2.path).sort(compareLocks);
+  const own2 = atPath.filter((k) => k.agent === args2.agent);
   let removed;
-  if (args.force) removed = atPath;
+  if (args2.force) removed = atPath;
   else if (own2.length > 0) removed = own2;
   else {
     const other2 = atPath.find((k) => !isExpired(k, now2));
@@ -27741,11 +32541,12 @@ function releaseLock(l, args, now2) {
   }
   if (removed.length === 0) return unchanged(l, { kind: "not-locked" });
   const lock = removed.find((k) => !isExpired(k, now2)) ?? removed[0];
-  const ledger = withLedger(l, { locks: l.locks.filter((k) => !removed.includes(k)) });
-  const notify = noticesFor(l, ledger, [args.path], now2, removed);
-  const next = notify.find((n) => n.path === args.path)?.next;
-  const forced = lock.agent !== args.agent;
-  const message = forced ? `force-unlock ${lock.path} held by ${holderLabel(lock)}, by ${args.agent}` : `unlock ${lock.path} by ${holderLabel(lock)}`;
+  const freed = withLedger(l, { locks: l.locks.filter((k) => !removed.includes(k)) });
+  const notify = noticesFor(l, freed, [args2.path], now2, removed);
+  const ledger = stampNotified(freed, notify, now2);
+  const next = notify.find((n) => n.path === args2.path)?.next;
+  const forced = lock.agent !== args2.agent;
+  const message = forced ? `force-unlock ${lock.path} held by ${holderLabel(lock)}, by ${args2.agent}` : `unlock ${lock.path} by ${holderLabel(lock)}`;
   const nextNote = notify.length > 0 ? `; next: ${notify.map((n) => `${n.next.agent} for ${n.path}`).join(", ")}` : "";
   return {
     ledger,
@@ -27753,31 +32554,50 @@ function releaseLock(l, args, now2) {
     message: message + nextNote
   };
 }
-function signalIntent(l, args, now2) {
+function signalIntent(l, args2, now2) {
   checkNow(now2);
-  checkNonEmpty("intent id", args.id);
-  checkNonEmpty("agent", args.agent);
-  checkMinutes("durationMinutes", args.durationMinutes);
-  if (args.files.length === 0) throw new TypeError("an intent needs at least one file or glob");
-  for (const f of args.files) checkNonEmpty("intent file", f);
+  checkNonEmpty("intent id", args2.id);
+  checkNonEmpty("agent", args2.agent);
+  checkMinutes("durationMinutes", args2.durationMinutes);
+  if (args2.files.length === 0) throw new TypeError("an intent needs at least one file or glob");
+  for (const f of args2.files) checkNonEmpty("intent file", f);
   const intent = {
-    id: args.id,
-    agent: args.agent,
-    stream: args.stream,
-    files: [...args.files],
-    description: args.description,
-    durationMinutes: args.durationMinutes,
+    id: args2.id,
+    agent: args2.agent,
+    stream: args2.stream,
+    files: [...args2.files],
+    description: args2.description,
+    durationMinutes: args2.durationMinutes,
     signalledAt: isoTime2(now2),
-    expiresAt: isoTime2(now2 + args.durationMinutes * MINUTE),
-    ...args.change !== void 0 ? { change: args.change } : {}
+    expiresAt: isoTime2(now2 + args2.durationMinutes * MINUTE),
+    ...args2.change !== void 0 ? { change: args2.change } : {}
   };
-  const replaced = l.intents.filter((i) => sameHolder(i, intent));
-  const intents = l.intents.filter((i) => !replaced.includes(i)).concat(intent);
-  const desc = args.description ? `: ${args.description}` : "";
+  const replaced = l.intents.filter((i2) => sameHolder(i2, intent));
+  const intents = l.intents.filter((i2) => !replaced.includes(i2)).concat(intent);
+  const desc = args2.description ? `: ${args2.description}` : "";
   return {
     ledger: withLedger(l, { intents }),
     outcome: { kind: "recorded", intent, replaced },
-    message: `intent by ${holderLabel(intent)} on ${listPaths(intent.files)} for ${args.durationMinutes} min${desc}`
+    message: `intent by ${holderLabel(intent)} on ${listPaths(intent.files)} for ${args2.durationMinutes} min${desc}`
+  };
+}
+function declareIntentUnguarded(l, args2, now2) {
+  checkNow(now2);
+  checkMinutes("durationMinutes", args2.durationMinutes);
+  const max = args2.config.locks.maxTtlMinutes;
+  if (args2.durationMinutes > max) return unchanged(l, { kind: "too-long", maxTtlMinutes: max, reason: tooLongReason("intent", args2.durationMinutes, max) });
+  const probe = { id: args2.change ?? `agent:${args2.agent}`, agent: args2.agent, files: args2.files.map((path2) => ({ path: path2, hunks: null })) };
+  const ev = evaluate(probe, l, args2.config, now2, { stream: args2.stream });
+  const conflicts = ev.conflicts.filter(blocksIntent);
+  const notes = ev.conflicts.filter((c) => !blocksIntent(c));
+  if (conflicts.length > 0 && !args2.force) return unchanged(l, { kind: "refused", conflicts, notes, suggestions: ev.suggestions });
+  const { force: _force, config: _config, ...signal } = args2;
+  const r = signalIntent(l, signal, now2);
+  const forced = conflicts.length > 0 ? ` (forced over ${plural2(conflicts.length, "conflict")})` : "";
+  return {
+    ledger: r.ledger,
+    outcome: { kind: "recorded", intent: r.outcome.intent, replaced: r.outcome.replaced, conflicts, notes, suggestions: ev.suggestions },
+    message: r.message === null ? null : r.message + forced
   };
 }
 function footprintKey(f) {
@@ -27814,93 +32634,1304 @@ function recordFootprint(l, footprint) {
 function expire(l, now2) {
   checkNow(now2);
   const locks = l.locks.filter((k) => isExpired(k, now2));
-  const intents = l.intents.filter((i) => isExpired(i, now2));
+  const intents = l.intents.filter((i2) => isExpired(i2, now2));
   if (locks.length === 0 && intents.length === 0) return unchanged(l, { kind: "expired", locks, intents, notify: [] });
-  const ledger = withLedger(l, {
+  const cleaned = withLedger(l, {
     ...locks.length > 0 ? { locks: l.locks.filter((k) => !locks.includes(k)) } : {},
-    ...intents.length > 0 ? { intents: l.intents.filter((i) => !intents.includes(i)) } : {}
+    ...intents.length > 0 ? { intents: l.intents.filter((i2) => !intents.includes(i2)) } : {}
   });
-  const notify = noticesFor(l, ledger, locks.map((k) => k.path), now2, locks);
-  const parts = [];
-  if (locks.length > 0) parts.push(`${plural2(locks.length, "lock")} (${listPaths(locks.map((k) => `${k.path} by ${k.agent}`))})`);
-  if (intents.length > 0) parts.push(`${plural2(intents.length, "intent")} (${listPaths(intents.map((i) => `by ${i.agent}`))})`);
-  return { ledger, outcome: { kind: "expired", locks, intents, notify }, message: `expire ${parts.join(" and ")}` };
+  const notify = noticesFor(l, cleaned, locks.map((k) => k.path), now2, locks);
+  const ledger = stampNotified(cleaned, notify, now2);
+  const parts2 = [];
+  if (locks.length > 0) parts2.push(`${plural2(locks.length, "lock")} (${listPaths(locks.map((k) => `${k.path} by ${k.agent}`))})`);
+  if (intents.length > 0) parts2.push(`${plural2(intents.length, "intent")} (${listPaths(intents.map((i2) => `by ${i2.agent}`))})`);
+  return { ledger, outcome: { kind: "expired", locks, intents, notify }, message: `expire ${parts2.join(" and ")}` };
 }
-function enqueue(l, args, now2) {
+function enqueue(l, args2, now2) {
   checkNow(now2);
-  checkNonEmpty("queue path", args.path);
-  checkNonEmpty("agent", args.agent);
-  const pos = queuePosition(l, args.path, args);
+  checkNonEmpty("queue path", args2.path);
+  checkNonEmpty("agent", args2.agent);
+  const pos = queuePosition(l, args2.path, args2);
   if (pos !== null) return unchanged(l, { kind: "queued", position: pos, already: true });
   const entry = {
-    agent: args.agent,
-    ...args.change !== void 0 ? { change: args.change } : {},
+    agent: args2.agent,
+    ...args2.change !== void 0 ? { change: args2.change } : {},
     enqueuedAt: isoTime2(now2)
   };
-  const existing = l.queues.find((q) => q.path === args.path);
+  const existing = l.queues.find((q) => q.path === args2.path);
   const waiters = existing ? [...existing.waiters, entry] : [entry];
-  const queues = l.queues.filter((q) => q !== existing).concat({ path: args.path, waiters });
+  const queues = l.queues.filter((q) => q !== existing).concat({ path: args2.path, waiters });
   return {
     ledger: withLedger(l, { queues }),
     outcome: { kind: "queued", position: waiters.length, already: false },
-    message: `queue ${holderLabel(args)} for ${args.path} (position ${waiters.length})`
+    message: `queue ${holderLabel(args2)} for ${args2.path} (position ${waiters.length})`
   };
 }
-function releaseChange(l, args, now2) {
+function release(l, args2, now2) {
   checkNow(now2);
-  checkNonEmpty("change", args.change);
-  const c = args.change;
-  const locks = l.locks.filter((k) => k.change === c);
-  const intents = l.intents.filter((i) => i.change === c);
-  const footprint = l.footprints.find((f) => f.change === c) ?? null;
-  const override = l.overrides.find((o) => o.change === c) ?? null;
+  checkNonEmpty("agent", args2.agent);
+  if (args2.change !== void 0) checkNonEmpty("change", args2.change);
+  const c = args2.change;
+  const mine = (x) => c !== void 0 ? x.change === c : x.change === void 0 && x.agent === args2.agent;
+  const locks = l.locks.filter(mine);
+  const intents = l.intents.filter(mine);
+  const all = args2.scope === "all" && c !== void 0;
+  const footprint = all ? l.footprints.find((f) => f.change === c) ?? null : null;
+  const override = all ? l.overrides.find((o) => o.change === c) ?? null : null;
   const queueEntries = [];
   const queues = [];
   let queuesChanged = false;
   for (const q of l.queues) {
-    const gone = q.waiters.filter((w) => w.change === c);
+    const gone = q.waiters.filter(mine);
     if (gone.length === 0) {
       queues.push(q);
       continue;
     }
     queuesChanged = true;
     for (const w of gone) queueEntries.push({ path: q.path, entry: w });
-    const keep = q.waiters.filter((w) => w.change !== c);
+    const keep = q.waiters.filter((w) => !mine(w));
     if (keep.length > 0) queues.push({ path: q.path, waiters: keep });
   }
   const nothing = locks.length === 0 && intents.length === 0 && !footprint && !override && !queuesChanged;
   if (nothing) {
     return unchanged(l, { kind: "released", locks, intents, footprint, queueEntries, override, notify: [] });
   }
-  const ledger = withLedger(l, {
+  const freedLedger = withLedger(l, {
     ...locks.length > 0 ? { locks: l.locks.filter((k) => !locks.includes(k)) } : {},
-    ...intents.length > 0 ? { intents: l.intents.filter((i) => !intents.includes(i)) } : {},
+    ...intents.length > 0 ? { intents: l.intents.filter((i2) => !intents.includes(i2)) } : {},
     ...footprint ? { footprints: l.footprints.filter((f) => f !== footprint) } : {},
     ...override ? { overrides: l.overrides.filter((o) => o !== override) } : {},
     ...queuesChanged ? { queues } : {}
   });
   const freed = [...locks.map((k) => k.path), ...queueEntries.map((e) => e.path)];
-  const notify = noticesFor(l, ledger, freed, now2, locks);
-  const parts = [];
-  if (locks.length > 0) parts.push(plural2(locks.length, "lock"));
-  if (intents.length > 0) parts.push(plural2(intents.length, "intent"));
-  if (footprint) parts.push("footprint");
-  if (queueEntries.length > 0) parts.push(queueEntries.length === 1 ? "1 queue entry" : `${queueEntries.length} queue entries`);
-  if (override) parts.push("gate override");
+  const notify = noticesFor(l, freedLedger, freed, now2, locks);
+  const ledger = stampNotified(freedLedger, notify, now2);
+  const parts2 = [];
+  if (locks.length > 0) parts2.push(plural2(locks.length, "lock"));
+  if (intents.length > 0) parts2.push(plural2(intents.length, "intent"));
+  if (footprint) parts2.push("footprint");
+  if (queueEntries.length > 0) parts2.push(queueEntries.length === 1 ? "1 queue entry" : `${queueEntries.length} queue entries`);
+  if (override) parts2.push("gate override");
+  const nextNote = notify.length > 0 ? `; next: ${notify.map((n) => `${n.next.agent} for ${n.path}`).join(", ")}` : "";
   return {
     ledger,
     outcome: { kind: "released", locks, intents, footprint, queueEntries, override, notify },
-    message: `release ${c}: ${parts.join(", ")}`
+    message: `release ${c ?? args2.agent}${all ? "" : " (claims)"}: ${parts2.join(", ")}${nextNote}`
+  };
+}
+function withBreakers(l, breakers) {
+  return { ...l, breakers: [...breakers].sort((a, b) => a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0) };
+}
+function breakerGate(l, stream, holder, now2) {
+  const b = breakerOf(l, stream);
+  const state = breakerState(b, now2);
+  if (!b || state === "CLOSED") return null;
+  const refusal = () => ({
+    kind: "breaker-open",
+    stream: b.stream,
+    state,
+    breaker: b,
+    trippedBy: b.trippedBy ?? null,
+    halfOpensAt: b.halfOpensAt,
+    trial: b.trial ?? null,
+    details: describeBreaker(b, now2)
+  });
+  if (state === "OPEN") return refusal();
+  if (b.trial) return ownedBy(b.trial, holder) || sameHolder(b.trial, holder) ? null : refusal();
+  const trial = { agent: holder.agent, ...holder.change !== void 0 ? { change: holder.change } : {}, at: isoTime2(now2) };
+  return {
+    kind: "trial",
+    mark: (x) => withBreakers(x, (x.breakers ?? []).map((y) => y.stream === b.stream ? { ...y, trial } : y))
+  };
+}
+function guarded(l, stream, holder, now2, made, run2) {
+  checkNow(now2);
+  const gate2 = breakerGate(l, stream, holder, now2);
+  if (gate2 === null) return run2();
+  if (gate2.kind === "breaker-open") return unchanged(l, gate2);
+  const r = run2();
+  if (!made.includes(r.outcome.kind) || r.message === null) return r;
+  return { ...r, ledger: gate2.mark(r.ledger), message: `${r.message}; the HALF_OPEN ${stream} breaker's trial` };
+}
+function acquireLock(l, args2, now2) {
+  const holder = { agent: args2.agent, ...args2.change !== void 0 ? { change: args2.change } : {} };
+  const renewal = l.locks.some((k) => k.path === args2.path && sameHolder(k, holder) && !isExpired(k, now2));
+  if (renewal) return acquireLockUnguarded(l, args2, now2);
+  return guarded(l, args2.stream, holder, now2, ["acquired"], () => acquireLockUnguarded(l, args2, now2));
+}
+function declareIntent(l, args2, now2) {
+  const holder = { agent: args2.agent, ...args2.change !== void 0 ? { change: args2.change } : {} };
+  return guarded(l, args2.stream, holder, now2, ["recorded"], () => declareIntentUnguarded(l, args2, now2));
+}
+function recordFailure(l, args2, config2, now2) {
+  checkNow(now2);
+  checkNonEmpty("stream", args2.stream);
+  checkNonEmpty("agent", args2.agent);
+  if (!Number.isInteger(config2.failureThreshold) || config2.failureThreshold < 1) throw new RangeError(`failureThreshold must be a positive integer, got ${config2.failureThreshold}`);
+  checkMinutes("windowMinutes", config2.windowMinutes);
+  checkMinutes("cooldownMinutes", config2.cooldownMinutes);
+  const prev = breakerOf(l, args2.stream);
+  const state = breakerState(prev, now2);
+  if (prev && args2.ref !== void 0 && (prev.failures.some((f) => f.ref === args2.ref) || prev.trippedBy?.ref === args2.ref)) {
+    return unchanged(l, { kind: "duplicate", breaker: prev });
+  }
+  if (prev && state === "OPEN") return unchanged(l, { kind: "already-open", breaker: prev });
+  const failure2 = {
+    at: isoTime2(now2),
+    agent: args2.agent,
+    error: args2.error,
+    ...args2.change !== void 0 ? { change: args2.change } : {},
+    ...args2.ref !== void 0 ? { ref: args2.ref } : {}
+  };
+  const others = (l.breakers ?? []).filter((b) => b !== prev);
+  const who2 = holderLabel({ agent: args2.agent, ...args2.change !== void 0 ? { change: args2.change } : {} });
+  const open2 = (failures2) => ({
+    stream: args2.stream,
+    failures: failures2,
+    openedAt: isoTime2(now2),
+    halfOpensAt: isoTime2(now2 + config2.cooldownMinutes * MINUTE),
+    trippedBy: failure2
+  });
+  if (prev && state === "HALF_OPEN") {
+    const breaker3 = open2([failure2]);
+    return {
+      ledger: withBreakers(l, [...others, breaker3]),
+      outcome: { kind: "tripped", breaker: breaker3, from: "HALF_OPEN" },
+      message: `breaker ${args2.stream} OPEN again: the half-open trial failed (${who2}: ${args2.error}); half-opens at ${shortTime(breaker3.halfOpensAt)}`
+    };
+  }
+  const since = now2 - config2.windowMinutes * MINUTE;
+  const failures = [...(prev?.failures ?? []).filter((f) => ms(f.at) > since), failure2].slice(-config2.failureThreshold);
+  if (failures.length >= config2.failureThreshold) {
+    const breaker3 = open2(failures);
+    return {
+      ledger: withBreakers(l, [...others, breaker3]),
+      outcome: { kind: "tripped", breaker: breaker3, from: "CLOSED" },
+      message: `breaker ${args2.stream} OPEN: ${plural2(failures.length, "failure")} in ${config2.windowMinutes} min, the last by ${who2}: ${args2.error}; half-opens at ${shortTime(breaker3.halfOpensAt)}`
+    };
+  }
+  const breaker2 = { stream: args2.stream, failures };
+  return {
+    ledger: withBreakers(l, [...others, breaker2]),
+    outcome: { kind: "counted", breaker: breaker2, count: failures.length, threshold: config2.failureThreshold },
+    message: `breaker ${args2.stream}: failure ${failures.length} of ${config2.failureThreshold} by ${who2}: ${args2.error}`
+  };
+}
+function resetBreaker(l, args2, now2) {
+  checkNow(now2);
+  checkNonEmpty("stream", args2.stream);
+  checkNonEmpty("by", args2.by);
+  const prev = breakerOf(l, args2.stream);
+  if (!prev) return unchanged(l, { kind: "not-found" });
+  const state = breakerState(prev, now2);
+  return {
+    ledger: withBreakers(l, (l.breakers ?? []).filter((b) => b !== prev)),
+    outcome: { kind: "reset", breaker: prev, state },
+    message: `breaker ${args2.stream} reset (was ${state}) by ${args2.by}${args2.reason ? `: ${args2.reason}` : ""}`
+  };
+}
+var HANDOFFS_KEPT = 50;
+function handoff2(l, args2, now2) {
+  checkNow(now2);
+  checkNonEmpty("handoff id", args2.id);
+  checkNonEmpty("from agent", args2.from);
+  checkNonEmpty("to agent", args2.to);
+  if (args2.change !== void 0) checkNonEmpty("change", args2.change);
+  if (args2.from === args2.to) {
+    return unchanged(l, { kind: "same-agent", reason: `${args2.from} cannot hand off to itself: name another agent with --to` });
+  }
+  const moves = (x) => x.agent === args2.from && (args2.change === void 0 || x.change === args2.change);
+  const locks = l.locks.filter((k) => moves(k) && !isExpired(k, now2));
+  const intents = l.intents.filter((i2) => moves(i2) && !isExpired(i2, now2));
+  const pairs = [];
+  for (const g of locks) {
+    for (const r of liveLocks(l, now2)) {
+      if (r.agent !== args2.to || (r.change ?? null) === (g.change ?? null)) continue;
+      if (globsIntersect(r.path, g.path)) pairs.push({ giver: g, receiver: r });
+    }
+  }
+  if (pairs.length > 0) {
+    const list = pairs.map((p) => `${p.giver.path} (${holderLabel(p.giver)}) meets ${p.receiver.path} (${holderLabel(p.receiver)})`);
+    return unchanged(l, {
+      kind: "receiver-conflict",
+      pairs,
+      reason: `${args2.to} already holds locks that overlap ${args2.from}'s: ${listPaths(list, 3)}. Release one side first (\`pucs release\`), then hand off.`
+    });
+  }
+  const moved = (x) => ({ ...x, agent: args2.to });
+  const queueEntries = [];
+  let queuesChanged = false;
+  const queues = l.queues.map((q) => {
+    if (!q.waiters.some(moves)) return q;
+    queuesChanged = true;
+    const waiters = [];
+    for (const w of q.waiters) {
+      const n = moves(w) ? moved(w) : w;
+      if (moves(w)) queueEntries.push({ path: q.path, entry: w });
+      if (!waiters.some((x) => sameHolder(x, n))) waiters.push(n);
+    }
+    return { path: q.path, waiters };
+  });
+  const stream = args2.stream !== void 0 ? args2.stream : locks[0]?.stream ?? intents[0]?.stream ?? null;
+  const related = [.../* @__PURE__ */ new Set([...args2.relatedFiles ?? [], ...intents.flatMap((i2) => i2.files)])];
+  const record2 = {
+    id: args2.id,
+    from_agent: args2.from,
+    to_agent: args2.to,
+    timestamp: isoTime2(now2),
+    session_id: args2.sessionId !== void 0 ? args2.sessionId : l.session?.id ?? null,
+    context: {
+      completed: [...args2.completed ?? []],
+      pending: [...args2.pending ?? []],
+      warnings: [...args2.warnings ?? []],
+      commits: [...args2.commits ?? []],
+      branch: args2.branch ?? null
+    },
+    stream_context: { stream_id: stream, locked_files: locks.map((k) => k.path), related_files: related },
+    files_to_review: [...args2.filesToReview ?? []],
+    ...args2.change !== void 0 ? { change: args2.change } : {},
+    ...args2.note ? { note: args2.note } : {}
+  };
+  const all = [...(l.handoffs ?? []).filter((h) => h.id !== args2.id), record2].sort((a, b) => a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : a.id < b.id ? -1 : 1);
+  const dropped = all.length > HANDOFFS_KEPT ? all.slice(0, all.length - HANDOFFS_KEPT) : [];
+  const handoffs = all.slice(dropped.length);
+  const ledger = withLedger(l, {
+    ...locks.length > 0 ? { locks: l.locks.map((k) => locks.includes(k) ? moved(k) : k) } : {},
+    ...intents.length > 0 ? { intents: l.intents.map((i2) => intents.includes(i2) ? moved(i2) : i2) } : {},
+    ...queuesChanged ? { queues } : {},
+    handoffs
+  });
+  const parts2 = [];
+  if (locks.length > 0) parts2.push(plural2(locks.length, "lock"));
+  if (intents.length > 0) parts2.push(plural2(intents.length, "intent"));
+  if (queueEntries.length > 0) parts2.push(queueEntries.length === 1 ? "1 queue place" : `${queueEntries.length} queue places`);
+  return {
+    ledger,
+    outcome: { kind: "handed-off", handoff: record2, locks, intents, queueEntries, dropped },
+    message: `handoff ${args2.from} → ${args2.to}${args2.change ? ` (${args2.change})` : ""}: ${parts2.length > 0 ? parts2.join(", ") : "no claims"} moved`
+  };
+}
+function pendingHandoffs(l, agent) {
+  return (l.handoffs ?? []).filter((h) => h.to_agent === agent && h.acknowledgedAt === void 0).reverse();
+}
+function ackHandoffs(l, args2, now2) {
+  checkNow(now2);
+  checkNonEmpty("agent", args2.agent);
+  const pending = (l.handoffs ?? []).filter((h) => h.to_agent === args2.agent && h.acknowledgedAt === void 0);
+  if (pending.length === 0) return unchanged(l, { kind: "acknowledged", handoffs: [] });
+  const at = isoTime2(now2);
+  return {
+    ledger: { ...l, handoffs: (l.handoffs ?? []).map((h) => pending.includes(h) ? { ...h, acknowledgedAt: at } : h) },
+    outcome: { kind: "acknowledged", handoffs: pending },
+    message: `${args2.agent} acknowledged ${plural2(pending.length, "handoff")}`
   };
 }
 
+// src/cli/handoff.ts
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve as resolve2 } from "node:path";
+
+// src/cli/args.ts
+import { parseArgs } from "node:util";
+var UsageError = class extends Error {
+  constructor(message, usage) {
+    super(message);
+    this.usage = usage;
+    this.name = "UsageError";
+  }
+  usage;
+};
+var COMMON = {
+  json: { type: "boolean" },
+  config: { type: "string" },
+  remote: { type: "string" },
+  local: { type: "boolean" },
+  help: { type: "boolean", short: "h" }
+};
+function parseCommand(spec2, argv) {
+  let parsed;
+  try {
+    const r = parseArgs({ args: argv, options: { ...COMMON, ...spec2.options }, allowPositionals: true, strict: true });
+    parsed = { values: r.values, positionals: r.positionals };
+  } catch (err2) {
+    const msg = err2.message.replace(/\. To specify a positional argument.*$/s, "").replace(/^Option '(.*?)' argument missing$/, "option $1 needs a value");
+    throw new UsageError(`pucs ${spec2.name}: ${msg}`, spec2.usage);
+  }
+  if (parsed.values.help) return parsed;
+  const [min, max] = typeof spec2.positionals === "number" ? [spec2.positionals, spec2.positionals] : spec2.positionals;
+  if (parsed.positionals.length < min) throw new UsageError(`pucs ${spec2.name}: missing argument`, spec2.usage);
+  if (parsed.positionals.length > max) {
+    throw new UsageError(`pucs ${spec2.name}: unexpected argument ${JSON.stringify(parsed.positionals[max])}`, spec2.usage);
+  }
+  return parsed;
+}
+function str(p, name2) {
+  const v = p.values[name2];
+  return typeof v === "string" ? v : void 0;
+}
+function required2(p, name2, spec2, fallback) {
+  const v = str(p, name2) ?? fallback;
+  if (v === void 0 || v.trim() === "") {
+    throw new UsageError(`pucs ${spec2.name}: --${name2} is required${name2 === "agent" ? " (or set PUCS_AGENT)" : ""}`, spec2.usage);
+  }
+  return v;
+}
+function flag(p, name2) {
+  return p.values[name2] === true;
+}
+
+// src/cli/handoff.ts
+function listOption(p, name2) {
+  const v = p.values[name2];
+  const raw = Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
+  return raw.flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "");
+}
+function seedHandoffDoc(h) {
+  return {
+    from_agent: h.from_agent,
+    to_agent: h.to_agent,
+    timestamp: h.timestamp,
+    session_id: h.session_id,
+    context: h.context,
+    stream_context: h.stream_context,
+    files_to_review: h.files_to_review
+  };
+}
+function handoffText(h) {
+  const lines = [`Handoff ${h.from_agent} → ${h.to_agent} at ${h.timestamp}${h.change ? ` (${h.change})` : ""}${h.session_id ? `, session ${h.session_id}` : ""}`];
+  const list = (label, xs) => {
+    if (xs.length > 0) lines.push(`  ${label}:`, ...xs.map((x) => `    - ${x}`));
+  };
+  list("Completed", h.context.completed);
+  list("Pending", h.context.pending);
+  list("Warnings", h.context.warnings);
+  if (h.context.commits.length > 0) lines.push(`  Commits: ${h.context.commits.join(", ")}`);
+  if (h.context.branch) lines.push(`  Branch: ${h.context.branch}`);
+  lines.push(`  Stream: ${h.stream_context.stream_id ?? "none"}`);
+  if (h.stream_context.locked_files.length > 0) lines.push(`  Locks handed over: ${h.stream_context.locked_files.join(", ")}`);
+  if (h.stream_context.related_files.length > 0) lines.push(`  Related files: ${h.stream_context.related_files.join(", ")}`);
+  if (h.files_to_review.length > 0) lines.push(`  Review: ${h.files_to_review.join(", ")}`);
+  if (h.note) lines.push(`  Note: ${h.note}`);
+  if (h.acknowledgedAt) lines.push(`  Acknowledged: ${h.acknowledgedAt}`);
+  return lines.join("\n");
+}
+function pendingHandoffLines(l, agent) {
+  if (!agent) return [];
+  const pending = pendingHandoffs(l, agent);
+  if (pending.length === 0) return [];
+  return [
+    "",
+    `--- Pending Handoffs to ${agent} ---`,
+    ...pending.map((h) => `  from ${h.from_agent} at ${h.timestamp}${h.change ? ` (${h.change})` : ""}: ${h.context.pending.length} pending item(s), ${h.stream_context.locked_files.length} lock(s)`),
+    "  (`pucs handoff show` prints them; `pucs handoff ack` marks them read)"
+  ];
+}
+function breakerLines(l, now2) {
+  const open2 = (l.breakers ?? []).filter((b) => breakerState(b, now2) !== "CLOSED");
+  if (open2.length === 0) return [];
+  return ["", "--- Circuit Breakers ---", ...open2.map((b) => `  ${describeBreaker(b, now2)}`)];
+}
+async function runHandoff(p, spec2, io) {
+  const sub = p.positionals[0];
+  if (sub === "show") {
+    const agent = io.agent();
+    const l = await io.read();
+    const mine = (l.handoffs ?? []).filter((h) => h.to_agent === agent).reverse();
+    const file2 = str(p, "write-file");
+    if (file2 !== void 0) {
+      if (!mine[0]) io.refuse(`No handoff to ${agent} in the ledger: ${file2} was not written.`, { handoffs: [] });
+      const path2 = resolve2(io.cwd, file2);
+      mkdirSync(dirname(path2), { recursive: true });
+      writeFileSync(path2, `${JSON.stringify(seedHandoffDoc(mine[0]), null, 2)}
+`);
+    }
+    const text = mine.length === 0 ? `No handoffs to ${agent}.` : mine.map(handoffText).join("\n\n");
+    io.emit({ ok: true, command: "handoff", agent, handoffs: mine, pending: mine.filter((h) => !h.acknowledgedAt).length, ...file2 ? { wrote: file2 } : {} }, text + (file2 ? `
+Wrote the latest to ${file2}` : ""));
+    return 0;
+  }
+  if (sub === "ack") {
+    const agent = io.agent();
+    const r2 = await io.commit((l) => ackHandoffs(l, { agent }, io.now));
+    const n = r2.outcome.handoffs.length;
+    io.emit({ ok: true, command: "handoff", acknowledged: r2.outcome.handoffs.map((h) => h.id) }, n === 0 ? `No pending handoffs to ${agent}.` : `Acknowledged ${n} handoff(s) to ${agent}.`);
+    return 0;
+  }
+  if (sub !== void 0) throw new UsageError(`pucs handoff: unknown subcommand ${JSON.stringify(sub)} (show, ack, or none to hand off)`, spec2.usage);
+  const to = required2(p, "to", spec2).replace(/^@/, "");
+  const from = io.agent();
+  const config2 = str(p, "stream") !== void 0 ? await io.config() : null;
+  const streamArg = str(p, "stream");
+  let stream;
+  if (streamArg !== void 0 && config2) {
+    const s = config2.streams.find((x) => x.id.toLowerCase() === streamArg.toLowerCase());
+    if (!s) throw new UsageError(`pucs handoff: unknown stream ${JSON.stringify(streamArg)}; configured streams: ${config2.streams.map((x) => x.id).join(", ")}`, spec2.usage);
+    stream = s.id;
+  }
+  const branch = str(p, "branch") ?? await io.branch();
+  const id = io.newId();
+  const r = await io.commit(
+    (l) => handoff2(
+      l,
+      {
+        id,
+        from,
+        to,
+        completed: listOption(p, "completed"),
+        pending: listOption(p, "pending"),
+        warnings: listOption(p, "warnings"),
+        commits: listOption(p, "commits"),
+        branch,
+        filesToReview: listOption(p, "review"),
+        ...stream !== void 0 ? { stream } : {},
+        ...str(p, "change") ? { change: str(p, "change") } : {},
+        ...str(p, "note") ? { note: str(p, "note") } : {}
+      },
+      io.now
+    )
+  );
+  const o = r.outcome;
+  if (o.kind === "same-agent") throw new UsageError(`pucs handoff: ${o.reason}`, spec2.usage);
+  if (o.kind === "receiver-conflict") io.refuse(`ERROR: nothing was handed off: ${o.reason}`, { result: "receiver-conflict", pairs: o.pairs });
+  const moved = [`${o.locks.length} lock(s)`, `${o.intents.length} intent(s)`, `${o.queueEntries.length} queue place(s)`].join(", ");
+  io.emit(
+    { ok: true, command: "handoff", result: "handed-off", handoff: o.handoff, moved: { locks: o.locks, intents: o.intents, queue: o.queueEntries } },
+    `Handed off to ${to}: ${moved} moved in one ledger write.
+${handoffText(o.handoff)}`
+  );
+  return 0;
+}
+async function runBreaker(p, spec2, io) {
+  const sub = p.positionals[0] ?? "status";
+  const config2 = await io.config();
+  const streamArg = str(p, "stream");
+  const streamId = (v) => {
+    const s = config2.streams.find((x) => x.id.toLowerCase() === v.toLowerCase());
+    if (!s) throw new UsageError(`pucs breaker: unknown stream ${JSON.stringify(v)}; configured streams: ${config2.streams.map((x) => x.id).join(", ")}`, spec2.usage);
+    return s.id;
+  };
+  if (sub === "status") {
+    const l = await io.read();
+    const ids = streamArg !== void 0 ? [streamId(streamArg)] : config2.streams.map((s) => s.id);
+    const rows = ids.map((id) => {
+      const b = (l.breakers ?? []).find((x) => x.stream === id) ?? null;
+      const cfg = breakerConfigFor(config2, id);
+      return { stream: id, state: breakerState(b, io.now), failures: b?.failures.length ?? 0, threshold: cfg.failureThreshold, breaker: b, details: b ? describeBreaker(b, io.now) : null };
+    });
+    const text = rows.map((r) => `${r.stream.padEnd(12)} ${r.state.padEnd(9)} ${r.failures}/${r.threshold} failures${r.details && r.state !== "CLOSED" ? `
+  ${r.details}` : ""}`).join("\n");
+    io.emit({ ok: true, command: "breaker", breakers: rows }, text);
+    return 0;
+  }
+  if (sub === "reset") {
+    const stream = streamId(required2(p, "stream", spec2));
+    const by = io.agentIfAny() ?? "cli";
+    const reason = str(p, "reason") ?? "";
+    const r = await io.commit((l) => resetBreaker(l, { stream, by, reason }, io.now));
+    const o = r.outcome;
+    io.emit({ ok: true, command: "breaker", result: o.kind, stream, ...o.kind === "reset" ? { was: o.state } : {} }, o.kind === "reset" ? `Breaker ${stream} reset (was ${o.state}): CLOSED.` : `Breaker ${stream} has nothing to reset: it is CLOSED with no failures.`);
+    return 0;
+  }
+  if (sub === "record-failure") {
+    const stream = streamId(required2(p, "stream", spec2));
+    const agent = io.agent();
+    const error62 = required2(p, "error", spec2);
+    const change = str(p, "change");
+    const r = await io.commit((l) => recordFailure(l, { stream, agent, error: error62, ...change ? { change } : {} }, breakerConfigFor(config2, stream), io.now));
+    const o = r.outcome;
+    const text = o.kind === "counted" ? `Failure ${o.count} of ${o.threshold} recorded for ${stream} (CLOSED).` : o.kind === "tripped" ? `Failure recorded: ${describeBreaker(o.breaker, io.now)}` : `${stream} is already OPEN: ${describeBreaker(o.breaker, io.now)}`;
+    io.emit({ ok: true, command: "breaker", result: o.kind, stream, state: breakerState(o.kind === "counted" ? null : o.breaker, io.now), breaker: o.breaker }, text);
+    return 0;
+  }
+  throw new UsageError(`pucs breaker: unknown subcommand ${JSON.stringify(sub)} (status, reset, record-failure)`, spec2.usage);
+}
+
+// src/tracing.ts
+import { AsyncLocalStorage } from "node:async_hooks";
+
+// node_modules/@opentelemetry/api/build/esm/version.js
+var VERSION = "1.9.1";
+
+// node_modules/@opentelemetry/api/build/esm/internal/semver.js
+var re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
+function _makeCompatibilityCheck(ownVersion) {
+  const acceptedVersions = /* @__PURE__ */ new Set([ownVersion]);
+  const rejectedVersions = /* @__PURE__ */ new Set();
+  const myVersionMatch = ownVersion.match(re);
+  if (!myVersionMatch) {
+    return () => false;
+  }
+  const ownVersionParsed = {
+    major: +myVersionMatch[1],
+    minor: +myVersionMatch[2],
+    patch: +myVersionMatch[3],
+    prerelease: myVersionMatch[4]
+  };
+  if (ownVersionParsed.prerelease != null) {
+    return function isExactmatch(globalVersion) {
+      return globalVersion === ownVersion;
+    };
+  }
+  function _reject(v) {
+    rejectedVersions.add(v);
+    return false;
+  }
+  function _accept(v) {
+    acceptedVersions.add(v);
+    return true;
+  }
+  return function isCompatible2(globalVersion) {
+    if (acceptedVersions.has(globalVersion)) {
+      return true;
+    }
+    if (rejectedVersions.has(globalVersion)) {
+      return false;
+    }
+    const globalVersionMatch = globalVersion.match(re);
+    if (!globalVersionMatch) {
+      return _reject(globalVersion);
+    }
+    const globalVersionParsed = {
+      major: +globalVersionMatch[1],
+      minor: +globalVersionMatch[2],
+      patch: +globalVersionMatch[3],
+      prerelease: globalVersionMatch[4]
+    };
+    if (globalVersionParsed.prerelease != null) {
+      return _reject(globalVersion);
+    }
+    if (ownVersionParsed.major !== globalVersionParsed.major) {
+      return _reject(globalVersion);
+    }
+    if (ownVersionParsed.major === 0) {
+      if (ownVersionParsed.minor === globalVersionParsed.minor && ownVersionParsed.patch <= globalVersionParsed.patch) {
+        return _accept(globalVersion);
+      }
+      return _reject(globalVersion);
+    }
+    if (ownVersionParsed.minor <= globalVersionParsed.minor) {
+      return _accept(globalVersion);
+    }
+    return _reject(globalVersion);
+  };
+}
+var isCompatible = _makeCompatibilityCheck(VERSION);
+
+// node_modules/@opentelemetry/api/build/esm/internal/global-utils.js
+var major = VERSION.split(".")[0];
+var GLOBAL_OPENTELEMETRY_API_KEY = /* @__PURE__ */ Symbol.for(`opentelemetry.js.api.${major}`);
+var _global = typeof globalThis === "object" ? globalThis : typeof self === "object" ? self : typeof window === "object" ? window : typeof global === "object" ? global : {};
+function registerGlobal(type, instance2, diag, allowOverride = false) {
+  var _a3;
+  const api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_a3 = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _a3 !== void 0 ? _a3 : {
+    version: VERSION
+  };
+  if (!allowOverride && api[type]) {
+    const err2 = new Error(`@opentelemetry/api: Attempted duplicate registration of API: ${type}`);
+    diag.error(err2.stack || err2.message);
+    return false;
+  }
+  if (api.version !== VERSION) {
+    const err2 = new Error(`@opentelemetry/api: Registration of version v${api.version} for ${type} does not match previously registered API v${VERSION}`);
+    diag.error(err2.stack || err2.message);
+    return false;
+  }
+  api[type] = instance2;
+  diag.debug(`@opentelemetry/api: Registered a global for ${type} v${VERSION}.`);
+  return true;
+}
+function getGlobal(type) {
+  var _a3, _b;
+  const globalVersion = (_a3 = _global[GLOBAL_OPENTELEMETRY_API_KEY]) === null || _a3 === void 0 ? void 0 : _a3.version;
+  if (!globalVersion || !isCompatible(globalVersion)) {
+    return;
+  }
+  return (_b = _global[GLOBAL_OPENTELEMETRY_API_KEY]) === null || _b === void 0 ? void 0 : _b[type];
+}
+function unregisterGlobal(type, diag) {
+  diag.debug(`@opentelemetry/api: Unregistering a global for ${type} v${VERSION}.`);
+  const api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
+  if (api) {
+    delete api[type];
+  }
+}
+
+// node_modules/@opentelemetry/api/build/esm/diag/ComponentLogger.js
+var DiagComponentLogger = class {
+  constructor(props) {
+    this._namespace = props.namespace || "DiagComponentLogger";
+  }
+  debug(...args2) {
+    return logProxy("debug", this._namespace, args2);
+  }
+  error(...args2) {
+    return logProxy("error", this._namespace, args2);
+  }
+  info(...args2) {
+    return logProxy("info", this._namespace, args2);
+  }
+  warn(...args2) {
+    return logProxy("warn", this._namespace, args2);
+  }
+  verbose(...args2) {
+    return logProxy("verbose", this._namespace, args2);
+  }
+};
+function logProxy(funcName, namespace, args2) {
+  const logger = getGlobal("diag");
+  if (!logger) {
+    return;
+  }
+  return logger[funcName](namespace, ...args2);
+}
+
+// node_modules/@opentelemetry/api/build/esm/diag/types.js
+var DiagLogLevel;
+(function(DiagLogLevel2) {
+  DiagLogLevel2[DiagLogLevel2["NONE"] = 0] = "NONE";
+  DiagLogLevel2[DiagLogLevel2["ERROR"] = 30] = "ERROR";
+  DiagLogLevel2[DiagLogLevel2["WARN"] = 50] = "WARN";
+  DiagLogLevel2[DiagLogLevel2["INFO"] = 60] = "INFO";
+  DiagLogLevel2[DiagLogLevel2["DEBUG"] = 70] = "DEBUG";
+  DiagLogLevel2[DiagLogLevel2["VERBOSE"] = 80] = "VERBOSE";
+  DiagLogLevel2[DiagLogLevel2["ALL"] = 9999] = "ALL";
+})(DiagLogLevel || (DiagLogLevel = {}));
+
+// node_modules/@opentelemetry/api/build/esm/diag/internal/logLevelLogger.js
+function createLogLevelDiagLogger(maxLevel, logger) {
+  if (maxLevel < DiagLogLevel.NONE) {
+    maxLevel = DiagLogLevel.NONE;
+  } else if (maxLevel > DiagLogLevel.ALL) {
+    maxLevel = DiagLogLevel.ALL;
+  }
+  logger = logger || {};
+  function _filterFunc(funcName, theLevel) {
+    const theFunc = logger[funcName];
+    if (typeof theFunc === "function" && maxLevel >= theLevel) {
+      return theFunc.bind(logger);
+    }
+    return function() {
+    };
+  }
+  return {
+    error: _filterFunc("error", DiagLogLevel.ERROR),
+    warn: _filterFunc("warn", DiagLogLevel.WARN),
+    info: _filterFunc("info", DiagLogLevel.INFO),
+    debug: _filterFunc("debug", DiagLogLevel.DEBUG),
+    verbose: _filterFunc("verbose", DiagLogLevel.VERBOSE)
+  };
+}
+
+// node_modules/@opentelemetry/api/build/esm/api/diag.js
+var API_NAME = "diag";
+var DiagAPI = class _DiagAPI {
+  /** Get the singleton instance of the DiagAPI API */
+  static instance() {
+    if (!this._instance) {
+      this._instance = new _DiagAPI();
+    }
+    return this._instance;
+  }
+  /**
+   * Private internal constructor
+   * @private
+   */
+  constructor() {
+    function _logProxy(funcName) {
+      return function(...args2) {
+        const logger = getGlobal("diag");
+        if (!logger)
+          return;
+        return logger[funcName](...args2);
+      };
+    }
+    const self2 = this;
+    const setLogger = (logger, optionsOrLogLevel = { logLevel: DiagLogLevel.INFO }) => {
+      var _a3, _b, _c;
+      if (logger === self2) {
+        const err2 = new Error("Cannot use diag as the logger for itself. Please use a DiagLogger implementation like ConsoleDiagLogger or a custom implementation");
+        self2.error((_a3 = err2.stack) !== null && _a3 !== void 0 ? _a3 : err2.message);
+        return false;
+      }
+      if (typeof optionsOrLogLevel === "number") {
+        optionsOrLogLevel = {
+          logLevel: optionsOrLogLevel
+        };
+      }
+      const oldLogger = getGlobal("diag");
+      const newLogger = createLogLevelDiagLogger((_b = optionsOrLogLevel.logLevel) !== null && _b !== void 0 ? _b : DiagLogLevel.INFO, logger);
+      if (oldLogger && !optionsOrLogLevel.suppressOverrideMessage) {
+        const stack = (_c = new Error().stack) !== null && _c !== void 0 ? _c : "<failed to generate stacktrace>";
+        oldLogger.warn(`Current logger will be overwritten from ${stack}`);
+        newLogger.warn(`Current logger will overwrite one already registered from ${stack}`);
+      }
+      return registerGlobal("diag", newLogger, self2, true);
+    };
+    self2.setLogger = setLogger;
+    self2.disable = () => {
+      unregisterGlobal(API_NAME, self2);
+    };
+    self2.createComponentLogger = (options) => {
+      return new DiagComponentLogger(options);
+    };
+    self2.verbose = _logProxy("verbose");
+    self2.debug = _logProxy("debug");
+    self2.info = _logProxy("info");
+    self2.warn = _logProxy("warn");
+    self2.error = _logProxy("error");
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/context/context.js
+function createContextKey(description) {
+  return Symbol.for(description);
+}
+var BaseContext = class _BaseContext {
+  /**
+   * Construct a new context which inherits values from an optional parent context.
+   *
+   * @param parentContext a context from which to inherit values
+   */
+  constructor(parentContext) {
+    const self2 = this;
+    self2._currentContext = parentContext ? new Map(parentContext) : /* @__PURE__ */ new Map();
+    self2.getValue = (key) => self2._currentContext.get(key);
+    self2.setValue = (key, value) => {
+      const context2 = new _BaseContext(self2._currentContext);
+      context2._currentContext.set(key, value);
+      return context2;
+    };
+    self2.deleteValue = (key) => {
+      const context2 = new _BaseContext(self2._currentContext);
+      context2._currentContext.delete(key);
+      return context2;
+    };
+  }
+};
+var ROOT_CONTEXT = new BaseContext();
+
+// node_modules/@opentelemetry/api/build/esm/context/NoopContextManager.js
+var NoopContextManager = class {
+  active() {
+    return ROOT_CONTEXT;
+  }
+  with(_context, fn, thisArg, ...args2) {
+    return fn.call(thisArg, ...args2);
+  }
+  bind(_context, target) {
+    return target;
+  }
+  enable() {
+    return this;
+  }
+  disable() {
+    return this;
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/api/context.js
+var API_NAME2 = "context";
+var NOOP_CONTEXT_MANAGER = new NoopContextManager();
+var ContextAPI = class _ContextAPI {
+  /** Empty private constructor prevents end users from constructing a new instance of the API */
+  constructor() {
+  }
+  /** Get the singleton instance of the Context API */
+  static getInstance() {
+    if (!this._instance) {
+      this._instance = new _ContextAPI();
+    }
+    return this._instance;
+  }
+  /**
+   * Set the current context manager.
+   *
+   * @returns true if the context manager was successfully registered, else false
+   */
+  setGlobalContextManager(contextManager) {
+    return registerGlobal(API_NAME2, contextManager, DiagAPI.instance());
+  }
+  /**
+   * Get the currently active context
+   */
+  active() {
+    return this._getContextManager().active();
+  }
+  /**
+   * Execute a function with an active context
+   *
+   * @param context context to be active during function execution
+   * @param fn function to execute in a context
+   * @param thisArg optional receiver to be used for calling fn
+   * @param args optional arguments forwarded to fn
+   */
+  with(context2, fn, thisArg, ...args2) {
+    return this._getContextManager().with(context2, fn, thisArg, ...args2);
+  }
+  /**
+   * Bind a context to a target function or event emitter
+   *
+   * @param context context to bind to the event emitter or function. Defaults to the currently active context
+   * @param target function or event emitter to bind
+   */
+  bind(context2, target) {
+    return this._getContextManager().bind(context2, target);
+  }
+  _getContextManager() {
+    return getGlobal(API_NAME2) || NOOP_CONTEXT_MANAGER;
+  }
+  /** Disable and remove the global context manager */
+  disable() {
+    this._getContextManager().disable();
+    unregisterGlobal(API_NAME2, DiagAPI.instance());
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/trace/trace_flags.js
+var TraceFlags;
+(function(TraceFlags2) {
+  TraceFlags2[TraceFlags2["NONE"] = 0] = "NONE";
+  TraceFlags2[TraceFlags2["SAMPLED"] = 1] = "SAMPLED";
+})(TraceFlags || (TraceFlags = {}));
+
+// node_modules/@opentelemetry/api/build/esm/trace/invalid-span-constants.js
+var INVALID_SPANID = "0000000000000000";
+var INVALID_TRACEID = "00000000000000000000000000000000";
+var INVALID_SPAN_CONTEXT = {
+  traceId: INVALID_TRACEID,
+  spanId: INVALID_SPANID,
+  traceFlags: TraceFlags.NONE
+};
+
+// node_modules/@opentelemetry/api/build/esm/trace/NonRecordingSpan.js
+var NonRecordingSpan = class {
+  constructor(spanContext = INVALID_SPAN_CONTEXT) {
+    this._spanContext = spanContext;
+  }
+  // Returns a SpanContext.
+  spanContext() {
+    return this._spanContext;
+  }
+  // By default does nothing
+  setAttribute(_key, _value) {
+    return this;
+  }
+  // By default does nothing
+  setAttributes(_attributes) {
+    return this;
+  }
+  // By default does nothing
+  addEvent(_name, _attributes) {
+    return this;
+  }
+  addLink(_link) {
+    return this;
+  }
+  addLinks(_links) {
+    return this;
+  }
+  // By default does nothing
+  setStatus(_status) {
+    return this;
+  }
+  // By default does nothing
+  updateName(_name) {
+    return this;
+  }
+  // By default does nothing
+  end(_endTime) {
+  }
+  // isRecording always returns false for NonRecordingSpan.
+  isRecording() {
+    return false;
+  }
+  // By default does nothing
+  recordException(_exception, _time) {
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/trace/context-utils.js
+var SPAN_KEY = createContextKey("OpenTelemetry Context Key SPAN");
+function getSpan(context2) {
+  return context2.getValue(SPAN_KEY) || void 0;
+}
+function getActiveSpan() {
+  return getSpan(ContextAPI.getInstance().active());
+}
+function setSpan(context2, span) {
+  return context2.setValue(SPAN_KEY, span);
+}
+function deleteSpan(context2) {
+  return context2.deleteValue(SPAN_KEY);
+}
+function setSpanContext(context2, spanContext) {
+  return setSpan(context2, new NonRecordingSpan(spanContext));
+}
+function getSpanContext(context2) {
+  var _a3;
+  return (_a3 = getSpan(context2)) === null || _a3 === void 0 ? void 0 : _a3.spanContext();
+}
+
+// node_modules/@opentelemetry/api/build/esm/trace/spancontext-utils.js
+var isHex = new Uint8Array([
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  1,
+  1
+]);
+function isValidHex(id, length) {
+  if (typeof id !== "string" || id.length !== length)
+    return false;
+  let r = 0;
+  for (let i2 = 0; i2 < id.length; i2 += 4) {
+    r += (isHex[id.charCodeAt(i2)] | 0) + (isHex[id.charCodeAt(i2 + 1)] | 0) + (isHex[id.charCodeAt(i2 + 2)] | 0) + (isHex[id.charCodeAt(i2 + 3)] | 0);
+  }
+  return r === length;
+}
+function isValidTraceId(traceId) {
+  return isValidHex(traceId, 32) && traceId !== INVALID_TRACEID;
+}
+function isValidSpanId(spanId) {
+  return isValidHex(spanId, 16) && spanId !== INVALID_SPANID;
+}
+function isSpanContextValid(spanContext) {
+  return isValidTraceId(spanContext.traceId) && isValidSpanId(spanContext.spanId);
+}
+function wrapSpanContext(spanContext) {
+  return new NonRecordingSpan(spanContext);
+}
+
+// node_modules/@opentelemetry/api/build/esm/trace/NoopTracer.js
+var contextApi = ContextAPI.getInstance();
+var NoopTracer = class {
+  // startSpan starts a noop span.
+  startSpan(name2, options, context2 = contextApi.active()) {
+    const root = Boolean(options === null || options === void 0 ? void 0 : options.root);
+    if (root) {
+      return new NonRecordingSpan();
+    }
+    const parentFromContext = context2 && getSpanContext(context2);
+    if (isSpanContext(parentFromContext) && isSpanContextValid(parentFromContext)) {
+      return new NonRecordingSpan(parentFromContext);
+    } else {
+      return new NonRecordingSpan();
+    }
+  }
+  startActiveSpan(name2, arg2, arg3, arg4) {
+    let opts;
+    let ctx;
+    let fn;
+    if (arguments.length < 2) {
+      return;
+    } else if (arguments.length === 2) {
+      fn = arg2;
+    } else if (arguments.length === 3) {
+      opts = arg2;
+      fn = arg3;
+    } else {
+      opts = arg2;
+      ctx = arg3;
+      fn = arg4;
+    }
+    const parentContext = ctx !== null && ctx !== void 0 ? ctx : contextApi.active();
+    const span = this.startSpan(name2, opts, parentContext);
+    const contextWithSpanSet = setSpan(parentContext, span);
+    return contextApi.with(contextWithSpanSet, fn, void 0, span);
+  }
+};
+function isSpanContext(spanContext) {
+  return spanContext !== null && typeof spanContext === "object" && "spanId" in spanContext && typeof spanContext["spanId"] === "string" && "traceId" in spanContext && typeof spanContext["traceId"] === "string" && "traceFlags" in spanContext && typeof spanContext["traceFlags"] === "number";
+}
+
+// node_modules/@opentelemetry/api/build/esm/trace/ProxyTracer.js
+var NOOP_TRACER = new NoopTracer();
+var ProxyTracer = class {
+  constructor(provider, name2, version2, options) {
+    this._provider = provider;
+    this.name = name2;
+    this.version = version2;
+    this.options = options;
+  }
+  startSpan(name2, options, context2) {
+    return this._getTracer().startSpan(name2, options, context2);
+  }
+  startActiveSpan(_name, _options, _context, _fn) {
+    const tracer2 = this._getTracer();
+    return Reflect.apply(tracer2.startActiveSpan, tracer2, arguments);
+  }
+  /**
+   * Try to get a tracer from the proxy tracer provider.
+   * If the proxy tracer provider has no delegate, return a noop tracer.
+   */
+  _getTracer() {
+    if (this._delegate) {
+      return this._delegate;
+    }
+    const tracer2 = this._provider.getDelegateTracer(this.name, this.version, this.options);
+    if (!tracer2) {
+      return NOOP_TRACER;
+    }
+    this._delegate = tracer2;
+    return this._delegate;
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/trace/NoopTracerProvider.js
+var NoopTracerProvider = class {
+  getTracer(_name, _version, _options) {
+    return new NoopTracer();
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/trace/ProxyTracerProvider.js
+var NOOP_TRACER_PROVIDER = new NoopTracerProvider();
+var ProxyTracerProvider = class {
+  /**
+   * Get a {@link ProxyTracer}
+   */
+  getTracer(name2, version2, options) {
+    var _a3;
+    return (_a3 = this.getDelegateTracer(name2, version2, options)) !== null && _a3 !== void 0 ? _a3 : new ProxyTracer(this, name2, version2, options);
+  }
+  getDelegate() {
+    var _a3;
+    return (_a3 = this._delegate) !== null && _a3 !== void 0 ? _a3 : NOOP_TRACER_PROVIDER;
+  }
+  /**
+   * Set the delegate tracer provider
+   */
+  setDelegate(delegate) {
+    this._delegate = delegate;
+  }
+  getDelegateTracer(name2, version2, options) {
+    var _a3;
+    return (_a3 = this._delegate) === null || _a3 === void 0 ? void 0 : _a3.getTracer(name2, version2, options);
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/trace/status.js
+var SpanStatusCode;
+(function(SpanStatusCode2) {
+  SpanStatusCode2[SpanStatusCode2["UNSET"] = 0] = "UNSET";
+  SpanStatusCode2[SpanStatusCode2["OK"] = 1] = "OK";
+  SpanStatusCode2[SpanStatusCode2["ERROR"] = 2] = "ERROR";
+})(SpanStatusCode || (SpanStatusCode = {}));
+
+// node_modules/@opentelemetry/api/build/esm/api/trace.js
+var API_NAME3 = "trace";
+var TraceAPI = class _TraceAPI {
+  /** Empty private constructor prevents end users from constructing a new instance of the API */
+  constructor() {
+    this._proxyTracerProvider = new ProxyTracerProvider();
+    this.wrapSpanContext = wrapSpanContext;
+    this.isSpanContextValid = isSpanContextValid;
+    this.deleteSpan = deleteSpan;
+    this.getSpan = getSpan;
+    this.getActiveSpan = getActiveSpan;
+    this.getSpanContext = getSpanContext;
+    this.setSpan = setSpan;
+    this.setSpanContext = setSpanContext;
+  }
+  /** Get the singleton instance of the Trace API */
+  static getInstance() {
+    if (!this._instance) {
+      this._instance = new _TraceAPI();
+    }
+    return this._instance;
+  }
+  /**
+   * Set the current global tracer.
+   *
+   * @returns true if the tracer provider was successfully registered, else false
+   */
+  setGlobalTracerProvider(provider) {
+    const success2 = registerGlobal(API_NAME3, this._proxyTracerProvider, DiagAPI.instance());
+    if (success2) {
+      this._proxyTracerProvider.setDelegate(provider);
+    }
+    return success2;
+  }
+  /**
+   * Returns the global tracer provider.
+   */
+  getTracerProvider() {
+    return getGlobal(API_NAME3) || this._proxyTracerProvider;
+  }
+  /**
+   * Returns a tracer from the global tracer provider.
+   */
+  getTracer(name2, version2) {
+    return this.getTracerProvider().getTracer(name2, version2);
+  }
+  /** Remove the global tracer provider */
+  disable() {
+    unregisterGlobal(API_NAME3, DiagAPI.instance());
+    this._proxyTracerProvider = new ProxyTracerProvider();
+  }
+};
+
+// node_modules/@opentelemetry/api/build/esm/trace-api.js
+var trace = TraceAPI.getInstance();
+
+// src/tracing.ts
+var TRACER_NAME = "pucs";
+var store = new AsyncLocalStorage();
+var tracer = () => trace.getTracer(TRACER_NAME);
+function pucsAttributes(f) {
+  const a = {};
+  if (f.stream != null) a["pucs.stream_id"] = f.stream;
+  if (f.agent !== void 0) a["pucs.agent_id"] = f.agent;
+  if (f.task !== void 0) a["pucs.task"] = f.task;
+  if (f.files !== void 0) a["pucs.files_modified"] = f.files;
+  if (f.change !== void 0) a["pucs.change"] = f.change;
+  return a;
+}
+var defined = (f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== void 0));
+function fail(span, err2) {
+  span.recordException(err2 instanceof Error ? err2 : String(err2));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err2 instanceof Error ? err2.message : String(err2) });
+}
+async function withSpan(name2, fields, fn, extra = {}) {
+  const parent = store.getStore();
+  const scope = { fields: { ...parent?.fields, ...defined(fields) }, spans: [...parent?.spans ?? []], parent: parent ?? null };
+  return tracer().startActiveSpan(name2, { attributes: { ...pucsAttributes(scope.fields), ...extra } }, async (span) => {
+    scope.spans.push(span);
+    try {
+      return await store.run(scope, () => fn(span));
+    } catch (err2) {
+      fail(span, err2);
+      throw err2;
+    } finally {
+      span.end();
+    }
+  });
+}
+function withLedgerSpan(run2, describe4) {
+  return withSpan("pucs.ledger.transact", {}, async (span) => {
+    let message = null;
+    const r = await run2((m) => void (message = m));
+    span.setAttributes(describe4(r));
+    if (message !== null) span.setAttribute("pucs.ledger.message", message.split("\n")[0]);
+    return r;
+  });
+}
+
 // src/ledger/transact.ts
-var defaultSleep = (ms2) => new Promise((resolve3) => setTimeout(resolve3, ms2));
+var defaultSleep = (ms2) => new Promise((resolve5) => setTimeout(resolve5, ms2));
 function backoffDelay(retry, baseDelayMs, maxDelayMs, random) {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
   return Math.round(ceiling / 2 + ceiling / 2 * random());
 }
-async function transact(store, fn, opts = {}) {
+function transact(store2, fn, opts = {}) {
+  return withLedgerSpan(
+    (note) => transactUntraced(store2, (l) => {
+      const r = fn(l);
+      note(r.message);
+      return r;
+    }, opts),
+    (r) => ({ "pucs.ledger.attempts": r.attempts, "pucs.ledger.wrote": r.wrote, ...r.version ? { "pucs.ledger.version": r.version } : {} })
+  );
+}
+async function transactUntraced(store2, fn, opts = {}) {
   const retries = opts.retries ?? 10;
   const sleep = opts.sleep ?? defaultSleep;
   const random = opts.random ?? Math.random;
@@ -27908,11 +33939,11 @@ async function transact(store, fn, opts = {}) {
   const maxDelay = opts.maxDelayMs ?? 2e3;
   if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
   for (let attempt = 1; ; attempt++) {
-    const { ledger, version: version2 } = await store.read();
+    const { ledger, version: version2 } = await store2.read();
     const result = fn(ledger);
     if (result.ledger === ledger) return { outcome: result.outcome, version: version2, attempts: attempt, wrote: false };
     const message = result.message ?? "update ledger";
-    const written = await store.write(result.ledger, version2, message);
+    const written = await store2.write(result.ledger, version2, message);
     if (written.ok) return { outcome: result.outcome, version: written.version, attempts: attempt, wrote: true };
     if (attempt > retries) {
       throw new LedgerError(
@@ -27926,6 +33957,258 @@ async function transact(store, fn, opts = {}) {
 
 // src/git/ledger-store.ts
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// src/ledger/layout.ts
+import { createHash } from "node:crypto";
+var LAYOUT_VERSION = 2;
+var META_FILE = "meta.json";
+var V1_FILE = "ledger.json";
+var MetaSchema = external_exports.strictObject({
+  kind: external_exports.literal(LEDGER_KIND),
+  layout: external_exports.literal(LAYOUT_VERSION),
+  schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
+  session: SessionSchema.nullable()
+});
+var StreamEntrySchema = FootprintSchema.omit({ files: true, truncated: true, comment: true });
+var hash2 = (s) => createHash("sha1").update(s).digest("hex").slice(0, 20);
+var fan = (key, levels) => key.slice(0, levels).split("").join("/");
+var lockKey = (l) => hash2(`lock\0${l.path}\0${l.lease}`);
+var intentKey = (i2) => hash2(`intent\0${i2.agent}\0${i2.id}\0${i2.change ?? ""}`);
+var queueKey = (q) => hash2(`queue\0${q.path}`);
+var overrideKey = (o) => hash2(`override\0${o.change}`);
+var handoffKey = (h) => hash2(`handoff\0${h.id}`);
+var breakerKey = (b) => hash2(`breaker\0${b.stream}`);
+var changeKey = (change) => hash2(`change\0${change}`);
+var pathKey = (path2) => hash2(`path\0${path2}`);
+var indexDir = (path2) => {
+  const k = pathKey(path2);
+  return `index/${fan(k, 3)}/${k}`;
+};
+var footprintPath = (change) => {
+  const k = changeKey(change);
+  return `footprints/${fan(k, 3)}/${k}.json`;
+};
+var streamDir = (stream) => stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+var streamEntryPath = (stream, change) => {
+  const k = changeKey(change);
+  return `${streamDir(stream)}/${fan(k, 2)}/${k}.json`;
+};
+function ordered(schema, value) {
+  const def = schema.def;
+  if (value === null || value === void 0) return value;
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+      return ordered(def.innerType, value);
+    case "array":
+      return Array.isArray(value) ? value.map((v) => ordered(def.element, v)) : value;
+    case "object": {
+      const obj = value;
+      const out2 = {};
+      for (const k of Object.keys(def.shape)) if (obj[k] !== void 0) out2[k] = ordered(def.shape[k], obj[k]);
+      for (const k of Object.keys(obj)) if (!(k in def.shape) && obj[k] !== void 0) out2[k] = obj[k];
+      return out2;
+    }
+    default:
+      return value;
+  }
+}
+function entryText(schema, value) {
+  return `${JSON.stringify(ordered(schema, value))}
+`;
+}
+var summaryOf = (f) => {
+  const { files: _f, truncated: _t, comment: _c, ...rest } = f;
+  return rest;
+};
+function keyed(entries, keyOf) {
+  const seen = /* @__PURE__ */ new Map();
+  return entries.map((entry) => {
+    const base = keyOf(entry);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { key: n === 1 ? base : `${base}~${n}`, entry };
+  });
+}
+var NONE3 = [];
+var COLLECTIONS = {
+  locks: { dir: "locks", schema: LockSchema, keyOf: lockKey, get: (l) => l.locks },
+  intents: { dir: "intents", schema: IntentSchema, keyOf: intentKey, get: (l) => l.intents },
+  queues: { dir: "queues", schema: QueueSchema, keyOf: queueKey, get: (l) => l.queues },
+  overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l) => l.overrides },
+  handoffs: { dir: "handoffs", schema: HandoffSchema, keyOf: handoffKey, get: (l) => l.handoffs ?? NONE3 },
+  breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l) => l.breakers ?? NONE3 }
+};
+var SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers"];
+var smallPath = (dir, key) => `${dir}/${key.slice(0, 1)}/${key}.json`;
+function metaText(l) {
+  return entryText(MetaSchema, { kind: l.kind, layout: LAYOUT_VERSION, schemaVersion: l.schemaVersion, session: l.session });
+}
+function footprintFiles(f, out2, value) {
+  const k = changeKey(f.change);
+  out2.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
+  out2.set(streamEntryPath(f.stream, f.change), value(entryText(StreamEntrySchema, summaryOf(f))));
+  for (const p of new Set(f.files.map((x) => x.path))) out2.set(`${indexDir(p)}/${k}`, value(`${f.change}
+`));
+}
+function layoutFiles(l) {
+  const c = canonicalLedger(l);
+  const out2 = /* @__PURE__ */ new Map();
+  out2.set(META_FILE, metaText(c));
+  for (const name2 of SMALL) {
+    const col = COLLECTIONS[name2];
+    for (const { key, entry } of keyed(col.get(c), col.keyOf)) out2.set(smallPath(col.dir, key), entryText(col.schema, entry));
+  }
+  for (const f of c.footprints) footprintFiles(f, out2, (t) => t);
+  return out2;
+}
+function layoutDiff(before, after) {
+  const out2 = /* @__PURE__ */ new Map();
+  if (before.session !== after.session && JSON.stringify(before.session) !== JSON.stringify(after.session)) out2.set(META_FILE, metaText(after));
+  for (const name2 of SMALL) {
+    const col = COLLECTIONS[name2];
+    const a = col.get(before);
+    const b = col.get(after);
+    if (a === b) continue;
+    const oldK = keyed(canonicalOrder(name2, a), col.keyOf);
+    const newK = keyed(canonicalOrder(name2, b), col.keyOf);
+    const oldBy = new Map(oldK.map((x) => [x.key, x.entry]));
+    const newBy = new Map(newK.map((x) => [x.key, x.entry]));
+    for (const [key, entry] of newBy) {
+      const prev = oldBy.get(key);
+      if (prev === entry) continue;
+      const text = entryText(col.schema, entry);
+      if (prev !== void 0 && entryText(col.schema, prev) === text) continue;
+      out2.set(smallPath(col.dir, key), text);
+    }
+    for (const key of oldBy.keys()) if (!newBy.has(key)) out2.set(smallPath(col.dir, key), null);
+  }
+  if (before.footprints !== after.footprints) {
+    const oldBy = new Map(before.footprints.map((f) => [f.change, f]));
+    const newBy = new Map(after.footprints.map((f) => [f.change, f]));
+    for (const [change, f] of newBy) {
+      const prev = oldBy.get(change);
+      if (prev === f) continue;
+      const mine = /* @__PURE__ */ new Map();
+      footprintFiles(f, mine, (t) => t);
+      const theirs = /* @__PURE__ */ new Map();
+      if (prev) footprintFiles(prev, theirs, (t) => t);
+      for (const [p, t] of mine) if (theirs.get(p) !== t) out2.set(p, t);
+      for (const p of theirs.keys()) if (!mine.has(p)) out2.set(p, null);
+    }
+    for (const [change, prev] of oldBy) {
+      if (newBy.has(change)) continue;
+      const theirs = /* @__PURE__ */ new Map();
+      footprintFiles(prev, theirs, (t) => t);
+      for (const p of theirs.keys()) out2.set(p, null);
+    }
+  }
+  return out2;
+}
+var ORDER = {
+  locks: (x) => canonicalLedger({ ...emptyLedger(), locks: x }).locks,
+  intents: (x) => canonicalLedger({ ...emptyLedger(), intents: x }).intents,
+  queues: (x) => canonicalLedger({ ...emptyLedger(), queues: x }).queues,
+  overrides: (x) => canonicalLedger({ ...emptyLedger(), overrides: x }).overrides,
+  handoffs: (x) => canonicalLedger({ ...emptyLedger(), handoffs: x }).handoffs,
+  breakers: (x) => canonicalLedger({ ...emptyLedger(), breakers: x }).breakers
+};
+function canonicalOrder(name2, entries) {
+  return ORDER[name2](entries);
+}
+var MAX_ISSUES2 = 5;
+function formatPath2(path2) {
+  if (path2.length === 0) return "(top level)";
+  let out2 = "";
+  for (const seg of path2) {
+    if (typeof seg === "number") out2 += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out2 += out2 === "" ? seg : `.${seg}`;
+    else out2 += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out2;
+}
+function parseEntry(schema, text, file2, source, hint) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
+    throw new LedgerError(`${source}: ${file2} is not valid JSON (${msg}). ${hint}`, "corrupt");
+  }
+  const r = schema.safeParse(data, {
+    error: (iss) => iss.code === "invalid_type" && iss.input === void 0 ? `missing (expected ${String(iss.expected)})` : void 0
+  });
+  if (!r.success) {
+    const issues = r.error.issues;
+    const shown = issues.slice(0, MAX_ISSUES2).map((i2) => `${formatPath2(i2.path)}: ${i2.message}`);
+    const more2 = issues.length > MAX_ISSUES2 ? `; and ${issues.length - MAX_ISSUES2} more` : "";
+    throw new LedgerError(`${source}: ${file2} does not match the ledger schema (${shown.join("; ")}${more2}). ${hint}`, "corrupt");
+  }
+  return r.data;
+}
+function parseMeta(text, source, hint) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = void 0;
+  }
+  if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+    const o = data;
+    if (o.kind !== LEDGER_KIND) {
+      const found = "kind" in o ? `"kind" is ${JSON.stringify(o.kind)}` : `it has no "kind"`;
+      throw new LedgerError(`${source}: ${META_FILE} is not a PUCS ledger's (${found}, expected "${LEDGER_KIND}"). ${hint}`, "foreign");
+    }
+    for (const [field, mine] of [["layout", LAYOUT_VERSION], ["schemaVersion", LEDGER_SCHEMA_VERSION]]) {
+      const v = o[field];
+      if (typeof v === "number" && Number.isInteger(v) && v > mine) {
+        throw new LedgerError(
+          `${source}: ${META_FILE} has ${field} ${v}, but this pucs understands ${field} ${mine} only. Upgrade pucs (e.g. \`npm install pucs@latest\`) on this machine; the ledger was not changed.`,
+          "unsupported-version"
+        );
+      }
+    }
+  }
+  return parseEntry(MetaSchema, text, META_FILE, source, hint);
+}
+function isLedgerFile(path2) {
+  return path2 === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers)\/[0-9a-f]\/[^/]+\.json$/.test(path2) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path2);
+}
+function ledgerFromFiles(files, source, hint) {
+  const metaText2 = files.get(META_FILE);
+  if (metaText2 === void 0) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
+  const meta3 = parseMeta(metaText2, source, hint);
+  const l = { ...emptyLedger(), session: meta3.session };
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs, breakers: l.breakers };
+  for (const [path2, text] of files) {
+    if (path2 === META_FILE) continue;
+    const top = path2.slice(0, path2.indexOf("/"));
+    if (top === "footprints") l.footprints.push(parseEntry(FootprintSchema, text, path2, source, hint));
+    else if (top in lists) lists[top].push(parseEntry(COLLECTIONS[top].schema, text, path2, source, hint));
+  }
+  return canonicalLedger(l);
+}
+function schemaOfPath(path2) {
+  if (path2 === META_FILE) return MetaSchema;
+  const top = path2.slice(0, path2.indexOf("/"));
+  if (top === "footprints") return FootprintSchema;
+  if (top === "streams") return StreamEntrySchema;
+  if (top in COLLECTIONS) return COLLECTIONS[top].schema;
+  return null;
+}
+function checkChanges(changes) {
+  const source = "the ledger about to be written (a pucs bug; nothing was written)";
+  for (const [path2, text] of changes) {
+    if (text === null) continue;
+    const schema = schemaOfPath(path2);
+    if (schema) parseEntry(schema, text, path2, source, "");
+    else if (!path2.startsWith("index/") || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path2}`, "corrupt");
+  }
+}
 
 // src/git/gateway.ts
 import { spawn } from "node:child_process";
@@ -27943,23 +34226,23 @@ var GitError = class extends Error {
   exitCode;
   stderr;
 };
-function commandLine(args) {
-  return ["git", ...args.map((a) => /^[\w@%+=:,./^~-]+$/.test(a) ? a : JSON.stringify(a))].join(" ");
+function commandLine(args2) {
+  return ["git", ...args2.map((a) => /^[\w@%+=:,./^~-]+$/.test(a) ? a : JSON.stringify(a))].join(" ");
 }
 function firstLine(s) {
   const lines = s.split("\n").map((x) => x.trim()).filter((x) => x !== "");
   return lines.find((x) => /^(fatal|error):/.test(x)) ?? lines[0] ?? "";
 }
-function git(args, opts) {
-  return new Promise((resolve3, reject) => {
-    const child = spawn("git", args, {
+function git(args2, opts) {
+  return new Promise((resolve5, reject) => {
+    const child = spawn("git", args2, {
       cwd: opts.cwd,
       env: { ...process.env, LC_ALL: "C", LANGUAGE: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
       windowsHide: true
     });
-    const out = [];
-    const err = [];
+    const out2 = [];
+    const err2 = [];
     let size = 0;
     let overflow = false;
     const collect = (into) => (chunk) => {
@@ -27973,27 +34256,27 @@ function git(args, opts) {
       }
       into.push(chunk);
     };
-    child.stdout.on("data", collect(out));
-    child.stderr.on("data", collect(err));
+    child.stdout.on("data", collect(out2));
+    child.stderr.on("data", collect(err2));
     child.on("error", (e) => {
       const why = e.code === "ENOENT" ? existsSync(opts.cwd) ? "git is not installed or not on PATH: install git and try again" : `directory ${opts.cwd} does not exist` : `cannot run git: ${e.message}`;
-      reject(new GitError(why, commandLine(args), -1, ""));
+      reject(new GitError(why, commandLine(args2), -1, ""));
     });
     child.stdin.on("error", () => {
     });
-    child.on("close", (code2, signal) => {
-      const stderr = Buffer.concat(err).toString("utf8");
+    child.on("close", (code3, signal) => {
+      const stderr = Buffer.concat(err2).toString("utf8");
       if (overflow) {
-        reject(new GitError(`${commandLine(args)} produced more than ${MAX_OUTPUT_BYTES} bytes of output`, commandLine(args), -1, stderr));
+        reject(new GitError(`${commandLine(args2)} produced more than ${MAX_OUTPUT_BYTES} bytes of output`, commandLine(args2), -1, stderr));
         return;
       }
-      resolve3({ stdout: Buffer.concat(out).toString("utf8"), stderr, code: code2 ?? (signal ? 128 : 1) });
+      resolve5({ stdout: Buffer.concat(out2).toString("utf8"), stderr, code: code3 ?? (signal ? 128 : 1) });
     });
     child.stdin.end(opts.input ?? "");
   });
 }
-function gitError(args, res, cwd) {
-  const cmd = commandLine(args);
+function gitError(args2, res, cwd) {
+  const cmd = commandLine(args2);
   const line = firstLine(res.stderr);
   if (/not a git repository/i.test(res.stderr)) {
     return new GitError(
@@ -28005,35 +34288,38 @@ function gitError(args, res, cwd) {
   }
   return new GitError(`${cmd} failed (exit ${res.code}): ${line || "no error output"}`, cmd, res.code, res.stderr);
 }
-async function gitOk(args, opts) {
-  const res = await git(args, opts);
-  if (res.code !== 0) throw gitError(args, res, opts.cwd);
+async function gitOk(args2, opts) {
+  const res = await git(args2, opts);
+  if (res.code !== 0) throw gitError(args2, res, opts.cwd);
   return res.stdout;
 }
 var trimEnd = (s) => s.replace(/\r?\n$/, "");
 async function repoRoot(cwd) {
   return trimEnd(await gitOk(["rev-parse", "--show-toplevel"], { cwd }));
 }
+async function commonDir(cwd) {
+  return trimEnd(await gitOk(["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd }));
+}
 async function currentBranch(cwd) {
-  const args = ["symbolic-ref", "--quiet", "--short", "HEAD"];
-  const res = await git(args, { cwd });
+  const args2 = ["symbolic-ref", "--quiet", "--short", "HEAD"];
+  const res = await git(args2, { cwd });
   if (res.code === 0) return trimEnd(res.stdout);
   if (res.code === 1 && !/not a git repository/i.test(res.stderr)) return null;
-  throw gitError(args, res, cwd);
+  throw gitError(args2, res, cwd);
 }
 async function revParse(cwd, ref) {
-  const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", ref];
-  const res = await git(args, { cwd });
+  const args2 = ["rev-parse", "--verify", "--quiet", "--end-of-options", ref];
+  const res = await git(args2, { cwd });
   if (res.code === 0) return trimEnd(res.stdout);
   if (res.code === 1 && !/not a git repository/i.test(res.stderr)) return null;
-  throw gitError(args, res, cwd);
+  throw gitError(args2, res, cwd);
 }
 async function mergeBase(cwd, a, b) {
-  const args = ["merge-base", a, b];
-  const res = await git(args, { cwd });
+  const args2 = ["merge-base", a, b];
+  const res = await git(args2, { cwd });
   if (res.code === 0) return trimEnd(res.stdout);
   if (res.code === 1 && res.stderr.trim() === "") return null;
-  throw gitError(args, res, cwd);
+  throw gitError(args2, res, cwd);
 }
 async function defaultBaseRef(cwd) {
   const sym = await git(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], { cwd });
@@ -28048,8 +34334,8 @@ async function defaultBaseRef(cwd) {
     ["main", "refs/heads/main"],
     ["master", "refs/heads/master"]
   ];
-  for (const [name, full] of candidates2) {
-    if (await revParse(cwd, `${full}^{commit}`) !== null) return name;
+  for (const [name2, full] of candidates2) {
+    if (await revParse(cwd, `${full}^{commit}`) !== null) return name2;
   }
   return null;
 }
@@ -28086,12 +34372,14 @@ async function diffAgainst(cwd, base) {
       "diff.noprefix=false",
       "-c",
       "diff.mnemonicPrefix=false",
+      // histogram: the alignment git's merge uses, so changed regions are the ones a merge compares (issue 15).
       "diff",
       "--no-color",
       "--no-ext-diff",
       "--no-textconv",
       "-M",
       "-U3",
+      "--diff-algorithm=histogram",
       "--src-prefix=a/",
       "--dst-prefix=b/",
       from,
@@ -28100,43 +34388,120 @@ async function diffAgainst(cwd, base) {
     { cwd }
   );
 }
+async function untrackedFiles(cwd) {
+  const out2 = await gitOk(["-c", "core.quotePath=false", "ls-files", "-z", "--others", "--exclude-standard", "--full-name"], { cwd: await repoRoot(cwd) });
+  return out2.split("\0").filter((f) => f !== "");
+}
+var UNTRACKED_DIFF_LIMIT = 200;
+async function untrackedDiff(cwd) {
+  const root = await repoRoot(cwd);
+  const files = await untrackedFiles(root);
+  const shown = files.slice(0, UNTRACKED_DIFF_LIMIT);
+  const parts2 = [];
+  for (let i2 = 0; i2 < shown.length; i2 += 8) {
+    const batch = await Promise.all(
+      shown.slice(i2, i2 + 8).map(async (f) => {
+        const args2 = ["-c", "core.quotePath=false", "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "-U3", "--src-prefix=a/", "--dst-prefix=b/", "--", "/dev/null", f];
+        const r = await git(args2, { cwd: root });
+        if (r.code !== 0 && r.code !== 1) throw gitError(args2, r, root);
+        return r.stdout;
+      })
+    );
+    parts2.push(...batch);
+  }
+  return { diff: parts2.join(""), whole: files.slice(UNTRACKED_DIFF_LIMIT) };
+}
+async function remotes(cwd) {
+  const out2 = await gitOk(["remote"], { cwd });
+  return out2.split("\n").map((r) => r.trim()).filter(Boolean);
+}
+async function remoteHasRef(cwd, remote, ref, timeoutMs = 1e4) {
+  const args2 = ["ls-remote", "--exit-code", remote, ref];
+  const r = await Promise.race([git(args2, { cwd }), new Promise((res) => setTimeout(() => res(null), timeoutMs).unref())]);
+  if (r === null) return null;
+  if (r.code === 0) return r.stdout.trim() !== "";
+  if (r.code === 2) return false;
+  return null;
+}
+async function configGet(cwd, key) {
+  const r = await git(["config", "--get", key], { cwd });
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+async function configSet(cwd, key, value) {
+  await gitOk(["config", "--local", key, value], { cwd });
+}
 async function commitMessages(cwd, range2) {
-  const out = await gitOk(["log", "--format=%B%x00", range2, "--"], { cwd });
-  return out.split("\0").map((m) => m.trim()).filter((m) => m !== "");
+  const out2 = await gitOk(["log", "--format=%B%x00", range2, "--"], { cwd });
+  return out2.split("\0").map((m) => m.trim()).filter((m) => m !== "");
 }
 async function worktreeAdd(cwd, path2, branch, startPoint) {
   const exists = await revParse(cwd, `refs/heads/${branch}`) !== null;
-  const args = exists ? ["worktree", "add", path2, branch] : ["worktree", "add", "-b", branch, path2, startPoint];
-  await gitOk(args, { cwd });
+  const args2 = exists ? ["worktree", "add", path2, branch] : ["worktree", "add", "-b", branch, path2, startPoint];
+  await gitOk(args2, { cwd });
 }
 async function ledgerLog(cwd, ref, limit) {
   if (await revParse(cwd, ref) === null) return [];
-  const out = await gitOk(["log", `--max-count=${Math.max(1, Math.floor(limit))}`, "--format=%H%x1f%cI%x1f%B%x1e", ref, "--"], {
+  const out2 = await gitOk(["log", `--max-count=${Math.max(1, Math.floor(limit))}`, "--format=%H%x1f%cI%x1f%B%x1e", ref, "--"], {
     cwd
   });
-  return out.split("").map((rec) => rec.replace(/^\n/, "")).filter((rec) => rec.trim() !== "").map((rec) => {
-    const [sha = "", date5 = "", body = ""] = rec.split("");
-    const message = body.split("\n").filter((line) => !/^Pucs-Nonce: /.test(line)).join("\n").trim();
+  return out2.split("").map((rec) => rec.replace(/^\n/, "")).filter((rec) => rec.trim() !== "").map((rec) => {
+    const [sha = "", date5 = "", body2 = ""] = rec.split("");
+    const message = body2.split("\n").filter((line) => !/^Pucs-Nonce: /.test(line)).join("\n").trim();
     return { sha, date: date5, message };
   });
 }
 async function listFiles(cwd) {
-  const out = await gitOk(["-c", "core.quotePath=false", "ls-files", "-z", "--full-name"], { cwd });
-  return out.split("\0").filter((f) => f !== "");
+  const out2 = await gitOk(["-c", "core.quotePath=false", "ls-files", "-z", "--full-name"], { cwd });
+  return out2.split("\0").filter((f) => f !== "");
 }
 async function mainWorktreeRoot(cwd) {
-  const out = await gitOk(["worktree", "list", "--porcelain"], { cwd });
-  const first = out.split("\n").find((l) => l.startsWith("worktree "));
+  const out2 = await gitOk(["worktree", "list", "--porcelain"], { cwd });
+  const first = out2.split("\n").find((l) => l.startsWith("worktree "));
   if (first) return first.slice("worktree ".length);
   return repoRoot(cwd);
+}
+async function showFiles(cwd, rev, paths) {
+  const out2 = /* @__PURE__ */ new Map();
+  for (const p of paths) {
+    const res = await git(["cat-file", "blob", `${rev}:${p}`], { cwd });
+    if (res.code === 0) out2.set(p, res.stdout);
+  }
+  return out2;
+}
+async function hasCommit(cwd, rev) {
+  return (await git(["cat-file", "-e", `${rev}^{commit}`], { cwd })).code === 0;
+}
+async function workTreeClean(cwd) {
+  return (await gitOk(["status", "--porcelain", "--untracked-files=normal"], { cwd })).trim() === "";
+}
+async function mergeTreeConflicts(cwd, ours, theirs) {
+  const res = await git(["merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs], { cwd });
+  if (res.code !== 0 && res.code !== 1) return null;
+  const lines = res.stdout.split("\n").filter((l) => l !== "");
+  if (!/^[0-9a-f]{40,64}$/.test(lines[0] ?? "")) return null;
+  return res.code === 0 ? [] : [...new Set(lines.slice(1))];
 }
 
 // src/git/ledger-store.ts
 var DEFAULT_LEDGER_REF = "refs/pucs/ledger";
-var LEDGER_FILE = "ledger.json";
+var READ_PATHS = [META_FILE, V1_FILE, "locks", "intents", "queues", "overrides", "handoffs", "breakers", "footprints"];
+function parseCatFileBatch(out2, count) {
+  const texts = [];
+  let rest = Buffer.from(out2, "utf8");
+  for (let i2 = 0; i2 < count; i2++) {
+    const nl = rest.indexOf(10);
+    const header = rest.subarray(0, nl).toString("utf8");
+    const m = /^[0-9a-f]{40,64} blob (\d+)$/.exec(header);
+    if (!m) throw new Error(`git cat-file --batch: unexpected header ${JSON.stringify(header)}`);
+    const size = Number(m[1]);
+    texts.push(rest.subarray(nl + 1, nl + 1 + size).toString("utf8"));
+    rest = rest.subarray(nl + 1 + size + 1);
+  }
+  return texts;
+}
 function ledgerHint(ref) {
   const aside = `${ref.replace(/\/?$/, "")}-broken`;
-  return `The ledger was not changed. Inspect it with \`git show ${ref}:${LEDGER_FILE}\` and its history with \`git log ${ref}\`; fix it by committing a corrected ${LEDGER_FILE} to ${ref}, or set it aside and start a fresh ledger with \`git update-ref ${aside} ${ref} && git update-ref -d ${ref}\`.`;
+  return `The ledger was not changed. Inspect it with \`git ls-tree -r ${ref}\` (a file: \`git show ${ref}:<path>\`) and its history with \`git log ${ref}\`; fix it by committing a corrected file to ${ref}, or set it aside and start a fresh ledger with \`git update-ref ${aside} ${ref} && git update-ref -d ${ref}\`.`;
 }
 var IDENTITY_DEFAULTS = {
   name: "pucs",
@@ -28147,6 +34512,8 @@ var GitRefStore = class {
   ref;
   #env;
   #identity = null;
+  /** Ledgers read or written lately, by commit (the base of the next write's diff). */
+  #known = /* @__PURE__ */ new Map();
   /** read() calls. */
   reads = 0;
   /** write() calls (including lost races). */
@@ -28158,71 +34525,138 @@ var GitRefStore = class {
     this.ref = opts.ref ?? DEFAULT_LEDGER_REF;
     this.#env = { ...opts.env };
   }
-  async #git(args, input2, env) {
+  async #git(args2, input2, env) {
     this.gitCalls++;
-    return git(args, { cwd: this.cwd, env: { ...this.#env, ...env }, ...input2 !== void 0 ? { input: input2 } : {} });
+    return git(args2, { cwd: this.cwd, env: { ...this.#env, ...env }, ...input2 !== void 0 ? { input: input2 } : {} });
   }
-  async #gitOk(args, input2, env) {
-    const res = await this.#git(args, input2, env);
-    if (res.code !== 0) throw gitError(args, res, this.cwd);
+  async #gitOk(args2, input2, env) {
+    const res = await this.#git(args2, input2, env);
+    if (res.code !== 0) throw gitError(args2, res, this.cwd);
     return res.stdout.trim();
   }
   /** The ref's current value, or null when it does not exist. */
   async #head() {
-    const args = ["rev-parse", "--verify", "--quiet", "--end-of-options", this.ref];
-    const res = await this.#git(args);
+    const args2 = ["rev-parse", "--verify", "--quiet", "--end-of-options", this.ref];
+    const res = await this.#git(args2);
     if (res.code === 0) return res.stdout.trim();
     if (res.code === 1 && res.stderr.trim() === "") return null;
-    throw gitError(args, res, this.cwd);
+    throw gitError(args2, res, this.cwd);
   }
   async read() {
     this.reads++;
     const sha = await this.#head();
     if (sha === null) return { ledger: emptyLedger(), version: null };
+    const ledger = await this.#readAt(sha);
+    return { ledger, version: sha };
+  }
+  /** The ledger at commit `sha` (v2 tree or v1 document), remembered for the write that follows. */
+  async #readAt(sha) {
+    const known = this.#known.get(sha);
+    if (known) return known.ledger;
     const source = `${this.ref} at ${sha.slice(0, 7)}`;
-    const res = await this.#git(["cat-file", "blob", `${sha}:${LEDGER_FILE}`]);
-    if (res.code !== 0) {
+    const hint = ledgerHint(this.ref);
+    const ls = await this.#git(["ls-tree", "-r", "-z", "--full-tree", sha, "--", ...READ_PATHS]);
+    const entries = ls.code === 0 ? ls.stdout.split("\0").filter((x) => x !== "").map((line) => {
+      const tab = line.indexOf("	");
+      const [, type, oid] = line.slice(0, tab).split(" ");
+      return { type, oid, path: line.slice(tab + 1) };
+    }) : [];
+    const has = (p) => entries.some((e) => e.path === p && e.type === "blob");
+    let ledger;
+    let layout;
+    if (ls.code === 0 && has(META_FILE)) {
+      const wanted = entries.filter((e) => e.type === "blob" && isLedgerFile(e.path));
+      const cat = await this.#git(["cat-file", "--batch"], wanted.map((e) => `${e.oid}
+`).join(""));
+      if (cat.code !== 0) throw gitError(["cat-file", "--batch"], cat, this.cwd);
+      const texts = parseCatFileBatch(cat.stdout, wanted.length);
+      ledger = ledgerFromFiles(new Map(wanted.map((e, i2) => [e.path, texts[i2]])), source, hint);
+      layout = 2;
+    } else if (ls.code === 0 && has(V1_FILE)) {
+      const res = await this.#git(["cat-file", "blob", `${sha}:${V1_FILE}`]);
+      if (res.code !== 0) throw gitError(["cat-file", "blob", `${sha}:${V1_FILE}`], res, this.cwd);
+      ledger = parseLedger(res.stdout, source, hint);
+      layout = 1;
+    } else {
       const type = (await this.#git(["cat-file", "-t", sha])).stdout.trim() || "unknown object";
-      const what = type === "commit" ? `its commit has no ${LEDGER_FILE}, so it is not a PUCS ledger` : `it points to a ${type}, not a commit, so it is not a PUCS ledger`;
+      const what = type === "commit" ? `its commit has neither ${META_FILE} nor ${V1_FILE}, so it is not a PUCS ledger` : `it points to a ${type}, not a commit, so it is not a PUCS ledger`;
       throw new LedgerError(
         `${source}: ${what}. pucs will not overwrite it. If another tool owns ${this.ref}, move that data elsewhere; if it is a damaged ledger, inspect it with \`git log ${this.ref}\` and \`git ls-tree ${this.ref}\`, then set it aside with \`git update-ref ${this.ref}-broken ${this.ref} && git update-ref -d ${this.ref}\`.`,
         "foreign"
       );
     }
-    return { ledger: parseLedger(res.stdout, source, ledgerHint(this.ref)), version: sha };
+    this.#remember(sha, ledger, layout);
+    return ledger;
+  }
+  #remember(sha, ledger, layout) {
+    this.#known.set(sha, { ledger, layout });
+    while (this.#known.size > 4) this.#known.delete(this.#known.keys().next().value);
   }
   /**
-   * The commit of ledger `next` on top of `expected` (blob → tree → commit, nonce trailer), written
-   * to the object store only: no ref moves. `write` swaps this store's ref to it; the remote store
-   * pushes it.
+   * The commit of ledger `next` on top of `expected` (only the changed entries of the v2 tree; the
+   * whole tree when `expected` is a v1 ledger or none), written to the object store only: no ref
+   * moves. `write` swaps this store's ref to it; the remote store pushes it.
    */
   async commitOf(next, expected, message) {
-    const text = serializeLedger(next);
-    parseLedger(text, "the ledger about to be written (a pucs bug; nothing was written)");
+    let base = null;
+    if (expected !== null) {
+      await this.#readAt(expected);
+      base = this.#known.get(expected) ?? null;
+    }
+    const fromV2 = base !== null && base.layout === 2;
+    const changes = fromV2 ? layoutDiff(base.ledger, next) : layoutFiles(next);
+    checkChanges(changes);
     const env = await this.#identityEnv();
-    const blob = await this.#gitOk(["hash-object", "-w", "--stdin"], text);
-    const tree = await this.#gitOk(["mktree"], `100644 blob ${blob}	${LEDGER_FILE}
-`);
+    const tree = await this.#tree(fromV2 ? expected : null, changes);
     const subject = message.trim() === "" ? "update ledger" : message.trim();
-    const body = `${subject}
+    const migrated = base !== null && base.layout === 1 ? "\n\nPucs-Layout: 2 (migrated from ledger.json)" : "";
+    const body2 = `${subject}${migrated}
 
 Pucs-Nonce: ${randomBytes(8).toString("hex")}
 `;
     const parents = expected === null ? [] : ["-p", expected];
-    return { commit: await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env), subject };
+    const commit2 = await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body2, env);
+    this.#remember(commit2, JSON.parse(JSON.stringify(canonicalLedger(next))), 2);
+    return { commit: commit2, subject };
+  }
+  /** The tree of `base` (a commit, or none) with `changes` applied, through a temporary index. */
+  async #tree(base, changes) {
+    const dir = mkdtempSync(join(tmpdir(), "pucs-ledger-"));
+    try {
+      const env = { GIT_INDEX_FILE: join(dir, "index") };
+      if (base !== null) await this.#gitOk(["read-tree", base], void 0, env);
+      const written = [...changes].filter((c) => c[1] !== null);
+      const lines = [];
+      if (written.length > 0) {
+        const files = written.map(([, text], i2) => {
+          const f = join(dir, `b${i2}`);
+          writeFileSync2(f, text);
+          return f;
+        });
+        const shas = (await this.#gitOk(["hash-object", "-w", "--no-filters", "--stdin-paths"], `${files.join("\n")}
+`)).split("\n");
+        written.forEach(([path2], i2) => lines.push(`100644 ${shas[i2]}	${path2}`));
+      }
+      for (const [path2, text] of changes) if (text === null) lines.push(`0 ${"0".repeat(40)}	${path2}`);
+      if (lines.length > 0) await this.#gitOk(["update-index", "--add", "--remove", "--index-info"], `${lines.join("\n")}
+`, env);
+      return await this.#gitOk(["write-tree"], void 0, env);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   async write(next, expected, message) {
     this.writes++;
     const { commit: commit2, subject } = await this.commitOf(next, expected, message);
     const old = expected ?? "0".repeat(commit2.length);
-    const args = ["update-ref", "-m", `pucs: ${subject.split("\n")[0]}`, this.ref, commit2, old];
-    const res = await this.#git(args);
+    const args2 = ["update-ref", "-m", `pucs: ${subject.split("\n")[0]}`, this.ref, commit2, old];
+    const res = await this.#git(args2);
     if (res.code === 0) return { ok: true, version: commit2 };
     const now2 = await this.#head();
     if (now2 !== expected || /File exists|but expected|already exists|is at [0-9a-f]+ but|reference is missing/i.test(res.stderr)) {
       return { ok: false, reason: "conflict" };
     }
-    throw gitError(args, res, this.cwd);
+    throw gitError(args2, res, this.cwd);
   }
   /** GIT_AUTHOR_* / GIT_COMMITTER_* = pucs / pucs@localhost for whatever identity git has no value for. */
   #identityEnv() {
@@ -28266,15 +34700,15 @@ var RemoteRefStore = class {
     this.#env = { ...opts.env, GIT_TERMINAL_PROMPT: "0" };
     this.#local = new GitRefStore({ cwd: this.#cwd, ref: this.#scratch, env: this.#env });
   }
-  async #git(args) {
-    return git(args, { cwd: this.#cwd, env: this.#env });
+  async #git(args2) {
+    return git(args2, { cwd: this.#cwd, env: this.#env });
   }
   async read() {
-    const args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", this.remote, `+${this.ref}:${this.#scratch}`];
-    const res = await this.#git(args);
+    const args2 = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", this.remote, `+${this.ref}:${this.#scratch}`];
+    const res = await this.#git(args2);
     if (res.code !== 0) {
       if (/couldn't find remote ref|no such ref/i.test(res.stderr)) return { ledger: emptyLedger(), version: null };
-      throw gitError(args, res, this.#cwd);
+      throw gitError(args2, res, this.#cwd);
     }
     try {
       const snap = await this.#local.read();
@@ -28287,8 +34721,8 @@ var RemoteRefStore = class {
   async write(next, expected, message) {
     const { commit: commit2 } = await this.#local.commitOf(next, expected, message);
     const lease = `--force-with-lease=${this.ref}:${expected ?? ""}`;
-    const args = ["push", "--porcelain", "--quiet", lease, this.remote, `${commit2}:${this.ref}`];
-    const res = await this.#git(args);
+    const args2 = ["push", "--porcelain", "--quiet", lease, this.remote, `${commit2}:${this.ref}`];
+    const res = await this.#git(args2);
     if (res.code === 0) {
       await this.#git(["update-ref", this.trackingRef, commit2]);
       return { ok: true, version: commit2 };
@@ -28296,72 +34730,839 @@ var RemoteRefStore = class {
     if (/stale info|fetch first|non-fast-forward|\[rejected\]|failed to update ref|cannot lock ref/i.test(res.stdout + res.stderr)) {
       return { ok: false, reason: "conflict" };
     }
-    throw gitError(args, res, this.#cwd);
+    throw gitError(args2, res, this.#cwd);
   }
 };
 
-// src/cli/args.ts
-import { parseArgs } from "node:util";
-var UsageError = class extends Error {
-  constructor(message, usage) {
-    super(message);
-    this.usage = usage;
-    this.name = "UsageError";
+// src/cli/ledger-choice.ts
+var LEDGER_REF = "refs/pucs/ledger";
+var CACHE_KEY = "pucs.ledger";
+var RECHECK_MS = 60 * 6e4;
+var LedgerChoiceError = class extends Error {
+};
+async function chooseLedger(root, opts) {
+  if (opts.local && opts.remote) throw new LedgerChoiceError("--local and --remote contradict each other: choose one ledger");
+  if (opts.remote) return { kind: "remote", remote: opts.remote, why: "--remote / PUCS_REMOTE" };
+  if (opts.local) return { kind: "local", why: "--local" };
+  const cached2 = opts.recheck ? null : await configGet(root, CACHE_KEY);
+  if (cached2?.startsWith("remote:")) return { kind: "remote", remote: cached2.slice("remote:".length), why: `git config ${CACHE_KEY}` };
+  const checkedAt = cached2?.startsWith("local@") ? Number(cached2.slice("local@".length)) : NaN;
+  if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS && !opts.write) return { kind: "local", why: `git config ${CACHE_KEY}` };
+  const names = await remotes(root);
+  const remote = names.includes("origin") ? "origin" : names.length === 1 ? names[0] : null;
+  if (remote === null) return { kind: "local", why: names.length === 0 ? "no remote" : "several remotes and none is origin: pass --remote NAME to use one's ledger" };
+  const has = await remoteHasRef(root, remote, LEDGER_REF);
+  if (has === null) return { kind: "local", why: `${remote} could not be asked whether it has a ledger (offline?)` };
+  if (!has) {
+    await configSet(root, CACHE_KEY, `local@${opts.now}`);
+    return { kind: "local", why: `${remote} has no ${LEDGER_REF}` };
   }
-  usage;
+  const local = await new GitRefStore({ cwd: root }).read();
+  const live = liveLocks(local.ledger, opts.now).length + liveIntents(local.ledger, opts.now).length;
+  if (local.version !== null && live > 0) {
+    throw new LedgerChoiceError(
+      [
+        `Two ledgers: ${remote} has ${LEDGER_REF} (the GitHub App's), and this clone's own ${LEDGER_REF} holds ${live} live lock(s)/intent(s).`,
+        `Claims in two ledgers do not see each other, so PUCS will not pick one for you. Either:`,
+        `  - use the shared one: pass --remote ${remote} (or run \`git config ${CACHE_KEY} remote:${remote}\`), and take your claims again there;`,
+        `  - or keep working locally on purpose: pass --local.`
+      ].join("\n")
+    );
+  }
+  await configSet(root, CACHE_KEY, `remote:${remote}`);
+  return { kind: "remote", remote, why: `${remote} has ${LEDGER_REF}` };
+}
+
+// src/engine/gate.ts
+function gateChangeOf(change, config2) {
+  const m = streamOfChange(change, config2);
+  const streams = m.stream ? [m.stream, ...m.streams.filter((s) => s !== m.stream)] : m.streams;
+  const out2 = { change: change.id, agent: change.agent, streams, draft: change.draft ?? false, files: change.files.map((f) => f.path) };
+  if (change.title !== void 0) out2.title = change.title;
+  if (change.url !== void 0) out2.url = change.url;
+  if (change.headSha !== void 0) out2.headSha = change.headSha;
+  return out2;
+}
+function phaseOfChange(streams, config2) {
+  let phase = null;
+  for (const s of streams) {
+    const p = phaseOf(config2, s);
+    if (p !== null && (phase === null || p > phase)) phase = p;
+  }
+  return phase;
+}
+function changeNumber(id) {
+  const m = /^#(\d+)$/.exec(id);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+function byChange(a, b) {
+  return changeNumber(a.change) - changeNumber(b.change) || (a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
+}
+function holderOf(lock) {
+  return lock.change ?? lock.agent;
+}
+function gate(change, open2, ledger, config2, now2) {
+  const phase = phaseOfChange(change.streams, config2);
+  const blockers = [];
+  if (phase !== null) {
+    const deps = config2.mergeGate.blockOn === "dependencies" ? new Set(change.streams.flatMap((s) => dependencyClosure(config2, s))) : null;
+    const earlier = [];
+    for (const other2 of open2) {
+      if (other2.change === change.change || other2.draft) continue;
+      const otherPhase = phaseOfChange(other2.streams, config2);
+      if (otherPhase === null || otherPhase >= phase) continue;
+      let stream;
+      if (deps) {
+        const hit = other2.streams.find((s) => deps.has(s));
+        if (hit === void 0) continue;
+        stream = hit;
+      } else {
+        stream = other2.streams.find((s) => phaseOf(config2, s) === otherPhase) ?? null;
+      }
+      const blocker = {
+        change: other2.change,
+        stream,
+        phase: otherPhase,
+        reason: deps ? "dependency" : "earlier-phase",
+        unblock: `${other2.change} (${stream ?? "?"}, phase ${otherPhase}) must be merged or closed first${deps ? `: ${change.streams.join("/")} depends on ${stream}` : ""}.`
+      };
+      if (other2.title !== void 0) blocker.title = other2.title;
+      if (other2.url !== void 0) blocker.url = other2.url;
+      earlier.push(blocker);
+    }
+    earlier.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || byChange(a, b));
+    blockers.push(...earlier);
+  }
+  if (config2.mergeGate.blockOnLocks && ledger && change.files && change.files.length > 0) {
+    const seen = /* @__PURE__ */ new Set();
+    const locks = ledger.locks.filter((l) => Date.parse(l.expiresAt) > now2 && !ownsClaim({ id: change.change, agent: change.agent ?? "" }, l)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    for (const lock of locks) {
+      const hit = change.files.find((f) => matchesGlob(f, lock.path));
+      if (hit === void 0 || seen.has(lock.lease)) continue;
+      seen.add(lock.lease);
+      blockers.push({
+        change: holderOf(lock),
+        stream: lock.stream,
+        phase: lock.stream ? phaseOf(config2, lock.stream) : null,
+        reason: "lock",
+        unblock: `${hit} is locked by ${lock.agent}${lock.change ? ` (${lock.change})` : ""} until ${lock.expiresAt}: wait for release or expiry, or \`/pucs queue ${hit}\`.`
+      });
+    }
+  }
+  if (ledger) {
+    for (const s of change.streams) {
+      const b = breakerOf(ledger, s);
+      if (!b || breakerState(b, now2) !== "OPEN" || !breakerConfigFor(config2, s).blockMerges) continue;
+      blockers.push({ change: `breaker:${s}`, stream: s, phase: phaseOf(config2, s), reason: "breaker", unblock: describeBreaker(b, now2) });
+    }
+  }
+  const override = ledger?.overrides.find((o) => o.change === change.change);
+  const result = {
+    change: change.change,
+    streams: [...change.streams],
+    phase,
+    verdict: blockers.length === 0 || override ? "pass" : "blocked",
+    blockers,
+    description: ""
+  };
+  if (override && blockers.length > 0) result.overriddenBy = override;
+  result.description = describeGate(result);
+  return result;
+}
+function describeGate(r) {
+  const where2 = r.phase === null ? "no stream" : `phase ${r.phase} (${r.streams.join(", ")})`;
+  let text;
+  if (r.overriddenBy) {
+    text = `Overridden by @${r.overriddenBy.by}: ${r.overriddenBy.reason}`;
+  } else if (r.verdict === "pass") {
+    text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where2}, nothing earlier is open`;
+  } else {
+    const names = r.blockers.map((b) => b.reason === "lock" ? `lock by ${b.change}` : b.reason === "breaker" ? `${b.stream} circuit breaker` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`);
+    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");
+    text = `Blocked by ${shown}`;
+  }
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
+// src/engine/status.ts
+var STATUS_SCHEMA = "pucs.status/v1";
+var HISTORY_COMMITS = 50;
+var isLive = (e, now2) => Date.parse(e.expiresAt) > now2;
+function historyKind(message) {
+  const m = message.trimStart();
+  if (/^(force-unlock|unlock|release)\b/.test(m)) return "release";
+  if (/^expire\b/.test(m)) return "expire";
+  if (/override/.test(m.split("\n")[0] ?? "")) return "override";
+  return "other";
+}
+function statusDocument(input2) {
+  const { ledger, config: config2, now: now2 } = input2;
+  const layers = config2 ? phases(config2) : [];
+  const phaseOfStream = /* @__PURE__ */ new Map();
+  layers.forEach((l, i2) => l.forEach((id) => phaseOfStream.set(id, i2 + 1)));
+  const gateChanges = config2 ? ledger.footprints.map((fp) => {
+    const g = gateChangeOf(changeOfFootprint(fp), config2);
+    const streams2 = fp.stream ? [fp.stream, ...g.streams.filter((s) => s !== fp.stream)] : g.streams;
+    return { ...g, streams: streams2 };
+  }) : [];
+  const gatePhases = config2 ? gateChanges.map((g) => phaseOfChange(g.streams, config2)) : [];
+  const changes = ledger.footprints.map((fp, i2) => {
+    let verdict = "clear";
+    let conflicts = [];
+    let result = null;
+    if (config2) {
+      const ev = evaluate(changeOfFootprint(fp), ledger, config2, now2, { stream: fp.stream });
+      verdict = ev.verdict;
+      conflicts = ev.conflicts.map((c) => {
+        const out3 = { type: c.type, strategy: c.strategy, file: c.file, holder: c.holder, holderStream: c.holderStream, nextStep: c.nextStep };
+        if (c.holderChange !== void 0) out3.holderChange = c.holderChange;
+        return out3;
+      });
+      const mine = gatePhases[i2];
+      const earlier = mine === null ? [] : gateChanges.filter((g, j) => j !== i2 && !g.draft && gatePhases[j] !== null && gatePhases[j] < mine);
+      result = gate(gateChanges[i2], earlier, ledger, config2, now2);
+    }
+    const out2 = {
+      change: fp.change,
+      agent: fp.agent,
+      stream: fp.stream,
+      draft: fp.draft,
+      headSha: fp.headSha,
+      files: fp.files.length,
+      verdict,
+      gate: result?.verdict ?? "pass",
+      phase: result?.phase ?? (fp.stream ? phaseOfStream.get(fp.stream) ?? null : null),
+      blockedBy: result && result.verdict === "blocked" ? [...new Set(result.blockers.map((b) => b.change))] : [],
+      conflicts
+    };
+    if (fp.title !== void 0) out2.title = fp.title;
+    if (fp.url !== void 0) out2.url = fp.url;
+    if (result?.overriddenBy) out2.overriddenBy = result.overriddenBy;
+    return out2;
+  });
+  const locks = ledger.locks.filter((k) => isLive(k, now2));
+  const expired = ledger.locks.filter((k) => !isLive(k, now2));
+  const intents = ledger.intents.filter((x) => isLive(x, now2));
+  const streams = (config2?.streams ?? []).map((s) => {
+    const mine = changes.filter((c) => c.stream === s.id);
+    const myLocks = locks.filter((k) => k.stream === s.id);
+    const myIntents = intents.filter((x) => x.stream === s.id);
+    const blocked = mine.some((c) => !c.draft && (c.gate === "blocked" || c.verdict === "blocked"));
+    const active = mine.length > 0 || myLocks.length > 0 || myIntents.length > 0;
+    return {
+      id: s.id,
+      name: s.name,
+      phase: phaseOfStream.get(s.id) ?? null,
+      state: blocked ? "blocked" : active ? "active" : "idle",
+      changes: mine.map((c) => c.change),
+      locks: myLocks.map((k) => k.lease),
+      intents: myIntents.map((x) => x.id)
+    };
+  });
+  const limit = input2.historyLimit ?? 10;
+  const history = input2.history === void 0 || input2.history === null ? null : input2.history.map((h) => ({ at: h.date, message: (h.message.split("\n")[0] ?? "").trim(), kind: historyKind(h.message) })).filter((h) => h.kind !== "other").slice(0, limit);
+  return {
+    schema: STATUS_SCHEMA,
+    generatedAt: new Date(now2).toISOString(),
+    session: ledger.session,
+    phases: layers,
+    streams,
+    changes,
+    locks,
+    expiredLocks: expired.length,
+    expired,
+    intents,
+    queues: ledger.queues.map((q) => ({ path: q.path, waiters: q.waiters.map((w, n) => ({ ...w, position: n + 1 })) })),
+    overrides: ledger.overrides,
+    history
+  };
+}
+
+// src/cli/status-markdown.ts
+async function optionalConfig(root, configPath) {
+  const r = await loadConfigFile(root, configPath);
+  return r.ok ? r.config : null;
+}
+async function ledgerHistory(root, store2) {
+  const ref = store2 instanceof RemoteRefStore ? store2.trackingRef : "refs/pucs/ledger";
+  return ledgerLog(root, ref, HISTORY_COMMITS);
+}
+async function statusOf(root, store2, ledger, config2, now2) {
+  return statusDocument({ ledger, config: config2, now: now2, history: await ledgerHistory(root, store2) });
+}
+
+// src/engine/commands.ts
+var WHO = {
+  anyone: "anyone",
+  "author-or-write": "the PR's author, or anyone with write access",
+  write: "anyone with write access",
+  maintain: "maintainers and admins"
 };
-var COMMON = {
-  json: { type: "boolean" },
-  config: { type: "string" },
-  remote: { type: "string" },
-  help: { type: "boolean", short: "h" }
-};
-function parseCommand(spec, argv) {
-  let parsed;
+var spec = (name2, usage, description, permission, examples) => ({
+  name: name2,
+  usage,
+  description,
+  who: WHO[permission],
+  permission,
+  examples
+});
+var COMMANDS = [
+  spec("help", "/pucs help", "Show the commands and who may use them.", "anyone", ["/pucs help"]),
+  spec("status", "/pucs status", "Show this PR's stream, its claims, and the locks, intents and queues on its files.", "anyone", ["/pucs status"]),
+  spec(
+    "intent",
+    "/pucs intent <paths|globs> [--duration D] [--force] [-- description]",
+    "Declare files this PR is about to change (a soft claim others see as INTENT_OVERLAP); refused, with the conflicts listed, when it collides with other work, unless --force.",
+    "author-or-write",
+    ["/pucs intent execution/fill_predictor.py --duration 45 -- ML model", "/pucs intent 'llm/agents/**'", "/pucs intent execution/x.py --force -- agreed with #12"]
+  ),
+  spec(
+    "lock",
+    "/pucs lock <paths|globs> [--duration D] [-- task]",
+    "Take an exclusive lock for this PR (default TTL from the config); refused while someone else holds it.",
+    "author-or-write",
+    ["/pucs lock execution/smart_execution.py -- rework order routing", "/pucs lock 'models/risk*.py' --duration 2h"]
+  ),
+  spec(
+    "unlock",
+    "/pucs unlock [paths]",
+    "Release this PR's locks (all of them, or the ones named). Releasing another PR's lock needs maintain.",
+    "author-or-write",
+    ["/pucs unlock", "/pucs unlock execution/smart_execution.py"]
+  ),
+  spec("release", "/pucs release", "Release everything this PR holds: locks, intents and queue places.", "author-or-write", ["/pucs release"]),
+  spec("extend", "/pucs extend [D]", "Extend this PR's locks by D (default: the lock TTL), up to the configured maximum.", "author-or-write", ["/pucs extend", "/pucs extend 1h"]),
+  spec("queue", "/pucs queue <path>", "Wait in line for a locked path; this PR is told when it frees.", "author-or-write", ["/pucs queue execution/smart_execution.py"]),
+  spec("sync", "/pucs sync", "Rebuild this PR's ledger entries from its labels, files and commands.", "author-or-write", ["/pucs sync"]),
+  spec(
+    "gate-override",
+    "/pucs gate override -- reason",
+    "Let this PR pass the merge gate despite earlier-phase work; recorded with who and why.",
+    "maintain",
+    ["/pucs gate override -- hotfix for the outage, phase 1 can rebase"]
+  ),
+  spec(
+    "handoff",
+    "/pucs handoff @login [-- note]",
+    "Hand this PR's locks, intents and queue places to another agent or person (seed §3.2); the handoff is recorded and the receiver named.",
+    "author-or-write",
+    ["/pucs handoff @exec-agent-2 -- integration tests and docs left", "/pucs handoff @octocat"]
+  ),
+  spec(
+    "breaker-reset",
+    "/pucs breaker reset -- reason",
+    "Close this PR's stream circuit breaker (OPEN after repeated CI failures) so new locks and intents are taken again; recorded with who and why.",
+    "maintain",
+    ["/pucs breaker reset -- the failing runner was replaced"]
+  )
+];
+
+// src/engine/dashboard.ts
+var DASHBOARD_MARKER = "<!-- pucs:dashboard -->";
+var MAX_BODY2 = 6e4;
+var MAX_ROWS = 20;
+var STATE_ICON = { idle: "⚪", active: "🟢", blocked: "🔴" };
+var code = (s) => "`" + s.replace(/`/g, "'") + "`";
+var cell2 = (s) => s.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+var clip = (s, n = 120) => cell2(s.length > n ? `${s.slice(0, n - 1)}…` : s);
+var mlabel = (s) => s.replace(/[\r\n]+/g, " ").replace(/#/g, "#35;").replace(/"/g, "#quot;");
+var node2 = (id) => `s_${id}`;
+function actionKey(a) {
+  return a.name === "release-lock" ? `<!-- pucs:action release-lock ${a.lease} -->` : `<!-- pucs:action ${a.name} -->`;
+}
+function dashboardGraph(doc, config2) {
+  const lines = ["flowchart LR"];
+  const byId = new Map(doc.streams.map((s) => [s.id, s]));
+  doc.phases.forEach((layer, i2) => {
+    lines.push(`  subgraph phase${i2 + 1}["Phase ${i2 + 1}"]`);
+    for (const id of layer) {
+      const s = byId.get(id);
+      const n = s?.changes.length ?? 0;
+      const extra = s && s.state !== "idle" ? ` · ${n} PR${n === 1 ? "" : "s"}, ${s.locks.length} lock${s.locks.length === 1 ? "" : "s"}` : "";
+      lines.push(`    ${node2(id)}["${mlabel(`${id}: ${s?.state ?? "idle"}${extra}`)}"]`);
+    }
+    lines.push("  end");
+  });
+  const known = new Set(doc.phases.flat());
+  for (const s of config2.streams) for (const d of s.dependsOn) if (known.has(d) && known.has(s.id)) lines.push(`  ${node2(d)} --> ${node2(s.id)}`);
+  lines.push("  classDef idle fill:#f6f8fa,stroke:#8c959f,color:#24292f");
+  lines.push("  classDef active fill:#dafbe1,stroke:#1a7f37,color:#24292f");
+  lines.push("  classDef blocked fill:#ffebe9,stroke:#cf222e,color:#24292f");
+  for (const state of ["idle", "active", "blocked"]) {
+    const ids = doc.streams.filter((s) => s.state === state && known.has(s.id)).map((s) => node2(s.id));
+    if (ids.length > 0) lines.push(`  class ${ids.join(",")} ${state}`);
+  }
+  return lines.join("\n");
+}
+function more(n, what) {
+  return n > 0 ? [`…and ${n} more ${what} (all in the JSON below).`] : [];
+}
+function streamSection(doc, stream, heading) {
+  const out2 = [heading, ""];
+  const changes = doc.changes.filter((c) => c.stream === stream);
+  const locks = doc.locks.filter((k) => k.stream === stream);
+  const intents = doc.intents.filter((x) => x.stream === stream);
+  if (changes.length + locks.length + intents.length === 0) {
+    out2.push("Nothing open.", "");
+    return out2;
+  }
+  if (changes.length > 0) {
+    out2.push("| PR | verdict | merge gate | conflicts |", "|---|---|---|---|");
+    for (const c of changes.slice(0, MAX_ROWS)) {
+      const name2 = `${c.change}${c.title ? ` ${cell2(c.title)}` : ""}${c.draft ? " (draft)" : ""} by @${cell2(c.agent)}`;
+      const gateText = c.overriddenBy ? `pass (override by @${cell2(c.overriddenBy.by)})` : c.gate === "blocked" ? `blocked by ${clip(c.blockedBy.join(", "), 80)}` : "pass";
+      const conflicts = c.conflicts.length === 0 ? "—" : c.conflicts.slice(0, 5).map((x) => `${x.type} ${x.file ? code(x.file) : ""} ↔ ${clip(x.holderChange ?? x.holder, 60)} → ${x.strategy}`).join("<br>") + (c.conflicts.length > 5 ? `<br>…${c.conflicts.length - 5} more` : "");
+      out2.push(`| ${c.url ? `[${name2}](${c.url})` : name2} | ${c.verdict} | ${gateText} | ${conflicts} |`);
+    }
+    out2.push(...more(changes.length - MAX_ROWS, "PRs"), "");
+  }
+  if (locks.length > 0) {
+    out2.push("**Locks:**", "");
+    for (const k of locks.slice(0, MAX_ROWS)) out2.push(`- ${code(k.path)} held by ${cell2(k.agent)}${k.change ? ` (${k.change})` : ""} for “${cell2(k.task)}” until ${k.expiresAt}`);
+    out2.push(...more(locks.length - MAX_ROWS, "locks"), "");
+  }
+  if (intents.length > 0) {
+    out2.push("**Intents:**", "");
+    for (const x of intents.slice(0, MAX_ROWS)) {
+      const files = x.files.slice(0, 3).map(code).join(", ") + (x.files.length > 3 ? ` and ${x.files.length - 3} more` : "");
+      out2.push(`- ${cell2(x.agent)}${x.change ? ` (${x.change})` : ""}: ${files}${x.description ? ` — ${cell2(x.description)}` : ""} until ${x.expiresAt}`);
+    }
+    out2.push(...more(intents.length - MAX_ROWS, "intents"), "");
+  }
+  return out2;
+}
+function renderDashboardDoc(doc, config2, opts = {}) {
+  const title = opts.title ?? config2.dashboard?.title ?? "PUCS dashboard";
+  const out2 = [DASHBOARD_MARKER, `## ${cell2(title)}`, ""];
+  const blocked = doc.changes.filter((c) => c.gate === "blocked" || c.verdict === "blocked").length;
+  const queued = doc.queues.reduce((n, q) => n + q.waiters.length, 0);
+  out2.push(
+    `**${doc.changes.length}** open PR${doc.changes.length === 1 ? "" : "s"} (${blocked} blocked) · **${doc.locks.length}** live lock${doc.locks.length === 1 ? "" : "s"}${doc.expiredLocks > 0 ? ` (+${doc.expiredLocks} expired)` : ""} · **${doc.intents.length}** intent${doc.intents.length === 1 ? "" : "s"} · **${queued}** waiting in queues${doc.session ? ` · session ${code(doc.session.id)}` : ""}`,
+    "",
+    "```mermaid",
+    dashboardGraph(doc, config2),
+    "```",
+    "",
+    `${STATE_ICON.idle} idle: nothing open · ${STATE_ICON.active} active: open PRs or claims · ${STATE_ICON.blocked} blocked: a PR waits for the merge gate or a lock`,
+    "",
+    "### Actions",
+    "",
+    "Tick a box: PUCS acts, unticks it and notes who did what in the ledger's history.",
+    "",
+    `- [ ] ${actionKey({ name: "release-expired" })} Release expired locks (${doc.expiredLocks} now) — needs write access`,
+    `- [ ] ${actionKey({ name: "rerun-gate" })} Re-run the gate for all open PRs (re-publish every report) — needs write access`
+  );
+  for (const k of doc.locks.slice(0, MAX_ROWS)) {
+    out2.push(`- [ ] ${actionKey({ name: "release-lock", lease: k.lease })} Release ${code(k.path)} held by ${cell2(k.agent)}${k.change ? ` (${k.change})` : ""} — needs maintain, or being its holder`);
+  }
+  out2.push(...more(doc.locks.length - MAX_ROWS, "locks"), "");
+  doc.phases.forEach((layer, i2) => {
+    out2.push(`### Phase ${i2 + 1}`, "");
+    for (const id of layer) {
+      const s = doc.streams.find((x) => x.id === id);
+      const state = s?.state ?? "idle";
+      out2.push(...streamSection(doc, id, `#### ${STATE_ICON[state]} ${id}${s && s.name !== id ? ` — ${cell2(s.name)}` : ""} · ${state}`));
+    }
+  });
+  const known = new Set(doc.phases.flat());
+  const outside = [.../* @__PURE__ */ new Set([...doc.changes.map((c) => c.stream), ...doc.locks.map((k) => k.stream), ...doc.intents.map((x) => x.stream)])].filter((s) => s === null || !known.has(s));
+  for (const s of outside) out2.push(...streamSection(doc, s, s === null ? "### No stream" : `### ${s} (not in the config)`));
+  out2.push("### Queues", "");
+  if (doc.queues.length === 0) out2.push("Nobody is waiting.", "");
+  else {
+    for (const q of doc.queues.slice(0, MAX_ROWS)) out2.push(`- ${code(q.path)}: ${q.waiters.map((w) => `${w.position}. ${cell2(w.agent)}${w.change ? ` (${w.change})` : ""}`).join(", ")}`);
+    out2.push(...more(doc.queues.length - MAX_ROWS, "queues"), "");
+  }
+  out2.push("### Recent releases and overrides", "");
+  if (doc.history === null) out2.push("_From what the ledger holds (its history was not read): overrides only._", "");
+  else if (doc.history.length === 0) out2.push("None in the ledger's recent history.", "");
+  else {
+    out2.push("_From the ledger's last commits (its audit trail)._", "");
+    for (const h of doc.history) out2.push(`- ${h.at} ${h.kind}: ${cell2(h.message)}`);
+    out2.push("");
+  }
+  if (doc.overrides.length > 0) {
+    out2.push("**Gate overrides in force:**", "");
+    for (const o of doc.overrides) out2.push(`- ${o.change} by @${cell2(o.by)} at ${o.at}: ${cell2(o.reason)}`);
+    out2.push("");
+  }
+  let head = out2.join("\n");
+  if (head.length > MAX_BODY2) head = `${head.slice(0, head.lastIndexOf("\n", MAX_BODY2))}
+
+…cut at GitHub's size limit: \`pucs status\` shows everything.
+`;
+  if (opts.json === false) return `${head}
+_The machine-readable status is left out: it would pass GitHub's size limit (\`pucs status --json\` has it)._
+`;
+  const { generatedAt: _omit, ...stable } = doc;
+  void _omit;
+  const json2 = JSON.stringify(stable, null, 2);
+  const body2 = `${head}
+<details><summary>Machine-readable status (pucs.status/v1)</summary>
+
+\`\`\`json
+${json2}
+\`\`\`
+
+</details>
+`;
+  if (body2.length > MAX_BODY2) return renderDashboardDoc(doc, config2, { ...opts, json: false });
+  return body2;
+}
+
+// src/cli/board.ts
+import { mkdirSync as mkdirSync2, watch } from "node:fs";
+import { join as join2 } from "node:path";
+var ESC = "\x1B[";
+var STATE_MARK = { idle: "·", active: "●", blocked: "✖" };
+function fit(line, width) {
+  return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
+}
+function boardLines(doc, now2, source) {
+  const out2 = [];
+  const queued = doc.queues.reduce((n, q) => n + q.waiters.length, 0);
+  out2.push(`PUCS board — ${source}${doc.session ? ` — session ${doc.session.id}` : ""}`);
+  out2.push(`${doc.changes.length} open change(s), ${doc.locks.length} live lock(s)${doc.expiredLocks ? ` (+${doc.expiredLocks} expired)` : ""}, ${doc.intents.length} intent(s), ${queued} waiting`);
+  out2.push("");
+  out2.push("STREAMS");
+  if (doc.streams.length === 0) out2.push("  (no valid config: streams unknown)");
+  doc.phases.forEach((layer, i2) => {
+    const cells = layer.map((id) => {
+      const s = doc.streams.find((x) => x.id === id);
+      return `${STATE_MARK[s?.state ?? "idle"]} ${id} ${s?.state ?? "idle"}${s && s.changes.length ? ` (${s.changes.join(" ")})` : ""}`;
+    });
+    out2.push(`  Phase ${i2 + 1}: ${cells.join("   ")}`);
+  });
+  out2.push("");
+  out2.push("LOCKS");
+  if (doc.locks.length === 0) out2.push("  (none)");
+  for (const k of doc.locks) {
+    out2.push(`  ${k.path}  ${k.agent}${k.change ? ` ${k.change}` : ""} [${k.stream ?? "no stream"}] "${k.task}"  ${formatDuration(Math.max(0, Date.parse(k.expiresAt) - now2))} left`);
+  }
+  out2.push("");
+  out2.push("QUEUES");
+  if (doc.queues.length === 0) out2.push("  (none)");
+  for (const q of doc.queues) out2.push(`  ${q.path}: ${q.waiters.map((w) => `${w.position}. ${w.agent}${w.change ? ` (${w.change})` : ""}`).join("  ")}`);
+  out2.push("");
+  out2.push("INTENTS");
+  if (doc.intents.length === 0) out2.push("  (none)");
+  for (const x of doc.intents) out2.push(`  ${x.agent} [${x.stream ?? "no stream"}] ${x.files.slice(0, 3).join(", ")}${x.files.length > 3 ? ` +${x.files.length - 3}` : ""}  "${x.description}"`);
+  out2.push("");
+  out2.push("CHANGES AND CONFLICTS");
+  if (doc.changes.length === 0) out2.push("  (none)");
+  for (const c of doc.changes) {
+    out2.push(`  ${c.change} ${c.agent} [${c.stream ?? "no stream"}] ${c.verdict}, gate ${c.gate}${c.blockedBy.length ? ` (waits for ${c.blockedBy.join(", ")})` : ""}`);
+    for (const x of c.conflicts.slice(0, 5)) out2.push(`      ${x.type} ${x.file || "(change)"} ↔ ${x.holderChange ?? x.holder} → ${x.strategy}`);
+    if (c.conflicts.length > 5) out2.push(`      … ${c.conflicts.length - 5} more`);
+  }
+  return out2;
+}
+async function runBoard(opts) {
+  const { io } = opts;
+  let { doc, version: version2 } = await opts.load();
+  if (!io.isTTY || !io.keys) {
+    io.write(boardLines(doc, opts.now(), opts.source).join("\n") + "\n");
+    return 0;
+  }
+  const draw = () => {
+    const width = Math.max(20, io.columns);
+    const height = Math.max(5, io.rows);
+    const lines = boardLines(doc, opts.now(), opts.source).map((l) => fit(l, width));
+    const shown = lines.length > height - 1 ? [...lines.slice(0, height - 2), `… ${lines.length - height + 2} more lines`] : lines;
+    io.write(`${ESC}H${ESC}2J${shown.join("\r\n")}\r
+${ESC}7m q quit · r redraw · watching the ledger ref ${ESC}0m`);
+  };
+  io.write(`${ESC}?1049h${ESC}?25l`);
+  draw();
+  return await new Promise((resolve5) => {
+    const watchers = [];
+    let pending = null;
+    let reading = false;
+    let again = false;
+    const refresh = async (force) => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        const next = await opts.load();
+        if (force || next.version !== version2) {
+          doc = next.doc;
+          version2 = next.version;
+          draw();
+        }
+      } catch (e) {
+        io.write(`${ESC}H${ESC}2Jcannot read the ledger: ${e.message}\r
+`);
+      } finally {
+        reading = false;
+        if (again) {
+          again = false;
+          void refresh(false);
+        }
+      }
+    };
+    const schedule = () => {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(() => {
+        pending = null;
+        void refresh(false);
+      }, 30);
+    };
+    if (opts.commonDir) {
+      const refsDir = join2(opts.commonDir, "refs", "pucs");
+      mkdirSync2(refsDir, { recursive: true });
+      watchers.push(watch(refsDir, () => schedule()));
+      watchers.push(watch(opts.commonDir, (_e, name2) => {
+        if (name2 === null || String(name2).startsWith("packed-refs")) schedule();
+      }));
+    }
+    const minute = setInterval(() => void refresh(true), 6e4);
+    const keys = io.keys;
+    const wasRaw = keys.isRaw;
+    keys.setRawMode?.(true);
+    keys.resume();
+    const onKey = (buf) => {
+      const k = buf.toString("utf8");
+      if (k === "q" || k === "Q" || k === "") finish(0);
+      else if (k === "r" || k === "R") void refresh(true);
+    };
+    const finish = (code3) => {
+      for (const w of watchers) w.close();
+      clearInterval(minute);
+      if (pending) clearTimeout(pending);
+      keys.off("data", onKey);
+      keys.setRawMode?.(wasRaw ?? false);
+      keys.pause();
+      io.write(`${ESC}?25h${ESC}?1049l`);
+      resolve5(code3);
+    };
+    keys.on("data", onKey);
+  });
+}
+
+// src/engine/merge-check.ts
+var isIntent = (c) => c.details.includes(" intends to work on ");
+function confirmWithGit(ev, answers) {
+  if (answers.length === 0) return ev;
+  const byChange2 = new Map(answers.map((a) => [a.change, a]));
+  const conflicts = ev.conflicts.map((c) => {
+    if (c.type !== "INTENT_OVERLAP" || !c.holderChange || isIntent(c)) return c;
+    const a = byChange2.get(c.holderChange);
+    if (!a) return c;
+    const sha = a.headSha.slice(0, 7);
+    const conflicted = a.conflicted.has(c.file);
+    if (conflicted && c.strategy !== "PARTITION") {
+      const { lines: _lines, ...rest } = c;
+      return {
+        ...rest,
+        strategy: "PARTITION",
+        details: `${c.details} But git's own merge of this branch with ${c.holderChange} (${sha}) conflicts in ${c.file} (git merge-tree).`,
+        nextStep: `Partition ${c.file} with ${c.holderChange}: git's merge of the two heads conflicts there; move the overlapping edit to one side, or queue behind ${c.holderChange}.`
+      };
+    }
+    if (!conflicted && c.strategy === "PARTITION") {
+      const { lines: _lines, ...rest } = c;
+      return {
+        ...rest,
+        strategy: "MERGE",
+        details: `${c.details} git's own merge of this branch with ${c.holderChange} (${sha}) merges ${c.file} cleanly (git merge-tree), so the overlap needs no decision.`,
+        nextStep: `Safe in parallel: git merges this branch and ${c.holderChange} cleanly in ${c.file} (checked with git merge-tree at ${sha}).`
+      };
+    }
+    return { ...c, details: `${c.details} Confirmed by git merge-tree with ${c.holderChange} (${sha}).` };
+  });
+  conflicts.sort(compareConflicts);
+  return { ...ev, conflicts, verdict: verdictOf(conflicts), suggestions: [...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10) };
+}
+
+// src/symbols/loader.ts
+import { createRequire } from "node:module";
+import { dirname as dirname2, join as join3 } from "node:path";
+var runtime = null;
+var languages = /* @__PURE__ */ new Map();
+var loaded = /* @__PURE__ */ new Map();
+function resolveDir(pkg) {
   try {
-    const r = parseArgs({ args: argv, options: { ...COMMON, ...spec.options }, allowPositionals: true, strict: true });
-    parsed = { values: r.values, positionals: r.positionals };
-  } catch (err) {
-    const msg = err.message.replace(/\. To specify a positional argument.*$/s, "").replace(/^Option '(.*?)' argument missing$/, "option $1 needs a value");
-    throw new UsageError(`pucs ${spec.name}: ${msg}`, spec.usage);
+    return dirname2(createRequire(import.meta.url).resolve(pkg));
+  } catch {
+    return null;
   }
-  if (parsed.values.help) return parsed;
-  const [min, max] = typeof spec.positionals === "number" ? [spec.positionals, spec.positionals] : spec.positionals;
-  if (parsed.positionals.length < min) throw new UsageError(`pucs ${spec.name}: missing argument`, spec.usage);
-  if (parsed.positionals.length > max) {
-    throw new UsageError(`pucs ${spec.name}: unexpected argument ${JSON.stringify(parsed.positionals[max])}`, spec.usage);
+}
+async function loadRuntime() {
+  try {
+    const dir = resolveDir("web-tree-sitter");
+    if (!dir) return null;
+    const ts = await Promise.resolve().then(() => (init_web_tree_sitter(), web_tree_sitter_exports));
+    await ts.Parser.init({ locateFile: (name2) => join3(dir, name2) });
+    return ts;
+  } catch {
+    return null;
   }
-  return parsed;
 }
-function str(p, name) {
-  const v = p.values[name];
-  return typeof v === "string" ? v : void 0;
-}
-function required2(p, name, spec, fallback) {
-  const v = str(p, name) ?? fallback;
-  if (v === void 0 || v.trim() === "") {
-    throw new UsageError(`pucs ${spec.name}: --${name} is required${name === "agent" ? " (or set PUCS_AGENT)" : ""}`, spec.usage);
+async function loadLanguages(langs) {
+  runtime ??= loadRuntime();
+  const ts = await runtime;
+  const pending = [];
+  for (const lang of langs) {
+    if (loaded.has(lang)) continue;
+    let p = languages.get(lang);
+    if (!p) {
+      p = (async () => {
+        const wasmDir = resolveDir("@vscode/tree-sitter-wasm");
+        if (!ts || !wasmDir) {
+          loaded.set(lang, null);
+          return;
+        }
+        try {
+          const language = await ts.Language.load(join3(wasmDir, `tree-sitter-${lang}.wasm`));
+          const parser = new ts.Parser();
+          parser.setLanguage(language);
+          loaded.set(lang, { parse: (text) => parser.parse(text)?.rootNode ?? null });
+        } catch {
+          loaded.set(lang, null);
+        }
+      })();
+      languages.set(lang, p);
+    }
+    pending.push(p);
   }
-  return v;
+  await Promise.all(pending);
 }
-function flag(p, name) {
-  return p.values[name] === true;
+var parseLoaded = (lang, text) => loaded.get(lang)?.parse(text) ?? null;
+
+// src/cli/check-refine.ts
+var MAX_MERGE_CHECKS = 10;
+async function checkEvaluation(root, change, ledger, config2, now2, opts, mergeBase2) {
+  let ev = evaluate(change, ledger, config2, now2, opts);
+  const files = partitionedFiles(ev);
+  if (files.length > 0) {
+    const [texts] = await Promise.all([showFiles(root, mergeBase2, files.map((f) => f.path)), loadLanguages(new Set(files.map((f) => f.lang)))]);
+    const symbols = /* @__PURE__ */ new Map();
+    for (const f of files) {
+      const text = texts.get(f.path);
+      const tree = text === void 0 ? null : parseLoaded(f.lang, text);
+      if (tree) symbols.set(f.path, definitionsOf(tree, f.lang));
+    }
+    if (symbols.size > 0) ev = evaluate(change, ledger, config2, now2, { ...opts, symbols });
+  }
+  const holders = [...new Set(ev.conflicts.filter((c) => c.type === "INTENT_OVERLAP" && c.holderChange).map((c) => c.holderChange))];
+  const footprints = ledger.footprints.filter((f) => holders.includes(f.change) && f.change !== change.id).slice(0, MAX_MERGE_CHECKS);
+  if (footprints.length === 0 || !await workTreeClean(root)) return ev;
+  const head = await revParse(root, "HEAD");
+  if (head === null) return ev;
+  const answers = [];
+  for (const fp of footprints) {
+    if (!/^[0-9a-f]{40,64}$/.test(fp.headSha) || !await hasCommit(root, fp.headSha)) continue;
+    const conflicted = await mergeTreeConflicts(root, head, fp.headSha);
+    if (conflicted !== null) answers.push({ change: fp.change, headSha: fp.headSha, conflicted: new Set(conflicted) });
+  }
+  return confirmWithGit(ev, answers);
+}
+
+// src/cli/hook.ts
+import { chmodSync, existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync, renameSync, rmSync as rmSync2, statSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname3, isAbsolute as isAbsolute2, join as join4, resolve as resolve3 } from "node:path";
+import { fileURLToPath } from "node:url";
+var HOOK_MARKER = "# pucs-commit-guard v1";
+var CHAINED_SUFFIX = ".pucs-chained";
+var HookError = class extends Error {
+};
+async function hooksDir(root) {
+  const res = await git(["rev-parse", "--git-path", "hooks"], { cwd: root });
+  if (res.code !== 0) throw gitError(["rev-parse", "--git-path", "hooks"], res, root);
+  const p = res.stdout.trim();
+  return isAbsolute2(p) ? p : resolve3(root, p);
+}
+function defaultHookBundle() {
+  let dir = dirname3(fileURLToPath(import.meta.url));
+  for (let i2 = 0; i2 < 5 && !existsSync2(join4(dir, "package.json")); i2++) dir = dirname3(dir);
+  return join4(dir, "dist", "hook.js");
+}
+var shq = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+function hookScript(bundle, node3) {
+  return [
+    "#!/bin/sh",
+    HOOK_MARKER,
+    "# Installed by `pucs hook install`; `pucs hook uninstall` removes it (and puts back a hook it chained).",
+    "# Refuses a commit touching files under another agent's live PUCS lock. Skip it once: git commit --no-verify",
+    `if [ -x "$0${CHAINED_SUFFIX}" ]; then "$0${CHAINED_SUFFIX}" "$@" || exit $?; fi`,
+    `PUCS_HOOK_JS=${shq(bundle)}`,
+    `PUCS_NODE=${shq(node3)}`,
+    `[ -x "$PUCS_NODE" ] || PUCS_NODE=node`,
+    `if [ ! -f "$PUCS_HOOK_JS" ]; then echo "PUCS commit guard: $PUCS_HOOK_JS is gone, so this commit was not checked (run pucs hook install again, or pucs hook uninstall)" >&2; exit 0; fi`,
+    `exec "$PUCS_NODE" "$PUCS_HOOK_JS" pre-commit`,
+    ""
+  ].join("\n");
+}
+var isOurs = (path2) => existsSync2(path2) && readFileSync(path2, "utf8").includes(HOOK_MARKER);
+async function installHook(root, opts) {
+  const dir = await hooksDir(root);
+  const hook = join4(dir, "pre-commit");
+  const chained = hook + CHAINED_SUFFIX;
+  mkdirSync3(dir, { recursive: true });
+  const updated = isOurs(hook);
+  if (!updated && existsSync2(hook)) {
+    if (existsSync2(chained)) {
+      throw new HookError(
+        `${hook} is not PUCS's hook, and ${chained} (a hook PUCS kept earlier) exists too: PUCS will not overwrite either. Move one of them away and run pucs hook install again.`
+      );
+    }
+    renameSync(hook, chained);
+  }
+  writeFileSync3(hook, hookScript(opts.bundle, opts.node));
+  chmodSync(hook, 493);
+  return { hook, chained: existsSync2(chained) ? chained : null, updated };
+}
+async function uninstallHook(root) {
+  const dir = await hooksDir(root);
+  const hook = join4(dir, "pre-commit");
+  const chained = hook + CHAINED_SUFFIX;
+  if (!isOurs(hook)) return { hook, removed: false, restored: null };
+  rmSync2(hook);
+  if (existsSync2(chained)) {
+    renameSync(chained, hook);
+    return { hook, removed: true, restored: hook };
+  }
+  return { hook, removed: true, restored: null };
 }
 
 // src/cli/run.ts
-var VERSION = "0.1.0";
+var VERSION2 = "1.0.0";
 var EXIT = { OK: 0, CONFLICT: 1, USAGE: 2 };
 var CliFailure = class extends Error {
-  constructor(message, code2, data = {}) {
+  constructor(message, code3, data = {}) {
     super(message);
-    this.code = code2;
+    this.code = code3;
     this.data = data;
   }
   code;
   data;
 };
-var S = (name, usage, summary, options, positionals = 0) => ({
-  name,
+async function lifecycleIo(ctx, p, spec2) {
+  const repo = await openRepo(ctx, p, { write: true });
+  return {
+    cwd: ctx.cwd,
+    now: ctx.now(),
+    newId: () => ctx.newId(),
+    agent: () => agentOf(ctx, p, spec2),
+    agentIfAny: () => str(p, "agent") ?? ctx.env.PUCS_AGENT,
+    read: async () => (await repo.store.read()).ledger,
+    commit: (fn) => commit(repo, fn),
+    config: () => loadConfig(ctx, repo, p),
+    branch: () => currentBranch(repo.root),
+    emit: (json2, text) => emit(ctx, p, json2, text),
+    refuse: (message, data) => {
+      throw new CliFailure(message, EXIT.CONFLICT, data);
+    }
+  };
+}
+function breakerRefusal(o) {
+  throw new CliFailure(`ERROR: ${o.details}`, EXIT.CONFLICT, { result: "breaker-open", stream: o.stream, state: o.state, trippedBy: o.trippedBy, halfOpensAt: o.halfOpensAt, trial: o.trial });
+}
+var S = (name2, usage, summary, options, positionals = 0) => ({
+  name: name2,
   usage,
   summary,
   options,
@@ -28372,7 +35573,8 @@ var SPECS = [
     session: { type: "string" },
     "write-config": { type: "boolean" }
   }),
-  S("status", "pucs status [--json]", "Session, live locks, intents, queues and open changes", {}),
+  S("status", "pucs status [--json] [--format text|markdown]", "Session, live locks, intents, queues and open changes (markdown: the dashboard issue's body)", { format: { type: "string" } }),
+  S("board", "pucs board", "Live full-screen view of streams, locks, queues and conflicts; redraws when the ledger moves, q quits", {}),
   S(
     "lock",
     "pucs lock <path|glob> --agent A --stream S --task T [--duration D]",
@@ -28396,9 +35598,10 @@ var SPECS = [
     }
   ),
   S("queue", "pucs queue <path> --agent A", "Wait in line for a locked path (FIFO); you are named when it frees", { agent: { type: "string" }, change: { type: "string" } }, 1),
-  S("release", "pucs release --agent A [--change C]", "Drop every lock, intent, footprint and queue place of an agent (or a change)", {
+  S("release", "pucs release --agent A | --change C [--close]", "Drop the locks, intents and queue places of an agent (its local claims) or of a change; --close also drops the change's footprint and gate override", {
     agent: { type: "string" },
-    change: { type: "string" }
+    change: { type: "string" },
+    close: { type: "boolean" }
   }),
   S("cleanup", "pucs cleanup", "Remove expired locks and intents", {}),
   S(
@@ -28409,12 +35612,40 @@ var SPECS = [
   ),
   S("log", "pucs log [-n N]", "The ledger's audit trail (one commit per change)", { n: { type: "string", short: "n" } }),
   S("worktree", "pucs worktree add <STREAM> [--base REF]", "Create ../<repo>-stream-<id> on branch feature/stream-<ID> (seed §5.1)", { base: { type: "string" } }, 2),
-  S("config", "pucs config [--json]", "Validate the stream config and print its streams and merge phases", {})
+  S("hook", "pucs hook install|uninstall", "Install (or remove) the git pre-commit hook that refuses commits touching files under another agent's live lock", {}, 1),
+  S(
+    "handoff",
+    "pucs handoff --to AGENT [--agent FROM] [--completed …] [--pending …] [--warnings …] [--review FILES] [--commits SHAS] [--branch B] [--stream S] [--change C] [--note TEXT] | pucs handoff show [--agent A] [--write-file PATH] | pucs handoff ack [--agent A]",
+    "Hand your locks, intents and queue places to another agent with a handoff note (seed §3.2); show/ack the handoffs to you",
+    {
+      to: { type: "string" },
+      agent: { type: "string" },
+      completed: { type: "string", multiple: true },
+      pending: { type: "string", multiple: true },
+      warnings: { type: "string", multiple: true },
+      review: { type: "string", multiple: true },
+      commits: { type: "string", multiple: true },
+      branch: { type: "string" },
+      stream: { type: "string" },
+      change: { type: "string" },
+      note: { type: "string" },
+      "write-file": { type: "string" }
+    },
+    [0, 1]
+  ),
+  S(
+    "breaker",
+    "pucs breaker status|reset|record-failure [--stream S] [--reason TEXT] [--agent A --error TEXT]",
+    "Stream circuit breakers (seed §3.3): show their state, reset one, or record a failure",
+    { stream: { type: "string" }, reason: { type: "string" }, agent: { type: "string" }, error: { type: "string" }, change: { type: "string" } },
+    [0, 1]
+  ),
+  S("config", "pucs config [--json] [--schema]", "Validate the stream config and print its streams and merge phases (--schema: print its JSON Schema)", { schema: { type: "boolean" } })
 ];
 function helpText() {
   const width = Math.max(...SPECS.map((s) => s.name.length));
   return [
-    `pucs ${VERSION} — Parallel Upgrade Coordination System`,
+    `pucs ${VERSION2} — Parallel Upgrade Coordination System`,
     "",
     "Usage: pucs <command> [options]",
     "",
@@ -28422,24 +35653,40 @@ function helpText() {
     ...SPECS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     "",
     "Options for every command: --json (machine-readable output), --config PATH, --help,",
-    "  --remote NAME (use the ledger of a remote, e.g. the GitHub repository the App writes; or PUCS_REMOTE)",
+    "  --remote NAME (use the ledger of a remote, e.g. the GitHub repository the App writes; or PUCS_REMOTE),",
+    "  --local (use this clone's own ledger even though origin has one). By default a repository whose origin",
+    "  has refs/pucs/ledger uses that one ledger (remembered in git config pucs.ledger).",
     "Durations: a bare number is minutes (45); also 90s, 45m, 2h, 1h30m.",
     "Agent: --agent, or the PUCS_AGENT environment variable.",
     "Exit codes: 0 ok, 1 conflict or refusal, 2 usage, config or ledger error.",
     ""
   ].join("\n");
 }
-async function openRepo(ctx, p) {
+async function openRepo(ctx, p, opts = {}) {
   let root;
   try {
     root = await repoRoot(ctx.cwd);
-  } catch (err) {
-    throw new CliFailure(`${err.message}
+  } catch (err2) {
+    throw new CliFailure(`${err2.message}
 Run pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
   }
-  const remote = str(p, "remote") ?? ctx.env.PUCS_REMOTE;
   if (ctx.store) return { root, store: ctx.store(root) };
-  return { root, store: remote ? new RemoteRefStore({ cwd: root, remote }) : new GitRefStore({ cwd: root }) };
+  let choice;
+  try {
+    choice = await chooseLedger(root, { remote: str(p, "remote") ?? ctx.env.PUCS_REMOTE, local: flag(p, "local"), recheck: opts.recheck === true, write: opts.write === true, now: ctx.now() });
+  } catch (err2) {
+    if (err2 instanceof LedgerChoiceError) throw new CliFailure(err2.message, EXIT.USAGE);
+    throw err2;
+  }
+  return { root, store: choice.kind === "remote" ? new RemoteRefStore({ cwd: root, remote: choice.remote }) : new GitRefStore({ cwd: root }), choice };
+}
+async function openRepoRoot(ctx) {
+  try {
+    return await repoRoot(ctx.cwd);
+  } catch (err2) {
+    throw new CliFailure(`${err2.message}
+Run pucs inside a git repository (or one of its worktrees).`, EXIT.USAGE);
+  }
 }
 async function loadConfig(ctx, repo, p) {
   const r = await loadConfigFile(repo.root, configArg(ctx, p));
@@ -28449,48 +35696,44 @@ async function loadConfig(ctx, repo, p) {
 }
 function configArg(ctx, p) {
   const v = str(p, "config");
-  return v === void 0 ? void 0 : resolve2(ctx.cwd, v);
+  return v === void 0 ? void 0 : resolve4(ctx.cwd, v);
 }
-function streamOf(config2, id, spec) {
+function streamOf(config2, id, spec2) {
   const exact = config2.streams.find((s) => s.id === id) ?? config2.streams.find((s) => s.id.toLowerCase() === id.toLowerCase());
   if (!exact) {
-    throw new UsageError(`pucs ${spec.name}: unknown stream ${JSON.stringify(id)}; configured streams: ${config2.streams.map((s) => s.id).join(", ")}`, spec.usage);
+    throw new UsageError(`pucs ${spec2.name}: unknown stream ${JSON.stringify(id)}; configured streams: ${config2.streams.map((s) => s.id).join(", ")}`, spec2.usage);
   }
   return exact.id;
 }
-function durationMinutes2(p, spec, fallbackMinutes, maxMinutes) {
+function durationMinutes2(p, spec2, fallbackMinutes) {
   const raw = str(p, "duration");
   if (raw === void 0) return fallbackMinutes;
   const d = parseDuration(raw);
-  if (!d.ok) throw new UsageError(`pucs ${spec.name}: --duration: ${d.message}`, spec.usage);
-  const minutes = d.ms / 6e4;
-  if (maxMinutes !== void 0 && minutes > maxMinutes) {
-    throw new UsageError(
-      `pucs ${spec.name}: --duration ${raw} is longer than the configured locks.max_ttl (${formatDuration(maxMinutes * 6e4)}); take a shorter lock and extend it later`,
-      spec.usage
-    );
-  }
-  return minutes;
+  if (!d.ok) throw new UsageError(`pucs ${spec2.name}: --duration: ${d.message}`, spec2.usage);
+  return d.ms / 6e4;
 }
-function repoPath(ctx, repo, input2, spec) {
+function tooLong(spec2, reason) {
+  throw new UsageError(`pucs ${spec2.name}: ${reason}`, spec2.usage);
+}
+function repoPath(ctx, repo, input2, spec2) {
   let p = input2.trim().replace(/\\/g, "/");
-  if (p === "") throw new UsageError(`pucs ${spec.name}: empty path`, spec.usage);
+  if (p === "") throw new UsageError(`pucs ${spec2.name}: empty path`, spec2.usage);
   if (!isGlob(p)) {
-    const abs = isAbsolute2(p) ? p : resolve2(ctx.cwd, p);
+    const abs = isAbsolute3(p) ? p : resolve4(ctx.cwd, p);
     const rel = relative2(repo.root, abs);
-    if (rel.startsWith("..") || isAbsolute2(rel)) throw new UsageError(`pucs ${spec.name}: ${input2} is outside the repository ${repo.root}`, spec.usage);
+    if (rel.startsWith("..") || isAbsolute3(rel)) throw new UsageError(`pucs ${spec2.name}: ${input2} is outside the repository ${repo.root}`, spec2.usage);
     p = rel.split(sep3).join("/");
-    if (p === "") throw new UsageError(`pucs ${spec.name}: ${input2} is the repository root; name files or a glob such as 'src/**'`, spec.usage);
-    if (existsSync2(abs) && statSync(abs).isDirectory()) p = `${p}/**`;
+    if (p === "") throw new UsageError(`pucs ${spec2.name}: ${input2} is the repository root; name files or a glob such as 'src/**'`, spec2.usage);
+    if (existsSync3(abs) && statSync2(abs).isDirectory()) p = `${p}/**`;
   } else {
     p = p.replace(/^\.\//, "");
   }
   const problem = validateGlob(p);
-  if (problem) throw new UsageError(`pucs ${spec.name}: ${JSON.stringify(input2)}: ${problem}`, spec.usage);
+  if (problem) throw new UsageError(`pucs ${spec2.name}: ${JSON.stringify(input2)}: ${problem}`, spec2.usage);
   return p;
 }
-function agentOf(ctx, p, spec) {
-  return required2(p, "agent", spec, ctx.env.PUCS_AGENT);
+function agentOf(ctx, p, spec2) {
+  return required2(p, "agent", spec2, ctx.env.PUCS_AGENT);
 }
 function iso(ms2) {
   return new Date(ms2).toISOString();
@@ -28504,11 +35747,16 @@ async function commit(repo, fn) {
   return transact(repo.store, fn, { retries: CLI_CAS_RETRIES });
 }
 var handlers = {
-  async init(ctx, p) {
-    const repo = await openRepo(ctx, p);
+  async init(ctx, p, spec2) {
+    const repo = await openRepo(ctx, p, { recheck: true });
     const now2 = ctx.now();
-    const id = str(p, "session") ?? `PUCS-${iso(now2).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
+    const given = str(p, "session");
+    if (given !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(given)) {
+      throw new UsageError(`pucs init: --session ${JSON.stringify(given)} is not a session id: use letters, digits, '.', '_' and '-' (for example PUCS-20261127-001)`, spec2.usage);
+    }
+    const id = given ?? `PUCS-${iso(now2).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
     const r = await commit(repo, (l) => startSession(l, { id }, now2));
+    const session = r.outcome.session;
     const notes = [];
     let configPath = null;
     const found = await loadConfigFile(repo.root, configArg(ctx, p));
@@ -28517,9 +35765,9 @@ var handlers = {
     } else if (found.path === null) {
       if (flag(p, "write-config")) {
         const files = await listFiles(repo.root);
-        const target = join(repo.root, "config", "pucs_streams.yaml");
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, starterConfig(files), { flag: "wx" });
+        const target = join5(repo.root, "config", "pucs_streams.yaml");
+        mkdirSync4(dirname4(target), { recursive: true });
+        writeFileSync4(target, starterConfig(files), { flag: "wx" });
         configPath = "config/pucs_streams.yaml";
         notes.push(`Wrote a starter config to ${configPath} (one stream per top-level directory): review and commit it.`);
       } else {
@@ -28532,29 +35780,37 @@ ${found.issues.map(formatIssue).join("\n")}`);
     emit(
       ctx,
       p,
-      { ok: true, command: "init", session: { id, startedAt: iso(now2) }, config: configPath, notes },
-      [`PUCS session initialized: ${id}`, `Ledger: refs/pucs/ledger (shared by every worktree of this repository)`, ...notes].join("\n")
+      { ok: true, command: "init", session, resumed: r.outcome.kind === "existing", config: configPath, notes },
+      [
+        r.outcome.kind === "existing" ? `PUCS session ${session.id} resumed (started ${session.startedAt})` : `PUCS session initialized: ${session.id} (started ${session.startedAt})`,
+        repo.choice?.kind === "remote" ? `Ledger: ${repo.choice.remote}'s refs/pucs/ledger, shared with the GitHub App and every clone (${repo.choice.why})` : `Ledger: refs/pucs/ledger in this clone, shared by every worktree (${repo.choice?.why ?? "local"})`,
+        ...notes
+      ].join("\n")
     );
-    void r;
     return EXIT.OK;
   },
-  async status(ctx, p) {
+  async handoff(ctx, p, spec2) {
+    return runHandoff(p, spec2, await lifecycleIo(ctx, p, spec2));
+  },
+  async breaker(ctx, p, spec2) {
+    return runBreaker(p, spec2, await lifecycleIo(ctx, p, spec2));
+  },
+  async status(ctx, p, spec2) {
     const repo = await openRepo(ctx, p);
     const now2 = ctx.now();
     const { ledger } = await repo.store.read();
     const locks = liveLocks(ledger, now2);
     const intents = liveIntents(ledger, now2);
     const expired = ledger.locks.length - locks.length;
-    const json2 = {
-      ok: true,
-      command: "status",
-      session: ledger.session,
-      locks,
-      intents,
-      queues: ledger.queues,
-      changes: ledger.footprints.map((f) => ({ change: f.change, agent: f.agent, stream: f.stream, files: f.files.length, draft: f.draft, headSha: f.headSha })),
-      expiredLocks: expired
-    };
+    const format = str(p, "format") ?? "text";
+    if (format !== "text" && format !== "markdown") throw new UsageError(`pucs status: --format must be text or markdown, not ${JSON.stringify(format)}`, spec2.usage);
+    const config2 = format === "markdown" ? await loadConfig(ctx, repo, p) : await optionalConfig(repo.root, configArg(ctx, p));
+    const doc = await statusOf(repo.root, repo.store, ledger, config2, now2);
+    if (format === "markdown" && !flag(p, "json")) {
+      ctx.out(renderDashboardDoc(doc, config2));
+      return EXIT.OK;
+    }
+    const json2 = { ok: true, command: "status", ...doc };
     const lines = ["=".repeat(60), "PUCS STATUS", "=".repeat(60), ""];
     lines.push(ledger.session ? `Session: ${ledger.session.id}
 Started: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to start.");
@@ -28566,9 +35822,9 @@ Started: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to s
     if (expired > 0) lines.push(`  (${expired} expired lock(s): run 'pucs cleanup')`);
     lines.push("", "--- Active Intents ---");
     if (intents.length === 0) lines.push("  (none)");
-    for (const i of intents) {
-      const shown = i.files.slice(0, 3).join(", ") + (i.files.length > 3 ? `, … (${i.files.length} files)` : "");
-      lines.push(`  ${i.agent} (${i.stream ?? "no stream"})`, `    Files: ${shown}`, `    Task: ${i.description}`, `    Until: ${i.expiresAt}`);
+    for (const i2 of intents) {
+      const shown = i2.files.slice(0, 3).join(", ") + (i2.files.length > 3 ? `, … (${i2.files.length} files)` : "");
+      lines.push(`  ${i2.agent} (${i2.stream ?? "no stream"})`, `    Files: ${shown}`, `    Task: ${i2.description}`, `    Until: ${i2.expiresAt}`);
     }
     lines.push("", "--- Queues ---");
     if (ledger.queues.length === 0) lines.push("  (none)");
@@ -28576,22 +35832,27 @@ Started: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to s
     lines.push("", "--- Open Changes ---");
     if (ledger.footprints.length === 0) lines.push("  (none)");
     for (const f of ledger.footprints) lines.push(`  ${f.change} by ${f.agent} (${f.stream ?? "no stream"}): ${f.files.length} file(s)${f.draft ? " [draft]" : ""}`);
-    emit(ctx, p, json2, lines.join("\n"));
+    lines.push(...breakerLines(ledger, now2), ...pendingHandoffLines(ledger, ctx.env.PUCS_AGENT));
+    emit(ctx, p, { ...json2, ...ctx.env.PUCS_AGENT ? { pendingHandoffs: pendingHandoffs(ledger, ctx.env.PUCS_AGENT) } : {} }, lines.join("\n"));
     return EXIT.OK;
   },
-  async lock(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+  async lock(ctx, p, spec2) {
+    const repo = await openRepo(ctx, p, { write: true });
     const config2 = await loadConfig(ctx, repo, p);
-    const agent = agentOf(ctx, p, spec);
-    const stream = streamOf(config2, required2(p, "stream", spec), spec);
-    const task = required2(p, "task", spec);
-    const path2 = repoPath(ctx, repo, p.positionals[0], spec);
-    const ttlMinutes = durationMinutes2(p, spec, config2.locks.defaultTtlMinutes, config2.locks.maxTtlMinutes);
+    const agent = agentOf(ctx, p, spec2);
+    const stream = streamOf(config2, required2(p, "stream", spec2), spec2);
+    const task = required2(p, "task", spec2);
+    const path2 = repoPath(ctx, repo, p.positionals[0], spec2);
+    const ttlMinutes = durationMinutes2(p, spec2, config2.locks.defaultTtlMinutes);
     const change = str(p, "change");
     const lease = ctx.newId();
     const now2 = ctx.now();
-    const r = await commit(repo, (l) => acquireLock(l, { path: path2, agent, stream, task, ttlMinutes, lease, ...change ? { change } : {} }, now2));
+    const r = await commit(
+      repo,
+      (l) => acquireLock(l, { path: path2, agent, stream, task, ttlMinutes, lease, maxTtlMinutes: config2.locks.maxTtlMinutes, queueGraceMinutes: config2.locks.queueGraceMinutes, ...change ? { change } : {} }, now2)
+    );
     const o = r.outcome;
+    if (o.kind === "too-long") tooLong(spec2, o.reason);
     if (o.kind === "held") {
       const h = o.lock;
       throw new CliFailure(
@@ -28606,18 +35867,38 @@ Started: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to s
         { holder: h, strategy: "QUEUE" }
       );
     }
+    if (o.kind === "queued") {
+      const head = o.head;
+      throw new CliFailure(
+        [
+          `ERROR: ${path2} is free, but ${head.agent}${head.change ? ` (${head.change})` : ""} is first in line for ${o.path} (queued ${head.enqueuedAt}).`,
+          `You are number ${o.position} in line${o.already ? "" : " now"}; the first in line has ${formatDuration(config2.locks.queueGraceMinutes * 6e4)} after being told to take it, then loses its place.`,
+          ...o.skipped.map((x) => `Skipped ${x.entry.agent}${x.entry.change ? ` (${x.entry.change})` : ""} in the queue for ${x.path}: silent past the grace.`),
+          `Suggestion (QUEUE): run this again when told, or \`pucs status\` to see the queue.`
+        ].join("\n"),
+        EXIT.CONFLICT,
+        { result: "queued", path: o.path, position: o.position, head, strategy: "QUEUE" }
+      );
+    }
+    if (o.kind === "breaker-open") breakerRefusal(o);
+    if (o.kind === "covered") {
+      emit(ctx, p, { ok: true, command: "lock", result: "covered", lock: o.lock }, `Already yours: ${path2} is covered by your lock on ${o.lock.path} until ${o.lock.expiresAt}`);
+      return EXIT.OK;
+    }
+    const skipped = o.skipped.map((x) => `
+Skipped ${x.entry.agent}${x.entry.change ? ` (${x.entry.change})` : ""} in the queue for ${x.path}: silent past the grace after being told.`).join("");
     emit(
       ctx,
       p,
-      { ok: true, command: "lock", result: o.kind, lock: o.lock },
-      `${o.kind === "renewed" ? "Lock renewed" : "Lock acquired"}: ${path2} by ${agent} (${stream}) until ${o.lock.expiresAt}`
+      { ok: true, command: "lock", result: o.kind, lock: o.lock, skipped: o.skipped },
+      `${o.kind === "renewed" ? "Lock renewed" : "Lock acquired"}: ${path2} by ${agent} (${stream}) until ${o.lock.expiresAt}${skipped}`
     );
     return EXIT.OK;
   },
-  async unlock(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
-    const agent = agentOf(ctx, p, spec);
-    const path2 = repoPath(ctx, repo, p.positionals[0], spec);
+  async unlock(ctx, p, spec2) {
+    const repo = await openRepo(ctx, p, { write: true });
+    const agent = agentOf(ctx, p, spec2);
+    const path2 = repoPath(ctx, repo, p.positionals[0], spec2);
     const now2 = ctx.now();
     const r = await commit(repo, (l) => releaseLock(l, { path: path2, agent, force: flag(p, "force") }, now2));
     const o = r.outcome;
@@ -28634,85 +35915,71 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     emit(ctx, p, { ok: true, command: "unlock", result: "released", lock: o.lock, next: o.next ?? null }, `Lock released: ${path2}${next}`);
     return EXIT.OK;
   },
-  async intent(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+  async intent(ctx, p, spec2) {
+    const repo = await openRepo(ctx, p, { write: true });
     const config2 = await loadConfig(ctx, repo, p);
-    const agent = agentOf(ctx, p, spec);
-    const stream = streamOf(config2, required2(p, "stream", spec), spec);
-    const description = required2(p, "description", spec);
-    const raw = splitList(required2(p, "files", spec));
-    if (raw.length === 0) throw new UsageError("pucs intent: --files names no file", spec.usage);
-    const files = [...new Set(raw.map((f) => repoPath(ctx, repo, f, spec)))];
-    const durationMinutes_ = durationMinutes2(p, spec, 30);
+    const agent = agentOf(ctx, p, spec2);
+    const stream = streamOf(config2, required2(p, "stream", spec2), spec2);
+    const description = required2(p, "description", spec2);
+    const raw = splitList(required2(p, "files", spec2));
+    if (raw.length === 0) throw new UsageError("pucs intent: --files names no file", spec2.usage);
+    const files = [...new Set(raw.map((f) => repoPath(ctx, repo, f, spec2)))];
+    const durationMinutes_ = durationMinutes2(p, spec2, config2.locks.defaultTtlMinutes);
     const change = str(p, "change");
     const force = flag(p, "force");
     const id = ctx.newId();
     const now2 = ctx.now();
-    const probe = { id: change ?? `agent:${agent}`, agent, files: files.map((path2) => ({ path: path2, hunks: null })) };
-    const r = await commit(repo, (l) => {
-      const evaluation2 = evaluate(probe, l, config2, now2, { stream });
-      const blocking2 = evaluation2.conflicts.filter(isBlockingForIntent);
-      if (blocking2.length > 0 && !force) return { ledger: l, outcome: { evaluation: evaluation2, recorded: false }, message: null };
-      const next = signalIntent(l, { id, agent, stream, files, description, durationMinutes: durationMinutes_, ...change ? { change } : {} }, now2);
-      return { ledger: next.ledger, outcome: { evaluation: evaluation2, recorded: true }, message: next.message };
-    });
-    const { evaluation, recorded } = r.outcome;
-    const blocking = evaluation.conflicts.filter(isBlockingForIntent);
-    const notes = evaluation.conflicts.filter((c) => !isBlockingForIntent(c));
-    const json2 = { ok: recorded, command: "intent", recorded, conflicts: blocking, notes, suggestions: evaluation.suggestions };
-    if (!recorded) {
+    const r = await commit(
+      repo,
+      (l) => declareIntent(l, { id, agent, stream, files, description, durationMinutes: durationMinutes_, force, config: config2, ...change ? { change } : {} }, now2)
+    );
+    const o = r.outcome;
+    if (o.kind === "too-long") tooLong(spec2, o.reason);
+    if (o.kind === "breaker-open") breakerRefusal(o);
+    const json2 = { ok: o.kind === "recorded", command: "intent", recorded: o.kind === "recorded", conflicts: o.conflicts, notes: o.notes, suggestions: o.suggestions };
+    if (o.kind === "refused") {
       if (flag(p, "json")) ctx.out(JSON.stringify(json2, null, 2) + "\n");
-      else ctx.out(conflictText(blocking, evaluation.suggestions, notes));
+      else ctx.out(conflictText(o.conflicts, o.suggestions, o.notes) + "Nothing was recorded: resolve the conflicts, or record it anyway with --force.\n");
       return EXIT.CONFLICT;
     }
-    const lines = [`Intent signaled successfully for ${files.length} file(s) (${stream}, until ${iso(now2 + durationMinutes_ * 6e4)})`];
-    if (blocking.length > 0) lines.push(`Recorded despite ${blocking.length} conflict(s) (--force):`, conflictText(blocking, [], []).trimEnd());
-    for (const n of notes) lines.push(`Note: ${n.type} ${n.file}: ${n.details} ${n.nextStep}`);
+    const lines = [`Intent signaled successfully for ${files.length} file(s) (${stream}, until ${o.intent.expiresAt})`];
+    if (o.conflicts.length > 0) lines.push(`Recorded despite ${o.conflicts.length} conflict(s) (--force):`, conflictText(o.conflicts, [], []).trimEnd());
+    for (const n of o.notes) lines.push(`Note: ${n.type} ${n.file}: ${n.details} ${n.nextStep}`);
     emit(ctx, p, json2, lines.join("\n"));
     return EXIT.OK;
   },
-  async queue(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
-    const agent = agentOf(ctx, p, spec);
-    const path2 = repoPath(ctx, repo, p.positionals[0], spec);
+  async queue(ctx, p, spec2) {
+    const repo = await openRepo(ctx, p, { write: true });
+    const agent = agentOf(ctx, p, spec2);
+    const path2 = repoPath(ctx, repo, p.positionals[0], spec2);
     const change = str(p, "change");
     const now2 = ctx.now();
     const r = await commit(repo, (l) => enqueue(l, { path: path2, agent, ...change ? { change } : {} }, now2));
     emit(ctx, p, { ok: true, command: "queue", path: path2, position: r.outcome.position }, `Queued for ${path2}: position ${r.outcome.position}`);
     return EXIT.OK;
   },
-  async release(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+  async release(ctx, p, spec2) {
+    const repo = await openRepo(ctx, p, { write: true });
     const change = str(p, "change");
-    const agent = change ? str(p, "agent") ?? ctx.env.PUCS_AGENT : agentOf(ctx, p, spec);
+    const close = flag(p, "close");
+    if (close && !change) throw new UsageError("pucs release: --close needs --change (it drops a change's footprint and gate override)", spec2.usage);
+    const agent = change ? str(p, "agent") ?? ctx.env.PUCS_AGENT ?? "-" : agentOf(ctx, p, spec2);
     const now2 = ctx.now();
-    const r = await commit(repo, (l) => {
-      if (change) {
-        const t = releaseChange(l, { change }, now2);
-        const o2 = t.outcome;
-        return { ledger: t.ledger, outcome: { locks: o2.locks.length, intents: o2.intents.length, queues: o2.queueEntries.length, footprint: o2.footprint !== null }, message: t.message };
-      }
-      const own2 = (x) => x.agent === agent && !x.change;
-      const locks = l.locks.filter(own2);
-      const intents = l.intents.filter(own2);
-      const queues = l.queues.map((q) => ({ ...q, waiters: q.waiters.filter((w) => !own2(w)) })).filter((q) => q.waiters.length > 0);
-      const waiters = (qs) => qs.reduce((n, q) => n + q.waiters.length, 0);
-      const outcome = { locks: locks.length, intents: intents.length, queues: waiters(l.queues) - waiters(queues), footprint: false };
-      if (outcome.locks + outcome.intents + outcome.queues === 0) return { ledger: l, outcome, message: null };
-      const ledger = { ...l, locks: l.locks.filter((x) => !own2(x)), intents: l.intents.filter((x) => !own2(x)), queues };
-      return { ledger, outcome, message: `release ${agent}: ${outcome.locks} lock(s), ${outcome.intents} intent(s), ${outcome.queues} queue place(s)` };
-    });
+    const r = await commit(repo, (l) => release(l, { agent, ...change ? { change } : {}, scope: close ? "all" : "claims" }, now2));
     const o = r.outcome;
+    const released = { locks: o.locks.length, intents: o.intents.length, queues: o.queueEntries.length, footprint: o.footprint !== null, override: o.override !== null };
+    const next = o.notify.map((n) => `
+Next in line for ${n.path}: ${n.next.agent}${n.next.change ? ` (${n.next.change})` : ""}`).join("");
     emit(
       ctx,
       p,
-      { ok: true, command: "release", released: o },
-      `Released ${change ?? agent}: ${o.locks} lock(s), ${o.intents} intent(s), ${o.queues} queue place(s)${o.footprint ? ", its footprint" : ""}`
+      { ok: true, command: "release", released, next: o.notify },
+      `Released ${change ?? agent}: ${released.locks} lock(s), ${released.intents} intent(s), ${released.queues} queue place(s)${released.footprint ? ", its footprint" : ""}${released.override ? ", its gate override" : ""}${next}`
     );
     return EXIT.OK;
   },
   async cleanup(ctx, p) {
-    const repo = await openRepo(ctx, p);
+    const repo = await openRepo(ctx, p, { write: true });
     const now2 = ctx.now();
     const r = await commit(repo, (l) => expire(l, now2));
     const { locks, intents } = r.outcome;
@@ -28724,19 +35991,21 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     );
     return EXIT.OK;
   },
-  async check(ctx, p, spec) {
-    const repo = await openRepo(ctx, p);
+  async check(ctx, p, spec2) {
+    const repo = await openRepo(ctx, p, { write: flag(p, "record") });
     const config2 = await loadConfig(ctx, repo, p);
     const format = str(p, "format") ?? "text";
-    if (!["text", "markdown"].includes(format)) throw new UsageError(`pucs check: --format must be text or markdown, not ${JSON.stringify(format)}`, spec.usage);
+    if (!["text", "markdown"].includes(format)) throw new UsageError(`pucs check: --format must be text or markdown, not ${JSON.stringify(format)}`, spec2.usage);
     const base = str(p, "base") ?? await defaultBaseRef(repo.root);
     if (!base) throw new CliFailure("pucs check: no base branch found (tried origin/HEAD, origin/main, main, master); pass --base REF", EXIT.USAGE);
-    const mergeBase2 = await mergeBase(repo.root, base, "HEAD").catch((err) => {
-      throw new CliFailure(`pucs check: cannot find the merge base of ${base} and HEAD: ${err.message}`, EXIT.USAGE);
+    const mergeBase2 = await mergeBase(repo.root, base, "HEAD").catch((err2) => {
+      throw new CliFailure(`pucs check: cannot find the merge base of ${base} and HEAD: ${err2.message}`, EXIT.USAGE);
     });
     if (mergeBase2 === null) throw new CliFailure(`pucs check: ${base} and HEAD share no history; pass --base with a branch this one started from`, EXIT.USAGE);
     const diff = await diffAgainst(repo.root, mergeBase2);
-    const parsed = parseUnifiedDiff(diff);
+    const untracked = await untrackedDiff(repo.root);
+    const parsed = parseUnifiedDiff(diff + untracked.diff);
+    for (const path2 of untracked.whole) parsed.files.push({ path: path2, status: "added", hunks: null });
     for (const e of parsed.errors) ctx.err(`warning: git diff: ${e}
 `);
     const branch = await currentBranch(repo.root);
@@ -28749,11 +36018,22 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
       files: parsed.files
     };
     const declared = str(p, "stream");
-    const stream = declared ? streamOf(config2, declared, spec) : void 0;
+    const stream = declared ? streamOf(config2, declared, spec2) : void 0;
     const now2 = ctx.now();
     let ledger;
-    if (flag(p, "record")) {
-      const head = await revParse(repo.root, "HEAD") ?? mergeBase2;
+    const headSha = await revParse(repo.root, "HEAD");
+    const read = await repo.store.read();
+    const pr = changeAtHead(read.ledger.footprints, headSha);
+    if (pr) {
+      change.id = pr.change;
+      if (str(p, "agent") === void 0 && ctx.env.PUCS_AGENT === void 0) change.agent = pr.agent;
+    }
+    if (flag(p, "record") && pr) {
+      ctx.err(`note: HEAD is ${pr.change}'s head: its files are recorded by the GitHub App, --record wrote nothing
+`);
+      ledger = read.ledger;
+    } else if (flag(p, "record")) {
+      const head = headSha ?? mergeBase2;
       const r = await commit(repo, (l) => {
         const ev2 = evaluate(change, l, config2, now2, stream ? { stream } : {});
         const t = recordFootprint(l, {
@@ -28770,18 +36050,18 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
       });
       ledger = r.outcome;
     } else {
-      ledger = (await repo.store.read()).ledger;
+      ledger = read.ledger;
     }
-    const ev = evaluate(change, ledger, config2, now2, stream ? { stream } : {});
+    const ev = await checkEvaluation(repo.root, change, ledger, config2, now2, stream ? { stream } : {}, mergeBase2);
     if (flag(p, "json")) ctx.out(JSON.stringify({ ok: ev.verdict === "clear" || ev.verdict === "safe-overlap", command: "check", base, mergeBase: mergeBase2, files: ev.files, report: reportJson(ev) }, null, 2) + "\n");
     else ctx.out(format === "markdown" ? renderMarkdown(ev) : renderText(ev));
     return ev.verdict === "clear" || ev.verdict === "safe-overlap" ? EXIT.OK : EXIT.CONFLICT;
   },
-  async log(ctx, p, spec) {
+  async log(ctx, p, spec2) {
     const repo = await openRepo(ctx, p);
     const raw = str(p, "n") ?? "50";
     const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`pucs log: -n must be a positive integer, not ${JSON.stringify(raw)}`, spec.usage);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`pucs log: -n must be a positive integer, not ${JSON.stringify(raw)}`, spec2.usage);
     let ref = "refs/pucs/ledger";
     if (repo.store instanceof RemoteRefStore) {
       await repo.store.read();
@@ -28796,21 +36076,60 @@ Next in line for ${path2}: ${o.next.agent}${o.next.change ? ` (${o.next.change})
     );
     return EXIT.OK;
   },
-  async worktree(ctx, p, spec) {
-    if (p.positionals[0] !== "add") throw new UsageError(`pucs worktree: unknown subcommand ${JSON.stringify(p.positionals[0])}`, spec.usage);
+  async worktree(ctx, p, spec2) {
+    if (p.positionals[0] !== "add") throw new UsageError(`pucs worktree: unknown subcommand ${JSON.stringify(p.positionals[0])}`, spec2.usage);
     const repo = await openRepo(ctx, p);
     const config2 = await loadConfig(ctx, repo, p);
-    const stream = streamOf(config2, p.positionals[1], spec);
+    const stream = streamOf(config2, p.positionals[1], spec2);
     const main = await mainWorktreeRoot(repo.root);
-    const path2 = join(dirname(main), `${basename(main)}-stream-${stream.toLowerCase()}`);
+    const path2 = join5(dirname4(main), `${basename(main)}-stream-${stream.toLowerCase()}`);
     const branch = `feature/stream-${stream}`;
-    if (existsSync2(path2)) throw new CliFailure(`pucs worktree: ${path2} already exists; remove it (git worktree remove) or use it`, EXIT.CONFLICT);
+    if (existsSync3(path2)) throw new CliFailure(`pucs worktree: ${path2} already exists; remove it (git worktree remove) or use it`, EXIT.CONFLICT);
     await worktreeAdd(repo.root, path2, branch, str(p, "base") ?? "HEAD");
     emit(ctx, p, { ok: true, command: "worktree", stream, path: path2, branch }, `Worktree for ${stream}: ${path2} on ${branch}
 Commit with the prefix [PUCS-${stream}] <type>: <description>`);
     return EXIT.OK;
   },
+  async board(ctx, p) {
+    const repo = await openRepo(ctx, p);
+    const remote = repo.store instanceof RemoteRefStore;
+    const load = async () => {
+      const snap = await repo.store.read();
+      const config2 = await optionalConfig(repo.root, configArg(ctx, p));
+      return { doc: await statusOf(repo.root, repo.store, snap.ledger, config2, ctx.now()), version: snap.version };
+    };
+    return runBoard({
+      load,
+      now: () => ctx.now(),
+      commonDir: remote ? null : await commonDir(repo.root),
+      source: remote ? `remote ${str(p, "remote") ?? ctx.env.PUCS_REMOTE}` : repo.root,
+      io: ctx.tty ?? { write: (t) => ctx.out(t), isTTY: false, columns: 80, rows: 24, keys: null }
+    });
+  },
+  async hook(ctx, p, spec2) {
+    const sub = p.positionals[0];
+    if (sub !== "install" && sub !== "uninstall") throw new UsageError(`pucs hook: unknown subcommand ${JSON.stringify(sub)} (install or uninstall)`, spec2.usage);
+    const root = await openRepoRoot(ctx);
+    try {
+      if (sub === "install") {
+        const r = await installHook(root, { bundle: ctx.env.PUCS_HOOK_BUNDLE ?? defaultHookBundle(), node: process.execPath });
+        const lines = [`${r.updated ? "Commit guard updated" : "Commit guard installed"}: ${r.hook} (every worktree of this repository)`];
+        if (r.chained) lines.push(`The pre-commit hook that was there is kept as ${r.chained} and runs first.`);
+        lines.push("Commits touching files under another agent's live lock are refused; git commit --no-verify skips the check.");
+        emit(ctx, p, { ok: true, command: "hook", action: "install", hook: r.hook, chained: r.chained, updated: r.updated }, lines.join("\n"));
+      } else {
+        const r = await uninstallHook(root);
+        const text = !r.removed ? `No PUCS commit guard in ${r.hook}: nothing removed.` : r.restored ? `Commit guard removed; the hook it chained is back at ${r.restored}.` : `Commit guard removed: ${r.hook}`;
+        emit(ctx, p, { ok: true, command: "hook", action: "uninstall", hook: r.hook, removed: r.removed, restored: r.restored }, text);
+      }
+    } catch (err2) {
+      if (err2 instanceof HookError) throw new CliFailure(err2.message, EXIT.CONFLICT);
+      throw err2;
+    }
+    return EXIT.OK;
+  },
   async config(ctx, p) {
+    if (flag(p, "schema")) return printConfigSchema(ctx);
     const repo = await openRepo(ctx, p);
     const r = await loadConfigFile(repo.root, configArg(ctx, p));
     if (!r.ok) throw new CliFailure(r.issues.map(formatIssue).join("\n"), EXIT.USAGE, { issues: r.issues });
@@ -28818,7 +36137,7 @@ Commit with the prefix [PUCS-${stream}] <type>: <description>`);
     const lines = [`${r.path}: ${r.config.streams.length} stream(s), ${r.warnings.length} warning(s)`];
     for (const w of r.warnings) lines.push(formatIssue(w));
     for (const s of r.config.streams) lines.push(`  ${s.id.padEnd(8)} ${s.name} — ${s.patterns.join(", ")} (max ${s.maxAgents})`);
-    lines.push("Merge phases:", ...layers.map((l, i) => `  Phase ${i + 1}: ${l.join(", ")}`));
+    lines.push("Merge phases:", ...layers.map((l, i2) => `  Phase ${i2 + 1}: ${l.join(", ")}`));
     emit(ctx, p, { ok: true, command: "config", path: r.path, warnings: r.warnings, streams: r.config.streams, phases: layers }, lines.join("\n"));
     return EXIT.OK;
   }
@@ -28838,57 +36157,68 @@ function splitList(text) {
   items.push(cur);
   return items.map((f) => f.trim()).filter((f) => f !== "");
 }
-function isBlockingForIntent(c) {
-  return c.strategy !== "MERGE" && c.type !== "CRITICAL";
-}
 function conflictText(conflicts, suggestions, notes) {
-  const out = ["CONFLICTS DETECTED:"];
+  const out2 = ["CONFLICTS DETECTED:"];
   for (const c of conflicts) {
-    out.push(`  - ${c.type}: ${c.file || "(stream)"}`, `    Holder: ${c.holderChange ? `${c.holderChange} ${c.holder}` : c.holder} (${c.holderStream ?? "no stream"})`, `    Details: ${c.details}`);
+    out2.push(`  - ${c.type}: ${c.file || "(stream)"}`, `    Holder: ${c.holderChange ? `${c.holderChange} ${c.holder}` : c.holder} (${c.holderStream ?? "no stream"})`, `    Details: ${c.details}`);
   }
-  if (suggestions.length) out.push("", "Suggestions:", ...suggestions.map((s) => `  - ${s}`));
-  for (const n of notes) out.push(`Note: ${n.type} ${n.file}: ${n.details}`);
-  return out.join("\n") + "\n";
+  if (suggestions.length) out2.push("", "Suggestions:", ...suggestions.map((s) => `  - ${s}`));
+  for (const n of notes) out2.push(`Note: ${n.type} ${n.file}: ${n.details}`);
+  return out2.join("\n") + "\n";
+}
+function cliFields(ctx, name2, p) {
+  const files = str(p, "files");
+  return {
+    agent: str(p, "agent") ?? ctx.env.PUCS_AGENT,
+    stream: str(p, "stream"),
+    task: str(p, "task") ?? str(p, "description"),
+    change: str(p, "change"),
+    files: files !== void 0 ? splitList(files).length : ["lock", "unlock", "queue"].includes(name2) ? 1 : void 0
+  };
 }
 async function runCli(argv, ctx) {
-  const [name, ...rest] = argv;
+  const [name2, ...rest] = argv;
   const wantsJson = rest.includes("--json");
-  if (name === void 0 || name === "help" || name === "--help" || name === "-h") {
+  if (name2 === void 0 || name2 === "help" || name2 === "--help" || name2 === "-h") {
     ctx.out(helpText());
-    return name === void 0 ? EXIT.USAGE : EXIT.OK;
+    return name2 === void 0 ? EXIT.USAGE : EXIT.OK;
   }
-  if (name === "--version" || name === "version") {
-    ctx.out(`${VERSION}
+  if (name2 === "--version" || name2 === "version") {
+    ctx.out(`${VERSION2}
 `);
     return EXIT.OK;
   }
-  const spec = SPECS.find((s) => s.name === name);
-  const fail = (code2, message, data = {}) => {
-    if (wantsJson) ctx.out(JSON.stringify({ ok: false, command: name, exitCode: code2, error: message, ...data }, null, 2) + "\n");
+  const spec2 = SPECS.find((s) => s.name === name2);
+  const fail2 = (code3, message, data = {}) => {
+    if (wantsJson) ctx.out(JSON.stringify({ ok: false, command: name2, exitCode: code3, error: message, ...data }, null, 2) + "\n");
     ctx.err(message.endsWith("\n") ? message : message + "\n");
-    return code2;
+    return code3;
   };
-  if (!spec) {
-    const near = SPECS.map((s) => s.name).find((n) => n.startsWith(name.slice(0, 2)));
-    return fail(EXIT.USAGE, `pucs: unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ""}. Run 'pucs help' for the list.`);
+  if (!spec2) {
+    const near = SPECS.map((s) => s.name).find((n) => n.startsWith(name2.slice(0, 2)));
+    return fail2(EXIT.USAGE, `pucs: unknown command ${JSON.stringify(name2)}${near ? ` (did you mean ${near}?)` : ""}. Run 'pucs help' for the list.`);
   }
   try {
-    const parsed = parseCommand(spec, rest);
+    const parsed = parseCommand(spec2, rest);
     if (flag(parsed, "help")) {
-      ctx.out(`${spec.usage}
+      ctx.out(`${spec2.usage}
 
-${spec.summary}
+${spec2.summary}
 `);
       return EXIT.OK;
     }
-    return await handlers[spec.name](ctx, parsed, spec);
-  } catch (err) {
-    if (err instanceof UsageError) return fail(EXIT.USAGE, `${err.message}${err.usage ? `
-usage: ${err.usage}` : ""}`);
-    if (err instanceof CliFailure) return fail(err.code, err.message, err.data);
-    if (err instanceof LedgerError) return fail(EXIT.USAGE, `ledger error (${err.code}): ${err.message}`);
-    if (err instanceof GitError) return fail(EXIT.USAGE, `git error: ${err.message}`);
-    return fail(EXIT.USAGE, `pucs ${name}: unexpected error: ${err.message ?? String(err)}. This is a bug: please report it with the command you ran.`);
+    return await withSpan(`pucs.cli ${spec2.name}`, cliFields(ctx, spec2.name, parsed), async (span) => {
+      const code3 = await handlers[spec2.name](ctx, parsed, spec2);
+      span.setAttribute("pucs.exit_code", code3);
+      return code3;
+    });
+  } catch (err2) {
+    if (err2 instanceof UsageError) return fail2(EXIT.USAGE, `${err2.message}${err2.usage ? `
+usage: ${err2.usage}` : ""}`);
+    if (err2 instanceof CliFailure) return fail2(err2.code, err2.message, err2.data);
+    if (err2 instanceof LedgerError) return fail2(EXIT.USAGE, `ledger error (${err2.code}): ${err2.message}`);
+    if (err2 instanceof GitError) return fail2(EXIT.USAGE, `git error: ${err2.message}`);
+    return fail2(EXIT.USAGE, `pucs ${name2}: unexpected error: ${err2.message ?? String(err2)}. This is a bug: please report it with the command you ran.`);
   }
 }
 
@@ -28906,12 +36236,17 @@ function now() {
   }
   return Date.now();
 }
-var code = await runCli(process.argv.slice(2), {
+var code2 = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   now,
   newId: () => randomUUID(),
   out: (s) => void process.stdout.write(s),
-  err: (s) => void process.stderr.write(s)
+  err: (s) => void process.stderr.write(s),
+  ...process.stdout.isTTY && process.stdin.isTTY ? { tty: { write: (s) => void process.stdout.write(s), isTTY: true, get columns() {
+    return process.stdout.columns ?? 80;
+  }, get rows() {
+    return process.stdout.rows ?? 24;
+  }, keys: process.stdin } } : {}
 });
-process.exitCode = code;
+process.exitCode = code2;
