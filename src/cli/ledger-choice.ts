@@ -32,12 +32,13 @@ export async function chooseLedger(
   if (opts.remote) return { kind: "remote", remote: opts.remote, why: "--remote / PUCS_REMOTE" };
   if (opts.local) return { kind: "local", why: "--local" };
 
-  const cached = opts.recheck ? null : await git.configGet(root, CACHE_KEY);
+  const known = await git.configAndRemotes(root, CACHE_KEY);
+  const cached = opts.recheck ? null : known.value;
   if (cached?.startsWith("remote:")) return { kind: "remote", remote: cached.slice("remote:".length), why: `git config ${CACHE_KEY}` };
   const checkedAt = cached?.startsWith("local@") ? Number(cached.slice("local@".length)) : NaN;
   if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS && !opts.write) return { kind: "local", why: `git config ${CACHE_KEY}` };
 
-  const names = await git.remotes(root);
+  const names = known.remotes;
   const remote = names.includes("origin") ? "origin" : names.length === 1 ? names[0]! : null;
   if (remote === null) return { kind: "local", why: names.length === 0 ? "no remote" : "several remotes and none is origin: pass --remote NAME to use one's ledger" };
   const has = await git.remoteHasRef(root, remote, LEDGER_REF);

@@ -260,12 +260,6 @@ export async function untrackedDiff(cwd: string): Promise<{ diff: string; whole:
   return { diff: parts.join(""), whole: files.slice(UNTRACKED_DIFF_LIMIT) };
 }
 
-/** The repository's configured remotes. */
-export async function remotes(cwd: string): Promise<string[]> {
-  const out = await gitOk(["remote"], { cwd });
-  return out.split("\n").map((r) => r.trim()).filter(Boolean);
-}
-
 /**
  * Whether `remote` has `ref` (`git ls-remote`, bounded by `timeoutMs`). null = the remote could not be
  * asked (offline, no credentials): the caller decides without the answer.
@@ -279,10 +273,24 @@ export async function remoteHasRef(cwd: string, remote: string, ref: string, tim
   return null;
 }
 
-/** A value of the repository's git config (shared by every worktree), or null. */
-export async function configGet(cwd: string, key: string): Promise<string | null> {
-  const r = await git(["config", "--get", key], { cwd });
-  return r.code === 0 ? r.stdout.trim() : null;
+/**
+ * In one git process: the value of `key` in the repository's config, and the names of its remotes
+ * (from `remote.<name>.url`). The CLI asks this on every command, so it costs one process, not two.
+ */
+export async function configAndRemotes(cwd: string, key: string): Promise<{ value: string | null; remotes: string[] }> {
+  const r = await git(["config", "-z", "--get-regexp", `^(${key.replace(/\./g, "\\.")}|remote\\..*\\.url)$`], { cwd });
+  let value: string | null = null;
+  const remotes: string[] = [];
+  if (r.code === 0) {
+    for (const entry of r.stdout.split("\0")) {
+      const nl = entry.indexOf("\n");
+      if (nl === -1) continue;
+      const name = entry.slice(0, nl);
+      if (name === key) value = entry.slice(nl + 1);
+      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
+    }
+  }
+  return { value, remotes };
 }
 
 export async function configSet(cwd: string, key: string, value: string): Promise<void> {

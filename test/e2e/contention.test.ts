@@ -1,7 +1,7 @@
 /**
  * §3 Contention: 4 "App instance" processes (GitHubRefStore over the local GitHub's REST git data,
  * CAS = PATCH git/refs force:false) and 8 CLI loops (`node bin/pucs.js … --remote origin` from 8
- * clones, CAS = git push --force-with-lease to the same bare repository) race 500+ lock / unlock /
+ * clones, CAS = git push --force-with-lease to the same bare repository) race 300+ lock / unlock /
  * intent operations on four overlapping paths (one of them a glob overlapping another).
  *
  * What is proven, from the ledger's full history (every commit of refs/pucs/ledger, not the last):
@@ -29,9 +29,9 @@ import { ledgerHistory, run, type LedgerVersion } from "./support.js";
 const PATHS = ["observability/metrics.py", "observability/tracing.py", "observability/alerts.py", "observability/logs.py", "observability/m*.py"];
 const INTENT_FILES = ["observability/metrics.py", "observability/tracing.py", "observability/alerts.py", "observability/logs.py"];
 const APP_WORKERS = 4;
-const APP_OPS = 90;
+const APP_OPS = 60;
 const CLI_LOOPS = 8;
-const CLI_OPS = 20;
+const CLI_OPS = 12;
 
 let gh: LocalGitHub;
 let repo: LocalRepo;
@@ -172,7 +172,7 @@ function twoHolders(l: Ledger, now: number): string[] {
   return bad;
 }
 
-test("4 App instances and 8 CLI processes race 500+ operations: no double holder, no lost update, every refusal explained", { timeout: 400_000 }, async () => {
+test("4 App instances and 8 CLI processes race 300+ operations: no double holder, no lost update, every refusal explained", { timeout: 400_000 }, async () => {
   const t0 = Date.now();
   const logs = (await Promise.all([...Array.from({ length: APP_WORKERS }, (_, i) => appWorker(i)), ...Array.from({ length: CLI_LOOPS }, (_, i) => cliLoop(i))])).flat();
   const elapsed = Date.now() - t0;
@@ -234,6 +234,7 @@ test("4 App instances and 8 CLI processes race 500+ operations: no double holder
       `${accepted} accepted, ${refused.length} refused (${gaveUp.length} CLI operations gave up after losing every race), ${history.length} ledger commits, ${gh.requests("PATCH", "/repos/octo-org/octo-repo/git/refs").filter((e) => e.status === 422).length} lost REST CAS races`,
   );
   // Not a vacuous race: enough operations got through to exercise the invariants above. How many do
-  // depends on the interleaving (92 to 163 of 520 seen), so the floor is well below that.
-  expect(history.length).toBeGreaterThan(50);
+  // depends on the interleaving (92 to 163 of 520 operations seen, about 18-31%; 336 operations since
+  // the suite had to fit in 10 minutes), so the floor is well below that.
+  expect(history.length).toBeGreaterThan(30);
 });
