@@ -34411,10 +34411,6 @@ async function untrackedDiff(cwd) {
   }
   return { diff: parts2.join(""), whole: files.slice(UNTRACKED_DIFF_LIMIT) };
 }
-async function remotes(cwd) {
-  const out2 = await gitOk(["remote"], { cwd });
-  return out2.split("\n").map((r) => r.trim()).filter(Boolean);
-}
 async function remoteHasRef(cwd, remote, ref, timeoutMs = 1e4) {
   const args2 = ["ls-remote", "--exit-code", remote, ref];
   const r = await Promise.race([git(args2, { cwd }), new Promise((res) => setTimeout(() => res(null), timeoutMs).unref())]);
@@ -34423,9 +34419,20 @@ async function remoteHasRef(cwd, remote, ref, timeoutMs = 1e4) {
   if (r.code === 2) return false;
   return null;
 }
-async function configGet(cwd, key) {
-  const r = await git(["config", "--get", key], { cwd });
-  return r.code === 0 ? r.stdout.trim() : null;
+async function configAndRemotes(cwd, key) {
+  const r = await git(["config", "-z", "--get-regexp", `^(${key.replace(/\./g, "\\.")}|remote\\..*\\.url)$`], { cwd });
+  let value = null;
+  const remotes = [];
+  if (r.code === 0) {
+    for (const entry of r.stdout.split("\0")) {
+      const nl = entry.indexOf("\n");
+      if (nl === -1) continue;
+      const name2 = entry.slice(0, nl);
+      if (name2 === key) value = entry.slice(nl + 1);
+      else if (name2.startsWith("remote.") && name2.endsWith(".url")) remotes.push(name2.slice("remote.".length, -".url".length));
+    }
+  }
+  return { value, remotes };
 }
 async function configSet(cwd, key, value) {
   await gitOk(["config", "--local", key, value], { cwd });
@@ -34744,11 +34751,12 @@ async function chooseLedger(root, opts) {
   if (opts.local && opts.remote) throw new LedgerChoiceError("--local and --remote contradict each other: choose one ledger");
   if (opts.remote) return { kind: "remote", remote: opts.remote, why: "--remote / PUCS_REMOTE" };
   if (opts.local) return { kind: "local", why: "--local" };
-  const cached2 = opts.recheck ? null : await configGet(root, CACHE_KEY);
+  const known = await configAndRemotes(root, CACHE_KEY);
+  const cached2 = opts.recheck ? null : known.value;
   if (cached2?.startsWith("remote:")) return { kind: "remote", remote: cached2.slice("remote:".length), why: `git config ${CACHE_KEY}` };
   const checkedAt = cached2?.startsWith("local@") ? Number(cached2.slice("local@".length)) : NaN;
   if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS && !opts.write) return { kind: "local", why: `git config ${CACHE_KEY}` };
-  const names = await remotes(root);
+  const names = known.remotes;
   const remote = names.includes("origin") ? "origin" : names.length === 1 ? names[0] : null;
   if (remote === null) return { kind: "local", why: names.length === 0 ? "no remote" : "several remotes and none is origin: pass --remote NAME to use one's ledger" };
   const has = await remoteHasRef(root, remote, LEDGER_REF);
