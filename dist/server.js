@@ -65938,7 +65938,8 @@ async function handleComment(ctx, e) {
 async function runCommands(ctx, e, parsed) {
   const lines = parsed.errors.map((err2) => ({ text: `Line ${err2.line} (${code(err2.raw)}): ${err2.message}`, ok: false }));
   const state = await loadState(ctx, e.defaultBranch, { pull: e.number });
-  noteChange({ agent: state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor, stream: state.snapshot.ledger.footprints.find((f) => f.change === `#${e.number}`)?.stream ?? null });
+  const agent = state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor;
+  noteChange({ agent, stream: state.snapshot.ledger.footprints.find((f) => f.change === `#${e.number}`)?.stream ?? null });
   if (state.config.kind !== "ok") {
     lines.push({
       text: state.config.kind === "none" ? `PUCS is not configured for this repository: add ${code("config/pucs_streams.yaml")} to ${code(e.defaultBranch)} (${code("npx pucs init --write-config")} proposes one), then try again.` : `The PUCS config on ${code(e.defaultBranch)} does not validate, so no command can run: see the PUCS / conflicts check for the problems.`,
@@ -65970,7 +65971,6 @@ async function runCommands(ctx, e, parsed) {
   const id = `#${e.number}`;
   const footprint = state.snapshot.ledger.footprints.find((f) => f.change === id);
   const stream = footprint?.stream ?? null;
-  const agent = state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor;
   const planned = [];
   let wantsSync = false;
   for (const cmd of parsed.commands) {

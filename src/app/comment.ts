@@ -125,8 +125,11 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
   const lines: Line[] = parsed.errors.map((err) => ({ text: `Line ${err.line} (${code(err.raw)}): ${err.message}`, ok: false }));
 
   const state = await loadState(ctx, e.defaultBranch, { pull: e.number });
+  // Claims are made for the PR's agent (a PUCS-Agent trailer, else its author): the same identity the
+  // report and the gate use (src/engine/change.ts).
+  const agent = state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor;
   // The change's agent and stream, for the spans and log lines of this comment (src/tracing.ts).
-  noteChange({ agent: state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor, stream: state.snapshot.ledger.footprints.find((f) => f.change === `#${e.number}`)?.stream ?? null });
+  noteChange({ agent, stream: state.snapshot.ledger.footprints.find((f) => f.change === `#${e.number}`)?.stream ?? null });
   if (state.config.kind !== "ok") {
     lines.push({
       text:
@@ -168,9 +171,6 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
   const id = `#${e.number}`;
   const footprint = state.snapshot.ledger.footprints.find((f) => f.change === id);
   const stream = footprint?.stream ?? null;
-  // Claims are made for the PR's agent (a PUCS-Agent trailer, else its author): the same identity the
-  // report and the gate use (src/engine/change.ts).
-  const agent = state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor;
 
   const planned: Planned[] = [];
   let wantsSync = false;

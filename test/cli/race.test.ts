@@ -47,6 +47,6 @@ describe("concurrent pucs processes", () => {
     expect(paths.sort()).toEqual(Array.from({ length: M }, (_, i) => `observability/f${i}.py`).sort());
     // One commit per accepted transition: the audit trail has them all.
     const log = JSON.parse((await pucsProcess(repo.dir, ["log", "-n", "100", "--json"])).out);
-    expect(log.entries.filter((e: { message: string }) => e.message.startsWith("lock observability/")).length).toBe(N);
+    expect(log.entries.filter((e: { message: string }) => e.message.startsWith("lock observability/")).length).toBe(M);
   });
 });

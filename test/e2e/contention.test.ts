@@ -177,7 +177,7 @@ test("4 App instances and 8 CLI processes race 300+ operations: no double holder
   const logs = (await Promise.all([...Array.from({ length: APP_WORKERS }, (_, i) => appWorker(i)), ...Array.from({ length: CLI_LOOPS }, (_, i) => cliLoop(i))])).flat();
   const elapsed = Date.now() - t0;
   expect(logs.length).toBe(APP_WORKERS * APP_OPS + CLI_LOOPS * CLI_OPS);
-  expect(logs.length).toBeGreaterThanOrEqual(500);
+  expect(logs.length).toBeGreaterThanOrEqual(300);
   expect(logs.filter((l) => l.outcome === "error")).toEqual([]);
   expect(gh.problems()).toEqual([]);
 
