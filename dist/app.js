@@ -50394,24 +50394,7 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
     const theirNames = overlap.theirs.length > 0 ? overlap.theirs.join(", ") : "its lines";
     const defs = options2.symbols?.get(path3);
     const named = defs && compared.mineRegions.length > 0 && compared.theirRegions.length > 0 ? namedSides(defs, compared.mineRegions, compared.theirRegions) : null;
-    if (named) {
-      const bySymbol = named.sameSymbol ? `Both change \`${named.sameSymbol}\` (this change: ${named.mineLines}; ${fp.change}: ${named.theirLines}): one should land first — queue behind ${fp.change} and rebase onto it, or hand this edit to ${fp.change}.` : `${fp.change} changes ${named.theirs}, this change changes ${named.mine}: split by function — keep each edit inside its own, or queue behind ${fp.change}.`;
-      add(
-        {
-          type: "INTENT_OVERLAP",
-          strategy: "PARTITION",
-          file: path3,
-          holder: fp.agent,
-          holderChange: fp.change,
-          holderStream: fp.stream,
-          details: `${other2} changes the same lines of ${path3} (${formatRanges(overlap.overlapping)}).`,
-          nextStep: bySymbol,
-          lines: { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols }
-        },
-        `F|${path3}|${fp.change}`
-      );
-      return;
-    }
+    const nextStep = named ? named.sameSymbol ? `Both change \`${named.sameSymbol}\` (this change: ${named.mineLines}; ${fp.change}: ${named.theirLines}): one should land first — queue behind ${fp.change} and rebase onto it, or hand this edit to ${fp.change}.` : `${fp.change} changes ${named.theirs}, this change changes ${named.mine}: split by function — keep each edit inside its own, or queue behind ${fp.change}.` : `Partition ${path3} with ${fp.change}: this change keeps ${mineNames}, ${fp.change} keeps ${theirNames}; move the overlapping edit (${formatRanges(overlap.overlapping)}) to one side, or queue behind ${fp.change}.`;
     add(
       {
         type: "INTENT_OVERLAP",
@@ -50421,8 +50404,8 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
         holderChange: fp.change,
         holderStream: fp.stream,
         details: `${other2} changes the same lines of ${path3} (${formatRanges(overlap.overlapping)}).`,
-        nextStep: `Partition ${path3} with ${fp.change}: this change keeps ${mineNames}, ${fp.change} keeps ${theirNames}; move the overlapping edit (${formatRanges(overlap.overlapping)}) to one side, or queue behind ${fp.change}.`,
-        lines: overlap
+        nextStep,
+        lines: named ? { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols } : overlap
       },
       `F|${path3}|${fp.change}`
     );

@@ -276,26 +276,12 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     const theirNames = overlap.theirs.length > 0 ? overlap.theirs.join(", ") : "its lines";
     const defs = options.symbols?.get(path);
     const named = defs && compared.mineRegions.length > 0 && compared.theirRegions.length > 0 ? namedSides(defs, compared.mineRegions, compared.theirRegions) : null;
-    if (named) {
-      const bySymbol = named.sameSymbol
+    // With the enclosing definitions known, the advice names them; otherwise it names the hunks' sections.
+    const nextStep = named
+      ? named.sameSymbol
         ? `Both change \`${named.sameSymbol}\` (this change: ${named.mineLines}; ${fp.change}: ${named.theirLines}): one should land first — queue behind ${fp.change} and rebase onto it, or hand this edit to ${fp.change}.`
-        : `${fp.change} changes ${named.theirs}, this change changes ${named.mine}: split by function — keep each edit inside its own, or queue behind ${fp.change}.`;
-      add(
-        {
-          type: "INTENT_OVERLAP",
-          strategy: "PARTITION",
-          file: path,
-          holder: fp.agent,
-          holderChange: fp.change,
-          holderStream: fp.stream,
-          details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}).`,
-          nextStep: bySymbol,
-          lines: { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols },
-        },
-        `F|${path}|${fp.change}`,
-      );
-      return;
-    }
+        : `${fp.change} changes ${named.theirs}, this change changes ${named.mine}: split by function — keep each edit inside its own, or queue behind ${fp.change}.`
+      : `Partition ${path} with ${fp.change}: this change keeps ${mineNames}, ${fp.change} keeps ${theirNames}; move the overlapping edit (${formatRanges(overlap.overlapping)}) to one side, or queue behind ${fp.change}.`;
     add(
       {
         type: "INTENT_OVERLAP",
@@ -305,8 +291,8 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
         holderChange: fp.change,
         holderStream: fp.stream,
         details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}).`,
-        nextStep: `Partition ${path} with ${fp.change}: this change keeps ${mineNames}, ${fp.change} keeps ${theirNames}; move the overlapping edit (${formatRanges(overlap.overlapping)}) to one side, or queue behind ${fp.change}.`,
-        lines: overlap,
+        nextStep,
+        lines: named ? { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols } : overlap,
       },
       `F|${path}|${fp.change}`,
     );
