@@ -317,6 +317,54 @@ export interface StreamBreaker {
   trial?: { agent: string; change?: string; at: string };
 }
 
+/**
+ * A change PUCS tracked (it had a footprint) that merged: kept so a CI failure of its merge commit on
+ * the default branch is recognised as a ROLLBACK candidate (seed §8.1). The ledger keeps the latest 50.
+ */
+export interface MergedChange {
+  change: string;
+  /** The commit the merge made on the base branch (merge, squash or the last rebased commit). */
+  mergeSha: string;
+  stream: string | null;
+  agent: string;
+  /** The PR's author login (told when it is reverted). */
+  author?: string;
+  title?: string;
+  /** GraphQL node id of the PR (what `revertPullRequest` takes). */
+  nodeId?: string;
+  mergedAt: string;
+  /** Set when CI failed on the merge commit: the suggestion, and once acted on, what was done. */
+  rollback?: RollbackSuggestion;
+}
+
+export interface RollbackSuggestion {
+  at: string;
+  /** The failing checks (check run names, or the suite / workflow name when none is known). */
+  checks: string[];
+  /** The event it came from ("check_suite:123"): a redelivery suggests nothing new. */
+  ref: string;
+  /** The revert was opened (`/pucs rollback`): by whom, when, which PR. */
+  done?: { by: string; at: string; revert: number; url?: string };
+}
+
+/** ARBITRATE on one change (seed §8.1: a coordinator decides): who was asked, and the decisions. */
+export interface Arbitration {
+  change: string;
+  /** Review requested from the coordinators (once per change: a later push does not ask again). */
+  requested?: { at: string; reviewers: string[]; teams: string[] };
+  decisions: ArbitrationDecision[];
+}
+
+export interface ArbitrationDecision {
+  by: string;
+  note: string;
+  at: string;
+  /** The change's head when decided. */
+  headSha: string;
+  /** The ARBITRATE conflicts it covers (`arbitrationKey`); a new conflict is not covered. */
+  keys: string[];
+}
+
 export interface Ledger {
   kind: "pucs-ledger";
   schemaVersion: 1;
@@ -330,6 +378,10 @@ export interface Ledger {
   handoffs?: Handoff[];
   /** Streams whose breaker is not CLOSED-and-clean; absent in older ledgers. */
   breakers?: StreamBreaker[];
+  /** Merged changes PUCS tracked, for ROLLBACK (at most 50); absent in older ledgers. */
+  merges?: MergedChange[];
+  /** Open changes with an ARBITRATE conflict: coordinators asked, decisions; absent in older ledgers. */
+  arbitrations?: Arbitration[];
 }
 
 // ---------------------------------------------------------------------------
@@ -360,6 +412,8 @@ export interface Conflict {
   };
   /** For LOCKED: the lock's expiry. */
   until?: string;
+  /** An ARBITRATE conflict a coordinator decided (`/pucs decide`): it no longer blocks. */
+  decided?: { by: string; note: string; at: string };
 }
 
 export type Verdict = "clear" | "safe-overlap" | "blocked" | "needs-decision";

@@ -102,6 +102,8 @@ const LEDGER_PARTS: readonly { alias: string; path: string; depth: number }[] = 
   { alias: "overrides", path: "overrides", depth: 2 },
   { alias: "handoffs", path: "handoffs", depth: 2 },
   { alias: "breakers", path: "breakers", depth: 2 },
+  { alias: "merges", path: "merges", depth: 2 },
+  { alias: "arbitrations", path: "arbitrations", depth: 2 },
   { alias: "footprints", path: "footprints", depth: 4 },
 ];
 

@@ -11,6 +11,8 @@
  *   overrides/<k0>/<key>.json                   one gate override   key = hash of change
  *   handoffs/<k0>/<key>.json                    one handoff         key = hash of id
  *   breakers/<k0>/<key>.json                    one stream breaker  key = hash of stream
+ *   merges/<k0>/<key>.json                      one merged change   key = hash of change (ROLLBACK)
+ *   arbitrations/<k0>/<key>.json                one ARBITRATE state key = hash of change
  *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
  *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
  *   streams/<stream>/<k0>/<k1>/<key>.json       the change's summary (no files): the gate and CAPACITY
@@ -28,7 +30,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Footprint, GateOverride, Handoff, Intent, Ledger, Lock, Queue, StreamBreaker } from "../engine/types.js";
+import type { Arbitration, Footprint, GateOverride, Handoff, Intent, Ledger, Lock, MergedChange, Queue, StreamBreaker } from "../engine/types.js";
 import {
   FootprintSchema,
   GateOverrideSchema,
@@ -40,6 +42,8 @@ import {
   QueueSchema,
   SessionSchema,
   StreamBreakerSchema,
+  MergedChangeSchema,
+  ArbitrationSchema,
   canonicalLedger,
   emptyLedger,
 } from "./schema.js";
@@ -74,6 +78,8 @@ export const queueKey = (q: Queue): string => hash(`queue\0${q.path}`);
 export const overrideKey = (o: GateOverride): string => hash(`override\0${o.change}`);
 export const handoffKey = (h: Handoff): string => hash(`handoff\0${h.id}`);
 export const breakerKey = (b: StreamBreaker): string => hash(`breaker\0${b.stream}`);
+export const mergeKey = (m: MergedChange): string => hash(`merge\0${m.change}`);
+export const arbitrationKey = (a: Arbitration): string => hash(`arbitration\0${a.change}`);
 export const changeKey = (change: string): string => hash(`change\0${change}`);
 export const pathKey = (path: string): string => hash(`path\0${path}`);
 
@@ -173,8 +179,10 @@ const COLLECTIONS = {
   overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l: Ledger) => l.overrides } as Collection<GateOverride>,
   handoffs: { dir: "handoffs", schema: HandoffSchema, keyOf: handoffKey, get: (l: Ledger) => l.handoffs ?? NONE } as Collection<Handoff>,
   breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l: Ledger) => l.breakers ?? NONE } as Collection<StreamBreaker>,
+  merges: { dir: "merges", schema: MergedChangeSchema, keyOf: mergeKey, get: (l: Ledger) => l.merges ?? NONE } as Collection<MergedChange>,
+  arbitrations: { dir: "arbitrations", schema: ArbitrationSchema, keyOf: arbitrationKey, get: (l: Ledger) => l.arbitrations ?? NONE } as Collection<Arbitration>,
 };
-const SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers"] as const;
+const SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations"] as const;
 
 const smallPath = (dir: string, key: string): string => `${dir}/${key.slice(0, 1)}/${key}.json`;
 
@@ -260,6 +268,8 @@ const ORDER = {
   overrides: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), overrides: x as GateOverride[] }).overrides,
   handoffs: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), handoffs: x as Handoff[] }).handoffs!,
   breakers: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), breakers: x as StreamBreaker[] }).breakers!,
+  merges: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), merges: x as MergedChange[] }).merges!,
+  arbitrations: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), arbitrations: x as Arbitration[] }).arbitrations!,
 };
 function canonicalOrder(name: (typeof SMALL)[number], entries: unknown[]): unknown[] {
   return ORDER[name](entries);
@@ -333,7 +343,7 @@ export function parseMeta(text: string, source: string, hint: string): z.infer<t
 
 /** Which entries of the tree a reader needs for the whole ledger (index/ and streams/ are derived). */
 export function isLedgerFile(path: string): boolean {
-  return path === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
+  return path === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
 }
 
 /**
@@ -345,13 +355,18 @@ export function ledgerFromFiles(files: ReadonlyMap<string, string>, source: stri
   if (metaText === undefined) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
   const meta = parseMeta(metaText, source, hint);
   const l: Ledger = { ...emptyLedger(), session: meta.session };
-  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs!, breakers: l.breakers! } as Record<string, unknown[]>;
+  const merges: MergedChange[] = [];
+  const arbitrations: Arbitration[] = [];
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs!, breakers: l.breakers!, merges, arbitrations } as Record<string, unknown[]>;
   for (const [path, text] of files) {
     if (path === META_FILE) continue;
     const top = path.slice(0, path.indexOf("/"));
     if (top === "footprints") l.footprints.push(parseEntry(FootprintSchema, text, path, source, hint));
     else if (top in lists) lists[top]!.push(parseEntry(COLLECTIONS[top as (typeof SMALL)[number]].schema, text, path, source, hint));
   }
+  // Present only when the tree has some, so a ledger from before ROLLBACK and ARBITRATE reads as it was.
+  if (merges.length > 0) l.merges = merges;
+  if (arbitrations.length > 0) l.arbitrations = arbitrations;
   return canonicalLedger(l);
 }
 

@@ -24,6 +24,10 @@ import type {
   QueueEntry,
   Session,
   StreamBreaker,
+  MergedChange,
+  RollbackSuggestion,
+  Arbitration,
+  ArbitrationDecision,
 } from "../engine/types.js";
 import { LedgerError } from "./store.js";
 
@@ -153,6 +157,39 @@ export const StreamBreakerSchema = z.strictObject({
   trial: z.strictObject({ agent: nonEmpty, change: nonEmpty.optional(), at: isoTime }).optional(),
 });
 
+export const RollbackSuggestionSchema = z.strictObject({
+  at: isoTime,
+  checks: z.array(z.string()),
+  ref: nonEmpty,
+  done: z.strictObject({ by: nonEmpty, at: isoTime, revert: z.number().int().positive(), url: z.string().optional() }).optional(),
+});
+
+export const MergedChangeSchema = z.strictObject({
+  change: nonEmpty,
+  mergeSha: nonEmpty,
+  stream: z.string().nullable(),
+  agent: z.string(),
+  author: z.string().optional(),
+  title: z.string().optional(),
+  nodeId: z.string().optional(),
+  mergedAt: isoTime,
+  rollback: RollbackSuggestionSchema.optional(),
+});
+
+export const ArbitrationDecisionSchema = z.strictObject({
+  by: nonEmpty,
+  note: z.string(),
+  at: isoTime,
+  headSha: z.string(),
+  keys: z.array(nonEmpty),
+});
+
+export const ArbitrationSchema = z.strictObject({
+  change: nonEmpty,
+  requested: z.strictObject({ at: isoTime, reviewers: z.array(nonEmpty), teams: z.array(nonEmpty) }).optional(),
+  decisions: z.array(ArbitrationDecisionSchema),
+});
+
 export const LedgerSchema = z.strictObject({
   kind: z.literal(LEDGER_KIND),
   schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
@@ -164,6 +201,8 @@ export const LedgerSchema = z.strictObject({
   overrides: z.array(GateOverrideSchema),
   handoffs: z.array(HandoffSchema).optional(),
   breakers: z.array(StreamBreakerSchema).optional(),
+  merges: z.array(MergedChangeSchema).optional(),
+  arbitrations: z.array(ArbitrationSchema).optional(),
 });
 
 // ---------------------------------------------------------------------------
@@ -186,6 +225,10 @@ assertType<Equals<z.infer<typeof GateOverrideSchema>, GateOverride>>();
 assertType<Equals<z.infer<typeof HandoffSchema>, Handoff>>();
 assertType<Equals<z.infer<typeof BreakerFailureSchema>, BreakerFailure>>();
 assertType<Equals<z.infer<typeof StreamBreakerSchema>, StreamBreaker>>();
+assertType<Equals<z.infer<typeof RollbackSuggestionSchema>, RollbackSuggestion>>();
+assertType<Equals<z.infer<typeof MergedChangeSchema>, MergedChange>>();
+assertType<Equals<z.infer<typeof ArbitrationDecisionSchema>, ArbitrationDecision>>();
+assertType<Equals<z.infer<typeof ArbitrationSchema>, Arbitration>>();
 assertType<Equals<z.infer<typeof LedgerSchema>, Ledger>>();
 
 // ---------------------------------------------------------------------------
@@ -410,6 +453,8 @@ export const compareQueues = (a: Queue, b: Queue): number => cmp(a.path, b.path)
 export const compareOverrides = (a: GateOverride, b: GateOverride): number => cmp(a.change, b.change);
 export const compareHandoffs = (a: Handoff, b: Handoff): number => cmp(a.timestamp, b.timestamp) || cmp(a.id, b.id);
 export const compareBreakers = (a: StreamBreaker, b: StreamBreaker): number => cmp(a.stream, b.stream);
+export const compareMerges = (a: MergedChange, b: MergedChange): number => cmp(a.mergedAt, b.mergedAt) || cmp(a.change, b.change);
+export const compareArbitrations = (a: Arbitration, b: Arbitration): number => cmp(a.change, b.change);
 
 /** The same ledger with its top-level arrays in canonical order (new arrays; entries shared). */
 export function canonicalLedger(l: Ledger): Ledger {
@@ -424,6 +469,8 @@ export function canonicalLedger(l: Ledger): Ledger {
     overrides: [...l.overrides].sort(compareOverrides),
     ...(l.handoffs !== undefined ? { handoffs: [...l.handoffs].sort(compareHandoffs) } : {}),
     ...(l.breakers !== undefined ? { breakers: [...l.breakers].sort(compareBreakers) } : {}),
+    ...(l.merges !== undefined ? { merges: [...l.merges].sort(compareMerges) } : {}),
+    ...(l.arbitrations !== undefined ? { arbitrations: [...l.arbitrations].sort(compareArbitrations) } : {}),
   };
 }
 
@@ -451,6 +498,19 @@ const breakerOut = (b: StreamBreaker) => ({
   ...(b.trial !== undefined ? { trial: pick(b.trial, ["agent", "change", "at"]) } : {}),
 });
 
+/** `value` with its object keys in the schema's declared order (undefined optionals left out). */
+function entryOrdered(schema: z.ZodType, value: unknown): unknown {
+  const def = (schema as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType } }).def;
+  if (value === null || value === undefined) return value;
+  if (def.type === "optional" || def.type === "nullable") return entryOrdered(def.innerType!, value);
+  if (def.type === "array") return Array.isArray(value) ? value.map((v) => entryOrdered(def.element!, v)) : value;
+  if (def.type !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(def.shape!)) if (obj[k] !== undefined) out[k] = entryOrdered(def.shape![k]!, obj[k]);
+  return out;
+}
+
 /** Canonical JSON text of the ledger (see the module comment). */
 export function serializeLedger(l: Ledger): string {
   const c = canonicalLedger(l);
@@ -477,6 +537,8 @@ export function serializeLedger(l: Ledger): string {
     // Written only when present, so a ledger from before handoffs and breakers keeps its bytes.
     ...(c.handoffs !== undefined ? { handoffs: c.handoffs.map(handoffOut) } : {}),
     ...(c.breakers !== undefined ? { breakers: c.breakers.map(breakerOut) } : {}),
+    ...(c.merges !== undefined ? { merges: c.merges.map((m) => entryOrdered(MergedChangeSchema, m)) } : {}),
+    ...(c.arbitrations !== undefined ? { arbitrations: c.arbitrations.map((a) => entryOrdered(ArbitrationSchema, a)) } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
