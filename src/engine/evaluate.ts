@@ -18,6 +18,7 @@
  * config, so a 3,000-file change against 1,000 open changes is a few hash lookups per file.
  */
 import { breakerOf, breakerState, describeBreaker } from "./breaker.js";
+import { coordinatorsNote, decidedNotes, rollbackNotes, withDecisions } from "./arbitrate.js";
 import { classify, hotFileMode, isCriticalFile, areaOf } from "./classify.js";
 import { compareChanges } from "./diff.js";
 import { enclosingDefinition, type Definition } from "./symbols.js";
@@ -432,15 +433,24 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
   }
 
   conflicts.sort(compareConflicts);
+  // ARBITRATE conflicts a coordinator decided (`/pucs decide`) stay listed, marked, and stop counting.
+  const judged = withDecisions(conflicts, ledger, change.id);
   return {
     change: change.id,
     stream,
     streamSource,
     files: classes.map((c) => ({ path: c.path, stream: c.stream, also: c.also })),
-    conflicts,
-    verdict: verdictOf(conflicts),
-    // The stream's circuit breaker (seed §3.3), when it is not CLOSED: a note, not a conflict.
-    suggestions: [...breakerNote(ledger, stream, now), ...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10),
+    conflicts: judged,
+    verdict: verdictOf(judged),
+    // Notes, not conflicts: the stream's circuit breaker (seed §3.3) when it is not CLOSED, a ROLLBACK
+    // suggested for a merged change of the stream (seed §8.1), the coordinators asked, the decisions.
+    suggestions: [
+      ...breakerNote(ledger, stream, now),
+      ...rollbackNotes(ledger, stream, change.id),
+      ...coordinatorsNote(judged, config),
+      ...decidedNotes(judged),
+      ...new Set(judged.filter((c) => !c.decided).map((c) => c.nextStep)),
+    ].slice(0, 10),
   };
 }
 
@@ -476,12 +486,14 @@ function namedSides(
 
 /** Whether a conflict stops an intent from being recorded unforced: safe merges and review-only notes (CRITICAL) do not. */
 export function blocksIntent(c: Conflict): boolean {
-  return c.strategy !== "MERGE" && c.type !== "CRITICAL";
+  return c.strategy !== "MERGE" && c.type !== "CRITICAL" && c.decided === undefined;
 }
 
+/** The verdict; a decided ARBITRATE conflict counts as a safe one (it is still listed). */
 export function verdictOf(conflicts: readonly Conflict[]): Verdict {
-  if (conflicts.some((c) => c.type === "LOCKED" || c.type === "CAPACITY")) return "blocked";
-  if (conflicts.some((c) => c.strategy !== "MERGE")) return "needs-decision";
+  const open = conflicts.filter((c) => c.decided === undefined);
+  if (open.some((c) => c.type === "LOCKED" || c.type === "CAPACITY")) return "blocked";
+  if (open.some((c) => c.strategy !== "MERGE")) return "needs-decision";
   if (conflicts.length > 0) return "safe-overlap";
   return "clear";
 }

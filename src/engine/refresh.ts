@@ -45,6 +45,10 @@ export function touched(before: Ledger, after: Ledger): { paths: string[]; strea
     if (f.stream) streams.add(f.stream);
   });
   diff(before.queues, after.queues, (q) => paths.add(q.path));
+  // A ROLLBACK suggested (or done) for a merged change concerns its stream's open changes (their note).
+  diff(before.merges ?? [], after.merges ?? [], (m) => {
+    if (m.stream) streams.add(m.stream);
+  });
   return { paths: [...paths], streams };
 }
 
@@ -54,7 +58,14 @@ export function touched(before: Ledger, after: Ledger): { paths: string[]; strea
  * does not rewrite the report of every PR already in it.
  */
 export function reportKey(ev: Evaluation): string {
-  return JSON.stringify([ev.verdict, ev.stream, ev.conflicts.map((c) => (c.type === "CAPACITY" ? [c.type, c.strategy] : [c.type, c.file, c.holderChange ?? c.holder, c.strategy]))]);
+  const rollbacks = ev.suggestions.filter((s) => s.startsWith("ROLLBACK")).length;
+  return JSON.stringify([
+    ev.verdict,
+    ev.stream,
+    ev.conflicts.map((c) => (c.type === "CAPACITY" ? [c.type, c.strategy] : [c.type, c.file, c.holderChange ?? c.holder, c.decided ? "decided" : c.strategy])),
+    // A ROLLBACK note is news for the stream's changes (issue 11): present only when there is one, so other keys stay as they were.
+    ...(rollbacks > 0 ? [rollbacks] : []),
+  ]);
 }
 
 /** The report key and whether the change waits in a queue (its `pucs:queued` label), as one string. */

@@ -109,6 +109,11 @@ export function renderMarkdown(ev: Evaluation, opts: MarkdownOptions = {}): stri
   lines.push(`### ${opts.heading ?? "PUCS"}: ${checkTitle(ev)}`, "");
   const streamLine = ev.stream ? `**Stream:** ${ev.stream} (from ${ev.streamSource})` : "**Stream:** none (no label, commit prefix, branch or owned file names one)";
   lines.push(`${streamLine} · **Files:** ${ev.files.length} · **Verdict:** ${ev.verdict}`, "");
+  // Notes that are no conflict's next step (a circuit breaker, a ROLLBACK suggested in the stream,
+  // the coordinators asked, decisions): shown, not only in the JSON.
+  const steps = new Set(ev.conflicts.map((c) => c.nextStep));
+  const notes = ev.suggestions.filter((s) => !steps.has(s));
+  if (notes.length > 0) lines.push(...notes.map((n) => `> ${n.startsWith("ROLLBACK") ? "↩️" : "ℹ️"} ${n.replace(/\r?\n/g, " ")}`), "");
   if (ev.conflicts.length === 0) {
     lines.push("No one else holds a lock, an intent or open changes on these files. ✅");
   } else {
@@ -116,7 +121,7 @@ export function renderMarkdown(ev: Evaluation, opts: MarkdownOptions = {}): stri
     for (const c of ev.conflicts.slice(0, MAX_TABLE_ROWS)) {
       const lines_ = c.lines ? ` (${c.lines.overlapping.map(rangeText).join(", ")})` : "";
       lines.push(
-        `| ${c.type} | ${c.file ? `\`${cell(c.file)}\`${lines_}` : "—"} | ${cell(other(c))} | ${c.holderStream ?? "—"} | ${ICON[c.strategy]} ${c.strategy} | ${cell(c.details)} ${cell(c.nextStep)} |`,
+        `| ${c.type} | ${c.file ? `\`${cell(c.file)}\`${lines_}` : "—"} | ${cell(other(c))} | ${c.holderStream ?? "—"} | ${ICON[c.strategy]} ${c.strategy} | ${cell(c.details)} ${cell(c.decided ? `✔️ decided by @${c.decided.by}: ${c.decided.note}` : c.nextStep)} |`,
       );
     }
     if (ev.conflicts.length > MAX_TABLE_ROWS) {
@@ -161,6 +166,7 @@ export function renderText(ev: Evaluation): string {
     out.push(`  - ${c.type}: ${c.file || "(whole change)"}   [${c.strategy}]`);
     out.push(`    Holder: ${other(c)}${c.holderStream ? ` (${c.holderStream})` : ""}`);
     out.push(`    Details: ${c.details}`);
+    if (c.decided) out.push(`    Decided by ${c.decided.by} at ${c.decided.at}: ${c.decided.note}`);
     if (c.lines) {
       out.push(`    Lines: ${c.lines.overlapping.map(rangeText).join(", ")}; this side: ${c.lines.mine.join(", ") || "-"}; other side: ${c.lines.theirs.join(", ") || "-"}`);
     }
@@ -200,7 +206,7 @@ export function annotationsFor(ev: Evaluation, change: Change): Annotation[] {
   for (const c of ev.conflicts) {
     const file = c.file ? files.get(c.file) : undefined;
     if (!file) continue;
-    const level = c.strategy === "MERGE" ? "notice" : c.type === "LOCKED" || c.type === "CAPACITY" ? "failure" : "warning";
+    const level = c.strategy === "MERGE" || c.decided ? "notice" : c.type === "LOCKED" || c.type === "CAPACITY" ? "failure" : "warning";
     let spans: { start: number; end: number }[] = [];
     const hunks = file.hunks ?? [];
     if (c.lines && hunks.length > 0) {

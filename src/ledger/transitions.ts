@@ -17,6 +17,7 @@
  */
 import type { Change, Config, Conflict, Footprint, GateOverride, Intent, Ledger, Lock, QueueEntry, Session } from "../engine/types.js";
 import type { BreakerFailure, CircuitBreakerConfig, Handoff, StreamBreaker } from "../engine/types.js";
+import type { Arbitration, ArbitrationDecision, MergedChange } from "../engine/types.js";
 import { breakerOf, breakerState, describeBreaker, type BreakerState } from "../engine/breaker.js";
 import { blocksIntent, evaluate } from "../engine/evaluate.js";
 import { globsIntersect } from "../engine/globs.js";
@@ -803,6 +804,7 @@ export function release(l: Ledger, args: ReleaseArgs, now: number): TransitionRe
   const all = args.scope === "all" && c !== undefined;
   const footprint = all ? (l.footprints.find((f) => f.change === c) ?? null) : null;
   const override = all ? (l.overrides.find((o) => o.change === c) ?? null) : null;
+  const arbitration = all ? ((l.arbitrations ?? []).find((a) => a.change === c) ?? null) : null;
   const queueEntries: { path: string; entry: QueueEntry }[] = [];
   const queues: Ledger["queues"] = [];
   let queuesChanged = false;
@@ -817,7 +819,7 @@ export function release(l: Ledger, args: ReleaseArgs, now: number): TransitionRe
     const keep = q.waiters.filter((w) => !mine(w));
     if (keep.length > 0) queues.push({ path: q.path, waiters: keep });
   }
-  const nothing = locks.length === 0 && intents.length === 0 && !footprint && !override && !queuesChanged;
+  const nothing = locks.length === 0 && intents.length === 0 && !footprint && !override && !queuesChanged && !arbitration;
   if (nothing) {
     return unchanged(l, { kind: "released", locks, intents, footprint, queueEntries, override, notify: [] });
   }
@@ -827,6 +829,7 @@ export function release(l: Ledger, args: ReleaseArgs, now: number): TransitionRe
     ...(footprint ? { footprints: l.footprints.filter((f) => f !== footprint) } : {}),
     ...(override ? { overrides: l.overrides.filter((o) => o !== override) } : {}),
     ...(queuesChanged ? { queues } : {}),
+    ...(arbitration ? { arbitrations: (l.arbitrations ?? []).filter((a) => a !== arbitration) } : {}),
   });
   // A waiter leaving the head of a queue can free the next one in line, as can an unlocked path.
   const freed = [...locks.map((k) => k.path), ...queueEntries.map((e) => e.path)];
@@ -838,6 +841,7 @@ export function release(l: Ledger, args: ReleaseArgs, now: number): TransitionRe
   if (footprint) parts.push("footprint");
   if (queueEntries.length > 0) parts.push(queueEntries.length === 1 ? "1 queue entry" : `${queueEntries.length} queue entries`);
   if (override) parts.push("gate override");
+  if (arbitration) parts.push("arbitration");
   const nextNote = notify.length > 0 ? `; next: ${notify.map((n) => `${n.next.agent} for ${n.path}`).join(", ")}` : "";
   return {
     ledger,
@@ -1253,5 +1257,145 @@ export function ackHandoffs(l: Ledger, args: { agent: string }, now: number): Tr
     ledger: { ...l, handoffs: (l.handoffs ?? []).map((h) => (pending.includes(h) ? { ...h, acknowledgedAt: at } : h)) },
     outcome: { kind: "acknowledged", handoffs: pending },
     message: `${args.agent} acknowledged ${plural(pending.length, "handoff")}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// ROLLBACK (seed §8.1: a breaking change detected → revert + notify)
+// ---------------------------------------------------------------------------
+
+/** How many merged changes the ledger keeps for ROLLBACK (the oldest go first). */
+export const MERGES_KEPT = 50;
+
+export interface RecordMergeArgs {
+  change: string;
+  mergeSha: string;
+  author?: string;
+  title?: string;
+  nodeId?: string;
+}
+
+export type RecordMergeOutcome =
+  | { kind: "recorded"; merge: MergedChange; dropped: MergedChange[] }
+  /** PUCS did not track the change (no footprint): nothing recorded. */
+  | { kind: "untracked" }
+  /** Recorded before (a redelivered `closed`). */
+  | { kind: "known"; merge: MergedChange };
+
+/**
+ * A tracked change merged: remember its merge commit, stream and agent (from its footprint, which the
+ * same commit's release then drops), so CI failing on that commit can suggest its ROLLBACK.
+ */
+export function recordMerge(l: Ledger, args: RecordMergeArgs, now: number): TransitionResult<RecordMergeOutcome> {
+  checkNow(now);
+  checkNonEmpty("change", args.change);
+  checkNonEmpty("mergeSha", args.mergeSha);
+  const known = (l.merges ?? []).find((m) => m.change === args.change && m.mergeSha === args.mergeSha);
+  if (known) return unchanged(l, { kind: "known", merge: known });
+  const fp = l.footprints.find((f) => f.change === args.change);
+  if (!fp) return unchanged(l, { kind: "untracked" });
+  const title = args.title ?? fp.title;
+  const merge: MergedChange = {
+    change: args.change,
+    mergeSha: args.mergeSha,
+    stream: fp.stream,
+    agent: fp.agent,
+    ...(args.author ? { author: args.author } : {}),
+    ...(title ? { title } : {}),
+    ...(args.nodeId ? { nodeId: args.nodeId } : {}),
+    mergedAt: isoTime(now),
+  };
+  const all = [...(l.merges ?? []).filter((m) => m.change !== args.change), merge].sort((a, b) => (a.mergedAt < b.mergedAt ? -1 : a.mergedAt > b.mergedAt ? 1 : a.change < b.change ? -1 : 1));
+  const dropped = all.length > MERGES_KEPT ? all.slice(0, all.length - MERGES_KEPT) : [];
+  return {
+    ledger: { ...l, merges: all.slice(dropped.length) },
+    outcome: { kind: "recorded", merge, dropped },
+    message: `merged ${args.change} as ${args.mergeSha.slice(0, 7)} (${holderLabel({ agent: fp.agent, stream: fp.stream })}): kept for ROLLBACK`,
+  };
+}
+
+export type SuggestRollbackOutcome =
+  | { kind: "suggested"; merge: MergedChange }
+  /** The commit is no merge PUCS tracked. */
+  | { kind: "untracked" }
+  /** Suggested before (another suite of the same commit, or a redelivery): nothing new. */
+  | { kind: "already"; merge: MergedChange };
+
+/** CI failed on the default branch at `mergeSha`: suggest reverting the tracked change it merged. */
+export function suggestRollback(l: Ledger, args: { mergeSha: string; checks: string[]; ref: string }, now: number): TransitionResult<SuggestRollbackOutcome> {
+  checkNow(now);
+  checkNonEmpty("ref", args.ref);
+  const prev = (l.merges ?? []).find((m) => m.mergeSha === args.mergeSha);
+  if (!prev) return unchanged(l, { kind: "untracked" });
+  if (prev.rollback) return unchanged(l, { kind: "already", merge: prev });
+  const merge: MergedChange = { ...prev, rollback: { at: isoTime(now), checks: [...args.checks], ref: args.ref } };
+  return {
+    ledger: { ...l, merges: (l.merges ?? []).map((m) => (m === prev ? merge : m)) },
+    outcome: { kind: "suggested", merge },
+    message: `ROLLBACK suggested for ${prev.change}${prev.stream ? ` (${prev.stream})` : ""}: its merge ${args.mergeSha.slice(0, 7)} fails on the default branch (${args.checks.join(", ") || args.ref})`,
+  };
+}
+
+export type MarkRolledBackOutcome =
+  | { kind: "done"; merge: MergedChange }
+  | { kind: "no-suggestion"; merge: MergedChange | null }
+  | { kind: "already-done"; merge: MergedChange };
+
+/** The revert of `change` was opened (`/pucs rollback`): the suggestion is done and the stream's notes go. */
+export function markRolledBack(l: Ledger, args: { change: string; by: string; revert: number; url?: string }, now: number): TransitionResult<MarkRolledBackOutcome> {
+  checkNow(now);
+  checkNonEmpty("by", args.by);
+  const prev = (l.merges ?? []).find((m) => m.change === args.change) ?? null;
+  if (!prev || !prev.rollback) return unchanged(l, { kind: "no-suggestion", merge: prev });
+  if (prev.rollback.done) return unchanged(l, { kind: "already-done", merge: prev });
+  const merge: MergedChange = { ...prev, rollback: { ...prev.rollback, done: { by: args.by, at: isoTime(now), revert: args.revert, ...(args.url ? { url: args.url } : {}) } } };
+  return {
+    ledger: { ...l, merges: (l.merges ?? []).map((m) => (m === prev ? merge : m)) },
+    outcome: { kind: "done", merge },
+    message: `ROLLBACK of ${args.change} opened by ${args.by}: revert #${args.revert}`,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// ARBITRATE with a decider (seed §8.1: the coordinator decides)
+// ---------------------------------------------------------------------------
+
+function withArbitration(l: Ledger, prev: Arbitration | null, next: Arbitration): Ledger {
+  const rest = (l.arbitrations ?? []).filter((a) => a !== prev);
+  return { ...l, arbitrations: [...rest, next].sort((a, b) => (a.change < b.change ? -1 : a.change > b.change ? 1 : 0)) };
+}
+
+export type RequestArbitrationOutcome = { kind: "requested"; arbitration: Arbitration } | { kind: "already"; arbitration: Arbitration };
+
+/** The coordinators were asked to review `change` (once per change: a second ask changes nothing). */
+export function requestArbitration(l: Ledger, args: { change: string; reviewers: string[]; teams: string[] }, now: number): TransitionResult<RequestArbitrationOutcome> {
+  checkNow(now);
+  checkNonEmpty("change", args.change);
+  const prev = (l.arbitrations ?? []).find((a) => a.change === args.change) ?? null;
+  if (prev?.requested) return unchanged(l, { kind: "already", arbitration: prev });
+  const arbitration: Arbitration = { change: args.change, requested: { at: isoTime(now), reviewers: [...args.reviewers], teams: [...args.teams] }, decisions: prev?.decisions ?? [] };
+  const names = [...args.reviewers, ...args.teams].map((x) => `@${x}`).join(", ");
+  return {
+    ledger: withArbitration(l, prev, arbitration),
+    outcome: { kind: "requested", arbitration },
+    message: `ARBITRATE ${args.change}: review requested from ${names}`,
+  };
+}
+
+export type DecideOutcome = { kind: "decided"; decision: ArbitrationDecision; arbitration: Arbitration } | { kind: "nothing-to-decide" };
+
+/** A coordinator (or maintainer) decided the change's ARBITRATE conflicts `keys`: they stop blocking. */
+export function decideArbitration(l: Ledger, args: { change: string; by: string; note: string; headSha: string; keys: string[] }, now: number): TransitionResult<DecideOutcome> {
+  checkNow(now);
+  checkNonEmpty("change", args.change);
+  checkNonEmpty("by", args.by);
+  if (args.keys.length === 0) return unchanged(l, { kind: "nothing-to-decide" });
+  const prev = (l.arbitrations ?? []).find((a) => a.change === args.change) ?? null;
+  const decision: ArbitrationDecision = { by: args.by, note: args.note, at: isoTime(now), headSha: args.headSha, keys: [...args.keys] };
+  const arbitration: Arbitration = { ...(prev ?? { change: args.change }), decisions: [...(prev?.decisions ?? []), decision] };
+  return {
+    ledger: withArbitration(l, prev, arbitration),
+    outcome: { kind: "decided", decision, arbitration },
+    message: `ARBITRATE ${args.change} decided by ${args.by}${args.headSha ? ` at ${args.headSha.slice(0, 7)}` : ""} (${args.keys.join(", ")})${args.note ? `: ${args.note}` : ""}`,
   };
 }
