@@ -98,6 +98,7 @@ export function ownsClaim(change: { id: string; agent: string }, claim: { change
 export function changeOfFootprint(fp: Footprint): Change {
   const files = fp.files.map((f): ChangedFile => ({
     path: f.path,
+    ...(f.previousPath !== undefined ? { previousPath: f.previousPath, status: "renamed" as const } : {}),
     hunks:
       f.changes === null
         ? null

@@ -711,9 +711,17 @@ export function parsePatch(patch: string): PatchParseResult {
 // Footprints and overlap
 // ---------------------------------------------------------------------------
 
-/** The ledger's view of a changed file: its old-side changed regions (null = unknown patch, whole file). */
+/** The old path of a renamed file (its hunks are on that path's lines); undefined when it is not a rename. A copy's
+ *  source is not: the source stays, unchanged. A previous path without a status (the gate's file list) counts as a rename. */
+export function renamedFrom(f: { path: string; previousPath?: string; status?: ChangedFile["status"] }): string | undefined {
+  return f.previousPath !== undefined && f.previousPath !== f.path && f.status !== "copied" ? f.previousPath : undefined;
+}
+
+/** The ledger's view of a changed file: its old-side changed regions (null = unknown patch, whole file), and a rename's old path. */
 export function footprintFile(f: ChangedFile): FootprintFile {
-  return { path: f.path, changes: f.hunks === null ? null : f.hunks.flatMap((h) => h.changes.map((r) => ({ ...r }))) };
+  const from = renamedFrom(f);
+  const changes = f.hunks === null ? null : f.hunks.flatMap((h) => h.changes.map((r) => ({ ...r })));
+  return from === undefined ? { path: f.path, changes } : { path: f.path, previousPath: from, changes };
 }
 
 /**

@@ -20,7 +20,7 @@
 import { breakerOf, breakerState, describeBreaker } from "./breaker.js";
 import { coordinatorsNote, decidedNotes, rollbackNotes, withDecisions } from "./arbitrate.js";
 import { classify, hotFileMode, isCriticalFile, areaOf } from "./classify.js";
-import { compareChanges } from "./diff.js";
+import { compareChanges, renamedFrom, textHash } from "./diff.js";
 import { enclosingDefinition, type Definition } from "./symbols.js";
 import { compileGlob, globsIntersect, isGlob, matchesGlob } from "./globs.js";
 import { streamOfChange } from "./membership.js";
@@ -116,7 +116,12 @@ function indexFor(ledger: Ledger, paths: ReadonlySet<string>, wantAllFootprints:
     }
   }
   for (const footprint of ledger.footprints) {
-    for (const file of footprint.files) if (wantAllFootprints || paths.has(file.path)) push(footprints, file.path, { footprint, file });
+    for (const file of footprint.files) {
+      if (wantAllFootprints || paths.has(file.path)) push(footprints, file.path, { footprint, file });
+      // A rename is found on its old path too: the same base file as anyone changing that path.
+      const from = file.previousPath;
+      if (from !== undefined && from !== file.path && (wantAllFootprints || paths.has(from))) push(footprints, from, { footprint, file });
+    }
   }
   return { literalLocks, globLocks, literalIntents, globIntents, footprints, expires };
 }
@@ -155,7 +160,10 @@ function coordinatorsOf(stream: StreamConfig | undefined, config: Config): strin
 export function evaluate(change: Change, ledger: Ledger, config: Config, now: number, options: EvaluateOptions = {}): Evaluation {
   const paths = change.files.map((f) => f.path);
   const touchedPaths = new Set<string>(paths);
-  for (const f of change.files) if (f.previousPath) touchedPaths.add(f.previousPath);
+  for (const f of change.files) {
+    const from = renamedFrom(f);
+    if (from !== undefined) touchedPaths.add(from);
+  }
   const globPaths = new Set([...touchedPaths].filter((p) => isGlob(p)));
   const declaresGlobs = globPaths.size > 0;
   const index = indexFor(ledger, touchedPaths, declaresGlobs);
@@ -233,10 +241,28 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     );
   };
 
-  const footprintConflict = (path: string, mine: LineRange[] | null, fp: Footprint, theirs: FootprintFile, hotMerge: boolean): void => {
+  const footprintConflict = (path: string, mine: LineRange[] | null, fp: Footprint, theirs: FootprintFile, hotMerge: boolean, renamed: Renames = NO_RENAMES): void => {
+    const other = `${fp.change}${fp.stream ? ` (${fp.stream})` : ""}`;
+    const renameClash = renameConflict(path, mine, theirs.changes, renamed, fp.change);
+    if (renameClash) {
+      add(
+        {
+          type: "INTENT_OVERLAP",
+          strategy: "PARTITION",
+          file: path,
+          holder: fp.agent,
+          holderChange: fp.change,
+          holderStream: fp.stream,
+          details: `${other} ${renameClash.details}`,
+          nextStep: renameClash.nextStep,
+        },
+        `F|${path}|${fp.change}`,
+      );
+      return;
+    }
     const compared = compareChanges(mine, theirs.changes);
     const overlap = compared.overlap;
-    const other = `${fp.change}${fp.stream ? ` (${fp.stream})` : ""}`;
+    const moved = renameNote(renamed, fp.change);
     if (overlap === null && !hotMerge && compared.identical.length > 0) {
       // git merges identical changes cleanly: no conflict, but duplicate work is news.
       const same = formatRanges(compared.identical);
@@ -248,7 +274,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
           holder: fp.agent,
           holderChange: fp.change,
           holderStream: fp.stream,
-          details: `${other} already makes this exact change to ${same} of ${path}; any other lines are disjoint.`,
+          details: `${other} already makes this exact change to ${same} of ${path}; any other lines are disjoint.${moved}`,
           nextStep: `Duplicate work: git merges identical changes cleanly, so this is safe in parallel; agree with ${fp.change} which of you keeps the edit to ${same} and drop it from the other.`,
         },
         `F|${path}|${fp.change}`,
@@ -266,7 +292,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
           holderStream: fp.stream,
           details: hotMerge
             ? `${other} also changes ${path}, a hot file that merges mechanically.`
-            : `${other} also changes ${path}, in other lines: the changes are disjoint.`,
+            : `${other} also changes ${path}, in other lines: the changes are disjoint.${moved}`,
           nextStep: `Safe in parallel: whichever merges second rebases onto the first (git merges disjoint hunks cleanly).`,
         },
         `F|${path}|${fp.change}`,
@@ -291,7 +317,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
         holder: fp.agent,
         holderChange: fp.change,
         holderStream: fp.stream,
-        details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}).`,
+        details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}).${moved}`,
         nextStep,
         lines: named ? { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols } : overlap,
       },
@@ -306,7 +332,10 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     const hot = hotFileMode(file.path, config);
     if (hot === "ignore") return;
     const hotMerge = hot === "merge";
-    const touched = file.previousPath && file.previousPath !== file.path ? [file.path, file.previousPath] : [file.path];
+    const from = renamedFrom(file);
+    const touched = from !== undefined ? [file.path, from] : [file.path];
+    // The base file this file's changes are on (a rename's hunks are on its old path's lines).
+    const baseFile = from ?? file.path;
     let mine: LineRange[] | null | undefined; // computed on the first footprint hit
 
     for (const path of touched) {
@@ -333,10 +362,15 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
       }
       for (const { footprint, file: theirs } of index.footprints.get(path) ?? NONE) {
         if (isSelf(footprint)) continue;
-        // A rename's hunks are on its old path's lines: they stand for both paths.
-        const own = path === file.path || (file.status === "renamed" && path === file.previousPath);
-        if (own && mine === undefined) mine = rangesOf(file);
-        footprintConflict(path, own ? (mine ?? null) : null, footprint, theirs, hotMerge);
+        if ((theirs.previousPath ?? theirs.path) === baseFile) {
+          // The same base file, whichever side renames it: both sides' regions are on its lines. Reported on
+          // the base path (once, though a rename is found under both of its paths).
+          if (mine === undefined) mine = rangesOf(file);
+          footprintConflict(baseFile, mine, footprint, theirs, hotMerge, { mine: from === undefined ? null : file.path, theirs: theirs.previousPath === undefined ? null : theirs.path });
+        } else {
+          // Different base files under one name (a rename onto a path the other side changes): the whole file.
+          footprintConflict(path, null, footprint, theirs, hotMerge);
+        }
       }
     }
 
@@ -457,6 +491,50 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
 function breakerNote(ledger: Ledger, stream: string | null, now: number): string[] {
   const b = breakerOf(ledger, stream);
   return b && breakerState(b, now) !== "CLOSED" ? [describeBreaker(b, now)] : [];
+}
+
+/** The new names of one base file when a side renames it (null = that side keeps the name). */
+interface Renames {
+  mine: string | null;
+  theirs: string | null;
+}
+const NO_RENAMES: Renames = { mine: null, theirs: null };
+
+/** The text hash of a region replaced by nothing (`textHash([], false)`): what deleting lines leaves. */
+const NOTHING = textHash([], false);
+
+/**
+ * git's rename conflicts, which no line comparison shows: both sides rename the file to different names
+ * (rename/rename), or one renames it without changing a line while the other deletes it (rename/delete:
+ * its footprint removes every line from line 1 and adds none) or changes it in a way not known (an
+ * unknown patch may be the deletion). Null when there is none.
+ */
+function renameConflict(path: string, mine: LineRange[] | null, theirs: LineRange[] | null, renamed: Renames, other: string): { details: string; nextStep: string } | null {
+  if (renamed.mine !== null && renamed.theirs !== null && renamed.mine !== renamed.theirs) {
+    return {
+      details: `renames ${path} to ${renamed.theirs}; this change renames it to ${renamed.mine}: git stops on the two names (a rename/rename conflict), whatever the lines.`,
+      nextStep: `Agree with ${other} on one name for ${path} (${renamed.mine} or ${renamed.theirs}): one of you drops the rename and rebases onto the other, or queue behind ${other}.`,
+    };
+  }
+  const deletes = (rs: LineRange[] | null): boolean => rs === null || (rs.length === 1 && rs[0]!.start === 1 && rs[0]!.end >= 1 && rs[0]!.hash === NOTHING);
+  const pureRename = (rs: LineRange[] | null, to: string | null): boolean => to !== null && rs !== null && rs.length === 0;
+  if ((pureRename(mine, renamed.mine) && deletes(theirs)) || (pureRename(theirs, renamed.theirs) && deletes(mine))) {
+    const to = (renamed.mine ?? renamed.theirs) as string;
+    const who = renamed.mine !== null ? "this change renames" : `${other} renames`;
+    return {
+      details: `may delete ${path} (it removes every line from line 1, or its patch is unknown) while ${who} it to ${to}: git stops on a rename/delete conflict.`,
+      nextStep: `Agree with ${other} whether ${path} stays (as ${to}) or goes, or queue behind ${other}.`,
+    };
+  }
+  return null;
+}
+
+/** What a rename adds to a report's details: where git carries the other side's edits. */
+function renameNote(renamed: Renames, other: string): string {
+  if (renamed.mine !== null && renamed.mine === renamed.theirs) return ` Both rename it to ${renamed.mine}.`;
+  if (renamed.theirs !== null) return ` ${other} renames it to ${renamed.theirs}: git carries this change's edits there.`;
+  if (renamed.mine !== null) return ` This change renames it to ${renamed.mine}: git carries ${other}'s edits there.`;
+  return "";
 }
 
 /** Each side's conflicting regions named by their enclosing definitions: "`predict` (lines 10-14)". */

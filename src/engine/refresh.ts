@@ -41,7 +41,10 @@ export function touched(before: Ledger, after: Ledger): { paths: string[]; strea
     if (i.stream) streams.add(i.stream);
   });
   diff(before.footprints, after.footprints, (f) => {
-    f.files.forEach((x) => paths.add(x.path));
+    f.files.forEach((x) => {
+      paths.add(x.path);
+      if (x.previousPath !== undefined) paths.add(x.previousPath); // a rename concerns whoever changes its old path
+    });
     if (f.stream) streams.add(f.stream);
   });
   diff(before.queues, after.queues, (q) => paths.add(q.path));
@@ -86,7 +89,7 @@ export function staleAfter(before: Ledger, after: Ledger, keyOf: KeyOf, except: 
   const out: string[] = [];
   for (const fp of after.footprints) {
     if (fp.change === except) continue;
-    const concerns = (fp.stream !== null && streams.has(fp.stream)) || fp.files.some((f) => paths.some((p) => p === f.path || globsIntersect(p, f.path)));
+    const concerns = (fp.stream !== null && streams.has(fp.stream)) || fp.files.some((f) => paths.some((p) => p === f.path || p === f.previousPath || globsIntersect(p, f.path)));
     if (!concerns) continue;
     if (keyOf(fp, before) !== keyOf(fp, after)) out.push(fp.change);
   }

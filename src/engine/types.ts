@@ -210,6 +210,8 @@ export interface Intent {
 
 export interface FootprintFile {
   path: string;
+  /** A rename's old path (GitHub's `previous_filename`, `git diff -M`'s "rename from"): `changes` are on its lines. */
+  previousPath?: string;
   /** Changed old-side ranges (each with its hunk's section); null = whole file / unknown patch. */
   changes: LineRange[] | null;
 }

@@ -195,7 +195,8 @@ function footprintFiles(f: Footprint, out: FileChanges, value: (text: string) =>
   const k = changeKey(f.change);
   out.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
   out.set(streamEntryPath(f.stream, f.change), value(entryText(StreamEntrySchema, summaryOf(f))));
-  for (const p of new Set(f.files.map((x) => x.path))) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
+  // A rename is indexed under its old path too: an event on that path must find it (the same base file).
+  for (const p of new Set(f.files.flatMap((x) => (x.previousPath === undefined ? [x.path] : [x.path, x.previousPath])))) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
 }
 
 /** The whole v2 tree of a ledger (for a migration or a first write). */

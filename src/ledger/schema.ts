@@ -77,6 +77,7 @@ export const LineRangeSchema = z.strictObject({
 
 export const FootprintFileSchema = z.strictObject({
   path: nonEmpty,
+  previousPath: nonEmpty.optional(),
   changes: z.array(LineRangeSchema).nullable(),
 });
 
@@ -526,7 +527,7 @@ export function serializeLedger(l: Ledger): string {
     ),
     footprints: c.footprints.map((x) => ({
       ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
-      files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
+      files: x.files.map((f) => ({ path: f.path, ...pick(f, ["previousPath"]), changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
       ...pick(x, ["truncated", "comment", "recordedAt", "stale"]),
     })),
     queues: c.queues.map((q) => ({

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { changeOfFootprint } from "../../src/engine/change.js";
+import { footprintFile, textHash } from "../../src/engine/diff.js";
 import { evaluate, verdictOf } from "../../src/engine/evaluate.js";
+import type { ChangedFile, Conflict, Hunk, Ledger } from "../../src/engine/types.js";
 import { MIN, T0, change, emptyLedgerFixture, file, footprint, hunk, intent, iso, lock, seedConfig } from "./fixtures.js";
 
 const config = seedConfig();
@@ -234,5 +237,77 @@ describe("evaluate", () => {
 
   it("derives the verdict from the worst conflict", () => {
     expect(verdictOf([])).toBe("clear");
+  });
+});
+
+describe("evaluate: renames (a footprint keeps a rename's old path)", () => {
+  const OLD = "docs/guide.md";
+  const renamed = (to: string, hunks: Hunk[] = []): ChangedFile => ({ path: to, previousPath: OLD, status: "renamed", hunks });
+  const edited = (hunks: Hunk[]): ChangedFile => ({ path: OLD, status: "modified", hunks });
+  const other = (files: ChangedFile[]): Ledger => emptyLedgerFixture({ footprints: [{ ...footprint("#9", "bob", null, []), files: files.map(footprintFile) }] });
+  const run = (mine: ChangedFile[], theirs: ChangedFile[]) => evaluate(change("#1", "alice", mine), other(theirs), config, T0).conflicts;
+  const brief = (cs: Conflict[]) => cs.map((c) => [c.file, c.strategy, c.details]);
+
+  it("the footprint stores the old path of a rename only (not of a copy), and a footprint's change gets it back", () => {
+    expect(footprintFile(renamed("docs/new.md", [hunk(3, 4)]))).toEqual({ path: "docs/new.md", previousPath: OLD, changes: [{ start: 3, end: 4 }] });
+    expect(footprintFile({ path: "docs/copy.md", previousPath: OLD, status: "copied", hunks: [] })).toEqual({ path: "docs/copy.md", changes: [] });
+    const back = changeOfFootprint({ ...footprint("#9", "bob", null, []), files: [footprintFile(renamed("docs/new.md", [hunk(3, 4)]))] });
+    expect(back.files.map((f) => [f.path, f.previousPath, f.status])).toEqual([["docs/new.md", OLD, "renamed"]]);
+  });
+
+  it("another change renames the file this change edits: the same file, on its old path's lines", () => {
+    expect(brief(run([edited([hunk(30, 31)])], [renamed("docs/new.md", [hunk(3, 4)])]))).toEqual([
+      [OLD, "MERGE", `#9 also changes ${OLD}, in other lines: the changes are disjoint. #9 renames it to docs/new.md: git carries this change's edits there.`],
+    ]);
+    expect(brief(run([edited([hunk(4, 5)])], [renamed("docs/new.md", [hunk(3, 4)])]))).toEqual([
+      [OLD, "PARTITION", `#9 changes the same lines of ${OLD} (lines 3-5). #9 renames it to docs/new.md: git carries this change's edits there.`],
+    ]);
+    // A pure rename changes no line: an edit anywhere merges (git follows the rename).
+    expect(run([edited([hunk(1, 1)])], [renamed("docs/new.md")]).map((c) => c.strategy)).toEqual(["MERGE"]);
+  });
+
+  it("this change renames the file another change edits: found on the old path, once", () => {
+    expect(brief(run([renamed("docs/new.md", [hunk(3, 4)])], [edited([hunk(30, 31)])]))).toEqual([
+      [OLD, "MERGE", `#9 also changes ${OLD}, in other lines: the changes are disjoint. This change renames it to docs/new.md: git carries #9's edits there.`],
+    ]);
+    expect(run([renamed("docs/new.md", [hunk(3, 4)])], [edited([hunk(2, 2)])]).map((c) => c.strategy)).toEqual(["PARTITION"]);
+  });
+
+  it("rename/rename to different names conflicts whatever the lines", () => {
+    const cs = run([renamed("docs/a.md")], [renamed("docs/b.md")]);
+    expect(cs).toEqual([
+      {
+        type: "INTENT_OVERLAP",
+        strategy: "PARTITION",
+        file: OLD,
+        holder: "bob",
+        holderChange: "#9",
+        holderStream: null,
+        details: `#9 renames ${OLD} to docs/b.md; this change renames it to docs/a.md: git stops on the two names (a rename/rename conflict), whatever the lines.`,
+        nextStep: `Agree with #9 on one name for ${OLD} (docs/a.md or docs/b.md): one of you drops the rename and rebases onto the other, or queue behind #9.`,
+      },
+    ]);
+    expect(run([renamed("docs/a.md", [hunk(1, 1)])], [renamed("docs/b.md", [hunk(50, 50)])]).map((c) => c.strategy)).toEqual(["PARTITION"]);
+  });
+
+  it("rename to the same name: one file, judged by its lines", () => {
+    expect(brief(run([renamed("docs/new.md", [hunk(3, 4)])], [renamed("docs/new.md", [hunk(30, 31)])]))).toEqual([
+      [OLD, "MERGE", `#9 also changes ${OLD}, in other lines: the changes are disjoint. Both rename it to docs/new.md.`],
+    ]);
+    expect(brief(run([renamed("docs/new.md", [hunk(3, 4)])], [renamed("docs/new.md", [hunk(4, 6)])]))).toEqual([
+      [OLD, "PARTITION", `#9 changes the same lines of ${OLD} (lines 3-6). Both rename it to docs/new.md.`],
+    ]);
+  });
+
+  it("a pure rename against a deletion of the file (or a patch not known) is git's rename/delete conflict", () => {
+    const deleted: ChangedFile = { path: OLD, status: "removed", hunks: [{ oldStart: 1, oldLines: 40, newStart: 0, newLines: 0, section: "", changes: [{ start: 1, end: 40, hash: textHash([], false) }] }] };
+    expect(brief(run([renamed("docs/new.md")], [deleted]))).toEqual([
+      [OLD, "PARTITION", `#9 may delete ${OLD} (it removes every line from line 1, or its patch is unknown) while this change renames it to docs/new.md: git stops on a rename/delete conflict.`],
+    ]);
+    expect(run([deleted], [renamed("docs/new.md")]).map((c) => c.strategy)).toEqual(["PARTITION"]);
+    expect(run([renamed("docs/new.md")], [{ path: OLD, hunks: null }]).map((c) => c.strategy)).toEqual(["PARTITION"]);
+    // Deleting lines at the top of a file another change renames and edits further down: git merges it.
+    const topCut: ChangedFile = { path: OLD, hunks: [{ oldStart: 1, oldLines: 2, newStart: 0, newLines: 0, section: "", changes: [{ start: 1, end: 2, hash: textHash([], false) }] }] };
+    expect(run([renamed("docs/new.md", [hunk(30, 30)])], [topCut]).map((c) => c.strategy)).toEqual(["MERGE"]);
   });
 });
