@@ -45,6 +45,7 @@ import { parseConfig } from "../engine/config/index.js";
 import { changeOfPull, type PullRequest } from "../engine/change.js";
 import type { SourceIssue } from "../engine/types.js";
 import { baseSymbols } from "./symbols.js";
+import { nameRegions } from "../engine/symbols.js";
 
 export const NO_CONFIG_TITLE = "PUCS is not configured for this repository";
 
@@ -134,7 +135,9 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   const published = await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, report);
 
   // The footprint (and the pucs:lock label's locks) after the report: one coalesced commit.
-  const footprint = footprintOf(change, ev, truncated, now, published.comment);
+  // With the enclosing symbols of the files it read, so reports refreshed from the ledger can name them too.
+  const written = footprintOf(change, ev, truncated, now, published.comment);
+  const footprint = symbols ? { ...written, files: nameRegions(written.files, symbols) } : written;
   const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list: ((l: Ledger) => TransitionResult<unknown>)[] = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
   if (pr.labels.includes(LABELS.lock.name)) {

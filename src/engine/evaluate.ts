@@ -301,8 +301,12 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     }
     const mineNames = overlap.mine.length > 0 ? overlap.mine.join(", ") : "its lines";
     const theirNames = overlap.theirs.length > 0 ? overlap.theirs.join(", ") : "its lines";
+    // Names from the base file's definitions when the caller read it; else from the footprints' own, when every
+    // conflicting region of both sides has one (what each change's event read); else the hunk headers' sections.
     const defs = options.symbols?.get(path);
-    const named = defs && compared.mineRegions.length > 0 && compared.theirRegions.length > 0 ? namedSides(defs, compared.mineRegions, compared.theirRegions) : null;
+    const both = compared.mineRegions.length > 0 && compared.theirRegions.length > 0;
+    const nameOf = defs ? (r: LineRange) => enclosingDefinition(defs, r)?.name ?? null : both && storedNames(compared.mineRegions) && storedNames(compared.theirRegions) ? (r: LineRange) => r.symbol ?? null : null;
+    const named = nameOf && both ? namedSides(nameOf, compared.mineRegions, compared.theirRegions) : null;
     // With the enclosing definitions known, the advice names them; otherwise it names the hunks' sections.
     const nextStep = named
       ? named.sameSymbol
@@ -537,16 +541,19 @@ function renameNote(renamed: Renames, other: string): string {
   return "";
 }
 
+/** Whether every region carries its enclosing symbol (`LineRange.symbol`, null = outside every definition). */
+const storedNames = (rs: readonly LineRange[]): boolean => rs.every((r) => r.symbol !== undefined);
+
 /** Each side's conflicting regions named by their enclosing definitions: "`predict` (lines 10-14)". */
 function namedSides(
-  defs: readonly Definition[],
+  nameOf: (r: LineRange) => string | null,
   mine: readonly LineRange[],
   theirs: readonly LineRange[],
 ): { mine: string; theirs: string; mineLines: string; theirLines: string; mineSymbols: string[]; theirSymbols: string[]; sameSymbol: string | null } {
   const side = (regions: readonly LineRange[]) => {
     const groups = new Map<string | null, LineRange[]>();
     for (const r of regions) {
-      const name = enclosingDefinition(defs, r)?.name ?? null;
+      const name = nameOf(r);
       const list = groups.get(name);
       if (list) list.push(r);
       else groups.set(name, [r]);

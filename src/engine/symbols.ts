@@ -12,7 +12,7 @@
  * functions here take an already parsed tree (or a `parse` function) and only read it.
  */
 
-import type { Evaluation, LineRange } from "./types.js";
+import type { Evaluation, FootprintFile, LineRange } from "./types.js";
 
 /** The grammars this module knows how to read definitions from. C files are read with the C++ grammar. */
 export type SymbolLanguage = "python" | "typescript" | "tsx" | "javascript" | "go" | "rust" | "java" | "c-sharp" | "cpp" | "ruby";
@@ -324,4 +324,18 @@ export function partitionedFiles(ev: Evaluation): { path: string; lang: SymbolLa
     if (out.length >= MAX_SYMBOL_FILES) break;
   }
   return out;
+}
+
+/**
+ * A footprint's files with the enclosing symbol of each region (`LineRange.symbol`) wherever the definitions
+ * of its base file are known (`symbols`, keyed by base path: a rename's old path): what the change's own event
+ * read, kept so that a later report built from the ledger alone (another change's event refreshing it) can
+ * still name functions. Files not in `symbols` are returned as they are (the same objects).
+ */
+export function nameRegions(files: readonly FootprintFile[], symbols: ReadonlyMap<string, readonly Definition[]>): FootprintFile[] {
+  return files.map((f) => {
+    const defs = symbols.get(f.previousPath ?? f.path);
+    if (!defs || f.changes === null) return f;
+    return { ...f, changes: f.changes.map((r) => ({ ...r, symbol: enclosingDefinition(defs, r)?.name ?? null })) };
+  });
 }

@@ -135,6 +135,10 @@ export interface LineRange {
    *  ends with a newline), when the hunk body was read: two changes replacing one region with the same
    *  text merge cleanly in git (see `textHash` in diff.ts). Absent = unknown text, never identical. */
   hash?: string;
+  /** The function, method or class enclosing the region in the base-side file (tree-sitter, src/engine/symbols.ts),
+   *  when the change's own event read that file: its qualified name, or null when the region is outside every
+   *  definition (or spans several). Absent = not known: advice falls back to the hunk header's section. */
+  symbol?: string | null;
 }
 
 export interface Hunk {

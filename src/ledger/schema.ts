@@ -73,6 +73,7 @@ export const LineRangeSchema = z.strictObject({
   end: z.number().int().nonnegative(),
   section: z.string().optional(),
   hash: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+  symbol: z.string().nullable().optional(),
 });
 
 export const FootprintFileSchema = z.strictObject({
@@ -482,7 +483,7 @@ function pick<T extends object>(o: T, keys: readonly (keyof T)[]): Record<string
   return out;
 }
 
-const lineRangeOut = (r: LineRange) => pick(r, ["start", "end", "section", "hash"]);
+const lineRangeOut = (r: LineRange) => pick(r, ["start", "end", "section", "hash", "symbol"]);
 
 const failureOut = (f: BreakerFailure) => pick(f, ["at", "agent", "error", "change", "ref"]);
 const handoffOut = (h: Handoff) => ({

@@ -53,6 +53,10 @@ describe("the App names the enclosing functions of a PARTITION", () => {
     );
     const c2 = h.gh.comments.find((c) => c.issue === 2)!;
     expect(c2.body).toContain("#1 changes `Model.fit` (line 9), this change changes `Model.predict` (line 10): split by function");
+    // #2's footprint keeps the symbols it read (for reports refreshed from the ledger); #1's event read nothing.
+    const files = (id: string) => h.gh.ledger!.footprints.find((f) => f.change === id)!.files[0]!.changes!;
+    expect(files("#2").map((r) => r.symbol)).toEqual(["Model.predict"]);
+    expect(files("#1").map((r) => r.symbol)).toEqual([undefined]);
     // The request came before the report's writes, and exactly once.
     const order = h.gh.log.map((r) => `${r.method} ${r.path}`);
     expect(order.filter((x) => x === "POST /graphql")).toHaveLength(2); // the state read, then the base files

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { definitionsOf, enclosingDefinition, languageOf, symbolsFor, type SymbolLanguage } from "../../src/engine/symbols.js";
+import { definitionsOf, enclosingDefinition, languageOf, nameRegions, partitionedFiles, symbolsFor, type SymbolLanguage } from "../../src/engine/symbols.js";
+import { changeOfFootprint } from "../../src/engine/change.js";
+import { parseLedger, serializeLedger } from "../../src/ledger/schema.js";
 import { loadLanguages, parseLoaded } from "../../src/symbols/loader.js";
 import type { Change, Footprint, LineRange } from "../../src/engine/types.js";
 import { parsePatch } from "../../src/engine/diff.js";
@@ -249,6 +251,49 @@ describe("evaluate: PARTITION advice names real symbols; identical changes are M
     // Without symbols the hunk headers' sections are used, as before: both wrong here (`class Model:` and `def fit`).
     const plain = evaluate(changeOf(mine), ledger, config, T0).conflicts.find((x) => x.type === "INTENT_OVERLAP")!;
     expect(plain.nextStep).toContain("this change keeps class Model:, #12 keeps def fit(self, x):");
+  });
+
+  it("a report refreshed from the ledger alone names the symbols both footprints stored, and never guesses", () => {
+    // Each PR's own event read the base file and stored its regions' symbols in its footprint (nameRegions).
+    const defs = symbols();
+    const named = (fp: Footprint): Footprint => ({ ...fp, files: nameRegions(fp.files, defs) });
+    const mine = named(footprintOf("#20", mineAt6));
+    const theirs = named(footprintOf("#12", theirsAt7to9));
+    expect(mine.files[0]!.changes).toEqual([{ start: 6, end: 6, section: "class Model:", hash: expect.any(String), symbol: "Model.fit" }]);
+    const refreshed = (m: Footprint, t: Footprint) => evaluate(changeOfFootprint(m), emptyLedgerFixture({ footprints: [m, t] }), config, T0).conflicts.find((x) => x.type === "INTENT_OVERLAP")!;
+    // The same advice the event gave with the base file read (previous test), without reading it.
+    expect(refreshed(mine, theirs).nextStep).toBe(
+      "Both change `Model.fit` (this change: line 6; #12: line 7): one should land first — queue behind #12 and rebase onto it, or hand this edit to #12.",
+    );
+    // A region outside every definition is stored as null, and named by its lines.
+    const top = named(footprintOf("#12", "@@ -1,2 +1,2 @@\n-import os\n+import sys\n \n"));
+    expect(top.files[0]!.changes![0]!.symbol).toBeNull();
+    const topMine = named(footprintOf("#20", "@@ -1,2 +1,2 @@\n-import os\n+import re\n \n"));
+    const outside = refreshed(topMine, top);
+    expect(outside.lines).toEqual({ overlapping: [{ start: 1, end: 1 }], mine: [], theirs: [] });
+    expect(outside.nextStep).toMatch(/^#12 changes line 1, this change changes line 1: /);
+    // One side without stored symbols (its event read nothing): the hunk headers' sections, not half a guess.
+    const plain = refreshed(footprintOf("#20", mineAt6), theirs);
+    expect(plain.nextStep).toBe("Partition execution/model.py with #12: this change keeps class Model:, #12 keeps def fit(self, x):; move the overlapping edit (lines 6-7) to one side, or queue behind #12.");
+    // Symbols survive the ledger's JSON (an optional field: ledgers without it read as before).
+    const back = parseLedger(serializeLedger(emptyLedgerFixture({ footprints: [mine, theirs] })), "test");
+    expect(refreshed(back.footprints.find((f) => f.change === "#20")!, back.footprints.find((f) => f.change === "#12")!).lines).toEqual({
+      overlapping: [{ start: 6, end: 7 }],
+      mine: ["Model.fit"],
+      theirs: ["Model.fit"],
+    });
+  });
+
+  it("a file in a language without a grammar keeps the diff's own context (the hunk header's section), never a name", () => {
+    const txt = "docs/model.txt";
+    expect(languageOf(txt)).toBeNull();
+    expect(partitionedFiles({ change: "#20", stream: null, streamSource: "none", files: [], verdict: "needs-decision", suggestions: [], conflicts: [{ type: "INTENT_OVERLAP", strategy: "PARTITION", file: txt, holder: "x", holderStream: null, details: "", nextStep: "" }] } as never)).toEqual([]);
+    const theirs: Footprint = { ...footprintOf("#12", theirsAt7to9), files: [{ path: txt, changes: parsePatch(theirsAt7to9).hunks.flatMap((h) => h.changes) }] };
+    const mine: Change = { id: "#20", agent: "me", files: [{ path: txt, status: "modified", hunks: parsePatch(mineAt6).hunks }] };
+    // Even handed definitions of another file, or none, the advice names the hunk headers' sections.
+    const c = evaluate(mine, emptyLedgerFixture({ footprints: [theirs] }), config, T0, { symbols: symbols() }).conflicts.find((x) => x.type === "INTENT_OVERLAP")!;
+    expect(c.nextStep).toBe("Partition docs/model.txt with #12: this change keeps class Model:, #12 keeps def fit(self, x):; move the overlapping edit (lines 6-7) to one side, or queue behind #12.");
+    expect(nameRegions(theirs.files, symbols())).toEqual(theirs.files);
   });
 
   it("the identical change in another PR is MERGE, and says who already makes it", () => {

@@ -103,6 +103,31 @@ describe("serializeLedger", () => {
   });
 });
 
+describe("footprint fields of issue 15 (optional)", () => {
+  it("keeps a rename's old path and each region's hash and enclosing symbol (null = outside every definition)", () => {
+    const l = ledgerWith({
+      footprints: [
+        footprint({
+          change: "#3",
+          files: [{ path: "new.py", previousPath: "old.py", changes: [{ start: 4, end: 5, section: "def f():", hash: "0123456789abcdef", symbol: "Model.fit" }, { start: 9, end: 8, symbol: null }] }],
+        }),
+      ],
+    });
+    const text = serializeLedger(l);
+    expect(text).toContain('"path": "new.py",\n          "previousPath": "old.py",\n          "changes"');
+    const back = parseLedger(text, SRC);
+    expect(back).toStrictEqual(canonicalLedger(l));
+    expect(back.footprints[0]!.files[0]!.changes![1]).toStrictEqual({ start: 9, end: 8, symbol: null });
+  });
+
+  it("a ledger written before them reads unchanged and writes the same bytes", () => {
+    const old = ledgerWith({ footprints: [footprint({ change: "#3", files: [{ path: "a.py", changes: [{ start: 1, end: 2, section: "def g():" }] }] })] });
+    const text = serializeLedger(old);
+    expect(text).not.toMatch(/previousPath|symbol/);
+    expect(serializeLedger(parseLedger(text, SRC))).toBe(text);
+  });
+});
+
 describe("parseLedger errors", () => {
   it("invalid JSON: corrupt, with the line and column and the hint", () => {
     const e = parseError('{\n  "kind": "pucs-ledger",\n  "locks": [,]\n}\n');
