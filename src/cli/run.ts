@@ -29,6 +29,8 @@ import {
   recordFootprint,
   release,
   releaseLock,
+  registerAgent,
+  startNewSession,
   startSession,
 } from "../ledger/transitions.js";
 import type { BreakerOpenOutcome } from "../ledger/transitions.js";
@@ -43,6 +45,8 @@ import { changeAtHead } from "../engine/change.js";
 import * as git from "../git/gateway.js";
 import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec, type Parsed } from "./args.js";
 import { optionalConfig, statusOf } from "./status-markdown.js";
+import { filterStatus } from "../engine/status.js";
+import { sessionIdProblem } from "../engine/session.js";
 import { renderDashboardDoc } from "../engine/dashboard.js";
 import { runBoard } from "./board.js";
 import { checkEvaluation } from "./check-refine.js";
@@ -115,11 +119,21 @@ const S = (name: string, usage: string, summary: string, options: CommandSpec["o
 });
 
 const SPECS: CommandSpec[] = [
-  S("init", "pucs init [--session ID] [--write-config]", "Start a coordination session (and write a starter config with --write-config)", {
+  S("init", "pucs init [--session PUCS-YYYYMMDD-NNN|new] [--write-config]", "Start a coordination session (a new one, PUCS-<today>-<next free NNN>, unless --session names one; --write-config writes a starter config)", {
     session: { type: "string" },
     "write-config": { type: "boolean" },
   }),
-  S("status", "pucs status [--json] [--format text|markdown]", "Session, live locks, intents, queues and open changes (markdown: the dashboard issue's body)", { format: { type: "string" } }),
+  S(
+    "register",
+    "pucs register --agent A --stream S [--session PUCS-YYYYMMDD-NNN|new] [--json]",
+    "Record an agent in the ledger: its stream, session, worktree, first and last seen (seed §6 REGISTER)",
+    { agent: { type: "string" }, stream: { type: "string" }, session: { type: "string" } },
+  ),
+  S("status", "pucs status [--stream S] [--agent A] [--json] [--format text|markdown]", "Session, agents, live locks, intents, queues and open changes, of one stream or agent with --stream/--agent (markdown: the dashboard issue's body)", {
+    format: { type: "string" },
+    stream: { type: "string" },
+    agent: { type: "string" },
+  }),
   S("board", "pucs board", "Live full-screen view of streams, locks, queues and conflicts; redraws when the ledger moves, q quits", {}),
   S(
     "lock",
@@ -277,6 +291,15 @@ function durationMinutes(p: Parsed, spec: CommandSpec, fallbackMinutes: number):
   return d.ms / 60_000;
 }
 
+/** --session: a session id (seed §9.1), or "new" for the next free one of the day; undefined when not given. */
+function sessionArg(p: Parsed, spec: CommandSpec): string | undefined {
+  const v = str(p, "session");
+  if (v === undefined || v === "new") return v;
+  const problem = sessionIdProblem(v);
+  if (problem) throw new UsageError(`pucs ${spec.name}: --session ${JSON.stringify(v)} is not a session id: ${problem}; or pass --session new for the next free id of today`, spec.usage);
+  return v;
+}
+
 /** The ledger refused a duration past `locks.max_ttl`: its reason (the rule and the words live in the transition). */
 function tooLong(spec: CommandSpec, reason: string): never {
   throw new UsageError(`pucs ${spec.name}: ${reason}`, spec.usage);
@@ -335,14 +358,11 @@ type Handler = (ctx: CliContext, p: Parsed, spec: CommandSpec) => Promise<number
 
 const handlers: Record<string, Handler> = {
   async init(ctx, p, spec) {
+    const given = sessionArg(p, spec);
     const repo = await openRepo(ctx, p, { recheck: true });
     const now = ctx.now();
-    const given = str(p, "session");
-    if (given !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(given)) {
-      throw new UsageError(`pucs init: --session ${JSON.stringify(given)} is not a session id: use letters, digits, '.', '_' and '-' (for example PUCS-20261127-001)`, spec.usage);
-    }
-    const id = given ?? `PUCS-${iso(now).slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
-    const r = await commit(repo, (l) => startSession(l, { id }, now));
+    // No --session (or "new"): a new session, the next free PUCS-<today>-NNN, chosen inside the compare-and-swap.
+    const r = await commit(repo, (l) => (given === undefined || given === "new" ? startNewSession(l, now) : startSession(l, { id: given }, now)));
     const session = r.outcome.session;
     const notes: string[] = [];
     let configPath: string | null = null;
@@ -378,6 +398,29 @@ const handlers: Record<string, Handler> = {
     return EXIT.OK;
   },
 
+  async register(ctx, p, spec) {
+    const session = sessionArg(p, spec);
+    const repo = await openRepo(ctx, p, { write: true });
+    const config = await loadConfig(ctx, repo, p);
+    const agent = agentOf(ctx, p, spec);
+    const stream = streamOf(config, required(p, "stream", spec), spec);
+    const now = ctx.now();
+    const r = await commit(repo, (l) => registerAgent(l, { agent, stream, worktree: repo.root, ...(session !== undefined ? { session } : {}) }, now));
+    const o = r.outcome;
+    const a = o.agent;
+    emit(
+      ctx,
+      p,
+      { ok: true, command: "register", result: o.kind, agent: a, newSession: o.newSession },
+      [
+        `${o.kind === "registered" ? "Registered" : "Registered again"}: ${a.agent} in ${a.stream ?? "no stream"}, session ${a.session}${o.newSession ? " (new)" : ""}`,
+        `  Worktree: ${a.worktree ?? "unknown"}`,
+        `  First seen: ${a.firstSeen}  Last seen: ${a.lastSeen} (its locks, intents and extensions keep it current)`,
+      ].join("\n"),
+    );
+    return EXIT.OK;
+  },
+
   async handoff(ctx, p, spec) {
     return runHandoff(p, spec, await lifecycleIo(ctx, p, spec));
   },
@@ -390,14 +433,20 @@ const handlers: Record<string, Handler> = {
     const repo = await openRepo(ctx, p);
     const now = ctx.now();
     const { ledger } = await repo.store.read();
-    const locks = liveLocks(ledger, now);
-    const intents = liveIntents(ledger, now);
-    const expired = ledger.locks.length - locks.length;
     // One status document (pucs.status/v1) for --json, the dashboard body and the App.
     const format = str(p, "format") ?? "text";
     if (format !== "text" && format !== "markdown") throw new UsageError(`pucs status: --format must be text or markdown, not ${JSON.stringify(format)}`, spec.usage);
     const config = format === "markdown" ? await loadConfig(ctx, repo, p) : await optionalConfig(repo.root, configArg(ctx, p));
-    const doc = await statusOf(repo.root, repo.store, ledger, config, now);
+    // --stream S / --agent A: that stream's or agent's part (seed §4.1 get_stream_locks).
+    const wantStream = str(p, "stream");
+    const wantAgent = str(p, "agent");
+    if (wantAgent !== undefined && wantAgent.trim() === "") throw new UsageError("pucs status: --agent needs an agent name", spec.usage);
+    const filter = {
+      ...(wantStream !== undefined ? { stream: config ? streamOf(config, wantStream, spec) : wantStream } : {}),
+      ...(wantAgent !== undefined ? { agent: wantAgent } : {}),
+    };
+    if (format === "markdown" && (filter.stream !== undefined || filter.agent !== undefined)) throw new UsageError("pucs status: --format markdown is the whole dashboard; --stream and --agent filter the text and --json views", spec.usage);
+    const doc = filterStatus(await statusOf(repo.root, repo.store, ledger, config, now), filter);
     if (format === "markdown" && !flag(p, "json")) {
       ctx.out(renderDashboardDoc(doc, config!));
       return EXIT.OK;
@@ -405,26 +454,36 @@ const handlers: Record<string, Handler> = {
     const json = { ok: true, command: "status", ...doc };
     const lines: string[] = ["=".repeat(60), "PUCS STATUS", "=".repeat(60), ""];
     lines.push(ledger.session ? `Session: ${ledger.session.id}\nStarted: ${ledger.session.startedAt}` : "No active session. Run 'pucs init' to start.");
-    lines.push("", "--- Active Locks ---");
-    if (locks.length === 0) lines.push("  (none)");
-    for (const l of locks) {
-      lines.push(`  ${l.path}`, `    Agent: ${l.agent} (${l.stream ?? "no stream"})${l.change ? `  Change: ${l.change}` : ""}`, `    Task: ${l.task}`, `    Expires: ${l.expiresAt} (in ${formatDuration(Math.max(0, Date.parse(l.expiresAt) - now))})`);
+    if (doc.filter) lines.push(`Showing: ${[doc.filter.stream !== undefined ? `stream ${doc.filter.stream}` : null, doc.filter.agent !== undefined ? `agent ${doc.filter.agent}` : null].filter((x) => x !== null).join(", ")} only`);
+    if (doc.agents.length > 0 || doc.filter) {
+      lines.push("", "--- Agents ---");
+      if (doc.agents.length === 0) lines.push("  (none registered)");
+      for (const a of doc.agents) {
+        lines.push(`  ${a.agent} (${a.stream ?? "no stream"})  Session: ${a.session ?? "none"}`, `    Worktree: ${a.worktree ?? "unknown"}`, `    First seen: ${a.firstSeen}  Last seen: ${a.lastSeen} (${formatDuration(Math.max(0, now - Date.parse(a.lastSeen)))} ago)`);
+      }
     }
-    if (expired > 0) lines.push(`  (${expired} expired lock(s): run 'pucs cleanup')`);
+    lines.push("", "--- Active Locks ---");
+    if (doc.locks.length === 0) lines.push("  (none)");
+    for (const l of doc.locks) {
+      lines.push(`  ${l.path}`, `    Agent: ${l.agent} (${l.stream ?? "no stream"})${l.change ? `  Change: ${l.change}` : ""}${l.session ? `  Session: ${l.session}` : ""}`, `    Task: ${l.task}`, `    Expires: ${l.expiresAt} (in ${formatDuration(Math.max(0, Date.parse(l.expiresAt) - now))})`);
+    }
+    if (doc.expiredLocks > 0) lines.push(`  (${doc.expiredLocks} expired lock(s): run 'pucs cleanup')`);
     lines.push("", "--- Active Intents ---");
-    if (intents.length === 0) lines.push("  (none)");
-    for (const i of intents) {
+    if (doc.intents.length === 0) lines.push("  (none)");
+    for (const i of doc.intents) {
       const shown = i.files.slice(0, 3).join(", ") + (i.files.length > 3 ? `, … (${i.files.length} files)` : "");
       lines.push(`  ${i.agent} (${i.stream ?? "no stream"})`, `    Files: ${shown}`, `    Task: ${i.description}`, `    Until: ${i.expiresAt}`);
     }
     lines.push("", "--- Queues ---");
-    if (ledger.queues.length === 0) lines.push("  (none)");
-    for (const q of ledger.queues) lines.push(`  ${q.path}: ${q.waiters.map((w, n) => `${n + 1}. ${w.agent}${w.change ? ` (${w.change})` : ""}`).join("  ")}`);
+    if (doc.queues.length === 0) lines.push("  (none)");
+    for (const q of doc.queues) lines.push(`  ${q.path}: ${q.waiters.map((w) => `${w.position}. ${w.agent}${w.change ? ` (${w.change})` : ""}`).join("  ")}`);
     lines.push("", "--- Open Changes ---");
-    if (ledger.footprints.length === 0) lines.push("  (none)");
-    for (const f of ledger.footprints) lines.push(`  ${f.change} by ${f.agent} (${f.stream ?? "no stream"}): ${f.files.length} file(s)${f.draft ? " [draft]" : ""}`);
-    lines.push(...breakerLines(ledger, now), ...pendingHandoffLines(ledger, ctx.env.PUCS_AGENT));
-    emit(ctx, p, { ...json, ...(ctx.env.PUCS_AGENT ? { pendingHandoffs: pendingHandoffs(ledger, ctx.env.PUCS_AGENT) } : {}) }, lines.join("\n"));
+    if (doc.changes.length === 0) lines.push("  (none)");
+    for (const f of doc.changes) lines.push(`  ${f.change} by ${f.agent} (${f.stream ?? "no stream"}): ${f.files} file(s)${f.draft ? " [draft]" : ""}`);
+    // Pending handoffs to the agent asked about (--agent), else to the current one (PUCS_AGENT).
+    const me = wantAgent ?? ctx.env.PUCS_AGENT;
+    lines.push(...breakerLines(filter.stream === undefined ? ledger : { ...ledger, breakers: (ledger.breakers ?? []).filter((b) => b.stream === filter.stream) }, now), ...pendingHandoffLines(ledger, me));
+    emit(ctx, p, { ...json, ...(me ? { pendingHandoffs: pendingHandoffs(ledger, me) } : {}) }, lines.join("\n"));
     return EXIT.OK;
   },
 

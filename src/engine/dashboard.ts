@@ -208,6 +208,13 @@ export function renderDashboardDoc(doc: StatusDocument, config: Config, opts: Da
   const outside = [...new Set([...doc.changes.map((c) => c.stream), ...doc.locks.map((k) => k.stream), ...doc.intents.map((x) => x.stream)])].filter((s) => s === null || !known.has(s));
   for (const s of outside) out.push(...streamSection(doc, s, s === null ? "### No stream" : `### ${s} (not in the config)`));
 
+  if (doc.agents.length > 0) {
+    // Registered agents (`pucs register`): on GitHub a PR is its agent's session, so only local agents appear here.
+    out.push("### Agents", "", "| agent | stream | session | last seen | worktree |", "|---|---|---|---|---|");
+    for (const a of doc.agents.slice(0, MAX_ROWS)) out.push(`| ${cell(a.agent)} | ${a.stream ? cell(a.stream) : "—"} | ${a.session ? code(a.session) : "—"} | ${a.lastSeen} | ${a.worktree ? code(a.worktree) : "—"} |`);
+    out.push(...more(doc.agents.length - MAX_ROWS, "agents"), "");
+  }
+
   out.push("### Queues", "");
   if (doc.queues.length === 0) out.push("Nobody is waiting.", "");
   else {

@@ -12,7 +12,8 @@ import { changeOfFootprint } from "./change.js";
 import { evaluate } from "./evaluate.js";
 import { gate, gateChangeOf, phaseOfChange } from "./gate.js";
 import { phases } from "./phases.js";
-import type { Conflict, Config, GateOverride, GateResult, Intent, Ledger, Lock, Verdict } from "./types.js";
+import { globsIntersect } from "./globs.js";
+import type { AgentRecord, Conflict, Config, GateOverride, GateResult, Intent, Ledger, Lock, Verdict } from "./types.js";
 
 export const STATUS_SCHEMA = "pucs.status/v1";
 
@@ -89,6 +90,15 @@ export interface StatusDocument {
   overrides: GateOverride[];
   /** Recent releases and overrides from the ledger's commit messages, newest first; null = not read. */
   history: HistoryEntry[] | null;
+  /** Registered agents (`pucs register`), by name: stream, session, worktree, first and last seen. */
+  agents: AgentRecord[];
+  /** Present when the document is about one stream and/or agent (`pucs status --stream S --agent A`). */
+  filter?: StatusFilter;
+}
+
+export interface StatusFilter {
+  stream?: string;
+  agent?: string;
 }
 
 export interface StatusInput {
@@ -209,5 +219,47 @@ export function statusDocument(input: StatusInput): StatusDocument {
     queues: ledger.queues.map((q) => ({ path: q.path, waiters: q.waiters.map((w, n) => ({ ...w, position: n + 1 })) })),
     overrides: ledger.overrides,
     history,
+    agents: ledger.agents ?? [],
+  };
+}
+
+/**
+ * The document restricted to one stream and/or one agent (seed §4.1 `get_stream_locks`, and an agent's
+ * own view): its locks, intents, open changes, queue places (a stream's: the queues for paths its locks
+ * cover), registered agents, overrides of the changes kept and the history lines that name it. Phases
+ * stay whole; `streams` keeps the stream asked for (or, for an agent, the streams it works in).
+ */
+export function filterStatus(doc: StatusDocument, filter: StatusFilter): StatusDocument {
+  const { stream, agent } = filter;
+  if (stream === undefined && agent === undefined) return doc;
+  const keep = (x: { stream: string | null; agent: string }) => (stream === undefined || x.stream === stream) && (agent === undefined || x.agent === agent);
+  const locks = doc.locks.filter(keep);
+  const expired = doc.expired.filter(keep);
+  const intents = doc.intents.filter(keep);
+  const changes = doc.changes.filter(keep);
+  const agents = doc.agents.filter(keep);
+  const streamLockPaths = stream === undefined ? null : [...doc.locks, ...doc.expired].filter((k) => k.stream === stream).map((k) => k.path);
+  const queues = doc.queues
+    .filter((q) => streamLockPaths === null || streamLockPaths.some((p) => globsIntersect(p, q.path)))
+    .map((q) => ({ path: q.path, waiters: q.waiters.filter((w) => agent === undefined || w.agent === agent) }))
+    .filter((q) => q.waiters.length > 0);
+  const kept = new Set(changes.map((c) => c.change));
+  const inStreams = new Set([...locks, ...intents, ...changes, ...agents].map((x) => x.stream));
+  const streams = doc.streams.filter((s) => (stream !== undefined ? s.id === stream : inStreams.has(s.id)));
+  const names = [stream, agent].filter((x): x is string => x !== undefined);
+  const mentions = (m: string) => names.every((n) => new RegExp(`(^|[^\\w.-])${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w.-])`).test(m));
+  return {
+    ...doc,
+    streams,
+    changes,
+    locks,
+    expiredLocks: expired.length,
+    expired,
+    intents,
+    queues,
+    overrides: doc.overrides.filter((o) => kept.has(o.change)),
+    history: doc.history === null ? null : doc.history.filter((h) => mentions(h.message)),
+    agents,
+    filter: { ...(stream !== undefined ? { stream } : {}), ...(agent !== undefined ? { agent } : {}) },
   };
 }

@@ -197,6 +197,8 @@ export interface Lock {
   change?: string;
   acquiredAt: string;
   expiresAt: string;
+  /** The session it was taken in (`PUCS-YYYYMMDD-NNN`, seed §9.1); absent in older ledgers. */
+  session?: string;
 }
 
 export interface Intent {
@@ -210,6 +212,8 @@ export interface Intent {
   signalledAt: string;
   expiresAt: string;
   change?: string;
+  /** The session it was signalled in (`PUCS-YYYYMMDD-NNN`, seed §9.1); absent in older ledgers. */
+  session?: string;
 }
 
 export interface FootprintFile {
@@ -388,6 +392,21 @@ export interface Ledger {
   merges?: MergedChange[];
   /** Open changes with an ARBITRATE conflict: coordinators asked, decisions; absent in older ledgers. */
   arbitrations?: Arbitration[];
+  /** Registered agents (`pucs register`, seed §6 step 1); absent in older ledgers. */
+  agents?: AgentRecord[];
+}
+
+/** An agent known to the ledger (seed §6 step 1, REGISTER): where it works and when it was last active. */
+export interface AgentRecord {
+  agent: string;
+  stream: string | null;
+  /** Its session (`PUCS-YYYYMMDD-NNN`). */
+  session: string | null;
+  /** The worktree it registered from (absolute path on its machine); null when unknown. */
+  worktree: string | null;
+  firstSeen: string;
+  /** Refreshed by its claims (lock, intent, extend) in the same compare-and-swap. */
+  lastSeen: string;
 }
 
 // ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ export const DEFAULT_LEDGER_REF = "refs/pucs/ledger";
 export const LEDGER_FILE = V1_FILE;
 
 /** The top-level entries a whole-ledger read lists (index/ and streams/ are derived from footprints). */
-const READ_PATHS = [META_FILE, V1_FILE, "locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations", "footprints"];
+const READ_PATHS = [META_FILE, V1_FILE, "locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations", "agents", "footprints"];
 
 /** Blob shas and texts of `git cat-file --batch` output (all ours are UTF-8 text). */
 export function parseCatFileBatch(out: string, count: number): string[] {

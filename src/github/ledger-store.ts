@@ -104,6 +104,7 @@ const LEDGER_PARTS: readonly { alias: string; path: string; depth: number }[] = 
   { alias: "breakers", path: "breakers", depth: 2 },
   { alias: "merges", path: "merges", depth: 2 },
   { alias: "arbitrations", path: "arbitrations", depth: 2 },
+  { alias: "agents", path: "agents", depth: 2 },
   { alias: "footprints", path: "footprints", depth: 4 },
 ];
 

@@ -13,6 +13,7 @@
  *   breakers/<k0>/<key>.json                    one stream breaker  key = hash of stream
  *   merges/<k0>/<key>.json                      one merged change   key = hash of change (ROLLBACK)
  *   arbitrations/<k0>/<key>.json                one ARBITRATE state key = hash of change
+ *   agents/<k0>/<key>.json                      one registered agent key = hash of agent
  *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
  *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
  *   streams/<stream>/<k0>/<k1>/<key>.json       the change's summary (no files): the gate and CAPACITY
@@ -30,7 +31,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Arbitration, Footprint, GateOverride, Handoff, Intent, Ledger, Lock, MergedChange, Queue, StreamBreaker } from "../engine/types.js";
+import type { AgentRecord, Arbitration, Footprint, GateOverride, Handoff, Intent, Ledger, Lock, MergedChange, Queue, StreamBreaker } from "../engine/types.js";
 import {
   FootprintSchema,
   GateOverrideSchema,
@@ -44,6 +45,7 @@ import {
   StreamBreakerSchema,
   MergedChangeSchema,
   ArbitrationSchema,
+  AgentRecordSchema,
   canonicalLedger,
   emptyLedger,
 } from "./schema.js";
@@ -80,6 +82,7 @@ export const handoffKey = (h: Handoff): string => hash(`handoff\0${h.id}`);
 export const breakerKey = (b: StreamBreaker): string => hash(`breaker\0${b.stream}`);
 export const mergeKey = (m: MergedChange): string => hash(`merge\0${m.change}`);
 export const arbitrationKey = (a: Arbitration): string => hash(`arbitration\0${a.change}`);
+export const agentKey = (a: AgentRecord): string => hash(`agent\0${a.agent}`);
 export const changeKey = (change: string): string => hash(`change\0${change}`);
 export const pathKey = (path: string): string => hash(`path\0${path}`);
 
@@ -181,8 +184,9 @@ const COLLECTIONS = {
   breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l: Ledger) => l.breakers ?? NONE } as Collection<StreamBreaker>,
   merges: { dir: "merges", schema: MergedChangeSchema, keyOf: mergeKey, get: (l: Ledger) => l.merges ?? NONE } as Collection<MergedChange>,
   arbitrations: { dir: "arbitrations", schema: ArbitrationSchema, keyOf: arbitrationKey, get: (l: Ledger) => l.arbitrations ?? NONE } as Collection<Arbitration>,
+  agents: { dir: "agents", schema: AgentRecordSchema, keyOf: agentKey, get: (l: Ledger) => l.agents ?? NONE } as Collection<AgentRecord>,
 };
-const SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations"] as const;
+const SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations", "agents"] as const;
 
 const smallPath = (dir: string, key: string): string => `${dir}/${key.slice(0, 1)}/${key}.json`;
 
@@ -271,6 +275,7 @@ const ORDER = {
   breakers: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), breakers: x as StreamBreaker[] }).breakers!,
   merges: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), merges: x as MergedChange[] }).merges!,
   arbitrations: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), arbitrations: x as Arbitration[] }).arbitrations!,
+  agents: (x: unknown[]) => canonicalLedger({ ...emptyLedger(), agents: x as AgentRecord[] }).agents!,
 };
 function canonicalOrder(name: (typeof SMALL)[number], entries: unknown[]): unknown[] {
   return ORDER[name](entries);
@@ -344,7 +349,7 @@ export function parseMeta(text: string, source: string, hint: string): z.infer<t
 
 /** Which entries of the tree a reader needs for the whole ledger (index/ and streams/ are derived). */
 export function isLedgerFile(path: string): boolean {
-  return path === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
+  return path === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations|agents)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
 }
 
 /**
@@ -358,7 +363,8 @@ export function ledgerFromFiles(files: ReadonlyMap<string, string>, source: stri
   const l: Ledger = { ...emptyLedger(), session: meta.session };
   const merges: MergedChange[] = [];
   const arbitrations: Arbitration[] = [];
-  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs!, breakers: l.breakers!, merges, arbitrations } as Record<string, unknown[]>;
+  const agents: AgentRecord[] = [];
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs!, breakers: l.breakers!, merges, arbitrations, agents } as Record<string, unknown[]>;
   for (const [path, text] of files) {
     if (path === META_FILE) continue;
     const top = path.slice(0, path.indexOf("/"));
@@ -368,6 +374,7 @@ export function ledgerFromFiles(files: ReadonlyMap<string, string>, source: stri
   // Present only when the tree has some, so a ledger from before ROLLBACK and ARBITRATE reads as it was.
   if (merges.length > 0) l.merges = merges;
   if (arbitrations.length > 0) l.arbitrations = arbitrations;
+  if (agents.length > 0) l.agents = agents;
   return canonicalLedger(l);
 }
 

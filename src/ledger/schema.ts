@@ -28,6 +28,7 @@ import type {
   RollbackSuggestion,
   Arbitration,
   ArbitrationDecision,
+  AgentRecord,
 } from "../engine/types.js";
 import { LedgerError } from "./store.js";
 
@@ -54,6 +55,7 @@ export const LockSchema = z.strictObject({
   change: nonEmpty.optional(),
   acquiredAt: isoTime,
   expiresAt: isoTime,
+  session: nonEmpty.optional(),
 });
 
 export const IntentSchema = z.strictObject({
@@ -66,6 +68,7 @@ export const IntentSchema = z.strictObject({
   signalledAt: isoTime,
   expiresAt: isoTime,
   change: nonEmpty.optional(),
+  session: nonEmpty.optional(),
 });
 
 export const LineRangeSchema = z.strictObject({
@@ -192,6 +195,15 @@ export const ArbitrationSchema = z.strictObject({
   decisions: z.array(ArbitrationDecisionSchema),
 });
 
+export const AgentRecordSchema = z.strictObject({
+  agent: nonEmpty,
+  stream: z.string().nullable(),
+  session: z.string().nullable(),
+  worktree: z.string().nullable(),
+  firstSeen: isoTime,
+  lastSeen: isoTime,
+});
+
 export const LedgerSchema = z.strictObject({
   kind: z.literal(LEDGER_KIND),
   schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
@@ -205,6 +217,7 @@ export const LedgerSchema = z.strictObject({
   breakers: z.array(StreamBreakerSchema).optional(),
   merges: z.array(MergedChangeSchema).optional(),
   arbitrations: z.array(ArbitrationSchema).optional(),
+  agents: z.array(AgentRecordSchema).optional(),
 });
 
 // ---------------------------------------------------------------------------
@@ -231,6 +244,7 @@ assertType<Equals<z.infer<typeof RollbackSuggestionSchema>, RollbackSuggestion>>
 assertType<Equals<z.infer<typeof MergedChangeSchema>, MergedChange>>();
 assertType<Equals<z.infer<typeof ArbitrationDecisionSchema>, ArbitrationDecision>>();
 assertType<Equals<z.infer<typeof ArbitrationSchema>, Arbitration>>();
+assertType<Equals<z.infer<typeof AgentRecordSchema>, AgentRecord>>();
 assertType<Equals<z.infer<typeof LedgerSchema>, Ledger>>();
 
 // ---------------------------------------------------------------------------
@@ -457,6 +471,7 @@ export const compareHandoffs = (a: Handoff, b: Handoff): number => cmp(a.timesta
 export const compareBreakers = (a: StreamBreaker, b: StreamBreaker): number => cmp(a.stream, b.stream);
 export const compareMerges = (a: MergedChange, b: MergedChange): number => cmp(a.mergedAt, b.mergedAt) || cmp(a.change, b.change);
 export const compareArbitrations = (a: Arbitration, b: Arbitration): number => cmp(a.change, b.change);
+export const compareAgents = (a: AgentRecord, b: AgentRecord): number => cmp(a.agent, b.agent);
 
 /** The same ledger with its top-level arrays in canonical order (new arrays; entries shared). */
 export function canonicalLedger(l: Ledger): Ledger {
@@ -473,6 +488,7 @@ export function canonicalLedger(l: Ledger): Ledger {
     ...(l.breakers !== undefined ? { breakers: [...l.breakers].sort(compareBreakers) } : {}),
     ...(l.merges !== undefined ? { merges: [...l.merges].sort(compareMerges) } : {}),
     ...(l.arbitrations !== undefined ? { arbitrations: [...l.arbitrations].sort(compareArbitrations) } : {}),
+    ...(l.agents !== undefined ? { agents: [...l.agents].sort(compareAgents) } : {}),
   };
 }
 
@@ -521,10 +537,10 @@ export function serializeLedger(l: Ledger): string {
     schemaVersion: c.schemaVersion,
     session: c.session === null ? null : pick(c.session, ["id", "startedAt"]),
     locks: c.locks.map((x) =>
-      pick(x, ["lease", "path", "agent", "stream", "task", "change", "acquiredAt", "expiresAt"]),
+      pick(x, ["lease", "path", "agent", "stream", "task", "change", "acquiredAt", "expiresAt", "session"]),
     ),
     intents: c.intents.map((x) =>
-      pick(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change"]),
+      pick(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change", "session"]),
     ),
     footprints: c.footprints.map((x) => ({
       ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
@@ -541,6 +557,7 @@ export function serializeLedger(l: Ledger): string {
     ...(c.breakers !== undefined ? { breakers: c.breakers.map(breakerOut) } : {}),
     ...(c.merges !== undefined ? { merges: c.merges.map((m) => entryOrdered(MergedChangeSchema, m)) } : {}),
     ...(c.arbitrations !== undefined ? { arbitrations: c.arbitrations.map((a) => entryOrdered(ArbitrationSchema, a)) } : {}),
+    ...(c.agents !== undefined ? { agents: c.agents.map((a) => entryOrdered(AgentRecordSchema, a)) } : {}),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

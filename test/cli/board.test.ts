@@ -27,7 +27,7 @@ const lockArgs = (path: string, agent: string) => ["lock", path, "--agent", agen
 
 describe("pucs status: one status document", () => {
   it("--json is a pucs.status/v1 document, and --format markdown is the dashboard body embedding the same document", async () => {
-    await pucs(repo.dir, ["init", "--session", "S-1"]);
+    await pucs(repo.dir, ["init", "--session", "PUCS-20261123-001"]);
     expect((await pucs(repo.dir, lockArgs("execution/fill_predictor.py", "exec-1"))).code).toBe(0);
     expect((await pucs(repo.dir, ["queue", "execution/fill_predictor.py", "--agent", "exec-2"])).code).toBe(0);
     expect((await pucs(repo.dir, ["unlock", "execution/fill_predictor.py", "--agent", "exec-1"])).code).toBe(0);
@@ -36,7 +36,7 @@ describe("pucs status: one status document", () => {
     const s = await pucs(repo.dir, ["status", "--json"]);
     expect(s.code).toBe(0);
     assertValid("status", s.json);
-    expect(s.json).toMatchObject({ ok: true, command: "status", schema: "pucs.status/v1", generatedAt: "2026-11-23T20:00:00.000Z", session: { id: "S-1" } });
+    expect(s.json).toMatchObject({ ok: true, command: "status", schema: "pucs.status/v1", generatedAt: "2026-11-23T20:00:00.000Z", session: { id: "PUCS-20261123-001" } });
     expect(s.json.locks.map((k: { path: string; agent: string }) => [k.path, k.agent])).toEqual([["execution/fill_predictor.py", "exec-2"]]);
     expect(s.json.streams.find((x: { id: string }) => x.id === "EXEC").state).toBe("active");
     expect(s.json.streams.find((x: { id: string }) => x.id === "API").state).toBe("idle");

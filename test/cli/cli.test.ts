@@ -199,7 +199,7 @@ describe("pucs check", () => {
 
 describe("pucs log / worktree / ledger errors", () => {
   it("keeps one commit per transition as the audit trail", async () => {
-    await pucs(repo.dir, ["init", "--session", "S1"]);
+    await pucs(repo.dir, ["init", "--session", "PUCS-20261123-001"]);
     await pucs(repo.dir, lockArgs("execution/fill_predictor.py", "exec-agent-1"));
     await pucs(repo.dir, ["unlock", "execution/fill_predictor.py", "--agent", "exec-agent-1"]);
     const r = await pucs(repo.dir, ["log", "--json"]);

@@ -54,7 +54,7 @@ describe("problem 7: one ledger by default", () => {
 
   it("a local ledger made before the remote had one: a write without a flag neither grows the local ledger nor splits the claims", async () => {
     const scene = await world.scene();
-    const init = await pucs("process", scene.clone, ["init", "--session", "early", "--json"]);
+    const init = await pucs("process", scene.clone, ["init", "--session", "PUCS-20261127-001", "--json"]);
     expect(init.code, init.err).toBe(0);
     const local = await localLedger(scene.clone);
     expect(local).not.toBeNull();
@@ -104,15 +104,15 @@ describe("problem 8: the smaller ones", () => {
     const scene = await world.scene();
     const t1 = Date.parse("2026-11-27T08:00:00Z");
     const t2 = Date.parse("2026-11-27T09:30:00Z");
-    const first = await pucs("process", scene.clone, ["init", "--session", "s1", "--json"], { now: t1 });
-    expect(first.json.session).toEqual({ id: "s1", startedAt: new Date(t1).toISOString() });
-    const again = await pucs("process", scene.clone, ["init", "--session", "s1", "--json"], { now: t2 });
+    const first = await pucs("process", scene.clone, ["init", "--session", "PUCS-20261127-001", "--json"], { now: t1 });
+    expect(first.json.session).toEqual({ id: "PUCS-20261127-001", startedAt: new Date(t1).toISOString() });
+    const again = await pucs("process", scene.clone, ["init", "--session", "PUCS-20261127-001", "--json"], { now: t2 });
     expect(again.code).toBe(0);
-    expect(again.json.session).toEqual({ id: "s1", startedAt: new Date(t1).toISOString() });
-    const text = await pucs("process", scene.clone, ["init", "--session", "s1"], { now: t2 });
+    expect(again.json.session).toEqual({ id: "PUCS-20261127-001", startedAt: new Date(t1).toISOString() });
+    const text = await pucs("process", scene.clone, ["init", "--session", "PUCS-20261127-001"], { now: t2 });
     expect(text.out).toContain(new Date(t1).toISOString());
     expect(text.out).not.toContain(new Date(t2).toISOString());
     const status = await pucs("process", scene.clone, ["status", "--json"], { now: t2 });
-    expect(status.json.session).toEqual({ id: "s1", startedAt: new Date(t1).toISOString() });
+    expect(status.json.session).toEqual({ id: "PUCS-20261127-001", startedAt: new Date(t1).toISOString() });
   });
 });
