@@ -4,6 +4,10 @@
  * the PR's stream (its footprint's stream in the ledger). The rules are the ledger transitions
  * `recordFailure` / `recordSuccess`; this module only translates the event.
  *
+ * A failure on the DEFAULT branch (no PR) is ROLLBACK's (seed §8.1, src/app/rollback.ts): when the
+ * commit is the merge of a PR PUCS tracked, a ROLLBACK suggestion — at most 2 reads (the state, the
+ * commit's check runs to name the failing ones) and one ledger write, then a comment on that PR.
+ *
  * Cost: one read (the ledger and the config in one GraphQL request, `loadState`) and at most one
  * ledger write; nothing at all for a suite on no PR, a neutral conclusion, or the App's own suite,
  * and no write when nothing changes (a success on a CLOSED stream, a failure on an OPEN one, a
@@ -13,6 +17,7 @@ import { breakerConfigFor } from "../engine/breaker.js";
 import type { Ledger } from "../engine/types.js";
 import { applyAll, recordFailure, recordSuccess, type RecordFailureOutcome, type RecordSuccessOutcome, type TransitionResult } from "../ledger/transitions.js";
 import { loadState, type Ctx } from "./core.js";
+import { suggestRollbackFor, type RollbackResult } from "./rollback.js";
 
 export interface CiEvent {
   source: "check_suite" | "workflow_run";
@@ -28,12 +33,16 @@ export interface CiEvent {
   /** The id of the GitHub App that owns the suite (PUCS's own check runs are not CI). */
   appId: number | null;
   defaultBranch: string;
+  /** The branch the suite ran on (null when GitHub gives none). */
+  headBranch?: string | null;
 }
 
 export interface CiResult {
-  kind: "ignored" | "recorded";
+  kind: "ignored" | "recorded" | "rollback";
   outcomes: (RecordFailureOutcome | RecordSuccessOutcome)[];
   wrote: boolean;
+  /** A failure on the default branch: what ROLLBACK made of it (src/app/rollback.ts). */
+  rollback?: RollbackResult;
 }
 
 const FAILED = new Set(["failure", "timed_out"]);
@@ -47,6 +56,11 @@ export function ownAppId(env: Record<string, string | undefined> = process.env):
 export async function handleCiCompletion(ctx: Ctx, e: CiEvent, own: number | null = ownAppId()): Promise<CiResult> {
   const failed = e.conclusion !== null && FAILED.has(e.conclusion);
   const passed = e.conclusion === "success";
+  // Failing on the default branch (no PR): the commit may be the merge of a tracked PR → ROLLBACK (seed §8.1).
+  if (failed && e.pulls.length === 0 && e.headBranch === e.defaultBranch && e.headSha && !(own !== null && e.appId === own)) {
+    const rollback = await suggestRollbackFor(ctx, { source: e.source, id: e.id, conclusion: e.conclusion, name: e.name, headSha: e.headSha, defaultBranch: e.defaultBranch });
+    return { kind: "rollback", outcomes: [], wrote: rollback.wrote, rollback };
+  }
   if ((!failed && !passed) || e.pulls.length === 0 || (own !== null && e.appId === own)) return { kind: "ignored", outcomes: [], wrote: false };
   const state = await loadState(ctx, e.defaultBranch);
   if (state.config.kind !== "ok") return { kind: "ignored", outcomes: [], wrote: false };
@@ -107,5 +121,6 @@ export function ciEventOf(name: string, payload: J): CiEvent | null {
     pulls,
     appId: num(app?.id),
     defaultBranch: branch,
+    headBranch: typeof body.head_branch === "string" ? body.head_branch : null,
   };
 }

@@ -56,6 +56,7 @@ import { serializeLedger } from "../ledger/schema.js";
 import { LedgerError } from "../ledger/store.js";
 import { GitHubError } from "../github/client.js";
 import { analyzePull, notifyQueued } from "./pull.js";
+import { planDecide, planRollback } from "./rollback.js";
 import { replyBlock, replyJson } from "./reply-json.js";
 
 export const REPLY_MARKER = "<!-- pucs:reply -->";
@@ -161,7 +162,7 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
   const isAuthor = e.commenter.toLowerCase() === e.prAuthor.toLowerCase();
   const needsRole = parsed.commands.some((c) => {
     const p = specOf(c.name).permission;
-    return p === "write" || p === "maintain" || (p === "author-or-write" && !isAuthor) || c.name === "unlock";
+    return p === "write" || p === "maintain" || p === "coordinator" || (p === "author-or-write" && !isAuthor) || c.name === "unlock";
   });
   const role: Role = e.commenterIsBot ? roleOfBot(e.commenter, state.config.config.agents?.bots) : needsRole ? await ctx.gw.permission(e.commenter) : "none";
   const who = { isAuthor, role, isBot: e.commenterIsBot };
@@ -174,10 +175,24 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
 
   const planned: Planned[] = [];
   let wantsSync = false;
+  let decided = false;
   for (const cmd of parsed.commands) {
     const spec = specOf(cmd.name);
     if (!permissionAllows(spec.permission, who)) {
       lines.push({ text: `${code(cmd.raw)}: ${refusal(spec, { login: e.commenter, role, isBot: e.commenterIsBot })}`, ok: false });
+      continue;
+    }
+    // ROLLBACK and ARBITRATE decisions ask GitHub first (the revert PR, team membership): src/app/rollback.ts.
+    if (cmd.name === "rollback" || cmd.name === "decide") {
+      const r =
+        cmd.name === "rollback"
+          ? await planRollback(ctx, { number: e.number, commenter: e.commenter, ledger: state.snapshot.ledger, pull: state.pull, defaultBranch: e.defaultBranch })
+          : await planDecide(ctx, { number: e.number, commenter: e.commenter, role, note: cmd.note, ledger: state.snapshot.ledger, config, now });
+      if ("text" in r) lines.push(r);
+      else {
+        planned.push({ cmd, steps: r.steps, describe: (outs) => r.describe(outs) });
+        if (cmd.name === "decide") decided = true;
+      }
       continue;
     }
     const p = plan(cmd, { config, now, id, agent, commenter: e.commenter, stream, role, newId: ctx.newId, headSha: footprint?.headSha });
@@ -216,7 +231,8 @@ async function runCommands(ctx: Ctx, e: CommentEvent, parsed: ReturnType<typeof 
     if (wantsSync) lines.push(await syncPull(ctx, e, config, role, stream));
     await reply(ctx, e, lines);
     await notifyQueued(ctx, notices, `released on ${id}`);
-    await refreshOthers(ctx, config, result.before, result.after, null);
+    // A decision changes this PR's own verdict: its report is republished too.
+    await refreshOthers(ctx, config, result.before, result.after, decided ? id : null);
   } else {
     if (wantsSync) lines.push(await syncPull(ctx, e, config, role, stream));
     await reply(ctx, e, lines);
@@ -351,6 +367,8 @@ function plan(cmd: ParsedCommand, c: PlanCtx): Planned | Line {
   switch (cmd.name) {
     case "help":
     case "status":
+    case "rollback":
+    case "decide":
       return { text: "", ok: true };
     case "sync":
       return { text: "Rebuilt this PR's footprint from its files and labels; the report below is current.", ok: true };

@@ -45,6 +45,9 @@ import { parseConfig } from "../engine/config/index.js";
 import { changeOfPull, type PullRequest } from "../engine/change.js";
 import type { SourceIssue } from "../engine/types.js";
 import { baseSymbols } from "./symbols.js";
+import { coordinatorsToAsk } from "../engine/arbitrate.js";
+import { requestArbitration } from "../ledger/transitions.js";
+import { askCoordinators, releaseMerged } from "./rollback.js";
 import { nameRegions } from "../engine/symbols.js";
 
 export const NO_CONFIG_TITLE = "PUCS is not configured for this repository";
@@ -159,7 +162,11 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
       )(l),
     );
   }
+  // ARBITRATE: the coordinators are asked once per PR, remembered in this same commit (src/app/rollback.ts).
+  const ask = coordinatorsToAsk(ev.conflicts, ledger, change.id, config, pr.author);
+  if (ask) list.push((l) => requestArbitration(l, { change: change.id, ...ask }, now));
   const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps(list, (o) => o), state.snapshot);
+  if (ask) await askCoordinators(ctx, pr.number, result.outcome.at(-1), ask);
   const expired = (result.outcome[0] as { notify: Notice[] }).notify;
   const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : (result.outcome[2] as { notify: Notice[] }).notify;
   await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
@@ -174,7 +181,7 @@ export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: st
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();
   const id = `#${pr.number}`;
-  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps([(l) => expire(l, now), (l) => releaseChange(l, { change: id }, now)], (o) => o), state.snapshot);
+  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps([(l) => expire(l, now), (l) => releaseMerged(l, pr, id, now)], (o) => o), state.snapshot);
   const notices = [...(result.outcome[0] as { notify: Notice[] }).notify, ...(result.outcome[1] as { notify: Notice[] }).notify];
   await notifyQueued(ctx, notices, `${id} was ${pr.merged ? "merged" : "closed"}`);
   if (state.config.kind === "ok") await refreshOthers(ctx, state.config.config, result.before, result.after, id);

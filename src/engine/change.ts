@@ -38,6 +38,10 @@ export interface PullRequest {
   merged: boolean;
   /** Commit messages (oldest first) when the source had them; undefined when not read. */
   commitMessages?: string[];
+  /** GitHub's node id of the PR, when the source had it (GraphQL mutations such as `revertPullRequest` take it). */
+  nodeId?: string;
+  /** The commit a merged PR made on its base branch (merge, squash or last rebased commit), when known. */
+  mergeSha?: string;
 }
 
 export const changeId = (n: number): string => `#${n}`;

@@ -18,10 +18,10 @@ import { parseDuration } from "./duration.js";
 import { validateGlob } from "./globs.js";
 import { editDistance } from "./config/suggest.js";
 
-export type CommandName = "help" | "status" | "intent" | "lock" | "unlock" | "release" | "extend" | "queue" | "sync" | "gate-override" | "handoff" | "breaker-reset";
+export type CommandName = "help" | "status" | "intent" | "lock" | "unlock" | "release" | "extend" | "queue" | "sync" | "gate-override" | "handoff" | "breaker-reset" | "rollback" | "decide";
 
 /** Who may run a command on a pull request. */
-export type Permission = "anyone" | "author-or-write" | "write" | "maintain";
+export type Permission = "anyone" | "author-or-write" | "write" | "maintain" | "coordinator";
 
 export interface CommandSpec {
   name: CommandName;
@@ -38,6 +38,7 @@ const WHO: Record<Permission, string> = {
   "author-or-write": "the PR's author, or anyone with write access",
   write: "anyone with write access",
   maintain: "maintainers and admins",
+  coordinator: "the coordinators of its ARBITRATE conflicts (the config's `coordinators:`), maintainers and admins",
 };
 
 const spec = (name: CommandName, usage: string, description: string, permission: Permission, examples: string[]): CommandSpec => ({
@@ -98,6 +99,20 @@ export const COMMANDS: CommandSpec[] = [
     "maintain",
     ["/pucs breaker reset -- the failing runner was replaced"],
   ),
+  spec(
+    "rollback",
+    "/pucs rollback",
+    "On a merged PR whose merge commit fails CI on the default branch (ROLLBACK suggested, seed §8.1): open GitHub's revert PR, label it with the stream, tell the author.",
+    "maintain",
+    ["/pucs rollback"],
+  ),
+  spec(
+    "decide",
+    "/pucs decide -- note",
+    "Decide this PR's ARBITRATE conflicts (critical files, dependencies without open work): they stop blocking; recorded with who, why and the head. A new conflict needs a new decision.",
+    "coordinator",
+    ["/pucs decide -- risk limits reviewed, ok to merge"],
+  ),
 ];
 
 export type ParsedCommand =
@@ -108,7 +123,9 @@ export type ParsedCommand =
   | { name: "queue"; path: string; line: number; raw: string }
   | { name: "gate-override"; reason: string; line: number; raw: string }
   | { name: "handoff"; to: string; note: string; line: number; raw: string }
-  | { name: "breaker-reset"; reason: string; line: number; raw: string };
+  | { name: "breaker-reset"; reason: string; line: number; raw: string }
+  | { name: "rollback"; line: number; raw: string }
+  | { name: "decide"; note: string; line: number; raw: string };
 
 export interface CommandError {
   line: number;
@@ -152,7 +169,7 @@ function tokenize(text: string): { tokens: string[]; error?: string } {
   return { tokens };
 }
 
-const WORDS = ["help", "status", "intent", "lock", "unlock", "release", "extend", "queue", "sync", "gate", "handoff", "breaker"];
+const WORDS = ["help", "status", "intent", "lock", "unlock", "release", "extend", "queue", "sync", "gate", "handoff", "breaker", "rollback", "decide"];
 
 /** The closest command word within 2 edits (typos like `lokc`), if any. */
 function suggestion(word: string): string {
@@ -276,6 +293,15 @@ function parseLine(rest: string, line: number, raw: string): ParsedCommand | Com
       if (!text) return fail("say why after --: the reason is recorded with your name", "breaker-reset");
       return { name: "breaker-reset", reason: text, line, raw };
     }
+    case "rollback": {
+      const e = noExtra("rollback");
+      return e ?? { name: "rollback", line, raw };
+    }
+    case "decide": {
+      if (positionals.length > 0 || duration !== null) return fail("say why after --: `/pucs decide -- note`", "decide");
+      if (!text) return fail("say why after --: the decision is recorded with your name and the note", "decide");
+      return { name: "decide", note: text, line, raw };
+    }
     default:
       return { line, raw, message: `unknown command \`${word}\`.${suggestion(word)} \`/pucs help\` lists the commands.` };
   }
@@ -327,6 +353,9 @@ export function permissionAllows(p: Permission, who: { isAuthor: boolean; role: 
       return writer;
     case "maintain":
       return who.role === "maintain" || who.role === "admin";
+    case "coordinator":
+      // Decided by the command against the config's coordinators (src/app/rollback.ts `planDecide`).
+      return true;
   }
 }
 

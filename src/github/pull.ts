@@ -30,11 +30,18 @@ export function pullOfRest(p: J): PullRequest {
     url: s(p.html_url),
     state: p.state === "closed" ? "closed" : "open",
     merged: p.merged === true || (typeof p.merged_at === "string" && p.merged_at !== ""),
+    ...(typeof p.node_id === "string" && p.node_id ? { nodeId: p.node_id } : {}),
+    // An open PR's merge_commit_sha is GitHub's test merge: only a merged PR's is its merge.
+    ...((p.merged === true || (typeof p.merged_at === "string" && p.merged_at !== "")) && typeof p.merge_commit_sha === "string" && p.merge_commit_sha ? { mergeSha: p.merge_commit_sha } : {}),
   };
 }
 
 /** GraphQL's PullRequest, the fields PUCS reads (`PULL_FIELDS`). */
 export interface PullNode {
+  /** The node id (`revertPullRequest` takes it). */
+  id?: string;
+  /** The commit a merged PR made on its base (null while open). */
+  mergeCommit?: { oid: string } | null;
   number: number;
   state: "OPEN" | "CLOSED" | "MERGED";
   isDraft: boolean;
@@ -54,7 +61,7 @@ export interface PullNode {
 /** Commits read with the PR: enough for `[PUCS-<ID>]` prefixes and `PUCS-Agent:` trailers of any usual PR. */
 export const PULL_COMMITS = 100;
 
-export const PULL_FIELDS = `number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
+export const PULL_FIELDS = `id mergeCommit { oid } number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
 
 /** GraphQL's PullRequest as the model (a Bot author's login gets REST's "[bot]" suffix). */
 export function pullOfGraphQL(p: PullNode): PullRequest {
@@ -75,6 +82,8 @@ export function pullOfGraphQL(p: PullNode): PullRequest {
     state: p.state === "OPEN" ? "open" : "closed",
     merged: p.merged || p.state === "MERGED",
   };
+  if (p.id) pr.nodeId = p.id;
+  if (pr.merged && p.mergeCommit?.oid) pr.mergeSha = p.mergeCommit.oid;
   if (p.commits) pr.commitMessages = p.commits.nodes.flatMap((n) => (n?.commit ? [n.commit.message] : []));
   return pr;
 }

@@ -65,6 +65,13 @@ export class FakeGitHub {
   pullCommits = new Map<number, string[]>();
   #seq = 100;
   #faults: { method: string; path: RegExp; status: number; body: J; times: number }[] = [];
+  /** Review requests made (`POST pulls/{n}/requested_reviewers` bodies), by PR. */
+  reviewRequests = new Map<number, J[]>();
+  /** Team members ("org/slug" → logins) for `GET orgs/{org}/teams/{slug}/memberships/{user}`. */
+  teamMembers = new Map<string, string[]>();
+  /** Reverts opened with GraphQL's `revertPullRequest` (its input); `revertError` makes the next one fail. */
+  reverts: J[] = [];
+  revertError: { type: string; message: string } | null = null;
   /** Runs before a ref update is applied (to simulate another writer winning meanwhile). */
   beforeRefUpdate: (() => void) | null = null;
 
@@ -270,6 +277,15 @@ export class FakeGitHub {
       this.ledgerRef = b.sha;
       return [200, { ref: "refs/pucs/ledger", object: { sha: b.sha } }];
     }
+    if (method === "POST" && (m = path.match(new RegExp(`^${BASE}/pulls/(\\d+)/requested_reviewers$`)))) {
+      const n = Number(m[1]);
+      this.reviewRequests.set(n, [...(this.reviewRequests.get(n) ?? []), b]);
+      return [201, { number: n, requested_reviewers: (b.reviewers ?? []).map((login: string) => ({ login })), requested_teams: (b.team_reviewers ?? []).map((slug: string) => ({ slug })) }];
+    }
+    if (method === "GET" && (m = path.match(/^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/))) {
+      const members = this.teamMembers.get(`${m[1]}/${m[2]}`) ?? [];
+      return members.includes(decodeURIComponent(m[3]!)) ? [200, { state: "active", role: "member" }] : [404, { message: "Not Found" }];
+    }
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/pulls/(\\d+)$`)))) {
       return [200, pullPayload(Number(m[1]), { files: [] }).pull_request];
     }
@@ -278,6 +294,16 @@ export class FakeGitHub {
 
   #graphql(b: J): J {
     const v = b.variables as J;
+    if (/revertPullRequest\(/.test(String(b.query))) {
+      if (this.revertError) {
+        const error = this.revertError;
+        this.revertError = null;
+        return { data: { revertPullRequest: null }, errors: [{ ...error, path: ["revertPullRequest"] }] };
+      }
+      const number = 500 + this.reverts.length;
+      this.reverts.push(v.input as J);
+      return { data: { revertPullRequest: { revertPullRequest: { number, url: `https://github.com/${OWNER}/${REPO}/pull/${number}` } } } };
+    }
     const blob = (text: string | undefined) => (text === undefined ? null : { __typename: "Blob", oid: "b", text, isTruncated: false, isBinary: false });
     const repository: J = {};
     // The ledger commit's `alias: file(path: "...")` fields, each a blob or a tree nested to the bottom.
@@ -304,6 +330,8 @@ export class FakeGitHub {
     if (typeof v.pull === "number") {
       const p = this.pulls.get(v.pull) ?? pullPayload(v.pull, { files: [] }).pull_request;
       repository.pull = {
+        id: p.node_id ?? `PR_node_${p.number}`,
+        mergeCommit: p.merged && p.merge_commit_sha ? { oid: p.merge_commit_sha } : null,
         number: p.number,
         state: p.merged ? "MERGED" : p.state === "closed" ? "CLOSED" : "OPEN",
         isDraft: p.draft === true,

@@ -193,6 +193,8 @@ export interface GraphQLPull {
   baseRef?: string;
   /** The base commit the PR's commits are counted from (REST's pulls/list-commits does the same). */
   baseSha?: string;
+  /** The commit its merge made (null while open). */
+  mergeCommitSha?: string | null;
 }
 
 /** The PR's commits, oldest first (what GitHub's `PullRequest.commits` lists). */
@@ -211,6 +213,8 @@ function pullNode(repo: GraphQLRepo, p: GraphQLPull): Node {
       (
         ({
           number: () => p.number,
+          id: () => `PR_node_${p.number}`,
+          mergeCommit: () => (p.merged && p.mergeCommitSha ? commitNode(repo.git, p.mergeCommitSha) : null),
           title: () => p.title,
           body: () => p.body ?? "",
           baseRefName: () => p.baseRef ?? repo.defaultBranch,
