@@ -36,6 +36,7 @@ import {
 import type { BreakerOpenOutcome } from "../ledger/transitions.js";
 import { pendingHandoffs } from "../ledger/transitions.js";
 import { breakerLines, pendingHandoffLines, runBreaker, runHandoff, type LifecycleIo } from "./handoff.js";
+import { runRollback } from "./rollback.js";
 import { transact } from "../ledger/transact.js";
 import { LedgerError, type LedgerStore } from "../ledger/store.js";
 import { GitRefStore } from "../git/ledger-store.js";
@@ -200,6 +201,7 @@ const SPECS: CommandSpec[] = [
     { stream: { type: "string" }, reason: { type: "string" }, agent: { type: "string" }, error: { type: "string" }, change: { type: "string" } },
     [0, 1],
   ),
+  S("rollback", "pucs rollback <commit>", "Prepare the revert of a commit (a merge: git revert -m 1) in a new worktree, naming the PR and stream PUCS tracked for it (seed §8.1 ROLLBACK)", {}, 1),
   S("config", "pucs config [--json] [--schema]", "Validate the stream config and print its streams and merge phases (--schema: print its JSON Schema)", { schema: { type: "boolean" } }),
 ];
 
@@ -427,6 +429,26 @@ const handlers: Record<string, Handler> = {
 
   async breaker(ctx, p, spec) {
     return runBreaker(p, spec, await lifecycleIo(ctx, p, spec));
+  },
+
+  async rollback(ctx, p) {
+    const root = await openRepoRoot(ctx);
+    return runRollback(p.positionals[0]!, {
+      root,
+      // The ledger only names the PR and stream: one that cannot be read does not stop the revert.
+      ledger: async () => {
+        try {
+          return (await (await openRepo(ctx, p)).store.read()).ledger;
+        } catch (err) {
+          if (err instanceof CliFailure || err instanceof LedgerError || err instanceof git.GitError) return null;
+          throw err;
+        }
+      },
+      emit: (json, text) => emit(ctx, p, json, text),
+      refuse: (message, data) => {
+        throw new CliFailure(message, EXIT.CONFLICT, data);
+      },
+    });
   },
 
   async status(ctx, p, spec) {
