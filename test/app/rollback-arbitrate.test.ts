@@ -3,6 +3,8 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { acquireLock } from "../../src/ledger/transitions.js";
+import { parseReportFromMarkdown } from "../../src/engine/report.js";
+import { validateReport } from "../support/schemas.js";
 import { BASE, CONFIG, commentPayload, example, harness, patch, pullPayload } from "./fake.js";
 
 afterEach(() => nock.cleanAll());
@@ -221,6 +223,10 @@ describe("ARBITRATE with a decider", () => {
     // The PR's report was republished: the row says who decided, the verdict no longer needs a decision.
     expect(report()).toContain("✔️ decided by @carol: core change reviewed with the EXEC team |");
     expect(report()).toContain("**Verdict:** safe-overlap");
+    // The machine-readable report says so too, and still matches its published schema (pucs.report/v1).
+    const json = parseReportFromMarkdown(report())!;
+    expect(json.conflicts.map((c) => [c.type, c.strategy, c.decided])).toEqual([["CRITICAL", "ARBITRATE", { by: "carol", note: "core change reviewed with the EXEC team", at: "2026-11-23T12:00:00.000Z" }]]);
+    expect(validateReport(json), JSON.stringify(validateReport.errors)).toBe(true);
     expect(h.gh.issueLabels.get(6)).not.toContain("pucs:conflict");
     // Deciding again: nothing left to decide.
     await h.send("issue_comment", commentPayload(6, "/pucs decide -- again", { commenter: "carol" }));
