@@ -305,7 +305,7 @@ async function measure(n: number, layout: 1 | 2, pushes: number, opened = false)
     if (layout === 1) ms = await v1Push(gh, moved.change, (l) => recordFootprint(l, moved).ledger);
     else {
       const t0 = performance.now();
-      const scoped = new ScopedLedgerStore(store, { changes: [moved.change], paths: moved.files.map((f) => f.path) });
+      const scoped = new ScopedLedgerStore(store, { changes: [moved.change], paths: moved.files.map((f) => f.path), streams: [moved.stream] });
       await transact(scoped, (l) => recordFootprint(l, moved));
       ms = performance.now() - t0 - gh.serverMs;
     }

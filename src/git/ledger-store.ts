@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Ledger } from "../engine/types.js";
-import { META_FILE, V1_FILE, checkChanges, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles, type FileChanges } from "../ledger/layout.js";
+import { META_FILE, SUMMARY_MARK, V1_FILE, checkChanges, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles, type FileChanges } from "../ledger/layout.js";
 import { canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { git, gitError, type GitOutput } from "./gateway.js";
@@ -35,7 +35,7 @@ export const DEFAULT_LEDGER_REF = "refs/pucs/ledger";
 export const LEDGER_FILE = V1_FILE;
 
 /** The top-level entries a whole-ledger read lists (index/ and streams/ are derived from footprints). */
-const READ_PATHS = [META_FILE, V1_FILE, "locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations", "agents", "footprints"];
+const READ_PATHS = [META_FILE, V1_FILE, "locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations", "agents", "footprints", SUMMARY_MARK];
 
 /** Blob shas and texts of `git cat-file --batch` output (all ours are UTF-8 text). */
 export function parseCatFileBatch(out: string, count: number): string[] {
@@ -82,7 +82,7 @@ export class GitRefStore implements LedgerStore {
   readonly #env: Record<string, string>;
   #identity: Promise<Record<string, string>> | null = null;
   /** Ledgers read or written lately, by commit (the base of the next write's diff). */
-  readonly #known = new Map<string, { ledger: Ledger; layout: 1 | 2 }>();
+  readonly #known = new Map<string, { ledger: Ledger; layout: 1 | 2; complete: boolean }>();
   /** read() calls. */
   reads = 0;
   /** write() calls (including lost races). */
@@ -139,6 +139,7 @@ export class GitRefStore implements LedgerStore {
     const has = (p: string) => entries.some((e) => e.path === p && e.type === "blob");
     let ledger: Ledger;
     let layout: 1 | 2;
+    const complete = has(SUMMARY_MARK);
     if (ls.code === 0 && has(META_FILE)) {
       const wanted = entries.filter((e) => e.type === "blob" && isLedgerFile(e.path));
       const cat = await this.#git(["cat-file", "--batch"], wanted.map((e) => `${e.oid}\n`).join(""));
@@ -164,12 +165,12 @@ export class GitRefStore implements LedgerStore {
         "foreign",
       );
     }
-    this.#remember(sha, ledger, layout);
+    this.#remember(sha, ledger, layout, complete);
     return ledger;
   }
 
-  #remember(sha: string, ledger: Ledger, layout: 1 | 2): void {
-    this.#known.set(sha, { ledger, layout });
+  #remember(sha: string, ledger: Ledger, layout: 1 | 2, complete: boolean): void {
+    this.#known.set(sha, { ledger, layout, complete });
     while (this.#known.size > 4) this.#known.delete(this.#known.keys().next().value!);
   }
 
@@ -179,13 +180,13 @@ export class GitRefStore implements LedgerStore {
    * moves. `write` swaps this store's ref to it; the remote store pushes it.
    */
   async commitOf(next: Ledger, expected: string | null, message: string): Promise<{ commit: string; subject: string }> {
-    let base: { ledger: Ledger; layout: 1 | 2 } | null = null;
+    let base: { ledger: Ledger; layout: 1 | 2; complete: boolean } | null = null;
     if (expected !== null) {
       await this.#readAt(expected);
       base = this.#known.get(expected) ?? null;
     }
     const fromV2 = base !== null && base.layout === 2;
-    const changes: FileChanges = fromV2 ? layoutDiff(base!.ledger, next) : layoutFiles(next);
+    const changes: FileChanges = fromV2 ? layoutDiff(base!.ledger, next, { complete: base!.complete }) : layoutFiles(next);
     checkChanges(changes);
     const env = await this.#identityEnv();
     const tree = await this.#tree(fromV2 ? expected : null, changes);
@@ -195,7 +196,7 @@ export class GitRefStore implements LedgerStore {
     const parents = expected === null ? [] : ["-p", expected];
     const commit = await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env);
     // What a fresh read of this commit gives: canonical order, no undefined optionals.
-    this.#remember(commit, JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger, 2);
+    this.#remember(commit, JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger, 2, true);
     return { commit, subject };
   }
 

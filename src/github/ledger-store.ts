@@ -27,7 +27,22 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Footprint, Ledger } from "../engine/types.js";
-import { META_FILE, V1_FILE, checkChanges, footprintPath, indexDir, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles, parseEntry, type LedgerView } from "../ledger/layout.js";
+import {
+  META_FILE,
+  SUMMARY_MARK,
+  StreamSummarySchema,
+  V1_FILE,
+  checkChanges,
+  footprintPath,
+  indexDir,
+  isLedgerFile,
+  layoutDiff,
+  layoutFiles,
+  ledgerFromFiles,
+  parseEntry,
+  summaryPath,
+  type StreamMember,
+} from "../ledger/layout.js";
 import { FootprintSchema, canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { GitHubError, RepoClient, type GitHubClient, type Json, type RepoRef } from "./client.js";
@@ -77,6 +92,8 @@ export interface RepoFilesRead {
   files: (string | null)[];
   /** The pull request asked for with `pull`, as GitHub has it now (null when not asked or not found). */
   pull: PullNode | null;
+  /** With `scope`: the partial read (its ledger is `snapshot.ledger`). */
+  view?: ViewRead;
 }
 
 // One pull request model (src/github/pull.ts): the fields the App reads with the ledger, commits and body included.
@@ -106,6 +123,7 @@ const LEDGER_PARTS: readonly { alias: string; path: string; depth: number }[] = 
   { alias: "arbitrations", path: "arbitrations", depth: 2 },
   { alias: "agents", path: "agents", depth: 2 },
   { alias: "footprints", path: "footprints", depth: 4 },
+  { alias: "mark", path: SUMMARY_MARK, depth: 0 },
 ];
 
 /** The Commit fields of a whole-ledger read (shared by the ref read and the read of one version). */
@@ -121,6 +139,8 @@ interface KnownLedger {
   ledger: Ledger;
   layout: 1 | 2;
   tree: string | null;
+  /** The tree has every stream's summary (see src/ledger/layout.ts). */
+  complete: boolean;
 }
 const knownLedgers = new Lru<string, KnownLedger>(32);
 
@@ -132,14 +152,14 @@ function knownKey(repo: RepoRef, version: string): string {
  * One GraphQL round trip: the ledger ref with its tree, plus the blobs named by `expressions`
  * (`<rev>:<path>`). Throws LedgerError for a foreign/corrupt ledger, GitHubError for API failures.
  */
-export async function readRepoFiles(rc: RepoClient, ref: string, expressions: readonly string[], opts: { pull?: number } = {}): Promise<RepoFilesRead> {
+export async function readRepoFiles(rc: RepoClient, ref: string, expressions: readonly string[], opts: { pull?: number; scope?: Scope } = {}): Promise<RepoFilesRead> {
   const fileVars = expressions.map((_, i) => `, $${alias(i)}: String!`).join("");
   const fileFields = expressions.map((_, i) => `${alias(i)}: object(expression: $${alias(i)}) { ${BLOB_FIELDS} }`).join("\n    ");
   const pullVar = opts.pull !== undefined ? ", $pull: Int!" : "";
   const pullField = opts.pull !== undefined ? `\n    pull: pullRequest(number: $pull) { ${PULL_FIELDS} }` : "";
   const query = `query($owner: String!, $name: String!, $ref: String!${pullVar}${fileVars}) {
   repository(owner: $owner, name: $name) {
-    ledger: ref(qualifiedName: $ref) { target { ${LEDGER_COMMIT_FIELDS} } }${pullField}
+    ledger: ref(qualifiedName: $ref) { target { ${opts.scope ? viewCommitFields(opts.scope) : LEDGER_COMMIT_FIELDS} } }${pullField}
     ${fileFields}
   }
 }`;
@@ -157,6 +177,10 @@ export async function readRepoFiles(rc: RepoClient, ref: string, expressions: re
   }
   const pull = opts.pull !== undefined ? ((data.repository.pull as PullNode | null | undefined) ?? null) : null;
   const node = data.repository.ledger;
+  if (opts.scope) {
+    const view = await readLedgerView(rc, ref, opts.scope, undefined, node?.target ?? null);
+    return { snapshot: { ledger: view.ledger, version: view.version }, files, pull, view };
+  }
   if (!node || !node.target) return { snapshot: { ledger: emptyLedger(), version: null }, files, pull };
   return { snapshot: { ledger: (await ledgerOfCommit(rc, ref, node.target)).ledger, version: node.target.oid }, files, pull };
 }
@@ -210,16 +234,16 @@ async function collectFiles(fetch: BlobFetcher, node: FileNode | undefined, path
  * The ledger held by a commit read with LEDGER_COMMIT_FIELDS: the v2 tree, or a v1 ledger.json.
  * Throws LedgerError (foreign, corrupt, unsupported-version) for anything else.
  */
-export async function ledgerOfCommitNode(t: CommitNode, source: string, hint: string, fetch: BlobFetcher): Promise<{ ledger: Ledger; layout: 1 | 2 }> {
+export async function ledgerOfCommitNode(t: CommitNode, source: string, hint: string, fetch: BlobFetcher): Promise<{ ledger: Ledger; layout: 1 | 2; complete: boolean }> {
   if (t.__typename !== "Commit") {
     throw new LedgerError(`${source}: it points to a ${t.__typename.toLowerCase()}, not a commit, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
   }
   const part = (a: string) => t[a] as FileNode | undefined;
   if (part("meta")?.object?.__typename === "Blob") {
     const files = new Map<string, string>();
-    for (const p of LEDGER_PARTS) if (p.alias !== "v1") await collectFiles(fetch, part(p.alias), p.path, files, source, hint);
+    for (const p of LEDGER_PARTS) if (p.alias !== "v1" && p.alias !== "mark") await collectFiles(fetch, part(p.alias), p.path, files, source, hint);
     for (const path of files.keys()) if (!isLedgerFile(path)) throw new LedgerError(`${source}: ${path} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
-    return { ledger: ledgerFromFiles(files, source, hint), layout: 2 };
+    return { ledger: ledgerFromFiles(files, source, hint), layout: 2, complete: part("mark")?.object?.__typename === "Blob" };
   }
   const blob = part("v1")?.object ?? null;
   if (!blob || blob.__typename !== "Blob") {
@@ -227,7 +251,7 @@ export async function ledgerOfCommitNode(t: CommitNode, source: string, hint: st
   }
   const text = await textOf(blob as BlobNode, fetch);
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
-  return { ledger: parseLedger(text, source, hint), layout: 1 };
+  return { ledger: parseLedger(text, source, hint), layout: 1, complete: false };
 }
 
 async function ledgerOfCommit(rc: RepoClient, ref: string, t: CommitNode): Promise<KnownLedger> {
@@ -235,7 +259,7 @@ async function ledgerOfCommit(rc: RepoClient, ref: string, t: CommitNode): Promi
   const known = knownLedgers.get(key);
   if (known) return known;
   const r = await ledgerOfCommitNode(t, `${ref} at ${t.oid.slice(0, 7)}`, githubLedgerHint(rc.repo, ref), (node) => blobText(rc, node));
-  const result: KnownLedger = { ledger: deepFreeze(r.ledger), layout: r.layout, tree: t.tree?.oid ?? null };
+  const result: KnownLedger = { ledger: deepFreeze(r.ledger), layout: r.layout, tree: t.tree?.oid ?? null, complete: r.complete };
   knownLedgers.set(key, result);
   return result;
 }
@@ -281,9 +305,14 @@ export class GitHubRefStore implements LedgerStore {
    * LedgerView's) is `base`: only the entries that differ between the two are sent. A v1 or absent
    * base writes the whole v2 tree.
    */
-  async commitChanges(base: { ledger: Ledger; layout: 1 | 2; tree: string | null } | null, next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
+  async commitChanges(
+    base: { ledger: Ledger; layout: 1 | 2; tree: string | null; complete?: boolean; loaded?: ReadonlyMap<string | null, readonly StreamMember[]> } | null,
+    next: Ledger,
+    expected: string | null,
+    message: string,
+  ): Promise<WriteResult> {
     const fromV2 = base !== null && base.layout === 2 && base.tree !== null;
-    const changes = fromV2 ? layoutDiff(base!.ledger, next) : layoutFiles(next);
+    const changes = fromV2 ? layoutDiff(base!.ledger, next, { ...(base!.loaded ? { loaded: base!.loaded } : {}), complete: base!.complete ?? true }) : layoutFiles(next);
     // Never write what the next read would reject.
     checkChanges(changes);
     const short = this.ref.replace(/^refs\//, "");
@@ -320,7 +349,7 @@ export class GitHubRefStore implements LedgerStore {
     // A whole ledger is remembered as what the next read of this version gets (canonical, without
     // undefined optionals); a view is not the whole ledger, so its version is read again when needed.
     if (base === null || !isView(base.ledger)) {
-      knownLedgers.set(knownKey(this.rc.repo, sha), { ledger: deepFreeze(JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger), layout: 2, tree: treeSha });
+      knownLedgers.set(knownKey(this.rc.repo, sha), { ledger: deepFreeze(JSON.parse(JSON.stringify(canonicalLedger(next))) as Ledger), layout: 2, tree: treeSha, complete: true });
     }
     return { ok: true, version: sha };
   }
@@ -332,76 +361,188 @@ export class GitHubRefStore implements LedgerStore {
 
 /** Ledgers that are views (partial): never remembered or written as if whole. */
 const views = new WeakSet<Ledger>();
-const isView = (l: Ledger): boolean => views.has(l);
+export const isView = (l: Ledger): boolean => views.has(l);
+/** Footprints made from a stream summary (no files): they count for CAPACITY, never written as such. */
+const phantoms = new WeakSet<Footprint>();
+export const isPhantom = (f: Footprint): boolean => phantoms.has(f);
 
 /** The small parts of the v2 tree (everything but footprints), with the v1 document for a migration. */
 const SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
 
+/** What a partial read is for: changes by id, the index shards of paths, the summaries of streams. */
+export interface Scope {
+  changes: readonly string[];
+  paths: readonly string[];
+  streams: readonly (string | null)[];
+}
+
+export const unionScope = (...scopes: Scope[]): Scope => ({
+  changes: [...new Set(scopes.flatMap((s) => s.changes))],
+  paths: [...new Set(scopes.flatMap((s) => s.paths))],
+  streams: [...new Set(scopes.flatMap((s) => s.streams))],
+});
+
+/**
+ * A partial read at one commit (see LedgerView in src/ledger/layout.ts): the small collections, the
+ * footprints of the changes asked for and of every change the index lists on the asked paths, and
+ * the summaries of the asked streams, whose other members are in `ledger` as footprints without files
+ * (phantoms: they take CAPACITY slots and overlap nothing). A v1 ledger, or a v2 tree written before
+ * summaries existed, is read whole (`whole`): the next write migrates it.
+ */
 export interface ViewRead {
-  view: LedgerView;
   version: string | null;
-  /** The tree of `version` (null when there is no ledger) and its layout. */
   tree: string | null;
   layout: 1 | 2;
+  whole: boolean;
+  /** The tree has every stream's summary. */
+  complete: boolean;
+  /** The view (or the whole ledger when `whole`), deep-frozen. */
+  ledger: Ledger;
+  /** What was loaded: change → its footprint (null: none), path → changes on it, stream → its members. */
+  footprints: ReadonlyMap<string, Footprint | null>;
+  shards: ReadonlyMap<string, readonly string[]>;
+  summaries: ReadonlyMap<string | null, readonly StreamMember[]>;
+  /** The small collections and the session (footprints empty). */
+  small: Ledger;
+}
+
+interface Wanted {
+  changes: string[];
+  paths: string[];
+  streams: (string | null)[];
+}
+
+function wantedOf(r: Pick<ViewRead, "footprints" | "shards" | "summaries"> | null, scope: Scope): Wanted {
+  const changes = new Set(scope.changes.filter((c) => !r?.footprints.has(c)));
+  for (const list of r?.shards.values() ?? []) for (const c of list) if (!r!.footprints.has(c)) changes.add(c);
+  return {
+    changes: [...changes],
+    paths: [...new Set(scope.paths)].filter((p) => !r?.shards.has(p)),
+    streams: [...new Set(scope.streams)].filter((s) => !r?.summaries.has(s)),
+  };
+}
+
+const isEmpty = (w: Wanted) => w.changes.length === 0 && w.paths.length === 0 && w.streams.length === 0;
+
+/** The Commit fields of a query for `w` (aliases c<i>, p<i>, s<i>). */
+function wantedFields(w: Wanted): string {
+  return [
+    ...w.changes.map((c, i) => `c${i}: file(path: ${JSON.stringify(footprintPath(c))}) { object { ${BLOB_FIELDS} } }`),
+    ...w.paths.map((p, i) => `p${i}: file(path: ${JSON.stringify(indexDir(p))}) { object { ${treeFields(1)} } }`),
+    ...w.streams.map((st, i) => `s${i}: file(path: ${JSON.stringify(summaryPath(st))}) { object { ${BLOB_FIELDS} } }`),
+  ].join(" ");
+}
+
+/** The Commit fields of a partial read's first query: the small parts and what `scope` asks for. */
+export function viewCommitFields(scope: Scope): string {
+  return `__typename oid ... on Commit { tree { oid } ${SMALL_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} ${wantedFields(wantedOf(null, scope))} }`;
+}
+
+interface Loaded {
+  footprints: Map<string, Footprint | null>;
+  shards: Map<string, string[]>;
+  summaries: Map<string | null, StreamMember[]>;
+}
+
+/** Takes the answers to `w` out of a commit node into `into`. */
+async function absorb(commit: CommitNode, w: Wanted, into: Loaded, fetch: BlobFetcher, source: string, hint: string): Promise<void> {
+  const blobOf = async (alias: string, path: string): Promise<string | null> => {
+    const obj = (commit[alias] as FileNode | undefined)?.object ?? null;
+    if (!obj || obj.__typename !== "Blob") return null;
+    const text = await textOf(obj as BlobNode, fetch);
+    if (text === null) throw new LedgerError(`${source}: ${path} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
+    return text;
+  };
+  for (let i = 0; i < w.changes.length; i++) {
+    const path = footprintPath(w.changes[i]!);
+    const text = await blobOf(`c${i}`, path);
+    into.footprints.set(w.changes[i]!, text === null ? null : parseEntry(FootprintSchema, text, path, source, hint));
+  }
+  for (let i = 0; i < w.paths.length; i++) {
+    const dir = (commit[`p${i}`] as FileNode | undefined)?.object as TreeNode | null | undefined;
+    const ids: string[] = [];
+    for (const e of dir?.entries ?? []) {
+      const id = e.object && e.object.__typename === "Blob" ? ((e.object as BlobNode).text ?? "").trim() : "";
+      if (id !== "") ids.push(id);
+    }
+    into.shards.set(w.paths[i]!, ids);
+  }
+  for (let i = 0; i < w.streams.length; i++) {
+    const path = summaryPath(w.streams[i]!);
+    const text = await blobOf(`s${i}`, path);
+    into.summaries.set(w.streams[i]!, text === null ? [] : parseEntry(StreamSummarySchema, text, path, source, hint).changes);
+  }
+}
+
+function viewLedger(small: Ledger, loaded: Loaded): Ledger {
+  const footprints: Footprint[] = [];
+  for (const f of loaded.footprints.values()) if (f) footprints.push(f);
+  const have = new Set(footprints.map((f) => f.change));
+  for (const [stream, members] of loaded.summaries) {
+    for (const m of members) {
+      if (have.has(m.change)) continue;
+      have.add(m.change);
+      const phantom: Footprint = { change: m.change, agent: m.agent, stream, headSha: m.headSha, draft: m.draft, labels: [], files: [], recordedAt: "1970-01-01T00:00:00.000Z" };
+      phantoms.add(phantom);
+      footprints.push(phantom);
+    }
+  }
+  const ledger = deepFreeze(canonicalLedger({ ...small, footprints }));
+  views.add(ledger);
+  return ledger;
 }
 
 /**
- * A PARTIAL read (see LedgerView): the small collections, the footprints of `scope.changes`, and the
- * footprints of every change the path index lists on `scope.paths`, at one consistent commit. Costs
- * one GraphQL query, plus one more only when other changes touch those paths (their footprints, read
- * at the same commit). Nothing in it grows with the number of open changes. A v1 ledger is read
- * whole (the next write migrates it); `at` reads a given commit instead of the ref's head.
+ * Reads `scope` of the ledger (at the ref's head, or at commit `at`): one GraphQL query, plus one
+ * more when the index lists other changes on the asked paths (their footprints, at the same commit).
+ * `first` = the commit node of a query already made with `viewCommitFields(scope)` (the App reads it
+ * together with the config and the pull request).
  */
-export async function readLedgerView(rc: RepoClient, ref: string, scope: { changes: readonly string[]; paths: readonly string[] }, at?: string): Promise<ViewRead> {
-  const changes = [...new Set(scope.changes)];
-  const paths = [...new Set(scope.paths)];
-  const fp = (c: string, i: number, prefix: string) => `${prefix}${i}: file(path: ${JSON.stringify(footprintPath(c))}) { object { ${BLOB_FIELDS} } }`;
-  const fields =
-    `__typename oid ... on Commit { tree { oid } ${SMALL_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} ` +
-    changes.map((c, i) => fp(c, i, "c")).join(" ") +
-    " " +
-    paths.map((p, i) => `p${i}: file(path: ${JSON.stringify(indexDir(p))}) { object { ${treeFields(1)} } }`).join(" ") +
-    " }";
-  const commit = await readCommit(rc, ref, fields, at);
-  if (commit === null) return { view: viewOf(emptyLedger(), changes, paths), version: null, tree: null, layout: 2 };
+export async function readLedgerView(rc: RepoClient, ref: string, scope: Scope, at?: string, first?: CommitNode | null): Promise<ViewRead> {
+  const commit = first !== undefined ? first : await readCommit(rc, ref, viewCommitFields(scope), at);
+  if (commit === null) {
+    const loaded: Loaded = { footprints: new Map(scope.changes.map((c) => [c, null])), shards: new Map(scope.paths.map((p) => [p, []])), summaries: new Map(scope.streams.map((s) => [s, []])) };
+    return { version: null, tree: null, layout: 2, whole: false, complete: true, small: emptyLedger(), ledger: viewLedger(emptyLedger(), loaded), ...loaded };
+  }
   const source = `${ref} at ${commit.oid.slice(0, 7)}`;
   const hint = githubLedgerHint(rc.repo, ref);
   const fetch: BlobFetcher = (node) => blobText(rc, node);
   const small = await ledgerOfCommitNode(commit, source, hint, fetch);
-  if (small.layout === 1) return { view: viewOf(small.ledger, changes, paths, true), version: commit.oid, tree: commit.tree?.oid ?? null, layout: 1 };
-  const footprints: Footprint[] = [];
-  const loaded = new Set<string>();
-  const addFootprint = async (node: FileNode | undefined, path: string) => {
-    const obj = node?.object ?? null;
-    if (!obj || obj.__typename !== "Blob") return;
-    const text = await textOf(obj as BlobNode, fetch);
-    if (text === null) throw new LedgerError(`${source}: ${path} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
-    const f = parseEntry(FootprintSchema, text, path, source, hint);
-    if (!loaded.has(f.change)) footprints.push(f);
-    loaded.add(f.change);
-  };
-  for (let i = 0; i < changes.length; i++) await addFootprint(commit[`c${i}`] as FileNode, footprintPath(changes[i]!));
-  const others = new Set<string>();
-  for (let i = 0; i < paths.length; i++) {
-    const dir = (commit[`p${i}`] as FileNode | undefined)?.object as TreeNode | null | undefined;
-    for (const e of dir?.entries ?? []) {
-      const id = e.object && e.object.__typename === "Blob" ? ((e.object as BlobNode).text ?? "").trim() : "";
-      if (id !== "" && !loaded.has(id)) others.add(id);
-    }
+  if (small.layout === 1 || !small.complete) {
+    // Read whole: a v1 document holds everything anyway; a tree without summaries cannot answer CAPACITY.
+    const whole = small.layout === 1 ? { ledger: deepFreeze(small.ledger), layout: 1 as const, tree: commit.tree?.oid ?? null, complete: false } : await readVersion(rc, ref, commit.oid);
+    return { version: commit.oid, tree: whole.tree, layout: whole.layout, whole: true, complete: whole.complete, small: whole.ledger, ledger: whole.ledger, footprints: new Map(), shards: new Map(), summaries: new Map() };
   }
-  if (others.size > 0) {
-    const list = [...others];
-    const more = await readCommit(rc, ref, `__typename oid ... on Commit { ${list.map((c, i) => fp(c, i, "o")).join(" ")} }`, commit.oid);
-    for (let i = 0; i < list.length; i++) await addFootprint(more?.[`o${i}`] as FileNode, footprintPath(list[i]!));
-  }
-  const ledger = canonicalLedger({ ...small.ledger, footprints });
-  return { view: viewOf(ledger, changes, paths), version: commit.oid, tree: commit.tree?.oid ?? null, layout: 2 };
+  const loaded: Loaded = { footprints: new Map(), shards: new Map(), summaries: new Map() };
+  await absorb(commit, wantedOf(null, scope), loaded, fetch, source, hint);
+  const base: ViewRead = { version: commit.oid, tree: commit.tree?.oid ?? null, layout: 2, whole: false, complete: true, small: small.ledger, ledger: small.ledger, ...loaded };
+  return fillView(rc, ref, base, scope);
 }
 
-function viewOf(ledger: Ledger, changes: readonly string[], paths: readonly string[], whole = false): LedgerView {
-  const frozen = deepFreeze(ledger);
-  if (!whole) views.add(frozen);
-  return { partial: true, ledger: frozen, scope: { changes, paths } };
+/**
+ * `r` with what `scope` asks for and `r` lacks, read at `r`'s commit (nothing when it has it all):
+ * one query, and one more for the footprints of changes the newly read index shards list.
+ */
+export async function fillView(rc: RepoClient, ref: string, r: ViewRead, scope: Scope): Promise<ViewRead> {
+  if (r.whole) return r;
+  const loaded: Loaded = { footprints: new Map(r.footprints), shards: new Map([...r.shards].map(([k, v]) => [k, [...v]])), summaries: new Map([...r.summaries].map(([k, v]) => [k, [...v]])) };
+  let changed = false;
+  for (let round = 0; round < 3; round++) {
+    const w = wantedOf(loaded, scope);
+    if (isEmpty(w)) break;
+    changed = true;
+    if (r.version === null) {
+      for (const c of w.changes) loaded.footprints.set(c, null);
+      for (const p of w.paths) loaded.shards.set(p, []);
+      for (const st of w.streams) loaded.summaries.set(st, []);
+      continue;
+    }
+    const commit = await readCommit(rc, ref, `__typename oid ... on Commit { ${wantedFields(w)} }`, r.version);
+    if (!commit) throw new GitHubError(`GitHub's GraphQL API could not read ${ref} at ${r.version.slice(0, 7)}: no such commit.`, 200, "not-found", "commit not found");
+    await absorb(commit, w, loaded, (node) => blobText(rc, node), `${ref} at ${r.version.slice(0, 7)}`, githubLedgerHint(rc.repo, ref));
+  }
+  if (!changed && r.ledger !== r.small) return r;
+  return { ...r, ...loaded, ledger: viewLedger(r.small, loaded) };
 }
 
 async function readCommit(rc: RepoClient, ref: string, fields: string, at?: string): Promise<CommitNode | null> {
@@ -416,45 +557,96 @@ async function readCommit(rc: RepoClient, ref: string, fields: string, at?: stri
   return data?.repository?.at ?? null;
 }
 
+/** The scope a footprint's own report needs: itself, the changes on its files, its stream. */
+export const scopeOfFootprint = (f: Footprint): Scope => ({ changes: [f.change], paths: [...new Set(f.files.map((x) => x.path))], streams: [f.stream] });
+
 /**
  * A LedgerStore over a SCOPE of the ledger (the App's hot path): `read` returns the partial view
- * (its `ledger` holds only the footprints in scope), `write` sends only the difference between the
- * view it read and the transitions' result. A transition that changes a footprint outside the scope
- * is a bug (its old index and summary entries were not loaded) and is refused before anything is
- * written. `transact` and the batch writer use it like any store.
+ * (ViewRead), `write` sends only the difference between the view it read and the transitions'
+ * result. A transition that changes a footprint the view did not load whole is refused before
+ * anything is written (its index entries were not read); a phantom (from a stream summary) may get
+ * only its report fields (`stale`, `comment`) changed, which are applied to its real footprint, read
+ * at the same commit. A stream summary the write must rewrite and the view lacks is read first.
+ * `transact` and the batch writer use it like any store; `merge` joins the scopes of a batch.
  */
 export class ScopedLedgerStore implements LedgerStore {
   readonly #read = new Map<string | null, ViewRead>();
+  #initial: ViewRead | null;
   reads = 0;
   writes = 0;
 
   constructor(
     readonly store: GitHubRefStore,
-    readonly scope: { changes: readonly string[]; paths: readonly string[] },
-  ) {}
+    readonly scope: Scope,
+    initial?: ViewRead,
+  ) {
+    this.#initial = initial ?? null;
+  }
+
+  /** One store for a batch of updates with these scopes. */
+  merge(other: ScopedLedgerStore): ScopedLedgerStore {
+    return new ScopedLedgerStore(this.store, unionScope(this.scope, other.scope));
+  }
 
   async read(): Promise<LedgerSnapshot> {
     this.reads++;
-    const r = await readLedgerView(this.store.rc, this.store.ref, this.scope);
+    const r = this.#initial ?? (await readLedgerView(this.store.rc, this.store.ref, this.scope));
+    this.#initial = null;
     this.#read.clear();
     this.#read.set(r.version, r);
-    return { ledger: r.view.ledger, version: r.version };
+    return { ledger: r.ledger, version: r.version };
   }
 
   async write(next: Ledger, expected: string | null, message: string): Promise<WriteResult> {
     this.writes++;
-    const r = this.#read.get(expected) ?? (await readLedgerView(this.store.rc, this.store.ref, this.scope, expected ?? undefined));
-    const before = r.view.ledger;
-    if (r.layout === 2 && isView(before)) {
-      const inScope = new Set(before.footprints.map((f) => f.change));
-      const was = new Map(before.footprints.map((f) => [f.change, f]));
-      for (const f of next.footprints) {
-        if (was.get(f.change) !== f && !inScope.has(f.change) && !this.scope.changes.includes(f.change)) {
-          throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
-        }
+    let r = this.#read.get(expected) ?? (await readLedgerView(this.store.rc, this.store.ref, this.scope, expected ?? undefined));
+    if (expected === null || r.whole) return this.store.commitChanges(expected === null ? null : { ledger: r.ledger, layout: r.layout, tree: r.tree, complete: r.complete }, next, expected, message);
+    const before = r.ledger;
+    const was = new Map(before.footprints.map((f) => [f.change, f]));
+    // Streams whose summary the write rewrites, and phantoms whose report fields changed.
+    const streams = new Set<string | null>();
+    const patched: Footprint[] = [];
+    for (const f of next.footprints) {
+      const prev = was.get(f.change);
+      if (prev === f) continue;
+      if (prev && isPhantom(prev)) {
+        patched.push(f);
+        continue;
       }
+      if (!prev && r.footprints.get(f.change) === undefined) {
+        throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
+      }
+      streams.add(f.stream);
+      if (prev) streams.add(prev.stream);
     }
-    return this.store.commitChanges(expected === null ? null : { ledger: before, layout: r.layout, tree: r.tree }, next, expected, message);
+    const kept = new Set(next.footprints.map((f) => f.change));
+    for (const f of before.footprints) {
+      if (kept.has(f.change)) continue;
+      if (isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
+      streams.add(f.stream);
+    }
+    r = await fillView(this.store.rc, this.store.ref, r, { changes: patched.map((f) => f.change), paths: [], streams: [...streams] });
+    let base = r.ledger;
+    let target = next;
+    if (patched.length > 0) {
+      // The real footprints replace the phantoms on both sides; only stale and comment carry over.
+      const real = new Map(patched.map((f) => [f.change, r.footprints.get(f.change)]));
+      const fields = (f: Footprint) => JSON.stringify([f.agent, f.stream, f.draft, f.headSha, f.files.length]);
+      target = {
+        ...next,
+        footprints: next.footprints.map((f) => {
+          if (!real.has(f.change)) return f;
+          const phantom = was.get(f.change)!;
+          const fp = real.get(f.change);
+          if (!fp) throw new LedgerError(`${f.change} is in its stream's summary but has no footprint at ${expected.slice(0, 7)}: the ledger's summary is out of date; nothing was written`, "corrupt");
+          if (fields(f) !== fields(phantom)) throw new LedgerError(`a transition changed more than the report fields of ${f.change}, which this event did not read whole: a PUCS bug; nothing was written`, "corrupt");
+          const { stale: _s, comment: _c, ...rest } = fp;
+          return { ...rest, ...(f.stale === true ? { stale: true } : {}), ...(f.comment !== undefined ? { comment: f.comment } : {}) } as Footprint;
+        }),
+      };
+      base = { ...r.ledger, footprints: r.ledger.footprints.map((f) => (real.get(f.change) ?? f)) };
+    }
+    return this.store.commitChanges({ ledger: base, layout: 2, tree: r.tree, loaded: r.summaries }, target, expected, message);
   }
 }
 

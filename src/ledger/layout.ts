@@ -16,13 +16,18 @@
  *   agents/<k0>/<key>.json                      one registered agent key = hash of agent
  *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
  *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
- *   streams/<stream>/<k0>/<k1>/<key>.json       the change's summary (no files): the gate and CAPACITY
+ *   streams/<stream>.json                       the stream's summary: its open changes (change, agent,
+ *                                               draft, head), for CAPACITY and the gate
+ *   streams/complete                            marker: every stream's summary is written (ledgers
+ *                                               written before summaries existed lack it)
  *
  * - Every blob is written with its entry's zod schema (keys in the schema's order), so an optional
  *   field added to a schema is stored and read back without touching this module.
  * - `index/` and `streams/` are DERIVED from the footprints: a full read ignores them and a write
  *   recomputes the entries of the footprints that changed. They exist so an event can read only the
- *   claims on its own files (the index shards of those paths) and the gate only the summaries.
+ *   claims on its own files (the index shards of those paths) and its stream's summary, and the gate
+ *   only the summaries. A summary lists ids, not files: ~60 bytes per open change of the stream.
+ *   A write from a whole ledger without the `streams/complete` marker writes every summary and it.
  * - Fan-out is one hex digit per level (16 entries), three levels for footprints and the index: a tree
  *   object of 256 entries is 7.4 KB and a write rewrites every tree on the way to each changed blob,
  *   so narrow levels keep the bytes a write adds to the repository small at 10,000 open changes.
@@ -63,9 +68,15 @@ export const MetaSchema = z.strictObject({
   session: SessionSchema.nullable(),
 });
 
-/** A change's entry in `streams/`: its footprint without files (what the gate and CAPACITY need). */
-export const StreamEntrySchema = FootprintSchema.omit({ files: true, truncated: true, comment: true });
-export type StreamEntry = z.infer<typeof StreamEntrySchema>;
+/** One open change in its stream's summary (what the gate and CAPACITY need of it). */
+export const StreamMemberSchema = z.strictObject({ change: z.string().min(1), agent: z.string().min(1), draft: z.boolean(), headSha: z.string() });
+export type StreamMember = z.infer<typeof StreamMemberSchema>;
+/** `streams/<stream>.json`: the stream's open changes, in footprint order. */
+export const StreamSummarySchema = z.strictObject({ stream: z.string().nullable(), changes: z.array(StreamMemberSchema) });
+export type StreamSummary = z.infer<typeof StreamSummarySchema>;
+/** Present once every stream's summary is in the tree (see the module comment). */
+export const SUMMARY_MARK = "streams/complete";
+const SUMMARY_MARK_TEXT = "every open change is in its stream's summary\n";
 
 // ---------------------------------------------------------------------------
 // Keys and paths
@@ -98,10 +109,8 @@ export const footprintPath = (change: string): string => {
 /** Tree-safe name of a stream ("-" for no stream). */
 export const streamDir = (stream: string | null): string =>
   stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
-export const streamEntryPath = (stream: string | null, change: string): string => {
-  const k = changeKey(change);
-  return `${streamDir(stream)}/${fan(k, 2)}/${k}.json`;
-};
+/** The summary blob of a stream. */
+export const summaryPath = (stream: string | null): string => `${streamDir(stream)}.json`;
 
 // ---------------------------------------------------------------------------
 // Canonical text of one entry, by its schema
@@ -137,10 +146,27 @@ export function entryText(schema: AnySchema, value: unknown): string {
   return `${JSON.stringify(ordered(schema, value))}\n`;
 }
 
-const summaryOf = (f: Footprint): StreamEntry => {
-  const { files: _f, truncated: _t, comment: _c, ...rest } = f;
-  return rest;
-};
+const memberOf = (f: Footprint): StreamMember => ({ change: f.change, agent: f.agent, draft: f.draft, headSha: f.headSha });
+const sameMember = (a: Footprint, b: Footprint): boolean => a.stream === b.stream && a.agent === b.agent && a.draft === b.draft && a.headSha === b.headSha;
+
+/** The summary text of `stream` with these members (null = no open change: no blob). */
+function summaryText(stream: string | null, members: readonly StreamMember[]): string | null {
+  if (members.length === 0) return null;
+  const changes = [...members].sort((a, b) => (a.change < b.change ? -1 : a.change > b.change ? 1 : 0));
+  return entryText(StreamSummarySchema, { stream, changes });
+}
+
+/** Every stream's summary of a whole ledger. */
+function allSummaries(footprints: readonly Footprint[], out: FileChanges): void {
+  const by = new Map<string | null, StreamMember[]>();
+  for (const f of footprints) {
+    const list = by.get(f.stream) ?? [];
+    list.push(memberOf(f));
+    by.set(f.stream, list);
+  }
+  for (const [stream, members] of by) out.set(summaryPath(stream), summaryText(stream, members));
+  out.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
+}
 
 // ---------------------------------------------------------------------------
 // Ledger → files
@@ -194,11 +220,10 @@ function metaText(l: Ledger): string {
   return entryText(MetaSchema, { kind: l.kind, layout: LAYOUT_VERSION, schemaVersion: l.schemaVersion, session: l.session });
 }
 
-/** Every file of a footprint: its blob, its index entries, its stream summary. */
+/** Every file of a footprint: its blob and its index entries (its stream's summary is shared: see layoutDiff). */
 function footprintFiles(f: Footprint, out: FileChanges, value: (text: string) => string | null): void {
   const k = changeKey(f.change);
   out.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
-  out.set(streamEntryPath(f.stream, f.change), value(entryText(StreamEntrySchema, summaryOf(f))));
   // A rename is indexed under its old path too: an event on that path must find it (the same base file).
   for (const p of new Set(f.files.flatMap((x) => (x.previousPath === undefined ? [x.path] : [x.path, x.previousPath])))) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
 }
@@ -213,7 +238,20 @@ export function layoutFiles(l: Ledger): Map<string, string> {
     for (const { key, entry } of keyed(col.get(c), col.keyOf)) out.set(smallPath(col.dir, key), entryText(col.schema, entry));
   }
   for (const f of c.footprints) footprintFiles(f, out, (t) => t);
+  allSummaries(c.footprints, out);
+  for (const [p, t] of out) if (t === null) out.delete(p);
   return out as Map<string, string>;
+}
+
+/**
+ * How `layoutDiff` rewrites the summaries of the streams a write changes: from the whole ledger
+ * (`before` is whole), or from the summaries a partial read loaded (`loaded`: stream → its members
+ * as stored; every stream whose membership changes must be there). `complete: false` = the tree
+ * lacks the marker: a whole-ledger write then writes every summary.
+ */
+export interface SummaryBase {
+  loaded?: ReadonlyMap<string | null, readonly StreamMember[]>;
+  complete?: boolean;
 }
 
 /**
@@ -222,7 +260,7 @@ export function layoutFiles(l: Ledger): Map<string, string> {
  * skipped without being serialised. `before` may be a PARTIAL view (see LedgerView): only entries it
  * holds are compared, and an entry absent from both is never touched.
  */
-export function layoutDiff(before: Ledger, after: Ledger): FileChanges {
+export function layoutDiff(before: Ledger, after: Ledger, summaries: SummaryBase = {}): FileChanges {
   const out: FileChanges = new Map();
   if (before.session !== after.session && JSON.stringify(before.session) !== JSON.stringify(after.session)) out.set(META_FILE, metaText(after));
   for (const name of SMALL) {
@@ -262,7 +300,33 @@ export function layoutDiff(before: Ledger, after: Ledger): FileChanges {
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out.set(p, null);
     }
+    // The summaries of the streams whose membership (or a member's agent, draft, head) changed.
+    const streams = new Set<string | null>();
+    for (const [change, f] of newBy) {
+      const prev = oldBy.get(change);
+      if (prev === f) continue;
+      if (!prev || !sameMember(prev, f)) {
+        streams.add(f.stream);
+        if (prev) streams.add(prev.stream);
+      }
+    }
+    for (const [change, prev] of oldBy) if (!newBy.has(change)) streams.add(prev.stream);
+    if (summaries.complete !== false || summaries.loaded) {
+      for (const stream of streams) {
+        let members: StreamMember[];
+        if (summaries.loaded) {
+          const stored = summaries.loaded.get(stream);
+          if (stored === undefined) throw new LedgerError(`the summary of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
+          const mine = (m: StreamMember) => oldBy.has(m.change) || newBy.has(m.change);
+          members = [...stored.filter((m) => !mine(m)), ...after.footprints.filter((f) => f.stream === stream).map(memberOf)];
+        } else {
+          members = after.footprints.filter((f) => f.stream === stream).map(memberOf);
+        }
+        out.set(summaryPath(stream), summaryText(stream, members));
+      }
+    }
   }
+  if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out);
   return out;
 }
 
@@ -400,7 +464,7 @@ function schemaOfPath(path: string): AnySchema | null {
   if (path === META_FILE) return MetaSchema;
   const top = path.slice(0, path.indexOf("/"));
   if (top === "footprints") return FootprintSchema;
-  if (top === "streams") return StreamEntrySchema;
+  if (top === "streams") return StreamSummarySchema;
   if (top in COLLECTIONS) return COLLECTIONS[top as (typeof SMALL)[number]].schema;
   return null;
 }
@@ -409,7 +473,7 @@ function schemaOfPath(path: string): AnySchema | null {
 export function checkChanges(changes: FileChanges): void {
   const source = "the ledger about to be written (a pucs bug; nothing was written)";
   for (const [path, text] of changes) {
-    if (text === null) continue;
+    if (text === null || (path === SUMMARY_MARK && text === SUMMARY_MARK_TEXT)) continue;
     const schema = schemaOfPath(path);
     if (schema) parseEntry(schema, text, path, source, "");
     else if (!path.startsWith("index/") || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");

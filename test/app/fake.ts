@@ -64,6 +64,11 @@ export class FakeGitHub {
   /** Commit messages of a PR (oldest first), as GraphQL's PullRequest.commits lists them. */
   pullCommits = new Map<number, string[]>();
   #seq = 100;
+  /** Git object names are unique across fakes (a process's ledger cache is keyed by them, as real shas are). */
+  static #objects = 0;
+  objectId(prefix: string): string {
+    return `${prefix}${this.id()}x${++FakeGitHub.#objects}`.padEnd(40, "0");
+  }
   #faults: { method: string; path: RegExp; status: number; body: J; times: number }[] = [];
   /** Review requests made (`POST pulls/{n}/requested_reviewers` bodies), by PR. */
   reviewRequests = new Map<number, J[]>();
@@ -110,7 +115,7 @@ export class FakeGitHub {
 
   /** Seeds the ledger as the App writes it (v2); `v1` seeds the old one-document layout. */
   setLedger(l: Ledger, opts: { v1?: boolean } = {}): void {
-    const sha = `seed${this.id()}`.padEnd(40, "0");
+    const sha = this.objectId("seed");
     const content = opts.v1 ? { text: serializeLedger(l) } : { files: layoutFiles(l) };
     this.commits.set(sha, { sha, ...content, parents: this.ledgerRef ? [this.ledgerRef] : [], message: "seed" });
     this.ledgerRef = sha;
@@ -253,12 +258,12 @@ export class FakeGitHub {
         if (e.sha === null) for (const k of [...files.keys()]) if (k === e.path || k.startsWith(`${e.path}/`)) files.delete(k);
         if (typeof e.content === "string") files.set(e.path, e.content);
       }
-      const sha = `tree${this.id()}`.padEnd(40, "0");
+      const sha = this.objectId("tree");
       this.trees.set(sha, files);
       return [201, { sha }];
     }
     if (method === "POST" && path === `${BASE}/git/commits`) {
-      const sha = `commit${this.id()}`.padEnd(40, "0");
+      const sha = this.objectId("commit");
       if (!this.trees.has(b.tree)) return [422, { message: "Tree SHA does not exist" }];
       this.commits.set(sha, { sha, files: this.trees.get(b.tree)!, parents: b.parents, message: b.message });
       return [201, { sha }];

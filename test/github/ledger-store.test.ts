@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, primedStore } from "../../src/github/ledger-store.js";
 import { canonicalLedger, emptyLedger, serializeLedger } from "../../src/ledger/schema.js";
-import { changeKey, footprintPath, indexDir, layoutDiff, layoutFiles, ledgerFromFiles, streamEntryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, changeKey, footprintPath, indexDir, layoutDiff, layoutFiles, ledgerFromFiles, summaryPath } from "../../src/ledger/layout.js";
 import { fullLedger } from "../ledger/fixtures.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -33,7 +33,7 @@ function commitNode(files: Map<string, string>, oid = HEAD) {
     const names = [...new Set(under.map((k) => k.slice(path.length + 1).split("/")[0]!))].sort();
     return { __typename: "Tree", entries: names.map((name) => ({ name, object: node(`${path}/${name}`) })) };
   };
-  const parts = { v1: "ledger.json", meta: "meta.json", locks: "locks", intents: "intents", queues: "queues", overrides: "overrides", footprints: "footprints" };
+  const parts = { v1: "ledger.json", meta: "meta.json", locks: "locks", intents: "intents", queues: "queues", overrides: "overrides", footprints: "footprints", mark: SUMMARY_MARK };
   const out: Record<string, unknown> = { __typename: "Commit", oid, tree: { oid: TREE } };
   for (const [alias, path] of Object.entries(parts)) {
     const o = node(path);
@@ -64,7 +64,9 @@ describe("GitHubRefStore.read", () => {
     expect(s).toEqual({ ledger: canonicalLedger(ledger), version: HEAD });
     expect(body!.variables).toEqual({ owner: "octo", name: "demo", ref: "refs/pucs/ledger" });
     for (const part of ['meta: file(path: "meta.json")', 'v1: file(path: "ledger.json")', 'locks: file(path: "locks")', 'footprints: file(path: "footprints")']) expect(body!.query).toContain(part);
-    expect(body!.query).not.toMatch(/index|streams/);
+    // Of the derived parts only the marker that the summaries are complete (a whole read skips index/ and the summaries).
+    expect(body!.query).toContain(`mark: file(path: "${SUMMARY_MARK}")`);
+    expect(body!.query).not.toMatch(/index|streams\/[-=]/);
   });
 
   it("reads a v1 ledger.json as before", async () => {
@@ -160,7 +162,7 @@ describe("GitHubRefStore.write", () => {
       { message: "lock a.py by alice (#1)\n\nPucs-Nonce: n0nce\n", tree: "t1", parents: [] },
       { ref: "refs/pucs/ledger", sha: "c1" },
     ]);
-    expect((bodies[0] as { tree: { path: string }[] }).tree.map((e) => e.path)).toEqual(["meta.json", expect.stringMatching(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/)]);
+    expect((bodies[0] as { tree: { path: string }[] }).tree.map((e) => e.path)).toEqual(["meta.json", expect.stringMatching(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/), SUMMARY_MARK]);
   });
 
   it("on a v2 head: base_tree = the tree read and only the changed entries (one new lock = one entry), then PATCH with force: false", async () => {
@@ -200,7 +202,7 @@ describe("GitHubRefStore.write", () => {
     expect(await store().write(next, HEAD, "release #1")).toEqual({ ok: true, version: "c3" });
     expect(query!.variables).toEqual({ owner: "octo", name: "demo", oid: HEAD });
     expect(tree!.base_tree).toBe(TREE);
-    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, streamEntryPath("EXEC", "#1")].sort());
+    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC")].sort());
     expect(tree!.tree.every((e) => e.sha === null)).toBe(true);
   });
 

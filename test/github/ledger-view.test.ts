@@ -3,8 +3,8 @@ import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Footprint, Ledger } from "../../src/engine/types.js";
 import type { GitHubClient } from "../../src/github/client.js";
-import { GitHubRefStore, ScopedLedgerStore, readLedgerView } from "../../src/github/ledger-store.js";
-import { footprintPath, indexDir, layoutFiles, streamEntryPath } from "../../src/ledger/layout.js";
+import { GitHubRefStore, ScopedLedgerStore, isPhantom, isView, readLedgerView } from "../../src/github/ledger-store.js";
+import { SUMMARY_MARK, footprintPath, indexDir, layoutFiles, summaryPath } from "../../src/ledger/layout.js";
 import { canonicalLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -28,16 +28,19 @@ function crowded(n: number): Ledger {
 
 const graphqlCalls = (gh: FakeGitHub) => gh.log.filter((r) => r.path === "/graphql");
 
+const NO_STREAM = { streams: [] as (string | null)[] };
+
 describe("a partial read: only the claims on the event's own files", () => {
   it("a clear change: ONE query — the small collections and its own footprint, not the other 40 open changes", async () => {
     const gh = new FakeGitHub();
     const whole = crowded(40);
     gh.setLedger(whole);
-    const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#100"], paths: ["src/m0/f0.py", "src/m0/f1.py"] });
+    const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#100"], paths: ["src/m0/f0.py", "src/m0/f1.py"], ...NO_STREAM });
     expect(graphqlCalls(gh)).toHaveLength(1);
-    expect(r.view.partial).toBe(true);
-    expect(r.view.ledger.footprints.map((f) => f.change)).toEqual(["#100"]);
-    expect([r.view.ledger.locks, r.view.ledger.intents, r.view.ledger.queues, r.view.ledger.overrides, r.view.ledger.session]).toEqual([whole.locks, whole.intents, whole.queues, whole.overrides, whole.session]);
+    expect(isView(r.ledger)).toBe(true);
+    expect(r.whole).toBe(false);
+    expect(r.ledger.footprints.map((f) => f.change)).toEqual(["#100"]);
+    expect([r.ledger.locks, r.ledger.intents, r.ledger.queues, r.ledger.overrides, r.ledger.session]).toEqual([whole.locks, whole.intents, whole.queues, whole.overrides, whole.session]);
     const q = String((graphqlCalls(gh)[0]!.body as { query: string }).query);
     expect(q).toContain(`c0: file(path: "${footprintPath("#100")}")`);
     expect(q).toContain(`p0: file(path: "${indexDir("src/m0/f0.py")}")`);
@@ -47,35 +50,68 @@ describe("a partial read: only the claims on the event's own files", () => {
   it("an overlapping change: a second query at the SAME commit reads the footprints the index lists on its paths", async () => {
     const gh = new FakeGitHub();
     gh.setLedger(crowded(40));
-    const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#3"], paths: ["execution/a.py"] });
+    const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#3"], paths: ["execution/a.py"], ...NO_STREAM });
     const calls = graphqlCalls(gh);
     expect(calls).toHaveLength(2);
     expect((calls[1]!.body as { variables: { oid: string } }).variables.oid).toBe(r.version);
-    expect(r.view.ledger.footprints.map((f) => f.change)).toEqual(["#1", "#2"]);
+    expect(r.ledger.footprints.map((f) => f.change)).toEqual(["#1", "#2"]);
   });
 
-  it("a write from a view sends only what the transitions changed; the whole ledger keeps every other claim", async () => {
+  it("a stream's summary: its other members are in the view without files (they count for CAPACITY, overlap nothing), in the same query", async () => {
+    const gh = new FakeGitHub();
+    gh.setLedger(crowded(40));
+    const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#100"], paths: ["src/m0/f0.py"], streams: ["EXEC"] });
+    expect(graphqlCalls(gh)).toHaveLength(1);
+    // #1 and #100..#139 are EXEC's open changes; #2 has no stream.
+    expect(r.ledger.footprints).toHaveLength(41);
+    const phantom = r.ledger.footprints.find((f) => f.change === "#105")!;
+    expect(isPhantom(phantom)).toBe(true);
+    expect(phantom).toMatchObject({ agent: "alice", stream: "EXEC", draft: false, files: [] });
+    expect(isPhantom(r.ledger.footprints.find((f) => f.change === "#100")!)).toBe(false);
+    expect(r.ledger.footprints.find((f) => f.change === "#100")!.files).toHaveLength(20);
+  });
+
+  it("a write from a view sends only what the transitions changed (the footprint, its index entries, its stream's summary); the whole ledger keeps every other claim", async () => {
     const gh = new FakeGitHub();
     const whole = crowded(40);
     gh.setLedger(whole);
-    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py", "execution/c.py"] });
+    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py", "execution/c.py"], streams: ["EXEC"] });
     const mine = whole.footprints.find((f) => f.change === "#1")!;
     const moved = { ...mine, headSha: "b".repeat(40), files: [{ path: "execution/a.py", changes: [{ start: 4, end: 5 }] }, { path: "execution/c.py", changes: null }] };
     const r = await transact(store, (l) => recordFootprint(l, moved));
     expect(r.wrote).toBe(true);
     const tree = gh.log.find((x) => x.path === `${BASE}/git/trees`)!.body as { base_tree: string; tree: { path: string; sha?: null }[] };
     expect(tree.base_tree).toMatch(/^tree/);
-    expect(tree.tree.map((e) => e.path).sort()).toEqual(
-      [footprintPath("#1"), `${indexDir("execution/b.py")}/${footprintPath("#1").split("/").pop()!.replace(".json", "")}`, `${indexDir("execution/c.py")}/${footprintPath("#1").split("/").pop()!.replace(".json", "")}`, streamEntryPath("EXEC", "#1")].sort(),
-    );
+    const k1 = footprintPath("#1").split("/").pop()!.replace(".json", "");
+    expect(tree.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/b.py")}/${k1}`, `${indexDir("execution/c.py")}/${k1}`, summaryPath("EXEC")].sort());
     expect(gh.ledger).toEqual(canonicalLedger({ ...whole, footprints: whole.footprints.map((f) => (f.change === "#1" ? moved : f)) }));
+    // The summary still lists all 41 members of EXEC, #1 at its new head.
+    const summary = JSON.parse(gh.filesOf(gh.ledgerRef!).get(summaryPath("EXEC"))!) as { changes: { change: string; headSha: string }[] };
+    expect(summary.changes).toHaveLength(41);
+    expect(summary.changes.find((m) => m.change === "#1")!.headSha).toBe("b".repeat(40));
+  });
+
+  it("a phantom marked stale: the mark lands on its real footprint, read at the same commit (never a footprint without files)", async () => {
+    const gh = new FakeGitHub();
+    const whole = crowded(3);
+    gh.setLedger(whole);
+    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: [], streams: ["EXEC"] });
+    await transact(store, (l) => ({ ledger: { ...l, footprints: l.footprints.map((f) => (f.change === "#101" ? { ...f, stale: true, comment: 9 } : f)) }, outcome: null, message: "mark #101" }));
+    const real = whole.footprints.find((f) => f.change === "#101")!;
+    expect(gh.ledger!.footprints.find((f) => f.change === "#101")).toEqual({ ...real, stale: true, comment: 9 });
+    expect(gh.ledger!.footprints.find((f) => f.change === "#101")!.files).toHaveLength(20);
+    const tree = gh.log.find((x) => x.path === `${BASE}/git/trees`)!.body as { tree: { path: string }[] };
+    expect(tree.tree.map((e) => e.path)).toEqual([footprintPath("#101")]);
+    // Changing more than its report fields is refused.
+    const e = await transact(store, (l) => ({ ledger: { ...l, footprints: l.footprints.map((f) => (f.change === "#102" ? { ...f, headSha: "d".repeat(40) } : f)) }, outcome: null, message: "x" })).catch((x: unknown) => x);
+    expect((e as LedgerError).message).toBe("a transition changed more than the report fields of #102, which this event did not read whole: a PUCS bug; nothing was written");
   });
 
   it("a transition that changes a footprint outside the scope is refused before anything is written", async () => {
     const gh = new FakeGitHub();
     gh.setLedger(crowded(3));
     const ref = gh.ledgerRef;
-    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"] });
+    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"], ...NO_STREAM });
     const e = await transact(store, (l) => recordFootprint(l, footprint({ change: "#101", files: [] }))).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(LedgerError);
     expect((e as LedgerError).message).toBe("a transition changed the footprint of #101, outside the scope read (#1): a PUCS bug; nothing was written");
@@ -87,7 +123,7 @@ describe("a partial read: only the claims on the event's own files", () => {
     const gh = new FakeGitHub();
     const whole = crowded(2);
     gh.setLedger(whole, { v1: true });
-    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"] });
+    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"], ...NO_STREAM });
     const mine = whole.footprints.find((f) => f.change === "#1")!;
     await transact(store, (l) => recordFootprint(l, { ...mine, headSha: "c".repeat(40) }));
     const tree = gh.log.find((x) => x.path === `${BASE}/git/trees`)!.body as { base_tree?: string; tree: { path: string }[] };
@@ -95,5 +131,25 @@ describe("a partial read: only the claims on the event's own files", () => {
     expect(tree.tree.length).toBe(layoutFiles(whole).size);
     expect(gh.ledger).toEqual(canonicalLedger({ ...whole, footprints: whole.footprints.map((f) => (f.change === "#1" ? { ...mine, headSha: "c".repeat(40) } : f)) }));
     expect(gh.filesOf(gh.ledgerRef!).has("ledger.json")).toBe(false);
+  });
+
+  it("a v2 tree written before summaries existed is read whole; the next write adds every stream's summary and the marker", async () => {
+    const gh = new FakeGitHub();
+    const whole = crowded(2);
+    gh.setLedger(whole);
+    const files = gh.filesOf(gh.ledgerRef!);
+    for (const k of [...files.keys()]) if (k.startsWith("streams/")) files.delete(k);
+    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"], ...NO_STREAM });
+    const snap = await store.read();
+    expect(isView(snap.ledger)).toBe(false);
+    expect(snap.ledger.footprints).toHaveLength(4);
+    const mine = whole.footprints.find((f) => f.change === "#1")!;
+    await transact(store, (l) => recordFootprint(l, { ...mine, headSha: "c".repeat(40) }));
+    const after = gh.filesOf(gh.ledgerRef!);
+    expect([...after.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort());
+    expect(JSON.parse(after.get(summaryPath("EXEC"))!).changes.map((m: { change: string }) => m.change)).toEqual(["#1", "#100", "#101"]);
+    // From then on a partial read serves it.
+    const again = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#1"], paths: [], streams: ["EXEC"] });
+    expect(again.whole).toBe(false);
   });
 });

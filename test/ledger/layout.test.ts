@@ -9,7 +9,8 @@ import {
   layoutDiff,
   layoutFiles,
   ledgerFromFiles,
-  streamEntryPath,
+  SUMMARY_MARK,
+  summaryPath,
 } from "../../src/ledger/layout.js";
 import { canonicalLedger, emptyLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
@@ -19,7 +20,7 @@ import { T0, at, fullLedger, ledgerWith, lock } from "./fixtures.js";
 const SRC = "test ledger";
 
 describe("the v2 layout", () => {
-  it("round-trips a ledger with every kind of claim, one blob per claim, an index entry per (path, change) and a summary per change", () => {
+  it("round-trips a ledger with every kind of claim, one blob per claim, an index entry per (path, change) and a summary per stream", () => {
     const l = fullLedger();
     const files = layoutFiles(l);
     expect(ledgerFromFiles(files, SRC, "")).toStrictEqual(canonicalLedger(l));
@@ -33,8 +34,11 @@ describe("the v2 layout", () => {
     // execution/a.py is touched by #1 and #2: its shard lists both; b.py only #1.
     expect(paths.filter((p) => p.startsWith(`${indexDir("execution/a.py")}/`))).toHaveLength(2);
     expect(files.get(`${indexDir("execution/b.py")}/${footprintPath("#1").split("/").pop()!.replace(".json", "")}`)).toBe("#1\n");
-    expect(JSON.parse(files.get(streamEntryPath("EXEC", "#1"))!)).toStrictEqual({ change: "#1", agent: "alice", stream: "EXEC", headSha: "a".repeat(40), draft: false, recordedAt: at(0) });
-    expect(streamEntryPath(null, "#2").startsWith("streams/-/")).toBe(true);
+    // One summary per stream: its open changes' ids, agents, drafts and heads (no files), and the marker saying all are there.
+    expect(JSON.parse(files.get(summaryPath("EXEC"))!)).toStrictEqual({ stream: "EXEC", changes: [{ change: "#1", agent: "alice", draft: false, headSha: "a".repeat(40) }] });
+    expect(summaryPath(null)).toBe("streams/-.json");
+    expect(JSON.parse(files.get(summaryPath(null))!)).toStrictEqual({ stream: null, changes: [{ change: "#2", agent: "dan", draft: true, headSha: "a".repeat(40) }] });
+    expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort());
     expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
     // Keys in the schema's order, one JSON line per blob.
     expect(files.get(footprintPath("#2"))).toBe(
@@ -43,7 +47,7 @@ describe("the v2 layout", () => {
     expect(() => checkChanges(files)).not.toThrow();
   });
 
-  it("a diff writes only what changed: a new lock is one blob; a footprint's new ranges are its blob and its summary, not its index entries", () => {
+  it("a diff writes only what changed: a new lock is one blob; a footprint's new head is its blob and its stream's summary, not its index entries", () => {
     const l = fullLedger();
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d1 = layoutDiff(l, locked);
@@ -58,7 +62,7 @@ describe("the v2 layout", () => {
     expect(new Map(d2)).toStrictEqual(
       new Map<string, string | null>([
         [footprintPath("#1"), expect.stringContaining('"headSha":"sha-new"') as unknown as string],
-        [streamEntryPath("EXEC", "#1"), expect.stringContaining('"headSha":"sha-new"') as unknown as string],
+        [summaryPath("EXEC"), expect.stringContaining('"headSha":"sha-new"') as unknown as string],
         [`${indexDir("execution/b.py")}/${k1}`, null], // b.py left the PR
       ]),
     );
@@ -67,7 +71,10 @@ describe("the v2 layout", () => {
     const gone = { ...l, footprints: l.footprints.slice(1) };
     const d3 = layoutDiff(l, gone);
     expect([...d3.values()].every((v) => v === null)).toBe(true);
-    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, streamEntryPath("EXEC", "#1")].sort());
+    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC")].sort());
+    // New ranges on the same head: the footprint only (the summary holds no ranges).
+    const ranged = recordFootprint(l, { ...fp1, files: [{ path: "execution/a.py", changes: [{ start: 7, end: 8 }] }, ...fp1.files.slice(1)] }).ledger;
+    expect([...layoutDiff(l, ranged).keys()]).toEqual([footprintPath("#1")]);
     expect(layoutDiff(l, l).size).toBe(0);
     expect(layoutDiff(l, { ...l, locks: [...l.locks] }).size).toBe(0); // equal copies are no change
   });
@@ -76,8 +83,8 @@ describe("the v2 layout", () => {
     const l = fullLedger();
     const fp = l.footprints[0]!;
     const d = layoutDiff(l, recordFootprint(l, { ...fp, stream: "RISK" }).ledger);
-    expect(d.get(streamEntryPath("EXEC", "#1"))).toBeNull();
-    expect(d.get(streamEntryPath("RISK", "#1"))).toContain('"stream":"RISK"');
+    expect(d.get(summaryPath("EXEC"))).toBeNull();
+    expect(JSON.parse(d.get(summaryPath("RISK"))!)).toStrictEqual({ stream: "RISK", changes: [{ change: "#1", agent: "alice", draft: false, headSha: "a".repeat(40) }] });
     const twice = ledgerWith({ locks: [lock({ path: "a", agent: "x", lease: "L" }), lock({ path: "a", agent: "y", lease: "L" })] });
     const files = layoutFiles(twice);
     expect([...files.keys()].filter((p) => p.startsWith("locks/"))).toHaveLength(2);
@@ -119,6 +126,23 @@ describe("the v2 layout", () => {
     const Grown = z.strictObject({ agent: z.string(), change: z.string().optional(), enqueuedAt: z.string(), notifiedAt: z.string().optional() });
     expect(entryText(Grown, { notifiedAt: "n", enqueuedAt: "e", agent: "a" })).toBe('{"agent":"a","enqueuedAt":"e","notifiedAt":"n"}\n');
     expect(entryText(Grown, { agent: "a", enqueuedAt: "e", extra: 1 })).toBe('{"agent":"a","enqueuedAt":"e","extra":1}\n');
+  });
+  it("summaries: a partial base patches the summary it loaded (members it did not load kept); a whole ledger without the marker writes every summary once", () => {
+    const l = fullLedger();
+    // A view holding only #1 of EXEC, whose stored summary also lists #7 (not loaded).
+    const view = { ...l, footprints: [l.footprints[0]!] };
+    const stored = [{ change: "#1", agent: "alice", draft: false, headSha: "a".repeat(40) }, { change: "#7", agent: "zed", draft: false, headSha: "b".repeat(40) }];
+    const moved = recordFootprint(view, { ...l.footprints[0]!, headSha: "c".repeat(40) }).ledger;
+    const d = layoutDiff(view, moved, { loaded: new Map([["EXEC", stored]]) });
+    expect(JSON.parse(d.get(summaryPath("EXEC"))!).changes).toStrictEqual([{ change: "#1", agent: "alice", draft: false, headSha: "c".repeat(40) }, stored[1]]);
+    // A stream the write changes but the read did not load: refused, nothing written.
+    expect(() => layoutDiff(view, recordFootprint(view, { ...l.footprints[0]!, stream: "RISK" }).ledger, { loaded: new Map([["EXEC", stored]]) })).toThrow(/summary of stream RISK was not read/);
+    // Written before summaries existed: the first write from the whole ledger adds them all and the marker.
+    const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
+    const d2 = layoutDiff(l, locked, { complete: false });
+    expect([...d2.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort());
+    expect(d2.get(summaryPath("EXEC"))).toBe(layoutFiles(l).get(summaryPath("EXEC")));
+    expect([...layoutDiff(l, locked).keys()].some((k) => k.startsWith("streams/"))).toBe(false);
   });
 });
 
