@@ -616,8 +616,11 @@ export class ScopedLedgerStore implements LedgerStore {
       if (!prev && r.footprints.get(f.change) === undefined) {
         throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
       }
-      streams.add(f.stream);
-      if (prev) streams.add(prev.stream);
+      // Only a change of membership (or of a member's agent, draft, head) rewrites a summary.
+      if (!prev || prev.stream !== f.stream || prev.agent !== f.agent || prev.draft !== f.draft || prev.headSha !== f.headSha) {
+        streams.add(f.stream);
+        if (prev) streams.add(prev.stream);
+      }
     }
     const kept = new Set(next.footprints.map((f) => f.change));
     for (const f of before.footprints) {
@@ -625,8 +628,10 @@ export class ScopedLedgerStore implements LedgerStore {
       if (isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
       streams.add(f.stream);
     }
+    // What the write needs and the read did not load. The base stays the ledger the transitions ran
+    // on: a phantom the fill adds would otherwise look deleted.
     r = await fillView(this.store.rc, this.store.ref, r, { changes: patched.map((f) => f.change), paths: [], streams: [...streams] });
-    let base = r.ledger;
+    let base = before;
     let target = next;
     if (patched.length > 0) {
       // The real footprints replace the phantoms on both sides; only stale and comment carry over.
@@ -644,7 +649,8 @@ export class ScopedLedgerStore implements LedgerStore {
           return { ...rest, ...(f.stale === true ? { stale: true } : {}), ...(f.comment !== undefined ? { comment: f.comment } : {}) } as Footprint;
         }),
       };
-      base = { ...r.ledger, footprints: r.ledger.footprints.map((f) => (real.get(f.change) ?? f)) };
+      base = { ...before, footprints: before.footprints.map((f) => (real.get(f.change) ?? f)) };
+      views.add(base); // still partial: never remembered as the whole ledger of the new version
     }
     return this.store.commitChanges({ ledger: base, layout: 2, tree: r.tree, loaded: r.summaries }, target, expected, message);
   }

@@ -107,6 +107,19 @@ describe("a partial read: only the claims on the event's own files", () => {
     expect((e as LedgerError).message).toBe("a transition changed more than the report fields of #102, which this event did not read whole: a PUCS bug; nothing was written");
   });
 
+  it("a write that needs summaries the read did not load reads them at the same commit and loses no member (they are not the transitions' input)", async () => {
+    const gh = new FakeGitHub();
+    const whole = crowded(3);
+    gh.setLedger(whole);
+    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: [], ...NO_STREAM });
+    const mine = whole.footprints.find((f) => f.change === "#1")!;
+    await transact(store, (l) => recordFootprint(l, { ...mine, stream: "RISK" }));
+    expect(gh.ledger).toEqual(canonicalLedger({ ...whole, footprints: whole.footprints.map((f) => (f.change === "#1" ? { ...mine, stream: "RISK" } : f)) }));
+    const files = gh.filesOf(gh.ledgerRef!);
+    expect(JSON.parse(files.get(summaryPath("EXEC"))!).changes.map((m: { change: string }) => m.change)).toEqual(["#100", "#101", "#102"]);
+    expect(JSON.parse(files.get(summaryPath("RISK"))!).changes.map((m: { change: string }) => m.change)).toEqual(["#1"]);
+  });
+
   it("a transition that changes a footprint outside the scope is refused before anything is written", async () => {
     const gh = new FakeGitHub();
     gh.setLedger(crowded(3));
