@@ -40,6 +40,8 @@ import {
   layoutFiles,
   ledgerFromFiles,
   parseEntry,
+  membersOf,
+  sameMember,
   summaryPath,
   type StreamMember,
 } from "../ledger/layout.js";
@@ -470,7 +472,7 @@ async function absorb(commit: CommitNode, w: Wanted, into: Loaded, fetch: BlobFe
   for (let i = 0; i < w.streams.length; i++) {
     const path = summaryPath(w.streams[i]!);
     const text = await blobOf(`s${i}`, path);
-    into.summaries.set(w.streams[i]!, text === null ? [] : parseEntry(StreamSummarySchema, text, path, source, hint).changes);
+    into.summaries.set(w.streams[i]!, text === null ? [] : membersOf(parseEntry(StreamSummarySchema, text, path, source, hint)));
   }
 }
 
@@ -482,7 +484,7 @@ function viewLedger(small: Ledger, loaded: Loaded): Ledger {
     for (const m of members) {
       if (have.has(m.change)) continue;
       have.add(m.change);
-      const phantom: Footprint = { change: m.change, agent: m.agent, stream, headSha: m.headSha, draft: m.draft, labels: [], files: [], recordedAt: "1970-01-01T00:00:00.000Z" };
+      const phantom: Footprint = { change: m.change, agent: m.agent, stream, headSha: "", draft: m.draft, labels: [], files: [], recordedAt: "1970-01-01T00:00:00.000Z" };
       phantoms.add(phantom);
       footprints.push(phantom);
     }
@@ -616,8 +618,8 @@ export class ScopedLedgerStore implements LedgerStore {
       if (!prev && r.footprints.get(f.change) === undefined) {
         throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
       }
-      // Only a change of membership (or of a member's agent, draft, head) rewrites a summary.
-      if (!prev || prev.stream !== f.stream || prev.agent !== f.agent || prev.draft !== f.draft || prev.headSha !== f.headSha) {
+      // Only a change of membership (or of a member's agent or draft) rewrites a summary.
+      if (!prev || !sameMember(prev, f)) {
         streams.add(f.stream);
         if (prev) streams.add(prev.stream);
       }

@@ -16,8 +16,8 @@
  *   agents/<k0>/<key>.json                      one registered agent key = hash of agent
  *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
  *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
- *   streams/<stream>.json                       the stream's summary: its open changes (change, agent,
- *                                               draft, head), for CAPACITY and the gate
+ *   streams/<stream>.json                       the stream's summary: its open changes ([change, agent],
+ *                                               drafts apart), for CAPACITY and DEPENDENCY
  *   streams/complete                            marker: every stream's summary is written (ledgers
  *                                               written before summaries existed lack it)
  *
@@ -26,7 +26,7 @@
  * - `index/` and `streams/` are DERIVED from the footprints: a full read ignores them and a write
  *   recomputes the entries of the footprints that changed. They exist so an event can read only the
  *   claims on its own files (the index shards of those paths) and its stream's summary, and the gate
- *   only the summaries. A summary lists ids, not files: ~60 bytes per open change of the stream.
+ *   only the summaries. A summary lists ids, not files: ~20 bytes per open change of the stream.
  *   A write from a whole ledger without the `streams/complete` marker writes every summary and it.
  * - Fan-out is one hex digit per level (16 entries), three levels for footprints and the index: a tree
  *   object of 256 entries is 7.4 KB and a write rewrites every tree on the way to each changed blob,
@@ -69,11 +69,23 @@ export const MetaSchema = z.strictObject({
 });
 
 /** One open change in its stream's summary (what the gate and CAPACITY need of it). */
-export const StreamMemberSchema = z.strictObject({ change: z.string().min(1), agent: z.string().min(1), draft: z.boolean(), headSha: z.string() });
-export type StreamMember = z.infer<typeof StreamMemberSchema>;
-/** `streams/<stream>.json`: the stream's open changes, in footprint order. */
-export const StreamSummarySchema = z.strictObject({ stream: z.string().nullable(), changes: z.array(StreamMemberSchema) });
+export interface StreamMember {
+  change: string;
+  agent: string;
+  draft: boolean;
+}
+const MemberTuple = z.tuple([z.string().min(1), z.string().min(1)]);
+/**
+ * `streams/<stream>.json`: the stream's open changes as [change, agent] pairs, drafts apart, in change
+ * order — ~20 bytes a change, and no head: a push rewrites its footprint, not its stream's summary.
+ */
+export const StreamSummarySchema = z.strictObject({ stream: z.string().nullable(), open: z.array(MemberTuple), drafts: z.array(MemberTuple) });
 export type StreamSummary = z.infer<typeof StreamSummarySchema>;
+/** The members a summary lists. */
+export const membersOf = (s: StreamSummary): StreamMember[] => [
+  ...s.open.map(([change, agent]) => ({ change, agent, draft: false })),
+  ...s.drafts.map(([change, agent]) => ({ change, agent, draft: true })),
+];
 /** Present once every stream's summary is in the tree (see the module comment). */
 export const SUMMARY_MARK = "streams/complete";
 const SUMMARY_MARK_TEXT = "every open change is in its stream's summary\n";
@@ -146,14 +158,16 @@ export function entryText(schema: AnySchema, value: unknown): string {
   return `${JSON.stringify(ordered(schema, value))}\n`;
 }
 
-const memberOf = (f: Footprint): StreamMember => ({ change: f.change, agent: f.agent, draft: f.draft, headSha: f.headSha });
-const sameMember = (a: Footprint, b: Footprint): boolean => a.stream === b.stream && a.agent === b.agent && a.draft === b.draft && a.headSha === b.headSha;
+const memberOf = (f: Footprint): StreamMember => ({ change: f.change, agent: f.agent, draft: f.draft });
+/** Whether a footprint's entry in its stream's summary is the same (stream, agent, draft). */
+export const sameMember = (a: Footprint, b: Footprint): boolean => a.stream === b.stream && a.agent === b.agent && a.draft === b.draft;
 
 /** The summary text of `stream` with these members (null = no open change: no blob). */
 function summaryText(stream: string | null, members: readonly StreamMember[]): string | null {
   if (members.length === 0) return null;
-  const changes = [...members].sort((a, b) => (a.change < b.change ? -1 : a.change > b.change ? 1 : 0));
-  return entryText(StreamSummarySchema, { stream, changes });
+  const sorted = [...members].sort((a, b) => (a.change < b.change ? -1 : a.change > b.change ? 1 : 0));
+  const pair = (m: StreamMember): [string, string] => [m.change, m.agent];
+  return entryText(StreamSummarySchema, { stream, open: sorted.filter((m) => !m.draft).map(pair), drafts: sorted.filter((m) => m.draft).map(pair) });
 }
 
 /** Every stream's summary of a whole ledger. */

@@ -71,7 +71,7 @@ describe("a partial read: only the claims on the event's own files", () => {
     expect(r.ledger.footprints.find((f) => f.change === "#100")!.files).toHaveLength(20);
   });
 
-  it("a write from a view sends only what the transitions changed (the footprint, its index entries, its stream's summary); the whole ledger keeps every other claim", async () => {
+  it("a write from a view sends only what the transitions changed (the footprint and its index entries: a new head leaves the summary as it is); the whole ledger keeps every other claim", async () => {
     const gh = new FakeGitHub();
     const whole = crowded(40);
     gh.setLedger(whole);
@@ -83,12 +83,11 @@ describe("a partial read: only the claims on the event's own files", () => {
     const tree = gh.log.find((x) => x.path === `${BASE}/git/trees`)!.body as { base_tree: string; tree: { path: string; sha?: null }[] };
     expect(tree.base_tree).toMatch(/^tree/);
     const k1 = footprintPath("#1").split("/").pop()!.replace(".json", "");
-    expect(tree.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/b.py")}/${k1}`, `${indexDir("execution/c.py")}/${k1}`, summaryPath("EXEC")].sort());
+    expect(tree.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/b.py")}/${k1}`, `${indexDir("execution/c.py")}/${k1}`].sort());
     expect(gh.ledger).toEqual(canonicalLedger({ ...whole, footprints: whole.footprints.map((f) => (f.change === "#1" ? moved : f)) }));
     // The summary still lists all 41 members of EXEC, #1 at its new head.
-    const summary = JSON.parse(gh.filesOf(gh.ledgerRef!).get(summaryPath("EXEC"))!) as { changes: { change: string; headSha: string }[] };
-    expect(summary.changes).toHaveLength(41);
-    expect(summary.changes.find((m) => m.change === "#1")!.headSha).toBe("b".repeat(40));
+    const summary = JSON.parse(gh.filesOf(gh.ledgerRef!).get(summaryPath("EXEC"))!) as { open: [string, string][] };
+    expect(summary.open).toHaveLength(41);
   });
 
   it("a phantom marked stale: the mark lands on its real footprint, read at the same commit (never a footprint without files)", async () => {
@@ -116,8 +115,8 @@ describe("a partial read: only the claims on the event's own files", () => {
     await transact(store, (l) => recordFootprint(l, { ...mine, stream: "RISK" }));
     expect(gh.ledger).toEqual(canonicalLedger({ ...whole, footprints: whole.footprints.map((f) => (f.change === "#1" ? { ...mine, stream: "RISK" } : f)) }));
     const files = gh.filesOf(gh.ledgerRef!);
-    expect(JSON.parse(files.get(summaryPath("EXEC"))!).changes.map((m: { change: string }) => m.change)).toEqual(["#100", "#101", "#102"]);
-    expect(JSON.parse(files.get(summaryPath("RISK"))!).changes.map((m: { change: string }) => m.change)).toEqual(["#1"]);
+    expect(JSON.parse(files.get(summaryPath("EXEC"))!).open.map((m: [string, string]) => m[0])).toEqual(["#100", "#101", "#102"]);
+    expect(JSON.parse(files.get(summaryPath("RISK"))!).open.map((m: [string, string]) => m[0])).toEqual(["#1"]);
   });
 
   it("a transition that changes a footprint outside the scope is refused before anything is written", async () => {
@@ -160,7 +159,7 @@ describe("a partial read: only the claims on the event's own files", () => {
     await transact(store, (l) => recordFootprint(l, { ...mine, headSha: "c".repeat(40) }));
     const after = gh.filesOf(gh.ledgerRef!);
     expect([...after.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort());
-    expect(JSON.parse(after.get(summaryPath("EXEC"))!).changes.map((m: { change: string }) => m.change)).toEqual(["#1", "#100", "#101"]);
+    expect(JSON.parse(after.get(summaryPath("EXEC"))!).open.map((m: [string, string]) => m[0])).toEqual(["#1", "#100", "#101"]);
     // From then on a partial read serves it.
     const again = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#1"], paths: [], streams: ["EXEC"] });
     expect(again.whole).toBe(false);

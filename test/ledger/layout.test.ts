@@ -34,10 +34,10 @@ describe("the v2 layout", () => {
     // execution/a.py is touched by #1 and #2: its shard lists both; b.py only #1.
     expect(paths.filter((p) => p.startsWith(`${indexDir("execution/a.py")}/`))).toHaveLength(2);
     expect(files.get(`${indexDir("execution/b.py")}/${footprintPath("#1").split("/").pop()!.replace(".json", "")}`)).toBe("#1\n");
-    // One summary per stream: its open changes' ids, agents, drafts and heads (no files), and the marker saying all are there.
-    expect(JSON.parse(files.get(summaryPath("EXEC"))!)).toStrictEqual({ stream: "EXEC", changes: [{ change: "#1", agent: "alice", draft: false, headSha: "a".repeat(40) }] });
+    // One summary per stream: its open changes as [change, agent], drafts apart (no files, no head), and the marker saying all are there.
+    expect(files.get(summaryPath("EXEC"))).toBe('{"stream":"EXEC","open":[["#1","alice"]],"drafts":[]}\n');
     expect(summaryPath(null)).toBe("streams/-.json");
-    expect(JSON.parse(files.get(summaryPath(null))!)).toStrictEqual({ stream: null, changes: [{ change: "#2", agent: "dan", draft: true, headSha: "a".repeat(40) }] });
+    expect(JSON.parse(files.get(summaryPath(null))!)).toStrictEqual({ stream: null, open: [], drafts: [["#2", "dan"]] });
     expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort());
     expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
     // Keys in the schema's order, one JSON line per blob.
@@ -47,7 +47,7 @@ describe("the v2 layout", () => {
     expect(() => checkChanges(files)).not.toThrow();
   });
 
-  it("a diff writes only what changed: a new lock is one blob; a footprint's new head is its blob and its stream's summary, not its index entries", () => {
+  it("a diff writes only what changed: a new lock is one blob; a footprint's new head and files are its blob and index entries, not its stream's summary", () => {
     const l = fullLedger();
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d1 = layoutDiff(l, locked);
@@ -62,7 +62,6 @@ describe("the v2 layout", () => {
     expect(new Map(d2)).toStrictEqual(
       new Map<string, string | null>([
         [footprintPath("#1"), expect.stringContaining('"headSha":"sha-new"') as unknown as string],
-        [summaryPath("EXEC"), expect.stringContaining('"headSha":"sha-new"') as unknown as string],
         [`${indexDir("execution/b.py")}/${k1}`, null], // b.py left the PR
       ]),
     );
@@ -72,9 +71,9 @@ describe("the v2 layout", () => {
     const d3 = layoutDiff(l, gone);
     expect([...d3.values()].every((v) => v === null)).toBe(true);
     expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC")].sort());
-    // New ranges on the same head: the footprint only (the summary holds no ranges).
-    const ranged = recordFootprint(l, { ...fp1, files: [{ path: "execution/a.py", changes: [{ start: 7, end: 8 }] }, ...fp1.files.slice(1)] }).ledger;
-    expect([...layoutDiff(l, ranged).keys()]).toEqual([footprintPath("#1")]);
+    // Turned draft: the footprint and its stream's summary.
+    const drafted = recordFootprint(l, { ...fp1, draft: true }).ledger;
+    expect(new Map(layoutDiff(l, drafted))).toStrictEqual(new Map([[footprintPath("#1"), expect.stringContaining('"draft":true') as unknown as string], [summaryPath("EXEC"), '{"stream":"EXEC","open":[],"drafts":[["#1","alice"]]}\n']]));
     expect(layoutDiff(l, l).size).toBe(0);
     expect(layoutDiff(l, { ...l, locks: [...l.locks] }).size).toBe(0); // equal copies are no change
   });
@@ -84,7 +83,7 @@ describe("the v2 layout", () => {
     const fp = l.footprints[0]!;
     const d = layoutDiff(l, recordFootprint(l, { ...fp, stream: "RISK" }).ledger);
     expect(d.get(summaryPath("EXEC"))).toBeNull();
-    expect(JSON.parse(d.get(summaryPath("RISK"))!)).toStrictEqual({ stream: "RISK", changes: [{ change: "#1", agent: "alice", draft: false, headSha: "a".repeat(40) }] });
+    expect(JSON.parse(d.get(summaryPath("RISK"))!)).toStrictEqual({ stream: "RISK", open: [["#1", "alice"]], drafts: [] });
     const twice = ledgerWith({ locks: [lock({ path: "a", agent: "x", lease: "L" }), lock({ path: "a", agent: "y", lease: "L" })] });
     const files = layoutFiles(twice);
     expect([...files.keys()].filter((p) => p.startsWith("locks/"))).toHaveLength(2);
@@ -131,10 +130,10 @@ describe("the v2 layout", () => {
     const l = fullLedger();
     // A view holding only #1 of EXEC, whose stored summary also lists #7 (not loaded).
     const view = { ...l, footprints: [l.footprints[0]!] };
-    const stored = [{ change: "#1", agent: "alice", draft: false, headSha: "a".repeat(40) }, { change: "#7", agent: "zed", draft: false, headSha: "b".repeat(40) }];
-    const moved = recordFootprint(view, { ...l.footprints[0]!, headSha: "c".repeat(40) }).ledger;
+    const stored = [{ change: "#1", agent: "alice", draft: false }, { change: "#7", agent: "zed", draft: true }];
+    const moved = recordFootprint(view, { ...l.footprints[0]!, agent: "amy" }).ledger;
     const d = layoutDiff(view, moved, { loaded: new Map([["EXEC", stored]]) });
-    expect(JSON.parse(d.get(summaryPath("EXEC"))!).changes).toStrictEqual([{ change: "#1", agent: "alice", draft: false, headSha: "c".repeat(40) }, stored[1]]);
+    expect(JSON.parse(d.get(summaryPath("EXEC"))!)).toStrictEqual({ stream: "EXEC", open: [["#1", "amy"]], drafts: [["#7", "zed"]] });
     // A stream the write changes but the read did not load: refused, nothing written.
     expect(() => layoutDiff(view, recordFootprint(view, { ...l.footprints[0]!, stream: "RISK" }).ledger, { loaded: new Map([["EXEC", stored]]) })).toThrow(/summary of stream RISK was not read/);
     // Written before summaries existed: the first write from the whole ledger adds them all and the marker.
