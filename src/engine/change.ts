@@ -103,6 +103,7 @@ export function changeOfFootprint(fp: Footprint): Change {
   const files = fp.files.map((f): ChangedFile => ({
     path: f.path,
     ...(f.previousPath !== undefined ? { previousPath: f.previousPath, status: "renamed" as const } : {}),
+    ...(f.alt !== undefined ? { alt: f.alt } : {}),
     hunks:
       f.changes === null
         ? null

@@ -20,6 +20,7 @@
  */
 
 import type { ChangedFile, FootprintFile, Hunk, LineRange } from "./types.js";
+import { histogramRegions, sameRegions, type BodyLine } from "./histogram.js";
 
 export interface DiffParseResult {
   files: ChangedFile[];
@@ -184,6 +185,9 @@ function readHunk(lines: Lines, i: number, path: string | null, errors: string[]
   let added: string[] = [];
   let noNewline = false;
   let last: string | undefined;
+  // The body's lines, for the histogram alignment (see histogram.ts).
+  const body: BodyLine[] = [];
+  const text = (k: number, line: string): string => (lines.cr?.has(k) ? `${line.slice(1)}\r` : line.slice(1));
   const closeRun = () => {
     if (runStart === null) return;
     const r: LineRange = { start: runStart, end: cur - 1 };
@@ -207,20 +211,25 @@ function readHunk(lines: Lines, i: number, path: string | null, errors: string[]
     if (c === " " || line === "") {
       // An empty line is an empty context line whose leading space was stripped (as `git apply` accepts).
       closeRun();
+      body.push({ kind: " ", text: text(j, line) });
       oldSeen++;
       newSeen++;
       cur++;
     } else if (c === "-") {
       if (runStart === null) runStart = cur;
+      body.push({ kind: "-", text: text(j, line) });
       oldSeen++;
       cur++;
     } else if (c === "+") {
       if (runStart === null) runStart = cur;
-      added.push(lines.cr?.has(j) ? `${line.slice(1)}\r` : line.slice(1));
+      added.push(text(j, line));
+      body.push({ kind: "+", text: text(j, line) });
       newSeen++;
     } else if (c === "\\") {
       // "\ No newline at end of file": not a line of either side; after a "+" line, the new text's last line has no newline.
       if (last?.[0] === "+") noNewline = true;
+      const prev = body[body.length - 1];
+      if (prev) prev.noEol = true;
     } else {
       errors.push(
         `${where(j + 1, path)}: expected a line of the hunk at line ${i + 1} (starting with " ", "-" or "+"), got ${excerpt(line)}; the hunk has ${oldSeen} old and ${newSeen} new lines so far, ${declared}`,
@@ -239,10 +248,20 @@ function readHunk(lines: Lines, i: number, path: string | null, errors: string[]
   // A "\ No newline" marker right after the body belongs to its last line.
   while (lines[j]?.startsWith("\\")) {
     if (last?.[0] === "+") noNewline = true;
+    const prev = body[body.length - 1];
+    if (prev) prev.noEol = true;
     j++;
   }
   closeRun();
-  return { hunk: { ...header, changes }, next: j };
+  const hunk: Hunk = { ...header, changes };
+  const alt = histogramRegions(body, header.oldLines === 0 ? header.oldStart + 1 : header.oldStart).map((g): LineRange => {
+    const r: LineRange = { start: g.start, end: g.end };
+    if (section) r.section = section;
+    r.hash = textHash(g.added, g.noNewline);
+    return r;
+  });
+  if (!sameRegions(alt, changes)) hunk.alt = alt;
+  return { hunk, next: j };
 }
 
 /** Is lines[j] the start of a hunk body line that cannot belong anywhere (the previous hunk overran its header)? */
@@ -721,7 +740,17 @@ export function renamedFrom(f: { path: string; previousPath?: string; status?: C
 export function footprintFile(f: ChangedFile): FootprintFile {
   const from = renamedFrom(f);
   const changes = f.hunks === null ? null : f.hunks.flatMap((h) => h.changes.map((r) => ({ ...r })));
-  return from === undefined ? { path: f.path, changes } : { path: f.path, previousPath: from, changes };
+  const out: FootprintFile = from === undefined ? { path: f.path, changes } : { path: f.path, previousPath: from, changes };
+  const alt = altRegions(f);
+  if (alt !== undefined) out.alt = alt.map((r) => ({ ...r }));
+  return out;
+}
+
+/** A file's regions as git's merge would align them (see histogram.ts): undefined when they are its regions. */
+export function altRegions(f: ChangedFile): LineRange[] | undefined {
+  if (f.alt !== undefined) return f.alt;
+  if (f.hunks === null || !f.hunks.some((h) => h.alt !== undefined)) return undefined;
+  return f.hunks.flatMap((h) => h.alt ?? h.changes);
 }
 
 /**

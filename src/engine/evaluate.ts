@@ -20,7 +20,7 @@
 import { breakerOf, breakerState, describeBreaker } from "./breaker.js";
 import { coordinatorsNote, decidedNotes, rollbackNotes, withDecisions } from "./arbitrate.js";
 import { classify, hotFileMode, isCriticalFile, areaOf } from "./classify.js";
-import { compareChanges, renamedFrom, textHash } from "./diff.js";
+import { altRegions, compareChanges, renamedFrom, textHash } from "./diff.js";
 import { enclosingDefinition, type Definition } from "./symbols.js";
 import { compileGlob, globsIntersect, isGlob, matchesGlob } from "./globs.js";
 import { streamOfChange } from "./membership.js";
@@ -241,7 +241,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     );
   };
 
-  const footprintConflict = (path: string, mine: LineRange[] | null, fp: Footprint, theirs: FootprintFile, hotMerge: boolean, renamed: Renames = NO_RENAMES): void => {
+  const footprintConflict = (path: string, mine: LineRange[] | null, fp: Footprint, theirs: FootprintFile, hotMerge: boolean, renamed: Renames = NO_RENAMES, mineAlt?: LineRange[]): void => {
     const other = `${fp.change}${fp.stream ? ` (${fp.stream})` : ""}`;
     const renameClash = renameConflict(path, mine, theirs.changes, renamed, fp.change);
     if (renameClash) {
@@ -260,7 +260,17 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
       );
       return;
     }
-    const compared = compareChanges(mine, theirs.changes);
+    let compared = compareChanges(mine, theirs.changes);
+    // The patches are Myers diffs, git's merge aligns with histogram: where either side's hunks align
+    // differently under it, a conflict under that alignment is one too (src/engine/histogram.ts).
+    let realigned = false;
+    if (compared.overlap === null && mine !== null && theirs.changes !== null && (mineAlt !== undefined || theirs.alt !== undefined)) {
+      const again = compareChanges(mineAlt ?? mine, theirs.alt ?? theirs.changes);
+      if (again.overlap !== null) {
+        compared = again;
+        realigned = true;
+      }
+    }
     const overlap = compared.overlap;
     const moved = renameNote(renamed, fp.change);
     if (overlap === null && !hotMerge && compared.identical.length > 0) {
@@ -321,7 +331,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
         holder: fp.agent,
         holderChange: fp.change,
         holderStream: fp.stream,
-        details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}).${moved}`,
+        details: `${other} changes the same lines of ${path} (${formatRanges(overlap.overlapping)}${realigned ? ", as git's merge aligns the two versions" : ""}).${moved}`,
         nextStep,
         lines: named ? { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols } : overlap,
       },
@@ -341,6 +351,7 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
     // The base file this file's changes are on (a rename's hunks are on its old path's lines).
     const baseFile = from ?? file.path;
     let mine: LineRange[] | null | undefined; // computed on the first footprint hit
+    let mineAlt: LineRange[] | undefined;
 
     for (const path of touched) {
       if (declaresGlobs && globPaths.has(path)) {
@@ -369,8 +380,11 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
         if ((theirs.previousPath ?? theirs.path) === baseFile) {
           // The same base file, whichever side renames it: both sides' regions are on its lines. Reported on
           // the base path (once, though a rename is found under both of its paths).
-          if (mine === undefined) mine = rangesOf(file);
-          footprintConflict(baseFile, mine, footprint, theirs, hotMerge, { mine: from === undefined ? null : file.path, theirs: theirs.previousPath === undefined ? null : theirs.path });
+          if (mine === undefined) {
+            mine = rangesOf(file);
+            mineAlt = altRegions(file);
+          }
+          footprintConflict(baseFile, mine, footprint, theirs, hotMerge, { mine: from === undefined ? null : file.path, theirs: theirs.previousPath === undefined ? null : theirs.path }, mineAlt);
         } else {
           // Different base files under one name (a rename onto a path the other side changes): the whole file.
           footprintConflict(path, null, footprint, theirs, hotMerge);

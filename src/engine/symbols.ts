@@ -336,6 +336,7 @@ export function nameRegions(files: readonly FootprintFile[], symbols: ReadonlyMa
   return files.map((f) => {
     const defs = symbols.get(f.previousPath ?? f.path);
     if (!defs || f.changes === null) return f;
-    return { ...f, changes: f.changes.map((r) => ({ ...r, symbol: enclosingDefinition(defs, r)?.name ?? null })) };
+    const named = (r: LineRange): LineRange => ({ ...r, symbol: enclosingDefinition(defs, r)?.name ?? null });
+    return { ...f, changes: f.changes.map(named), ...(f.alt !== undefined ? { alt: f.alt.map(named) } : {}) };
   });
 }

@@ -150,6 +150,9 @@ export interface Hunk {
   section: string;
   /** Changed regions on the old side, computed from the hunk body; the whole old range when the body is unknown. */
   changes: LineRange[];
+  /** The same hunk's regions as git's merge would align them (histogram; a region not in `changes` widened over
+   *  the lines it could slide across: src/engine/histogram.ts), when they differ from `changes`. */
+  alt?: LineRange[];
 }
 
 export interface ChangedFile {
@@ -159,6 +162,8 @@ export interface ChangedFile {
   status?: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
   /** null when the patch is unknown (binary, too large, GitHub omitted `patch`): treated as touching the whole file. */
   hunks: Hunk[] | null;
+  /** The file's regions under git's merge alignment, when known apart from its hunks (a change rebuilt from a footprint). */
+  alt?: LineRange[];
 }
 
 export interface Change {
@@ -220,6 +225,9 @@ export interface FootprintFile {
   path: string;
   /** A rename's old path (GitHub's `previous_filename`, `git diff -M`'s "rename from"): `changes` are on its lines. */
   previousPath?: string;
+  /** The regions as git's merge would align them (the hunks' `alt`, or their `changes` where they agree), when
+   *  some hunk's differ: a conflict under either alignment is one (src/engine/histogram.ts). */
+  alt?: LineRange[];
   /** Changed old-side ranges (each with its hunk's section); null = whole file / unknown patch. */
   changes: LineRange[] | null;
 }

@@ -83,6 +83,7 @@ export const FootprintFileSchema = z.strictObject({
   path: nonEmpty,
   previousPath: nonEmpty.optional(),
   changes: z.array(LineRangeSchema).nullable(),
+  alt: z.array(LineRangeSchema).optional(),
 });
 
 export const FootprintSchema = z.strictObject({
@@ -544,7 +545,7 @@ export function serializeLedger(l: Ledger): string {
     ),
     footprints: c.footprints.map((x) => ({
       ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
-      files: x.files.map((f) => ({ path: f.path, ...pick(f, ["previousPath"]), changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
+      files: x.files.map((f) => ({ path: f.path, ...pick(f, ["previousPath"]), changes: f.changes === null ? null : f.changes.map(lineRangeOut), ...(f.alt !== undefined ? { alt: f.alt.map(lineRangeOut) } : {}) })),
       ...pick(x, ["truncated", "comment", "recordedAt", "stale"]),
     })),
     queues: c.queues.map((q) => ({

@@ -120,3 +120,102 @@ describe("BareRepo reads refs and ancestry as git does", () => {
     }
   });
 });
+
+describe("BareRepo reads objects git wrote (loose, then packed) as git does", () => {
+  /** `git ls-tree -l -z [-r -t]` parsed as readTree returns it. */
+  async function gitLsTree(repo: BareRepo, sha: string, recursive: boolean) {
+    const out = (await repo.run(["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), sha])).stdout.toString("utf8");
+    return out
+      .split("\0")
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf("\t");
+        const [mode, type, osha, size] = line.slice(0, tab).split(/\s+/) as [string, string, string, string];
+        return { mode, type, sha: osha, path: line.slice(tab + 1), ...(type === "blob" ? { size: Number(size) } : {}) };
+      });
+  }
+
+  it("commits, trees (nested, an executable, a symlink, a submodule) and blobs made by git commands; merge bases and commit lists of a criss-cross history", async () => {
+    const work = join(dir, "work");
+    const env = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" };
+    const { mkdirSync, writeFileSync, symlinkSync, chmodSync } = await import("node:fs");
+    mkdirSync(join(work, "a/b"), { recursive: true });
+    writeFileSync(join(work, "a/b/deep.py"), "x = 1\n");
+    writeFileSync(join(work, "a/top.txt"), "top\n".repeat(1000));
+    writeFileSync(join(work, "run.sh"), "#!/bin/sh\n");
+    chmodSync(join(work, "run.sh"), 0o755);
+    symlinkSync("a/top.txt", join(work, "link"));
+    const index = { GIT_INDEX_FILE: join(dir, "work-index") };
+    const wi = (...args: string[]) => git.ok(["--work-tree", work, ...args], { env: { ...env, ...index } });
+    await wi("add", "-A");
+    await wi("update-index", "--add", "--cacheinfo", `160000,${"1".repeat(40)},sub`);
+    const tree = await wi("write-tree");
+    const commitOf = (t: string, parents: string[], msg: string) => git.ok(["commit-tree", t, ...parents.flatMap((p) => ["-p", p]), "-m", msg], { env });
+    const root = await commitOf(tree, [], "root");
+    // A criss-cross: x and y each merge the other's first commit; their merge base is ambiguous.
+    const x1 = await commitOf(tree, [root], "x1");
+    const y1 = await commitOf(tree, [root], "y1");
+    const x2 = await commitOf(tree, [x1, y1], "x2");
+    const y2 = await commitOf(tree, [y1, x1], "y2");
+    const tip = await commitOf(tree, [x2], "tip");
+
+    const check = async (repo: BareRepo) => {
+      for (const sha of [root, x2, tip]) {
+        const raw = (await repo.run(["cat-file", "commit", sha])).stdout.toString("utf8");
+        const c = await repo.readCommit(sha);
+        expect(c?.message).toBe(raw.slice(raw.indexOf("\n\n") + 2));
+        expect(c?.parents.join(" ")).toBe((await repo.ok(["rev-parse", `${sha}^@`])).split("\n").filter(Boolean).join(" "));
+        expect(c?.tree).toBe(tree);
+      }
+      for (const recursive of [false, true]) expect(await repo.readTree(tree, recursive)).toEqual(await gitLsTree(repo, tree, recursive));
+      const deep = (await repo.readTree(tree, true))!.find((e) => e.path === "a/b/deep.py")!;
+      expect((await repo.readBlob(deep.sha))!.toString("utf8")).toBe("x = 1\n");
+      for (const sha of [root, tree, deep.sha, "2".repeat(40)]) expect(await repo.typeOf(sha)).toBe((await repo.run(["cat-file", "-t", sha])).code === 0 ? (await repo.ok(["cat-file", "-t", sha])) : null);
+      expect(await repo.readCommit(tree)).toBeNull();
+      for (const expr of [`${tip}:`, `${tip}:a/b/deep.py`, `${tip}:a`, `${tip}:a/b`, `${tip}:nope`, `${tip}:run.sh/x`, `${tip}:a//b`, "tip:a/top.txt", "tip:sub", "tip:link", "tree:a", "nope:a", `${tree}:a/b`, `${"2".repeat(40)}:a`, "tip~1:a"]) {
+        const r = await repo.run(["rev-parse", "-q", "--verify", expr]);
+        expect(await repo.revParse(expr), expr).toBe(r.code === 0 ? r.stdout.toString("utf8").trim() : null);
+      }
+      expect(await repo.readTree(root)).toBeNull();
+      for (const [a, b] of [
+        [tip, root],
+        [root, tip],
+        [x1, y1],
+        [tip, y2],
+        [x2, y2],
+        [x2, tip],
+        [y2, x1],
+      ] as const) {
+        const r = await repo.run(["merge-base", a, b]);
+        expect(await repo.mergeBase(a, b), `${a} ${b}`).toBe(r.code === 0 ? r.stdout.toString("utf8").trim() : null);
+      }
+      for (const [head, ex] of [
+        [tip, [root]],
+        [tip, []],
+        [x2, [y2]],
+        [tip, [y1, x1]],
+      ] as const) {
+        expect(await repo.revList(head, [...ex])).toEqual((await repo.ok(["rev-list", "--reverse", head, ...ex.map((e) => `^${e}`)])).split("\n").filter(Boolean));
+        expect(await repo.revList(head, [...ex])).toEqual(await repo.revList(head, [...ex])); // cached: the same answer
+      }
+    };
+    await git.updateRef("refs/heads/tip", tip, null);
+    await git.updateRef("refs/heads/tree", tree, null);
+    for (const name of ["tip", "refs/heads/tip", tip, "nope", "tree", "2".repeat(40), "refs/heads/nope"]) {
+      const candidates = /^[0-9a-f]{40}$/.test(name) || name.startsWith("refs/") ? [name] : [`refs/heads/${name}`, `refs/tags/${name}`, `refs/${name}`];
+      let expected: string | null = null;
+      for (const c of candidates) {
+        const r = await git.run(["rev-parse", "-q", "--verify", `${c}^{commit}`]);
+        if (r.code === 0) {
+          expected = r.stdout.toString("utf8").trim();
+          break;
+        }
+      }
+      expect(await git.resolveCommit(name), name).toBe(expected);
+    }
+    await check(new BareRepo(git.gitDir)); // loose objects, read fresh
+    await git.ok(["repack", "-a", "-d", "-q"]);
+    await git.ok(["prune-packed"]);
+    await check(new BareRepo(git.gitDir)); // packed: git answers
+  });
+});

@@ -10,15 +10,18 @@
  * To spare a git process per request (the e2e tests make thousands), blobs, trees and commits are
  * written here as loose objects, in git's own format (zlib of "<type> <size>\0<body>", at
  * objects/xx/yyyy, written to a temporary file and linked into place, so a reader never sees half an
- * object); plain loose or packed refs are read from their files; and "is A an ancestor of B" walks the
- * cached commits. Anything unusual (a symbolic or peeled ref, an identity git would clean up, a long
+ * object); loose objects are read the same way (the objects a `git push` of a few commits brings are
+ * loose: git unpacks fewer than receive.unpackLimit = 100); plain loose or packed refs are read from
+ * their files; "is A an ancestor of B" and "the merge base of A and B" walk the cached commits; and the
+ * answers that only depend on immutable objects (diffs, commit lists) are cached. Anything unusual (a
+ * packed object, a symbolic or peeled ref, an identity git would clean up, a long or criss-cross
  * history) goes to git. test/e2e/bare-repo.test.ts checks each against git's own answer.
  */
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 
 export const ZERO = "0".repeat(40);
 
@@ -89,6 +92,43 @@ function identityLine(p: Person): string | null {
   return `${p.name} <${p.email}> ${Math.floor(ms / 1000)} ${tz}`;
 }
 
+function parseCommit(sha: string, text: string): CommitData {
+  const split = text.indexOf("\n\n");
+  const headers = (split < 0 ? text : text.slice(0, split)).split("\n");
+  const message = split < 0 ? "" : text.slice(split + 2);
+  const c: CommitData = { sha, tree: "", parents: [], author: parsePerson(""), committer: parsePerson(""), message };
+  for (const h of headers) {
+    const sp = h.indexOf(" ");
+    const k = h.slice(0, sp);
+    const v = h.slice(sp + 1);
+    if (k === "tree") c.tree = v;
+    else if (k === "parent") c.parents.push(v);
+    else if (k === "author") c.author = parsePerson(v);
+    else if (k === "committer") c.committer = parsePerson(v);
+  }
+  return c;
+}
+
+interface RawTreeEntry {
+  /** As stored: "100644", "100755", "120000", "40000", "160000". */
+  mode: string;
+  name: string;
+  sha: string;
+}
+
+/** A tree object's body: "<mode> <name>\0<20-byte sha>" entries. */
+function parseTree(body: Buffer): RawTreeEntry[] {
+  const out: RawTreeEntry[] = [];
+  let i = 0;
+  while (i < body.length) {
+    const sp = body.indexOf(0x20, i);
+    const nul = body.indexOf(0, sp);
+    out.push({ mode: body.subarray(i, sp).toString("latin1"), name: body.subarray(sp + 1, nul).toString("utf8"), sha: body.subarray(nul + 1, nul + 21).toString("hex") });
+    i = nul + 21;
+  }
+  return out;
+}
+
 export class BareRepo {
   readonly #objects = new Map<string, unknown>();
 
@@ -134,11 +174,42 @@ export class BareRepo {
     if (!/^[0-9a-f]{40}$/.test(sha)) return null;
     const key = `type:${sha}`;
     if (this.#objects.has(key)) return this.#objects.get(key) as string;
+    const loose = await this.#readLoose(sha);
+    if (loose) return loose.type;
     const r = await this.run(["cat-file", "-t", sha]);
     if (r.code !== 0) return null;
     const t = r.stdout.toString("utf8").trim();
     this.#objects.set(key, t);
     return t;
+  }
+
+  /**
+   * A loose object read from objects/xx/yyyy (zlib of "<type> <size>\0<body>"), its parsed form cached
+   * as git's answer would be; null when it is not loose (packed, or missing: git answers then).
+   */
+  async #readLoose(sha: string): Promise<{ type: string; body: Buffer } | null> {
+    const file = join(this.gitDir, "objects", sha.slice(0, 2), sha.slice(2));
+    const raw = await readFile(file).catch(() => null);
+    if (!raw) return null;
+    let data: Buffer;
+    try {
+      data = inflateSync(raw);
+    } catch {
+      return null;
+    }
+    const nul = data.indexOf(0);
+    const m = nul < 0 ? null : /^(blob|tree|commit|tag) (\d+)$/.exec(data.subarray(0, nul).toString("latin1"));
+    if (!m || Number(m[2]) !== data.length - nul - 1) return null;
+    // The name is the sha of the content: a file that does not hash to its name is not trusted.
+    if (createHash("sha1").update(data).digest("hex") !== sha) return null;
+    const type = m[1]!;
+    const body = data.subarray(nul + 1);
+    this.#objects.set(`type:${sha}`, type);
+    this.#objects.set(`size:${sha}`, body.length);
+    if (type === "blob" && body.length <= 256 * 1024) this.#objects.set(`blob:${sha}`, Buffer.from(body));
+    else if (type === "commit") this.#objects.set(`commit:${sha}`, parseCommit(sha, body.toString("utf8")));
+    else if (type === "tree") this.#objects.set(`rawtree:${sha}`, parseTree(body));
+    return { type, body };
   }
 
   /** Write a loose object as git does; returns its sha. Already there (same sha = same bytes): nothing written. */
@@ -165,6 +236,7 @@ export class BareRepo {
       }
     }
     this.#objects.set(`type:${sha}`, type);
+    this.#objects.set(`size:${sha}`, body.length);
     return sha;
   }
 
@@ -182,6 +254,7 @@ export class BareRepo {
     const key = `blob:${sha}`;
     if (this.#objects.has(key)) return this.#objects.get(key) as Buffer;
     if ((await this.typeOf(sha)) !== "blob") return null;
+    if (this.#objects.has(key)) return this.#objects.get(key) as Buffer; // read loose by typeOf
     const r = await this.run(["cat-file", "blob", sha]);
     if (r.code !== 0) return null;
     this.#objects.set(key, r.stdout);
@@ -192,22 +265,10 @@ export class BareRepo {
     const key = `commit:${sha}`;
     if (this.#objects.has(key)) return this.#objects.get(key) as CommitData;
     if ((await this.typeOf(sha)) !== "commit") return null;
+    if (this.#objects.has(key)) return this.#objects.get(key) as CommitData; // read loose by typeOf
     const r = await this.run(["cat-file", "commit", sha]);
     if (r.code !== 0) return null;
-    const text = r.stdout.toString("utf8");
-    const split = text.indexOf("\n\n");
-    const headers = (split < 0 ? text : text.slice(0, split)).split("\n");
-    const message = split < 0 ? "" : text.slice(split + 2);
-    const c: CommitData = { sha, tree: "", parents: [], author: parsePerson(""), committer: parsePerson(""), message };
-    for (const h of headers) {
-      const sp = h.indexOf(" ");
-      const k = h.slice(0, sp);
-      const v = h.slice(sp + 1);
-      if (k === "tree") c.tree = v;
-      else if (k === "parent") c.parents.push(v);
-      else if (k === "author") c.author = parsePerson(v);
-      else if (k === "committer") c.committer = parsePerson(v);
-    }
+    const c = parseCommit(sha, r.stdout.toString("utf8"));
     this.#objects.set(key, c);
     return c;
   }
@@ -217,6 +278,11 @@ export class BareRepo {
     const key = `tree:${recursive}:${sha}`;
     if (this.#objects.has(key)) return this.#objects.get(key) as TreeEntry[];
     if ((await this.typeOf(sha)) !== "tree") return null;
+    const listed = await this.#listLoose(sha, recursive, "");
+    if (listed) {
+      this.#objects.set(key, listed);
+      return listed;
+    }
     const r = await this.run(["ls-tree", "-l", "-z", ...(recursive ? ["-r", "-t"] : []), sha]);
     if (r.code !== 0) return null;
     const entries = r.stdout
@@ -232,6 +298,37 @@ export class BareRepo {
       });
     this.#objects.set(key, entries);
     return entries;
+  }
+
+  /**
+   * `git ls-tree -l [-r -t]` of a tree from objects read loose (or written here): each entry as git
+   * lists it (mode 6 digits, a blob's size; recursive: a subtree, then what is under it, in the tree's
+   * order). null when an object it needs is not at hand (git answers then).
+   */
+  async #listLoose(sha: string, recursive: boolean, prefix: string): Promise<TreeEntry[] | null> {
+    let raw = this.#objects.get(`rawtree:${sha}`) as RawTreeEntry[] | undefined;
+    if (!raw) {
+      const loose = await this.#readLoose(sha);
+      if (!loose || loose.type !== "tree") return null;
+      raw = this.#objects.get(`rawtree:${sha}`) as RawTreeEntry[];
+    }
+    const out: TreeEntry[] = [];
+    for (const e of raw) {
+      const type: TreeEntry["type"] = e.mode === "40000" ? "tree" : e.mode === "160000" ? "commit" : "blob";
+      const entry: TreeEntry = { mode: e.mode.padStart(6, "0"), type, sha: e.sha, path: prefix + e.name };
+      if (type === "blob") {
+        if (!this.#objects.has(`size:${e.sha}`) && !(await this.#readLoose(e.sha))) return null;
+        if (this.#objects.get(`type:${e.sha}`) !== "blob") return null;
+        entry.size = this.#objects.get(`size:${e.sha}`) as number;
+      }
+      out.push(entry);
+      if (recursive && type === "tree") {
+        const sub = await this.#listLoose(e.sha, true, `${entry.path}/`);
+        if (!sub) return null;
+        out.push(...sub);
+      }
+    }
+    return out;
   }
 
   /**
@@ -280,6 +377,7 @@ export class BareRepo {
     here.sort((a, b) => Buffer.compare(key(a), key(b)));
     const body = Buffer.concat(here.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.sha, "hex")]));
     const sha = await this.writeObject("tree", body);
+    if (!this.#objects.has(`rawtree:${sha}`)) this.#objects.set(`rawtree:${sha}`, parseTree(body));
     // Remember the entries as `git ls-tree -l` would list them, when every blob's size is known: a
     // tree just written is read next (the ledger's GraphQL reads), without a git process.
     const entries: TreeEntry[] = [];
@@ -401,17 +499,136 @@ export class BareRepo {
   async resolveCommit(ref: string): Promise<string | null> {
     const candidates = /^[0-9a-f]{40}$/.test(ref) ? [ref] : ref.startsWith("refs/") ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/${ref}`];
     for (const c of candidates) {
+      // A sha or a plain ref naming a commit, a missing ref: answered here; a tag to peel and the rest: git.
+      const sha = /^[0-9a-f]{40}$/.test(c) ? c : await this.#plainRef(c);
+      if (sha === null) continue;
+      if (sha !== undefined) {
+        const type = await this.typeOf(sha);
+        if (type === "commit") return sha;
+        if (type === "tree" || type === "blob" || (type === null && sha === c)) continue;
+      }
       const r = await this.run(["rev-parse", "-q", "--verify", `${c}^{commit}`]);
       if (r.code === 0) return r.stdout.toString("utf8").trim();
     }
     return null;
   }
 
+  /**
+   * `git rev-parse -q --verify <rev>:<path>` (a file or directory of a commit or tree) for a rev that
+   * is a sha or a branch name, walked through the trees here; anything else (or any doubt: a name that
+   * may be a tag or a ref elsewhere) goes to git. null when git would find nothing.
+   */
+  async revParse(expression: string): Promise<string | null> {
+    const m = /^([0-9a-f]{40}|[A-Za-z0-9_][A-Za-z0-9._\/-]*):(.*)$/.exec(expression);
+    const walked = m ? await this.#walkPath(m[1]!, m[2]!) : undefined;
+    if (walked !== undefined) return walked;
+    const r = await this.run(["rev-parse", "-q", "--verify", expression]);
+    return r.code === 0 ? r.stdout.toString("utf8").trim() : null;
+  }
+
+  async #walkPath(rev: string, path: string): Promise<string | null | undefined> {
+    let start: string | null | undefined;
+    if (/^[0-9a-f]{40}$/.test(rev)) start = rev;
+    else {
+      if (rev.includes("..") || rev.endsWith(".lock") || rev.endsWith("/") || rev.includes("//")) return undefined;
+      // rev-parse's order: $GIT_DIR/<name>, refs/<name>, refs/tags/<name>, refs/heads/<name>; only a branch is answered here.
+      if (await stat(join(this.gitDir, rev)).then(() => true, () => false)) return undefined;
+      if ((await this.#plainRef(`refs/${rev}`)) !== null || (await this.#plainRef(`refs/tags/${rev}`)) !== null) return undefined;
+      start = await this.#plainRef(`refs/heads/${rev}`);
+      if (start === null || start === undefined) return undefined;
+    }
+    const type = await this.typeOf(start);
+    let tree: string;
+    if (type === "commit") tree = (await this.readCommit(start))!.tree;
+    else if (type === "tree") tree = start;
+    else return undefined;
+    if (path === "") return tree;
+    const parts = path.split("/");
+    if (parts.some((p) => p === "" || p === "." || p === "..")) return undefined;
+    let sha = tree;
+    for (let i = 0; i < parts.length; i++) {
+      const entries = await this.readTree(sha);
+      if (!entries) return undefined;
+      const e = entries.find((x) => x.path === parts[i]);
+      if (!e) return null;
+      if (i < parts.length - 1 && e.type !== "tree") return null;
+      sha = e.sha;
+    }
+    return sha;
+  }
+
   // ---- diffs ---------------------------------------------------------------------------------
 
   async mergeBase(a: string, b: string): Promise<string | null> {
+    const walked = await this.#walkMergeBase(a, b);
+    if (walked !== undefined) return walked;
     const r = await this.run(["merge-base", a, b]);
     return r.code === 0 ? r.stdout.toString("utf8").trim() : null;
+  }
+
+  /**
+   * The merge base of two commits from the cached commits: the common ancestors reached from `b`
+   * without passing another one, less those that are ancestors of another. undefined when git must
+   * answer: not both commits, a history longer than the walk, none or several best bases.
+   */
+  async #walkMergeBase(a: string, b: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{40}$/.test(a) || !/^[0-9a-f]{40}$/.test(b)) return undefined;
+    const LIMIT = 500;
+    const ofA = new Set<string>();
+    const todo = [a];
+    while (todo.length > 0) {
+      const sha = todo.pop()!;
+      if (ofA.has(sha)) continue;
+      if (ofA.size >= LIMIT) return undefined;
+      const c = await this.readCommit(sha);
+      if (!c) return undefined;
+      ofA.add(sha);
+      todo.push(...c.parents);
+    }
+    const common = new Set<string>();
+    const seen = new Set<string>();
+    const next = [b];
+    while (next.length > 0) {
+      const sha = next.pop()!;
+      if (seen.has(sha)) continue;
+      if (seen.size >= LIMIT) return undefined;
+      seen.add(sha);
+      if (ofA.has(sha)) {
+        common.add(sha);
+        continue;
+      }
+      const c = await this.readCommit(sha);
+      if (!c) return undefined;
+      next.push(...c.parents);
+    }
+    const best = [...common].filter((x) => ![...common].some((y) => y !== x && this.#reaches(y, x)));
+    return best.length === 1 ? best[0] : undefined;
+  }
+
+  /** Whether `ancestor` is reachable from `from` through commits already cached (all of them are, after a walk). */
+  #reaches(from: string, ancestor: string): boolean {
+    const seen = new Set<string>();
+    const todo = [from];
+    while (todo.length > 0) {
+      const sha = todo.pop()!;
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      const c = this.#objects.get(`commit:${sha}`) as CommitData | undefined;
+      if (c) todo.push(...c.parents);
+    }
+    return false;
+  }
+
+  /** `git rev-list --reverse head ^base…`: the commits of `head` not in the `exclude`s, oldest first (cached: commits never change). */
+  async revList(head: string, exclude: string[]): Promise<string[]> {
+    const args = ["rev-list", "--reverse", head, ...exclude.map((x) => `^${x}`)];
+    const key = `revlist:${args.join(" ")}`;
+    const shaOnly = [head, ...exclude].every((x) => /^[0-9a-f]{40}$/.test(x));
+    if (shaOnly && this.#objects.has(key)) return this.#objects.get(key) as string[];
+    const out = (await this.ok(args)).split("\n").filter(Boolean);
+    if (shaOnly) this.#objects.set(key, out);
+    return out;
   }
 
   /** Files changed from `base` to `head` (two commits), with GitHub-style patches (hunks only). */

@@ -199,8 +199,7 @@ export interface GraphQLPull {
 
 /** The PR's commits, oldest first (what GitHub's `PullRequest.commits` lists). */
 async function pullCommitShas(git: BareRepo, p: GraphQLPull): Promise<string[]> {
-  const out = await git.ok(["rev-list", "--reverse", p.headSha, ...(p.baseSha ? [`^${p.baseSha}`] : [])]);
-  return out.split("\n").filter(Boolean);
+  return git.revList(p.headSha, p.baseSha ? [p.baseSha] : []);
 }
 
 /** GitHub's GraphQL Bot.login has no "[bot]" suffix (REST's user.login has it). */
@@ -394,8 +393,8 @@ function repositoryNode(repo: GraphQLRepo): Node {
           if (typeof args.oid === "string") return objectAt(git, args.oid);
           const expression = String(args.expression);
           if (expression.startsWith("-")) return null;
-          const r = await git.run(["rev-parse", "-q", "--verify", expression]);
-          return r.code === 0 ? objectAt(git, r.stdout.toString("utf8").trim()) : null;
+          const sha = await git.revParse(expression);
+          return sha === null ? null : objectAt(git, sha);
         }
         default:
           return undefined;

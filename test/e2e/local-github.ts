@@ -1124,9 +1124,8 @@ function handlers(): Record<string, Handler> {
       const commit = await repo.git.resolveCommit(ctx.query.ref ?? repo.defaultBranch);
       if (!commit) return ghError(404, `No commit found for the ref ${ctx.query.ref}`, {}, docs(ctx));
       const path = ctx.params.path!.replace(/^\/+|\/+$/g, "");
-      const r = await repo.git.run(["rev-parse", "-q", "--verify", `${commit}:${path}`]);
-      if (r.code !== 0) return notFound(docs(ctx));
-      const sha = r.stdout.toString("utf8").trim();
+      const sha = await repo.git.revParse(`${commit}:${path}`);
+      if (sha === null) return notFound(docs(ctx));
       const type = await repo.git.typeOf(sha);
       const api = repo.apiBase(ctx);
       const ref = ctx.query.ref ?? repo.defaultBranch;
@@ -1640,8 +1639,7 @@ async function pullFiles(repo: LocalRepo, p: PullState): Promise<FileChange[]> {
 }
 
 async function pullCommits(repo: LocalRepo, p: PullState): Promise<CommitData[]> {
-  const out = await repo.git.ok(["rev-list", "--reverse", p.headSha, `^${p.baseSha}`]);
-  const shas = out.split("\n").filter(Boolean);
+  const shas = await repo.git.revList(p.headSha, [p.baseSha]);
   return Promise.all(shas.map(async (s) => (await repo.git.readCommit(s))!));
 }
 

@@ -104,12 +104,12 @@ describe("serializeLedger", () => {
 });
 
 describe("footprint fields of issue 15 (optional)", () => {
-  it("keeps a rename's old path and each region's hash and enclosing symbol (null = outside every definition)", () => {
+  it("keeps a rename's old path, each region's hash and enclosing symbol (null = outside every definition), and the histogram alignment's regions", () => {
     const l = ledgerWith({
       footprints: [
         footprint({
           change: "#3",
-          files: [{ path: "new.py", previousPath: "old.py", changes: [{ start: 4, end: 5, section: "def f():", hash: "0123456789abcdef", symbol: "Model.fit" }, { start: 9, end: 8, symbol: null }] }],
+          files: [{ path: "new.py", previousPath: "old.py", changes: [{ start: 4, end: 5, section: "def f():", hash: "0123456789abcdef", symbol: "Model.fit" }, { start: 9, end: 8, symbol: null }], alt: [{ start: 4, end: 9, hash: "fedcba9876543210" }] }],
         }),
       ],
     });
@@ -123,7 +123,7 @@ describe("footprint fields of issue 15 (optional)", () => {
   it("a ledger written before them reads unchanged and writes the same bytes", () => {
     const old = ledgerWith({ footprints: [footprint({ change: "#3", files: [{ path: "a.py", changes: [{ start: 1, end: 2, section: "def g():" }] }] })] });
     const text = serializeLedger(old);
-    expect(text).not.toMatch(/previousPath|symbol/);
+    expect(text).not.toMatch(/previousPath|symbol|alt/);
     expect(serializeLedger(parseLedger(text, SRC))).toBe(text);
   });
 });
