@@ -16,7 +16,7 @@ import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
 import { streamLabel } from "../engine/membership.js";
 import { AppGateway, type CheckOutput, type CommentInfo, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
-import { GitHubRefStore, readRepoFiles } from "../github/ledger-store.js";
+import { GitHubRefStore, fillView, isView, readLedgerView, readRepoFiles, scopeOfFootprint, unionScope, type Scope, type ViewRead } from "../github/ledger-store.js";
 import { pullOfGraphQL } from "../github/pull.js";
 import { numberOf, type PullRequest } from "../engine/change.js";
 import type { LedgerWriter } from "./ledger-writer.js";
@@ -73,6 +73,8 @@ export interface AppDeps {
 export interface Settled {
   done: Map<string, string>;
   comments: Map<string, number>;
+  /** What a partial read must load for the next commit to settle `done` and `comments` (their changes' own scopes). */
+  scopes: Map<string, Scope>;
 }
 
 /** A PR's report as this process last published it: its digest (head + report) and its labels. */
@@ -97,7 +99,7 @@ const defaultSettled = new Map<string, Settled>();
 function settledOf(ctx: Ctx): Settled {
   const all = ctx.settled ?? defaultSettled;
   let s = all.get(ctx.repoKey);
-  if (!s) all.set(ctx.repoKey, (s = { done: new Map(), comments: new Map() }));
+  if (!s) all.set(ctx.repoKey, (s = { done: new Map(), comments: new Map(), scopes: new Map() }));
   return s;
 }
 const locksOf = (ctx: Ctx): PublishLocks => ctx.locks ?? defaultLocks;
@@ -128,6 +130,8 @@ export type ConfigState =
 
 export interface RepoState {
   snapshot: LedgerSnapshot;
+  /** A partial read (`loadState` with a scope): what it loaded; `snapshot.ledger` is its view. */
+  view?: ViewRead;
   config: ConfigState;
   /** Config texts at `extraRev` (the PR head), by path; only when asked. */
   headConfigs: Map<string, string | null>;
@@ -167,16 +171,49 @@ function configOf(texts: readonly (string | null)[]): ConfigState {
  * twice, so a late `synchronize` must not record an old head, and one arriving after `closed` must
  * not claim files for a closed PR.
  */
-export async function loadState(ctx: Ctx, defaultBranch: string, opts: { headSha?: string; pull?: number } = {}): Promise<RepoState> {
+export async function loadState(ctx: Ctx, defaultBranch: string, opts: { headSha?: string; pull?: number; scope?: Scope } = {}): Promise<RepoState> {
   const { headSha } = opts;
   const exprs = CONFIG_PATHS.map((p) => `${defaultBranch}:${p}`);
   if (headSha) exprs.push(...CONFIG_PATHS.map((p) => `${headSha}:${p}`));
-  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, opts.pull !== undefined ? { pull: opts.pull } : {});
+  // A partial read also loads what the next commit needs to settle the refreshes made since.
+  const scope = opts.scope ? withSettleScopes(ctx, opts.scope) : undefined;
+  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, { ...(opts.pull !== undefined ? { pull: opts.pull } : {}), ...(scope ? { scope } : {}) });
   const headConfigs = new Map<string, string | null>();
   if (headSha) CONFIG_PATHS.forEach((p, i) => headConfigs.set(p, r.files[CONFIG_PATHS.length + i] ?? null));
   const state: RepoState = { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfGraphQL(r.pull) : null };
-  if (state.config.kind === "ok") armRefresh(ctx, state.config.config);
+  if (r.view) state.view = r.view;
+  if (state.config.kind === "ok") {
+    lastConfigs.set(ctx.repoKey, state.config.config);
+    armRefresh(ctx, state.config.config);
+  }
   return state;
+}
+
+/** `scope` and what the next commit needs to settle the refreshes made since (their changes' own scopes). */
+export const withSettleScopes = (ctx: Ctx, scope: Scope): Scope => unionScope(scope, ...settledOf(ctx).scopes.values());
+
+/** The config each repository's last event read (to guess the streams an event will need before reading). */
+const lastConfigs = new Lru<string, Config>(256);
+export const lastConfigOf = (ctx: Ctx): Config | undefined => lastConfigs.get(ctx.repoKey);
+
+/** The streams an evaluation involves: the change's own and its files' owners (CAPACITY and DEPENDENCY count their open work). */
+export const streamsOf = (ev: Evaluation): (string | null)[] => [...new Set([ev.stream, ...ev.files.flatMap((f) => [f.stream, ...f.also])])];
+
+/**
+ * `r` completed for evaluating one change: `base` (its id, its files) plus the summaries of the
+ * streams its evaluation involves, read at `r`'s commit (nothing more when `r` has them). Returns
+ * the view and the evaluation on it.
+ */
+export async function completeView(ctx: Ctx, r: ViewRead, base: Scope, evaluateOn: (l: Ledger) => Evaluation): Promise<{ read: ViewRead; ev: Evaluation }> {
+  let read = await fillView(ctx.store.rc, ctx.store.ref, r, base);
+  let ev = evaluateOn(read.ledger);
+  for (let round = 0; round < 2; round++) {
+    const next = await fillView(ctx.store.rc, ctx.store.ref, read, { ...base, streams: [...base.streams, ...streamsOf(ev)] });
+    if (next === read) break;
+    read = next;
+    ev = evaluateOn(read.ledger);
+  }
+  return { read, ev };
 }
 
 // ---------------------------------------------------------------------------
@@ -472,29 +509,49 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
   const now = ctx.now();
   const keyOf = keyOfFootprint(config, now);
   const settled = settledOf(ctx);
+  // A partial ledger (the App's hot path) holds the footprints on the event's files and phantoms of its
+  // streams: another PR's report is assessed on a read complete for that PR (`completeView`).
+  const partial = isView(after);
   // The event's own PR too: its report was evaluated on the ledger the event read, and other changes
   // may have landed before its commit (another replica's, or an earlier batch's).
   const listed = after.footprints.filter((f) => f.stale === true || f.change === except).map((f) => f.change);
-  for (const id of [...settled.done.keys()]) if (!listed.includes(id)) settled.done.delete(id);
-  for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || !after.footprints.some((f) => f.change === id)) settled.comments.delete(id);
+  const inView = new Set(after.footprints.map((f) => f.change));
+  // A refresh not yet recorded is forgotten once the ledger no longer lists the change stale (only where this ledger can tell).
+  for (const id of [...settled.done.keys()]) if ((!partial || inView.has(id)) && !listed.includes(id)) settled.done.delete(id);
+  for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || (!partial && !inView.has(id))) settled.comments.delete(id);
+  for (const id of [...settled.scopes.keys()]) if (!settled.done.has(id) && !settled.comments.has(id)) settled.scopes.delete(id);
   if (listed.length === 0) return [];
   const open = new Map(after.footprints.map((f) => [f.change, f]));
   const memo = reportedOf(ctx);
   const refreshed: string[] = [];
   let left = 0;
+  const assessWith = (id: string, l: Ledger, fp: Footprint, ev: Evaluation) => {
+    const queued = isQueued(l, id);
+    const report = reportOf(ev, []);
+    return { fp, queued, report, want: { conflict: report.conflict, queued }, done: shownKey(report.key!, queued) };
+  };
+  const assess = (id: string, l: Ledger) => {
+    const fp = l.footprints.find((f) => f.change === id);
+    if (!fp) return null;
+    return assessWith(id, l, fp, evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream }));
+  };
+  /** The PR's report on the newest ledger: the whole one this process knows, or a read complete for it. */
+  const assessNewest = async (id: string) => {
+    if (!partial) {
+      const latest = ctx.writer.latest?.(ctx.repoKey);
+      return latest && latest !== after && !isView(latest) ? assess(id, latest) : assess(id, after);
+    }
+    const first = await readLedgerView(ctx.store.rc, ctx.store.ref, { changes: [id], paths: [], streams: [] });
+    const fp = first.whole ? first.ledger.footprints.find((f) => f.change === id) : first.footprints.get(id);
+    if (!fp) return null;
+    const { read, ev } = await completeView(ctx, first, scopeOfFootprint(fp), (l) => evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream }));
+    settled.scopes.set(id, { changes: [id], paths: scopeOfFootprint(fp).paths, streams: streamsOf(ev) });
+    return assessWith(id, read.ledger, fp, ev);
+  };
   for (const id of listed) {
     const n = numberOf(id);
     if (!open.has(id) || n === null) continue;
-    // The newest ledger this process knows (a refresh must not publish an older state over a newer one).
-    const assess = (l: Ledger) => {
-      const fp = l.footprints.find((f) => f.change === id);
-      if (!fp) return null;
-      const ev = evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream });
-      const queued = isQueued(l, id);
-      const report = reportOf(ev, []);
-      return { fp, queued, report, want: { conflict: report.conflict, queued }, done: shownKey(report.key!, queued) };
-    };
-    const first = assess(after)!;
+    const first = assess(id, after)!;
     const peek = memo.get(prKey(ctx, n));
     // The event's own PR: its event just published it from its full diff (with annotations, and its
     // config's problems): refreshed only when the verdict it showed is no longer the ledger's.
@@ -502,6 +559,7 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
       settled.done.set(id, first.done);
       continue;
     }
+    // (On a partial ledger a report key can only match the one shown when the PR has no conflict outside it.)
     if (peek?.key === first.report.key && peek?.digest !== undefined && peek?.labels?.conflict === first.want.conflict && peek?.labels?.queued === first.want.queued) {
       settled.done.set(id, first.done);
       continue;
@@ -512,8 +570,7 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
     }
     // Decided with the PR's lock held: another publisher of it may have just shown this very report.
     const wrote = await locksOf(ctx).run(prKey(ctx, n), async (): Promise<boolean> => {
-      const latest = ctx.writer.latest?.(ctx.repoKey);
-      const a = latest && latest !== after ? assess(latest) : first;
+      const a = await assessNewest(id);
       if (!a) return false;
       const { fp, report, want } = a;
       const shown = memo.get(prKey(ctx, n));
@@ -525,7 +582,7 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
       if (shown?.labels) {
         if (shown.labels.conflict) labels.push(LABELS.conflict.name);
         if (shown.labels.queued) labels.push(LABELS.queued.name);
-      } else if (before !== after && before.footprints.some((f) => f.change === id)) {
+      } else if (!partial && before !== after && before.footprints.some((f) => f.change === id)) {
         // The footprint leaves out the App's own labels: they matched the previous report.
         const evBefore = evaluate(changeOfFootprint(fp), before, config, now, { stream: fp.stream });
         if (reportOf(evBefore, []).conflict) labels.push(LABELS.conflict.name);

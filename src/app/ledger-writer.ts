@@ -15,10 +15,12 @@
 import type { Ledger } from "../engine/types.js";
 import type { LedgerSnapshot, LedgerStore } from "../ledger/store.js";
 import { transact, type TransactFn, type TransactOptions, type TransactResult } from "../ledger/transact.js";
-import { primedStore } from "../github/ledger-store.js";
+import { ScopedLedgerStore, primedStore } from "../github/ledger-store.js";
 
 interface Pending {
   fn: TransactFn<unknown>;
+  store: LedgerStore;
+  snapshot: LedgerSnapshot | null;
   resolve: (r: BatchResult<unknown>) => void;
   reject: (e: unknown) => void;
 }
@@ -32,8 +34,6 @@ export interface BatchResult<T> extends TransactResult<T> {
 }
 
 interface RepoQueue {
-  store: LedgerStore;
-  snapshot: LedgerSnapshot | null;
   pending: Pending[];
   running: Promise<void> | null;
 }
@@ -44,6 +44,21 @@ interface RepoQueue {
  * settles the refreshes done since (src/app/core.ts `armRefresh`). Pure: it runs again after a lost race.
  */
 export type Finisher = (before: Ledger, after: Ledger) => { ledger: Ledger; message: string | null };
+
+/**
+ * The store a batch commits through: the one every update named (primed with the first one's
+ * snapshot); partial stores (the App's hot path reads only its event's scope) joined into one over
+ * all their scopes; a whole-ledger store when any update needs the whole ledger.
+ */
+function batchStore(batch: readonly Pending[]): LedgerStore {
+  const first = batch[0]!;
+  if (batch.every((p) => p.store === first.store)) return first.snapshot ? primedStore(first.store, first.snapshot) : first.store;
+  const scoped = batch.filter((p) => p.store instanceof ScopedLedgerStore).map((p) => p.store as ScopedLedgerStore);
+  if (scoped.length === batch.length) return scoped.slice(1).reduce((a, b) => a.merge(b), scoped[0]!);
+  // A whole store among them: it reads everything every partial update needs.
+  const whole = batch.find((p) => !(p.store instanceof ScopedLedgerStore))!.store;
+  return whole;
+}
 
 export class LedgerWriter {
   readonly #queues = new Map<string, RepoQueue>();
@@ -68,16 +83,12 @@ export class LedgerWriter {
   update<T>(repoKey: string, store: LedgerStore, fn: TransactFn<T>, snapshot?: LedgerSnapshot): Promise<BatchResult<T>> {
     let q = this.#queues.get(repoKey);
     if (!q) {
-      q = { store, snapshot: null, pending: [], running: null };
+      q = { pending: [], running: null };
       this.#queues.set(repoKey, q);
-    }
-    if (q.pending.length === 0) {
-      q.store = store;
-      q.snapshot = snapshot ?? null;
     }
     const queue = q;
     const p = new Promise<BatchResult<T>>((resolve, reject) => {
-      queue.pending.push({ fn: fn as TransactFn<unknown>, resolve: resolve as (r: BatchResult<unknown>) => void, reject });
+      queue.pending.push({ fn: fn as TransactFn<unknown>, store, snapshot: snapshot ?? null, resolve: resolve as (r: BatchResult<unknown>) => void, reject });
     });
     if (!q.running) q.running = this.#drain(repoKey, q);
     return p;
@@ -88,8 +99,7 @@ export class LedgerWriter {
     await new Promise((r) => setImmediate(r));
     while (q.pending.length > 0) {
       const batch = q.pending.splice(0, q.pending.length);
-      const store = q.snapshot ? primedStore(q.store, q.snapshot) : q.store;
-      q.snapshot = null;
+      const store = batchStore(batch);
       let before: Ledger | null = null;
       try {
         const r = await transact(

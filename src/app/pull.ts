@@ -4,8 +4,12 @@
  * the same state as the latest delivery.
  *
  * Open PR → `analyzePull`:
- *   1. one GraphQL read: ledger + config at the default branch (+ at the head) + the PR itself;
- *   2. the PR's files with patches (1 read per 100 files);
+ *   1. the PR's files with patches (1 read per 100 files);
+ *   2. one GraphQL read: config at the default branch (+ at the head) + the PR itself + the part of
+ *      the ledger the event needs: the small collections, the PR's footprint, the index shards of
+ *      its files and the summaries of the streams it likely involves (src/github/ledger-store.ts
+ *      `readLedgerView`); one more at the same commit when other changes are on its files (their
+ *      footprints), or a stream or a dropped file was not guessed;
  *   3. evaluate against the ledger, publish: check run (created without looking when the ledger's
  *      footprint is for another head; found and updated on the same head), sticky comment (by the id
  *      the footprint keeps; listed only when one must be created) → the report is out after 1–2 writes;
@@ -13,7 +17,8 @@
  *      in ONE coalesced CAS commit (3 W, after the report; none when nothing changed);
  *   5. labels pucs:conflict / pucs:queued when they change; other PRs whose reports the commit
  *      changed are refreshed from the ledger (≤ MAX_REFRESH), queue heads freed are told.
- * None of this grows with the number of open PRs: their footprints are in the ledger already.
+ * None of this grows with the number of open PRs: the others' footprints are read only where they
+ * touch this PR's files, and a stream's open changes as ~20-byte summary entries.
  *
  * Closed or merged PR → `releaseClosed`: releaseChange (locks, intents, queue places, footprint,
  * override) in one commit, then a comment on the next PR queued on each freed path and refreshed reports.
@@ -25,8 +30,17 @@ import type { Config, Ledger } from "../engine/types.js";
 import { annotationsFor } from "../engine/report.js";
 import { acquireLock, applyAll, expire, recordFootprint, releaseChange, releaseLock, type Notice, type TransitionResult } from "../ledger/transitions.js";
 import type { TransactFn } from "../ledger/transact.js";
+import { ScopedLedgerStore, fillView, type Scope } from "../github/ledger-store.js";
+import type { LedgerSnapshot, LedgerStore } from "../ledger/store.js";
+import { emptyLedger } from "../ledger/schema.js";
+import type { Evaluation } from "../engine/types.js";
 import {
   CONFIG_PATHS,
+  changeId,
+  completeView,
+  lastConfigOf,
+  withSettleScopes,
+  streamsOf,
   LABELS,
   MAX_NOTIFY,
   ensureRepoLabels,
@@ -75,20 +89,37 @@ export function steps<T>(list: ((l: Ledger) => TransitionResult<unknown>)[], pic
  * latest one: the outcome depends on the PR's state, not on which event came last.
  */
 export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch: string, action: string): Promise<void> {
-  const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number });
+  // The PR's files first (a close lists none): the ledger read then loads only what they need — the
+  // PR's footprint, the index shards of its files, its streams' summaries — in the same request as
+  // the config and the PR (src/github/ledger-store.ts `readLedgerView`).
+  const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
+  const scope: Scope = { changes: [changeId(hint.number)], paths: listing?.files.map((f) => f.path) ?? [], streams: guessStreams(ctx, hint, listing) };
+  const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number, scope });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
   if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state);
   // A PR that was opened just now has no earlier report: nothing to look for on GitHub.
-  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha });
+  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha, ...(listing ? { listing } : {}) });
 }
 
-export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: string, opts: { state?: RepoState; opened?: boolean } = {}): Promise<void> {
+/** The streams the event's evaluation will likely involve, by the config the repository's last event read (none yet: none). */
+function guessStreams(ctx: Ctx, hint: PullRequest, listing: PullFiles | null): (string | null)[] {
+  const config = lastConfigOf(ctx);
+  if (!config || !listing) return [];
+  return streamsOf(evaluate(changeOfPull(hint, listing.files), emptyLedger(), config, ctx.now()));
+}
+
+type PullFiles = Awaited<ReturnType<Ctx["gw"]["pullFiles"]>>;
+
+export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: string, opts: { state?: RepoState; opened?: boolean; listing?: PullFiles } = {}): Promise<void> {
   let state = opts.state ?? (await loadState(ctx, defaultBranch, { headSha: pr.headSha }));
-  const { files, truncated } = await ctx.gw.pullFiles(pr.number);
+  const { files, truncated } = opts.listing ?? (await ctx.gw.pullFiles(pr.number));
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
   // The config texts were read at the event's head; the PR has moved on since: read them at its head.
-  if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) state = { ...(await loadState(ctx, defaultBranch, { headSha: pr.headSha })), pull: state.pull };
+  if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) {
+    const scope = state.view ? { changes: [changeId(pr.number)], paths: files.map((f) => f.path), streams: [] } : undefined;
+    state = { ...(await loadState(ctx, defaultBranch, { headSha: pr.headSha, ...(scope ? { scope } : {}) })), pull: state.pull };
+  }
   // A PR that edits the config gets that config validated on the PR itself.
   const configIssues: SourceIssue[] = [];
   for (const path of touchesConfig) {
@@ -126,8 +157,23 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   const config = state.config.config;
   const change = changeOfPull(pr, files);
   const now = ctx.now();
-  const ledger = state.snapshot.ledger;
-  const first = evaluate(change, ledger, config, now);
+  let ledger = state.snapshot.ledger;
+  let store: LedgerStore = ctx.store;
+  let primed: LedgerSnapshot | undefined = state.snapshot;
+  let first: Evaluation;
+  if (state.view) {
+    // A partial read: completed with the files its footprint had (their claims may change) and the
+    // streams this evaluation involves; the commit then writes only what changed in that scope.
+    const previous = state.view.whole ? null : (state.view.footprints.get(change.id) ?? null);
+    const base: Scope = { changes: [change.id], paths: [...new Set([...files.map((f) => f.path), ...(previous?.files.map((f) => f.path) ?? [])])], streams: previous ? [previous.stream] : [] };
+    const done = await completeView(ctx, state.view, base, (l) => evaluate(change, l, config, now));
+    ledger = done.read.ledger;
+    first = done.ev;
+    store = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, { ...base, streams: [...base.streams, ...streamsOf(first)] }), done.read);
+    primed = undefined;
+  } else {
+    first = evaluate(change, ledger, config, now);
+  }
   noteChange({ change: change.id, agent: change.agent, stream: first.stream, files: change.files.length }); // span attributes and log fields
   // PARTITION advice names the enclosing functions: their base files are read (one request) only when there is one.
   const symbols = await baseSymbols(ctx, pr.baseRef || defaultBranch, first);
@@ -165,7 +211,7 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   // ARBITRATE: the coordinators are asked once per PR, remembered in this same commit (src/app/rollback.ts).
   const ask = coordinatorsToAsk(ev.conflicts, ledger, change.id, config, pr.author);
   if (ask) list.push((l) => requestArbitration(l, { change: change.id, ...ask }, now));
-  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps(list, (o) => o), state.snapshot);
+  const result = await ctx.writer.update(ctx.repoKey, store, steps(list, (o) => o), primed);
   if (ask) await askCoordinators(ctx, pr.number, result.outcome.at(-1), ask);
   const expired = (result.outcome[0] as { notify: Notice[] }).notify;
   const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : (result.outcome[2] as { notify: Notice[] }).notify;
@@ -181,7 +227,17 @@ export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: st
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();
   const id = `#${pr.number}`;
-  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps([(l) => expire(l, now), (l) => releaseMerged(l, pr, id, now)], (o) => o), state.snapshot);
+  let store: LedgerStore = ctx.store;
+  let primed: LedgerSnapshot | undefined = state.snapshot;
+  if (state.view && !state.view.whole) {
+    // Its footprint's files (other PRs on them may be freed) and stream (a CAPACITY slot is freed).
+    const fp = state.view.footprints.get(id) ?? null;
+    const scope: Scope = { changes: [id], paths: fp?.files.map((f) => f.path) ?? [], streams: fp ? [fp.stream] : [] };
+    const read = await fillView(ctx.store.rc, ctx.store.ref, state.view, scope);
+    store = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, scope), read);
+    primed = undefined;
+  }
+  const result = await ctx.writer.update(ctx.repoKey, store, steps([(l) => expire(l, now), (l) => releaseMerged(l, pr, id, now)], (o) => o), primed);
   const notices = [...(result.outcome[0] as { notify: Notice[] }).notify, ...(result.outcome[1] as { notify: Notice[] }).notify];
   await notifyQueued(ctx, notices, `${id} was ${pr.merged ? "merged" : "closed"}`);
   if (state.config.kind === "ok") await refreshOthers(ctx, state.config.config, result.before, result.after, id);

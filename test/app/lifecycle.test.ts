@@ -227,8 +227,8 @@ describe("API budget", () => {
     const reads = one.gh.log.filter((r) => r.method === "GET" || r.path === "/graphql").length;
     expect({ reads, writes: one.gh.writes().length }).toEqual({ reads: 2, writes: 4 });
     expect(one.gh.calls()).toEqual([
-      "POST /graphql",
       `GET ${BASE}/pulls/1/files`,
+      "POST /graphql",
       `POST ${BASE}/check-runs`,
       `POST ${BASE}/git/trees`,
       `POST ${BASE}/git/commits`,
@@ -243,7 +243,7 @@ describe("API budget", () => {
     const ref = h.gh.ledgerRef;
     h.gh.reset();
     await h.send("pull_request", pullPayload(1, { action: "synchronize" }));
-    expect(h.gh.calls()).toEqual(["POST /graphql", `GET ${BASE}/pulls/1/files`, `GET ${BASE}/commits/${shaFor(1)}/check-runs`]);
+    expect(h.gh.calls()).toEqual([`GET ${BASE}/pulls/1/files`, "POST /graphql", `GET ${BASE}/commits/${shaFor(1)}/check-runs`]);
     expect(h.gh.ledgerRef).toBe(ref);
     expect(h.gh.checkRuns).toHaveLength(1);
   });

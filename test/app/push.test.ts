@@ -11,8 +11,8 @@ describe("a push", () => {
     h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(10, 2, "def run():") }]);
     await h.send("pull_request", pullPayload(1, {}));
     expect(h.gh.calls()).toEqual([
-      "POST /graphql",
       `GET ${BASE}/pulls/1/files`,
+      "POST /graphql",
       `POST ${BASE}/check-runs`,
       `POST ${BASE}/git/trees`,
       `POST ${BASE}/git/commits`,

@@ -59,7 +59,8 @@ describe("the App names the enclosing functions of a PARTITION", () => {
     expect(files("#1").map((r) => r.symbol)).toEqual([undefined]);
     // The request came before the report's writes, and exactly once.
     const order = h.gh.log.map((r) => `${r.method} ${r.path}`);
-    expect(order.filter((x) => x === "POST /graphql")).toHaveLength(2); // the state read, then the base files
+    // The state read (config, PR, ledger scope: the index lists #1 on its file), #1's footprint at the same commit, then the base files.
+    expect(order.filter((x) => x === "POST /graphql")).toHaveLength(3);
     expect(order.indexOf(`POST ${BASE}/check-runs`)).toBeGreaterThan(order.lastIndexOf("POST /graphql"));
   });
 
