@@ -10,12 +10,10 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { loadConfigFile } from "../config-file.js";
 import { formatIssue } from "../engine/config/index.js";
 import { printConfigSchema } from "./schema.js";
-import { parseUnifiedDiff } from "../engine/diff.js";
 import { formatDuration, parseDuration } from "../engine/duration.js";
 import { evaluate } from "../engine/evaluate.js";
 import { isGlob, validateGlob } from "../engine/globs.js";
 import { phases } from "../engine/phases.js";
-import { renderMarkdown, renderText, reportJson } from "../engine/report.js";
 import { footprintFile } from "../engine/diff.js";
 import type { Change, Config, Conflict, Evaluation, Ledger, SourceIssue } from "../engine/types.js";
 import { starterConfig } from "../engine/starter.js";
@@ -42,7 +40,6 @@ import { LedgerError, type LedgerStore } from "../ledger/store.js";
 import { GitRefStore } from "../git/ledger-store.js";
 import { RemoteRefStore } from "../git/remote-store.js";
 import { chooseLedger, LedgerChoiceError, type LedgerChoice } from "./ledger-choice.js";
-import { changeAtHead } from "../engine/change.js";
 import * as git from "../git/gateway.js";
 import { COMMON, flag, parseCommand, required, str, UsageError, type CommandSpec, type Parsed } from "./args.js";
 import { optionalConfig, statusOf } from "./status-markdown.js";
@@ -50,7 +47,7 @@ import { filterStatus } from "../engine/status.js";
 import { sessionIdProblem } from "../engine/session.js";
 import { renderDashboardDoc } from "../engine/dashboard.js";
 import { runBoard } from "./board.js";
-import { checkEvaluation } from "./check-refine.js";
+import { CHECK_SPEC, checkChange, judgeAsOpenPr, printCheck } from "./check.js";
 import { withSpan, type PucsFields } from "../tracing.js";
 import { defaultHookBundle, HookError, installHook, uninstallHook } from "./hook.js";
 
@@ -165,12 +162,7 @@ const SPECS: CommandSpec[] = [
     close: { type: "boolean" },
   }),
   S("cleanup", "pucs cleanup", "Remove expired locks and intents", {}),
-  S(
-    "check",
-    "pucs check [--base REF] [--agent A] [--stream S] [--record] [--format text|markdown] [--json]",
-    "Check this branch's changes (vs. its merge base) against the ledger: the report the GitHub App posts",
-    { base: { type: "string" }, agent: { type: "string" }, stream: { type: "string" }, record: { type: "boolean" }, format: { type: "string" } },
-  ),
+  CHECK_SPEC,
   S("log", "pucs log [-n N]", "The ledger's audit trail (one commit per change)", { n: { type: "string", short: "n" } }),
   S("worktree", "pucs worktree add <STREAM> [--base REF]", "Create ../<repo>-stream-<id> on branch feature/stream-<ID> (seed §5.1)", { base: { type: "string" } }, 2),
   S("hook", "pucs hook install|uninstall", "Install (or remove) the git pre-commit hook that refuses commits touching files under another agent's live lock", {}, 1),
@@ -681,30 +673,18 @@ const handlers: Record<string, Handler> = {
     const diff = await git.diffAgainst(repo.root, mergeBase);
     // The working tree counts, new files included: an agent checks before it runs `git add`.
     const untracked = await git.untrackedDiff(repo.root);
-    const parsed = parseUnifiedDiff(diff + untracked.diff);
-    for (const path of untracked.whole) parsed.files.push({ path, status: "added", hunks: null });
-    for (const e of parsed.errors) ctx.err(`warning: git diff: ${e}\n`);
+    // (src/cli/check.ts: shared with the fast path of a plain local check, check-fast.ts.)
     const branch = await git.currentBranch(repo.root);
     const agent = str(p, "agent") ?? ctx.env.PUCS_AGENT ?? "local";
-    const change: Change = {
-      id: branch ? `branch:${branch}` : "HEAD",
-      agent,
-      ...(branch ? { branch } : {}),
-      commitMessages: await git.commitMessages(repo.root, `${mergeBase}..HEAD`),
-      files: parsed.files,
-    };
+    const commitMessages = await git.commitMessages(repo.root, `${mergeBase}..HEAD`);
+    const change: Change = checkChange({ base, mergeBase, headSha: null, branch, diff, untracked, commitMessages }, agent, ctx.err);
     const declared = str(p, "stream");
     const stream = declared ? streamOf(config, declared, spec) : undefined;
     const now = ctx.now();
     let ledger: Ledger;
     const headSha = await git.revParse(repo.root, "HEAD");
-    // A branch whose HEAD is an open PR's head IS that PR: judged as it, it does not overlap with itself.
     const read = await repo.store.read();
-    const pr = changeAtHead(read.ledger.footprints, headSha);
-    if (pr) {
-      change.id = pr.change;
-      if (str(p, "agent") === undefined && ctx.env.PUCS_AGENT === undefined) change.agent = pr.agent;
-    }
+    const pr = judgeAsOpenPr(change, read.ledger, headSha, str(p, "agent") !== undefined || ctx.env.PUCS_AGENT !== undefined);
     if (flag(p, "record") && pr) {
       ctx.err(`note: HEAD is ${pr.change}'s head: its files are recorded by the GitHub App, --record wrote nothing\n`);
       ledger = read.ledger;
@@ -728,11 +708,7 @@ const handlers: Record<string, Handler> = {
     } else {
       ledger = read.ledger;
     }
-    // Enclosing functions from the merge base's files, and git merge-tree's answer where the other head is local (issue 15).
-    const ev = await checkEvaluation(repo.root, change, ledger, config, now, stream ? { stream } : {}, mergeBase);
-    if (flag(p, "json")) ctx.out(JSON.stringify({ ok: ev.verdict === "clear" || ev.verdict === "safe-overlap", command: "check", base, mergeBase, files: ev.files, report: reportJson(ev) }, null, 2) + "\n");
-    else ctx.out(format === "markdown" ? renderMarkdown(ev) : renderText(ev));
-    return ev.verdict === "clear" || ev.verdict === "safe-overlap" ? EXIT.OK : EXIT.CONFLICT;
+    return printCheck({ json: flag(p, "json"), format: format as "text" | "markdown", out: ctx.out }, repo.root, change, ledger, config, now, stream, { base, mergeBase });
   },
 
   async log(ctx, p, spec) {
