@@ -3,10 +3,10 @@
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  rebuild into a temp dir and fail if dist/ differs (check-dist)
 import { build } from "esbuild";
-import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // name in dist/ -> source. Entries whose source does not exist yet are skipped.
@@ -18,9 +18,36 @@ const all = {
   hook: "src/cli/hook-main.ts", // the pre-commit commit guard (`pucs hook install`): small, runs on every commit
 };
 export const entries = Object.fromEntries(Object.entries(all).filter(([, src]) => existsSync(join(root, src))));
+/**
+ * The CLI is split: dist/cli.js is a small entry that loads only what a command needs (a plain
+ * `pucs check`, which a commit hook runs, never loads zod, YAML or the ledger writer), as chunks in
+ * dist/chunks/. The other bundles stay single files.
+ */
+const SPLIT = ["cli"];
+export const CHUNKS_DIR = "chunks";
 
 // ESM output; CommonJS dependencies bundled inside still call require() for node builtins.
 const banner = "import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);";
+
+/** esbuild options shared by every bundle (bench/hook.ts builds the CLI with them too). */
+export const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  outExtension: { ".js": ".js" },
+  banner: { js: banner },
+  legalComments: "none",
+  sourcemap: false,
+  logLevel: "warning",
+  charset: "utf8",
+};
+
+/** The CLI's build (split into chunks) into `outdir`; `workingDir`: the project (when this module is bundled elsewhere). */
+export function cliBuildOptions(outdir, entryPoints = { cli: all.cli }, workingDir = root) {
+  return { ...common, absWorkingDir: workingDir, entryPoints, outdir, splitting: true, chunkNames: `${CHUNKS_DIR}/[name]-[hash]` };
+}
 
 async function bundle(outdir) {
   try {
@@ -33,36 +60,36 @@ async function bundle(outdir) {
 }
 
 async function buildInto(outdir) {
-  await build({
-    absWorkingDir: root,
-    entryPoints: entries,
-    outdir,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    outExtension: { ".js": ".js" },
-    banner: { js: banner },
-    legalComments: "none",
-    sourcemap: false,
-    logLevel: "warning",
-    charset: "utf8",
-  });
+  const split = Object.fromEntries(Object.entries(entries).filter(([name]) => SPLIT.includes(name)));
+  const single = Object.fromEntries(Object.entries(entries).filter(([name]) => !SPLIT.includes(name)));
+  // Chunks are named by their content: the old ones go, so dist/ holds exactly this build.
+  rmSync(join(outdir, CHUNKS_DIR), { recursive: true, force: true });
+  await Promise.all([build(cliBuildOptions(outdir, split)), build({ ...common, entryPoints: single, outdir })]);
 }
 
+/** Every file under `dir`, relative ("chunks/x.js"). */
+function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)).map((f) => `${name}/${f}`) : [name]));
+}
+
+const main = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 const check = process.argv.includes("--check");
-if (!check) {
+if (main && !check) {
   await bundle(join(root, "dist"));
-} else {
+} else if (main) {
   const tmp = mkdtempSync(join(tmpdir(), "pucs-dist-"));
   try {
     await bundle(tmp);
     const stale = [];
-    for (const name of readdirSync(tmp)) {
+    const built = filesUnder(tmp);
+    for (const name of built) {
       const want = readFileSync(join(tmp, name));
       const have = existsSync(join(root, "dist", name)) ? readFileSync(join(root, "dist", name)) : null;
       if (!have || !want.equals(have)) stale.push(`dist/${name}`);
     }
+    // A chunk of an older build left in dist/ is stale too.
+    for (const name of filesUnder(join(root, "dist", CHUNKS_DIR))) if (!built.includes(`${CHUNKS_DIR}/${name}`)) stale.push(`dist/${CHUNKS_DIR}/${name}`);
     if (stale.length) {
       console.error(`check-dist: ${stale.join(", ")} do not match the sources. Run \`npm run build\` and commit dist/.`);
       process.exit(1);

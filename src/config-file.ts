@@ -5,9 +5,9 @@
  * `config/pucs_streams.yaml`, else `.github/pucs.yml`, both relative to the repository root.
  * Paths in issues are relative to the repository root when the file is inside it.
  */
-import { readFile, stat } from "node:fs/promises";
+// Synchronous reads of one small file: node:fs/promises would cost `pucs check` a module load of its own.
+import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { parseConfig } from "./engine/config/index.js";
 import type { Config, SourceIssue } from "./engine/types.js";
 
 export const CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"] as const;
@@ -25,7 +25,7 @@ function displayPath(root: string, abs: string): string {
 
 async function isFile(p: string): Promise<boolean> {
   try {
-    return (await stat(p)).isFile();
+    return statSync(p).isFile();
   } catch {
     return false;
   }
@@ -35,7 +35,8 @@ function issue(file: string, message: string): SourceIssue {
   return { file, line: 0, col: 0, message, severity: "error" };
 }
 
-export async function loadConfigFile(repoRoot: string, override?: string): Promise<LoadConfigResult> {
+/** Where the config is (absolute, and as issues name it), or why there is none; nothing is read or parsed. */
+export async function locateConfigFile(repoRoot: string, override?: string): Promise<{ ok: true; abs: string; shown: string } | (LoadConfigResult & { ok: false })> {
   const root = resolve(repoRoot);
   let abs: string;
   if (override !== undefined) {
@@ -43,7 +44,7 @@ export async function loadConfigFile(repoRoot: string, override?: string): Promi
     const shown = displayPath(root, abs);
     let st;
     try {
-      st = await stat(abs);
+      st = statSync(abs);
     } catch {
       return { ok: false, path: shown, issues: [issue(shown, `config file not found (given with --config): ${abs}`)] };
     }
@@ -73,14 +74,22 @@ export async function loadConfigFile(repoRoot: string, override?: string): Promi
     }
     abs = found;
   }
-  const shown = displayPath(root, abs);
+  return { ok: true, abs, shown: displayPath(root, abs) };
+}
+
+export async function loadConfigFile(repoRoot: string, override?: string): Promise<LoadConfigResult> {
+  const at = await locateConfigFile(repoRoot, override);
+  if (!at.ok) return at;
+  const { abs, shown } = at;
   let text: string;
   try {
-    text = await readFile(abs, "utf8");
+    text = readFileSync(abs, "utf8");
   } catch (e) {
     const code = (e as { code?: string }).code;
     return { ok: false, path: shown, issues: [issue(shown, `cannot read the config file${code ? ` (${code})` : ""}: ${abs}`)] };
   }
+  // Loaded when a config is parsed (YAML and zod are most of the CLI's start-up; see src/cli/check-fast.ts).
+  const { parseConfig } = await import("./engine/config/index.js");
   const result = parseConfig(text, shown);
   if (!result.ok) return { ok: false, path: shown, issues: result.issues };
   return { ok: true, path: shown, config: result.config, warnings: result.warnings };

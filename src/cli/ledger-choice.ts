@@ -13,8 +13,6 @@
  *   through two ledgers without anyone noticing.
  */
 import * as git from "../git/gateway.js";
-import { GitRefStore } from "../git/ledger-store.js";
-import { liveIntents, liveLocks } from "../ledger/transitions.js";
 
 export type LedgerChoice = { kind: "local"; why: string } | { kind: "remote"; remote: string; why: string };
 
@@ -24,23 +22,36 @@ const RECHECK_MS = 60 * 60_000;
 
 export class LedgerChoiceError extends Error {}
 
+/**
+ * The choice when it needs no network: the flags, the remembered choice (`git config pucs.ledger`),
+ * or no remote to ask. "ask" = the remote must be asked whether it has a ledger (`chooseLedger` does).
+ * `known`: `git config pucs.ledger` and the remotes' names (`git.configAndRemotes`).
+ */
+export function quickLedgerChoice(
+  known: { value: string | null; remotes: string[] },
+  opts: { remote?: string | undefined; local: boolean; recheck: boolean; now: number; write?: boolean },
+): LedgerChoice | { kind: "ask"; remote: string } {
+  if (opts.remote) return { kind: "remote", remote: opts.remote, why: "--remote / PUCS_REMOTE" };
+  if (opts.local) return { kind: "local", why: "--local" };
+  const cached = opts.recheck ? null : known.value;
+  if (cached?.startsWith("remote:")) return { kind: "remote", remote: cached.slice("remote:".length), why: `git config ${CACHE_KEY}` };
+  const checkedAt = cached?.startsWith("local@") ? Number(cached.slice("local@".length)) : NaN;
+  if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS && !opts.write) return { kind: "local", why: `git config ${CACHE_KEY}` };
+  const names = known.remotes;
+  const remote = names.includes("origin") ? "origin" : names.length === 1 ? names[0]! : null;
+  if (remote === null) return { kind: "local", why: names.length === 0 ? "no remote" : "several remotes and none is origin: pass --remote NAME to use one's ledger" };
+  return { kind: "ask", remote };
+}
+
 export async function chooseLedger(
   root: string,
   opts: { remote?: string | undefined; local: boolean; recheck: boolean; now: number; write?: boolean },
 ): Promise<LedgerChoice> {
   if (opts.local && opts.remote) throw new LedgerChoiceError("--local and --remote contradict each other: choose one ledger");
-  if (opts.remote) return { kind: "remote", remote: opts.remote, why: "--remote / PUCS_REMOTE" };
-  if (opts.local) return { kind: "local", why: "--local" };
-
-  const known = await git.configAndRemotes(root, CACHE_KEY);
-  const cached = opts.recheck ? null : known.value;
-  if (cached?.startsWith("remote:")) return { kind: "remote", remote: cached.slice("remote:".length), why: `git config ${CACHE_KEY}` };
-  const checkedAt = cached?.startsWith("local@") ? Number(cached.slice("local@".length)) : NaN;
-  if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS && !opts.write) return { kind: "local", why: `git config ${CACHE_KEY}` };
-
-  const names = known.remotes;
-  const remote = names.includes("origin") ? "origin" : names.length === 1 ? names[0]! : null;
-  if (remote === null) return { kind: "local", why: names.length === 0 ? "no remote" : "several remotes and none is origin: pass --remote NAME to use one's ledger" };
+  const known = opts.remote || opts.local ? { value: null, remotes: [] } : await git.configAndRemotes(root, CACHE_KEY);
+  const quick = quickLedgerChoice(known, opts);
+  if (quick.kind !== "ask") return quick;
+  const remote = quick.remote;
   const has = await git.remoteHasRef(root, remote, LEDGER_REF);
   if (has === null) return { kind: "local", why: `${remote} could not be asked whether it has a ledger (offline?)` };
   if (!has) {
@@ -48,6 +59,8 @@ export async function chooseLedger(
     return { kind: "local", why: `${remote} has no ${LEDGER_REF}` };
   }
   // The remote has THE ledger. A clone that has been writing its own meanwhile must not go on silently.
+  // (Loaded here only: `pucs check`'s fast path decides with quickLedgerChoice and never needs the store.)
+  const [{ GitRefStore }, { liveIntents, liveLocks }] = await Promise.all([import("../git/ledger-store.js"), import("../ledger/transitions.js")]);
   const local = await new GitRefStore({ cwd: root }).read();
   const live = liveLocks(local.ledger, opts.now).length + liveIntents(local.ledger, opts.now).length;
   if (local.version !== null && live > 0) {

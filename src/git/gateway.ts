@@ -53,7 +53,8 @@ export function git(args: string[], opts: GitOptions): Promise<GitOutput> {
     const child = spawn("git", args, {
       cwd: opts.cwd,
       env: { ...process.env, LC_ALL: "C", LANGUAGE: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
-      stdio: ["pipe", "pipe", "pipe"],
+      // No input: stdin is /dev/null (git sees its end at once), one pipe fewer to set up per process.
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       windowsHide: true,
     });
     const out: Buffer[] = [];
@@ -71,8 +72,8 @@ export function git(args: string[], opts: GitOptions): Promise<GitOutput> {
       }
       into.push(chunk);
     };
-    child.stdout.on("data", collect(out));
-    child.stderr.on("data", collect(err));
+    child.stdout!.on("data", collect(out));
+    child.stderr!.on("data", collect(err));
     child.on("error", (e: NodeJS.ErrnoException) => {
       const why =
         e.code === "ENOENT"
@@ -82,7 +83,7 @@ export function git(args: string[], opts: GitOptions): Promise<GitOutput> {
           : `cannot run git: ${e.message}`;
       reject(new GitError(why, commandLine(args), -1, ""));
     });
-    child.stdin.on("error", () => {
+    child.stdin?.on("error", () => {
       /* git exited before reading all input: its exit code tells the story */
     });
     child.on("close", (code, signal) => {
@@ -93,7 +94,7 @@ export function git(args: string[], opts: GitOptions): Promise<GitOutput> {
       }
       resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr, code: code ?? (signal ? 128 : 1) });
     });
-    child.stdin.end(opts.input ?? "");
+    child.stdin?.end(opts.input);
   });
 }
 
@@ -242,7 +243,11 @@ export const UNTRACKED_DIFF_LIMIT = 200;
  */
 export async function untrackedDiff(cwd: string): Promise<{ diff: string; whole: string[] }> {
   const root = await repoRoot(cwd);
-  const files = await untrackedFiles(root);
+  return untrackedDiffOf(root, await untrackedFiles(root));
+}
+
+/** `untrackedDiff` of `files` (untracked, repository-relative) in the repository at `root`. */
+export async function untrackedDiffOf(root: string, files: string[]): Promise<{ diff: string; whole: string[] }> {
   const shown = files.slice(0, UNTRACKED_DIFF_LIMIT);
   const parts: string[] = [];
   for (let i = 0; i < shown.length; i += 8) {

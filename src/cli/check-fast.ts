@@ -1,0 +1,250 @@
+/**
+ * `pucs check`'s fast path (issue 11: a commit hook runs it on every commit). `dist/cli.js` loads this
+ * module, and not the rest of the CLI, for a plain local check; the judgement and the printing are
+ * src/cli/check.ts's, the same as the full command's. What makes it fast:
+ *
+ * - No zod, no YAML at start: the validated ledger (by commit id) and config (by path and text) come
+ *   from check-cache.ts; a miss loads the validators, validates as the full command does, and stores.
+ * - Fewer git processes, side by side: one `rev-parse` (top level, common dir, HEAD, the ledger's
+ *   commit, the default base candidates, the branch), `config` (the ledger choice; not with --local),
+ *   `ls-files --others` and `diff --merge-base`, all at once with --base (rev-parse also gives the merge
+ *   base); without, `merge-base` and the diff once rev-parse named the base; and only when HEAD is past
+ *   the merge base, `log`.
+ *
+ * Anything else, or anything unexpected, returns null BEFORE printing anything, and the full command
+ * runs instead (it prints the same report, or the error with its message and exit code): `--record`,
+ * `--help`, a remote ledger or a ledger choice that needs the network, an unborn or detached-and-odd
+ * HEAD, no base, an invalid config or ledger, a usage error, a tracer that records spans.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { locateConfigFile } from "../config-file.js";
+import type { Config, Ledger } from "../engine/types.js";
+import * as git from "../git/gateway.js";
+import { flag, parseCommand, str, type Parsed } from "./args.js";
+import { cacheGet, cachePut } from "./check-cache.js";
+import { CHECK_SPEC, checkChange, judgeAsOpenPr, printCheck, type CheckGit } from "./check.js";
+import { quickLedgerChoice } from "./ledger-choice.js";
+
+export interface FastCheckContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  now(): number;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Not for the fast path: the full command decides (and prints whatever it prints). */
+class Defer extends Error {}
+const defer = (why: string): never => {
+  throw new Defer(why);
+};
+
+const lines = (s: string): string[] => s.replace(/\n$/, "").split("\n");
+
+/** Runs `git`, output on success; defers on failure (the full command reports it). */
+async function gitOut(args: string[], cwd: string): Promise<string> {
+  const r = await git.git(args, { cwd });
+  if (r.code !== 0) defer(`git ${args[0]} exited ${r.code}`);
+  return r.stdout;
+}
+
+/** The candidates of `defaultBaseRef` (src/git/gateway.ts), after origin/HEAD's branch. */
+const BASE_REFS: [string, string][] = [
+  ["origin/main", "refs/remotes/origin/main"],
+  ["main", "refs/heads/main"],
+  ["master", "refs/heads/master"],
+];
+const ORIGIN_HEAD = "refs/remotes/origin/HEAD";
+/** A glob that matches exactly one ref (a pattern without a glob character would mean "<ref>/*"). */
+const exactly = (ref: string): string => `--glob=${ref.slice(0, -1)}[${ref.slice(-1)}]`;
+/** Printed between groups of the one `rev-parse`, so an empty group (a ref that does not exist) is seen as one. */
+const SEP = "--is-bare-repository";
+
+/**
+ * Everything the check needs of the repository's refs in ONE `git rev-parse`: top level, common dir,
+ * HEAD's commit, then (each group ended by SEP's "false") with --base the symmetric range `base...HEAD`
+ * (its two ends, then ^merge base: `git merge-base`'s answer when there is exactly one), the ledger's commit,
+ * origin/HEAD's branch (as a full name: rev-parse resolves the symbolic ref; nothing when it dangles),
+ * origin/main, main, master (full names when they exist), and last the branch (as `symbolic-ref
+ * --short`: "HEAD" when detached).
+ */
+function revParseArgs(base: string | undefined): string[] {
+  return [
+    "rev-parse", "--show-toplevel", "--path-format=absolute", "--git-common-dir", "HEAD",
+    ...(base !== undefined ? [`${base}...HEAD`] : []), SEP,
+    exactly("refs/pucs/ledger"), SEP,
+    "--symbolic-full-name", exactly(ORIGIN_HEAD), SEP,
+    ...BASE_REFS.flatMap(([, full]) => [exactly(full), SEP]),
+    "--abbrev-ref=loose", "HEAD",
+  ];
+}
+
+interface RepoFacts {
+  root: string;
+  commonDir: string;
+  headSha: string;
+  /** With --base: the one merge base of base and HEAD. */
+  mergeBase: string | null;
+  ledgerSha: string | null;
+  /** `defaultBaseRef`'s answer. */
+  defaultBase: string | null;
+  branch: string | null;
+}
+
+const SHA = /^[0-9a-f]{40,64}$/;
+
+function repoFacts(text: string, withBase: boolean): RepoFacts {
+  const out = lines(text);
+  const [root, commonDir, headSha] = out;
+  const groups: string[][] = [[]];
+  for (const line of out.slice(3, -1)) {
+    if (line === "false") groups.push([]);
+    else groups[groups.length - 1]!.push(line);
+  }
+  const branchLine = out[out.length - 1];
+  if (!root || !commonDir || !headSha || groups.length !== 7 || groups[6]!.length !== 0 || !branchLine) return defer("unexpected rev-parse output");
+  const [range, ledger, originHead, ...candidates] = groups as [string[], string[], string[], ...string[][]];
+  let mergeBase: string | null = null;
+  if (withBase) {
+    // HEAD and base (rev-parse prints the range's right end first), then one "^<sha>" per merge base:
+    // none (no common history) or several → the full command.
+    const mb = range[2]?.slice(1);
+    if (range.length !== 3 || !range.slice(0, 2).includes(headSha) || !range[2]!.startsWith("^") || !mb || !SHA.test(mb)) return defer("not exactly one merge base");
+    mergeBase = mb;
+  }
+  // defaultBaseRef: origin/HEAD's branch when it is a symbolic ref to an existing remote branch, then the candidates.
+  const target = originHead[0];
+  let defaultBase: string | null = null;
+  if (target && target !== ORIGIN_HEAD && target.startsWith("refs/remotes/")) defaultBase = target.slice("refs/remotes/".length);
+  else defaultBase = BASE_REFS.find((_, i) => candidates[i]!.length > 0)?.[0] ?? null;
+  return { root, commonDir, headSha, mergeBase, ledgerSha: ledger[0] ?? null, defaultBase, branch: branchLine === "HEAD" ? null : branchLine };
+}
+
+/** The validated ledger of commit `sha` (null: no ledger yet), from the cache or read and validated as the full command does. */
+async function ledgerAt(root: string, commonDir: string, sha: string | null): Promise<Ledger> {
+  const key = sha ?? "none";
+  const hit = cacheGet<Ledger>(commonDir, "ledger", key);
+  if (hit) return hit;
+  const { GitRefStore } = await import("../git/ledger-store.js");
+  const snap = await new GitRefStore({ cwd: root }).read();
+  if (snap.version !== sha) defer("the ledger moved while it was read");
+  cachePut(commonDir, "ledger", key, snap.ledger);
+  return snap.ledger;
+}
+
+interface ConfigHit {
+  config: Config;
+  /** The warnings as the full command prints them (formatIssue). */
+  warnings: string[];
+}
+
+/** The validated config (and its warnings), from the cache or parsed as `loadConfigFile` does; defers when there is none or it is invalid. */
+async function configOf(root: string, commonDir: string, override: string | undefined): Promise<ConfigHit> {
+  const at = await locateConfigFile(root, override);
+  if (!at.ok) return defer("no config");
+  let text: string;
+  try {
+    text = readFileSync(at.abs, "utf8");
+  } catch {
+    return defer("config unreadable");
+  }
+  const key = `${at.shown}\0${text}`;
+  const hit = cacheGet<ConfigHit>(commonDir, "config", key);
+  if (hit) return hit;
+  const { parseConfig, formatIssue } = await import("../engine/config/index.js");
+  const r = parseConfig(text, at.shown);
+  if (!r.ok) return defer("invalid config");
+  const value: ConfigHit = { config: r.config, warnings: r.warnings.map((w) => formatIssue(w) + "\n") };
+  cachePut(commonDir, "config", key, value);
+  return value;
+}
+
+/**
+ * `pucs check <argv>` when it can be done here: its exit code (the report printed); null when the full
+ * command must run (nothing printed).
+ */
+export async function fastCheck(argv: string[], ctx: FastCheckContext): Promise<number | null> {
+  let p: Parsed;
+  try {
+    p = parseCommand(CHECK_SPEC, argv);
+  } catch {
+    return null;
+  }
+  if (flag(p, "help") || flag(p, "record") || str(p, "remote") !== undefined || ctx.env.PUCS_REMOTE) return null;
+  const format = str(p, "format") ?? "text";
+  if (format !== "text" && format !== "markdown") return null;
+  // A tracer that records spans gets the full command's span (`pucs.cli check`). The API keeps what is
+  // registered (a tracer provider, a context manager) on this global: nothing there, no tracer, no import.
+  if ((globalThis as Record<symbol, unknown>)[Symbol.for("opentelemetry.js.api.1")] !== undefined) {
+    const { trace } = await import("@opentelemetry/api");
+    if (trace.getTracer("pucs").startSpan("pucs.probe").isRecording()) return null;
+  }
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await run(p, format, ctx, (s) => void out.push(s), (s) => void err.push(s));
+    for (const s of err) ctx.err(s);
+    for (const s of out) ctx.out(s);
+    return code;
+  } catch (e) {
+    if (e instanceof Defer) return null;
+    return null; // any surprise: the full command runs and says what is wrong
+  }
+}
+
+/** `diffAgainst`'s options (src/git/gateway.ts), to diff the working tree against the merge base of `base` and HEAD. */
+function diffArgs(base: string): string[] {
+  return [
+    "-c", "core.quotePath=false",
+    "-c", "diff.noprefix=false",
+    "-c", "diff.mnemonicPrefix=false",
+    "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3", "--diff-algorithm=histogram",
+    "--src-prefix=a/", "--dst-prefix=b/",
+    // = `git diff $(git merge-base base HEAD)` (and an error when there are several merge bases: then the full command runs).
+    "--merge-base", base, "--",
+  ];
+}
+
+/** `untrackedFiles` (run at the top level) from anywhere in the working tree: the pathspec `:/` is the top. */
+const UNTRACKED = ["-c", "core.quotePath=false", "ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", ":/"];
+
+async function run(p: Parsed, format: "text" | "markdown", ctx: FastCheckContext, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const cwd = ctx.cwd;
+  const givenBase = str(p, "base");
+  const local = flag(p, "local");
+  const now = ctx.now();
+  // Every git process that does not need another's answer starts at once (with --base, all of them).
+  const [head, known, givenDiff, untrackedList] = await Promise.all([
+    gitOut(revParseArgs(givenBase), cwd),
+    local ? null : git.configAndRemotes(cwd, "pucs.ledger"),
+    givenBase !== undefined ? gitOut(diffArgs(givenBase), cwd) : null,
+    gitOut(UNTRACKED, cwd),
+  ]);
+  const choice = quickLedgerChoice(known ?? { value: null, remotes: [] }, { local, recheck: false, now, write: false });
+  if (choice.kind !== "local") defer("not the local ledger, or the remote must be asked");
+  const facts = repoFacts(head, givenBase !== undefined);
+  const { root, commonDir, headSha, ledgerSha, defaultBase, branch } = facts;
+  const base = givenBase ?? defaultBase ?? defer("no base branch");
+  const override = str(p, "config");
+  const [[mergeBaseText, diff], ledger, cfg] = await Promise.all([
+    givenBase !== undefined ? [facts.mergeBase!, givenDiff!] : Promise.all([gitOut(["merge-base", base, "HEAD"], cwd), gitOut(diffArgs(base), cwd)]),
+    ledgerAt(root, commonDir, ledgerSha),
+    configOf(root, commonDir, override === undefined ? undefined : resolve(cwd, override)),
+  ]);
+  const mergeBase = lines(mergeBaseText)[0] || defer("no merge base");
+  const untrackedFiles = untrackedList.split("\0").filter((f) => f !== "");
+  const [commitMessages, untracked] = await Promise.all([
+    // mergeBase..HEAD is empty when HEAD is the merge base: no process for it.
+    mergeBase === headSha ? [] : git.commitMessages(root, `${mergeBase}..HEAD`),
+    untrackedFiles.length === 0 ? { diff: "", whole: [] } : git.untrackedDiffOf(root, untrackedFiles),
+  ]);
+  const g: CheckGit = { base, mergeBase, headSha, branch, diff, untracked, commitMessages };
+  for (const w of cfg.warnings) err(w);
+  const agentNamed = str(p, "agent") !== undefined || ctx.env.PUCS_AGENT !== undefined;
+  const change = checkChange(g, str(p, "agent") ?? ctx.env.PUCS_AGENT ?? "local", err);
+  const declared = str(p, "stream");
+  const stream = !declared ? undefined : (cfg.config.streams.find((s) => s.id === declared) ?? cfg.config.streams.find((s) => s.id.toLowerCase() === declared.toLowerCase()) ?? defer("unknown stream")).id;
+  judgeAsOpenPr(change, ledger, headSha, agentNamed);
+  return printCheck({ json: flag(p, "json"), format, out }, root, change, ledger, cfg.config, now, stream, g);
+}
