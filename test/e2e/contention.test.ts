@@ -188,7 +188,9 @@ test("4 App instances and 8 CLI processes race 300+ operations: no double holder
   const gaveUp = logs.filter((l) => l.gaveUp);
   expect(gaveUp.length, JSON.stringify(gaveUp.map((g) => `${g.actor} #${g.seq}`))).toBeLessThanOrEqual((CLI_LOOPS * CLI_OPS) / 10);
 
+  const h0 = Date.now();
   const history = await ledgerHistory(repo.gitDir);
+  const historyMs = Date.now() - h0;
   // One linear chain from an empty ledger.
   history.forEach((v, i) => expect(v.parents, `parents of ${v.sha}`).toEqual(i === 0 ? [] : [history[i - 1]!.sha]));
 
@@ -231,7 +233,7 @@ test("4 App instances and 8 CLI processes race 300+ operations: no double holder
   const accepted = logs.filter((l) => l.outcome === "accepted").length;
   console.log(
     `contention: ${logs.length} operations (${APP_WORKERS} App instances × ${APP_OPS}, ${CLI_LOOPS} CLI loops × ${CLI_OPS}) in ${(elapsed / 1000).toFixed(1)} s: ` +
-      `${accepted} accepted, ${refused.length} refused (${gaveUp.length} CLI operations gave up after losing every race), ${history.length} ledger commits, ${gh.requests("PATCH", "/repos/octo-org/octo-repo/git/refs").filter((e) => e.status === 422).length} lost REST CAS races`,
+      `${accepted} accepted, ${refused.length} refused (${gaveUp.length} CLI operations gave up after losing every race), ${history.length} ledger commits (read in ${(historyMs / 1000).toFixed(1)} s), ${gh.requests("PATCH", "/repos/octo-org/octo-repo/git/refs").filter((e) => e.status === 422).length} lost REST CAS races`,
   );
   // Not a vacuous race: enough operations got through to exercise the invariants above. How many do
   // depends on the interleaving (92 to 163 of 520 operations seen, about 18-31%; 336 operations since

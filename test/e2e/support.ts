@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import type { Ledger } from "../../src/engine/types.js";
 import { parseLedger } from "../../src/ledger/schema.js";
 import { isLedgerFile, ledgerFromFiles } from "../../src/ledger/layout.js";
-import { parseCatFileBatch } from "../../src/git/ledger-store.js";
+import { BareRepo } from "./bare-repo.js";
 
 export interface LedgerVersion {
   sha: string;
@@ -29,7 +29,12 @@ export function run(cmd: string, args: string[], opts: { cwd: string; env?: Reco
   });
 }
 
-/** Every commit of `ref` in `gitDir`, oldest first, with its ledger parsed (v2 tree or v1 ledger.json). */
+/**
+ * Every commit of `ref` in `gitDir`, oldest first, with its ledger parsed (v2 tree or v1 ledger.json).
+ * One git process for the log; the commits, trees and files are read by BareRepo (loose objects
+ * directly, packed ones through git), so a history of a few hundred ledger commits is not a thousand
+ * git processes forked from the test worker.
+ */
 export async function ledgerHistory(gitDir: string, ref = "refs/pucs/ledger"): Promise<LedgerVersion[]> {
   const log = await run("git", ["--git-dir", gitDir, "log", "--reverse", "--format=%H%x00%P%x00%B%x1e", ref], { cwd: gitDir });
   if (log.code !== 0) throw new Error(`git log ${ref} in ${gitDir} failed: ${log.err}`);
@@ -41,8 +46,9 @@ export async function ledgerHistory(gitDir: string, ref = "refs/pucs/ledger"): P
       const [sha, parents, message] = c.split("\x00");
       return { sha: sha!, parents: parents!.trim() === "" ? [] : parents!.trim().split(" "), message: message!.trim() };
     });
+  const repo = new BareRepo(gitDir);
   const out: LedgerVersion[] = [];
-  for (const c of commits) out.push({ ...c, ledger: (await ledgerAt(gitDir, c.sha, ref))! });
+  for (const c of commits) out.push({ ...c, ledger: await ledgerOfCommit(repo, c.sha, `${ref} at ${c.sha.slice(0, 7)}`) });
   return out;
 }
 
@@ -51,13 +57,17 @@ export async function ledgerAt(gitDir: string, rev = "refs/pucs/ledger", name = 
   const sha = await run("git", ["--git-dir", gitDir, "rev-parse", "--verify", "--quiet", `${rev}^{commit}`], { cwd: gitDir });
   if (sha.code !== 0) return null;
   const commit = sha.out.trim();
-  const source = `${name} at ${commit.slice(0, 7)}`;
-  const ls = await run("git", ["--git-dir", gitDir, "ls-tree", "-r", "-z", commit], { cwd: gitDir });
-  const entries = ls.out.split("\0").filter((x) => x !== "").map((line) => ({ oid: line.slice(0, line.indexOf("\t")).split(" ")[2]!, path: line.slice(line.indexOf("\t") + 1) }));
-  const wanted = entries.filter((e) => e.path === "ledger.json" || isLedgerFile(e.path));
-  const batch = await run("git", ["--git-dir", gitDir, "cat-file", "--batch"], { cwd: gitDir, input: wanted.map((e) => `${e.oid}\n`).join("") });
-  const texts = parseCatFileBatch(batch.out, wanted.length);
-  const files = new Map(wanted.map((e, i) => [e.path, texts[i]!]));
+  return ledgerOfCommit(new BareRepo(gitDir), commit, `${name} at ${commit.slice(0, 7)}`);
+}
+
+/** The ledger files of a commit (what `git ls-tree -r` lists and `git cat-file` prints), parsed. */
+async function ledgerOfCommit(repo: BareRepo, commit: string, source: string): Promise<Ledger> {
+  const c = await repo.readCommit(commit);
+  if (!c) throw new Error(`${source}: not a commit`);
+  const entries = (await repo.readTree(c.tree, true)) ?? [];
+  const wanted = entries.filter((e) => e.type === "blob" && (e.path === "ledger.json" || isLedgerFile(e.path)));
+  const files = new Map<string, string>();
+  for (const e of wanted) files.set(e.path, (await repo.readBlob(e.sha))!.toString("utf8"));
   if (files.has("meta.json")) return ledgerFromFiles(files, source, "");
   if (files.has("ledger.json")) return parseLedger(files.get("ledger.json")!, source);
   throw new Error(`${source} holds no ledger`);
