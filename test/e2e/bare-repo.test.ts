@@ -219,3 +219,53 @@ describe("BareRepo reads objects git wrote (loose, then packed) as git does", ()
     await check(new BareRepo(git.gitDir)); // packed: git answers
   });
 });
+
+describe("BareRepo's ref compare-and-swap is git's", () => {
+  it("create, lost and won swaps, a packed ref, a held lock, a non-commit and a name git refuses: the same outcome and the ref git reads after each", async () => {
+    const tree = await git.buildTree(null, []);
+    const c1 = await git.writeCommit({ tree, parents: [], message: "cas 1\n", author: alice, committer: alice });
+    const c2 = await git.writeCommit({ tree, parents: [c1], message: "cas 2\n", author: alice, committer: alice });
+    const gitSays = async (ref: string) => {
+      const r = await git.run(["rev-parse", "-q", "--verify", ref]);
+      return r.code === 0 ? r.stdout.toString("utf8").trim() : null;
+    };
+    // Each step on our ref and, with git update-ref, on a twin: the same outcome, the same value after.
+    const steps: [string, string, string | null][] = [
+      ["cas/x", c1, ZERO], // created
+      ["cas/x", c2, ZERO], // exists: lost
+      ["cas/x", c2, c2], // wrong old: lost
+      ["cas/x", c2, c1], // won
+      ["cas/x", c1, null], // unconditional
+      ["cas/new/deep", c1, c2], // missing, old given: lost
+      ["cas/x/under", c1, ZERO], // a ref where its directory would be: refused
+      ["cas/tree", tree, ZERO], // not a commit (git answers)
+    ];
+    for (const [name, sha, old] of steps) {
+      const ours = await git.updateRef(`refs/ours/${name}`, sha, old);
+      const theirs = (await git.run(["update-ref", `refs/theirs/${name}`, sha, ...(old === null ? [] : [old])])).code === 0;
+      expect([name, ours], `${name} ${sha.slice(0, 7)} ${old?.slice(0, 7)}`).toEqual([name, theirs]);
+      expect(await gitSays(`refs/ours/${name}`)).toBe(await gitSays(`refs/theirs/${name}`));
+    }
+    await git.ok(["pack-refs", "--all"]);
+    expect(await git.updateRef("refs/ours/cas/x", c2, c2)).toBe(false); // packed value is c1
+    expect(await git.updateRef("refs/ours/cas/x", c2, c1)).toBe(true);
+    expect(await gitSays("refs/ours/cas/x")).toBe(c2);
+    // Someone (a git push) holds the lock past git's 100 ms: the swap is lost, and the lock is theirs still.
+    const { writeFileSync, existsSync, rmSync: rm } = await import("node:fs");
+    const lock = join(git.gitDir, "refs/ours/cas/x.lock");
+    writeFileSync(lock, "");
+    expect(await git.updateRef("refs/ours/cas/x", c1, c2)).toBe(false);
+    expect(existsSync(lock)).toBe(true);
+    rm(lock);
+    // Released within the wait: the swap goes through.
+    writeFileSync(lock, "");
+    setTimeout(() => rm(lock), 20);
+    expect(await git.updateRef("refs/ours/cas/x", c1, c2)).toBe(true);
+    expect(await gitSays("refs/ours/cas/x")).toBe(c1);
+    expect(existsSync(lock)).toBe(false);
+    // Many swaps at once from the same old value: exactly one wins.
+    const racers = await Promise.all(Array.from({ length: 8 }, () => git.updateRef("refs/ours/cas/x", c2, c1)));
+    expect(racers.filter(Boolean).length).toBe(1);
+    expect((await git.run(["fsck", "--strict", "--no-dangling"])).code).toBe(0);
+  });
+});

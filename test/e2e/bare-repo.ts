@@ -19,8 +19,8 @@
  */
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { link, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 
 export const ZERO = "0".repeat(40);
@@ -468,8 +468,59 @@ export class BareRepo {
 
   /** Atomic compare-and-swap of a ref: `old` null = unconditional, ZERO = must not exist. */
   async updateRef(ref: string, sha: string, old: string | null): Promise<boolean> {
+    const done = await this.#lockedUpdate(ref, sha, old);
+    if (done !== undefined) return done;
     const r = await this.run(["update-ref", ref, sha, ...(old === null ? [] : [old])]);
     return r.code === 0;
+  }
+
+  /**
+   * `git update-ref` done as git does it, without the process: take `<ref>.lock` (O_EXCL, waiting up
+   * to git's core.filesRefLockTimeout of 100 ms for another holder: a `git push` takes the same lock),
+   * compare the ref's loose or packed value with `old`, write the lock and rename it over the ref.
+   * A plain ref to a commit only; undefined (git answers) for anything else (a symbolic ref, a
+   * directory where the ref would be, a name git would refuse). No reflog: a bare repository keeps none.
+   */
+  async #lockedUpdate(ref: string, sha: string, old: string | null): Promise<boolean | undefined> {
+    if (!/^refs\/[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/.test(ref) || ref.includes("..") || ref.split("/").some((p) => p.endsWith(".lock") || p.endsWith("."))) return undefined;
+    if (!/^[0-9a-f]{40}$/.test(sha) || (old !== null && !/^[0-9a-f]{40}$/.test(old))) return undefined;
+    if ((await this.typeOf(sha)) !== "commit") return undefined;
+    const file = join(this.gitDir, ref);
+    const lock = `${file}.lock`;
+    try {
+      await mkdir(dirname(file), { recursive: true });
+    } catch {
+      return undefined; // a ref where a directory of this one would be: git says what
+    }
+    let handle;
+    const deadline = Date.now() + 100;
+    for (;;) {
+      try {
+        handle = await open(lock, "wx");
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "EEXIST") return undefined;
+        if (Date.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, 1 + Math.random() * 5));
+      }
+    }
+    let renamed = false;
+    try {
+      const current = await this.#plainRef(ref);
+      if (current === undefined) return undefined;
+      if (old !== null && (old === ZERO ? current !== null : current !== old)) return false;
+      await handle.writeFile(`${sha}\n`);
+      await handle.close();
+      await rename(lock, file);
+      renamed = true;
+      return true;
+    } finally {
+      if (!renamed) {
+        await handle.close().catch(() => undefined);
+        await rm(lock, { force: true });
+      }
+    }
   }
 
   async deleteRef(ref: string, old: string | null = null): Promise<boolean> {
