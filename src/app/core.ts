@@ -16,7 +16,7 @@ import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
 import { streamLabel } from "../engine/membership.js";
 import { AppGateway, type CheckOutput, type CommentInfo, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
-import { GitHubRefStore, fillView, isView, readLedgerView, readRepoFiles, scopeOfFootprint, unionScope, type Scope, type ViewRead } from "../github/ledger-store.js";
+import { GitHubRefStore, fillView, isPhantom, isView, readLedgerView, readRepoFiles, scopeOfFootprint, unionScope, type Scope, type ViewRead } from "../github/ledger-store.js";
 import { pullOfGraphQL } from "../github/pull.js";
 import { numberOf, type PullRequest } from "../engine/change.js";
 import type { LedgerWriter } from "./ledger-writer.js";
@@ -511,7 +511,7 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
   const settled = settledOf(ctx);
   // A partial ledger (the App's hot path) holds the footprints on the event's files and phantoms of its
   // streams: another PR's report is assessed on a read complete for that PR (`completeView`).
-  const partial = isView(after);
+  const partial = isView(before) || isView(after);
   // The event's own PR too: its report was evaluated on the ledger the event read, and other changes
   // may have landed before its commit (another replica's, or an earlier batch's).
   const listed = after.footprints.filter((f) => f.stale === true || f.change === except).map((f) => f.change);
@@ -541,7 +541,10 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
       const latest = ctx.writer.latest?.(ctx.repoKey);
       return latest && latest !== after && !isView(latest) ? assess(id, latest) : assess(id, after);
     }
-    const first = await readLedgerView(ctx.store.rc, ctx.store.ref, { changes: [id], paths: [], streams: [] });
+    // Its files and stream are known when the event's view loaded its footprint whole: one query fewer.
+    const known = open.get(id);
+    const guess: Scope = known && !isPhantom(known) ? scopeOfFootprint(known) : { changes: [id], paths: [], streams: [] };
+    const first = await readLedgerView(ctx.store.rc, ctx.store.ref, guess);
     const fp = first.whole ? first.ledger.footprints.find((f) => f.change === id) : first.footprints.get(id);
     if (!fp) return null;
     const { read, ev } = await completeView(ctx, first, scopeOfFootprint(fp), (l) => evaluate(changeOfFootprint(fp), l, config, now, { stream: fp.stream }));

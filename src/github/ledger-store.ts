@@ -361,9 +361,14 @@ export class GitHubRefStore implements LedgerStore {
 // Partial reads: only what one event needs
 // ---------------------------------------------------------------------------
 
-/** Ledgers that are views (partial): never remembered or written as if whole. */
+/**
+ * Ledgers that are views (partial): never remembered or written as if whole. The mark is an
+ * enumerable symbol property, so every ledger a transition derives from a view (`{ ...l, ... }`)
+ * is one too; JSON never sees it.
+ */
+const PARTIAL = Symbol("pucs.partial-ledger");
 const views = new WeakSet<Ledger>();
-export const isView = (l: Ledger): boolean => views.has(l);
+export const isView = (l: Ledger): boolean => views.has(l) || (l as Ledger & { [PARTIAL]?: true })[PARTIAL] === true;
 /** Footprints made from a stream summary (no files): they count for CAPACITY, never written as such. */
 const phantoms = new WeakSet<Footprint>();
 export const isPhantom = (f: Footprint): boolean => phantoms.has(f);
@@ -489,7 +494,7 @@ function viewLedger(small: Ledger, loaded: Loaded): Ledger {
       footprints.push(phantom);
     }
   }
-  const ledger = deepFreeze(canonicalLedger({ ...small, footprints }));
+  const ledger = deepFreeze(Object.assign(canonicalLedger({ ...small, footprints }), { [PARTIAL]: true as const }));
   views.add(ledger);
   return ledger;
 }
@@ -560,7 +565,7 @@ async function readCommit(rc: RepoClient, ref: string, fields: string, at?: stri
 }
 
 /** The scope a footprint's own report needs: itself, the changes on its files, its stream. */
-export const scopeOfFootprint = (f: Footprint): Scope => ({ changes: [f.change], paths: [...new Set(f.files.map((x) => x.path))], streams: [f.stream] });
+export const scopeOfFootprint = (f: Footprint): Scope => ({ changes: [f.change], paths: [...new Set(f.files.flatMap((x) => (x.previousPath ? [x.path, x.previousPath] : [x.path])))], streams: [f.stream] });
 
 /**
  * A LedgerStore over a SCOPE of the ledger (the App's hot path): `read` returns the partial view

@@ -38,6 +38,27 @@ describe("a push", () => {
   });
 });
 
+describe("a stream's summary (the partial read of issue 14)", () => {
+  it("a fourth PR in a stream of max_agents 3: the other three turn to CAPACITY though none shares a file with it (their stream's summary, not their footprints)", async () => {
+    const h = await harness();
+    for (let n = 1; n <= 3; n++) {
+      h.gh.prFiles.set(n, [{ filename: `execution/m${n}.py`, patch: patch(1, 2) }]);
+      await h.send("pull_request", pullPayload(n, {}));
+    }
+    expect(h.gh.checkRuns.map((r) => r.conclusion)).toEqual(["success", "success", "success"]);
+    h.gh.reset();
+    h.gh.prFiles.set(4, [{ filename: "execution/m4.py", patch: patch(1, 2) }]);
+    await h.send("pull_request", pullPayload(4, {}));
+    const latest = (n: number) => h.gh.checkRuns.filter((r) => r.head_sha === shaFor(n)).at(-1)!;
+    expect([1, 2, 3, 4].map((n) => [n, latest(n).conclusion, (latest(n).output as { title: string }).title])).toEqual([1, 2, 3, 4].map((n) => [n, "failure", "Blocked: 1 at capacity"]));
+    // #4's event read no other footprint: the EXEC summary named #1–#3; each refresh read that PR's own scope.
+    const first = String((h.gh.log.find((r) => r.path === "/graphql")!.body as { query: string }).query);
+    expect(first).toContain('file(path: "streams/=EXEC.json")');
+    expect(first).not.toContain('file(path: "footprints")');
+    expect(h.gh.ledger!.footprints.map((f) => [f.change, f.files.length])).toEqual([["#1", 1], ["#2", 1], ["#3", 1], ["#4", 1]]);
+  });
+});
+
 describe("two PRs touching the same file", () => {
   async function twoPrs(second: string) {
     const h = await harness();
