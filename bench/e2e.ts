@@ -104,7 +104,7 @@ async function seedFootprints(w: World, n: number): Promise<void> {
   if (!r.ok) throw new Error("could not seed the ledger");
 }
 
-export async function callsPerPush(open: number): Promise<{ reads: number; writes: number; naiveReads: number; ms: number }> {
+export async function callsPerPush(open: number): Promise<{ reads: number; writes: number; bytes: number; wholeBytes: number; naiveReads: number; ms: number }> {
   const w = await world({ throttle: false });
   try {
     await seedFootprints(w, open - 1);
@@ -118,6 +118,12 @@ export async function callsPerPush(open: number): Promise<{ reads: number; write
     if (w.gh.problems().length > 0) throw new Error(`requests GitHub would refuse: ${JSON.stringify(w.gh.problems().slice(0, 3))}`);
     const reads = w.gh.reads;
     const writes = w.gh.writes;
+    const bytes = w.gh.bytes;
+    // Baseline in the same run: the whole-ledger read every event made before partial reads (one query).
+    w.gh.clearLog();
+    const seedStore = new GitHubRefStore(new Octokit({ baseUrl: w.gh.url, auth: "bench-seed" }) as unknown as GitHubClient, { owner: "octo-org", repo: "octo-repo" });
+    await seedStore.read();
+    const wholeBytes = w.gh.bytes;
     // Naive: list the open PRs (100 a page) and each one's files.
     w.gh.clearLog();
     const naive = new Octokit({ baseUrl: w.gh.url, auth: "bench-seed" });
@@ -129,7 +135,7 @@ export async function callsPerPush(open: number): Promise<{ reads: number; write
       count += ((await naive.request("GET /repos/{owner}/{repo}/pulls", { owner: "octo-org", repo: "octo-repo", state: "open", per_page: 100, page })) as { data: unknown[] }).data.length;
     }
     for (let n = 1; n <= count; n++) await naive.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: "octo-org", repo: "octo-repo", pull_number: n, per_page: 100 });
-    return { reads, writes, naiveReads: w.gh.reads, ms: took };
+    return { reads, writes, bytes, wholeBytes, naiveReads: w.gh.reads, ms: took };
   } finally {
     await w.gh.stop();
   }
@@ -291,13 +297,14 @@ export async function benchE2E(): Promise<{ lines: string[] }> {
   const a = runs[1]!;
   process.stderr.write("e2e bench: app-side done\n");
   lines.push("API calls per push (synchronize), by open PRs with footprints in the ledger — target ≤ 5 per push regardless of open PRs");
-  lines.push("  open PRs | App reads | App writes | App total | naive reads (list PRs + each PR's files) | App time");
+  lines.push("  open PRs | App reads | App writes | App total | bytes per push (both ways) | whole-ledger read alone (before) | naive reads (list PRs + each PR's files) | App time");
   const sizes = (process.env.PUCS_BENCH_OPEN ?? "1,100,1000").split(",").map(Number);
   for (const n of sizes) {
     const r = await callsPerPush(n);
     const verdict = r.reads + r.writes <= 5 ? "met" : "MISSED";
     process.stderr.write(`e2e bench: ${n} open PRs done\n`);
-    lines.push(`  ${String(n).padStart(8)} | ${String(r.reads).padStart(9)} | ${String(r.writes).padStart(10)} | ${String(r.reads + r.writes).padStart(9)} (${verdict}) | ${String(r.naiveReads).padStart(39)} | ${ms(r.ms)}`);
+    const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+    lines.push(`  ${String(n).padStart(8)} | ${String(r.reads).padStart(9)} | ${String(r.writes).padStart(10)} | ${String(r.reads + r.writes).padStart(9)} (${verdict}) | ${kb(r.bytes).padStart(25)} | ${kb(r.wholeBytes).padStart(32)} | ${String(r.naiveReads).padStart(39)} | ${ms(r.ms)}`);
   }
   const t = await throughput();
   process.stderr.write("e2e bench: throughput done\n");

@@ -93,6 +93,8 @@ export interface LogEntry {
   problem?: Problem;
   /** The error message answered, for problems. */
   message?: string;
+  /** Bytes of the request and response bodies (JSON as sent), both ways. */
+  bytes?: number;
   fault?: FaultKind;
   /** The login the request was made as. */
   actor?: string;
@@ -378,6 +380,11 @@ export class LocalGitHub {
     return this.log.filter((e) => e.kind === "write").length;
   }
 
+  /** Request and response body bytes of the logged requests. */
+  get bytes(): number {
+    return this.log.reduce((n, e) => n + (e.bytes ?? 0), 0);
+  }
+
   /** Logged requests for an operationId ("git/update-ref") or a method + path prefix. */
   requests(operationOrMethod: string, pathPrefix?: string): LogEntry[] {
     if (pathPrefix === undefined && operationOrMethod.includes("/")) return this.log.filter((e) => e.operationId === operationOrMethod);
@@ -406,6 +413,8 @@ export class LocalGitHub {
       answer = ghError(500, `local GitHub failed on ${method} ${path}: ${(e as Error).message}`);
     }
     entry.status = answer.status ?? 200;
+    const size = (b: unknown) => (b === undefined ? 0 : Buffer.byteLength(typeof b === "string" ? b : JSON.stringify(b)));
+    entry.bytes = size(req.body) + size(answer.body);
     if (entry.status >= 400 && entry.message === undefined) entry.message = (answer.body as { message?: string } | undefined)?.message;
     answer.headers = {
       "x-github-request-id": randomBytes(8).toString("hex").toUpperCase(),
