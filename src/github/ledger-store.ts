@@ -42,7 +42,7 @@ import {
   parseEntry,
   membersOf,
   sameMember,
-  summaryPath,
+  streamDir,
   type StreamMember,
 } from "../ledger/layout.js";
 import { FootprintSchema, canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
@@ -436,7 +436,7 @@ function wantedFields(w: Wanted): string {
   return [
     ...w.changes.map((c, i) => `c${i}: file(path: ${JSON.stringify(footprintPath(c))}) { object { ${BLOB_FIELDS} } }`),
     ...w.paths.map((p, i) => `p${i}: file(path: ${JSON.stringify(indexDir(p))}) { object { ${treeFields(1)} } }`),
-    ...w.streams.map((st, i) => `s${i}: file(path: ${JSON.stringify(summaryPath(st))}) { object { ${BLOB_FIELDS} } }`),
+    ...w.streams.map((st, i) => `s${i}: file(path: ${JSON.stringify(streamDir(st))}) { object { ${treeFields(1)} } }`),
   ].join(" ");
 }
 
@@ -475,9 +475,20 @@ async function absorb(commit: CommitNode, w: Wanted, into: Loaded, fetch: BlobFe
     into.shards.set(w.paths[i]!, ids);
   }
   for (let i = 0; i < w.streams.length; i++) {
-    const path = summaryPath(w.streams[i]!);
-    const text = await blobOf(`s${i}`, path);
-    into.summaries.set(w.streams[i]!, text === null ? [] : membersOf(parseEntry(StreamSummarySchema, text, path, source, hint)));
+    // Every shard of the stream's summary (a directory of up to 16 small blobs).
+    const dir = streamDir(w.streams[i]!);
+    const node = (commit[`s${i}`] as FileNode | undefined)?.object ?? null;
+    const members: StreamMember[] = [];
+    if (node && node.__typename === "Tree") {
+      for (const e of (node as TreeNode).entries ?? []) {
+        const path = `${dir}/${e.name}`;
+        if (!e.object || e.object.__typename !== "Blob") throw new LedgerError(`${source}: ${path} is not a summary shard. ${hint}`, "corrupt");
+        const text = await textOf(e.object as BlobNode, fetch);
+        if (text === null) throw new LedgerError(`${source}: ${path} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
+        members.push(...membersOf(parseEntry(StreamSummarySchema, text, path, source, hint)));
+      }
+    }
+    into.summaries.set(w.streams[i]!, members);
   }
 }
 
@@ -489,7 +500,8 @@ function viewLedger(small: Ledger, loaded: Loaded): Ledger {
     for (const m of members) {
       if (have.has(m.change)) continue;
       have.add(m.change);
-      const phantom: Footprint = { change: m.change, agent: m.agent, stream, headSha: "", draft: m.draft, labels: [], files: [], recordedAt: "1970-01-01T00:00:00.000Z" };
+      // The agent is not in the summary: a footprint is its change's own whoever acts for it.
+      const phantom: Footprint = { change: m.change, agent: "", stream, headSha: "", draft: m.draft, labels: [], files: [], recordedAt: "1970-01-01T00:00:00.000Z" };
       phantoms.add(phantom);
       footprints.push(phantom);
     }
@@ -623,7 +635,7 @@ export class ScopedLedgerStore implements LedgerStore {
       if (!prev && r.footprints.get(f.change) === undefined) {
         throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
       }
-      // Only a change of membership (or of a member's agent or draft) rewrites a summary.
+      // Only a change of membership (or of a member's draft) rewrites a summary.
       if (!prev || !sameMember(prev, f)) {
         streams.add(f.stream);
         if (prev) streams.add(prev.stream);

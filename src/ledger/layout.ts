@@ -16,8 +16,9 @@
  *   agents/<k0>/<key>.json                      one registered agent key = hash of agent
  *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
  *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
- *   streams/<stream>.json                       the stream's summary: its open changes ([change, agent],
- *                                               drafts apart), for CAPACITY and DEPENDENCY
+ *   streams/<stream>/<k0>.json                  the stream's summary, in 16 shards by change key: its open
+ *                                               changes by id, drafts apart, for CAPACITY and
+ *                                               DEPENDENCY (read whole; a write rewrites one shard)
  *   streams/complete                            marker: every stream's summary is written (ledgers
  *                                               written before summaries existed lack it)
  *
@@ -26,7 +27,7 @@
  * - `index/` and `streams/` are DERIVED from the footprints: a full read ignores them and a write
  *   recomputes the entries of the footprints that changed. They exist so an event can read only the
  *   claims on its own files (the index shards of those paths) and its stream's summary, and the gate
- *   only the summaries. A summary lists ids, not files: ~20 bytes per open change of the stream.
+ *   only the summaries. A summary lists ids, not files: ~8 bytes per open change of the stream.
  *   A write from a whole ledger without the `streams/complete` marker writes every summary and it.
  * - Fan-out is one hex digit per level (16 entries), three levels for footprints and the index: a tree
  *   object of 256 entries is 7.4 KB and a write rewrites every tree on the way to each changed blob,
@@ -71,21 +72,17 @@ export const MetaSchema = z.strictObject({
 /** One open change in its stream's summary (what the gate and CAPACITY need of it). */
 export interface StreamMember {
   change: string;
-  agent: string;
   draft: boolean;
 }
-const MemberTuple = z.tuple([z.string().min(1), z.string().min(1)]);
 /**
- * `streams/<stream>.json`: the stream's open changes as [change, agent] pairs, drafts apart, in change
- * order — ~20 bytes a change, and no head: a push rewrites its footprint, not its stream's summary.
+ * A shard of `streams/<stream>/`: the stream's open changes by id, drafts apart, in change order —
+ * ~8 bytes a change. No agent and no head: a footprint is its change's own (CAPACITY and DEPENDENCY
+ * count changes), and a push rewrites its footprint, not its stream's summary.
  */
-export const StreamSummarySchema = z.strictObject({ stream: z.string().nullable(), open: z.array(MemberTuple), drafts: z.array(MemberTuple) });
+export const StreamSummarySchema = z.strictObject({ stream: z.string().nullable(), open: z.array(z.string().min(1)), drafts: z.array(z.string().min(1)) });
 export type StreamSummary = z.infer<typeof StreamSummarySchema>;
-/** The members a summary lists. */
-export const membersOf = (s: StreamSummary): StreamMember[] => [
-  ...s.open.map(([change, agent]) => ({ change, agent, draft: false })),
-  ...s.drafts.map(([change, agent]) => ({ change, agent, draft: true })),
-];
+/** The members a summary shard lists. */
+export const membersOf = (s: StreamSummary): StreamMember[] => [...s.open.map((change) => ({ change, draft: false })), ...s.drafts.map((change) => ({ change, draft: true }))];
 /** Present once every stream's summary is in the tree (see the module comment). */
 export const SUMMARY_MARK = "streams/complete";
 const SUMMARY_MARK_TEXT = "every open change is in its stream's summary\n";
@@ -121,8 +118,8 @@ export const footprintPath = (change: string): string => {
 /** Tree-safe name of a stream ("-" for no stream). */
 export const streamDir = (stream: string | null): string =>
   stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
-/** The summary blob of a stream. */
-export const summaryPath = (stream: string | null): string => `${streamDir(stream)}.json`;
+/** The summary shard of a stream that lists `change` (16 shards by the change's key: a write rewrites one). */
+export const summaryPath = (stream: string | null, change: string): string => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 
 // ---------------------------------------------------------------------------
 // Canonical text of one entry, by its schema
@@ -158,27 +155,27 @@ export function entryText(schema: AnySchema, value: unknown): string {
   return `${JSON.stringify(ordered(schema, value))}\n`;
 }
 
-const memberOf = (f: Footprint): StreamMember => ({ change: f.change, agent: f.agent, draft: f.draft });
-/** Whether a footprint's entry in its stream's summary is the same (stream, agent, draft). */
-export const sameMember = (a: Footprint, b: Footprint): boolean => a.stream === b.stream && a.agent === b.agent && a.draft === b.draft;
+const memberOf = (f: Footprint): StreamMember => ({ change: f.change, draft: f.draft });
+/** Whether a footprint's entry in its stream's summary is the same (stream, draft). */
+export const sameMember = (a: Footprint, b: Footprint): boolean => a.stream === b.stream && a.draft === b.draft;
 
-/** The summary text of `stream` with these members (null = no open change: no blob). */
+/** The text of a summary shard of `stream` with these members (null = no open change: no blob). */
 function summaryText(stream: string | null, members: readonly StreamMember[]): string | null {
   if (members.length === 0) return null;
   const sorted = [...members].sort((a, b) => (a.change < b.change ? -1 : a.change > b.change ? 1 : 0));
-  const pair = (m: StreamMember): [string, string] => [m.change, m.agent];
-  return entryText(StreamSummarySchema, { stream, open: sorted.filter((m) => !m.draft).map(pair), drafts: sorted.filter((m) => m.draft).map(pair) });
+  return entryText(StreamSummarySchema, { stream, open: sorted.filter((m) => !m.draft).map((m) => m.change), drafts: sorted.filter((m) => m.draft).map((m) => m.change) });
 }
 
 /** Every stream's summary of a whole ledger. */
 function allSummaries(footprints: readonly Footprint[], out: FileChanges): void {
-  const by = new Map<string | null, StreamMember[]>();
+  const by = new Map<string, { stream: string | null; members: StreamMember[] }>();
   for (const f of footprints) {
-    const list = by.get(f.stream) ?? [];
-    list.push(memberOf(f));
-    by.set(f.stream, list);
+    const path = summaryPath(f.stream, f.change);
+    const shard = by.get(path) ?? { stream: f.stream, members: [] };
+    shard.members.push(memberOf(f));
+    by.set(path, shard);
   }
-  for (const [stream, members] of by) out.set(summaryPath(stream), summaryText(stream, members));
+  for (const [path, { stream, members }] of by) out.set(path, summaryText(stream, members));
   out.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
 }
 
@@ -314,29 +311,31 @@ export function layoutDiff(before: Ledger, after: Ledger, summaries: SummaryBase
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out.set(p, null);
     }
-    // The summaries of the streams whose membership (or a member's agent, draft, head) changed.
-    const streams = new Set<string | null>();
+    // The summary shards whose members (or a member's agent or draft) changed.
+    const shards = new Map<string, string | null>();
+    const note = (f: Footprint) => shards.set(summaryPath(f.stream, f.change), f.stream);
     for (const [change, f] of newBy) {
       const prev = oldBy.get(change);
       if (prev === f) continue;
       if (!prev || !sameMember(prev, f)) {
-        streams.add(f.stream);
-        if (prev) streams.add(prev.stream);
+        note(f);
+        if (prev) note(prev);
       }
     }
-    for (const [change, prev] of oldBy) if (!newBy.has(change)) streams.add(prev.stream);
+    for (const [change, prev] of oldBy) if (!newBy.has(change)) note(prev);
     if (summaries.complete !== false || summaries.loaded) {
-      for (const stream of streams) {
+      for (const [path, stream] of shards) {
+        const inShard = (m: { stream?: string | null; change: string }) => summaryPath(stream, m.change) === path;
         let members: StreamMember[];
         if (summaries.loaded) {
           const stored = summaries.loaded.get(stream);
           if (stored === undefined) throw new LedgerError(`the summary of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
           const mine = (m: StreamMember) => oldBy.has(m.change) || newBy.has(m.change);
-          members = [...stored.filter((m) => !mine(m)), ...after.footprints.filter((f) => f.stream === stream).map(memberOf)];
+          members = [...stored.filter((m) => !mine(m) && inShard(m)), ...after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf)];
         } else {
-          members = after.footprints.filter((f) => f.stream === stream).map(memberOf);
+          members = after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf);
         }
-        out.set(summaryPath(stream), summaryText(stream, members));
+        out.set(path, summaryText(stream, members));
       }
     }
   }

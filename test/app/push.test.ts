@@ -53,7 +53,7 @@ describe("a stream's summary (the partial read of issue 14)", () => {
     expect([1, 2, 3, 4].map((n) => [n, latest(n).conclusion, (latest(n).output as { title: string }).title])).toEqual([1, 2, 3, 4].map((n) => [n, "failure", "Blocked: 1 at capacity"]));
     // #4's event read no other footprint: the EXEC summary named #1–#3; each refresh read that PR's own scope.
     const first = String((h.gh.log.find((r) => r.path === "/graphql")!.body as { query: string }).query);
-    expect(first).toContain('file(path: "streams/=EXEC.json")');
+    expect(first).toContain('file(path: "streams/=EXEC")');
     expect(first).not.toContain('file(path: "footprints")');
     expect(h.gh.ledger!.footprints.map((f) => [f.change, f.files.length])).toEqual([["#1", 1], ["#2", 1], ["#3", 1], ["#4", 1]]);
   });

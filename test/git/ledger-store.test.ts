@@ -134,7 +134,7 @@ describe("GitRefStore v2: the ledger as a tree, migrated from v1 on the next wri
     expect(names.filter((n) => /^(locks|intents|queues|overrides|footprints)\//.test(n)).length).toBe(3 + 1 + 1 + 1 + 2);
     expect(names).toContain(footprintPath("#1"));
     expect(names.filter((n) => n.startsWith("index/"))).toHaveLength(3); // a.py: #1 and #2; b.py: #1
-    expect(names.filter((n) => n.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort()); // a summary per stream
+    expect(names.filter((n) => n.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1"), SUMMARY_MARK].sort()); // a summary per stream
     expect(await sh(dir, "rev-list", "--parents", "-n", "1", r.version!)).toBe(`${r.version} ${v1sha}`);
     expect(await sh(dir, "log", "-1", "--format=%B", REF)).toMatch(/^lock risk\/r\.py by gus \(EXEC\) until 2026-11-23T21:30:00Z\n\nPucs-Layout: 2 \(migrated from ledger\.json\)\n\nPucs-Nonce: [0-9a-f]{16}$/);
     expect((await gitOk(["fsck", "--strict", "--no-dangling"], { cwd: dir })).trim()).toBe("");
@@ -151,7 +151,7 @@ describe("GitRefStore v2: the ledger as a tree, migrated from v1 on the next wri
     const released = await transact(new GitRefStore({ cwd: dir }), (l) => ({ ledger: { ...l, footprints: l.footprints.filter((f) => f.change !== "#1") }, outcome: null, message: "release #1" }));
     const gone = (await sh(dir, "diff-tree", "-r", "--name-status", r.version!, released.version!)).split("\n");
     expect(gone.every((x) => x.startsWith("D\t"))).toBe(true);
-    expect(gone.map((x) => x.slice(2)).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC")].sort()); // EXEC had only #1
+    expect(gone.map((x) => x.slice(2)).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1")].sort()); // EXEC had only #1
   });
 
   it("a v2 entry that does not validate is reported with its path and never overwritten", async () => {

@@ -202,7 +202,7 @@ describe("GitHubRefStore.write", () => {
     expect(await store().write(next, HEAD, "release #1")).toEqual({ ok: true, version: "c3" });
     expect(query!.variables).toEqual({ owner: "octo", name: "demo", oid: HEAD });
     expect(tree!.base_tree).toBe(TREE);
-    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC")].sort());
+    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1")].sort());
     expect(tree!.tree.every((e) => e.sha === null)).toBe(true);
   });
 

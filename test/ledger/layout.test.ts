@@ -10,6 +10,7 @@ import {
   layoutFiles,
   ledgerFromFiles,
   SUMMARY_MARK,
+  changeKey,
   summaryPath,
 } from "../../src/ledger/layout.js";
 import { canonicalLedger, emptyLedger } from "../../src/ledger/schema.js";
@@ -34,11 +35,11 @@ describe("the v2 layout", () => {
     // execution/a.py is touched by #1 and #2: its shard lists both; b.py only #1.
     expect(paths.filter((p) => p.startsWith(`${indexDir("execution/a.py")}/`))).toHaveLength(2);
     expect(files.get(`${indexDir("execution/b.py")}/${footprintPath("#1").split("/").pop()!.replace(".json", "")}`)).toBe("#1\n");
-    // One summary per stream: its open changes as [change, agent], drafts apart (no files, no head), and the marker saying all are there.
-    expect(files.get(summaryPath("EXEC"))).toBe('{"stream":"EXEC","open":[["#1","alice"]],"drafts":[]}\n');
-    expect(summaryPath(null)).toBe("streams/-.json");
-    expect(JSON.parse(files.get(summaryPath(null))!)).toStrictEqual({ stream: null, open: [], drafts: [["#2", "dan"]] });
-    expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort());
+    // One summary per stream: its open changes by id, drafts apart (no files, no agent, no head), and the marker saying all are there.
+    expect(files.get(summaryPath("EXEC", "#1"))).toBe('{"stream":"EXEC","open":["#1"],"drafts":[]}\n');
+    expect(summaryPath(null, "#2")).toBe(`streams/-/${changeKey("#2").slice(0, 1)}.json`); // 16 shards per stream, by change key
+    expect(JSON.parse(files.get(summaryPath(null, "#2"))!)).toStrictEqual({ stream: null, open: [], drafts: ["#2"] });
+    expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1"), SUMMARY_MARK].sort());
     expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
     // Keys in the schema's order, one JSON line per blob.
     expect(files.get(footprintPath("#2"))).toBe(
@@ -70,10 +71,10 @@ describe("the v2 layout", () => {
     const gone = { ...l, footprints: l.footprints.slice(1) };
     const d3 = layoutDiff(l, gone);
     expect([...d3.values()].every((v) => v === null)).toBe(true);
-    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC")].sort());
+    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC", "#1")].sort());
     // Turned draft: the footprint and its stream's summary.
     const drafted = recordFootprint(l, { ...fp1, draft: true }).ledger;
-    expect(new Map(layoutDiff(l, drafted))).toStrictEqual(new Map([[footprintPath("#1"), expect.stringContaining('"draft":true') as unknown as string], [summaryPath("EXEC"), '{"stream":"EXEC","open":[],"drafts":[["#1","alice"]]}\n']]));
+    expect(new Map(layoutDiff(l, drafted))).toStrictEqual(new Map([[footprintPath("#1"), expect.stringContaining('"draft":true') as unknown as string], [summaryPath("EXEC", "#1"), '{"stream":"EXEC","open":[],"drafts":["#1"]}\n']]));
     expect(layoutDiff(l, l).size).toBe(0);
     expect(layoutDiff(l, { ...l, locks: [...l.locks] }).size).toBe(0); // equal copies are no change
   });
@@ -82,8 +83,8 @@ describe("the v2 layout", () => {
     const l = fullLedger();
     const fp = l.footprints[0]!;
     const d = layoutDiff(l, recordFootprint(l, { ...fp, stream: "RISK" }).ledger);
-    expect(d.get(summaryPath("EXEC"))).toBeNull();
-    expect(JSON.parse(d.get(summaryPath("RISK"))!)).toStrictEqual({ stream: "RISK", open: [["#1", "alice"]], drafts: [] });
+    expect(d.get(summaryPath("EXEC", "#1"))).toBeNull();
+    expect(JSON.parse(d.get(summaryPath("RISK", "#1"))!)).toStrictEqual({ stream: "RISK", open: ["#1"], drafts: [] });
     const twice = ledgerWith({ locks: [lock({ path: "a", agent: "x", lease: "L" }), lock({ path: "a", agent: "y", lease: "L" })] });
     const files = layoutFiles(twice);
     expect([...files.keys()].filter((p) => p.startsWith("locks/"))).toHaveLength(2);
@@ -130,17 +131,20 @@ describe("the v2 layout", () => {
     const l = fullLedger();
     // A view holding only #1 of EXEC, whose stored summary also lists #7 (not loaded).
     const view = { ...l, footprints: [l.footprints[0]!] };
-    const stored = [{ change: "#1", agent: "alice", draft: false }, { change: "#7", agent: "zed", draft: true }];
-    const moved = recordFootprint(view, { ...l.footprints[0]!, agent: "amy" }).ledger;
+    const stored = [{ change: "#1", draft: false }, { change: "#7", draft: true }];
+    const moved = recordFootprint(view, { ...l.footprints[0]!, draft: true }).ledger;
     const d = layoutDiff(view, moved, { loaded: new Map([["EXEC", stored]]) });
-    expect(JSON.parse(d.get(summaryPath("EXEC"))!)).toStrictEqual({ stream: "EXEC", open: [["#1", "amy"]], drafts: [["#7", "zed"]] });
+    // #1's shard is rewritten with #1 now a draft; #7 stays listed in its own shard (untouched when it is another one).
+    const shard = (c: string) => summaryPath("EXEC", c);
+    expect(JSON.parse(d.get(shard("#1"))!)).toStrictEqual({ stream: "EXEC", open: [], drafts: shard("#7") === shard("#1") ? ["#1", "#7"] : ["#1"] });
+    expect([...d.keys()].filter((k) => k.startsWith("streams/"))).toEqual([shard("#1")]);
     // A stream the write changes but the read did not load: refused, nothing written.
     expect(() => layoutDiff(view, recordFootprint(view, { ...l.footprints[0]!, stream: "RISK" }).ledger, { loaded: new Map([["EXEC", stored]]) })).toThrow(/summary of stream RISK was not read/);
     // Written before summaries existed: the first write from the whole ledger adds them all and the marker.
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d2 = layoutDiff(l, locked, { complete: false });
-    expect([...d2.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null), summaryPath("EXEC"), SUMMARY_MARK].sort());
-    expect(d2.get(summaryPath("EXEC"))).toBe(layoutFiles(l).get(summaryPath("EXEC")));
+    expect([...d2.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1"), SUMMARY_MARK].sort());
+    expect(d2.get(summaryPath("EXEC", "#1"))).toBe(layoutFiles(l).get(summaryPath("EXEC", "#1")));
     expect([...layoutDiff(l, locked).keys()].some((k) => k.startsWith("streams/"))).toBe(false);
   });
 });
