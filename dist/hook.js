@@ -2872,7 +2872,8 @@ function git(args, opts) {
     const child = spawn("git", args, {
       cwd: opts.cwd,
       env: { ...process.env, LC_ALL: "C", LANGUAGE: "C", GIT_TERMINAL_PROMPT: "0", ...opts.env },
-      stdio: ["pipe", "pipe", "pipe"],
+      // No input: stdin is /dev/null (git sees its end at once), one pipe fewer to set up per process.
+      stdio: [opts.input === void 0 ? "ignore" : "pipe", "pipe", "pipe"],
       windowsHide: true
     });
     const out = [];
@@ -2896,7 +2897,7 @@ function git(args, opts) {
       const why = e.code === "ENOENT" ? existsSync(opts.cwd) ? "git is not installed or not on PATH: install git and try again" : `directory ${opts.cwd} does not exist` : `cannot run git: ${e.message}`;
       reject(new GitError(why, commandLine(args), -1, ""));
     });
-    child.stdin.on("error", () => {
+    child.stdin?.on("error", () => {
     });
     child.on("close", (code, signal) => {
       const stderr = Buffer.concat(err).toString("utf8");
@@ -2906,7 +2907,7 @@ function git(args, opts) {
       }
       resolve2({ stdout: Buffer.concat(out).toString("utf8"), stderr, code: code ?? (signal ? 128 : 1) });
     });
-    child.stdin.end(opts.input ?? "");
+    child.stdin?.end(opts.input);
   });
 }
 function gitError(args, res, cwd) {

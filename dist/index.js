@@ -19952,7 +19952,10 @@ function pullOfRest(p) {
     headSha: s(head.sha),
     url: s(p.html_url),
     state: p.state === "closed" ? "closed" : "open",
-    merged: p.merged === true || typeof p.merged_at === "string" && p.merged_at !== ""
+    merged: p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "",
+    ...typeof p.node_id === "string" && p.node_id ? { nodeId: p.node_id } : {},
+    // An open PR's merge_commit_sha is GitHub's test merge: only a merged PR's is its merge.
+    ...(p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "") && typeof p.merge_commit_sha === "string" && p.merge_commit_sha ? { mergeSha: p.merge_commit_sha } : {}
   };
 }
 var s, PULL_COMMITS, PULL_FIELDS;
@@ -19961,7 +19964,7 @@ var init_pull = __esm({
     "use strict";
     s = (v) => typeof v === "string" ? v : "";
     PULL_COMMITS = 100;
-    PULL_FIELDS = `number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
+    PULL_FIELDS = `id mergeCommit { oid } number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
   }
 });
 
@@ -47419,7 +47422,6 @@ var CONFIG_PATHS;
 var init_config_file = __esm({
   "src/config-file.ts"() {
     "use strict";
-    init_config();
     CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"];
   }
 });
@@ -52843,7 +52845,8 @@ var LockSchema = external_exports.strictObject({
   task: external_exports.string(),
   change: nonEmpty.optional(),
   acquiredAt: isoTime,
-  expiresAt: isoTime
+  expiresAt: isoTime,
+  session: nonEmpty.optional()
 });
 var IntentSchema = external_exports.strictObject({
   id: nonEmpty,
@@ -52854,17 +52857,21 @@ var IntentSchema = external_exports.strictObject({
   durationMinutes: external_exports.number().positive().finite(),
   signalledAt: isoTime,
   expiresAt: isoTime,
-  change: nonEmpty.optional()
+  change: nonEmpty.optional(),
+  session: nonEmpty.optional()
 });
 var LineRangeSchema = external_exports.strictObject({
   start: external_exports.number().int().nonnegative(),
   end: external_exports.number().int().nonnegative(),
   section: external_exports.string().optional(),
-  hash: external_exports.string().regex(/^[0-9a-f]{16}$/).optional()
+  hash: external_exports.string().regex(/^[0-9a-f]{16}$/).optional(),
+  symbol: external_exports.string().nullable().optional()
 });
 var FootprintFileSchema = external_exports.strictObject({
   path: nonEmpty,
-  changes: external_exports.array(LineRangeSchema).nullable()
+  previousPath: nonEmpty.optional(),
+  changes: external_exports.array(LineRangeSchema).nullable(),
+  alt: external_exports.array(LineRangeSchema).optional()
 });
 var FootprintSchema = external_exports.strictObject({
   change: nonEmpty,
@@ -52936,6 +52943,43 @@ var StreamBreakerSchema = external_exports.strictObject({
   trippedBy: BreakerFailureSchema.optional(),
   trial: external_exports.strictObject({ agent: nonEmpty, change: nonEmpty.optional(), at: isoTime }).optional()
 });
+var RollbackSuggestionSchema = external_exports.strictObject({
+  at: isoTime,
+  checks: external_exports.array(external_exports.string()),
+  ref: nonEmpty,
+  done: external_exports.strictObject({ by: nonEmpty, at: isoTime, revert: external_exports.number().int().positive(), url: external_exports.string().optional() }).optional()
+});
+var MergedChangeSchema = external_exports.strictObject({
+  change: nonEmpty,
+  mergeSha: nonEmpty,
+  stream: external_exports.string().nullable(),
+  agent: external_exports.string(),
+  author: external_exports.string().optional(),
+  title: external_exports.string().optional(),
+  nodeId: external_exports.string().optional(),
+  mergedAt: isoTime,
+  rollback: RollbackSuggestionSchema.optional()
+});
+var ArbitrationDecisionSchema = external_exports.strictObject({
+  by: nonEmpty,
+  note: external_exports.string(),
+  at: isoTime,
+  headSha: external_exports.string(),
+  keys: external_exports.array(nonEmpty)
+});
+var ArbitrationSchema = external_exports.strictObject({
+  change: nonEmpty,
+  requested: external_exports.strictObject({ at: isoTime, reviewers: external_exports.array(nonEmpty), teams: external_exports.array(nonEmpty) }).optional(),
+  decisions: external_exports.array(ArbitrationDecisionSchema)
+});
+var AgentRecordSchema = external_exports.strictObject({
+  agent: nonEmpty,
+  stream: external_exports.string().nullable(),
+  session: external_exports.string().nullable(),
+  worktree: external_exports.string().nullable(),
+  firstSeen: isoTime,
+  lastSeen: isoTime
+});
 var LedgerSchema = external_exports.strictObject({
   kind: external_exports.literal(LEDGER_KIND),
   schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
@@ -52946,11 +52990,19 @@ var LedgerSchema = external_exports.strictObject({
   queues: external_exports.array(QueueSchema),
   overrides: external_exports.array(GateOverrideSchema),
   handoffs: external_exports.array(HandoffSchema).optional(),
-  breakers: external_exports.array(StreamBreakerSchema).optional()
+  breakers: external_exports.array(StreamBreakerSchema).optional(),
+  merges: external_exports.array(MergedChangeSchema).optional(),
+  arbitrations: external_exports.array(ArbitrationSchema).optional(),
+  agents: external_exports.array(AgentRecordSchema).optional()
 });
 function assertType() {
   return void 0;
 }
+assertType();
+assertType();
+assertType();
+assertType();
+assertType();
 assertType();
 assertType();
 assertType();
@@ -53156,6 +53208,9 @@ var compareQueues = (a, b) => cmp(a.path, b.path);
 var compareOverrides = (a, b) => cmp(a.change, b.change);
 var compareHandoffs = (a, b) => cmp(a.timestamp, b.timestamp) || cmp(a.id, b.id);
 var compareBreakers = (a, b) => cmp(a.stream, b.stream);
+var compareMerges = (a, b) => cmp(a.mergedAt, b.mergedAt) || cmp(a.change, b.change);
+var compareArbitrations = (a, b) => cmp(a.change, b.change);
+var compareAgents = (a, b) => cmp(a.agent, b.agent);
 function canonicalLedger(l) {
   return {
     kind: l.kind,
@@ -53167,7 +53222,10 @@ function canonicalLedger(l) {
     queues: [...l.queues].sort(compareQueues),
     overrides: [...l.overrides].sort(compareOverrides),
     ...l.handoffs !== void 0 ? { handoffs: [...l.handoffs].sort(compareHandoffs) } : {},
-    ...l.breakers !== void 0 ? { breakers: [...l.breakers].sort(compareBreakers) } : {}
+    ...l.breakers !== void 0 ? { breakers: [...l.breakers].sort(compareBreakers) } : {},
+    ...l.merges !== void 0 ? { merges: [...l.merges].sort(compareMerges) } : {},
+    ...l.arbitrations !== void 0 ? { arbitrations: [...l.arbitrations].sort(compareArbitrations) } : {},
+    ...l.agents !== void 0 ? { agents: [...l.agents].sort(compareAgents) } : {}
   };
 }
 
@@ -53183,7 +53241,8 @@ var MetaSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
   session: SessionSchema.nullable()
 });
-var StreamEntrySchema = FootprintSchema.omit({ files: true, truncated: true, comment: true });
+var StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
+var SUMMARY_MARK = "streams/complete";
 var hash2 = (s2) => createHash("sha1").update(s2).digest("hex").slice(0, 20);
 var lockKey = (l) => hash2(`lock\0${l.path}\0${l.lease}`);
 var intentKey = (i) => hash2(`intent\0${i.agent}\0${i.id}\0${i.change ?? ""}`);
@@ -53191,6 +53250,9 @@ var queueKey = (q) => hash2(`queue\0${q.path}`);
 var overrideKey = (o) => hash2(`override\0${o.change}`);
 var handoffKey = (h) => hash2(`handoff\0${h.id}`);
 var breakerKey = (b) => hash2(`breaker\0${b.stream}`);
+var mergeKey = (m) => hash2(`merge\0${m.change}`);
+var arbitrationKey = (a) => hash2(`arbitration\0${a.change}`);
+var agentKey = (a) => hash2(`agent\0${a.agent}`);
 var NONE2 = [];
 var COLLECTIONS = {
   locks: { dir: "locks", schema: LockSchema, keyOf: lockKey, get: (l) => l.locks },
@@ -53198,7 +53260,10 @@ var COLLECTIONS = {
   queues: { dir: "queues", schema: QueueSchema, keyOf: queueKey, get: (l) => l.queues },
   overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l) => l.overrides },
   handoffs: { dir: "handoffs", schema: HandoffSchema, keyOf: handoffKey, get: (l) => l.handoffs ?? NONE2 },
-  breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l) => l.breakers ?? NONE2 }
+  breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l) => l.breakers ?? NONE2 },
+  merges: { dir: "merges", schema: MergedChangeSchema, keyOf: mergeKey, get: (l) => l.merges ?? NONE2 },
+  arbitrations: { dir: "arbitrations", schema: ArbitrationSchema, keyOf: arbitrationKey, get: (l) => l.arbitrations ?? NONE2 },
+  agents: { dir: "agents", schema: AgentRecordSchema, keyOf: agentKey, get: (l) => l.agents ?? NONE2 }
 };
 var MAX_ISSUES2 = 5;
 function formatPath2(path2) {
@@ -53256,20 +53321,26 @@ function parseMeta(text, source, hint) {
   return parseEntry(MetaSchema, text, META_FILE, source, hint);
 }
 function isLedgerFile(path2) {
-  return path2 === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers)\/[0-9a-f]\/[^/]+\.json$/.test(path2) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path2);
+  return path2 === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations|agents)\/[0-9a-f]\/[^/]+\.json$/.test(path2) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path2);
 }
 function ledgerFromFiles(files, source, hint) {
   const metaText = files.get(META_FILE);
   if (metaText === void 0) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
   const meta3 = parseMeta(metaText, source, hint);
   const l = { ...emptyLedger(), session: meta3.session };
-  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs, breakers: l.breakers };
+  const merges = [];
+  const arbitrations = [];
+  const agents = [];
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs, breakers: l.breakers, merges, arbitrations, agents };
   for (const [path2, text] of files) {
     if (path2 === META_FILE) continue;
     const top = path2.slice(0, path2.indexOf("/"));
     if (top === "footprints") l.footprints.push(parseEntry(FootprintSchema, text, path2, source, hint));
     else if (top in lists) lists[top].push(parseEntry(COLLECTIONS[top].schema, text, path2, source, hint));
   }
+  if (merges.length > 0) l.merges = merges;
+  if (arbitrations.length > 0) l.arbitrations = arbitrations;
+  if (agents.length > 0) l.agents = agents;
   return canonicalLedger(l);
 }
 
@@ -53323,7 +53394,11 @@ var LEDGER_PARTS = [
   { alias: "overrides", path: "overrides", depth: 2 },
   { alias: "handoffs", path: "handoffs", depth: 2 },
   { alias: "breakers", path: "breakers", depth: 2 },
-  { alias: "footprints", path: "footprints", depth: 4 }
+  { alias: "merges", path: "merges", depth: 2 },
+  { alias: "arbitrations", path: "arbitrations", depth: 2 },
+  { alias: "agents", path: "agents", depth: 2 },
+  { alias: "footprints", path: "footprints", depth: 4 },
+  { alias: "mark", path: SUMMARY_MARK, depth: 0 }
 ];
 var LEDGER_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} }`;
 var knownLedgers = new Lru(32);
@@ -53350,9 +53425,9 @@ async function ledgerOfCommitNode(t, source, hint, fetch2) {
   const part = (a) => t[a];
   if (part("meta")?.object?.__typename === "Blob") {
     const files = /* @__PURE__ */ new Map();
-    for (const p of LEDGER_PARTS) if (p.alias !== "v1") await collectFiles(fetch2, part(p.alias), p.path, files, source, hint);
+    for (const p of LEDGER_PARTS) if (p.alias !== "v1" && p.alias !== "mark") await collectFiles(fetch2, part(p.alias), p.path, files, source, hint);
     for (const path2 of files.keys()) if (!isLedgerFile(path2)) throw new LedgerError(`${source}: ${path2} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
-    return { ledger: ledgerFromFiles(files, source, hint), layout: 2 };
+    return { ledger: ledgerFromFiles(files, source, hint), layout: 2, complete: part("mark")?.object?.__typename === "Blob" };
   }
   const blob = part("v1")?.object ?? null;
   if (!blob || blob.__typename !== "Blob") {
@@ -53360,7 +53435,7 @@ async function ledgerOfCommitNode(t, source, hint, fetch2) {
   }
   const text = await textOf(blob, fetch2);
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
-  return { ledger: parseLedger(text, source, hint), layout: 1 };
+  return { ledger: parseLedger(text, source, hint), layout: 1, complete: false };
 }
 var SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
 

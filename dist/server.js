@@ -167,32 +167,32 @@ var require_err_helpers = __commonJS({
         return isErrorLike(cause) ? cause : void 0;
       }
     };
-    var _stackWithCauses = (err2, seen) => {
+    var _stackWithCauses = (err2, seen2) => {
       if (!isErrorLike(err2)) return "";
       const stack = err2.stack || "";
-      if (seen.has(err2)) {
+      if (seen2.has(err2)) {
         return stack + "\ncauses have become circular...";
       }
       const cause = getErrorCause(err2);
       if (cause) {
-        seen.add(err2);
-        return stack + "\ncaused by: " + _stackWithCauses(cause, seen);
+        seen2.add(err2);
+        return stack + "\ncaused by: " + _stackWithCauses(cause, seen2);
       } else {
         return stack;
       }
     };
     var stackWithCauses = (err2) => _stackWithCauses(err2, /* @__PURE__ */ new Set());
-    var _messageWithCauses = (err2, seen, skip) => {
+    var _messageWithCauses = (err2, seen2, skip) => {
       if (!isErrorLike(err2)) return "";
       const message = skip ? "" : err2.message || "";
-      if (seen.has(err2)) {
+      if (seen2.has(err2)) {
         return message + ": ...";
       }
       const cause = getErrorCause(err2);
       if (cause) {
-        seen.add(err2);
+        seen2.add(err2);
         const skipIfVErrorStyleCause = typeof err2.cause === "function";
-        return message + (skipIfVErrorStyleCause ? "" : ": ") + _messageWithCauses(cause, seen, skipIfVErrorStyleCause);
+        return message + (skipIfVErrorStyleCause ? "" : ": ") + _messageWithCauses(cause, seen2, skipIfVErrorStyleCause);
       } else {
         return message;
       }
@@ -211,7 +211,7 @@ var require_err_helpers = __commonJS({
 var require_err_proto = __commonJS({
   "node_modules/pino-std-serializers/lib/err-proto.js"(exports2, module2) {
     "use strict";
-    var seen = /* @__PURE__ */ Symbol("circular-ref-tag");
+    var seen2 = /* @__PURE__ */ Symbol("circular-ref-tag");
     var rawSymbol = /* @__PURE__ */ Symbol("pino-raw-err-ref");
     var pinoErrProto = Object.create({}, {
       type: {
@@ -251,7 +251,7 @@ var require_err_proto = __commonJS({
     module2.exports = {
       pinoErrProto,
       pinoErrorSymbols: {
-        seen,
+        seen: seen2,
         rawSymbol
       }
     };
@@ -265,13 +265,13 @@ var require_err = __commonJS({
     module2.exports = errSerializer;
     var { messageWithCauses, stackWithCauses, isErrorLike } = require_err_helpers();
     var { pinoErrProto, pinoErrorSymbols } = require_err_proto();
-    var { seen } = pinoErrorSymbols;
+    var { seen: seen2 } = pinoErrorSymbols;
     var { toString } = Object.prototype;
     function errSerializer(err2) {
       if (!isErrorLike(err2)) {
         return err2;
       }
-      err2[seen] = void 0;
+      err2[seen2] = void 0;
       const _err = Object.create(pinoErrProto);
       _err.type = toString.call(err2.constructor) === "[object Function]" ? err2.constructor.name : err2.name;
       _err.message = messageWithCauses(err2);
@@ -283,7 +283,7 @@ var require_err = __commonJS({
         if (_err[key] === void 0) {
           const val = err2[key];
           if (isErrorLike(val)) {
-            if (key !== "cause" && !Object.prototype.hasOwnProperty.call(val, seen)) {
+            if (key !== "cause" && !Object.prototype.hasOwnProperty.call(val, seen2)) {
               _err[key] = errSerializer(val);
             }
           } else {
@@ -291,7 +291,7 @@ var require_err = __commonJS({
           }
         }
       }
-      delete err2[seen];
+      delete err2[seen2];
       _err.raw = err2;
       return _err;
     }
@@ -305,13 +305,13 @@ var require_err_with_cause = __commonJS({
     module2.exports = errWithCauseSerializer;
     var { isErrorLike } = require_err_helpers();
     var { pinoErrProto, pinoErrorSymbols } = require_err_proto();
-    var { seen } = pinoErrorSymbols;
+    var { seen: seen2 } = pinoErrorSymbols;
     var { toString } = Object.prototype;
     function errWithCauseSerializer(err2) {
       if (!isErrorLike(err2)) {
         return err2;
       }
-      err2[seen] = void 0;
+      err2[seen2] = void 0;
       const _err = Object.create(pinoErrProto);
       _err.type = toString.call(err2.constructor) === "[object Function]" ? err2.constructor.name : err2.name;
       _err.message = err2.message;
@@ -319,14 +319,14 @@ var require_err_with_cause = __commonJS({
       if (Array.isArray(err2.errors)) {
         _err.aggregateErrors = err2.errors.map((err3) => errWithCauseSerializer(err3));
       }
-      if (isErrorLike(err2.cause) && !Object.prototype.hasOwnProperty.call(err2.cause, seen)) {
+      if (isErrorLike(err2.cause) && !Object.prototype.hasOwnProperty.call(err2.cause, seen2)) {
         _err.cause = errWithCauseSerializer(err2.cause);
       }
       for (const key in err2) {
         if (_err[key] === void 0) {
           const val = err2[key];
           if (isErrorLike(val)) {
-            if (!Object.prototype.hasOwnProperty.call(val, seen)) {
+            if (!Object.prototype.hasOwnProperty.call(val, seen2)) {
               _err[key] = errWithCauseSerializer(val);
             }
           } else {
@@ -334,7 +334,7 @@ var require_err_with_cause = __commonJS({
           }
         }
       }
-      delete err2[seen];
+      delete err2[seen2];
       _err.raw = err2;
       return _err;
     }
@@ -2330,7 +2330,7 @@ var require_thread_stream = __commonJS({
           destroy(stream, new Error("this should not happen: " + msg.code));
       }
     }
-    function onWorkerExit(code3) {
+    function onWorkerExit(code4) {
       const stream = this.stream.deref();
       if (stream === void 0) {
         return;
@@ -2338,7 +2338,7 @@ var require_thread_stream = __commonJS({
       registry2.unregister(stream);
       stream.worker.exited = true;
       stream.worker.off("exit", onWorkerExit);
-      destroy(stream, code3 !== 0 ? new Error("the worker thread exited") : null);
+      destroy(stream, code4 !== 0 ? new Error("the worker thread exited") : null);
     }
     var ThreadStream = class extends EventEmitter {
       constructor(opts = {}) {
@@ -10700,8 +10700,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str4 += json2.slice(start2, i2);
-                const code3 = json2.substr(i2 + 2, 4);
-                switch (code3) {
+                const code4 = json2.substr(i2 + 2, 4);
+                switch (code4) {
                   case "0000":
                     str4 += "\\0";
                     break;
@@ -10727,8 +10727,8 @@ var require_stringifyString = __commonJS({
                     str4 += "\\P";
                     break;
                   default:
-                    if (code3.substr(0, 2) === "00")
-                      str4 += "\\x" + code3.substr(2);
+                    if (code4.substr(0, 2) === "00")
+                      str4 += "\\x" + code4.substr(2);
                     else
                       str4 += json2.substr(i2, 6);
                 }
@@ -13227,22 +13227,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code3, message) {
+      constructor(name2, pos, code4, message) {
         super();
         this.name = name2;
-        this.code = code3;
+        this.code = code4;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code3, message) {
-        super("YAMLParseError", pos, code3, message);
+      constructor(pos, code4, message) {
+        super("YAMLParseError", pos, code4, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code3, message) {
-        super("YAMLWarning", pos, code3, message);
+      constructor(pos, code4, message) {
+        super("YAMLWarning", pos, code4, message);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -14151,7 +14151,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code3, msg) => onError(offset + rel, code3, msg);
+      const _onError = (rel, code4, msg) => onError(offset + rel, code4, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -14349,9 +14349,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code3 = ok ? parseInt(cc, 16) : NaN;
+      const code4 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code3);
+        return String.fromCodePoint(code4);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -14673,12 +14673,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code3, message, warning) => {
+        this.onError = (source, code4, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code3, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code4, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code3, message));
+            this.errors.push(new errors.YAMLParseError(pos, code4, message));
         };
         this.directives = new directives.Directives({ version: options2.version || "1.2" });
         this.options = options2;
@@ -14840,12 +14840,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code3, message) => {
+        const _onError = (pos, code4, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code3, message);
+            onError(offset, code4, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code3, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code4, message);
         };
         switch (token.type) {
           case "scalar":
@@ -15245,7 +15245,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
-    function isEmpty(ch) {
+    function isEmpty2(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -15323,7 +15323,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -15422,7 +15422,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s2 = this.peek(3);
-          if ((s2 === "---" || s2 === "...") && isEmpty(this.charAt(3))) {
+          if ((s2 === "---" || s2 === "...") && isEmpty2(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -15430,7 +15430,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -15438,7 +15438,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -15502,7 +15502,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -15544,7 +15544,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            if (this.flowKey || isEmpty2(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -15607,7 +15607,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -15689,10 +15689,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i2]) {
           if (ch === ":") {
             const next = this.buffer[i2 + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i2;
-          } else if (isEmpty(ch)) {
+          } else if (isEmpty2(ch)) {
             let next = this.buffer[i2 + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -15759,7 +15759,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -15778,7 +15778,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i2 = this.pos + 2;
           let ch = this.buffer[i2];
-          while (!isEmpty(ch) && ch !== ">")
+          while (!isEmpty2(ch) && ch !== ">")
             ch = this.buffer[++i2];
           return yield* this.pushToIndex(ch === ">" ? i2 + 1 : i2, false);
         } else {
@@ -20714,8 +20714,8 @@ async function Module2(moduleArg = {}) {
     "e": 111
   };
   var generateTypePack = /* @__PURE__ */ __name((types) => uleb128EncodeWithLen(Array.from(types, (type) => {
-    var code3 = wasmTypeCodes[type];
-    return code3;
+    var code4 = wasmTypeCodes[type];
+    return code4;
   })), "generateTypePack");
   var convertJsFunctionToWasm = /* @__PURE__ */ __name((func2, sig) => {
     var bytes = Uint8Array.of(
@@ -21374,13 +21374,13 @@ async function Module2(moduleArg = {}) {
   __name(_tree_sitter_query_progress_callback, "_tree_sitter_query_progress_callback");
   var runtimeKeepaliveCounter = 0;
   var keepRuntimeAlive = /* @__PURE__ */ __name(() => noExitRuntime || runtimeKeepaliveCounter > 0, "keepRuntimeAlive");
-  var _proc_exit = /* @__PURE__ */ __name((code3) => {
-    EXITSTATUS = code3;
+  var _proc_exit = /* @__PURE__ */ __name((code4) => {
+    EXITSTATUS = code4;
     if (!keepRuntimeAlive()) {
-      Module["onExit"]?.(code3);
+      Module["onExit"]?.(code4);
       ABORT = true;
     }
-    quit_(code3, new ExitStatus(code3));
+    quit_(code4, new ExitStatus(code4));
   }, "_proc_exit");
   _proc_exit.sig = "vi";
   var exitJS = /* @__PURE__ */ __name((status, implicit) => {
@@ -25931,20 +25931,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code3 = 128; code3 <= 255; code3++) {
-  CHAR_MAP[code3] |= LOWER_CASE;
+for (let code4 = 128; code4 <= 255; code4++) {
+  CHAR_MAP[code4] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code3 = 48; code3 <= 57; code3++) {
-  CHAR_MAP[code3] |= TOKEN_FLAG;
+for (let code4 = 48; code4 <= 57; code4++) {
+  CHAR_MAP[code4] |= TOKEN_FLAG;
 }
-for (let code3 = 65; code3 <= 90; code3++) {
-  CHAR_MAP[code3] |= LOWER_CASE | TOKEN_FLAG;
+for (let code4 = 65; code4 <= 90; code4++) {
+  CHAR_MAP[code4] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code3 = 97; code3 <= 122; code3++) {
-  CHAR_MAP[code3] |= TOKEN_FLAG;
+for (let code4 = 97; code4 <= 122; code4++) {
+  CHAR_MAP[code4] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C2 = function() {
@@ -25964,8 +25964,8 @@ function parse2(header, options2) {
   let whitespace = -1;
   let stop2 = options2?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code3 = header.charCodeAt(index);
-    const flags2 = CHAR_MAP[code3];
+    const code4 = header.charCodeAt(index);
+    const flags2 = CHAR_MAP[code4];
     if ((flags2 & stopFlags) !== 0) {
       stop2 |= flags2 & COMMA_FLAG;
       break;
@@ -25976,7 +25976,7 @@ function parse2(header, options2) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code3 & NON_ASCII | flags2;
+    typeFlags |= code4 & NON_ASCII | flags2;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -25998,14 +25998,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code3 = header.charCodeAt(index);
-      const flags2 = CHAR_MAP[code3];
+      const code4 = header.charCodeAt(index);
+      const flags2 = CHAR_MAP[code4];
       if ((flags2 & stopFlags) !== 0) {
         if ((flags2 & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code3 === EQ) {
+      if (code4 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -26017,16 +26017,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code4 = header.charCodeAt(index);
-            if (code4 === DQUOTE) {
+            const code5 = header.charCodeAt(index);
+            if (code5 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop3 = 0;
               while (index < len) {
-                const code5 = header.charCodeAt(index);
-                const flags3 = CHAR_MAP[code5];
+                const code6 = header.charCodeAt(index);
+                const flags3 = CHAR_MAP[code6];
                 if ((flags3 & stopFlags) !== 0) {
                   stop3 = flags3 & COMMA_FLAG;
                   break;
@@ -26037,7 +26037,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code4 === BSLASH && index + 1 < len) {
+            if (code5 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -26050,8 +26050,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop2 = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code4 = header.charCodeAt(index);
-          const flags3 = CHAR_MAP[code4];
+          const code5 = header.charCodeAt(index);
+          const flags3 = CHAR_MAP[code5];
           if ((flags3 & stopFlags) !== 0) {
             stop2 = flags3 & COMMA_FLAG;
             break;
@@ -26078,7 +26078,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code3 & NON_ASCII | flags2;
+      keyFlags |= code4 & NON_ASCII | flags2;
       index++;
     }
   }
@@ -32479,11 +32479,11 @@ var ManifestCreation = class {
     });
     return generatedManifest;
   }
-  async createAppFromCode(code3, probotOptions) {
+  async createAppFromCode(code4, probotOptions) {
     const octokit = new ProbotOctokit(probotOptions);
     const options2 = {
       ...probotOptions,
-      code: code3,
+      code: code4,
       mediaType: {
         previews: ["fury"]
         // needed for GHES 2.20 and older
@@ -32773,15 +32773,15 @@ var setupAppFactory = (options2) => {
           return true;
         }
         if (path9 === "/probot/setup") {
-          const { code: code3 } = (
+          const { code: code4 } = (
             // @ts-expect-error query could be set by a framework, e.g. express
             req.query || parseQuery(query)
           );
-          if (!code3 || typeof code3 !== "string" || code3.length === 0) {
+          if (!code4 || typeof code4 !== "string" || code4.length === 0) {
             res.writeHead(400, { "content-type": "text/plain" }).end("code missing or invalid");
             return true;
           }
-          const response = await setup.createAppFromCode(code3, {
+          const response = await setup.createAppFromCode(code4, {
             request: request2 || {}
           });
           if (process.env.PROJECT_DOMAIN) {
@@ -33673,11 +33673,11 @@ function extname(url2) {
   const pathname = url2.pathname;
   let index = pathname.length;
   while (index--) {
-    const code3 = pathname.codePointAt(index);
-    if (code3 === 47) {
+    const code4 = pathname.codePointAt(index);
+    if (code4 === 47) {
       return "";
     }
-    if (code3 === 46) {
+    if (code4 === 46) {
       return pathname.codePointAt(index - 1) === 47 ? "" : pathname.slice(index);
     }
   }
@@ -34694,13 +34694,202 @@ async function run2(appFnOrArgv, additionalOptions) {
 // src/app/index.ts
 import { randomUUID } from "node:crypto";
 
+// src/engine/histogram.ts
+var MAX_CHAIN = 64;
+function histogram(a, b, chgA, chgB, l1, c1, l2, c2, depth) {
+  for (; ; ) {
+    if (c1 <= 0 && c2 <= 0) return;
+    if (c1 <= 0) {
+      chgB.fill(1, l2, l2 + c2);
+      return;
+    }
+    if (c2 <= 0) {
+      chgA.fill(1, l1, l1 + c1);
+      return;
+    }
+    const end1 = l1 + c1 - 1;
+    const end2 = l2 + c2 - 1;
+    const first = /* @__PURE__ */ new Map();
+    const next = new Int32Array(c1).fill(-1);
+    for (let p = end1; p >= l1; p--) {
+      const line = a[p];
+      const rec = first.get(line);
+      if (rec) {
+        next[p - l1] = rec.ptr;
+        rec.ptr = p;
+        rec.cnt++;
+      } else first.set(line, { ptr: p, cnt: 1 });
+    }
+    const cnt = (p) => first.get(a[p]).cnt;
+    let bestCnt = MAX_CHAIN + 1;
+    let b1 = -1;
+    let e1 = -1;
+    let b2 = -1;
+    let e2 = -1;
+    let hasCommon = false;
+    for (let bp = l2; bp <= end2; ) {
+      let bNext = bp + 1;
+      const rec = first.get(b[bp]);
+      if (rec) {
+        hasCommon = true;
+        if (rec.cnt <= bestCnt) {
+          let as = rec.ptr;
+          for (; ; ) {
+            let np = next[as - l1];
+            let bs = bp;
+            let ae = as;
+            let be = bs;
+            let rc = rec.cnt;
+            while (as > l1 && bs > l2 && a[as - 1] === b[bs - 1]) {
+              as--;
+              bs--;
+              if (rc > 1) rc = Math.min(rc, cnt(as));
+            }
+            while (ae < end1 && be < end2 && a[ae + 1] === b[be + 1]) {
+              ae++;
+              be++;
+              if (rc > 1) rc = Math.min(rc, cnt(ae));
+            }
+            if (bNext <= be) bNext = be + 1;
+            if (e1 - b1 < ae - as || rc < bestCnt) {
+              b1 = as;
+              e1 = ae;
+              b2 = bs;
+              e2 = be;
+              bestCnt = rc;
+            }
+            if (np === -1) break;
+            while (np !== -1 && np <= ae) np = next[np - l1];
+            if (np === -1) break;
+            as = np;
+          }
+        }
+      }
+      bp = bNext;
+    }
+    if (b1 === -1 || hasCommon && bestCnt > MAX_CHAIN || depth > 200) {
+      chgA.fill(1, l1, l1 + c1);
+      chgB.fill(1, l2, l2 + c2);
+      return;
+    }
+    histogram(a, b, chgA, chgB, l1, b1 - l1, l2, b2 - l2, depth + 1);
+    c1 = end1 - e1;
+    c2 = end2 - e2;
+    l1 = e1 + 1;
+    l2 = e2 + 1;
+  }
+}
+function histogramRegions(body2, oldStart) {
+  const key = (l) => l.noEol ? `${l.text}\0` : l.text;
+  const a = [];
+  const b = [];
+  const bLines = [];
+  const myersA = [];
+  const myersB = [];
+  for (const l of body2) {
+    if (l.kind !== "+") {
+      a.push(key(l));
+      myersA.push(l.kind === "-" ? 1 : 0);
+    }
+    if (l.kind !== "-") {
+      b.push(key(l));
+      bLines.push(l);
+      myersB.push(l.kind === "+" ? 1 : 0);
+    }
+  }
+  const chgA = new Uint8Array(a.length);
+  const chgB = new Uint8Array(b.length);
+  histogram(a, b, chgA, chgB, 0, a.length, 0, b.length, 0);
+  const topA = compact(a, chgA);
+  const topB = compact(b, chgB);
+  const mA = Uint8Array.from(myersA);
+  const mB = Uint8Array.from(myersB);
+  compact(a, mA);
+  compact(b, mB);
+  const sameGroup = (m, c, s0, e0) => {
+    if (s0 > 0 && m[s0 - 1] || e0 < m.length && m[e0]) return false;
+    for (let k = s0; k < e0; k++) if (!m[k] || !c[k]) return false;
+    return true;
+  };
+  const patchRun = (orig, from, e0, n) => {
+    for (let k = from; k < e0; k++) if (orig[k] && (k === 0 || !orig[k - 1]) && orig.slice(k, k + n).every((v) => v === 1)) return k;
+    return -1;
+  };
+  const out2 = [];
+  let i2 = 0;
+  let j = 0;
+  while (i2 < a.length || j < b.length) {
+    if (i2 < a.length && j < b.length && !chgA[i2] && !chgB[j]) {
+      i2++;
+      j++;
+      continue;
+    }
+    let ie = i2;
+    while (ie < a.length && chgA[ie]) ie++;
+    let je = j;
+    while (je < b.length && chgB[je]) je++;
+    if (ie === i2 && je === j) {
+      ie = a.length;
+      je = b.length;
+    }
+    const up = ie > i2 ? i2 - (topA.get(i2) ?? i2) : j - (topB.get(j) ?? j);
+    const added = bLines.slice(j, je);
+    const text = { added: added.map((l) => l.text), noNewline: added[added.length - 1]?.noEol === true };
+    let exact = -1;
+    if (sameGroup(mA, chgA, i2, ie) && sameGroup(mB, chgB, j, je)) {
+      if (ie > i2) exact = patchRun(myersA, i2 - up, ie, ie - i2);
+      else {
+        const k = patchRun(myersB, j - up, je, je - j);
+        if (k !== -1) exact = i2 - (j - k);
+      }
+    }
+    if (exact !== -1) out2.push({ start: oldStart + exact, end: oldStart + exact + (ie - i2) - 1, ...text });
+    else out2.push({ start: oldStart + i2 - up, end: oldStart + ie - 1, ...text });
+    i2 = ie;
+    j = je;
+  }
+  return out2;
+}
+function compact(x, chg) {
+  const top = /* @__PURE__ */ new Map();
+  let s2 = 0;
+  for (; ; ) {
+    while (s2 < x.length && !chg[s2]) s2++;
+    if (s2 >= x.length) break;
+    let e = s2;
+    while (e < x.length && chg[e]) e++;
+    let size;
+    let high;
+    do {
+      size = e - s2;
+      while (s2 > 0 && x[s2 - 1] === x[e - 1]) {
+        chg[--s2] = 1;
+        chg[--e] = 0;
+        while (s2 > 0 && chg[s2 - 1]) s2--;
+      }
+      high = s2;
+      while (e < x.length && x[s2] === x[e]) {
+        chg[s2++] = 0;
+        chg[e++] = 1;
+        while (e < x.length && chg[e]) e++;
+      }
+    } while (size !== e - s2);
+    top.set(s2, Math.min(top.get(s2) ?? s2, high));
+    s2 = e;
+  }
+  return top;
+}
+function sameRegions(x, y) {
+  return x.length === y.length && x.every((r, k) => r.start === y[k].start && r.end === y[k].end && r.hash === y[k].hash);
+}
+
 // src/engine/diff.ts
 function textHash(lines, noNewline) {
   let h1 = 2166136261;
   let h2 = 2538058380;
-  const mix = (code3) => {
-    h1 = Math.imul(h1 ^ code3, 16777619);
-    h2 = Math.imul(h2 ^ code3, 1540483477);
+  const mix = (code4) => {
+    h1 = Math.imul(h1 ^ code4, 16777619);
+    h2 = Math.imul(h2 ^ code4, 1540483477);
     h2 ^= h2 >>> 15;
   };
   for (let k = 0; k < lines.length; k++) {
@@ -34776,6 +34965,8 @@ function readHunk(lines, i2, path9, errors) {
   let added = [];
   let noNewline = false;
   let last;
+  const body2 = [];
+  const text = (k, line) => lines.cr?.has(k) ? `${line.slice(1)}\r` : line.slice(1);
   const closeRun = () => {
     if (runStart === null) return;
     const r = { start: runStart, end: cur - 1 };
@@ -34798,19 +34989,24 @@ function readHunk(lines, i2, path9, errors) {
     const c = line[0];
     if (c === " " || line === "") {
       closeRun();
+      body2.push({ kind: " ", text: text(j, line) });
       oldSeen++;
       newSeen++;
       cur++;
     } else if (c === "-") {
       if (runStart === null) runStart = cur;
+      body2.push({ kind: "-", text: text(j, line) });
       oldSeen++;
       cur++;
     } else if (c === "+") {
       if (runStart === null) runStart = cur;
-      added.push(lines.cr?.has(j) ? `${line.slice(1)}\r` : line.slice(1));
+      added.push(text(j, line));
+      body2.push({ kind: "+", text: text(j, line) });
       newSeen++;
     } else if (c === "\\") {
       if (last?.[0] === "+") noNewline = true;
+      const prev = body2[body2.length - 1];
+      if (prev) prev.noEol = true;
     } else {
       errors.push(
         `${where(j + 1, path9)}: expected a line of the hunk at line ${i2 + 1} (starting with " ", "-" or "+"), got ${excerpt(line)}; the hunk has ${oldSeen} old and ${newSeen} new lines so far, ${declared}`
@@ -34828,10 +35024,20 @@ function readHunk(lines, i2, path9, errors) {
   }
   while (lines[j]?.startsWith("\\")) {
     if (last?.[0] === "+") noNewline = true;
+    const prev = body2[body2.length - 1];
+    if (prev) prev.noEol = true;
     j++;
   }
   closeRun();
-  return { hunk: { ...header, changes }, next: j };
+  const hunk = { ...header, changes };
+  const alt = histogramRegions(body2, header.oldLines === 0 ? header.oldStart + 1 : header.oldStart).map((g) => {
+    const r = { start: g.start, end: g.end };
+    if (section) r.section = section;
+    r.hash = textHash(g.added, g.noNewline);
+    return r;
+  });
+  if (!sameRegions(alt, changes)) hunk.alt = alt;
+  return { hunk, next: j };
 }
 function isStrayBodyLine(lines, j) {
   const line = lines[j];
@@ -34897,8 +35103,21 @@ function parsePatch(patch) {
   }
   return { hunks: read2.hunks, errors };
 }
+function renamedFrom(f) {
+  return f.previousPath !== void 0 && f.previousPath !== f.path && f.status !== "copied" ? f.previousPath : void 0;
+}
 function footprintFile(f) {
-  return { path: f.path, changes: f.hunks === null ? null : f.hunks.flatMap((h) => h.changes.map((r) => ({ ...r }))) };
+  const from = renamedFrom(f);
+  const changes = f.hunks === null ? null : f.hunks.flatMap((h) => h.changes.map((r) => ({ ...r })));
+  const out2 = from === void 0 ? { path: f.path, changes } : { path: f.path, previousPath: from, changes };
+  const alt = altRegions(f);
+  if (alt !== void 0) out2.alt = alt.map((r) => ({ ...r }));
+  return out2;
+}
+function altRegions(f) {
+  if (f.alt !== void 0) return f.alt;
+  if (f.hunks === null || !f.hunks.some((h) => h.alt !== void 0)) return void 0;
+  return f.hunks.flatMap((h) => h.alt ?? h.changes);
 }
 var NO_IDENTICAL = [];
 function compareChanges(a, b) {
@@ -38488,12 +38707,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i2 = 4; i2 < len; i2++) {
-    const code3 = iban3.charCodeAt(i2);
-    remainder = (code3 >= 65 ? remainder * 100 + (code3 - 55) : remainder * 10 + (code3 - 48)) % 97;
+    const code4 = iban3.charCodeAt(i2);
+    remainder = (code4 >= 65 ? remainder * 100 + (code4 - 55) : remainder * 10 + (code4 - 48)) % 97;
   }
   for (let i2 = 0; i2 < 4; i2++) {
-    const code3 = iban3.charCodeAt(i2);
-    remainder = (code3 >= 65 ? remainder * 100 + (code3 - 55) : remainder * 10 + (code3 - 48)) % 97;
+    const code4 = iban3.charCodeAt(i2);
+    remainder = (code4 >= 65 ? remainder * 100 + (code4 - 55) : remainder * 10 + (code4 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -38876,12 +39095,12 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   const t = _catchall.def.type;
   const optin = _catchall.optin;
   const optout = _catchall.optout;
-  let seen = 0;
+  let seen2 = 0;
   for (const key in input2) {
-    if (abortEarly && payload.issues.length !== seen) {
-      if (aborted(payload, seen))
+    if (abortEarly && payload.issues.length !== seen2) {
+      if (aborted(payload, seen2))
         break;
-      seen = payload.issues.length;
+      seen2 = payload.issues.length;
     }
     if (keySet.has(key))
       continue;
@@ -38970,12 +39189,12 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     const proms = [];
     const shape = value.shape;
     const abortEarly = ctx?.abortEarly;
-    let seen = payload.issues.length;
+    let seen2 = payload.issues.length;
     for (const key of value.allKeys) {
-      if (abortEarly && payload.issues.length !== seen) {
-        if (aborted(payload, seen))
+      if (abortEarly && payload.issues.length !== seen2) {
+        if (aborted(payload, seen2))
           break;
-        seen = payload.issues.length;
+        seen2 = payload.issues.length;
       }
       if (key === "__proto__")
         continue;
@@ -39515,12 +39734,12 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     if (def.rest && !itemAborted) {
       let i2 = items.length - 1;
       const rest = input2.slice(items.length);
-      let seen = payload.issues.length;
+      let seen2 = payload.issues.length;
       for (const el of rest) {
-        if (abortEarly && payload.issues.length !== seen) {
-          if (aborted(payload, seen))
+        if (abortEarly && payload.issues.length !== seen2) {
+          if (aborted(payload, seen2))
             break;
-          seen = payload.issues.length;
+          seen2 = payload.issues.length;
         }
         i2++;
         const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
@@ -39750,12 +39969,12 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     const proms = [];
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
-    let seen = payload.issues.length;
+    let seen2 = payload.issues.length;
     for (const [key, value] of input2) {
-      if (abortEarly && payload.issues.length !== seen) {
-        if (aborted(payload, seen))
+      if (abortEarly && payload.issues.length !== seen2) {
+        if (aborted(payload, seen2))
           break;
-        seen = payload.issues.length;
+        seen2 = payload.issues.length;
       }
       const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
       const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
@@ -39821,12 +40040,12 @@ var $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
     const proms = [];
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
     const abortEarly = ctx?.abortEarly;
-    let seen = payload.issues.length;
+    let seen2 = payload.issues.length;
     for (const item of input2) {
-      if (abortEarly && payload.issues.length !== seen) {
-        if (aborted(payload, seen))
+      if (abortEarly && payload.issues.length !== seen2) {
+        if (aborted(payload, seen2))
           break;
-        seen = payload.issues.length;
+        seen2 = payload.issues.length;
       }
       const result = def.valueType._zod.run({ value: item, issues: [] }, ctx);
       if (result instanceof Promise) {
@@ -48439,12 +48658,12 @@ function compileFn(schema, options2) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code3 = doc.content.join("\n");
+  const code4 = doc.content.join("\n");
   const fullCode = options2?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code3}` : code3 : "";
+${code4}` : code4 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code3}
+${code4}
 }`;
   let fn;
   try {
@@ -51046,14 +51265,14 @@ function handleUnrepresentable(schema, ctx, json2, params, message) {
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
   var _a3;
   const def = schema._zod.def;
-  const seen = ctx.seen.get(schema);
-  if (seen) {
-    seen.count++;
+  const seen2 = ctx.seen.get(schema);
+  if (seen2) {
+    seen2.count++;
     const isCycle = _params.schemaPath.includes(schema);
     if (isCycle) {
-      seen.cycle = _params.path;
+      seen2.cycle = _params.path;
     }
-    return seen.schema;
+    return seen2.schema;
   }
   const result = { schema: {}, count: 1, cycle: void 0, path: _params.path };
   ctx.seen.set(schema, result);
@@ -51143,12 +51362,12 @@ function extractDefs(ctx, schema) {
     if (entry[1].schema.$ref) {
       return;
     }
-    const seen = entry[1];
+    const seen2 = entry[1];
     const { ref, defId } = makeURI(entry);
-    seen.def = { ...seen.schema };
+    seen2.def = { ...seen2.schema };
     if (defId)
-      seen.defId = defId;
-    const schema2 = seen.schema;
+      seen2.defId = defId;
+    const schema2 = seen2.schema;
     for (const key in schema2) {
       delete schema2[key];
     }
@@ -51156,16 +51375,16 @@ function extractDefs(ctx, schema) {
   };
   if (ctx.cycles === "throw") {
     for (const entry of ctx.seen.entries()) {
-      const seen = entry[1];
-      if (seen.cycle) {
-        throw new Error(`Cycle detected: #/${seen.cycle?.join("/")}/<root>
+      const seen2 = entry[1];
+      if (seen2.cycle) {
+        throw new Error(`Cycle detected: #/${seen2.cycle?.join("/")}/<root>
 
 Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.`);
       }
     }
   }
   for (const entry of ctx.seen.entries()) {
-    const seen = entry[1];
+    const seen2 = entry[1];
     if (schema === entry[0]) {
       extractToDef(entry);
       continue;
@@ -51182,11 +51401,11 @@ Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.
       extractToDef(entry);
       continue;
     }
-    if (seen.cycle) {
+    if (seen2.cycle) {
       extractToDef(entry);
       continue;
     }
-    if (seen.count > 1) {
+    if (seen2.count > 1) {
       if (ctx.reused === "ref") {
         extractToDef(entry);
       }
@@ -51248,7 +51467,7 @@ function foldObjects(members2) {
         const part = other2.properties?.[key] ?? undeclaredConstraint(other2);
         if (part === null || part === void 0)
           continue;
-        if (!parts2.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
+        if (!parts2.some((seen2) => JSON.stringify(seen2) === JSON.stringify(part)))
           parts2.push(part);
       }
       const merged = parts2.length === 1 ? parts2[0] : foldObjects(parts2) ?? { allOf: parts2 };
@@ -51266,7 +51485,7 @@ function foldObjects(members2) {
     const constraints = [];
     for (const object2 of objects) {
       const constraint = undeclaredConstraint(object2);
-      if (constraint && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint)))
+      if (constraint && !constraints.some((seen2) => JSON.stringify(seen2) === JSON.stringify(constraint)))
         constraints.push(constraint);
     }
     if (constraints.length === 1)
@@ -51308,13 +51527,13 @@ function finalize(ctx, schema) {
   if (!root)
     throw new Error("Unprocessed schema. This is a bug in Zod.");
   const flattenRef = (zodSchema) => {
-    const seen = ctx.seen.get(zodSchema);
-    if (seen.ref === null)
+    const seen2 = ctx.seen.get(zodSchema);
+    if (seen2.ref === null)
       return;
-    const schema2 = seen.def ?? seen.schema;
+    const schema2 = seen2.def ?? seen2.schema;
     const _cached = { ...schema2 };
-    const ref = seen.ref;
-    seen.ref = null;
+    const ref = seen2.ref;
+    seen2.ref = null;
     if (ref) {
       flattenRef(ref);
       const refSeen = ctx.seen.get(ref);
@@ -51366,7 +51585,7 @@ function finalize(ctx, schema) {
     ctx.override({
       zodSchema,
       jsonSchema: schema2,
-      path: seen.path ?? []
+      path: seen2.path ?? []
     });
   };
   if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
@@ -51382,8 +51601,8 @@ function finalize(ctx, schema) {
       rewrite();
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
-      for (const seen of ctx.seen.values()) {
-        for (const json2 of [seen.schema, seen.def]) {
+      for (const seen2 of ctx.seen.values()) {
+        for (const json2 of [seen2.schema, seen2.def]) {
           const allOf = json2?.allOf;
           if (!Array.isArray(allOf))
             continue;
@@ -51423,11 +51642,11 @@ function finalize(ctx, schema) {
   const defs = ctx.external?.defs ?? {};
   if (!ctx.external || ctx.sharedEmitDoneFor !== ctx.external) {
     for (const entry of ctx.seen.entries()) {
-      const seen = entry[1];
-      if (seen.def && seen.defId) {
-        if (seen.def.id === seen.defId)
-          delete seen.def.id;
-        assignProp(defs, seen.defId, seen.def);
+      const seen2 = entry[1];
+      if (seen2.def && seen2.defId) {
+        if (seen2.def.id === seen2.defId)
+          delete seen2.def.id;
+        assignProp(defs, seen2.defId, seen2.def);
       }
     }
   }
@@ -52041,8 +52260,8 @@ function rewriteKeyNames(ctx) {
   }
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
-    const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
+    const seen2 = ctx.seen.get(record2);
+    const names = (seen2?.def ?? seen2?.schema)?.propertyNames;
     if (!names || names === true || rewrites.has(names))
       continue;
     const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
@@ -52105,9 +52324,9 @@ var recordProcessor = (schema, ctx, _json, params) => {
 var nullableProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   const inner = processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
+  const seen2 = ctx.seen.get(schema);
   if (ctx.target === "openapi-3.0") {
-    seen.ref = def.innerType;
+    seen2.ref = def.innerType;
     json2.nullable = true;
   } else {
     json2.anyOf = [inner, { type: "null" }];
@@ -52116,8 +52335,8 @@ var nullableProcessor = (schema, ctx, json2, params) => {
 var nonoptionalProcessor = (schema, ctx, _json, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = def.innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
 function serializeDefaultValue(value, schema, ctx, json2, params) {
@@ -52136,8 +52355,8 @@ function serializeDefaultValue(value, schema, ctx, json2, params) {
 var defaultProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = def.innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = def.innerType;
   const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
   if (value !== UNREPRESENTABLE_DEFAULT)
     json2.default = value;
@@ -52145,8 +52364,8 @@ var defaultProcessor = (schema, ctx, json2, params) => {
 var prefaultProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = def.innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = def.innerType;
   if (ctx.io !== "input")
     return;
   const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
@@ -52156,8 +52375,8 @@ var prefaultProcessor = (schema, ctx, json2, params) => {
 var catchProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = def.innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = def.innerType;
   let catchValue;
   try {
     catchValue = def.catchValue(void 0);
@@ -52172,33 +52391,33 @@ var pipeProcessor = (schema, ctx, _json, params) => {
   const inIsTransform = def.in._zod.traits.has("$ZodTransform");
   const innerType = ctx.io === "input" ? inIsTransform ? def.out : def.in : def.out;
   processSchema(innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = innerType;
 };
 var readonlyProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = def.innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = def.innerType;
   json2.readOnly = true;
 };
 var promiseProcessor = (schema, ctx, _json, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = def.innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = def.innerType;
 };
 var optionalProcessor = (schema, ctx, _json, params) => {
   const def = schema._zod.def;
   processSchema(def.innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = def.innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = def.innerType;
 };
 var lazyProcessor = (schema, ctx, _json, params) => {
   const innerType = schema._zod.innerType;
   processSchema(innerType, ctx, params);
-  const seen = ctx.seen.get(schema);
-  seen.ref = innerType;
+  const seen2 = ctx.seen.get(schema);
+  seen2.ref = innerType;
 };
 var allProcessors = {
   string: stringProcessor,
@@ -54311,7 +54530,7 @@ function checkObjectGuards(objectSchema, guards) {
   });
   return guard.pipe(objectSchema);
 }
-function canonicalKey(value, seen) {
+function canonicalKey(value, seen2) {
   if (value === null)
     return "z";
   const type = typeof value;
@@ -54321,14 +54540,14 @@ function canonicalKey(value, seen) {
     const raw = String(value);
     return `${type[0]}${raw.length}:${raw}`;
   }
-  if (seen.has(value))
+  if (seen2.has(value))
     return null;
-  seen.add(value);
+  seen2.add(value);
   try {
     if (Array.isArray(value)) {
       const parts3 = [];
       for (const item of value) {
-        const key = canonicalKey(item, seen);
+        const key = canonicalKey(item, seen2);
         if (key === null)
           return null;
         parts3.push(key);
@@ -54338,14 +54557,14 @@ function canonicalKey(value, seen) {
     const keys = Object.keys(value).sort();
     const parts2 = [];
     for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
+      const key = canonicalKey(value[k], seen2);
       if (key === null)
         return null;
       parts2.push(`${k.length}:${k}=${key}`);
     }
     return `o${parts2.length}:{${parts2.join(",")}}`;
   } finally {
-    seen.delete(value);
+    seen2.delete(value);
   }
 }
 var SCHEMA_KEYWORDS = /* @__PURE__ */ new Set([
@@ -55106,9 +55325,9 @@ function date4(params) {
 
 // src/ledger/store.ts
 var LedgerError = class extends Error {
-  constructor(message, code3) {
+  constructor(message, code4) {
     super(message);
-    this.code = code3;
+    this.code = code4;
     this.name = "LedgerError";
   }
   code;
@@ -55133,7 +55352,8 @@ var LockSchema = external_exports.strictObject({
   task: external_exports.string(),
   change: nonEmpty.optional(),
   acquiredAt: isoTime,
-  expiresAt: isoTime
+  expiresAt: isoTime,
+  session: nonEmpty.optional()
 });
 var IntentSchema = external_exports.strictObject({
   id: nonEmpty,
@@ -55144,17 +55364,21 @@ var IntentSchema = external_exports.strictObject({
   durationMinutes: external_exports.number().positive().finite(),
   signalledAt: isoTime,
   expiresAt: isoTime,
-  change: nonEmpty.optional()
+  change: nonEmpty.optional(),
+  session: nonEmpty.optional()
 });
 var LineRangeSchema = external_exports.strictObject({
   start: external_exports.number().int().nonnegative(),
   end: external_exports.number().int().nonnegative(),
   section: external_exports.string().optional(),
-  hash: external_exports.string().regex(/^[0-9a-f]{16}$/).optional()
+  hash: external_exports.string().regex(/^[0-9a-f]{16}$/).optional(),
+  symbol: external_exports.string().nullable().optional()
 });
 var FootprintFileSchema = external_exports.strictObject({
   path: nonEmpty,
-  changes: external_exports.array(LineRangeSchema).nullable()
+  previousPath: nonEmpty.optional(),
+  changes: external_exports.array(LineRangeSchema).nullable(),
+  alt: external_exports.array(LineRangeSchema).optional()
 });
 var FootprintSchema = external_exports.strictObject({
   change: nonEmpty,
@@ -55226,6 +55450,43 @@ var StreamBreakerSchema = external_exports.strictObject({
   trippedBy: BreakerFailureSchema.optional(),
   trial: external_exports.strictObject({ agent: nonEmpty, change: nonEmpty.optional(), at: isoTime }).optional()
 });
+var RollbackSuggestionSchema = external_exports.strictObject({
+  at: isoTime,
+  checks: external_exports.array(external_exports.string()),
+  ref: nonEmpty,
+  done: external_exports.strictObject({ by: nonEmpty, at: isoTime, revert: external_exports.number().int().positive(), url: external_exports.string().optional() }).optional()
+});
+var MergedChangeSchema = external_exports.strictObject({
+  change: nonEmpty,
+  mergeSha: nonEmpty,
+  stream: external_exports.string().nullable(),
+  agent: external_exports.string(),
+  author: external_exports.string().optional(),
+  title: external_exports.string().optional(),
+  nodeId: external_exports.string().optional(),
+  mergedAt: isoTime,
+  rollback: RollbackSuggestionSchema.optional()
+});
+var ArbitrationDecisionSchema = external_exports.strictObject({
+  by: nonEmpty,
+  note: external_exports.string(),
+  at: isoTime,
+  headSha: external_exports.string(),
+  keys: external_exports.array(nonEmpty)
+});
+var ArbitrationSchema = external_exports.strictObject({
+  change: nonEmpty,
+  requested: external_exports.strictObject({ at: isoTime, reviewers: external_exports.array(nonEmpty), teams: external_exports.array(nonEmpty) }).optional(),
+  decisions: external_exports.array(ArbitrationDecisionSchema)
+});
+var AgentRecordSchema = external_exports.strictObject({
+  agent: nonEmpty,
+  stream: external_exports.string().nullable(),
+  session: external_exports.string().nullable(),
+  worktree: external_exports.string().nullable(),
+  firstSeen: isoTime,
+  lastSeen: isoTime
+});
 var LedgerSchema = external_exports.strictObject({
   kind: external_exports.literal(LEDGER_KIND),
   schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
@@ -55236,11 +55497,19 @@ var LedgerSchema = external_exports.strictObject({
   queues: external_exports.array(QueueSchema),
   overrides: external_exports.array(GateOverrideSchema),
   handoffs: external_exports.array(HandoffSchema).optional(),
-  breakers: external_exports.array(StreamBreakerSchema).optional()
+  breakers: external_exports.array(StreamBreakerSchema).optional(),
+  merges: external_exports.array(MergedChangeSchema).optional(),
+  arbitrations: external_exports.array(ArbitrationSchema).optional(),
+  agents: external_exports.array(AgentRecordSchema).optional()
 });
 function assertType() {
   return void 0;
 }
+assertType();
+assertType();
+assertType();
+assertType();
+assertType();
 assertType();
 assertType();
 assertType();
@@ -55446,6 +55715,9 @@ var compareQueues = (a, b) => cmp(a.path, b.path);
 var compareOverrides = (a, b) => cmp(a.change, b.change);
 var compareHandoffs = (a, b) => cmp(a.timestamp, b.timestamp) || cmp(a.id, b.id);
 var compareBreakers = (a, b) => cmp(a.stream, b.stream);
+var compareMerges = (a, b) => cmp(a.mergedAt, b.mergedAt) || cmp(a.change, b.change);
+var compareArbitrations = (a, b) => cmp(a.change, b.change);
+var compareAgents = (a, b) => cmp(a.agent, b.agent);
 function canonicalLedger(l) {
   return {
     kind: l.kind,
@@ -55457,7 +55729,10 @@ function canonicalLedger(l) {
     queues: [...l.queues].sort(compareQueues),
     overrides: [...l.overrides].sort(compareOverrides),
     ...l.handoffs !== void 0 ? { handoffs: [...l.handoffs].sort(compareHandoffs) } : {},
-    ...l.breakers !== void 0 ? { breakers: [...l.breakers].sort(compareBreakers) } : {}
+    ...l.breakers !== void 0 ? { breakers: [...l.breakers].sort(compareBreakers) } : {},
+    ...l.merges !== void 0 ? { merges: [...l.merges].sort(compareMerges) } : {},
+    ...l.arbitrations !== void 0 ? { arbitrations: [...l.arbitrations].sort(compareArbitrations) } : {},
+    ...l.agents !== void 0 ? { agents: [...l.agents].sort(compareAgents) } : {}
   };
 }
 function pick2(o, keys) {
@@ -55465,7 +55740,7 @@ function pick2(o, keys) {
   for (const k of keys) if (o[k] !== void 0) out2[k] = o[k];
   return out2;
 }
-var lineRangeOut = (r) => pick2(r, ["start", "end", "section", "hash"]);
+var lineRangeOut = (r) => pick2(r, ["start", "end", "section", "hash", "symbol"]);
 var failureOut = (f) => pick2(f, ["at", "agent", "error", "change", "ref"]);
 var handoffOut = (h) => ({
   ...pick2(h, ["id", "from_agent", "to_agent", "timestamp", "session_id"]),
@@ -55480,6 +55755,17 @@ var breakerOut = (b) => ({
   ...b.trippedBy !== void 0 ? { trippedBy: failureOut(b.trippedBy) } : {},
   ...b.trial !== void 0 ? { trial: pick2(b.trial, ["agent", "change", "at"]) } : {}
 });
+function entryOrdered(schema, value) {
+  const def = schema.def;
+  if (value === null || value === void 0) return value;
+  if (def.type === "optional" || def.type === "nullable") return entryOrdered(def.innerType, value);
+  if (def.type === "array") return Array.isArray(value) ? value.map((v) => entryOrdered(def.element, v)) : value;
+  if (def.type !== "object") return value;
+  const obj2 = value;
+  const out2 = {};
+  for (const k of Object.keys(def.shape)) if (obj2[k] !== void 0) out2[k] = entryOrdered(def.shape[k], obj2[k]);
+  return out2;
+}
 function serializeLedger(l) {
   const c = canonicalLedger(l);
   const doc = {
@@ -55487,14 +55773,14 @@ function serializeLedger(l) {
     schemaVersion: c.schemaVersion,
     session: c.session === null ? null : pick2(c.session, ["id", "startedAt"]),
     locks: c.locks.map(
-      (x) => pick2(x, ["lease", "path", "agent", "stream", "task", "change", "acquiredAt", "expiresAt"])
+      (x) => pick2(x, ["lease", "path", "agent", "stream", "task", "change", "acquiredAt", "expiresAt", "session"])
     ),
     intents: c.intents.map(
-      (x) => pick2(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change"])
+      (x) => pick2(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change", "session"])
     ),
     footprints: c.footprints.map((x) => ({
       ...pick2(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
-      files: x.files.map((f) => ({ path: f.path, changes: f.changes === null ? null : f.changes.map(lineRangeOut) })),
+      files: x.files.map((f) => ({ path: f.path, ...pick2(f, ["previousPath"]), changes: f.changes === null ? null : f.changes.map(lineRangeOut), ...f.alt !== void 0 ? { alt: f.alt.map(lineRangeOut) } : {} })),
       ...pick2(x, ["truncated", "comment", "recordedAt", "stale"])
     })),
     queues: c.queues.map((q) => ({
@@ -55504,7 +55790,10 @@ function serializeLedger(l) {
     overrides: c.overrides.map((o) => pick2(o, ["change", "by", "reason", "at", "headSha"])),
     // Written only when present, so a ledger from before handoffs and breakers keeps its bytes.
     ...c.handoffs !== void 0 ? { handoffs: c.handoffs.map(handoffOut) } : {},
-    ...c.breakers !== void 0 ? { breakers: c.breakers.map(breakerOut) } : {}
+    ...c.breakers !== void 0 ? { breakers: c.breakers.map(breakerOut) } : {},
+    ...c.merges !== void 0 ? { merges: c.merges.map((m) => entryOrdered(MergedChangeSchema, m)) } : {},
+    ...c.arbitrations !== void 0 ? { arbitrations: c.arbitrations.map((a) => entryOrdered(ArbitrationSchema, a)) } : {},
+    ...c.agents !== void 0 ? { agents: c.agents.map((a) => entryOrdered(AgentRecordSchema, a)) } : {}
   };
   return `${JSON.stringify(doc, null, 2)}
 `;
@@ -55520,7 +55809,10 @@ var MetaSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
   session: SessionSchema.nullable()
 });
-var StreamEntrySchema = FootprintSchema.omit({ files: true, truncated: true, comment: true });
+var StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
+var membersOf = (s2) => [...s2.open.map((change) => ({ change, draft: false })), ...s2.drafts.map((change) => ({ change, draft: true }))];
+var SUMMARY_MARK = "streams/complete";
+var SUMMARY_MARK_TEXT = "every open change is in its stream's summary\n";
 var hash2 = (s2) => createHash("sha1").update(s2).digest("hex").slice(0, 20);
 var fan = (key, levels) => key.slice(0, levels).split("").join("/");
 var lockKey = (l) => hash2(`lock\0${l.path}\0${l.lease}`);
@@ -55529,6 +55821,9 @@ var queueKey = (q) => hash2(`queue\0${q.path}`);
 var overrideKey = (o) => hash2(`override\0${o.change}`);
 var handoffKey = (h) => hash2(`handoff\0${h.id}`);
 var breakerKey = (b) => hash2(`breaker\0${b.stream}`);
+var mergeKey = (m) => hash2(`merge\0${m.change}`);
+var arbitrationKey = (a) => hash2(`arbitration\0${a.change}`);
+var agentKey = (a) => hash2(`agent\0${a.agent}`);
 var changeKey = (change) => hash2(`change\0${change}`);
 var pathKey = (path9) => hash2(`path\0${path9}`);
 var indexDir = (path9) => {
@@ -55540,10 +55835,7 @@ var footprintPath = (change) => {
   return `footprints/${fan(k, 3)}/${k}.json`;
 };
 var streamDir = (stream) => stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
-var streamEntryPath = (stream, change) => {
-  const k = changeKey(change);
-  return `${streamDir(stream)}/${fan(k, 2)}/${k}.json`;
-};
+var summaryPath = (stream, change) => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 function ordered(schema, value) {
   const def = schema.def;
   if (value === null || value === void 0) return value;
@@ -55569,16 +55861,30 @@ function entryText(schema, value) {
   return `${JSON.stringify(ordered(schema, value))}
 `;
 }
-var summaryOf = (f) => {
-  const { files: _f, truncated: _t, comment: _c, ...rest } = f;
-  return rest;
-};
-function keyed(entries, keyOf) {
-  const seen = /* @__PURE__ */ new Map();
+var memberOf = (f) => ({ change: f.change, draft: f.draft });
+var sameMember = (a, b) => a.stream === b.stream && a.draft === b.draft;
+function summaryText(stream, members2) {
+  if (members2.length === 0) return null;
+  const sorted = [...members2].sort((a, b) => a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
+  return entryText(StreamSummarySchema, { stream, open: sorted.filter((m) => !m.draft).map((m) => m.change), drafts: sorted.filter((m) => m.draft).map((m) => m.change) });
+}
+function allSummaries(footprints, out2) {
+  const by = /* @__PURE__ */ new Map();
+  for (const f of footprints) {
+    const path9 = summaryPath(f.stream, f.change);
+    const shard = by.get(path9) ?? { stream: f.stream, members: [] };
+    shard.members.push(memberOf(f));
+    by.set(path9, shard);
+  }
+  for (const [path9, { stream, members: members2 }] of by) out2.set(path9, summaryText(stream, members2));
+  out2.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
+}
+function keyed(entries, keyOf2) {
+  const seen2 = /* @__PURE__ */ new Map();
   return entries.map((entry) => {
-    const base = keyOf(entry);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
+    const base = keyOf2(entry);
+    const n = (seen2.get(base) ?? 0) + 1;
+    seen2.set(base, n);
     return { key: n === 1 ? base : `${base}~${n}`, entry };
   });
 }
@@ -55589,9 +55895,12 @@ var COLLECTIONS = {
   queues: { dir: "queues", schema: QueueSchema, keyOf: queueKey, get: (l) => l.queues },
   overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l) => l.overrides },
   handoffs: { dir: "handoffs", schema: HandoffSchema, keyOf: handoffKey, get: (l) => l.handoffs ?? NONE2 },
-  breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l) => l.breakers ?? NONE2 }
+  breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l) => l.breakers ?? NONE2 },
+  merges: { dir: "merges", schema: MergedChangeSchema, keyOf: mergeKey, get: (l) => l.merges ?? NONE2 },
+  arbitrations: { dir: "arbitrations", schema: ArbitrationSchema, keyOf: arbitrationKey, get: (l) => l.arbitrations ?? NONE2 },
+  agents: { dir: "agents", schema: AgentRecordSchema, keyOf: agentKey, get: (l) => l.agents ?? NONE2 }
 };
-var SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers"];
+var SMALL = ["locks", "intents", "queues", "overrides", "handoffs", "breakers", "merges", "arbitrations", "agents"];
 var smallPath = (dir, key) => `${dir}/${key.slice(0, 1)}/${key}.json`;
 function metaText(l) {
   return entryText(MetaSchema, { kind: l.kind, layout: LAYOUT_VERSION, schemaVersion: l.schemaVersion, session: l.session });
@@ -55599,8 +55908,7 @@ function metaText(l) {
 function footprintFiles(f, out2, value) {
   const k = changeKey(f.change);
   out2.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
-  out2.set(streamEntryPath(f.stream, f.change), value(entryText(StreamEntrySchema, summaryOf(f))));
-  for (const p of new Set(f.files.map((x) => x.path))) out2.set(`${indexDir(p)}/${k}`, value(`${f.change}
+  for (const p of new Set(f.files.flatMap((x) => x.previousPath === void 0 ? [x.path] : [x.path, x.previousPath]))) out2.set(`${indexDir(p)}/${k}`, value(`${f.change}
 `));
 }
 function layoutFiles(l) {
@@ -55612,9 +55920,11 @@ function layoutFiles(l) {
     for (const { key, entry } of keyed(col.get(c), col.keyOf)) out2.set(smallPath(col.dir, key), entryText(col.schema, entry));
   }
   for (const f of c.footprints) footprintFiles(f, out2, (t) => t);
+  allSummaries(c.footprints, out2);
+  for (const [p, t] of out2) if (t === null) out2.delete(p);
   return out2;
 }
-function layoutDiff(before, after) {
+function layoutDiff(before, after, summaries = {}) {
   const out2 = /* @__PURE__ */ new Map();
   if (before.session !== after.session && JSON.stringify(before.session) !== JSON.stringify(after.session)) out2.set(META_FILE, metaText(after));
   for (const name2 of SMALL) {
@@ -55654,7 +55964,34 @@ function layoutDiff(before, after) {
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out2.set(p, null);
     }
+    const shards = /* @__PURE__ */ new Map();
+    const note = (f) => shards.set(summaryPath(f.stream, f.change), f.stream);
+    for (const [change, f] of newBy) {
+      const prev = oldBy.get(change);
+      if (prev === f) continue;
+      if (!prev || !sameMember(prev, f)) {
+        note(f);
+        if (prev) note(prev);
+      }
+    }
+    for (const [change, prev] of oldBy) if (!newBy.has(change)) note(prev);
+    if (summaries.complete !== false || summaries.loaded) {
+      for (const [path9, stream] of shards) {
+        const inShard = (m) => summaryPath(stream, m.change) === path9;
+        let members2;
+        if (summaries.loaded) {
+          const stored = summaries.loaded.get(stream);
+          if (stored === void 0) throw new LedgerError(`the summary of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
+          const mine = (m) => oldBy.has(m.change) || newBy.has(m.change);
+          members2 = [...stored.filter((m) => !mine(m) && inShard(m)), ...after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf)];
+        } else {
+          members2 = after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf);
+        }
+        out2.set(path9, summaryText(stream, members2));
+      }
+    }
   }
+  if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out2);
   return out2;
 }
 var ORDER = {
@@ -55663,7 +56000,10 @@ var ORDER = {
   queues: (x) => canonicalLedger({ ...emptyLedger(), queues: x }).queues,
   overrides: (x) => canonicalLedger({ ...emptyLedger(), overrides: x }).overrides,
   handoffs: (x) => canonicalLedger({ ...emptyLedger(), handoffs: x }).handoffs,
-  breakers: (x) => canonicalLedger({ ...emptyLedger(), breakers: x }).breakers
+  breakers: (x) => canonicalLedger({ ...emptyLedger(), breakers: x }).breakers,
+  merges: (x) => canonicalLedger({ ...emptyLedger(), merges: x }).merges,
+  arbitrations: (x) => canonicalLedger({ ...emptyLedger(), arbitrations: x }).arbitrations,
+  agents: (x) => canonicalLedger({ ...emptyLedger(), agents: x }).agents
 };
 function canonicalOrder(name2, entries) {
   return ORDER[name2](entries);
@@ -55724,34 +56064,40 @@ function parseMeta(text, source, hint) {
   return parseEntry(MetaSchema, text, META_FILE, source, hint);
 }
 function isLedgerFile(path9) {
-  return path9 === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers)\/[0-9a-f]\/[^/]+\.json$/.test(path9) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path9);
+  return path9 === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations|agents)\/[0-9a-f]\/[^/]+\.json$/.test(path9) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path9);
 }
 function ledgerFromFiles(files, source, hint) {
   const metaText2 = files.get(META_FILE);
   if (metaText2 === void 0) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
   const meta3 = parseMeta(metaText2, source, hint);
   const l = { ...emptyLedger(), session: meta3.session };
-  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs, breakers: l.breakers };
+  const merges = [];
+  const arbitrations = [];
+  const agents = [];
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs, breakers: l.breakers, merges, arbitrations, agents };
   for (const [path9, text] of files) {
     if (path9 === META_FILE) continue;
     const top = path9.slice(0, path9.indexOf("/"));
     if (top === "footprints") l.footprints.push(parseEntry(FootprintSchema, text, path9, source, hint));
     else if (top in lists) lists[top].push(parseEntry(COLLECTIONS[top].schema, text, path9, source, hint));
   }
+  if (merges.length > 0) l.merges = merges;
+  if (arbitrations.length > 0) l.arbitrations = arbitrations;
+  if (agents.length > 0) l.agents = agents;
   return canonicalLedger(l);
 }
 function schemaOfPath(path9) {
   if (path9 === META_FILE) return MetaSchema;
   const top = path9.slice(0, path9.indexOf("/"));
   if (top === "footprints") return FootprintSchema;
-  if (top === "streams") return StreamEntrySchema;
+  if (top === "streams") return StreamSummarySchema;
   if (top in COLLECTIONS) return COLLECTIONS[top].schema;
   return null;
 }
 function checkChanges(changes) {
   const source = "the ledger about to be written (a pucs bug; nothing was written)";
   for (const [path9, text] of changes) {
-    if (text === null) continue;
+    if (text === null || path9 === SUMMARY_MARK && text === SUMMARY_MARK_TEXT) continue;
     const schema = schemaOfPath(path9);
     if (schema) parseEntry(schema, text, path9, source, "");
     else if (!path9.startsWith("index/") || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path9}`, "corrupt");
@@ -55820,11 +56166,14 @@ function pullOfRest(p) {
     headSha: s(head.sha),
     url: s(p.html_url),
     state: p.state === "closed" ? "closed" : "open",
-    merged: p.merged === true || typeof p.merged_at === "string" && p.merged_at !== ""
+    merged: p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "",
+    ...typeof p.node_id === "string" && p.node_id ? { nodeId: p.node_id } : {},
+    // An open PR's merge_commit_sha is GitHub's test merge: only a merged PR's is its merge.
+    ...(p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "") && typeof p.merge_commit_sha === "string" && p.merge_commit_sha ? { mergeSha: p.merge_commit_sha } : {}
   };
 }
 var PULL_COMMITS = 100;
-var PULL_FIELDS = `number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
+var PULL_FIELDS = `id mergeCommit { oid } number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
 function pullOfGraphQL(p) {
   const bot = p.author?.__typename === "Bot";
   const login2 = p.author?.login ?? "ghost";
@@ -55843,6 +56192,8 @@ function pullOfGraphQL(p) {
     state: p.state === "OPEN" ? "open" : "closed",
     merged: p.merged || p.state === "MERGED"
   };
+  if (p.id) pr.nodeId = p.id;
+  if (pr.merged && p.mergeCommit?.oid) pr.mergeSha = p.mergeCommit.oid;
   if (p.commits) pr.commitMessages = p.commits.nodes.flatMap((n) => n?.commit ? [n.commit.message] : []);
   return pr;
 }
@@ -55868,7 +56219,11 @@ var LEDGER_PARTS = [
   { alias: "overrides", path: "overrides", depth: 2 },
   { alias: "handoffs", path: "handoffs", depth: 2 },
   { alias: "breakers", path: "breakers", depth: 2 },
-  { alias: "footprints", path: "footprints", depth: 4 }
+  { alias: "merges", path: "merges", depth: 2 },
+  { alias: "arbitrations", path: "arbitrations", depth: 2 },
+  { alias: "agents", path: "agents", depth: 2 },
+  { alias: "footprints", path: "footprints", depth: 4 },
+  { alias: "mark", path: SUMMARY_MARK, depth: 0 }
 ];
 var LEDGER_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} }`;
 var knownLedgers = new Lru(32);
@@ -55883,7 +56238,7 @@ async function readRepoFiles(rc, ref, expressions, opts = {}) {
     pull: pullRequest(number: $pull) { ${PULL_FIELDS} }` : "";
   const query = `query($owner: String!, $name: String!, $ref: String!${pullVar}${fileVars}) {
   repository(owner: $owner, name: $name) {
-    ledger: ref(qualifiedName: $ref) { target { ${LEDGER_COMMIT_FIELDS} } }${pullField}
+    ledger: ref(qualifiedName: $ref) { target { ${opts.scope ? viewCommitFields(opts.scope) : LEDGER_COMMIT_FIELDS} } }${pullField}
     ${fileFields}
   }
 }`;
@@ -55901,6 +56256,10 @@ async function readRepoFiles(rc, ref, expressions, opts = {}) {
   }
   const pull = opts.pull !== void 0 ? data.repository.pull ?? null : null;
   const node3 = data.repository.ledger;
+  if (opts.scope) {
+    const view = await readLedgerView(rc, ref, opts.scope, void 0, node3?.target ?? null);
+    return { snapshot: { ledger: view.ledger, version: view.version }, files, pull, view };
+  }
   if (!node3 || !node3.target) return { snapshot: { ledger: emptyLedger(), version: null }, files, pull };
   return { snapshot: { ledger: (await ledgerOfCommit(rc, ref, node3.target)).ledger, version: node3.target.oid }, files, pull };
 }
@@ -55946,9 +56305,9 @@ async function ledgerOfCommitNode(t, source, hint, fetch2) {
   const part = (a) => t[a];
   if (part("meta")?.object?.__typename === "Blob") {
     const files = /* @__PURE__ */ new Map();
-    for (const p of LEDGER_PARTS) if (p.alias !== "v1") await collectFiles(fetch2, part(p.alias), p.path, files, source, hint);
+    for (const p of LEDGER_PARTS) if (p.alias !== "v1" && p.alias !== "mark") await collectFiles(fetch2, part(p.alias), p.path, files, source, hint);
     for (const path9 of files.keys()) if (!isLedgerFile(path9)) throw new LedgerError(`${source}: ${path9} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
-    return { ledger: ledgerFromFiles(files, source, hint), layout: 2 };
+    return { ledger: ledgerFromFiles(files, source, hint), layout: 2, complete: part("mark")?.object?.__typename === "Blob" };
   }
   const blob = part("v1")?.object ?? null;
   if (!blob || blob.__typename !== "Blob") {
@@ -55956,14 +56315,14 @@ async function ledgerOfCommitNode(t, source, hint, fetch2) {
   }
   const text = await textOf(blob, fetch2);
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
-  return { ledger: parseLedger(text, source, hint), layout: 1 };
+  return { ledger: parseLedger(text, source, hint), layout: 1, complete: false };
 }
 async function ledgerOfCommit(rc, ref, t) {
   const key = knownKey(rc.repo, t.oid);
   const known = knownLedgers.get(key);
   if (known) return known;
   const r = await ledgerOfCommitNode(t, `${ref} at ${t.oid.slice(0, 7)}`, githubLedgerHint(rc.repo, ref), (node3) => blobText(rc, node3));
-  const result = { ledger: deepFreeze(r.ledger), layout: r.layout, tree: t.tree?.oid ?? null };
+  const result = { ledger: deepFreeze(r.ledger), layout: r.layout, tree: t.tree?.oid ?? null, complete: r.complete };
   knownLedgers.set(key, result);
   return result;
 }
@@ -55999,9 +56358,9 @@ var GitHubRefStore = class {
    */
   async commitChanges(base, next, expected, message) {
     const fromV2 = base !== null && base.layout === 2 && base.tree !== null;
-    const changes = fromV2 ? layoutDiff(base.ledger, next) : layoutFiles(next);
+    const changes = fromV2 ? layoutDiff(base.ledger, next, { ...base.loaded ? { loaded: base.loaded } : {}, complete: base.complete ?? true }) : layoutFiles(next);
     checkChanges(changes);
-    const short2 = this.ref.replace(/^refs\//, "");
+    const short3 = this.ref.replace(/^refs\//, "");
     const entries = [...changes].map(
       ([path9, content]) => content === null ? { path: path9, mode: "100644", type: "blob", sha: null } : { path: path9, mode: "100644", type: "blob", content }
     );
@@ -56031,21 +56390,233 @@ Pucs-Nonce: ${this.#nonce()}
       if (expected === null) {
         await this.rc.call(`create ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/refs", { ref: this.ref, sha });
       } else {
-        await this.rc.call(`move ${this.ref}`, "contents: write", "PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ref: short2, sha, force: false });
+        await this.rc.call(`move ${this.ref}`, "contents: write", "PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ref: short3, sha, force: false });
       }
     } catch (e) {
       if (e instanceof GitHubError && (e.status === 409 || e.status === 422 && LOST_RACE.test(e.apiMessage))) return { ok: false, reason: "conflict" };
       throw e;
     }
     if (base === null || !isView(base.ledger)) {
-      knownLedgers.set(knownKey(this.rc.repo, sha), { ledger: deepFreeze(JSON.parse(JSON.stringify(canonicalLedger(next)))), layout: 2, tree: treeSha });
+      knownLedgers.set(knownKey(this.rc.repo, sha), { ledger: deepFreeze(JSON.parse(JSON.stringify(canonicalLedger(next)))), layout: 2, tree: treeSha, complete: true });
     }
     return { ok: true, version: sha };
   }
 };
+var PARTIAL = /* @__PURE__ */ Symbol("pucs.partial-ledger");
 var views = /* @__PURE__ */ new WeakSet();
-var isView = (l) => views.has(l);
+var isView = (l) => views.has(l) || l[PARTIAL] === true;
+var phantoms = /* @__PURE__ */ new WeakSet();
+var isPhantom = (f) => phantoms.has(f);
 var SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
+var unionScope = (...scopes) => ({
+  changes: [...new Set(scopes.flatMap((s2) => s2.changes))],
+  paths: [...new Set(scopes.flatMap((s2) => s2.paths))],
+  streams: [...new Set(scopes.flatMap((s2) => s2.streams))]
+});
+function wantedOf(r, scope) {
+  const changes = new Set(scope.changes.filter((c) => !r?.footprints.has(c)));
+  for (const list of r?.shards.values() ?? []) for (const c of list) if (!r.footprints.has(c)) changes.add(c);
+  return {
+    changes: [...changes],
+    paths: [...new Set(scope.paths)].filter((p) => !r?.shards.has(p)),
+    streams: [...new Set(scope.streams)].filter((s2) => !r?.summaries.has(s2))
+  };
+}
+var isEmpty = (w) => w.changes.length === 0 && w.paths.length === 0 && w.streams.length === 0;
+function wantedFields(w) {
+  return [
+    ...w.changes.map((c, i2) => `c${i2}: file(path: ${JSON.stringify(footprintPath(c))}) { object { ${BLOB_FIELDS} } }`),
+    ...w.paths.map((p, i2) => `p${i2}: file(path: ${JSON.stringify(indexDir(p))}) { object { ${treeFields(1)} } }`),
+    ...w.streams.map((st, i2) => `s${i2}: file(path: ${JSON.stringify(streamDir(st))}) { object { ${treeFields(1)} } }`)
+  ].join(" ");
+}
+function viewCommitFields(scope) {
+  return `__typename oid ... on Commit { tree { oid } ${SMALL_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} ${wantedFields(wantedOf(null, scope))} }`;
+}
+async function absorb(commit, w, into, fetch2, source, hint) {
+  const blobOf = async (alias2, path9) => {
+    const obj2 = commit[alias2]?.object ?? null;
+    if (!obj2 || obj2.__typename !== "Blob") return null;
+    const text = await textOf(obj2, fetch2);
+    if (text === null) throw new LedgerError(`${source}: ${path9} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
+    return text;
+  };
+  for (let i2 = 0; i2 < w.changes.length; i2++) {
+    const path9 = footprintPath(w.changes[i2]);
+    const text = await blobOf(`c${i2}`, path9);
+    into.footprints.set(w.changes[i2], text === null ? null : parseEntry(FootprintSchema, text, path9, source, hint));
+  }
+  for (let i2 = 0; i2 < w.paths.length; i2++) {
+    const dir = commit[`p${i2}`]?.object;
+    const ids = [];
+    for (const e of dir?.entries ?? []) {
+      const id = e.object && e.object.__typename === "Blob" ? (e.object.text ?? "").trim() : "";
+      if (id !== "") ids.push(id);
+    }
+    into.shards.set(w.paths[i2], ids);
+  }
+  for (let i2 = 0; i2 < w.streams.length; i2++) {
+    const dir = streamDir(w.streams[i2]);
+    const node3 = commit[`s${i2}`]?.object ?? null;
+    const members2 = [];
+    if (node3 && node3.__typename === "Tree") {
+      for (const e of node3.entries ?? []) {
+        const path9 = `${dir}/${e.name}`;
+        if (!e.object || e.object.__typename !== "Blob") throw new LedgerError(`${source}: ${path9} is not a summary shard. ${hint}`, "corrupt");
+        const text = await textOf(e.object, fetch2);
+        if (text === null) throw new LedgerError(`${source}: ${path9} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
+        members2.push(...membersOf(parseEntry(StreamSummarySchema, text, path9, source, hint)));
+      }
+    }
+    into.summaries.set(w.streams[i2], members2);
+  }
+}
+function viewLedger(small, loaded2) {
+  const footprints = [];
+  for (const f of loaded2.footprints.values()) if (f) footprints.push(f);
+  const have = new Set(footprints.map((f) => f.change));
+  for (const [stream, members2] of loaded2.summaries) {
+    for (const m of members2) {
+      if (have.has(m.change)) continue;
+      have.add(m.change);
+      const phantom = { change: m.change, agent: "", stream, headSha: "", draft: m.draft, labels: [], files: [], recordedAt: "1970-01-01T00:00:00.000Z" };
+      phantoms.add(phantom);
+      footprints.push(phantom);
+    }
+  }
+  const ledger = deepFreeze(Object.assign(canonicalLedger({ ...small, footprints }), { [PARTIAL]: true }));
+  views.add(ledger);
+  return ledger;
+}
+async function readLedgerView(rc, ref, scope, at, first) {
+  const commit = first !== void 0 ? first : await readCommit(rc, ref, viewCommitFields(scope), at);
+  if (commit === null) {
+    const loaded3 = { footprints: new Map(scope.changes.map((c) => [c, null])), shards: new Map(scope.paths.map((p) => [p, []])), summaries: new Map(scope.streams.map((s2) => [s2, []])) };
+    return { version: null, tree: null, layout: 2, whole: false, complete: true, small: emptyLedger(), ledger: viewLedger(emptyLedger(), loaded3), ...loaded3 };
+  }
+  const source = `${ref} at ${commit.oid.slice(0, 7)}`;
+  const hint = githubLedgerHint(rc.repo, ref);
+  const fetch2 = (node3) => blobText(rc, node3);
+  const small = await ledgerOfCommitNode(commit, source, hint, fetch2);
+  if (small.layout === 1 || !small.complete) {
+    const whole = small.layout === 1 ? { ledger: deepFreeze(small.ledger), layout: 1, tree: commit.tree?.oid ?? null, complete: false } : await readVersion(rc, ref, commit.oid);
+    return { version: commit.oid, tree: whole.tree, layout: whole.layout, whole: true, complete: whole.complete, small: whole.ledger, ledger: whole.ledger, footprints: /* @__PURE__ */ new Map(), shards: /* @__PURE__ */ new Map(), summaries: /* @__PURE__ */ new Map() };
+  }
+  const loaded2 = { footprints: /* @__PURE__ */ new Map(), shards: /* @__PURE__ */ new Map(), summaries: /* @__PURE__ */ new Map() };
+  await absorb(commit, wantedOf(null, scope), loaded2, fetch2, source, hint);
+  const base = { version: commit.oid, tree: commit.tree?.oid ?? null, layout: 2, whole: false, complete: true, small: small.ledger, ledger: small.ledger, ...loaded2 };
+  return fillView(rc, ref, base, scope);
+}
+async function fillView(rc, ref, r, scope) {
+  if (r.whole) return r;
+  const loaded2 = { footprints: new Map(r.footprints), shards: new Map([...r.shards].map(([k, v]) => [k, [...v]])), summaries: new Map([...r.summaries].map(([k, v]) => [k, [...v]])) };
+  let changed = false;
+  for (let round = 0; round < 3; round++) {
+    const w = wantedOf(loaded2, scope);
+    if (isEmpty(w)) break;
+    changed = true;
+    if (r.version === null) {
+      for (const c of w.changes) loaded2.footprints.set(c, null);
+      for (const p of w.paths) loaded2.shards.set(p, []);
+      for (const st of w.streams) loaded2.summaries.set(st, []);
+      continue;
+    }
+    const commit = await readCommit(rc, ref, `__typename oid ... on Commit { ${wantedFields(w)} }`, r.version);
+    if (!commit) throw new GitHubError(`GitHub's GraphQL API could not read ${ref} at ${r.version.slice(0, 7)}: no such commit.`, 200, "not-found", "commit not found");
+    await absorb(commit, w, loaded2, (node3) => blobText(rc, node3), `${ref} at ${r.version.slice(0, 7)}`, githubLedgerHint(rc.repo, ref));
+  }
+  if (!changed && r.ledger !== r.small) return r;
+  return { ...r, ...loaded2, ledger: viewLedger(r.small, loaded2) };
+}
+async function readCommit(rc, ref, fields, at) {
+  if (at === void 0) {
+    const query2 = `query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ledger: ref(qualifiedName: $ref) { target { ${fields} } } } }`;
+    const data2 = await rc.graphql(`read ${ref}`, "contents: read", query2, { owner: rc.repo.owner, name: rc.repo.repo, ref });
+    if (!data2?.repository) throw new GitHubError(`GitHub's GraphQL API could not read ${ref}: repository ${rc.repo.owner}/${rc.repo.repo} not found (or the App cannot see it).`, 200, "not-found", "repository not found");
+    return data2.repository.ledger?.target ?? null;
+  }
+  const query = `query($owner: String!, $name: String!, $oid: GitObjectID!) { repository(owner: $owner, name: $name) { at: object(oid: $oid) { ${fields} } } }`;
+  const data = await rc.graphql(`read ${ref} at ${at.slice(0, 7)}`, "contents: read", query, { owner: rc.repo.owner, name: rc.repo.repo, oid: at });
+  return data?.repository?.at ?? null;
+}
+var scopeOfFootprint = (f) => ({ changes: [f.change], paths: [...new Set(f.files.flatMap((x) => x.previousPath ? [x.path, x.previousPath] : [x.path]))], streams: [f.stream] });
+var ScopedLedgerStore = class _ScopedLedgerStore {
+  constructor(store2, scope, initial) {
+    this.store = store2;
+    this.scope = scope;
+    this.#initial = initial ?? null;
+  }
+  store;
+  scope;
+  #read = /* @__PURE__ */ new Map();
+  #initial;
+  reads = 0;
+  writes = 0;
+  /** One store for a batch of updates with these scopes. */
+  merge(other2) {
+    return new _ScopedLedgerStore(this.store, unionScope(this.scope, other2.scope));
+  }
+  async read() {
+    this.reads++;
+    const r = this.#initial ?? await readLedgerView(this.store.rc, this.store.ref, this.scope);
+    this.#initial = null;
+    this.#read.clear();
+    this.#read.set(r.version, r);
+    return { ledger: r.ledger, version: r.version };
+  }
+  async write(next, expected, message) {
+    this.writes++;
+    let r = this.#read.get(expected) ?? await readLedgerView(this.store.rc, this.store.ref, this.scope, expected ?? void 0);
+    if (expected === null || r.whole) return this.store.commitChanges(expected === null ? null : { ledger: r.ledger, layout: r.layout, tree: r.tree, complete: r.complete }, next, expected, message);
+    const before = r.ledger;
+    const was = new Map(before.footprints.map((f) => [f.change, f]));
+    const streams = /* @__PURE__ */ new Set();
+    const patched = [];
+    for (const f of next.footprints) {
+      const prev = was.get(f.change);
+      if (prev === f) continue;
+      if (prev && isPhantom(prev)) {
+        patched.push(f);
+        continue;
+      }
+      if (!prev && r.footprints.get(f.change) === void 0) {
+        throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
+      }
+      if (!prev || !sameMember(prev, f)) {
+        streams.add(f.stream);
+        if (prev) streams.add(prev.stream);
+      }
+    }
+    const kept = new Set(next.footprints.map((f) => f.change));
+    for (const f of before.footprints) {
+      if (kept.has(f.change)) continue;
+      if (isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
+      streams.add(f.stream);
+    }
+    r = await fillView(this.store.rc, this.store.ref, r, { changes: patched.map((f) => f.change), paths: [], streams: [...streams] });
+    let base = before;
+    let target = next;
+    if (patched.length > 0) {
+      const real = new Map(patched.map((f) => [f.change, r.footprints.get(f.change)]));
+      const fields = (f) => JSON.stringify([f.agent, f.stream, f.draft, f.headSha, f.files.length]);
+      target = {
+        ...next,
+        footprints: next.footprints.map((f) => {
+          if (!real.has(f.change)) return f;
+          const phantom = was.get(f.change);
+          const fp = real.get(f.change);
+          if (!fp) throw new LedgerError(`${f.change} is in its stream's summary but has no footprint at ${expected.slice(0, 7)}: the ledger's summary is out of date; nothing was written`, "corrupt");
+          if (fields(f) !== fields(phantom)) throw new LedgerError(`a transition changed more than the report fields of ${f.change}, which this event did not read whole: a PUCS bug; nothing was written`, "corrupt");
+          const { stale: _s, comment: _c, ...rest } = fp;
+          return { ...rest, ...f.stale === true ? { stale: true } : {}, ...f.comment !== void 0 ? { comment: f.comment } : {} };
+        })
+      };
+      base = { ...before, footprints: before.footprints.map((f) => real.get(f.change) ?? f) };
+      views.add(base);
+    }
+    return this.store.commitChanges({ ledger: base, layout: 2, tree: r.tree, loaded: r.summaries }, target, expected, message);
+  }
+};
 function primedStore(store2, snapshot) {
   let primed = snapshot;
   return {
@@ -57484,12 +58055,12 @@ var litMatch = (l, c) => {
     return true;
   if (!l.re)
     return false;
-  const code3 = c.charCodeAt(0);
-  if (code3 >= 128)
+  const code4 = c.charCodeAt(0);
+  if (code4 >= 128)
     return l.re.test(c);
   const ascii = l.ascii ??= new Uint8Array(128);
-  ascii[code3] ||= l.re.test(c) ? 1 : 2;
-  return ascii[code3] === 1;
+  ascii[code4] ||= l.re.test(c) ? 1 : 2;
+  return ascii[code4] === 1;
 };
 var tokenize = (p, nocase, noext, form, mark) => {
   const toks = [];
@@ -57622,12 +58193,12 @@ var compile2 = (items, nocase) => {
 };
 var show = (start2) => {
   const lines = [];
-  const seen = /* @__PURE__ */ new Set();
+  const seen2 = /* @__PURE__ */ new Set();
   const ref = (n) => n.t === "match" ? "match" : String(n.id);
   const walk = (n, indent) => {
-    if (n.t === "match" || seen.has(n))
+    if (n.t === "match" || seen2.has(n))
       return;
-    seen.add(n);
+    seen2.add(n);
     const line = (desc) => lines.push(`${indent}${n.id}: ${desc}`);
     switch (n.t) {
       case "split":
@@ -57708,10 +58279,10 @@ var Sim = class {
   // true the first time that the state walks through the node, so
   // that loops in the graph stop
   #visit(state, node3) {
-    const { seen } = this.#marks;
-    if (seen[node3.id] === state.gen)
+    const { seen: seen2 } = this.#marks;
+    if (seen2[node3.id] === state.gen)
       return false;
-    seen[node3.id] = state.gen;
+    seen2[node3.id] = state.gen;
     return true;
   }
   #addThread(state, node3) {
@@ -57866,17 +58437,17 @@ var Dfa = class {
   }
   // the next state, after a miss in `d.ascii`
   next(d, c) {
-    const code3 = c.charCodeAt(0);
-    const found = code3 < 128 ? void 0 : d.next.get(c);
+    const code4 = c.charCodeAt(0);
+    const found = code4 < 128 ? void 0 : d.next.get(c);
     if (found)
       return found;
     const n = d === this.#dotStart ? this.#intern(this.#dotSim.step(d.state, c, 0, true)) : this.#intern(this.#sim.step(d.state, c, 1, true));
-    if (code3 < 128) {
+    if (code4 < 128) {
       if (!d.ascii) {
         d.ascii = new Array(128);
         this.#size += 128;
       }
-      d.ascii[code3] = n;
+      d.ascii[code4] = n;
     } else {
       d.next.set(c, n);
     }
@@ -58125,8 +58696,8 @@ var Matcher = class {
     for (let i2 = 0; i2 < chars.length; i2++) {
       if (d.dead)
         return false;
-      const code3 = str4 ? s2.charCodeAt(i2) : chars[i2].charCodeAt(0);
-      d = d.ascii?.[code3] ?? dfa.next(d, chars[i2]);
+      const code4 = str4 ? s2.charCodeAt(i2) : chars[i2].charCodeAt(0);
+      d = d.ascii?.[code4] ?? dfa.next(d, chars[i2]);
     }
     return d.match;
   }
@@ -59433,12 +60004,12 @@ var Minimatch = class {
     const { pattern } = this;
     if (this.options.nobrace)
       return this.braceExpand();
-    let code3 = 57344;
-    while (pattern.includes(String.fromCharCode(code3))) {
-      if (++code3 > 63743)
+    let code4 = 57344;
+    while (pattern.includes(String.fromCharCode(code4))) {
+      if (++code4 > 63743)
         return this.braceExpand();
     }
-    const mark = String.fromCharCode(code3);
+    const mark = String.fromCharCode(code4);
     let found = false;
     const marked = pattern.replace(rangeRe, (m, lo, hi) => {
       const a = Number(lo);
@@ -60037,7 +60608,8 @@ var WHO = {
   anyone: "anyone",
   "author-or-write": "the PR's author, or anyone with write access",
   write: "anyone with write access",
-  maintain: "maintainers and admins"
+  maintain: "maintainers and admins",
+  coordinator: "the coordinators of its ARBITRATE conflicts (the config's `coordinators:`), maintainers and admins"
 };
 var spec = (name2, usage, description, permission, examples) => ({
   name: name2,
@@ -60095,6 +60667,20 @@ var COMMANDS = [
     "Close this PR's stream circuit breaker (OPEN after repeated CI failures) so new locks and intents are taken again; recorded with who and why.",
     "maintain",
     ["/pucs breaker reset -- the failing runner was replaced"]
+  ),
+  spec(
+    "rollback",
+    "/pucs rollback",
+    "On a merged PR whose merge commit fails CI on the default branch (ROLLBACK suggested, seed §8.1): open GitHub's revert PR, label it with the stream, tell the author.",
+    "maintain",
+    ["/pucs rollback"]
+  ),
+  spec(
+    "decide",
+    "/pucs decide -- note",
+    "Decide this PR's ARBITRATE conflicts (critical files, dependencies without open work): they stop blocking; recorded with who, why and the head. A new conflict needs a new decision.",
+    "coordinator",
+    ["/pucs decide -- risk limits reviewed, ok to merge"]
   )
 ];
 var MAX_COMMANDS_PER_COMMENT = 10;
@@ -60128,7 +60714,7 @@ function tokenize2(text) {
   if (has) tokens.push(cur);
   return { tokens };
 }
-var WORDS = ["help", "status", "intent", "lock", "unlock", "release", "extend", "queue", "sync", "gate", "handoff", "breaker"];
+var WORDS = ["help", "status", "intent", "lock", "unlock", "release", "extend", "queue", "sync", "gate", "handoff", "breaker", "rollback", "decide"];
 function suggestion(word) {
   let best = null;
   let bestD = 3;
@@ -60242,6 +60828,15 @@ function parseLine(rest, line, raw) {
       if (!text) return fail2("say why after --: the reason is recorded with your name", "breaker-reset");
       return { name: "breaker-reset", reason: text, line, raw };
     }
+    case "rollback": {
+      const e = noExtra("rollback");
+      return e ?? { name: "rollback", line, raw };
+    }
+    case "decide": {
+      if (positionals.length > 0 || duration3 !== null) return fail2("say why after --: `/pucs decide -- note`", "decide");
+      if (!text) return fail2("say why after --: the decision is recorded with your name and the note", "decide");
+      return { name: "decide", note: text, line, raw };
+    }
     default:
       return { line, raw, message: `unknown command \`${word}\`.${suggestion(word)} \`/pucs help\` lists the commands.` };
   }
@@ -60284,6 +60879,8 @@ function permissionAllows(p, who2) {
       return writer;
     case "maintain":
       return who2.role === "maintain" || who2.role === "admin";
+    case "coordinator":
+      return true;
   }
 }
 function commandRate(times, now, perMinute) {
@@ -60356,6 +60953,89 @@ function describeBreaker(b, now) {
     return `The ${b.stream} circuit breaker is HALF_OPEN (tripped${who2}): ${trial}; a green check suite closes it. ${reset}.`;
   }
   return `The ${b.stream} circuit breaker is CLOSED (${b.failures.length} recent failure${b.failures.length === 1 ? "" : "s"}).`;
+}
+
+// src/engine/arbitrate.ts
+function fnv(text) {
+  let h = 2166136261;
+  for (let i2 = 0; i2 < text.length; i2++) {
+    h ^= text.charCodeAt(i2);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+function conflictKey(c) {
+  return `${c.type}:${c.holderStream ?? "-"}:${c.file}@${fnv(c.details)}`;
+}
+var isArbitrate = (c) => c.strategy === "ARBITRATE";
+function arbitrationOf(l, change) {
+  return (l.arbitrations ?? []).find((a) => a.change === change) ?? null;
+}
+function decisionFor(a, key) {
+  if (!a) return null;
+  for (let i2 = a.decisions.length - 1; i2 >= 0; i2--) if (a.decisions[i2].keys.includes(key)) return a.decisions[i2];
+  return null;
+}
+function withDecisions(conflicts, l, change) {
+  const a = arbitrationOf(l, change);
+  if (!a || a.decisions.length === 0) return conflicts;
+  return conflicts.map((c) => {
+    if (!isArbitrate(c)) return c;
+    const d = decisionFor(a, conflictKey(c));
+    return d ? { ...c, decided: { by: d.by, note: d.note, at: d.at } } : c;
+  });
+}
+function coordinatorsOfStream(config3, stream) {
+  const s2 = stream === null ? void 0 : config3.streams.find((x) => x.id === stream);
+  return s2 && s2.coordinators.length > 0 ? s2.coordinators : config3.coordinators;
+}
+function splitCoordinators(list) {
+  const reviewers = [];
+  const teams = [];
+  for (const raw of list) {
+    const v = raw.replace(/^@/, "");
+    const into = v.includes("/") ? teams : reviewers;
+    if (!into.some((x) => x.toLowerCase() === v.toLowerCase())) into.push(v);
+  }
+  return { reviewers, teams };
+}
+function coordinatorsFor(conflicts, config3, exclude = null) {
+  const all = conflicts.filter((c) => isArbitrate(c) && !c.decided).flatMap((c) => coordinatorsOfStream(config3, c.holderStream));
+  const out2 = splitCoordinators(all);
+  return exclude === null ? out2 : { reviewers: out2.reviewers.filter((r) => r.toLowerCase() !== exclude.toLowerCase()), teams: out2.teams };
+}
+function namesOf(c) {
+  return [...c.reviewers, ...c.teams].map((x) => `@${x}`).join(", ");
+}
+function coordinatorsToAsk(conflicts, l, change, config3, author) {
+  if (arbitrationOf(l, change)?.requested) return null;
+  const c = coordinatorsFor(conflicts, config3, author);
+  return c.reviewers.length + c.teams.length > 0 ? c : null;
+}
+function decidableKeys(conflicts, config3, who2) {
+  const keys = [];
+  for (const c of conflicts) {
+    if (!isArbitrate(c) || c.decided) continue;
+    const may = who2.maintainer || splitCoordinators(coordinatorsOfStream(config3, c.holderStream)).reviewers.some((r) => r.toLowerCase() === who2.login.toLowerCase()) || splitCoordinators(coordinatorsOfStream(config3, c.holderStream)).teams.some((t) => who2.inTeam(t));
+    const k = conflictKey(c);
+    if (may && !keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+function decidedNotes(conflicts) {
+  return conflicts.filter((c) => c.decided).map((c) => `${c.type}${c.file ? ` \`${c.file}\`` : ""}: decided by @${c.decided.by}: ${c.decided.note || "(no note)"}`);
+}
+function coordinatorsNote(conflicts, config3) {
+  const c = coordinatorsFor(conflicts, config3);
+  if (c.reviewers.length + c.teams.length === 0) return [];
+  return [`Coordinators asked to review (ARBITRATE): ${namesOf(c)}; one of them, or a maintainer, records the decision with \`/pucs decide -- note\`.`];
+}
+function openRollbacks(l, stream) {
+  if (stream === null) return [];
+  return (l.merges ?? []).filter((m) => m.stream === stream && m.rollback !== void 0 && m.rollback.done === void 0);
+}
+function rollbackNotes(l, stream, self2 = null) {
+  return openRollbacks(l, stream).filter((m) => m.change !== self2).map((m) => `ROLLBACK suggested: ${m.change}${m.title ? ` ("${m.title}")` : ""} of ${m.stream} merged as ${m.mergeSha.slice(0, 7)} and fails on the default branch (${m.rollback.checks.join(", ") || "CI"}). A maintainer reverts it with \`/pucs rollback\` on ${m.change} (or \`pucs rollback ${m.mergeSha.slice(0, 7)}\` locally); rebase onto the revert before merging.`);
 }
 
 // src/engine/classify.ts
@@ -60690,6 +61370,14 @@ function partitionedFiles(ev) {
   }
   return out2;
 }
+function nameRegions(files, symbols) {
+  return files.map((f) => {
+    const defs = symbols.get(f.previousPath ?? f.path);
+    if (!defs || f.changes === null) return f;
+    const named = (r) => ({ ...r, symbol: enclosingDefinition(defs, r)?.name ?? null });
+    return { ...f, changes: f.changes.map(named), ...f.alt !== void 0 ? { alt: f.alt.map(named) } : {} };
+  });
+}
 
 // src/engine/commit-protocol.ts
 var PREFIX = /^\[PUCS-([^\]\s]*)\]/i;
@@ -60853,6 +61541,8 @@ function ownsClaim(change, claim2) {
 function changeOfFootprint(fp) {
   const files = fp.files.map((f) => ({
     path: f.path,
+    ...f.previousPath !== void 0 ? { previousPath: f.previousPath, status: "renamed" } : {},
+    ...f.alt !== void 0 ? { alt: f.alt } : {},
     hunks: f.changes === null ? null : f.changes.map(
       (r) => ({
         oldStart: r.start,
@@ -60911,7 +61601,11 @@ function indexFor(ledger, paths, wantAllFootprints) {
     }
   }
   for (const footprint of ledger.footprints) {
-    for (const file2 of footprint.files) if (wantAllFootprints || paths.has(file2.path)) push2(footprints, file2.path, { footprint, file: file2 });
+    for (const file2 of footprint.files) {
+      if (wantAllFootprints || paths.has(file2.path)) push2(footprints, file2.path, { footprint, file: file2 });
+      const from = file2.previousPath;
+      if (from !== void 0 && from !== file2.path && (wantAllFootprints || paths.has(from))) push2(footprints, from, { footprint, file: file2 });
+    }
   }
   return { literalLocks, globLocks, literalIntents, globIntents, footprints, expires };
 }
@@ -60940,7 +61634,10 @@ function coordinatorsOf(stream, config3) {
 function evaluate(change, ledger, config3, now, options2 = {}) {
   const paths = change.files.map((f) => f.path);
   const touchedPaths = new Set(paths);
-  for (const f of change.files) if (f.previousPath) touchedPaths.add(f.previousPath);
+  for (const f of change.files) {
+    const from = renamedFrom(f);
+    if (from !== void 0) touchedPaths.add(from);
+  }
   const globPaths = new Set([...touchedPaths].filter((p) => isGlob(p)));
   const declaresGlobs = globPaths.size > 0;
   const index = indexFor(ledger, touchedPaths, declaresGlobs);
@@ -60959,10 +61656,10 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
   }
   const myStream = stream ? streamsById.get(stream) : void 0;
   const conflicts = [];
-  const seen = /* @__PURE__ */ new Set();
+  const seen2 = /* @__PURE__ */ new Set();
   const add = (c, key) => {
-    if (seen.has(key)) return;
-    seen.add(key);
+    if (seen2.has(key)) return;
+    seen2.add(key);
     conflicts.push(c);
   };
   const isSelf = (entry) => ownsClaim(change, entry);
@@ -61007,10 +61704,36 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
       `I|${path9}|${intent.id}`
     );
   };
-  const footprintConflict = (path9, mine, fp, theirs, hotMerge) => {
-    const compared = compareChanges(mine, theirs.changes);
-    const overlap = compared.overlap;
+  const footprintConflict = (path9, mine, fp, theirs, hotMerge, renamed = NO_RENAMES, mineAlt) => {
     const other2 = `${fp.change}${fp.stream ? ` (${fp.stream})` : ""}`;
+    const renameClash = renameConflict(path9, mine, theirs.changes, renamed, fp.change);
+    if (renameClash) {
+      add(
+        {
+          type: "INTENT_OVERLAP",
+          strategy: "PARTITION",
+          file: path9,
+          holder: fp.agent,
+          holderChange: fp.change,
+          holderStream: fp.stream,
+          details: `${other2} ${renameClash.details}`,
+          nextStep: renameClash.nextStep
+        },
+        `F|${path9}|${fp.change}`
+      );
+      return;
+    }
+    let compared = compareChanges(mine, theirs.changes);
+    let realigned = false;
+    if (compared.overlap === null && mine !== null && theirs.changes !== null && (mineAlt !== void 0 || theirs.alt !== void 0)) {
+      const again = compareChanges(mineAlt ?? mine, theirs.alt ?? theirs.changes);
+      if (again.overlap !== null) {
+        compared = again;
+        realigned = true;
+      }
+    }
+    const overlap = compared.overlap;
+    const moved = renameNote(renamed, fp.change);
     if (overlap === null && !hotMerge && compared.identical.length > 0) {
       const same = formatRanges(compared.identical);
       add(
@@ -61021,7 +61744,7 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
           holder: fp.agent,
           holderChange: fp.change,
           holderStream: fp.stream,
-          details: `${other2} already makes this exact change to ${same} of ${path9}; any other lines are disjoint.`,
+          details: `${other2} already makes this exact change to ${same} of ${path9}; any other lines are disjoint.${moved}`,
           nextStep: `Duplicate work: git merges identical changes cleanly, so this is safe in parallel; agree with ${fp.change} which of you keeps the edit to ${same} and drop it from the other.`
         },
         `F|${path9}|${fp.change}`
@@ -61037,7 +61760,7 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
           holder: fp.agent,
           holderChange: fp.change,
           holderStream: fp.stream,
-          details: hotMerge ? `${other2} also changes ${path9}, a hot file that merges mechanically.` : `${other2} also changes ${path9}, in other lines: the changes are disjoint.`,
+          details: hotMerge ? `${other2} also changes ${path9}, a hot file that merges mechanically.` : `${other2} also changes ${path9}, in other lines: the changes are disjoint.${moved}`,
           nextStep: `Safe in parallel: whichever merges second rebases onto the first (git merges disjoint hunks cleanly).`
         },
         `F|${path9}|${fp.change}`
@@ -61047,7 +61770,9 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
     const mineNames = overlap.mine.length > 0 ? overlap.mine.join(", ") : "its lines";
     const theirNames = overlap.theirs.length > 0 ? overlap.theirs.join(", ") : "its lines";
     const defs = options2.symbols?.get(path9);
-    const named = defs && compared.mineRegions.length > 0 && compared.theirRegions.length > 0 ? namedSides(defs, compared.mineRegions, compared.theirRegions) : null;
+    const both = compared.mineRegions.length > 0 && compared.theirRegions.length > 0;
+    const nameOf = defs ? (r) => enclosingDefinition(defs, r)?.name ?? null : both && storedNames(compared.mineRegions) && storedNames(compared.theirRegions) ? (r) => r.symbol ?? null : null;
+    const named = nameOf && both ? namedSides(nameOf, compared.mineRegions, compared.theirRegions) : null;
     const nextStep = named ? named.sameSymbol ? `Both change \`${named.sameSymbol}\` (this change: ${named.mineLines}; ${fp.change}: ${named.theirLines}): one should land first — queue behind ${fp.change} and rebase onto it, or hand this edit to ${fp.change}.` : `${fp.change} changes ${named.theirs}, this change changes ${named.mine}: split by function — keep each edit inside its own, or queue behind ${fp.change}.` : `Partition ${path9} with ${fp.change}: this change keeps ${mineNames}, ${fp.change} keeps ${theirNames}; move the overlapping edit (${formatRanges(overlap.overlapping)}) to one side, or queue behind ${fp.change}.`;
     add(
       {
@@ -61057,7 +61782,7 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
         holder: fp.agent,
         holderChange: fp.change,
         holderStream: fp.stream,
-        details: `${other2} changes the same lines of ${path9} (${formatRanges(overlap.overlapping)}).`,
+        details: `${other2} changes the same lines of ${path9} (${formatRanges(overlap.overlapping)}${realigned ? ", as git's merge aligns the two versions" : ""}).${moved}`,
         nextStep,
         lines: named ? { overlapping: overlap.overlapping, mine: named.mineSymbols, theirs: named.theirSymbols } : overlap
       },
@@ -61070,8 +61795,11 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
     const hot = hotFileMode(file2.path, config3);
     if (hot === "ignore") return;
     const hotMerge = hot === "merge";
-    const touched2 = file2.previousPath && file2.previousPath !== file2.path ? [file2.path, file2.previousPath] : [file2.path];
+    const from = renamedFrom(file2);
+    const touched2 = from !== void 0 ? [file2.path, from] : [file2.path];
+    const baseFile = from ?? file2.path;
     let mine;
+    let mineAlt;
     for (const path9 of touched2) {
       if (declaresGlobs && globPaths.has(path9)) {
         for (const lock of ledger.locks) if (isLive2(lock, now) && !isSelf(lock) && globsIntersect(path9, lock.path)) lockConflict(path9, lock);
@@ -61095,9 +61823,15 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
       }
       for (const { footprint, file: theirs } of index.footprints.get(path9) ?? NONE3) {
         if (isSelf(footprint)) continue;
-        const own4 = path9 === file2.path || file2.status === "renamed" && path9 === file2.previousPath;
-        if (own4 && mine === void 0) mine = rangesOf(file2);
-        footprintConflict(path9, own4 ? mine ?? null : null, footprint, theirs, hotMerge);
+        if ((theirs.previousPath ?? theirs.path) === baseFile) {
+          if (mine === void 0) {
+            mine = rangesOf(file2);
+            mineAlt = altRegions(file2);
+          }
+          footprintConflict(baseFile, mine, footprint, theirs, hotMerge, { mine: from === void 0 ? null : file2.path, theirs: theirs.previousPath === void 0 ? null : theirs.path }, mineAlt);
+        } else {
+          footprintConflict(path9, null, footprint, theirs, hotMerge);
+        }
       }
     }
     if (myStream) {
@@ -61183,26 +61917,62 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
     }
   }
   conflicts.sort(compareConflicts);
+  const judged = withDecisions(conflicts, ledger, change.id);
   return {
     change: change.id,
     stream,
     streamSource,
     files: classes.map((c) => ({ path: c.path, stream: c.stream, also: c.also })),
-    conflicts,
-    verdict: verdictOf(conflicts),
-    // The stream's circuit breaker (seed §3.3), when it is not CLOSED: a note, not a conflict.
-    suggestions: [...breakerNote(ledger, stream, now), ...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10)
+    conflicts: judged,
+    verdict: verdictOf(judged),
+    // Notes, not conflicts: the stream's circuit breaker (seed §3.3) when it is not CLOSED, a ROLLBACK
+    // suggested for a merged change of the stream (seed §8.1), the coordinators asked, the decisions.
+    suggestions: [
+      ...breakerNote(ledger, stream, now),
+      ...rollbackNotes(ledger, stream, change.id),
+      ...coordinatorsNote(judged, config3),
+      ...decidedNotes(judged),
+      ...new Set(judged.filter((c) => !c.decided).map((c) => c.nextStep))
+    ].slice(0, 10)
   };
 }
 function breakerNote(ledger, stream, now) {
   const b = breakerOf(ledger, stream);
   return b && breakerState(b, now) !== "CLOSED" ? [describeBreaker(b, now)] : [];
 }
-function namedSides(defs, mine, theirs) {
+var NO_RENAMES = { mine: null, theirs: null };
+var NOTHING = textHash([], false);
+function renameConflict(path9, mine, theirs, renamed, other2) {
+  if (renamed.mine !== null && renamed.theirs !== null && renamed.mine !== renamed.theirs) {
+    return {
+      details: `renames ${path9} to ${renamed.theirs}; this change renames it to ${renamed.mine}: git stops on the two names (a rename/rename conflict), whatever the lines.`,
+      nextStep: `Agree with ${other2} on one name for ${path9} (${renamed.mine} or ${renamed.theirs}): one of you drops the rename and rebases onto the other, or queue behind ${other2}.`
+    };
+  }
+  const deletes = (rs) => rs === null || rs.length === 1 && rs[0].start === 1 && rs[0].end >= 1 && rs[0].hash === NOTHING;
+  const pureRename = (rs, to) => to !== null && rs !== null && rs.length === 0;
+  if (pureRename(mine, renamed.mine) && deletes(theirs) || pureRename(theirs, renamed.theirs) && deletes(mine)) {
+    const to = renamed.mine ?? renamed.theirs;
+    const who2 = renamed.mine !== null ? "this change renames" : `${other2} renames`;
+    return {
+      details: `may delete ${path9} (it removes every line from line 1, or its patch is unknown) while ${who2} it to ${to}: git stops on a rename/delete conflict.`,
+      nextStep: `Agree with ${other2} whether ${path9} stays (as ${to}) or goes, or queue behind ${other2}.`
+    };
+  }
+  return null;
+}
+function renameNote(renamed, other2) {
+  if (renamed.mine !== null && renamed.mine === renamed.theirs) return ` Both rename it to ${renamed.mine}.`;
+  if (renamed.theirs !== null) return ` ${other2} renames it to ${renamed.theirs}: git carries this change's edits there.`;
+  if (renamed.mine !== null) return ` This change renames it to ${renamed.mine}: git carries ${other2}'s edits there.`;
+  return "";
+}
+var storedNames = (rs) => rs.every((r) => r.symbol !== void 0);
+function namedSides(nameOf, mine, theirs) {
   const side = (regions) => {
     const groups2 = /* @__PURE__ */ new Map();
     for (const r of regions) {
-      const name2 = enclosingDefinition(defs, r)?.name ?? null;
+      const name2 = nameOf(r);
       const list = groups2.get(name2);
       if (list) list.push(r);
       else groups2.set(name2, [r]);
@@ -61218,11 +61988,12 @@ function namedSides(defs, mine, theirs) {
   return { mine: a.text, theirs: b.text, mineLines: a.lines, theirLines: b.lines, mineSymbols: symbols(a.names), theirSymbols: symbols(b.names), sameSymbol };
 }
 function blocksIntent(c) {
-  return c.strategy !== "MERGE" && c.type !== "CRITICAL";
+  return c.strategy !== "MERGE" && c.type !== "CRITICAL" && c.decided === void 0;
 }
 function verdictOf(conflicts) {
-  if (conflicts.some((c) => c.type === "LOCKED" || c.type === "CAPACITY")) return "blocked";
-  if (conflicts.some((c) => c.strategy !== "MERGE")) return "needs-decision";
+  const open2 = conflicts.filter((c) => c.decided === void 0);
+  if (open2.some((c) => c.type === "LOCKED" || c.type === "CAPACITY")) return "blocked";
+  if (open2.some((c) => c.strategy !== "MERGE")) return "needs-decision";
   if (conflicts.length > 0) return "safe-overlap";
   return "clear";
 }
@@ -61292,6 +62063,9 @@ function renderMarkdown(ev, opts = {}) {
   lines.push(`### ${opts.heading ?? "PUCS"}: ${checkTitle(ev)}`, "");
   const streamLine = ev.stream ? `**Stream:** ${ev.stream} (from ${ev.streamSource})` : "**Stream:** none (no label, commit prefix, branch or owned file names one)";
   lines.push(`${streamLine} · **Files:** ${ev.files.length} · **Verdict:** ${ev.verdict}`, "");
+  const steps2 = new Set(ev.conflicts.map((c) => c.nextStep));
+  const notes = ev.suggestions.filter((s2) => !steps2.has(s2));
+  if (notes.length > 0) lines.push(...notes.map((n) => `> ${n.startsWith("ROLLBACK") ? "↩️" : "ℹ️"} ${n.replace(/\r?\n/g, " ")}`), "");
   if (ev.conflicts.length === 0) {
     lines.push("No one else holds a lock, an intent or open changes on these files. ✅");
   } else {
@@ -61299,7 +62073,7 @@ function renderMarkdown(ev, opts = {}) {
     for (const c of ev.conflicts.slice(0, MAX_TABLE_ROWS)) {
       const lines_ = c.lines ? ` (${c.lines.overlapping.map(rangeText).join(", ")})` : "";
       lines.push(
-        `| ${c.type} | ${c.file ? `\`${cell(c.file)}\`${lines_}` : "—"} | ${cell(other(c))} | ${c.holderStream ?? "—"} | ${ICON[c.strategy]} ${c.strategy} | ${cell(c.details)} ${cell(c.nextStep)} |`
+        `| ${c.type} | ${c.file ? `\`${cell(c.file)}\`${lines_}` : "—"} | ${cell(other(c))} | ${c.holderStream ?? "—"} | ${ICON[c.strategy]} ${c.strategy} | ${cell(c.details)} ${cell(c.decided ? `✔️ decided by @${c.decided.by}: ${c.decided.note}` : c.nextStep)} |`
       );
     }
     if (ev.conflicts.length > MAX_TABLE_ROWS) {
@@ -61340,7 +62114,7 @@ function annotationsFor(ev, change) {
   for (const c of ev.conflicts) {
     const file2 = c.file ? files.get(c.file) : void 0;
     if (!file2) continue;
-    const level = c.strategy === "MERGE" ? "notice" : c.type === "LOCKED" || c.type === "CAPACITY" ? "failure" : "warning";
+    const level = c.strategy === "MERGE" || c.decided ? "notice" : c.type === "LOCKED" || c.type === "CAPACITY" ? "failure" : "warning";
     let spans = [];
     const hunks = file2.hunks ?? [];
     if (c.lines && hunks.length > 0) {
@@ -61593,6 +62367,29 @@ function removeFromQueue(l, path9, match2) {
   }
   return { queues, removed };
 }
+function sessionOf(l, agent) {
+  const registered = (l.agents ?? []).find((a) => a.agent === agent)?.session;
+  return registered ?? l.session?.id ?? void 0;
+}
+function withSessionOf(l, args2) {
+  if (args2.session !== void 0) return args2;
+  const session = sessionOf(l, args2.agent);
+  return session === void 0 ? args2 : { ...args2, session };
+}
+function withAgents(l, agents) {
+  return { ...l, agents: [...agents].sort(compareAgents) };
+}
+function touchAgent(l, agent, now) {
+  const prev = (l.agents ?? []).find((a) => a.agent === agent);
+  const at = isoTime2(now);
+  if (!prev || prev.lastSeen >= at) return l;
+  return withAgents(l, l.agents.map((a) => a === prev ? { ...a, lastSeen: at } : a));
+}
+function seen(r, agent, now) {
+  if (r.message === null) return r;
+  const ledger = touchAgent(r.ledger, agent, now);
+  return ledger === r.ledger ? r : { ...r, ledger };
+}
 function tooLongReason(what, askedMinutes, maxTtlMinutes) {
   const asked2 = formatDuration(askedMinutes * MINUTE);
   const max = formatDuration(maxTtlMinutes * MINUTE);
@@ -61703,7 +62500,8 @@ function acquireLockUnguarded(l, args2, now) {
     task: args2.task,
     ...args2.change !== void 0 ? { change: args2.change } : {},
     acquiredAt: isoTime2(now),
-    expiresAt: until
+    expiresAt: until,
+    ...args2.session !== void 0 ? { session: args2.session } : {}
   };
   const locks = base.locks.filter((k) => !droppedExpired.includes(k)).concat(lock);
   return {
@@ -61769,7 +62567,7 @@ function extendLocks(l, args2, now) {
   const locks = l.locks.map((k) => replaced.get(k) ?? k);
   const detail = extended2.map((k) => `${k.path} until ${shortTime(k.expiresAt)}`);
   return {
-    ledger: withLedger(l, { locks }),
+    ledger: touchAgent(withLedger(l, { locks }), args2.agent, now),
     outcome,
     message: `extend ${plural2(extended2.length, "lock")} of ${args2.agent}${args2.change ? ` (${args2.change})` : ""}: ${listPaths(detail)}`
   };
@@ -61790,7 +62588,8 @@ function signalIntent(l, args2, now) {
     durationMinutes: args2.durationMinutes,
     signalledAt: isoTime2(now),
     expiresAt: isoTime2(now + args2.durationMinutes * MINUTE),
-    ...args2.change !== void 0 ? { change: args2.change } : {}
+    ...args2.change !== void 0 ? { change: args2.change } : {},
+    ...args2.session !== void 0 ? { session: args2.session } : {}
   };
   const replaced = l.intents.filter((i2) => sameHolder(i2, intent));
   const intents = l.intents.filter((i2) => !replaced.includes(i2)).concat(intent);
@@ -61898,6 +62697,7 @@ function release(l, args2, now) {
   const all = args2.scope === "all" && c !== void 0;
   const footprint = all ? l.footprints.find((f) => f.change === c) ?? null : null;
   const override = all ? l.overrides.find((o) => o.change === c) ?? null : null;
+  const arbitration = all ? (l.arbitrations ?? []).find((a) => a.change === c) ?? null : null;
   const queueEntries = [];
   const queues = [];
   let queuesChanged = false;
@@ -61912,7 +62712,7 @@ function release(l, args2, now) {
     const keep = q.waiters.filter((w) => !mine(w));
     if (keep.length > 0) queues.push({ path: q.path, waiters: keep });
   }
-  const nothing = locks.length === 0 && intents.length === 0 && !footprint && !override && !queuesChanged;
+  const nothing = locks.length === 0 && intents.length === 0 && !footprint && !override && !queuesChanged && !arbitration;
   if (nothing) {
     return unchanged(l, { kind: "released", locks, intents, footprint, queueEntries, override, notify: [] });
   }
@@ -61921,7 +62721,8 @@ function release(l, args2, now) {
     ...intents.length > 0 ? { intents: l.intents.filter((i2) => !intents.includes(i2)) } : {},
     ...footprint ? { footprints: l.footprints.filter((f) => f !== footprint) } : {},
     ...override ? { overrides: l.overrides.filter((o) => o !== override) } : {},
-    ...queuesChanged ? { queues } : {}
+    ...queuesChanged ? { queues } : {},
+    ...arbitration ? { arbitrations: (l.arbitrations ?? []).filter((a) => a !== arbitration) } : {}
   });
   const freed = [...locks.map((k) => k.path), ...queueEntries.map((e) => e.path)];
   const notify = noticesFor(l, freedLedger, freed, now, locks);
@@ -61932,6 +62733,7 @@ function release(l, args2, now) {
   if (footprint) parts2.push("footprint");
   if (queueEntries.length > 0) parts2.push(queueEntries.length === 1 ? "1 queue entry" : `${queueEntries.length} queue entries`);
   if (override) parts2.push("gate override");
+  if (arbitration) parts2.push("arbitration");
   const nextNote = notify.length > 0 ? `; next: ${notify.map((n) => `${n.next.agent} for ${n.path}`).join(", ")}` : "";
   return {
     ledger,
@@ -62008,13 +62810,15 @@ function guarded(l, stream, holder, now, made, run3) {
 }
 function acquireLock(l, args2, now) {
   const holder = { agent: args2.agent, ...args2.change !== void 0 ? { change: args2.change } : {} };
+  const a = withSessionOf(l, args2);
   const renewal = l.locks.some((k) => k.path === args2.path && sameHolder(k, holder) && !isExpired(k, now));
-  if (renewal) return acquireLockUnguarded(l, args2, now);
-  return guarded(l, args2.stream, holder, now, ["acquired"], () => acquireLockUnguarded(l, args2, now));
+  if (renewal) return seen(acquireLockUnguarded(l, a, now), args2.agent, now);
+  return seen(guarded(l, args2.stream, holder, now, ["acquired"], () => acquireLockUnguarded(l, a, now)), args2.agent, now);
 }
 function declareIntent(l, args2, now) {
   const holder = { agent: args2.agent, ...args2.change !== void 0 ? { change: args2.change } : {} };
-  return guarded(l, args2.stream, holder, now, ["recorded"], () => declareIntentUnguarded(l, args2, now));
+  const a = withSessionOf(l, args2);
+  return seen(guarded(l, args2.stream, holder, now, ["recorded"], () => declareIntentUnguarded(l, a, now)), args2.agent, now);
 }
 function recordFailure(l, args2, config3, now) {
   checkNow(now);
@@ -62175,6 +62979,91 @@ function handoff2(l, args2, now) {
     ledger,
     outcome: { kind: "handed-off", handoff: record2, locks, intents, queueEntries, dropped },
     message: `handoff ${args2.from} → ${args2.to}${args2.change ? ` (${args2.change})` : ""}: ${parts2.length > 0 ? parts2.join(", ") : "no claims"} moved`
+  };
+}
+var MERGES_KEPT = 50;
+function recordMerge(l, args2, now) {
+  checkNow(now);
+  checkNonEmpty("change", args2.change);
+  checkNonEmpty("mergeSha", args2.mergeSha);
+  const known = (l.merges ?? []).find((m) => m.change === args2.change && m.mergeSha === args2.mergeSha);
+  if (known) return unchanged(l, { kind: "known", merge: known });
+  const fp = l.footprints.find((f) => f.change === args2.change);
+  if (!fp) return unchanged(l, { kind: "untracked" });
+  const title = args2.title ?? fp.title;
+  const merge4 = {
+    change: args2.change,
+    mergeSha: args2.mergeSha,
+    stream: fp.stream,
+    agent: fp.agent,
+    ...args2.author ? { author: args2.author } : {},
+    ...title ? { title } : {},
+    ...args2.nodeId ? { nodeId: args2.nodeId } : {},
+    mergedAt: isoTime2(now)
+  };
+  const all = [...(l.merges ?? []).filter((m) => m.change !== args2.change), merge4].sort((a, b) => a.mergedAt < b.mergedAt ? -1 : a.mergedAt > b.mergedAt ? 1 : a.change < b.change ? -1 : 1);
+  const dropped = all.length > MERGES_KEPT ? all.slice(0, all.length - MERGES_KEPT) : [];
+  return {
+    ledger: { ...l, merges: all.slice(dropped.length) },
+    outcome: { kind: "recorded", merge: merge4, dropped },
+    message: `merged ${args2.change} as ${args2.mergeSha.slice(0, 7)} (${holderLabel({ agent: fp.agent, stream: fp.stream })}): kept for ROLLBACK`
+  };
+}
+function suggestRollback(l, args2, now) {
+  checkNow(now);
+  checkNonEmpty("ref", args2.ref);
+  const prev = (l.merges ?? []).find((m) => m.mergeSha === args2.mergeSha);
+  if (!prev) return unchanged(l, { kind: "untracked" });
+  if (prev.rollback) return unchanged(l, { kind: "already", merge: prev });
+  const merge4 = { ...prev, rollback: { at: isoTime2(now), checks: [...args2.checks], ref: args2.ref } };
+  return {
+    ledger: { ...l, merges: (l.merges ?? []).map((m) => m === prev ? merge4 : m) },
+    outcome: { kind: "suggested", merge: merge4 },
+    message: `ROLLBACK suggested for ${prev.change}${prev.stream ? ` (${prev.stream})` : ""}: its merge ${args2.mergeSha.slice(0, 7)} fails on the default branch (${args2.checks.join(", ") || args2.ref})`
+  };
+}
+function markRolledBack(l, args2, now) {
+  checkNow(now);
+  checkNonEmpty("by", args2.by);
+  const prev = (l.merges ?? []).find((m) => m.change === args2.change) ?? null;
+  if (!prev || !prev.rollback) return unchanged(l, { kind: "no-suggestion", merge: prev });
+  if (prev.rollback.done) return unchanged(l, { kind: "already-done", merge: prev });
+  const merge4 = { ...prev, rollback: { ...prev.rollback, done: { by: args2.by, at: isoTime2(now), revert: args2.revert, ...args2.url ? { url: args2.url } : {} } } };
+  return {
+    ledger: { ...l, merges: (l.merges ?? []).map((m) => m === prev ? merge4 : m) },
+    outcome: { kind: "done", merge: merge4 },
+    message: `ROLLBACK of ${args2.change} opened by ${args2.by}: revert #${args2.revert}`
+  };
+}
+function withArbitration(l, prev, next) {
+  const rest = (l.arbitrations ?? []).filter((a) => a !== prev);
+  return { ...l, arbitrations: [...rest, next].sort((a, b) => a.change < b.change ? -1 : a.change > b.change ? 1 : 0) };
+}
+function requestArbitration(l, args2, now) {
+  checkNow(now);
+  checkNonEmpty("change", args2.change);
+  const prev = (l.arbitrations ?? []).find((a) => a.change === args2.change) ?? null;
+  if (prev?.requested) return unchanged(l, { kind: "already", arbitration: prev });
+  const arbitration = { change: args2.change, requested: { at: isoTime2(now), reviewers: [...args2.reviewers], teams: [...args2.teams] }, decisions: prev?.decisions ?? [] };
+  const names = [...args2.reviewers, ...args2.teams].map((x) => `@${x}`).join(", ");
+  return {
+    ledger: withArbitration(l, prev, arbitration),
+    outcome: { kind: "requested", arbitration },
+    message: `ARBITRATE ${args2.change}: review requested from ${names}`
+  };
+}
+function decideArbitration(l, args2, now) {
+  checkNow(now);
+  checkNonEmpty("change", args2.change);
+  checkNonEmpty("by", args2.by);
+  if (args2.keys.length === 0) return unchanged(l, { kind: "nothing-to-decide" });
+  const prev = (l.arbitrations ?? []).find((a) => a.change === args2.change) ?? null;
+  const decision = { by: args2.by, note: args2.note, at: isoTime2(now), headSha: args2.headSha, keys: [...args2.keys] };
+  const arbitration = { ...prev ?? { change: args2.change }, decisions: [...prev?.decisions ?? [], decision] };
+  return {
+    ledger: withArbitration(l, prev, arbitration),
+    outcome: { kind: "decided", decision, arbitration },
+    message: `ARBITRATE ${args2.change} decided by ${args2.by}${args2.headSha ? ` at ${args2.headSha.slice(0, 7)}` : ""} (${args2.keys.join(", ")})${args2.note ? `: ${args2.note}` : ""}`
   };
 }
 
@@ -63072,12 +63961,12 @@ ${result}`;
   }
   return result.replace(/\n$/, "");
 }
-function formatError2(exception, compact) {
+function formatError2(exception, compact2) {
   let where2 = "";
   if (!exception.mark) return exception.reason;
   if (exception.mark.name) where2 += `in "${exception.mark.name}" `;
   where2 += `(${exception.mark.line + 1}:${exception.mark.column + 1})`;
-  if (!compact && exception.mark.snippet) where2 += `
+  if (!compact2 && exception.mark.snippet) where2 += `
 
 ${exception.mark.snippet}`;
   return `${exception.reason} ${where2}`;
@@ -63100,8 +63989,8 @@ var YAMLException = class YAMLException2 extends Error {
   /**
   * Returns the formatted error, omitting the source snippet in compact mode.
   */
-  toString(compact) {
-    return `${this.name}: ${formatError2(this, compact)}`;
+  toString(compact2) {
+    return `${this.name}: ${formatError2(this, compact2)}`;
   }
   /**
   * Builds a YAMLException with a source snippet and throws it. `source` is
@@ -64489,7 +65378,7 @@ function parseYaml(text) {
           node3 = { kind: "seq", pos: frame.pos, items: frame.children.map((c) => placeEmpty(c, frame.pos)) };
         } else {
           const entries = [];
-          const seen = /* @__PURE__ */ new Map();
+          const seen2 = /* @__PURE__ */ new Map();
           for (let i2 = 0; i2 + 1 < frame.children.length; i2 += 2) {
             const keyNode = frame.children[i2];
             const keyPos = frame.keyPositions[i2 / 2] ?? keyNode.pos;
@@ -64499,12 +65388,12 @@ function parseYaml(text) {
               continue;
             }
             const key = String(keyNode.value);
-            const first = seen.get(key);
+            const first = seen2.get(key);
             if (first !== void 0) {
               problems.push({ pos: keyPos, message: `duplicate key ${JSON.stringify(key)} (first defined at line ${first.line})` });
               continue;
             }
-            seen.set(key, keyPos);
+            seen2.set(key, keyPos);
             entries.push({ key, keyPos, value });
           }
           node3 = { kind: "map", pos: frame.pos, entries };
@@ -64830,13 +65719,13 @@ function parseConfig(text, file2) {
   const areaNames = new Set(areas.map((a) => a.name));
   const declaredAreaNames = areasNode?.kind === "map" ? areasNode.entries.map((e) => e.key) : [];
   for (const d of drafts) {
-    const seen = /* @__PURE__ */ new Set();
+    const seen2 = /* @__PURE__ */ new Set();
     for (const dep of d.deps) {
-      if (seen.has(dep.value)) {
+      if (seen2.has(dep.value)) {
         ctx.report(dep.pos, dep.path, `${JSON.stringify(dep.value)} is listed twice`, "warning");
         continue;
       }
-      seen.add(dep.value);
+      seen2.add(dep.value);
       if (dep.value === d.id) {
         ctx.report(dep.pos, dep.path, `stream ${d.id} depends on itself; remove this entry`);
       } else if (streamSet.has(dep.value)) {
@@ -65225,31 +66114,44 @@ function touched(before, after) {
     if (i2.stream) streams.add(i2.stream);
   });
   diff(before.footprints, after.footprints, (f) => {
-    f.files.forEach((x) => paths.add(x.path));
+    f.files.forEach((x) => {
+      paths.add(x.path);
+      if (x.previousPath !== void 0) paths.add(x.previousPath);
+    });
     if (f.stream) streams.add(f.stream);
   });
   diff(before.queues, after.queues, (q) => paths.add(q.path));
+  diff(before.merges ?? [], after.merges ?? [], (m) => {
+    if (m.stream) streams.add(m.stream);
+  });
   return { paths: [...paths], streams };
 }
 function reportKey(ev) {
-  return JSON.stringify([ev.verdict, ev.stream, ev.conflicts.map((c) => c.type === "CAPACITY" ? [c.type, c.strategy] : [c.type, c.file, c.holderChange ?? c.holder, c.strategy])]);
+  const rollbacks = ev.suggestions.filter((s2) => s2.startsWith("ROLLBACK")).length;
+  return JSON.stringify([
+    ev.verdict,
+    ev.stream,
+    ev.conflicts.map((c) => c.type === "CAPACITY" ? [c.type, c.strategy] : [c.type, c.file, c.holderChange ?? c.holder, c.decided ? "decided" : c.strategy]),
+    // A ROLLBACK note is news for the stream's changes (issue 11): present only when there is one, so other keys stay as they were.
+    ...rollbacks > 0 ? [rollbacks] : []
+  ]);
 }
 var shownKey = (key, queued) => `${key}|${queued ? "queued" : "-"}`;
-function staleAfter(before, after, keyOf, except) {
+function staleAfter(before, after, keyOf2, except) {
   if (before === after) return [];
   const { paths, streams } = touched(before, after);
   if (paths.length === 0 && streams.size === 0) return [];
   const out2 = [];
   for (const fp of after.footprints) {
     if (fp.change === except) continue;
-    const concerns = fp.stream !== null && streams.has(fp.stream) || fp.files.some((f) => paths.some((p) => p === f.path || globsIntersect(p, f.path)));
+    const concerns = fp.stream !== null && streams.has(fp.stream) || fp.files.some((f) => paths.some((p) => p === f.path || p === f.previousPath || globsIntersect(p, f.path)));
     if (!concerns) continue;
-    if (keyOf(fp, before) !== keyOf(fp, after)) out2.push(fp.change);
+    if (keyOf2(fp, before) !== keyOf2(fp, after)) out2.push(fp.change);
   }
   return out2.sort(byNumber);
 }
 var byNumber = (a, b) => (Number(a.slice(1)) || 0) - (Number(b.slice(1)) || 0) || (a < b ? -1 : a > b ? 1 : 0);
-function settleRefresh(l, s2, keyOf) {
+function settleRefresh(l, s2, keyOf2) {
   const add = new Set(s2.add);
   const marked = [];
   const cleared = [];
@@ -65257,7 +66159,7 @@ function settleRefresh(l, s2, keyOf) {
   const footprints = l.footprints.map((f) => {
     let next = f;
     const published = s2.done.get(f.change);
-    const stale = (f.stale === true || add.has(f.change)) && !(published !== void 0 && keyOf(f, l) === published);
+    const stale = (f.stale === true || add.has(f.change)) && !(published !== void 0 && keyOf2(f, l) === published);
     if (stale && f.stale !== true) {
       next = { ...f, stale: true };
       marked.push(f.change);
@@ -65298,7 +66200,7 @@ var defaultSettled = /* @__PURE__ */ new Map();
 function settledOf(ctx) {
   const all = ctx.settled ?? defaultSettled;
   let s2 = all.get(ctx.repoKey);
-  if (!s2) all.set(ctx.repoKey, s2 = { done: /* @__PURE__ */ new Map(), comments: /* @__PURE__ */ new Map() });
+  if (!s2) all.set(ctx.repoKey, s2 = { done: /* @__PURE__ */ new Map(), comments: /* @__PURE__ */ new Map(), scopes: /* @__PURE__ */ new Map() });
   return s2;
 }
 var locksOf = (ctx) => ctx.locks ?? defaultLocks;
@@ -65328,12 +66230,32 @@ async function loadState(ctx, defaultBranch, opts = {}) {
   const { headSha } = opts;
   const exprs = CONFIG_PATHS.map((p) => `${defaultBranch}:${p}`);
   if (headSha) exprs.push(...CONFIG_PATHS.map((p) => `${headSha}:${p}`));
-  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, opts.pull !== void 0 ? { pull: opts.pull } : {});
+  const scope = opts.scope ? withSettleScopes(ctx, opts.scope) : void 0;
+  const r = await readRepoFiles(ctx.store.rc, ctx.store.ref, exprs, { ...opts.pull !== void 0 ? { pull: opts.pull } : {}, ...scope ? { scope } : {} });
   const headConfigs = /* @__PURE__ */ new Map();
   if (headSha) CONFIG_PATHS.forEach((p, i2) => headConfigs.set(p, r.files[CONFIG_PATHS.length + i2] ?? null));
   const state = { snapshot: r.snapshot, config: configOf(r.files.slice(0, CONFIG_PATHS.length)), headConfigs, headConfigsAt: headSha ?? null, pull: r.pull ? pullOfGraphQL(r.pull) : null };
-  if (state.config.kind === "ok") armRefresh(ctx, state.config.config);
+  if (r.view) state.view = r.view;
+  if (state.config.kind === "ok") {
+    lastConfigs.set(ctx.repoKey, state.config.config);
+    armRefresh(ctx, state.config.config);
+  }
   return state;
+}
+var withSettleScopes = (ctx, scope) => unionScope(scope, ...settledOf(ctx).scopes.values());
+var lastConfigs = new Lru(256);
+var lastConfigOf = (ctx) => lastConfigs.get(ctx.repoKey);
+var streamsOf = (ev) => [.../* @__PURE__ */ new Set([ev.stream, ...ev.files.flatMap((f) => [f.stream, ...f.also])])];
+async function completeView(ctx, r, base, evaluateOn) {
+  let read2 = await fillView(ctx.store.rc, ctx.store.ref, r, base);
+  let ev = evaluateOn(read2.ledger);
+  for (let round = 0; round < 2; round++) {
+    const next = await fillView(ctx.store.rc, ctx.store.ref, read2, { ...base, streams: [...base.streams, ...streamsOf(ev)] });
+    if (next === read2) break;
+    read2 = next;
+    ev = evaluateOn(read2.ledger);
+  }
+  return { read: read2, ev };
 }
 function footprintOf(change, ev, truncated, now, comment = null) {
   const fp = {
@@ -65513,35 +66435,54 @@ function drainDelayMs() {
 function armRefresh(ctx, config3) {
   const settled = settledOf(ctx);
   ctx.writer.finishWith(ctx.repoKey, (before, after) => {
-    const keyOf = keyOfFootprint(config3, ctx.now());
-    const stale = staleAfter(before, after, keyOf, null);
-    return settleRefresh(after, { add: stale, done: settled.done, comments: settled.comments }, keyOf);
+    const keyOf2 = keyOfFootprint(config3, ctx.now());
+    const stale = staleAfter(before, after, keyOf2, null);
+    return settleRefresh(after, { add: stale, done: settled.done, comments: settled.comments }, keyOf2);
   });
 }
 async function refreshOthers(ctx, config3, before, after, except) {
   const now = ctx.now();
-  const keyOf = keyOfFootprint(config3, now);
+  const keyOf2 = keyOfFootprint(config3, now);
   const settled = settledOf(ctx);
+  const partial2 = isView(before) || isView(after);
   const listed = after.footprints.filter((f) => f.stale === true || f.change === except).map((f) => f.change);
-  for (const id of [...settled.done.keys()]) if (!listed.includes(id)) settled.done.delete(id);
-  for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || !after.footprints.some((f) => f.change === id)) settled.comments.delete(id);
+  const inView = new Set(after.footprints.map((f) => f.change));
+  for (const id of [...settled.done.keys()]) if ((!partial2 || inView.has(id)) && !listed.includes(id)) settled.done.delete(id);
+  for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || !partial2 && !inView.has(id)) settled.comments.delete(id);
+  for (const id of [...settled.scopes.keys()]) if (!settled.done.has(id) && !settled.comments.has(id)) settled.scopes.delete(id);
   if (listed.length === 0) return [];
   const open2 = new Map(after.footprints.map((f) => [f.change, f]));
   const memo2 = reportedOf(ctx);
   const refreshed = [];
   let left = 0;
+  const assessWith = (id, l, fp, ev) => {
+    const queued = isQueued(l, id);
+    const report = reportOf(ev, []);
+    return { fp, queued, report, want: { conflict: report.conflict, queued }, done: shownKey(report.key, queued) };
+  };
+  const assess = (id, l) => {
+    const fp = l.footprints.find((f) => f.change === id);
+    if (!fp) return null;
+    return assessWith(id, l, fp, evaluate(changeOfFootprint(fp), l, config3, now, { stream: fp.stream }));
+  };
+  const assessNewest = async (id) => {
+    if (!partial2) {
+      const latest = ctx.writer.latest?.(ctx.repoKey);
+      return latest && latest !== after && !isView(latest) ? assess(id, latest) : assess(id, after);
+    }
+    const known = open2.get(id);
+    const guess = known && !isPhantom(known) ? scopeOfFootprint(known) : { changes: [id], paths: [], streams: [] };
+    const first = await readLedgerView(ctx.store.rc, ctx.store.ref, guess);
+    const fp = first.whole ? first.ledger.footprints.find((f) => f.change === id) : first.footprints.get(id);
+    if (!fp) return null;
+    const { read: read2, ev } = await completeView(ctx, first, scopeOfFootprint(fp), (l) => evaluate(changeOfFootprint(fp), l, config3, now, { stream: fp.stream }));
+    settled.scopes.set(id, { changes: [id], paths: scopeOfFootprint(fp).paths, streams: streamsOf(ev) });
+    return assessWith(id, read2.ledger, fp, ev);
+  };
   for (const id of listed) {
     const n = numberOf(id);
     if (!open2.has(id) || n === null) continue;
-    const assess = (l) => {
-      const fp = l.footprints.find((f) => f.change === id);
-      if (!fp) return null;
-      const ev = evaluate(changeOfFootprint(fp), l, config3, now, { stream: fp.stream });
-      const queued = isQueued(l, id);
-      const report = reportOf(ev, []);
-      return { fp, queued, report, want: { conflict: report.conflict, queued }, done: shownKey(report.key, queued) };
-    };
-    const first = assess(after);
+    const first = assess(id, after);
     const peek = memo2.get(prKey(ctx, n));
     if (id === except && peek?.key?.replace(/\|config$/, "") === first.report.key && peek?.labels?.queued === first.want.queued) {
       settled.done.set(id, first.done);
@@ -65556,8 +66497,7 @@ async function refreshOthers(ctx, config3, before, after, except) {
       continue;
     }
     const wrote = await locksOf(ctx).run(prKey(ctx, n), async () => {
-      const latest = ctx.writer.latest?.(ctx.repoKey);
-      const a = latest && latest !== after ? assess(latest) : first;
+      const a = await assessNewest(id);
       if (!a) return false;
       const { fp, report, want } = a;
       const shown = memo2.get(prKey(ctx, n));
@@ -65569,7 +66509,7 @@ async function refreshOthers(ctx, config3, before, after, except) {
       if (shown?.labels) {
         if (shown.labels.conflict) labels.push(LABELS.conflict.name);
         if (shown.labels.queued) labels.push(LABELS.queued.name);
-      } else if (before !== after && before.footprints.some((f) => f.change === id)) {
+      } else if (!partial2 && before !== after && before.footprints.some((f) => f.change === id)) {
         const evBefore = evaluate(changeOfFootprint(fp), before, config3, now, { stream: fp.stream });
         if (reportOf(evBefore, []).conflict) labels.push(LABELS.conflict.name);
         if (isQueued(before, id)) labels.push(LABELS.queued.name);
@@ -65713,6 +66653,178 @@ async function baseSymbols(ctx, base, ev) {
   return out2.size > 0 ? out2 : null;
 }
 
+// src/app/rollback.ts
+var code = (s2) => `\`${s2}\``;
+var short2 = (sha) => sha.slice(0, 7);
+function releaseMerged(l, pr, change, now) {
+  const rec = pr.merged && pr.mergeSha ? recordMerge(l, { change, mergeSha: pr.mergeSha, author: pr.author, ...pr.title ? { title: pr.title } : {}, ...pr.nodeId ? { nodeId: pr.nodeId } : {} }, now) : null;
+  const r = releaseChange(rec ? rec.ledger : l, { change }, now);
+  if (!rec || rec.message === null) return r;
+  return { ledger: r.ledger, outcome: r.outcome, message: [r.message, rec.message].filter((m) => m !== null).join("\n") };
+}
+function rollbackCommentBody(m, e, checks, key) {
+  const what = `${e.source === "check_suite" ? "check suite" : "workflow"} "${e.name}" ${e.conclusion ?? "failed"}`;
+  return [
+    "<!-- pucs:notice -->",
+    key,
+    "### PUCS: ↩️ ROLLBACK suggested",
+    "",
+    `${m.author ? `@${m.author}: t` : "T"}he merge of this PR (${code(short2(m.mergeSha))}) fails on ${code(e.defaultBranch)}: ${what}. Failing checks: ${checks.map(code).join(", ")}.`,
+    "",
+    `- A maintainer opens the revert PR by commenting ${code("/pucs rollback")} here: GitHub's own revert of this PR${m.stream ? `, labelled ${code(streamLabel(m.stream))}` : ""}, and ${m.author ? `@${m.author}` : "the author"} is told.`,
+    `- Locally, ${code(`pucs rollback ${short2(m.mergeSha)}`)} prepares the same revert in a new worktree.`,
+    "",
+    m.stream ? `Until the revert is opened, the open PRs of ${m.stream} show this in their PUCS reports.` : "This PR had no stream, so no other PR's report mentions it."
+  ].join("\n");
+}
+async function failingChecks(ctx, sha) {
+  const r = await ctx.gw.rc.call(`list the check runs of ${short2(sha)}`, "checks: read", "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { ref: sha, filter: "latest", per_page: 100 });
+  const runs = (r.data?.check_runs ?? []).filter((x) => (x.conclusion === "failure" || x.conclusion === "timed_out") && x.name !== CHECK_NAME);
+  return [...new Set(runs.map((x) => String(x.name)))];
+}
+async function suggestRollbackFor(ctx, e) {
+  const state = await loadState(ctx, e.defaultBranch);
+  if (state.config.kind !== "ok") return { kind: "ignored", merge: null, wrote: false };
+  const known = (state.snapshot.ledger.merges ?? []).find((m2) => m2.mergeSha === e.headSha) ?? null;
+  if (!known) return { kind: "ignored", merge: null, wrote: false };
+  if (known.rollback) return { kind: "known", merge: known, wrote: false };
+  let checks = [];
+  try {
+    checks = await failingChecks(ctx, e.headSha);
+  } catch (err2) {
+    if (!(err2 instanceof GitHubError)) throw err2;
+    ctx.log.warn(`could not list the check runs of ${short2(e.headSha)} (${err2.message}): the suggestion names the ${e.source} only`);
+  }
+  if (checks.length === 0) checks = [e.name];
+  const now = ctx.now();
+  const ref = `${e.source}:${e.id}`;
+  const r = await ctx.writer.update(
+    ctx.repoKey,
+    ctx.store,
+    (l) => {
+      const x = suggestRollback(l, { mergeSha: e.headSha, checks, ref }, now);
+      return { ...x, message: x.message !== null ? `${x.message}
+
+(${e.source} ${e.id} on ${e.defaultBranch})` : null };
+    },
+    state.snapshot
+  );
+  const o = r.outcome;
+  if (o.kind !== "suggested") return { kind: o.kind === "already" ? "known" : "ignored", merge: o.kind === "already" ? o.merge : null, wrote: r.wrote };
+  const m = o.merge;
+  ctx.log.warn(`ROLLBACK suggested for ${m.change}: its merge ${short2(m.mergeSha)} fails on ${e.defaultBranch} (${checks.join(", ")})`, { change: m.change, stream: m.stream, agent: m.agent });
+  const n = Number(m.change.slice(1));
+  const key = `<!-- pucs:rollback ${m.mergeSha} -->`;
+  await ctx.gw.createCommentOnce(n, rollbackCommentBody(m, e, checks, key), key);
+  if (m.stream) scheduleDrain(ctx, state.config.config);
+  return { kind: "suggested", merge: m, wrote: r.wrote };
+}
+var REVERT = `mutation($input: RevertPullRequestInput!) {
+  revertPullRequest(input: $input) { revertPullRequest { number url } }
+}`;
+async function planRollback(ctx, a) {
+  const id = `#${a.number}`;
+  const m = (a.ledger.merges ?? []).find((x) => x.change === id) ?? null;
+  if (!m || !m.rollback) {
+    const why = !m ? `${id} is not a merged PR PUCS tracked` : `CI has not failed on ${id}'s merge commit ${code(short2(m.mergeSha))} on ${code(a.defaultBranch)}`;
+    return { text: `no ROLLBACK is suggested for ${id}: ${why}. PUCS suggests one when a check fails on the merge commit of a tracked PR; to revert anyway, use GitHub's Revert button or ${code("pucs rollback <merge-sha>")} locally.`, ok: false };
+  }
+  if (m.rollback.done) return { text: `${id} was reverted already: #${m.rollback.done.revert} (opened by @${m.rollback.done.by} at ${m.rollback.done.at.replace(/\.000Z$/, "Z")}).`, ok: false };
+  const nodeId = m.nodeId ?? a.pull?.nodeId;
+  if (!nodeId) return { text: `GitHub did not name ${id}'s node id, so its revert cannot be opened from here: use GitHub's Revert button, or ${code(`pucs rollback ${short2(m.mergeSha)}`)} locally.`, ok: false };
+  const checks = m.rollback.checks.join(", ");
+  let revert;
+  try {
+    const data = await ctx.gw.rc.graphql(`open the revert of ${id}`, "pull_requests: write, contents: write", REVERT, {
+      input: {
+        pullRequestId: nodeId,
+        title: `Revert ${id}${m.title ? ` "${m.title}"` : ""} (PUCS ROLLBACK)`,
+        body: `Reverts ${id}: its merge ${short2(m.mergeSha)} fails on ${a.defaultBranch} (${checks}).
+
+Opened by @${a.commenter} with the PUCS ROLLBACK command on ${id}.`
+      }
+    });
+    const pr = data?.revertPullRequest?.revertPullRequest;
+    if (!pr || typeof pr.number !== "number") throw new GitHubError(`GitHub's GraphQL API could not open the revert of ${id}: it answered no pull request.`, 200, "unexpected", "no revert pull request");
+    revert = { number: pr.number, ...typeof pr.url === "string" ? { url: pr.url } : {} };
+  } catch (err2) {
+    if (!(err2 instanceof GitHubError)) throw err2;
+    return { text: `the revert of ${id} was NOT opened: ${err2.message} Nothing was recorded; fix the cause and comment ${code("/pucs rollback")} again, or revert locally with ${code(`pucs rollback ${short2(m.mergeSha)}`)}.`, ok: false };
+  }
+  if (m.stream) await ctx.gw.addLabels(revert.number, [streamLabel(m.stream)]);
+  const key = `<!-- pucs:rollback-opened ${revert.number} -->`;
+  const who2 = m.author ? `@${m.author}` : "The author";
+  await ctx.gw.createCommentOnce(a.number, ["<!-- pucs:notice -->", key, `${who2}: @${a.commenter} opened #${revert.number} to revert this PR (ROLLBACK: its merge ${code(short2(m.mergeSha))} fails on ${code(a.defaultBranch)}: ${checks}). Rework the change on a new branch once the revert merges.`].join("\n"), key);
+  return {
+    steps: [(l) => markRolledBack(l, { change: id, by: a.commenter, revert: revert.number, ...revert.url ? { url: revert.url } : {} }, ctx.now())],
+    describe: (outs) => {
+      const o = outs[0];
+      const label = m.stream ? `, labelled ${code(streamLabel(m.stream))}` : "";
+      if (o.kind === "done") return { text: `opened #${revert.number} reverting ${id}${label}; ${m.author ? `@${m.author}` : "the author"} was told, and the ROLLBACK suggestion is done`, ok: true };
+      return { text: `opened #${revert.number} reverting ${id}${label}, but the ledger already had ${o.kind === "already-done" ? `the revert #${o.merge.rollback.done.revert}` : "no suggestion"}: close the duplicate`, ok: false };
+    }
+  };
+}
+async function askCoordinators(ctx, number4, outcome, ask) {
+  if (outcome?.kind !== "requested") return;
+  try {
+    await ctx.gw.rc.call(`request reviews on #${number4}`, "pull_requests: write", "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
+      pull_number: number4,
+      reviewers: ask.reviewers,
+      team_reviewers: ask.teams.map((t) => t.slice(t.indexOf("/") + 1))
+    });
+  } catch (err2) {
+    if (!(err2 instanceof GitHubError)) throw err2;
+    ctx.log.warn(`could not ask ${namesOf(ask)} to review #${number4}: ${err2.message}`, { change: `#${number4}` });
+  }
+}
+async function inTeam(ctx, team, login2) {
+  const [org, slug] = team.split("/");
+  try {
+    const r = await ctx.gw.rc.call(`read @${login2}'s membership of @${team}`, "members: read", "GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: slug, username: login2 });
+    return r.data?.state === "active";
+  } catch (err2) {
+    if (err2 instanceof GitHubError && err2.status === 404) return false;
+    throw err2;
+  }
+}
+var DECIDE_MAX_TEAMS = 3;
+async function planDecide(ctx, a) {
+  const id = `#${a.number}`;
+  const fp = a.ledger.footprints.find((f) => f.change === id);
+  if (!fp) return { text: `${id} has no report yet, so there is nothing to decide: push, or ${code("/pucs sync")}, then decide.`, ok: false };
+  const ev = evaluate(changeOfFootprint(fp), a.ledger, a.config, a.now, { stream: fp.stream });
+  const open2 = ev.conflicts.filter((c) => isArbitrate(c) && !c.decided);
+  if (open2.length === 0) return { text: `${id} has no undecided ARBITRATE conflict: nothing to decide.`, ok: false };
+  const maintainer = a.role === "maintain" || a.role === "admin";
+  const listed = new Set(open2.flatMap((c) => coordinatorsOfStream(a.config, c.holderStream)));
+  const { reviewers, teams } = splitCoordinators([...listed]);
+  const members2 = /* @__PURE__ */ new Set();
+  if (!maintainer && !reviewers.some((r) => r.toLowerCase() === a.commenter.toLowerCase())) {
+    for (const t of teams.slice(0, DECIDE_MAX_TEAMS)) if (await inTeam(ctx, t, a.commenter)) members2.add(t);
+  }
+  const keys = decidableKeys(open2, a.config, { login: a.commenter, maintainer, inTeam: (t) => members2.has(t) });
+  if (keys.length === 0) {
+    const who2 = namesOf({ reviewers, teams });
+    return { text: `@${a.commenter} is not a coordinator of ${id}'s ARBITRATE conflicts${who2 ? ` (${who2})` : " (none are configured)"} and has ${a.role === "none" ? "no" : a.role} access: ask one of them, or a maintainer, to decide.`, ok: false };
+  }
+  const covered = open2.filter((c) => keys.some((k) => k === keyOf(c)));
+  return {
+    steps: [(l) => decideArbitration(l, { change: id, by: a.commenter, note: a.note, headSha: fp.headSha, keys }, a.now)],
+    describe: (outs) => {
+      const o = outs[0];
+      if (o.kind !== "decided") return { text: `${id} has no undecided ARBITRATE conflict: nothing to decide.`, ok: false };
+      const list = covered.map((c) => `${c.type}${c.file ? ` ${code(c.file)}` : ""}`).join(", ");
+      const left = open2.length - covered.length;
+      return {
+        text: `decided by @${a.commenter} at ${code(short2(fp.headSha))}: ${list}${a.note ? `: ${a.note}` : ""}. ${covered.length === 1 ? "It no longer blocks" : "They no longer block"}${left > 0 ? `; ${left} other ARBITRATE conflict(s) wait for their own coordinators` : ""}; a new conflict needs its own decision.`,
+        ok: true
+      };
+    }
+  };
+}
+var keyOf = (c) => conflictKey(c);
+
 // src/app/pull.ts
 var NO_CONFIG_TITLE = "PUCS is not configured for this repository";
 function noConfigSummary(defaultBranch) {
@@ -65729,17 +66841,28 @@ function steps(list, pick3) {
   };
 }
 async function syncPullRequest(ctx, hint, defaultBranch, action) {
-  const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number });
+  const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
+  const scope = { changes: [changeId(hint.number)], paths: listing ? pathsOf(listing.files) : [], streams: guessStreams(ctx, hint, listing) };
+  const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number, scope });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
   if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state);
-  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha });
+  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha, ...listing ? { listing } : {} });
 }
+function guessStreams(ctx, hint, listing) {
+  const config3 = lastConfigOf(ctx);
+  if (!config3 || !listing) return [];
+  return streamsOf(evaluate(changeOfPull(hint, listing.files), emptyLedger(), config3, ctx.now()));
+}
+var pathsOf = (files) => [...new Set(files.flatMap((f) => f.previousPath ? [f.path, f.previousPath] : [f.path]))];
 async function analyzePull(ctx, pr, defaultBranch, opts = {}) {
   let state = opts.state ?? await loadState(ctx, defaultBranch, { headSha: pr.headSha });
-  const { files, truncated } = await ctx.gw.pullFiles(pr.number);
+  const { files, truncated } = opts.listing ?? await ctx.gw.pullFiles(pr.number);
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
-  if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) state = { ...await loadState(ctx, defaultBranch, { headSha: pr.headSha }), pull: state.pull };
+  if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) {
+    const scope = state.view ? { changes: [changeId(pr.number)], paths: pathsOf(files), streams: [] } : void 0;
+    state = { ...await loadState(ctx, defaultBranch, { headSha: pr.headSha, ...scope ? { scope } : {} }), pull: state.pull };
+  }
   const configIssues = [];
   for (const path9 of touchesConfig) {
     const text = state.headConfigs.get(path9);
@@ -65781,8 +66904,21 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   const config3 = state.config.config;
   const change = changeOfPull(pr, files);
   const now = ctx.now();
-  const ledger = state.snapshot.ledger;
-  const first = evaluate(change, ledger, config3, now);
+  let ledger = state.snapshot.ledger;
+  let store2 = ctx.store;
+  let primed = state.snapshot;
+  let first;
+  if (state.view) {
+    const previous2 = state.view.whole ? null : state.view.footprints.get(change.id) ?? null;
+    const base = { changes: [change.id], paths: [.../* @__PURE__ */ new Set([...pathsOf(files), ...pathsOf(previous2?.files ?? [])])], streams: previous2 ? [previous2.stream] : [] };
+    const done = await completeView(ctx, state.view, base, (l) => evaluate(change, l, config3, now));
+    ledger = done.read.ledger;
+    first = done.ev;
+    store2 = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, { ...base, streams: [...base.streams, ...streamsOf(first)] }), done.read);
+    primed = void 0;
+  } else {
+    first = evaluate(change, ledger, config3, now);
+  }
   noteChange({ change: change.id, agent: change.agent, stream: first.stream, files: change.files.length });
   const symbols = await baseSymbols(ctx, pr.baseRef || defaultBranch, first);
   const ev = symbols ? evaluate(change, ledger, config3, now, { symbols }) : first;
@@ -65790,7 +66926,8 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
   const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
   const published = await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, report);
-  const footprint = footprintOf(change, ev, truncated, now, published.comment);
+  const written = footprintOf(change, ev, truncated, now, published.comment);
+  const footprint = symbols ? { ...written, files: nameRegions(written.files, symbols) } : written;
   const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
   if (pr.labels.includes(LABELS.lock.name)) {
@@ -65811,7 +66948,10 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
       )(l)
     );
   }
-  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps(list, (o) => o), state.snapshot);
+  const ask = coordinatorsToAsk(ev.conflicts, ledger, change.id, config3, pr.author);
+  if (ask) list.push((l) => requestArbitration(l, { change: change.id, ...ask }, now));
+  const result = await ctx.writer.update(ctx.repoKey, store2, steps(list, (o) => o), primed);
+  if (ask) await askCoordinators(ctx, pr.number, result.outcome.at(-1), ask);
   const expired = result.outcome[0].notify;
   const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : result.outcome[2].notify;
   await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
@@ -65825,7 +66965,16 @@ async function releaseClosed(ctx, pr, defaultBranch, loaded2) {
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();
   const id = `#${pr.number}`;
-  const result = await ctx.writer.update(ctx.repoKey, ctx.store, steps([(l) => expire(l, now), (l) => releaseChange(l, { change: id }, now)], (o) => o), state.snapshot);
+  let store2 = ctx.store;
+  let primed = state.snapshot;
+  if (state.view && !state.view.whole) {
+    const fp = state.view.footprints.get(id) ?? null;
+    const scope = { changes: [id], paths: pathsOf(fp?.files ?? []), streams: fp ? [fp.stream] : [] };
+    const read2 = await fillView(ctx.store.rc, ctx.store.ref, state.view, scope);
+    store2 = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, scope), read2);
+    primed = void 0;
+  }
+  const result = await ctx.writer.update(ctx.repoKey, store2, steps([(l) => expire(l, now), (l) => releaseMerged(l, pr, id, now)], (o) => o), primed);
   const notices = [...result.outcome[0].notify, ...result.outcome[1].notify];
   await notifyQueued(ctx, notices, `${id} was ${pr.merged ? "merged" : "closed"}`);
   if (state.config.kind === "ok") await refreshOthers(ctx, state.config.config, result.before, result.after, id);
@@ -65892,7 +67041,7 @@ ${JSON.stringify(json2, null, 2)}
 // src/app/comment.ts
 var REPLY_MARKER = "<!-- pucs:reply -->";
 var MINUTE2 = 6e4;
-var code = (s2) => `\`${s2}\``;
+var code2 = (s2) => `\`${s2}\``;
 function isOwnComment(body2) {
   return body2.includes(REPLY_MARKER) || body2.includes(REPORT_MARKER) || body2.includes("<!-- pucs:notice -->");
 }
@@ -65919,13 +67068,13 @@ async function handleComment(ctx, e) {
   }
 }
 async function runCommands(ctx, e, parsed) {
-  const lines = parsed.errors.map((err2) => ({ text: `Line ${err2.line} (${code(err2.raw)}): ${err2.message}`, ok: false }));
+  const lines = parsed.errors.map((err2) => ({ text: `Line ${err2.line} (${code2(err2.raw)}): ${err2.message}`, ok: false }));
   const state = await loadState(ctx, e.defaultBranch, { pull: e.number });
   const agent = state.pull ? changeOfPull(state.pull, []).agent : e.prAuthor;
   noteChange({ agent, stream: state.snapshot.ledger.footprints.find((f) => f.change === `#${e.number}`)?.stream ?? null });
   if (state.config.kind !== "ok") {
     lines.push({
-      text: state.config.kind === "none" ? `PUCS is not configured for this repository: add ${code("config/pucs_streams.yaml")} to ${code(e.defaultBranch)} (${code("npx pucs init --write-config")} proposes one), then try again.` : `The PUCS config on ${code(e.defaultBranch)} does not validate, so no command can run: see the PUCS / conflicts check for the problems.`,
+      text: state.config.kind === "none" ? `PUCS is not configured for this repository: add ${code2("config/pucs_streams.yaml")} to ${code2(e.defaultBranch)} (${code2("npx pucs init --write-config")} proposes one), then try again.` : `The PUCS config on ${code2(e.defaultBranch)} does not validate, so no command can run: see the PUCS / conflicts check for the problems.`,
       ok: false
     });
     await reply(ctx, e, lines);
@@ -65945,7 +67094,7 @@ async function runCommands(ctx, e, parsed) {
   const isAuthor = e.commenter.toLowerCase() === e.prAuthor.toLowerCase();
   const needsRole = parsed.commands.some((c) => {
     const p = specOf(c.name).permission;
-    return p === "write" || p === "maintain" || p === "author-or-write" && !isAuthor || c.name === "unlock";
+    return p === "write" || p === "maintain" || p === "coordinator" || p === "author-or-write" && !isAuthor || c.name === "unlock";
   });
   const role = e.commenterIsBot ? roleOfBot(e.commenter, state.config.config.agents?.bots) : needsRole ? await ctx.gw.permission(e.commenter) : "none";
   const who2 = { isAuthor, role, isBot: e.commenterIsBot };
@@ -65956,10 +67105,20 @@ async function runCommands(ctx, e, parsed) {
   const stream = footprint?.stream ?? null;
   const planned = [];
   let wantsSync = false;
+  let decided = false;
   for (const cmd of parsed.commands) {
     const spec2 = specOf(cmd.name);
     if (!permissionAllows(spec2.permission, who2)) {
-      lines.push({ text: `${code(cmd.raw)}: ${refusal(spec2, { login: e.commenter, role, isBot: e.commenterIsBot })}`, ok: false });
+      lines.push({ text: `${code2(cmd.raw)}: ${refusal(spec2, { login: e.commenter, role, isBot: e.commenterIsBot })}`, ok: false });
+      continue;
+    }
+    if (cmd.name === "rollback" || cmd.name === "decide") {
+      const r = cmd.name === "rollback" ? await planRollback(ctx, { number: e.number, commenter: e.commenter, ledger: state.snapshot.ledger, pull: state.pull, defaultBranch: e.defaultBranch }) : await planDecide(ctx, { number: e.number, commenter: e.commenter, role, note: cmd.note, ledger: state.snapshot.ledger, config: config3, now });
+      if ("text" in r) lines.push(r);
+      else {
+        planned.push({ cmd, steps: r.steps, describe: (outs) => r.describe(outs) });
+        if (cmd.name === "decide") decided = true;
+      }
       continue;
     }
     const p = plan(cmd, { config: config3, now, id, agent, commenter: e.commenter, stream, role, newId: ctx.newId, headSha: footprint?.headSha });
@@ -65999,7 +67158,7 @@ async function runCommands(ctx, e, parsed) {
     if (wantsSync) lines.push(await syncPull(ctx, e, config3, role, stream));
     await reply(ctx, e, lines);
     await notifyQueued(ctx, notices, `released on ${id}`);
-    await refreshOthers(ctx, config3, result.before, result.after, null);
+    await refreshOthers(ctx, config3, result.before, result.after, decided ? id : null);
   } else {
     if (wantsSync) lines.push(await syncPull(ctx, e, config3, role, stream));
     await reply(ctx, e, lines);
@@ -66099,6 +67258,8 @@ function plan(cmd, c) {
   switch (cmd.name) {
     case "help":
     case "status":
+    case "rollback":
+    case "decide":
       return { text: "", ok: true };
     case "sync":
       return { text: "Rebuilt this PR's footprint from its files and labels; the report below is current.", ok: true };
@@ -66118,23 +67279,23 @@ function plan(cmd, c) {
             const path9 = cmd.paths[i2];
             if (out2.kind === "too-long") {
               ok = false;
-              parts2.push(`${code(cmd.raw)}: ${out2.reason}`);
+              parts2.push(`${code2(cmd.raw)}: ${out2.reason}`);
             } else if (out2.kind === "held") {
               ok = false;
-              parts2.push(`${code(path9)} is locked by ${holderLabel(out2.lock)} until ${shortTime(out2.lock.expiresAt)}${out2.lock.task ? ` (${out2.lock.task})` : ""}: wait in line with ${code(`/pucs queue ${path9}`)}`);
+              parts2.push(`${code2(path9)} is locked by ${holderLabel(out2.lock)} until ${shortTime(out2.lock.expiresAt)}${out2.lock.task ? ` (${out2.lock.task})` : ""}: wait in line with ${code2(`/pucs queue ${path9}`)}`);
             } else if (out2.kind === "queued") {
               ok = false;
               parts2.push(
-                `${code(path9)} is free, but ${holderLabel(out2.head)} is first in line for ${code(out2.path)}: ${c.id} is number ${out2.position} in line and is told when its turn comes (the first in line has ${formatDuration(queueGraceMinutes * MINUTE2)} to take it)`
+                `${code2(path9)} is free, but ${holderLabel(out2.head)} is first in line for ${code2(out2.path)}: ${c.id} is number ${out2.position} in line and is told when its turn comes (the first in line has ${formatDuration(queueGraceMinutes * MINUTE2)} to take it)`
               );
             } else if (out2.kind === "breaker-open") {
               ok = false;
-              parts2.push(`${code(path9)} NOT locked: ${out2.details}`);
+              parts2.push(`${code2(path9)} NOT locked: ${out2.details}`);
             } else if (out2.kind === "covered") {
-              parts2.push(`${code(path9)} is already held by ${holderLabel(out2.lock)} until ${shortTime(out2.lock.expiresAt)}, this PR's agent: it covers ${c.id}`);
+              parts2.push(`${code2(path9)} is already held by ${holderLabel(out2.lock)} until ${shortTime(out2.lock.expiresAt)}, this PR's agent: it covers ${c.id}`);
             } else {
               const skipped = out2.skipped.map((x) => `; skipped ${holderLabel(x.entry)}, silent past the grace after being told`).join("");
-              parts2.push(`${code(path9)} locked for ${c.id} until ${shortTime(out2.lock.expiresAt)}${skipped}`);
+              parts2.push(`${code2(path9)} locked for ${c.id} until ${shortTime(out2.lock.expiresAt)}${skipped}`);
             }
           });
           return { text: parts2.join("; "), ok };
@@ -66148,15 +67309,15 @@ function plan(cmd, c) {
         steps: [(l) => declareIntent(l, { id: c.newId(), agent: c.agent, stream: c.stream, files: cmd.paths, description: cmd.text, durationMinutes: minutes, change: c.id, force: cmd.force === true, config: c.config }, c.now)],
         describe: (outs) => {
           const o = outs[0];
-          if (o.kind === "too-long") return { text: `${code(cmd.raw)}: ${o.reason}`, ok: false };
-          if (o.kind === "breaker-open") return { text: `intent on ${cmd.paths.map(code).join(", ")} NOT recorded: ${o.details}`, ok: false };
+          if (o.kind === "too-long") return { text: `${code2(cmd.raw)}: ${o.reason}`, ok: false };
+          if (o.kind === "breaker-open") return { text: `intent on ${cmd.paths.map(code2).join(", ")} NOT recorded: ${o.details}`, ok: false };
           const list = (cs) => cs.map((x) => `
-  - **${x.type}** ${x.file ? code(x.file) : "(stream)"}: ${x.details} → ${x.strategy}: ${x.nextStep}`).join("");
+  - **${x.type}** ${x.file ? code2(x.file) : "(stream)"}: ${x.details} → ${x.strategy}: ${x.nextStep}`).join("");
           if (o.kind === "refused") {
-            return { text: `intent on ${cmd.paths.map(code).join(", ")} NOT recorded: it collides with other work. Resolve these, or add ${code("--force")} to record it anyway:${list(o.conflicts)}`, ok: false };
+            return { text: `intent on ${cmd.paths.map(code2).join(", ")} NOT recorded: it collides with other work. Resolve these, or add ${code2("--force")} to record it anyway:${list(o.conflicts)}`, ok: false };
           }
           const forced = o.conflicts.length > 0 ? ` despite ${o.conflicts.length} conflict(s) (--force):${list(o.conflicts)}` : "";
-          return { text: `intent on ${cmd.paths.map(code).join(", ")} recorded until ${shortTime(o.intent.expiresAt)}; others touching these files see it as INTENT_OVERLAP${forced}`, ok: true };
+          return { text: `intent on ${cmd.paths.map(code2).join(", ")} recorded until ${shortTime(o.intent.expiresAt)}; others touching these files see it as INTENT_OVERLAP${forced}`, ok: true };
         }
       };
     }
@@ -66190,10 +67351,10 @@ function plan(cmd, c) {
           if (o.outs.length === 0) return { text: `${c.id} holds no locks: nothing to unlock`, ok: true };
           let ok = true;
           const parts2 = o.outs.map(({ path: path9, out: out2 }) => {
-            if (out2.kind === "released") return `${code(path9)} unlocked`;
+            if (out2.kind === "released") return `${code2(path9)} unlocked`;
             ok = false;
-            if (out2.kind === "not-holder") return `${code(path9)} is held by ${holderLabel(out2.lock)}, not ${c.id}: releasing another PR's lock needs maintain or admin access (@${c.commenter} has ${c.role})`;
-            return `${code(path9)} is not locked`;
+            if (out2.kind === "not-holder") return `${code2(path9)} is held by ${holderLabel(out2.lock)}, not ${c.id}: releasing another PR's lock needs maintain or admin access (@${c.commenter} has ${c.role})`;
+            return `${code2(path9)} is not locked`;
           });
           return { text: parts2.join("; "), ok };
         }
@@ -66217,11 +67378,11 @@ function plan(cmd, c) {
         steps: [(l) => extendLocks(l, { agent: c.agent, change: c.id, minutes, maxTtlMinutes: maxTtl }, c.now)],
         describe: (outs) => {
           const x = outs[0];
-          if (x.kind === "too-long") return { text: `${code(cmd.raw)}: ${x.reason}`, ok: false };
+          if (x.kind === "too-long") return { text: `${code2(cmd.raw)}: ${x.reason}`, ok: false };
           const o = x;
-          if (o.extended.length === 0 && o.atCap.length === 0) return { text: `${c.id} holds no live locks to extend: take one with ${code("/pucs lock <path>")}`, ok: false };
-          const parts2 = o.extended.map((k) => `${code(k.path)} until ${shortTime(k.expiresAt)}`);
-          if (o.atCap.length) parts2.push(`${o.atCap.map((k) => code(k.path)).join(", ")} already at the ${maxTtl}-minute maximum`);
+          if (o.extended.length === 0 && o.atCap.length === 0) return { text: `${c.id} holds no live locks to extend: take one with ${code2("/pucs lock <path>")}`, ok: false };
+          const parts2 = o.extended.map((k) => `${code2(k.path)} until ${shortTime(k.expiresAt)}`);
+          if (o.atCap.length) parts2.push(`${o.atCap.map((k) => code2(k.path)).join(", ")} already at the ${maxTtl}-minute maximum`);
           return { text: `extended: ${parts2.join("; ")}`, ok: o.extended.length > 0 };
         }
       };
@@ -66233,8 +67394,8 @@ function plan(cmd, c) {
         describe: (outs, after) => {
           const o = outs[0];
           const holder = after.locks.find((k) => k.path === cmd.path && k.change !== c.id && !isExpired(k, c.now));
-          const state = holder ? `held by ${holderLabel(holder)} until ${shortTime(holder.expiresAt)}` : "not locked right now: take it with " + code(`/pucs lock ${cmd.path}`);
-          return { text: `${c.id} is ${o.already ? "already " : ""}number ${o.position} in line for ${code(cmd.path)} (${state}); this PR is told when it frees`, ok: true };
+          const state = holder ? `held by ${holderLabel(holder)} until ${shortTime(holder.expiresAt)}` : "not locked right now: take it with " + code2(`/pucs lock ${cmd.path}`);
+          return { text: `${c.id} is ${o.already ? "already " : ""}number ${o.position} in line for ${code2(cmd.path)} (${state}); this PR is told when it frees`, ok: true };
         }
       };
     case "gate-override":
@@ -66253,14 +67414,14 @@ function plan(cmd, c) {
           const moved = [`${o.locks.length} lock(s)`, `${o.intents.length} intent(s)`, `${o.queueEntries.length} queue place(s)`].join(", ");
           const files = o.handoff.stream_context.locked_files;
           return {
-            text: `${c.id} handed off from ${c.agent} to @${cmd.to} by @${c.commenter}: ${moved} moved${files.length ? ` (${files.map(code).join(", ")})` : ""}${cmd.note ? `. Note: ${cmd.note}` : ""}`,
+            text: `${c.id} handed off from ${c.agent} to @${cmd.to} by @${c.commenter}: ${moved} moved${files.length ? ` (${files.map(code2).join(", ")})` : ""}${cmd.note ? `. Note: ${cmd.note}` : ""}`,
             ok: true
           };
         }
       };
     case "breaker-reset": {
       const stream = c.stream;
-      if (stream === null) return { text: `${code(cmd.raw)}: ${c.id} has no stream, so there is no breaker to reset. Give it a ${code("pucs:stream:<ID>")} label first.`, ok: false };
+      if (stream === null) return { text: `${code2(cmd.raw)}: ${c.id} has no stream, so there is no breaker to reset. Give it a ${code2("pucs:stream:<ID>")} label first.`, ok: false };
       return {
         cmd,
         steps: [(l) => resetBreaker(l, { stream, by: c.commenter, reason: cmd.reason }, c.now)],
@@ -66280,9 +67441,9 @@ function statusMarkdown(ledger, config3, id, now) {
   const intents = ledger.intents.filter((i2) => i2.change === id && !isExpired(i2, now));
   const queues = ledger.queues.flatMap((q) => q.waiters.map((w, i2) => ({ path: q.path, w, pos: i2 + 1 }))).filter((x) => x.w.change === id);
   out2.push(`**Stream:** ${fp?.stream ?? "none"} · **Files recorded:** ${fp ? fp.files.length : "none yet (push or `/pucs sync`)"}`);
-  out2.push(`**Locks:** ${locks.length ? locks.map((k) => `${code(k.path)} until ${shortTime(k.expiresAt)}`).join(", ") : "none"}`);
-  out2.push(`**Intents:** ${intents.length ? intents.map((i2) => `${i2.files.map(code).join(", ")} until ${shortTime(i2.expiresAt)}`).join("; ") : "none"}`);
-  out2.push(`**Queued for:** ${queues.length ? queues.map((q) => `${code(q.path)} (#${q.pos})`).join(", ") : "nothing"}`);
+  out2.push(`**Locks:** ${locks.length ? locks.map((k) => `${code2(k.path)} until ${shortTime(k.expiresAt)}`).join(", ") : "none"}`);
+  out2.push(`**Intents:** ${intents.length ? intents.map((i2) => `${i2.files.map(code2).join(", ")} until ${shortTime(i2.expiresAt)}`).join("; ") : "none"}`);
+  out2.push(`**Queued for:** ${queues.length ? queues.map((q) => `${code2(q.path)} (#${q.pos})`).join(", ") : "nothing"}`);
   if (fp) {
     out2.push("", renderMarkdown(evaluate(changeOfFootprint(fp), ledger, config3, now, { stream: fp.stream }), { marker: "", heading: "Report" }));
   }
@@ -66298,6 +67459,10 @@ function ownAppId(env = process.env) {
 async function handleCiCompletion(ctx, e, own4 = ownAppId()) {
   const failed = e.conclusion !== null && FAILED.has(e.conclusion);
   const passed = e.conclusion === "success";
+  if (failed && e.pulls.length === 0 && e.headBranch === e.defaultBranch && e.headSha && !(own4 !== null && e.appId === own4)) {
+    const rollback = await suggestRollbackFor(ctx, { source: e.source, id: e.id, conclusion: e.conclusion, name: e.name, headSha: e.headSha, defaultBranch: e.defaultBranch });
+    return { kind: "rollback", outcomes: [], wrote: rollback.wrote, rollback };
+  }
   if (!failed && !passed || e.pulls.length === 0 || own4 !== null && e.appId === own4) return { kind: "ignored", outcomes: [], wrote: false };
   const state = await loadState(ctx, e.defaultBranch);
   if (state.config.kind !== "ok") return { kind: "ignored", outcomes: [], wrote: false };
@@ -66352,7 +67517,8 @@ function ciEventOf(name2, payload) {
     headSha: typeof body2.head_sha === "string" ? body2.head_sha : "",
     pulls,
     appId: num(app?.id),
-    defaultBranch: branch
+    defaultBranch: branch,
+    headBranch: typeof body2.head_branch === "string" ? body2.head_branch : null
   };
 }
 
@@ -66397,6 +67563,14 @@ async function transactUntraced(store2, fn, opts = {}) {
 }
 
 // src/app/ledger-writer.ts
+function batchStore(batch) {
+  const first = batch[0];
+  if (batch.every((p) => p.store === first.store)) return first.snapshot ? primedStore(first.store, first.snapshot) : first.store;
+  const scoped = batch.filter((p) => p.store instanceof ScopedLedgerStore).map((p) => p.store);
+  if (scoped.length === batch.length) return scoped.slice(1).reduce((a, b) => a.merge(b), scoped[0]);
+  const whole = batch.find((p) => !(p.store instanceof ScopedLedgerStore)).store;
+  return whole;
+}
 var LedgerWriter = class {
   constructor(options2 = {}) {
     this.options = options2;
@@ -66419,16 +67593,12 @@ var LedgerWriter = class {
   update(repoKey, store2, fn, snapshot) {
     let q = this.#queues.get(repoKey);
     if (!q) {
-      q = { store: store2, snapshot: null, pending: [], running: null };
+      q = { pending: [], running: null };
       this.#queues.set(repoKey, q);
-    }
-    if (q.pending.length === 0) {
-      q.store = store2;
-      q.snapshot = snapshot ?? null;
     }
     const queue = q;
     const p = new Promise((resolve4, reject) => {
-      queue.pending.push({ fn, resolve: resolve4, reject });
+      queue.pending.push({ fn, store: store2, snapshot: snapshot ?? null, resolve: resolve4, reject });
     });
     if (!q.running) q.running = this.#drain(repoKey, q);
     return p;
@@ -66437,8 +67607,7 @@ var LedgerWriter = class {
     await new Promise((r) => setImmediate(r));
     while (q.pending.length > 0) {
       const batch = q.pending.splice(0, q.pending.length);
-      const store2 = q.snapshot ? primedStore(q.store, q.snapshot) : q.store;
-      q.snapshot = null;
+      const store2 = batchStore(batch);
       let before = null;
       try {
         const r = await transact(
@@ -66584,12 +67753,12 @@ function phaseOf(config3, stream) {
 function dependencyClosure(config3, stream) {
   const byId = new Map(config3.streams.map((s2) => [s2.id, s2]));
   const out2 = [];
-  const seen = /* @__PURE__ */ new Set([stream]);
+  const seen2 = /* @__PURE__ */ new Set([stream]);
   const queue = [...byId.get(stream)?.dependsOn ?? []];
   while (queue.length > 0) {
     const id = queue.shift();
-    if (seen.has(id) || !byId.has(id)) continue;
-    seen.add(id);
+    if (seen2.has(id) || !byId.has(id)) continue;
+    seen2.add(id);
     out2.push(id);
     queue.push(...byId.get(id).dependsOn);
   }
@@ -66657,12 +67826,12 @@ function gate(change, open2, ledger, config3, now) {
     blockers.push(...earlier);
   }
   if (config3.mergeGate.blockOnLocks && ledger && change.files && change.files.length > 0) {
-    const seen = /* @__PURE__ */ new Set();
+    const seen2 = /* @__PURE__ */ new Set();
     const locks = ledger.locks.filter((l) => Date.parse(l.expiresAt) > now && !ownsClaim({ id: change.change, agent: change.agent ?? "" }, l)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
     for (const lock of locks) {
       const hit = change.files.find((f) => matchesGlob(f, lock.path));
-      if (hit === void 0 || seen.has(lock.lease)) continue;
-      seen.add(lock.lease);
+      if (hit === void 0 || seen2.has(lock.lease)) continue;
+      seen2.add(lock.lease);
       blockers.push({
         change: holderOf(lock),
         stream: lock.stream,
@@ -66797,7 +67966,8 @@ function statusDocument(input2) {
     intents,
     queues: ledger.queues.map((q) => ({ path: q.path, waiters: q.waiters.map((w, n) => ({ ...w, position: n + 1 })) })),
     overrides: ledger.overrides,
-    history
+    history,
+    agents: ledger.agents ?? []
   };
 }
 
@@ -66807,7 +67977,7 @@ var MAX_BODY2 = 6e4;
 var MAX_ROWS = 20;
 var ACTION_RE = /^\s*[-*]\s+\[( |x|X)\]\s+<!--\s*pucs:action\s+([a-z-]+)(?:\s+(\S+))?\s*-->/;
 var STATE_ICON = { idle: "⚪", active: "🟢", blocked: "🔴" };
-var code2 = (s2) => "`" + s2.replace(/`/g, "'") + "`";
+var code3 = (s2) => "`" + s2.replace(/`/g, "'") + "`";
 var cell2 = (s2) => s2.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
 var clip2 = (s2, n = 120) => cell2(s2.length > n ? `${s2.slice(0, n - 1)}…` : s2);
 var mlabel = (s2) => s2.replace(/[\r\n]+/g, " ").replace(/#/g, "#35;").replace(/"/g, "#quot;");
@@ -66832,11 +68002,11 @@ function parseActions(body2) {
 }
 function newlyTicked(before, after) {
   const was = new Set(before === null ? [] : parseActions(before).filter((a) => a.ticked).map((a) => a.key));
-  const seen = /* @__PURE__ */ new Set();
+  const seen2 = /* @__PURE__ */ new Set();
   const out2 = [];
   for (const a of parseActions(after)) {
-    if (!a.ticked || was.has(a.key) || seen.has(a.key)) continue;
-    seen.add(a.key);
+    if (!a.ticked || was.has(a.key) || seen2.has(a.key)) continue;
+    seen2.add(a.key);
     out2.push(a.action);
   }
   return out2;
@@ -66893,20 +68063,20 @@ function streamSection(doc, stream, heading) {
     for (const c of changes.slice(0, MAX_ROWS)) {
       const name2 = `${c.change}${c.title ? ` ${cell2(c.title)}` : ""}${c.draft ? " (draft)" : ""} by @${cell2(c.agent)}`;
       const gateText = c.overriddenBy ? `pass (override by @${cell2(c.overriddenBy.by)})` : c.gate === "blocked" ? `blocked by ${clip2(c.blockedBy.join(", "), 80)}` : "pass";
-      const conflicts = c.conflicts.length === 0 ? "—" : c.conflicts.slice(0, 5).map((x) => `${x.type} ${x.file ? code2(x.file) : ""} ↔ ${clip2(x.holderChange ?? x.holder, 60)} → ${x.strategy}`).join("<br>") + (c.conflicts.length > 5 ? `<br>…${c.conflicts.length - 5} more` : "");
+      const conflicts = c.conflicts.length === 0 ? "—" : c.conflicts.slice(0, 5).map((x) => `${x.type} ${x.file ? code3(x.file) : ""} ↔ ${clip2(x.holderChange ?? x.holder, 60)} → ${x.strategy}`).join("<br>") + (c.conflicts.length > 5 ? `<br>…${c.conflicts.length - 5} more` : "");
       out2.push(`| ${c.url ? `[${name2}](${c.url})` : name2} | ${c.verdict} | ${gateText} | ${conflicts} |`);
     }
     out2.push(...more(changes.length - MAX_ROWS, "PRs"), "");
   }
   if (locks.length > 0) {
     out2.push("**Locks:**", "");
-    for (const k of locks.slice(0, MAX_ROWS)) out2.push(`- ${code2(k.path)} held by ${cell2(k.agent)}${k.change ? ` (${k.change})` : ""} for “${cell2(k.task)}” until ${k.expiresAt}`);
+    for (const k of locks.slice(0, MAX_ROWS)) out2.push(`- ${code3(k.path)} held by ${cell2(k.agent)}${k.change ? ` (${k.change})` : ""} for “${cell2(k.task)}” until ${k.expiresAt}`);
     out2.push(...more(locks.length - MAX_ROWS, "locks"), "");
   }
   if (intents.length > 0) {
     out2.push("**Intents:**", "");
     for (const x of intents.slice(0, MAX_ROWS)) {
-      const files = x.files.slice(0, 3).map(code2).join(", ") + (x.files.length > 3 ? ` and ${x.files.length - 3} more` : "");
+      const files = x.files.slice(0, 3).map(code3).join(", ") + (x.files.length > 3 ? ` and ${x.files.length - 3} more` : "");
       out2.push(`- ${cell2(x.agent)}${x.change ? ` (${x.change})` : ""}: ${files}${x.description ? ` — ${cell2(x.description)}` : ""} until ${x.expiresAt}`);
     }
     out2.push(...more(intents.length - MAX_ROWS, "intents"), "");
@@ -66919,7 +68089,7 @@ function renderDashboardDoc(doc, config3, opts = {}) {
   const blocked = doc.changes.filter((c) => c.gate === "blocked" || c.verdict === "blocked").length;
   const queued = doc.queues.reduce((n, q) => n + q.waiters.length, 0);
   out2.push(
-    `**${doc.changes.length}** open PR${doc.changes.length === 1 ? "" : "s"} (${blocked} blocked) · **${doc.locks.length}** live lock${doc.locks.length === 1 ? "" : "s"}${doc.expiredLocks > 0 ? ` (+${doc.expiredLocks} expired)` : ""} · **${doc.intents.length}** intent${doc.intents.length === 1 ? "" : "s"} · **${queued}** waiting in queues${doc.session ? ` · session ${code2(doc.session.id)}` : ""}`,
+    `**${doc.changes.length}** open PR${doc.changes.length === 1 ? "" : "s"} (${blocked} blocked) · **${doc.locks.length}** live lock${doc.locks.length === 1 ? "" : "s"}${doc.expiredLocks > 0 ? ` (+${doc.expiredLocks} expired)` : ""} · **${doc.intents.length}** intent${doc.intents.length === 1 ? "" : "s"} · **${queued}** waiting in queues${doc.session ? ` · session ${code3(doc.session.id)}` : ""}`,
     "",
     "```mermaid",
     dashboardGraph(doc, config3),
@@ -66935,7 +68105,7 @@ function renderDashboardDoc(doc, config3, opts = {}) {
     `- [ ] ${actionKey({ name: "rerun-gate" })} Re-run the gate for all open PRs (re-publish every report) — needs write access`
   );
   for (const k of doc.locks.slice(0, MAX_ROWS)) {
-    out2.push(`- [ ] ${actionKey({ name: "release-lock", lease: k.lease })} Release ${code2(k.path)} held by ${cell2(k.agent)}${k.change ? ` (${k.change})` : ""} — needs maintain, or being its holder`);
+    out2.push(`- [ ] ${actionKey({ name: "release-lock", lease: k.lease })} Release ${code3(k.path)} held by ${cell2(k.agent)}${k.change ? ` (${k.change})` : ""} — needs maintain, or being its holder`);
   }
   out2.push(...more(doc.locks.length - MAX_ROWS, "locks"), "");
   doc.phases.forEach((layer, i2) => {
@@ -66949,10 +68119,15 @@ function renderDashboardDoc(doc, config3, opts = {}) {
   const known = new Set(doc.phases.flat());
   const outside = [.../* @__PURE__ */ new Set([...doc.changes.map((c) => c.stream), ...doc.locks.map((k) => k.stream), ...doc.intents.map((x) => x.stream)])].filter((s2) => s2 === null || !known.has(s2));
   for (const s2 of outside) out2.push(...streamSection(doc, s2, s2 === null ? "### No stream" : `### ${s2} (not in the config)`));
+  if (doc.agents.length > 0) {
+    out2.push("### Agents", "", "| agent | stream | session | last seen | worktree |", "|---|---|---|---|---|");
+    for (const a of doc.agents.slice(0, MAX_ROWS)) out2.push(`| ${cell2(a.agent)} | ${a.stream ? cell2(a.stream) : "—"} | ${a.session ? code3(a.session) : "—"} | ${a.lastSeen} | ${a.worktree ? code3(a.worktree) : "—"} |`);
+    out2.push(...more(doc.agents.length - MAX_ROWS, "agents"), "");
+  }
   out2.push("### Queues", "");
   if (doc.queues.length === 0) out2.push("Nobody is waiting.", "");
   else {
-    for (const q of doc.queues.slice(0, MAX_ROWS)) out2.push(`- ${code2(q.path)}: ${q.waiters.map((w) => `${w.position}. ${cell2(w.agent)}${w.change ? ` (${w.change})` : ""}`).join(", ")}`);
+    for (const q of doc.queues.slice(0, MAX_ROWS)) out2.push(`- ${code3(q.path)}: ${q.waiters.map((w) => `${w.position}. ${cell2(w.agent)}${w.change ? ` (${w.change})` : ""}`).join(", ")}`);
     out2.push(...more(doc.queues.length - MAX_ROWS, "queues"), "");
   }
   out2.push("### Recent releases and overrides", "");
