@@ -58,7 +58,9 @@ describe("fuzz: slash-commands", () => {
             const allowed = permissionAllows(c.permission, { role, isAuthor, isBot });
             const writer = role === "write" || role === "maintain" || role === "admin";
             // A bot is judged like a person (its role comes from agents.bots; the PR's bot author is its author).
-            const expected = c.permission === "anyone"
+            // "coordinator" (/pucs decide) passes this first check for everyone: the handler then asks the
+            // config's coordinators and their teams (test/app/rollback-arbitrate.test.ts: refusals).
+            const expected = c.permission === "anyone" || c.permission === "coordinator"
                 ? true
                 : c.permission === "maintain"
                   ? role === "maintain" || role === "admin"
