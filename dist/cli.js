@@ -18,11 +18,11 @@ var argv = process.argv.slice(2);
 var io = { cwd: process.cwd(), env: process.env, now, out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
 async function main() {
   if (argv[0] === "check") {
-    const { fastCheck } = await import("./chunks/check-fast-55YASGFV.js");
+    const { fastCheck } = await import("./chunks/check-fast-NGZDHJAV.js");
     const code = await fastCheck(argv.slice(1), io);
     if (code !== null) return code;
   }
-  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-367YAWFJ.js"), import("node:crypto")]);
+  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-AWUF4IRH.js"), import("node:crypto")]);
   return runCli(argv, {
     ...io,
     newId: () => randomUUID(),

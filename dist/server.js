@@ -55905,10 +55905,13 @@ var smallPath = (dir, key) => `${dir}/${key.slice(0, 1)}/${key}.json`;
 function metaText(l) {
   return entryText(MetaSchema, { kind: l.kind, layout: LAYOUT_VERSION, schemaVersion: l.schemaVersion, session: l.session });
 }
+function indexedPaths(files) {
+  return [...new Set(files.flatMap((x) => x.previousPath === void 0 || x.previousPath === x.path ? [x.path] : [x.path, x.previousPath]))];
+}
 function footprintFiles(f, out2, value) {
   const k = changeKey(f.change);
   out2.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
-  for (const p of new Set(f.files.flatMap((x) => x.previousPath === void 0 ? [x.path] : [x.path, x.previousPath]))) out2.set(`${indexDir(p)}/${k}`, value(`${f.change}
+  for (const p of indexedPaths(f.files)) out2.set(`${indexDir(p)}/${k}`, value(`${f.change}
 `));
 }
 function layoutFiles(l) {
@@ -56539,7 +56542,7 @@ async function readCommit(rc, ref, fields, at) {
   const data = await rc.graphql(`read ${ref} at ${at.slice(0, 7)}`, "contents: read", query, { owner: rc.repo.owner, name: rc.repo.repo, oid: at });
   return data?.repository?.at ?? null;
 }
-var scopeOfFootprint = (f) => ({ changes: [f.change], paths: [...new Set(f.files.flatMap((x) => x.previousPath ? [x.path, x.previousPath] : [x.path]))], streams: [f.stream] });
+var scopeOfFootprint = (f) => ({ changes: [f.change], paths: indexedPaths(f.files), streams: [f.stream] });
 var ScopedLedgerStore = class _ScopedLedgerStore {
   constructor(store2, scope, initial) {
     this.store = store2;
@@ -56605,7 +56608,12 @@ var ScopedLedgerStore = class _ScopedLedgerStore {
           if (!real.has(f.change)) return f;
           const phantom = was.get(f.change);
           const fp = real.get(f.change);
-          if (!fp) throw new LedgerError(`${f.change} is in its stream's summary but has no footprint at ${expected.slice(0, 7)}: the ledger's summary is out of date; nothing was written`, "corrupt");
+          if (!fp) {
+            throw new LedgerError(
+              `${this.store.ref} at ${expected.slice(0, 7)}: ${f.change} is in its stream's summary (streams/) but has no footprint: the summary is damaged. ${githubLedgerHint(this.store.rc.repo, this.store.ref)}`,
+              "corrupt"
+            );
+          }
           if (fields(f) !== fields(phantom)) throw new LedgerError(`a transition changed more than the report fields of ${f.change}, which this event did not read whole: a PUCS bug; nothing was written`, "corrupt");
           const { stale: _s, comment: _c, ...rest } = fp;
           return { ...rest, ...f.stale === true ? { stale: true } : {}, ...f.comment !== void 0 ? { comment: f.comment } : {} };
@@ -66842,7 +66850,7 @@ function steps(list, pick3) {
 }
 async function syncPullRequest(ctx, hint, defaultBranch, action) {
   const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
-  const scope = { changes: [changeId(hint.number)], paths: listing ? pathsOf(listing.files) : [], streams: guessStreams(ctx, hint, listing) };
+  const scope = { changes: [changeId(hint.number)], paths: listing ? indexedPaths(listing.files) : [], streams: guessStreams(ctx, hint, listing) };
   const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number, scope });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
@@ -66854,13 +66862,12 @@ function guessStreams(ctx, hint, listing) {
   if (!config3 || !listing) return [];
   return streamsOf(evaluate(changeOfPull(hint, listing.files), emptyLedger(), config3, ctx.now()));
 }
-var pathsOf = (files) => [...new Set(files.flatMap((f) => f.previousPath ? [f.path, f.previousPath] : [f.path]))];
 async function analyzePull(ctx, pr, defaultBranch, opts = {}) {
   let state = opts.state ?? await loadState(ctx, defaultBranch, { headSha: pr.headSha });
   const { files, truncated } = opts.listing ?? await ctx.gw.pullFiles(pr.number);
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
   if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) {
-    const scope = state.view ? { changes: [changeId(pr.number)], paths: pathsOf(files), streams: [] } : void 0;
+    const scope = state.view ? { changes: [changeId(pr.number)], paths: indexedPaths(files), streams: [] } : void 0;
     state = { ...await loadState(ctx, defaultBranch, { headSha: pr.headSha, ...scope ? { scope } : {} }), pull: state.pull };
   }
   const configIssues = [];
@@ -66910,7 +66917,7 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   let first;
   if (state.view) {
     const previous2 = state.view.whole ? null : state.view.footprints.get(change.id) ?? null;
-    const base = { changes: [change.id], paths: [.../* @__PURE__ */ new Set([...pathsOf(files), ...pathsOf(previous2?.files ?? [])])], streams: previous2 ? [previous2.stream] : [] };
+    const base = { changes: [change.id], paths: [.../* @__PURE__ */ new Set([...indexedPaths(files), ...indexedPaths(previous2?.files ?? [])])], streams: previous2 ? [previous2.stream] : [] };
     const done = await completeView(ctx, state.view, base, (l) => evaluate(change, l, config3, now));
     ledger = done.read.ledger;
     first = done.ev;
@@ -66969,7 +66976,7 @@ async function releaseClosed(ctx, pr, defaultBranch, loaded2) {
   let primed = state.snapshot;
   if (state.view && !state.view.whole) {
     const fp = state.view.footprints.get(id) ?? null;
-    const scope = { changes: [id], paths: pathsOf(fp?.files ?? []), streams: fp ? [fp.stream] : [] };
+    const scope = { changes: [id], paths: indexedPaths(fp?.files ?? []), streams: fp ? [fp.stream] : [] };
     const read2 = await fillView(ctx.store.rc, ctx.store.ref, state.view, scope);
     store2 = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, scope), read2);
     primed = void 0;

@@ -31,6 +31,7 @@ import { annotationsFor } from "../engine/report.js";
 import { acquireLock, applyAll, expire, recordFootprint, releaseChange, releaseLock, type Notice, type TransitionResult } from "../ledger/transitions.js";
 import type { TransactFn } from "../ledger/transact.js";
 import { ScopedLedgerStore, fillView, type Scope } from "../github/ledger-store.js";
+import { indexedPaths } from "../ledger/layout.js";
 import type { LedgerSnapshot, LedgerStore } from "../ledger/store.js";
 import { emptyLedger } from "../ledger/schema.js";
 import type { Evaluation } from "../engine/types.js";
@@ -93,7 +94,7 @@ export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch
   // PR's footprint, the index shards of its files, its streams' summaries — in the same request as
   // the config and the PR (src/github/ledger-store.ts `readLedgerView`).
   const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
-  const scope: Scope = { changes: [changeId(hint.number)], paths: listing ? pathsOf(listing.files) : [], streams: guessStreams(ctx, hint, listing) };
+  const scope: Scope = { changes: [changeId(hint.number)], paths: listing ? indexedPaths(listing.files) : [], streams: guessStreams(ctx, hint, listing) };
   const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number, scope });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
@@ -111,8 +112,6 @@ function guessStreams(ctx: Ctx, hint: PullRequest, listing: PullFiles | null): (
 
 type PullFiles = Awaited<ReturnType<Ctx["gw"]["pullFiles"]>>;
 
-/** The paths whose claims a change's files concern: each file's, and a rename's old one (the index lists renames under both). */
-const pathsOf = (files: readonly { path: string; previousPath?: string }[]): string[] => [...new Set(files.flatMap((f) => (f.previousPath ? [f.path, f.previousPath] : [f.path])))];
 
 export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: string, opts: { state?: RepoState; opened?: boolean; listing?: PullFiles } = {}): Promise<void> {
   let state = opts.state ?? (await loadState(ctx, defaultBranch, { headSha: pr.headSha }));
@@ -120,7 +119,7 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
   // The config texts were read at the event's head; the PR has moved on since: read them at its head.
   if (touchesConfig.length > 0 && state.headConfigsAt !== pr.headSha) {
-    const scope = state.view ? { changes: [changeId(pr.number)], paths: pathsOf(files), streams: [] } : undefined;
+    const scope = state.view ? { changes: [changeId(pr.number)], paths: indexedPaths(files), streams: [] } : undefined;
     state = { ...(await loadState(ctx, defaultBranch, { headSha: pr.headSha, ...(scope ? { scope } : {}) })), pull: state.pull };
   }
   // A PR that edits the config gets that config validated on the PR itself.
@@ -168,7 +167,7 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
     // A partial read: completed with the files its footprint had (their claims may change) and the
     // streams this evaluation involves; the commit then writes only what changed in that scope.
     const previous = state.view.whole ? null : (state.view.footprints.get(change.id) ?? null);
-    const base: Scope = { changes: [change.id], paths: [...new Set([...pathsOf(files), ...pathsOf(previous?.files ?? [])])], streams: previous ? [previous.stream] : [] };
+    const base: Scope = { changes: [change.id], paths: [...new Set([...indexedPaths(files), ...indexedPaths(previous?.files ?? [])])], streams: previous ? [previous.stream] : [] };
     const done = await completeView(ctx, state.view, base, (l) => evaluate(change, l, config, now));
     ledger = done.read.ledger;
     first = done.ev;
@@ -235,7 +234,7 @@ export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: st
   if (state.view && !state.view.whole) {
     // Its footprint's files (other PRs on them may be freed) and stream (a CAPACITY slot is freed).
     const fp = state.view.footprints.get(id) ?? null;
-    const scope: Scope = { changes: [id], paths: pathsOf(fp?.files ?? []), streams: fp ? [fp.stream] : [] };
+    const scope: Scope = { changes: [id], paths: indexedPaths(fp?.files ?? []), streams: fp ? [fp.stream] : [] };
     const read = await fillView(ctx.store.rc, ctx.store.ref, state.view, scope);
     store = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, scope), read);
     primed = undefined;

@@ -35,6 +35,7 @@ import {
   checkChanges,
   footprintPath,
   indexDir,
+  indexedPaths,
   isLedgerFile,
   layoutDiff,
   layoutFiles,
@@ -577,7 +578,7 @@ async function readCommit(rc: RepoClient, ref: string, fields: string, at?: stri
 }
 
 /** The scope a footprint's own report needs: itself, the changes on its files, its stream. */
-export const scopeOfFootprint = (f: Footprint): Scope => ({ changes: [f.change], paths: [...new Set(f.files.flatMap((x) => (x.previousPath ? [x.path, x.previousPath] : [x.path])))], streams: [f.stream] });
+export const scopeOfFootprint = (f: Footprint): Scope => ({ changes: [f.change], paths: indexedPaths(f.files), streams: [f.stream] });
 
 /**
  * A LedgerStore over a SCOPE of the ledger (the App's hot path): `read` returns the partial view
@@ -662,7 +663,12 @@ export class ScopedLedgerStore implements LedgerStore {
           if (!real.has(f.change)) return f;
           const phantom = was.get(f.change)!;
           const fp = real.get(f.change);
-          if (!fp) throw new LedgerError(`${f.change} is in its stream's summary but has no footprint at ${expected.slice(0, 7)}: the ledger's summary is out of date; nothing was written`, "corrupt");
+          if (!fp) {
+            throw new LedgerError(
+              `${this.store.ref} at ${expected.slice(0, 7)}: ${f.change} is in its stream's summary (streams/) but has no footprint: the summary is damaged. ${githubLedgerHint(this.store.rc.repo, this.store.ref)}`,
+              "corrupt",
+            );
+          }
           if (fields(f) !== fields(phantom)) throw new LedgerError(`a transition changed more than the report fields of ${f.change}, which this event did not read whole: a PUCS bug; nothing was written`, "corrupt");
           const { stale: _s, comment: _c, ...rest } = fp;
           return { ...rest, ...(f.stale === true ? { stale: true } : {}), ...(f.comment !== undefined ? { comment: f.comment } : {}) } as Footprint;

@@ -231,12 +231,17 @@ function metaText(l: Ledger): string {
   return entryText(MetaSchema, { kind: l.kind, layout: LAYOUT_VERSION, schemaVersion: l.schemaVersion, session: l.session });
 }
 
+/** The paths the index lists a change under for these files: each file's, and a rename's old one. */
+export function indexedPaths(files: readonly { path: string; previousPath?: string | undefined }[]): string[] {
+  return [...new Set(files.flatMap((x) => (x.previousPath === undefined || x.previousPath === x.path ? [x.path] : [x.path, x.previousPath])))];
+}
+
 /** Every file of a footprint: its blob and its index entries (its stream's summary is shared: see layoutDiff). */
 function footprintFiles(f: Footprint, out: FileChanges, value: (text: string) => string | null): void {
   const k = changeKey(f.change);
   out.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
   // A rename is indexed under its old path too: an event on that path must find it (the same base file).
-  for (const p of new Set(f.files.flatMap((x) => (x.previousPath === undefined ? [x.path] : [x.path, x.previousPath])))) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
+  for (const p of indexedPaths(f.files)) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
 }
 
 /** The whole v2 tree of a ledger (for a migration or a first write). */

@@ -1,4 +1,5 @@
 import nock from "nock";
+import { footprintPath } from "../../src/ledger/layout.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { emptyLedger } from "../../src/ledger/schema.js";
 import { isoTime, recordFootprint } from "../../src/ledger/transitions.js";
@@ -235,6 +236,12 @@ describe("API budget", () => {
       `PATCH ${BASE}/git/refs/pucs%2Fledger`,
     ]);
     expect(many.gh.ledger!.footprints).toHaveLength(501);
+    // And the same bytes: the state read asks for #1's footprint, its file's index shard and its streams'
+    // summaries, never the footprints tree (so the 500 others' files are not in the answer).
+    const queries = (h: typeof one) => h.gh.log.filter((r) => r.path === "/graphql").map((r) => String((r.body as { query: string }).query));
+    expect(queries(many)).toEqual(queries(one));
+    expect(queries(many)[0]).not.toContain('file(path: "footprints")');
+    expect(queries(many)[0]).toContain(`file(path: "${footprintPath("#1")}")`);
     expect(one.gh.ledger!.footprints.find((f) => f.change === "#1")!.headSha).toBe(shaFor(1));
   });
 

@@ -125,6 +125,22 @@ describe("a partial read: only the claims on the event's own files", () => {
     expect(openIn(files, "RISK")).toEqual(["#1"]);
   });
 
+  it("a summary naming a change without a footprint (a damaged ledger): the write is refused, saying what is wrong and how to inspect it", async () => {
+    const gh = new FakeGitHub();
+    gh.setLedger(crowded(1));
+    const files = gh.filesOf(gh.ledgerRef!);
+    const shard = summaryPath("EXEC", "#999");
+    const text = files.get(shard);
+    const entry = text ? (JSON.parse(text) as { stream: string; open: string[]; drafts: string[] }) : { stream: "EXEC", open: [], drafts: [] };
+    files.set(shard, `${JSON.stringify({ ...entry, open: [...entry.open, "#999"].sort() })}\n`);
+    const ref = gh.ledgerRef;
+    const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: [], streams: ["EXEC"] });
+    const e = await transact(store, (l) => ({ ledger: { ...l, footprints: l.footprints.map((f) => (f.change === "#999" ? { ...f, stale: true } : f)) }, outcome: null, message: "mark #999" })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LedgerError);
+    expect((e as LedgerError).message).toMatch(/^refs\/pucs\/ledger at [0-9a-z]{7}: #999 is in its stream's summary \(streams\/\) but has no footprint: the summary is damaged\. The ledger was not changed\. Inspect it with/);
+    expect(gh.ledgerRef).toBe(ref);
+  });
+
   it("a transition that changes a footprint outside the scope is refused before anything is written", async () => {
     const gh = new FakeGitHub();
     gh.setLedger(crowded(3));

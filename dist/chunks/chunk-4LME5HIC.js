@@ -138,10 +138,13 @@ var smallPath = (dir, key) => `${dir}/${key.slice(0, 1)}/${key}.json`;
 function metaText(l) {
   return entryText(MetaSchema, { kind: l.kind, layout: LAYOUT_VERSION, schemaVersion: l.schemaVersion, session: l.session });
 }
+function indexedPaths(files) {
+  return [...new Set(files.flatMap((x) => x.previousPath === void 0 || x.previousPath === x.path ? [x.path] : [x.path, x.previousPath]))];
+}
 function footprintFiles(f, out, value) {
   const k = changeKey(f.change);
   out.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
-  for (const p of new Set(f.files.flatMap((x) => x.previousPath === void 0 ? [x.path] : [x.path, x.previousPath]))) out.set(`${indexDir(p)}/${k}`, value(`${f.change}
+  for (const p of indexedPaths(f.files)) out.set(`${indexDir(p)}/${k}`, value(`${f.change}
 `));
 }
 function layoutFiles(l) {

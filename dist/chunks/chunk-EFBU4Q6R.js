@@ -449,7 +449,7 @@ async function chooseLedger(root, opts) {
     await configSet(root, CACHE_KEY, `local@${opts.now}`);
     return { kind: "local", why: `${remote} has no ${LEDGER_REF}` };
   }
-  const [{ GitRefStore }, { liveIntents, liveLocks }] = await Promise.all([import("./ledger-store-47INKXSD.js"), import("./transitions-HDHTZLAO.js")]);
+  const [{ GitRefStore }, { liveIntents, liveLocks }] = await Promise.all([import("./ledger-store-A2Z5E7RD.js"), import("./transitions-HDHTZLAO.js")]);
   const local = await new GitRefStore({ cwd: root }).read();
   const live = liveLocks(local.ledger, opts.now).length + liveIntents(local.ledger, opts.now).length;
   if (local.version !== null && live > 0) {

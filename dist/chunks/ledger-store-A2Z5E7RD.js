@@ -5,7 +5,7 @@ import {
   LEDGER_FILE,
   ledgerHint,
   parseCatFileBatch
-} from "./chunk-3XWVG6ME.js";
+} from "./chunk-4LME5HIC.js";
 import "./chunk-JLMHI7R5.js";
 import "./chunk-XQOQWPWI.js";
 import "./chunk-4Z3O2TMB.js";

@@ -11,7 +11,7 @@ import {
 import {
   DEFAULT_LEDGER_REF,
   GitRefStore
-} from "./chunk-3XWVG6ME.js";
+} from "./chunk-4LME5HIC.js";
 import {
   ackHandoffs,
   acquireLock,
@@ -62,7 +62,7 @@ import {
   printCheck,
   required,
   str
-} from "./chunk-2PXHODCO.js";
+} from "./chunk-EFBU4Q6R.js";
 import {
   GitError,
   commitMessages,

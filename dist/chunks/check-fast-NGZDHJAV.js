@@ -9,7 +9,7 @@ import {
   printCheck,
   quickLedgerChoice,
   str
-} from "./chunk-2PXHODCO.js";
+} from "./chunk-EFBU4Q6R.js";
 import {
   commitMessages,
   configAndRemotes,
@@ -148,7 +148,7 @@ async function ledgerAt(root, commonDir, sha) {
   const key = sha ?? "none";
   const hit = cacheGet(commonDir, "ledger", key);
   if (hit) return hit;
-  const { GitRefStore } = await import("./ledger-store-47INKXSD.js");
+  const { GitRefStore } = await import("./ledger-store-A2Z5E7RD.js");
   const snap = await new GitRefStore({ cwd: root }).read();
   if (snap.version !== sha) defer("the ledger moved while it was read");
   cachePut(commonDir, "ledger", key, snap.ledger);
