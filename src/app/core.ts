@@ -8,6 +8,7 @@ import { changeOfFootprint } from "../engine/change.js";
 import { formatIssue, parseConfig } from "../engine/config/index.js";
 import { Lru, deepFreeze } from "../engine/memo.js";
 import { evaluate } from "../engine/evaluate.js";
+import { gateStreamsOf } from "../engine/gate.js";
 import { footprintFile } from "../engine/diff.js";
 import { globsIntersect } from "../engine/globs.js";
 import { REPORT_MARKER, annotationsFor, checkConclusion, checkTitle, renderMarkdown, type Annotation } from "../engine/report.js";
@@ -223,11 +224,12 @@ export async function completeView(ctx: Ctx, r: ViewRead, base: Scope, evaluateO
 export type { PullRequest } from "../engine/change.js";
 export { changeId, numberOf } from "../engine/change.js";
 
-export function footprintOf(change: Change, ev: Evaluation, truncated: boolean, now: number, comment: number | null = null): Footprint {
+export function footprintOf(change: Change, ev: Evaluation, config: Config, truncated: boolean, now: number, comment: number | null = null): Footprint {
   const fp: Footprint = {
     change: change.id,
     agent: change.agent,
     stream: ev.stream,
+    streams: gateStreamsOf(change, config),
     headSha: change.headSha ?? "",
     draft: change.draft ?? false,
     // The App's own status labels are output, not input: toggling them must not rewrite the ledger.

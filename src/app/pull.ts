@@ -187,7 +187,7 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
 
   // The footprint (and the pucs:lock label's locks) after the report: one coalesced commit.
   // With the enclosing symbols of the files it read, so reports refreshed from the ledger can name them too.
-  const written = footprintOf(change, ev, truncated, now, published.comment);
+  const written = footprintOf(change, ev, config, truncated, now, published.comment);
   const footprint = symbols ? { ...written, files: nameRegions(written.files, symbols) } : written;
   const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list: ((l: Ledger) => TransitionResult<unknown>)[] = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];

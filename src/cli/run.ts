@@ -14,6 +14,7 @@ import { formatDuration, parseDuration } from "../engine/duration.js";
 import { evaluate } from "../engine/evaluate.js";
 import { isGlob, validateGlob } from "../engine/globs.js";
 import { phases } from "../engine/phases.js";
+import { gateStreamsOf } from "../engine/gate.js";
 import { footprintFile } from "../engine/diff.js";
 import type { Change, Config, Conflict, Evaluation, Ledger, SourceIssue } from "../engine/types.js";
 import { starterConfig } from "../engine/starter.js";
@@ -696,6 +697,7 @@ const handlers: Record<string, Handler> = {
           change: change.id,
           agent,
           stream: ev.stream,
+          streams: gateStreamsOf(change, config),
           headSha: head,
           draft: false,
           ...(branch ? { title: branch } : {}),

@@ -30,6 +30,9 @@ export function gateChangeOf(change: Change, config: Config): GateChange {
   return out;
 }
 
+/** The streams the gate files a change under (what a footprint records as `streams`). */
+export const gateStreamsOf = (change: Change, config: Config): string[] => gateChangeOf(change, config).streams;
+
 /** Latest phase among the streams (null when none of them is phased). */
 export function phaseOfChange(streams: readonly string[], config: Config): number | null {
   let phase: number | null = null;

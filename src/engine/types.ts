@@ -236,6 +236,12 @@ export interface Footprint {
   change: string;
   agent: string;
   stream: string | null;
+  /**
+   * The merge gate's streams of the change when it was recorded (its declared stream, then the owners
+   * of its files: `gateStreamsOf`, src/engine/gate.ts), so the gate finds it under each of them in
+   * the ledger's `gates/` without listing PRs. Absent on footprints recorded before it existed.
+   */
+  streams?: string[];
   headSha: string;
   draft: boolean;
   title?: string;

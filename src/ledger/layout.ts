@@ -19,12 +19,19 @@
  *   streams/<stream>/<k0>.json                  the stream's summary, in 16 shards by change key: its open
  *                                               changes by id, drafts apart, for CAPACITY and
  *                                               DEPENDENCY (read whole; a write rewrites one shard)
- *   streams/complete                            marker: every stream's summary is written (ledgers
- *                                               written before summaries existed lack it)
+ *   gates/=<stream>/<k0>/<key>.json              the merge gate's entry of an open change under each stream it
+ *                                               touches (its gate streams: the footprint's `streams`):
+ *                                               { change, draft, streams } — so the gate reads the
+ *                                               open changes of the streams it needs without listing PRs
+ *   gates/-/<k0>/<key>.json                      the same for a footprint recorded without `streams` (its
+ *                                               gate streams are not known: the gate reads its footprint)
+ *   gates/complete                              marker: every stream summary and gate entry is written
+ *                                               (ledgers written before them lack it; a `streams/complete`
+ *                                               left by an earlier version is ignored)
  *
  * - Every blob is written with its entry's zod schema (keys in the schema's order), so an optional
  *   field added to a schema is stored and read back without touching this module.
- * - `index/` and `streams/` are DERIVED from the footprints: a full read ignores them and a write
+ * - `index/`, `streams/` and `gates/` are DERIVED from the footprints: a full read ignores them and a write
  *   recomputes the entries of the footprints that changed. They exist so an event can read only the
  *   claims on its own files (the index shards of those paths) and its stream's summary, and the gate
  *   only the summaries. A summary lists ids, not files: ~8 bytes per open change of the stream.
@@ -83,9 +90,22 @@ export const StreamSummarySchema = z.strictObject({ stream: z.string().nullable(
 export type StreamSummary = z.infer<typeof StreamSummarySchema>;
 /** The members a summary shard lists. */
 export const membersOf = (s: StreamSummary): StreamMember[] => [...s.open.map((change) => ({ change, draft: false })), ...s.drafts.map((change) => ({ change, draft: true }))];
-/** Present once every stream's summary is in the tree (see the module comment). */
-export const SUMMARY_MARK = "streams/complete";
-const SUMMARY_MARK_TEXT = "every open change is in its stream's summary\n";
+/** Present once every stream's summary and every gate entry is in the tree (see the module comment). */
+export const SUMMARY_MARK = "gates/complete";
+const SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+
+/**
+ * An open change as the merge gate needs it, under each stream it touches (`gates/`): whether it is a
+ * draft and its gate streams (null: recorded before footprints carried them; the gate reads the
+ * footprint). No head commit: a push leaves the entry as it is (the gate reads the heads of the PRs
+ * whose status it re-publishes from GitHub, fresher than any ledger).
+ */
+export const GateEntrySchema = z.strictObject({
+  change: z.string().min(1),
+  draft: z.boolean(),
+  streams: z.array(z.string()).nullable(),
+});
+export type GateEntry = z.infer<typeof GateEntrySchema>;
 
 // ---------------------------------------------------------------------------
 // Keys and paths
@@ -118,6 +138,9 @@ export const footprintPath = (change: string): string => {
 /** Tree-safe name of a stream ("-" for no stream). */
 export const streamDir = (stream: string | null): string =>
   stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+/** Tree-safe directory of a stream's gate entries (`gates/-` for footprints without gate streams). */
+export const gateDir = (stream: string | null): string =>
+  stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
 /** The summary shard of a stream that lists `change` (16 shards by the change's key: a write rewrites one). */
 export const summaryPath = (stream: string | null, change: string): string => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 
@@ -176,6 +199,14 @@ function allSummaries(footprints: readonly Footprint[], out: FileChanges): void 
     by.set(path, shard);
   }
   for (const [path, { stream, members }] of by) out.set(path, summaryText(stream, members));
+  // Gate entries too: a tree without the marker may have been written before they existed.
+  for (const f of footprints) {
+    const k = changeKey(f.change);
+    const paths = gateEntryPaths(f, k);
+    if (paths.length === 0) continue;
+    const text = entryText(GateEntrySchema, gateEntryOf(f));
+    for (const p of paths) out.set(p, text);
+  }
   out.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
 }
 
@@ -236,12 +267,28 @@ export function indexedPaths(files: readonly { path: string; previousPath?: stri
   return [...new Set(files.flatMap((x) => (x.previousPath === undefined || x.previousPath === x.path ? [x.path] : [x.path, x.previousPath])))];
 }
 
-/** Every file of a footprint: its blob and its index entries (its stream's summary is shared: see layoutDiff). */
+/** A footprint's gate entry (the same text under each of its gate streams). */
+export function gateEntryOf(f: Footprint): GateEntry {
+  return { change: f.change, draft: f.draft, streams: f.streams ?? null };
+}
+
+/** Where a footprint's gate entries go: under each gate stream, or `gates/-` when they are unknown. */
+function gateEntryPaths(f: Footprint, k: string): string[] {
+  const dirs = f.streams === undefined ? [gateDir(null)] : f.streams.map(gateDir);
+  return dirs.map((d) => `${d}/${k.slice(0, 1)}/${k}.json`);
+}
+
+/** Every file of a footprint: its blob, its index entries and its gate entries (its stream's summary is shared: see layoutDiff). */
 function footprintFiles(f: Footprint, out: FileChanges, value: (text: string) => string | null): void {
   const k = changeKey(f.change);
   out.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
   // A rename is indexed under its old path too: an event on that path must find it (the same base file).
   for (const p of indexedPaths(f.files)) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
+  const gates = gateEntryPaths(f, k);
+  if (gates.length > 0) {
+    const text = value(entryText(GateEntrySchema, gateEntryOf(f)));
+    for (const p of gates) out.set(p, text);
+  }
 }
 
 /** The whole v2 tree of a ledger (for a migration or a first write). */
@@ -483,6 +530,7 @@ function schemaOfPath(path: string): AnySchema | null {
   const top = path.slice(0, path.indexOf("/"));
   if (top === "footprints") return FootprintSchema;
   if (top === "streams") return StreamSummarySchema;
+  if (top === "gates") return GateEntrySchema;
   if (top in COLLECTIONS) return COLLECTIONS[top as (typeof SMALL)[number]].schema;
   return null;
 }

@@ -90,6 +90,7 @@ export const FootprintSchema = z.strictObject({
   change: nonEmpty,
   agent: z.string(),
   stream: z.string().nullable(),
+  streams: z.array(z.string()).optional(),
   headSha: z.string(),
   draft: z.boolean(),
   title: z.string().optional(),
@@ -544,7 +545,7 @@ export function serializeLedger(l: Ledger): string {
       pick(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change", "session"]),
     ),
     footprints: c.footprints.map((x) => ({
-      ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
+      ...pick(x, ["change", "agent", "stream", "streams", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, ...pick(f, ["previousPath"]), changes: f.changes === null ? null : f.changes.map(lineRangeOut), ...(f.alt !== undefined ? { alt: f.alt.map(lineRangeOut) } : {}) })),
       ...pick(x, ["truncated", "comment", "recordedAt", "stale"]),
     })),

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Footprint, Ledger } from "../../src/engine/types.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, ScopedLedgerStore, isPhantom, isView, readLedgerView } from "../../src/github/ledger-store.js";
-import { SUMMARY_MARK, footprintPath, indexDir, layoutFiles, summaryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, changeKey, gateDir, footprintPath, indexDir, layoutFiles, summaryPath } from "../../src/ledger/layout.js";
 import { canonicalLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -172,7 +172,7 @@ describe("a partial read: only the claims on the event's own files", () => {
     const whole = crowded(2);
     gh.setLedger(whole);
     const files = gh.filesOf(gh.ledgerRef!);
-    for (const k of [...files.keys()]) if (k.startsWith("streams/")) files.delete(k);
+    for (const k of [...files.keys()]) if (k.startsWith("streams/") || k.startsWith("gates/")) files.delete(k);
     const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"], ...NO_STREAM });
     const snap = await store.read();
     expect(isView(snap.ledger)).toBe(false);
@@ -180,7 +180,9 @@ describe("a partial read: only the claims on the event's own files", () => {
     const mine = whole.footprints.find((f) => f.change === "#1")!;
     await transact(store, (l) => recordFootprint(l, { ...mine, headSha: "c".repeat(40) }));
     const after = gh.filesOf(gh.ledgerRef!);
-    expect([...after.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([...new Set([summaryPath(null, "#2"), ...["#1", "#100", "#101"].map((c) => summaryPath("EXEC", c)), SUMMARY_MARK])].sort());
+    expect([...after.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([...new Set([summaryPath(null, "#2"), ...["#1", "#100", "#101"].map((c) => summaryPath("EXEC", c))])].sort());
+    // And every change's gate entry (these footprints carry no gate streams: gates/-), then the marker.
+    expect([...after.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([...whole.footprints.map((f) => `${gateDir(null)}/${changeKey(f.change).slice(0, 1)}/${changeKey(f.change)}.json`), SUMMARY_MARK].sort());
     expect(openIn(after, "EXEC")).toEqual(["#1", "#100", "#101"]);
     // From then on a partial read serves it.
     const again = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#1"], paths: [], streams: ["EXEC"] });

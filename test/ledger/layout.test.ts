@@ -11,6 +11,7 @@ import {
   ledgerFromFiles,
   SUMMARY_MARK,
   changeKey,
+  gateDir,
   summaryPath,
 } from "../../src/ledger/layout.js";
 import { canonicalLedger, emptyLedger } from "../../src/ledger/schema.js";
@@ -39,7 +40,10 @@ describe("the v2 layout", () => {
     expect(files.get(summaryPath("EXEC", "#1"))).toBe('{"stream":"EXEC","open":["#1"],"drafts":[]}\n');
     expect(summaryPath(null, "#2")).toBe(`streams/-/${changeKey("#2").slice(0, 1)}.json`); // 16 shards per stream, by change key
     expect(JSON.parse(files.get(summaryPath(null, "#2"))!)).toStrictEqual({ stream: null, open: [], drafts: ["#2"] });
-    expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1"), SUMMARY_MARK].sort());
+    expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort());
+    // The fixture's footprints predate gate streams: their gate entries are under gates/-, the marker says all are there.
+    expect(paths.filter((p) => p.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), SUMMARY_MARK].sort());
+    expect(files.get(gatePath(null, "#2"))).toBe('{"change":"#2","draft":true,"streams":null}\n');
     expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
     // Keys in the schema's order, one JSON line per blob.
     expect(files.get(footprintPath("#2"))).toBe(
@@ -71,12 +75,44 @@ describe("the v2 layout", () => {
     const gone = { ...l, footprints: l.footprints.slice(1) };
     const d3 = layoutDiff(l, gone);
     expect([...d3.values()].every((v) => v === null)).toBe(true);
-    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC", "#1")].sort());
-    // Turned draft: the footprint and its stream's summary.
+    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC", "#1"), gatePath(null, "#1")].sort());
+    // Turned draft: the footprint, its stream's summary and its gate entry.
     const drafted = recordFootprint(l, { ...fp1, draft: true }).ledger;
-    expect(new Map(layoutDiff(l, drafted))).toStrictEqual(new Map([[footprintPath("#1"), expect.stringContaining('"draft":true') as unknown as string], [summaryPath("EXEC", "#1"), '{"stream":"EXEC","open":[],"drafts":["#1"]}\n']]));
+    expect(new Map(layoutDiff(l, drafted))).toStrictEqual(
+      new Map([
+        [footprintPath("#1"), expect.stringContaining('"draft":true') as unknown as string],
+        [gatePath(null, "#1"), '{"change":"#1","draft":true,"streams":null}\n'],
+        [summaryPath("EXEC", "#1"), '{"stream":"EXEC","open":[],"drafts":["#1"]}\n'],
+      ]),
+    );
     expect(layoutDiff(l, l).size).toBe(0);
     expect(layoutDiff(l, { ...l, locks: [...l.locks] }).size).toBe(0); // equal copies are no change
+  });
+
+  it("gate entries: a change is filed under each of its gate streams; a push leaves them as they are, new streams move them", () => {
+    const l = fullLedger();
+    const fp = { ...l.footprints[0]!, streams: ["EXEC", "RISK"] };
+    const recorded = recordFootprint(l, fp).ledger;
+    const d = layoutDiff(l, recorded);
+    // The entry moves from gates/- (no streams known) to both streams, the same text under each.
+    expect(d.get(gatePath(null, "#1"))).toBeNull();
+    expect(d.get(gatePath("EXEC", "#1"))).toBe('{"change":"#1","draft":false,"streams":["EXEC","RISK"]}\n');
+    expect(d.get(gatePath("RISK", "#1"))).toBe(d.get(gatePath("EXEC", "#1")));
+    expect(gatePath("RISK", "#1")).toBe(`gates/=RISK/${changeKey("#1").slice(0, 1)}/${changeKey("#1")}.json`);
+    expect(() => checkChanges(d)).not.toThrow();
+    // A new head and new ranges: no gate entry is rewritten.
+    const pushed = recordFootprint(recorded, { ...fp, headSha: "sha-new", files: [{ path: "execution/a.py", changes: [{ start: 5, end: 6 }] }] }).ledger;
+    expect([...layoutDiff(recorded, pushed).keys()].filter((k) => k.startsWith("gates/"))).toEqual([]);
+    // One stream fewer: that entry goes, the other is rewritten (its streams changed).
+    const narrowed = recordFootprint(recorded, { ...fp, streams: ["EXEC"] }).ledger;
+    const d2 = layoutDiff(recorded, narrowed);
+    expect(d2.get(gatePath("RISK", "#1"))).toBeNull();
+    expect(d2.get(gatePath("EXEC", "#1"))).toBe('{"change":"#1","draft":false,"streams":["EXEC"]}\n');
+    // No stream at all: outside the phase order, no gate entry.
+    const none = layoutFiles(recordFootprint(l, { ...fp, streams: [] }).ledger);
+    expect([...none.keys()].filter((k) => k.startsWith("gates/") && k.endsWith(`${changeKey("#1")}.json`))).toEqual([]);
+    // A full read ignores gates/ (derived): the ledger round-trips.
+    expect(ledgerFromFiles(layoutFiles(recorded), SRC, "")).toStrictEqual(canonicalLedger(recorded));
   });
 
   it("a stream change moves the summary; two entries with one identity both survive", () => {
@@ -143,11 +179,16 @@ describe("the v2 layout", () => {
     // Written before summaries existed: the first write from the whole ledger adds them all and the marker.
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d2 = layoutDiff(l, locked, { complete: false });
-    expect([...d2.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1"), SUMMARY_MARK].sort());
+    expect([...d2.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort());
+    expect([...d2.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), SUMMARY_MARK].sort());
     expect(d2.get(summaryPath("EXEC", "#1"))).toBe(layoutFiles(l).get(summaryPath("EXEC", "#1")));
     expect([...layoutDiff(l, locked).keys()].some((k) => k.startsWith("streams/"))).toBe(false);
   });
 });
+
+function gatePath(stream: string | null, change: string): string {
+  return `${gateDir(stream)}/${changeKey(change).slice(0, 1)}/${changeKey(change)}.json`;
+}
 
 function apply(files: Map<string, string>, changes: Map<string, string | null>): Map<string, string> {
   const out = new Map(files);
