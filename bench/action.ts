@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getOctokit } from "@actions/github";
 import { gateRun } from "../src/action/gate-run.js";
-import { ledgerReader } from "../src/action/ledger.js";
+import { gateLedger } from "../src/action/ledger.js";
 import { parseConfig } from "../src/engine/config/index.js";
 import { gate, gateChangeOf } from "../src/engine/gate.js";
 import type { Config } from "../src/engine/types.js";
@@ -54,7 +54,7 @@ async function gateCalls(gh: FakeGitHub, eventName: string, payload: Record<stri
   const gw = new GateGateway(counted.client, { owner: "octo-org", repo: "octo-repo" });
   await gateRun(
     { eventName, payload, mode: "gate", commitProtocol: "warn", configPath: null, targetUrl: RUN },
-    { gw, readLedger: ledgerReader(gw), now: Date.parse("2026-11-23T20:00:00Z"), calls: counted.calls },
+    { gw, ledger: gateLedger(gw), now: Date.parse("2026-11-23T20:00:00Z"), calls: counted.calls },
   );
   return { ...counted.calls };
 }

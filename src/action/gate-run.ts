@@ -22,7 +22,12 @@ import { parseConfig, formatIssue } from "../engine/config/index.js";
 import { checkCommitMessage } from "../engine/commit-protocol.js";
 import { CONFIG_PATHS } from "../config-file.js";
 import type { Config, GateChange, GateResult, Ledger } from "../engine/types.js";
-import { type CallCount, type GateGateway, type GateStatus, type PullInfo, pullInfoOf } from "../github/gate.js";
+import { type CallCount, type GateGateway, type GateStatus, type PullInfo, type PullWorld, pullInfoOf } from "../github/gate.js";
+import { GATE_COMMIT_FIELDS, gateViewOfCommitNode, type CommitNode, type GateMember } from "../github/ledger-store.js";
+import { changeOfFootprint } from "../engine/change.js";
+import { FootprintSchema } from "../ledger/schema.js";
+import { footprintPath, parseEntry } from "../ledger/layout.js";
+import { LEDGER_HINT, blobFetcher, ledgerSource, type GateLedger } from "./ledger.js";
 import {
   affectedBy,
   changeId,
@@ -62,8 +67,8 @@ export interface GateRunInput {
 
 export interface GateRunDeps {
   gw: GateGateway;
-  /** The ledger on refs/pucs/ledger, or null when the repository has none. */
-  readLedger: () => Promise<Ledger | null>;
+  /** The ledger on refs/pucs/ledger (src/action/ledger.ts `gateLedger`). */
+  ledger: GateLedger;
   now: number;
   /** The request counter shared by the gateway and the ledger reader (shown in the summary). */
   calls: CallCount;
@@ -110,10 +115,15 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 const PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled", "edited", "converted_to_draft", "closed"];
 
-export async function loadConfigAt(gw: GateGateway, ref: string, path: string | null): Promise<{ config: Config; path: string }> {
-  const tried = path ? [path] : [...CONFIG_PATHS];
+/** The config candidates: the `config` input, or the two default paths in order. */
+export const configPathsOf = (path: string | null): string[] => (path ? [path] : [...CONFIG_PATHS]);
+
+/** The stream config at `ref`; `known` = texts already read (null: absent; undefined or missing: read it now). */
+export async function loadConfigAt(gw: GateGateway, ref: string, path: string | null, known: ReadonlyMap<string, string | null | undefined> = new Map()): Promise<{ config: Config; path: string }> {
+  const tried = configPathsOf(path);
   for (const p of tried) {
-    const text = await gw.fileText(p, ref);
+    const had = known.get(p);
+    const text = had !== undefined ? had : await gw.fileText(p, ref);
     if (text === null) continue;
     const r = parseConfig(text, p);
     if (!r.ok) {
@@ -164,7 +174,9 @@ class Run {
   config: Config | null = null;
   ledger: Ledger | null = null;
   /** Every open PR's gate view, by number, with whether its files are known. */
-  private views = new Map<number, { pull: PullInfo; gate: GateChange; filesKnown: boolean }>();
+  private views = new Map<number, { pull: PullInfo | null; gate: GateChange; filesKnown: boolean }>();
+  /** The ledger's head commit when the gate reads the App's gate entries instead of listing PRs. */
+  tree: string | null = null;
 
   constructor(
     readonly input: GateRunInput,
@@ -191,10 +203,23 @@ class Run {
   }
 
   async world(ref: string): Promise<PullInfo[]> {
-    const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), this.deps.readLedger(), this.gw.openPulls()]);
+    const readLedger = async (): Promise<Ledger | null> => {
+      const o = await this.deps.ledger.open();
+      return o.kind === "none" ? null : o.kind === "whole" ? o.ledger : this.deps.ledger.whole(o.head);
+    };
+    const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), readLedger(), this.gw.openPulls()]);
     this.config = cfg.config;
     this.ledger = ledger;
     return pulls;
+  }
+
+  /** The open PRs as the ledger's gate entries list them (the App keeps them): no PR is listed. */
+  setMembers(members: readonly GateMember[], except: number): void {
+    for (const m of members) {
+      const n = numberOf(m.change);
+      if (n === null || n === except || m.streams === null) continue;
+      this.views.set(n, { pull: null, gate: { change: m.change, streams: m.streams, draft: m.draft }, filesKnown: false });
+    }
   }
 
   /** Gate views of `pulls` from the list payload and the ledger; PRs with nothing declared get their
@@ -218,10 +243,26 @@ class Run {
     return v.gate;
   }
 
+  /** The view of PR `n` from its gate entry (its recorded streams). */
+  setMemberView(n: number, m: GateMember): void {
+    const v = this.views.get(n)!;
+    v.gate = { ...v.gate, streams: m.streams ?? v.gate.streams };
+  }
+
+  /** The view of a PR read from the ledger's footprint (its recorded files and gate streams). */
+  setFootprintView(n: number, text: string, members: ReadonlyMap<string, GateMember>): void {
+    const fp = parseEntry(FootprintSchema, text, footprintPath(changeId(n)), ledgerSource(this.tree!), LEDGER_HINT);
+    const g = gateChangeOf(changeOfFootprint(fp), this.config!);
+    const streams = members.get(fp.change)?.streams ?? g.streams;
+    const v = this.views.get(n);
+    this.views.set(n, { pull: v?.pull ?? null, gate: { ...g, streams, draft: members.get(fp.change)?.draft ?? fp.draft }, filesKnown: true });
+  }
+
   /** Build the view of PR `n` from its listed files and commits. */
   setFull(n: number, listed: { files: { path: string; previousPath?: string }[]; truncated: boolean }, commitMessages: readonly string[]): void {
     const v = this.views.get(n)!;
     if (listed.truncated) this.report.notes.push(`#${n} changes more than 3,000 files; GitHub lists only the first 3,000, so its streams and lock check use those.`);
+    if (v.pull === null) throw new Error(`PUCS bug: #${n} has no pull request to list files of`);
     v.gate = gateChangeOf(changeOfPull(v.pull, listed.files, commitMessages), this.config!);
     v.filesKnown = true;
   }
@@ -246,9 +287,9 @@ class Run {
   }
 
   /** Publish `desired` on `sha` unless the current status already says it. */
-  async publish(sha: string, desired: GateStatus, readFirst = true): Promise<{ changed: boolean; previous: GateStatus | null }> {
-    const previous = readFirst ? await this.gw.gateStatus(sha) : null;
-    if (readFirst && sameStatus(previous, desired)) return { changed: false, previous };
+  async publish(sha: string, desired: GateStatus, readFirst = true, known?: GateStatus | null): Promise<{ changed: boolean; previous: GateStatus | null }> {
+    const previous = known !== undefined ? known : readFirst ? await this.gw.gateStatus(sha) : null;
+    if ((readFirst || known !== undefined) && sameStatus(previous, desired)) return { changed: false, previous };
     await this.gw.setGateStatus(sha, desired);
     return { changed: true, previous };
   }
@@ -259,17 +300,46 @@ class Run {
       if (numbers.length) this.report.notes.push(`mode: check publishes nothing; ${numbers.map((n) => `#${n}`).join(", ")} would be re-checked in mode: gate.`);
       return;
     }
-    await mapLimit(numbers, CONCURRENCY, async (n) => {
-      const v = this.views.get(n)!;
-      const result = await this.gateOne(n, except);
-      const desired = statusOf(result, this.input.targetUrl);
-      const { changed, previous } = await this.publish(v.pull.headSha, desired);
-      if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired } satisfies RepublishedEntry);
-      else this.report.unchanged.push(changeId(n));
-    });
+    if (this.tree !== null) {
+      await this.republishFromLedger(numbers, except);
+    } else {
+      await mapLimit(numbers, CONCURRENCY, async (n) => {
+        const v = this.views.get(n)!;
+        const result = await this.gateOne(n, except);
+        const desired = statusOf(result, this.input.targetUrl);
+        const { changed, previous } = await this.publish(v.pull!.headSha, desired);
+        if (changed) this.report.republished.push({ change: changeId(n), url: v.pull!.url, previous, status: desired } satisfies RepublishedEntry);
+        else this.report.unchanged.push(changeId(n));
+      });
+    }
     const order = (c: string) => numberOf(c) ?? 0;
     this.report.republished.sort((a, b) => order(a.change) - order(b.change));
     this.report.unchanged.sort((a, b) => order(a) - order(b));
+  }
+
+  /**
+   * `republish` when the PRs come from the ledger's gate entries: their heads, states and current
+   * statuses (and, when a lock can block them, their footprints' files) in one query per 100 PRs;
+   * a status is written only where it changes.
+   */
+  private async republishFromLedger(numbers: readonly number[], except: ReadonlySet<number>): Promise<void> {
+    const locks = locksMatter(this.ledger, this.config!, this.deps.now);
+    const paths = new Map(locks ? numbers.map((n) => [n, footprintPath(changeId(n))] as const) : []);
+    const heads = await this.gw.pullHeads(numbers, this.tree, paths);
+    const members = new Map([...this.views.values()].map((v) => [v.gate.change, { change: v.gate.change, draft: v.gate.draft ?? false, streams: v.gate.streams }]));
+    for (const n of numbers) {
+      const h = heads.get(n);
+      if (!h || !h.open) {
+        this.report.notes.push(`#${n} is in the ledger but not open on GitHub any more: the App removes it on its next event.`);
+        continue;
+      }
+      if (h.footprint !== null) this.setFootprintView(n, h.footprint, members);
+      const result = gate(this.view(n), this.openViews(new Set([...except, n])), this.ledger, this.config!, this.deps.now);
+      const desired = statusOf(result, this.input.targetUrl);
+      const { changed, previous } = await this.publish(h.headSha, desired, true, h.status);
+      if (changed) this.report.republished.push({ change: changeId(n), url: h.url, previous, status: desired } satisfies RepublishedEntry);
+      else this.report.unchanged.push(changeId(n));
+    }
   }
 
   commitProtocol(commits: readonly { sha: string; message: string }[], pr: number): void {
@@ -315,27 +385,75 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
     return run.outcome([]);
   }
   const closing = action === "closed" || x.state === "closed";
-  const pulls = await run.world(x.baseRef);
-  const config = run.config!;
-  const others = pulls.filter((p) => p.number !== x.number);
-  await run.resolve(others);
+  const publishing = run.input.mode === "gate";
+  const beforeSha = action === "synchronize" && publishing && !x.draft && typeof payload.before === "string" ? payload.before : null;
+
+  // The ledger decides how the other PRs are known. A v2 tree the App keeps complete lists every
+  // open PR under its gate streams: one GraphQL query then reads it with this PR's files, commits,
+  // statuses and the config, and no PR is listed. Otherwise (no App, a v1 ledger) the PRs are listed.
+  const opened = await run.deps.ledger.open();
+  let world: PullWorld | null = null;
+  let members: GateMember[] | null = null;
+  if (opened.kind === "tree") {
+    world = await run.gw.pullWorld({
+      ledgerOid: opened.head,
+      ledgerFields: GATE_COMMIT_FIELDS,
+      baseRef: x.baseRef,
+      configPaths: configPathsOf(run.input.configPath),
+      pull: closing ? null : x.number,
+      head: closing || !publishing ? null : x.headSha,
+      before: beforeSha,
+    });
+    if (!world.ledger) throw new ActionError(`${ledgerSource(opened.head)}: GitHub has no such commit. ${LEDGER_HINT}`);
+    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(opened.head), LEDGER_HINT, blobFetcher(run.gw));
+    members = view.members;
+    run.ledger = members ? view.ledger : await run.deps.ledger.whole(opened.head);
+  } else {
+    run.ledger = opened.kind === "whole" ? opened.ledger : null;
+  }
+  const listing = members ? null : run.gw.openPulls(); // (its first page while the config is read)
+  listing?.catch(() => undefined); // awaited below; an early failure must not go unhandled meanwhile
+  run.config = (await loadConfigAt(run.gw, x.baseRef, run.input.configPath, world?.configs)).config;
+  const config = run.config;
+  if (members) {
+    run.tree = opened.kind === "tree" ? opened.head : null;
+    run.setMembers(members, x.number);
+    // Entries recorded before footprints carried gate streams: their footprints say (one more read).
+    const unknown = members.filter((m) => m.streams === null && numberOf(m.change) !== x.number).map((m) => numberOf(m.change)).filter((n): n is number => n !== null);
+    if (unknown.length > 0) {
+      const heads = await run.gw.pullHeads(unknown, run.tree, new Map(unknown.map((n) => [n, footprintPath(changeId(n))])));
+      const byChange = new Map(members.map((m) => [m.change, m]));
+      for (const n of unknown) {
+        const h = heads.get(n);
+        if (h?.open && h.footprint !== null) run.setFootprintView(n, h.footprint, byChange);
+      }
+    }
+  } else {
+    const pulls = await listing!;
+    await run.resolve(pulls.filter((p) => p.number !== x.number));
+  }
   run.setView(x);
+  const mine = members?.find((m) => m.change === changeId(x.number)) ?? null;
 
   // The subject PR itself: its full file list and commits (never needed from the others).
   let commits: { sha: string; message: string }[] = [];
   let results: GateResult[] = [];
   if (closing) {
-    await run.resolve([x]); // files only if nothing declares its stream
+    if (mine?.streams) run.setMemberView(x.number, mine);
+    else await run.resolve([x]); // files only if nothing declares its stream
   } else {
-    const [cs, listed] = await Promise.all([run.gw.pullCommits(x.number), run.gw.pullFiles(x.number)]);
+    const [cs, listed] = await Promise.all([
+      world?.commits ?? run.gw.pullCommits(x.number),
+      world?.files ? { files: world.files, truncated: false } : run.gw.pullFiles(x.number),
+    ]);
     commits = cs;
     run.setFull(x.number, listed, commits.map((c) => c.message));
     const result = gate(run.view(x.number), run.openViews(new Set([x.number])), run.ledger, config, run.deps.now);
     results = [result];
     run.report.gated.push({ number: x.number, title: x.title, url: x.url, result } satisfies GatedEntry);
     const desired = statusOf(result, run.input.targetUrl);
-    if (run.input.mode === "gate") {
-      const { changed } = await run.publish(x.headSha, desired);
+    if (publishing) {
+      const { changed } = await run.publish(x.headSha, desired, true, world?.headStatus);
       run.report.status = { sha: x.headSha, status: desired, action: changed ? "published" : "unchanged" };
     } else {
       run.report.status = { sha: x.headSha, status: desired, action: "not published (check mode)" };
@@ -375,8 +493,8 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
     default:
       // synchronize: the files (and so the streams) may have changed. What they were: the status
       // the gate left on the previous head (its link records the streams), else the ledger's
-      // footprint, else unknown beyond what the label / branch / title declare.
-      before = x.draft ? null : await earlierState(run, x, typeof payload.before === "string" ? payload.before : null);
+      // gate entry or footprint, else unknown beyond what the label / branch / title declare.
+      before = x.draft ? null : await earlierState(run, x, beforeSha, world ? world.beforeStatus : undefined, mine);
   }
   const affected = affectedBy(changeId(x.number), before, after, run.openViews(new Set([x.number])), config, run.deps.now)
     .map(numberOf)
@@ -385,14 +503,16 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
   return run.outcome(results);
 }
 
-/** X's gate view before a push: from the gate status on the previous head, the ledger's footprint,
- *  or only its declared streams (unknown). Costs one read when there is a previous head. */
-async function earlierState(run: Run, x: PullInfo, beforeSha: string | null): Promise<GateChange | { unknown: string[] }> {
+/** X's gate view before a push: from the gate status on the previous head (`known` when already
+ *  read), the ledger's gate entry or footprint, or only its declared streams (unknown). Costs one read
+ *  when there is a previous head whose status was not read yet. */
+async function earlierState(run: Run, x: PullInfo, beforeSha: string | null, known: GateStatus | null | undefined, member: GateMember | null): Promise<GateChange | { unknown: string[] }> {
   const id = changeId(x.number);
-  if (beforeSha && run.input.mode === "gate") {
-    const streams = streamsOfStatus(await run.gw.gateStatus(beforeSha));
+  if (beforeSha) {
+    const streams = streamsOfStatus(known !== undefined ? known : await run.gw.gateStatus(beforeSha));
     if (streams !== null) return { change: id, streams, draft: false };
   }
+  if (member?.streams) return { change: id, streams: member.streams, draft: false };
   const fp = run.ledger?.footprints.find((f) => f.change === id);
   if (fp) return gateChangeOf(changeOfPull(x, fp.files.map((f) => ({ path: f.path })), []), run.config!);
   return { unknown: listedChange(x, null, run.config!).gate.streams };

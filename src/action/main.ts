@@ -11,7 +11,7 @@ import { LedgerError } from "../ledger/store.js";
 import { GateApiError, GateGateway, countingClient, type RequestClient } from "../github/gate.js";
 import { ActionError, gateRun } from "./gate-run.js";
 import { parseEnv, parseInputs } from "./inputs.js";
-import { ledgerReader } from "./ledger.js";
+import { gateLedger } from "./ledger.js";
 import { renderSummary } from "./summary.js";
 
 /** The message to show for any error: ours verbatim, anything else as its message only. */
@@ -69,7 +69,7 @@ export async function run(): Promise<void> {
     const gw = new GateGateway(counted.client, { owner: env.owner, repo: env.repo });
     const outcome = await gateRun(
       { eventName: env.eventName, payload, mode: inputs.mode, commitProtocol: inputs.commitProtocol, configPath: inputs.config, targetUrl: env.runUrl },
-      { gw, readLedger: ledgerReader(gw), now: env.now ?? Date.now(), calls: counted.calls },
+      { gw, ledger: gateLedger(gw), now: env.now ?? Date.now(), calls: counted.calls },
     );
     for (const [k, v] of Object.entries(outcome.outputs)) core.setOutput(k, v);
     for (const w of outcome.warnings) core.warning(w.message, { title: w.title });

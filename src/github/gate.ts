@@ -95,6 +95,40 @@ export function countingClient(client: RequestClient): { client: RequestClient; 
   };
 }
 
+/** What `pullWorld` read (see there). */
+export interface PullWorld {
+  ledger: Json | null;
+  /** Config path → text; null = no such file at the base; undefined = too large or binary for GraphQL (read it over REST). */
+  configs: Map<string, string | null | undefined>;
+  files: { path: string; previousPath?: string }[] | null;
+  commits: CommitInfo[] | null;
+  /** The gate status of the head / the previous head; undefined = not asked. */
+  headStatus: GateStatus | null | undefined;
+  beforeStatus: GateStatus | null | undefined;
+}
+
+/** A PR as `pullHeads` read it. */
+export interface PullHead {
+  number: number;
+  title: string;
+  url: string;
+  open: boolean;
+  draft: boolean;
+  headSha: string;
+  status: GateStatus | null;
+  /** The text of the ledger file asked for it (its footprint), null when absent or not asked. */
+  footprint: string | null;
+}
+
+const STATUS_FIELDS = `... on Commit { status { context(name: ${JSON.stringify(GATE_CONTEXT)}) { state description targetUrl } } }`;
+
+/** A commit node's `PUCS / merge-gate` status (GraphQL's enum states in REST's lower case). */
+function statusOfNode(node: unknown): GateStatus | null {
+  const c = ((node as { status?: { context?: { state?: string; description?: string | null; targetUrl?: string | null } | null } | null } | null)?.status?.context ?? null);
+  if (!c || typeof c.state !== "string") return null;
+  return { state: c.state.toLowerCase() as StatusState, description: c.description ?? "", targetUrl: c.targetUrl ?? null };
+}
+
 export class GateGateway {
   constructor(
     private readonly client: RequestClient,
@@ -220,6 +254,98 @@ export class GateGateway {
     }
     const data = body.data as { repository?: { at?: Json | null } | null } | undefined;
     return data?.repository?.at ?? null;
+  }
+
+  /** One GraphQL query; its `errors` become a GateApiError unless `partial` accepts the data beside them. */
+  private async graphql(what: string, query: string, variables: Json, partial = false): Promise<Json> {
+    const r = await this.call(what, "contents: read", "POST /graphql", { query, variables: { owner: this.repo.owner, name: this.repo.repo, ...variables } });
+    const body = r.data as Json;
+    const errors = Array.isArray(body.errors) ? (body.errors as { message?: unknown; type?: unknown }[]) : [];
+    const data = ((body.data as Json | null | undefined)?.repository ?? null) as Json | null;
+    if (errors.length > 0 && !(partial && data && errors.every((e) => e.type === "NOT_FOUND"))) {
+      throw new GateApiError(`GitHub's GraphQL API refused to ${what}: ${errors.map((e) => String(e.message ?? e)).join("; ")}`, null);
+    }
+    if (!data) throw new GateApiError(`GitHub's GraphQL API could not ${what}: repository ${this.repo.owner}/${this.repo.repo} not found (or the token cannot see it).`, null);
+    return data;
+  }
+
+  /**
+   * Everything a pull_request event needs besides the other PRs, in ONE query (1 read): the ledger
+   * commit with `ledgerFields`, the stream config candidates at the base branch, the PR's files and
+   * commits (first 100 each; `null` when there are more or a file was renamed, whose previous path
+   * GraphQL does not give: the caller lists them over REST), and the gate status of its head and of
+   * the head before a push.
+   */
+  async pullWorld(q: { ledgerOid: string; ledgerFields: string; baseRef: string; configPaths: readonly string[]; pull: number | null; head: string | null; before: string | null }): Promise<PullWorld> {
+    const vars: Json = { oid: q.ledgerOid };
+    const decl = ["$owner: String!", "$name: String!", "$oid: GitObjectID!"];
+    const fields = [`ledger: object(oid: $oid) { ${q.ledgerFields} }`];
+    q.configPaths.forEach((path, i) => {
+      vars[`c${i}`] = `${q.baseRef}:${path}`;
+      decl.push(`$c${i}: String!`);
+      fields.push(`c${i}: object(expression: $c${i}) { __typename ... on Blob { text isTruncated isBinary } }`);
+    });
+    if (q.pull !== null) {
+      vars.pull = q.pull;
+      decl.push("$pull: Int!");
+      fields.push(`pull: pullRequest(number: $pull) { files(first: 100) { totalCount nodes { path changeType } } commits(first: 100) { totalCount nodes { commit { oid message } } } }`);
+    }
+    for (const [alias, oid] of [["head", q.head], ["before", q.before]] as const) {
+      if (oid === null) continue;
+      vars[alias] = oid;
+      decl.push(`$${alias}: GitObjectID!`);
+      fields.push(`${alias}: object(oid: $${alias}) { ${STATUS_FIELDS} }`);
+    }
+    const query = `query(${decl.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
+    const d = await this.graphql(q.pull !== null ? `read pull request #${q.pull}, the stream config and the ledger` : "read the stream config and the ledger", query, vars, true);
+    const configs = new Map<string, string | null | undefined>();
+    q.configPaths.forEach((path, i) => {
+      const b = d[`c${i}`] as { __typename?: string; text?: string | null; isTruncated?: boolean; isBinary?: boolean } | null;
+      configs.set(path, !b || b.__typename !== "Blob" ? null : b.isTruncated || b.isBinary || typeof b.text !== "string" ? undefined : b.text);
+    });
+    let files: PullWorld["files"] = null;
+    let commits: PullWorld["commits"] = null;
+    if (q.pull !== null) {
+      const pr = d.pull as { files?: { totalCount: number; nodes: { path: string; changeType: string }[] } | null; commits?: { totalCount: number; nodes: { commit: { oid: string; message: string } }[] } } | null;
+      if (!pr) throw new GateApiError(`GitHub has no pull request #${q.pull} in ${this.repo.owner}/${this.repo.repo}.`, 404);
+      const f = pr.files;
+      if (f && f.nodes.length === f.totalCount && !f.nodes.some((n) => n.changeType === "RENAMED" || n.changeType === "COPIED")) files = f.nodes.map((n) => ({ path: n.path }));
+      const c = pr.commits;
+      if (c && c.nodes.length === c.totalCount) commits = c.nodes.map((n) => ({ sha: n.commit.oid, message: n.commit.message }));
+    }
+    return {
+      ledger: (d.ledger as Json | null) ?? null,
+      configs,
+      files,
+      commits,
+      headStatus: q.head === null ? undefined : statusOfNode(d.head),
+      beforeStatus: q.before === null ? undefined : statusOfNode(d.before),
+    };
+  }
+
+  /**
+   * The head commit, state and gate status of each PR in `numbers`, with the ledger files
+   * `paths` at `ledgerOid` (their footprints, when the caller needs their files): 1 read per 100 PRs.
+   */
+  async pullHeads(numbers: readonly number[], ledgerOid: string | null = null, paths: ReadonlyMap<number, string> = new Map()): Promise<Map<number, PullHead>> {
+    const out = new Map<number, PullHead>();
+    for (let i = 0; i < numbers.length; i += 100) {
+      const chunk = numbers.slice(i, i + 100);
+      const fields = chunk.map(
+        (n) =>
+          `p${n}: pullRequest(number: ${n}) { number title url state isDraft headRefOid commits(last: 1) { nodes { commit { oid ${STATUS_FIELDS} } } } }` +
+          (ledgerOid !== null && paths.has(n) ? ` f${n}: object(expression: ${JSON.stringify(`${ledgerOid}:${paths.get(n)!}`)}) { ... on Blob { text } }` : ""),
+      );
+      const d = await this.graphql(`read the heads and gate statuses of ${chunk.length} pull request${chunk.length === 1 ? "" : "s"}`, `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`, {}, true);
+      for (const n of chunk) {
+        const p = d[`p${n}`] as { title: string; url: string; state: string; isDraft: boolean; headRefOid: string; commits: { nodes: { commit: Json & { oid: string } }[] } } | null;
+        if (!p) continue;
+        const last = p.commits.nodes[0]?.commit;
+        const footprint = ((d[`f${n}`] as { text?: string | null } | null)?.text ?? null) as string | null;
+        out.set(n, { number: n, title: p.title, url: p.url, open: p.state === "OPEN", draft: p.isDraft, headSha: p.headRefOid, status: last && last.oid === p.headRefOid ? statusOfNode(last) : null, footprint });
+      }
+    }
+    return out;
   }
 
   /** A blob's text by sha (a ledger file GraphQL cut short): 1 read. */

@@ -29,6 +29,7 @@ import { randomBytes } from "node:crypto";
 import type { Footprint, Ledger } from "../engine/types.js";
 import {
   META_FILE,
+  GateEntrySchema,
   SUMMARY_MARK,
   StreamSummarySchema,
   V1_FILE,
@@ -255,6 +256,41 @@ export async function ledgerOfCommitNode(t: CommitNode, source: string, hint: st
   const text = await textOf(blob as BlobNode, fetch);
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
   return { ledger: parseLedger(text, source, hint), layout: 1, complete: false };
+}
+
+/** The merge gate's read of a ledger commit: its small collections and every gate entry (`gates/`), no footprint. */
+export const GATE_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.filter((p) => p.alias !== "footprints")
+  .concat([{ alias: "gates", path: "gates", depth: 3 }])
+  .map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`)
+  .join(" ")} }`;
+
+/** An open change as the gate's read found it: its gate streams (null = recorded without them). */
+export interface GateMember {
+  change: string;
+  draft: boolean;
+  streams: string[] | null;
+}
+
+/**
+ * What the merge gate learns from a commit read with GATE_COMMIT_FIELDS: the ledger's small
+ * collections (locks, overrides, breakers...; `footprints` empty) and, when the tree is complete
+ * (`gates/complete`), every open change from its gate entries. `members` is null when the gate cannot
+ * rely on them: a v1 ledger (`ledger` is then the whole one) or a tree written before gate entries
+ * existed (the gate then reads the whole ledger and lists PRs, as without the App).
+ */
+export async function gateViewOfCommitNode(t: CommitNode, source: string, hint: string, fetch: BlobFetcher): Promise<{ ledger: Ledger; layout: 1 | 2; members: GateMember[] | null }> {
+  const r = await ledgerOfCommitNode(t, source, hint, fetch);
+  if (r.layout === 1 || !r.complete) return { ledger: r.ledger, layout: r.layout, members: null };
+  const files = new Map<string, string>();
+  await collectFiles(fetch, t.gates as FileNode | undefined, "gates", files, source, hint);
+  const by = new Map<string, GateMember>();
+  for (const [path, text] of files) {
+    if (path === SUMMARY_MARK) continue;
+    if (!/^gates\/(?:-|=[^/]+)\/[0-9a-f]\/[0-9a-f]{20}(?:~\d+)?\.json$/.test(path)) throw new LedgerError(`${source}: ${path} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
+    const e = parseEntry(GateEntrySchema, text, path, source, hint);
+    by.set(e.change, { change: e.change, draft: e.draft, streams: e.streams });
+  }
+  return { ledger: r.ledger, layout: 2, members: [...by.values()] };
 }
 
 async function ledgerOfCommit(rc: RepoClient, ref: string, t: CommitNode): Promise<KnownLedger> {

@@ -25,6 +25,7 @@ describe("a push", () => {
         change: "#1",
         agent: "agent1",
         stream: "EXEC",
+        streams: ["EXEC"], // the merge gate's streams, for its entries in the ledger's gates/
         headSha: shaFor(1),
         draft: false,
         title: "PR 1",
