@@ -28,6 +28,7 @@ import { changeOfFootprint } from "../engine/change.js";
 import { FootprintSchema } from "../ledger/schema.js";
 import { footprintPath, parseEntry } from "../ledger/layout.js";
 import { LEDGER_HINT, blobFetcher, ledgerSource, type GateLedger } from "./ledger.js";
+import { LedgerError } from "../ledger/store.js";
 import {
   affectedBy,
   changeId,
@@ -204,8 +205,8 @@ class Run {
 
   async world(ref: string): Promise<PullInfo[]> {
     const readLedger = async (): Promise<Ledger | null> => {
-      const o = await this.deps.ledger.open();
-      return o.kind === "none" ? null : o.kind === "whole" ? o.ledger : this.deps.ledger.whole(o.head);
+      const head = await this.deps.ledger.head();
+      return head === null ? null : this.deps.ledger.whole(head);
     };
     const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), readLedger(), this.gw.openPulls()]);
     this.config = cfg.config;
@@ -389,14 +390,15 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
   const beforeSha = action === "synchronize" && publishing && !x.draft && typeof payload.before === "string" ? payload.before : null;
 
   // The ledger decides how the other PRs are known. A v2 tree the App keeps complete lists every
-  // open PR under its gate streams: one GraphQL query then reads it with this PR's files, commits,
-  // statuses and the config, and no PR is listed. Otherwise (no App, a v1 ledger) the PRs are listed.
-  const opened = await run.deps.ledger.open();
+  // open PR under its gate streams: one GraphQL query reads it with this PR's files, commits and
+  // statuses and the config, and no PR is listed. Otherwise (no App, a v1 ledger, a tree written
+  // before gate entries existed) the PRs are listed.
+  const head = await run.deps.ledger.head();
   let world: PullWorld | null = null;
   let members: GateMember[] | null = null;
-  if (opened.kind === "tree") {
+  if (head !== null) {
     world = await run.gw.pullWorld({
-      ledgerOid: opened.head,
+      ledgerOid: head,
       ledgerFields: GATE_COMMIT_FIELDS,
       baseRef: x.baseRef,
       configPaths: configPathsOf(run.input.configPath),
@@ -404,19 +406,17 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
       head: closing || !publishing ? null : x.headSha,
       before: beforeSha,
     });
-    if (!world.ledger) throw new ActionError(`${ledgerSource(opened.head)}: GitHub has no such commit. ${LEDGER_HINT}`);
-    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(opened.head), LEDGER_HINT, blobFetcher(run.gw));
+    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
     members = view.members;
-    run.ledger = members ? view.ledger : await run.deps.ledger.whole(opened.head);
-  } else {
-    run.ledger = opened.kind === "whole" ? opened.ledger : null;
+    run.ledger = members || view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
   }
   const listing = members ? null : run.gw.openPulls(); // (its first page while the config is read)
   listing?.catch(() => undefined); // awaited below; an early failure must not go unhandled meanwhile
   run.config = (await loadConfigAt(run.gw, x.baseRef, run.input.configPath, world?.configs)).config;
   const config = run.config;
   if (members) {
-    run.tree = opened.kind === "tree" ? opened.head : null;
+    run.tree = head;
     run.setMembers(members, x.number);
     // Entries recorded before footprints carried gate streams: their footprints say (one more read).
     const unknown = members.filter((m) => m.streams === null && numberOf(m.change) !== x.number).map((m) => numberOf(m.change)).filter((n): n is number => n !== null);

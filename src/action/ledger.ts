@@ -4,12 +4,11 @@
  * no locks; the gate still works). A corrupt or foreign ledger fails the run with the ledger's own
  * message: a verdict that silently ignored recorded locks and overrides would be wrong.
  *
- * `open()` costs 2 reads (the ref, then ledger.json by the contents API) and says which it is; a v2
- * tree is then read either in part, with the pull request in one GraphQL query (`GATE_COMMIT_FIELDS`:
- * the small collections and the gate entries, see gate-run.ts), or whole (`whole`: 1 more read).
+ * `head()` costs 1 read (the ref). The ledger at that commit is then read in one GraphQL query:
+ * in part together with the pull request (`GATE_COMMIT_FIELDS`, the small collections and the gate
+ * entries, see gate-run.ts), or whole (`whole`, a v2 tree or a v1 ledger.json alike).
  */
 import type { Ledger } from "../engine/types.js";
-import { parseLedger } from "../ledger/schema.js";
 import { LedgerError } from "../ledger/store.js";
 import { LEDGER_COMMIT_FIELDS, ledgerOfCommitNode, type BlobNode, type CommitNode } from "../github/ledger-store.js";
 import type { GateGateway } from "../github/gate.js";
@@ -17,11 +16,10 @@ import type { GateGateway } from "../github/gate.js";
 export const LEDGER_HINT =
   "The gate did not use it and changed nothing. Inspect it with `git fetch origin refs/pucs/ledger && git ls-tree -r FETCH_HEAD` (a file: `git show FETCH_HEAD:<path>`); fix it by pushing a corrected file to refs/pucs/ledger (or delete the ref to start afresh).";
 
-export type OpenedLedger = { kind: "none" } | { kind: "whole"; ledger: Ledger } | { kind: "tree"; head: string };
-
 export interface GateLedger {
-  open(): Promise<OpenedLedger>;
-  /** The whole v2 ledger at commit `head` (1 read). */
+  /** The commit refs/pucs/ledger points at, null when the repository has none (1 read). */
+  head(): Promise<string | null>;
+  /** The whole ledger at commit `head` (1 read; more only for blobs GraphQL cut short). */
   whole(head: string): Promise<Ledger>;
 }
 
@@ -32,13 +30,7 @@ export const blobFetcher = (gw: GateGateway) => (b: BlobNode) => (b.oid ? gw.blo
 
 export function gateLedger(gw: GateGateway): GateLedger {
   return {
-    async open() {
-      const head = await gw.ledgerHead();
-      if (head === null) return { kind: "none" };
-      const text = await gw.fileText("ledger.json", head);
-      if (text !== null) return { kind: "whole", ledger: parseLedger(text, ledgerSource(head), LEDGER_HINT) };
-      return { kind: "tree", head };
-    },
+    head: () => gw.ledgerHead(),
     async whole(head) {
       const commit = await gw.ledgerCommit(head, LEDGER_COMMIT_FIELDS);
       if (commit === null) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
@@ -47,11 +39,11 @@ export function gateLedger(gw: GateGateway): GateLedger {
   };
 }
 
-/** The whole ledger, or null when the repository has none (the gate's reads outside a pull_request event). */
+/** The whole ledger, or null when the repository has none (2 reads). */
 export function ledgerReader(gw: GateGateway): () => Promise<Ledger | null> {
   const l = gateLedger(gw);
   return async () => {
-    const o = await l.open();
-    return o.kind === "none" ? null : o.kind === "whole" ? o.ledger : l.whole(o.head);
+    const head = await l.head();
+    return head === null ? null : l.whole(head);
   };
 }

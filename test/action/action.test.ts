@@ -50,7 +50,8 @@ function ledger(over: Record<string, unknown>): string {
 const sorted = <T extends { path: string }>(xs: T[]): T[] => [...xs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 const statusReads = () => gh.requests("GET", /\/commits\/.*\/status$/).map((x) => x.path).sort();
 const statusReadsOf = (ns: number[]) => ns.map((n) => `/repos/octo-org/octo-repo/commits/${repo.pulls.get(n)!.headSha}/status`).sort();
-const posts = () => gh.requests("POST").map((r) => ({ path: r.path, body: r.body }));
+/** What the gate wrote (GraphQL queries are POSTs but read). */
+const posts = () => gh.requests("POST").filter((r) => r.path !== "/graphql").map((r) => ({ path: r.path, body: r.body }));
 const statusPath = (n: number) => `/repos/octo-org/octo-repo/statuses/${repo.pulls.get(n)!.headSha}`;
 /** The status body the gate posts; its link records the PR's streams. */
 const body = (state: string, description: string, streams: string) => ({ state, context: CTX, description, target_url: `${RUN_URL}#pucs-streams=${streams}` });

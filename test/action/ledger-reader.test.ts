@@ -47,18 +47,18 @@ function gateway(files: Map<string, string> | null, cut: string[] = []) {
 }
 
 describe("the gate reads either ledger layout", () => {
-  it("a v2 tree: the ref, no ledger.json, then the tree in one GraphQL read (a blob GitHub cut short by REST)", async () => {
+  it("a v2 tree: the ref, then the tree in one GraphQL read (a blob GitHub cut short by REST)", async () => {
     const files = layoutFiles(fullLedger());
     const lockPath = [...files.keys()].find((p) => p.startsWith("locks/"))!;
     const { gw, calls } = gateway(files, [lockPath]);
     expect(await ledgerReader(gw)()).toEqual(canonicalLedger(fullLedger()));
-    expect(calls).toEqual(["ref", `contents ledger.json@${HEAD.slice(0, 7)}`, `graphql ${HEAD.slice(0, 7)}`, `blob oid:${lockPath}`]);
+    expect(calls).toEqual(["ref", `graphql ${HEAD.slice(0, 7)}`, `blob oid:${lockPath}`]);
   });
 
-  it("a v1 ledger.json: 2 reads, as before", async () => {
+  it("a v1 ledger.json: 2 reads, the same GraphQL read", async () => {
     const { gw, calls } = gateway(new Map([["ledger.json", serializeLedger(fullLedger())]]));
     expect(await ledgerReader(gw)()).toEqual(canonicalLedger(fullLedger()));
-    expect(calls).toEqual(["ref", `contents ledger.json@${HEAD.slice(0, 7)}`]);
+    expect(calls).toEqual(["ref", `graphql ${HEAD.slice(0, 7)}`]);
   });
 
   it("no ledger: null; a foreign tree or a corrupt v2 entry fails the run with the file named", async () => {

@@ -8,7 +8,9 @@
  *   GitObject = Commit { oid message committedDate tree { oid entries } parents(first) { nodes { oid } } file(path) { ...TreeEntry } }
  *             | Tree { oid entries { ...TreeEntry } } | Blob { oid text byteSize isBinary isTruncated }
  *   TreeEntry { name path oid type mode object { ...GitObject } }
- *   pullRequest(number) { number title state isDraft merged url headRefName headRefOid author { login } labels(first) { nodes { name } } }
+ *   pullRequest(number) { number title state isDraft merged url headRefName headRefOid author { login } labels(first) { nodes { name } }
+ *     files(first) { totalCount nodes { path changeType } } commits(first | last) { totalCount nodes { commit { ... } } } }
+ *   Commit { status { context(name) { state description targetUrl } } } (the repository's commit statuses, latest per context)
  *
  * Supported syntax: an optional `query Name($v: Type = default)` header, aliases, arguments (variables,
  * strings, numbers, booleans, null, enums), `__typename`, inline fragments `... on Type`. Named
@@ -177,6 +179,8 @@ export interface GraphQLRepo {
   git: BareRepo;
   /** Pull requests by number (LocalRepo's), for `pullRequest(number:)`. */
   pulls?: ReadonlyMap<number, GraphQLPull>;
+  /** Commit statuses, oldest first (LocalRepo's), for `Commit.status`. */
+  statuses?: readonly { sha: string; context: string; state: string; description: string | null; targetUrl: string | null }[];
 }
 
 export interface GraphQLPull {
@@ -228,6 +232,17 @@ function pullNode(repo: GraphQLRepo, p: GraphQLPull): Node {
                 ({ totalCount: shas.length, nodes: shown.map((sha) => ({ type: "PullRequestCommit", field: (h: string) => ({ commit: commitNode(repo.git, sha) })[h] })) })[g],
             };
           },
+          files: async () => {
+            // GitHub's PullRequest.files: the PR's changed files against its merge base, at most `first` (100 by default).
+            const base = p.baseSha ? ((await repo.git.mergeBase(p.baseSha, p.headSha)) ?? p.baseSha) : null;
+            const all = base ? await repo.git.diff(base, p.headSha) : [];
+            const shown = all.slice(0, Math.min(Number(args.first ?? 100), 100));
+            const type = (st: string) => ({ added: "ADDED", removed: "DELETED", modified: "MODIFIED", renamed: "RENAMED", copied: "COPIED", changed: "CHANGED" })[st] ?? "MODIFIED";
+            return {
+              type: "PullRequestChangedFileConnection",
+              field: (g: string) => ({ totalCount: all.length, nodes: shown.map((f) => ({ type: "PullRequestChangedFile", field: (h: string) => ({ path: f.filename, changeType: type(f.status), additions: f.additions, deletions: f.deletions })[h] })) })[g],
+            };
+          },
           state: () => (p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED"),
           isDraft: () => p.draft,
           merged: () => p.merged,
@@ -267,12 +282,28 @@ function entryNode(git: BareRepo, e: { mode: string; type: string; sha: string; 
   };
 }
 
+/** The statuses of each repository being answered (Commit.status reads them by its BareRepo). */
+const statusesOf = new WeakMap<BareRepo, NonNullable<GraphQLRepo["statuses"]>>();
+
 function commitNode(git: BareRepo, sha: string): Node {
   return {
     type: "Commit",
     field: async (f, args) => {
       const c = (await git.readCommit(sha))!;
       switch (f) {
+        case "status": {
+          const latest = new Map<string, { state: string; description: string | null; targetUrl: string | null }>();
+          for (const s of statusesOf.get(git) ?? []) if (s.sha === sha) latest.set(s.context, s);
+          if (latest.size === 0) return null;
+          return {
+            type: "Status",
+            field: (g: string, a: Record<string, unknown>) => {
+              if (g !== "context") return undefined;
+              const s = latest.get(String(a.name));
+              return s ? { type: "StatusContext", field: (h: string) => ({ state: s.state.toUpperCase(), description: s.description, targetUrl: s.targetUrl, context: String(a.name) })[h] } : null;
+            },
+          };
+        }
         case "oid":
           return sha;
         case "message":
@@ -337,8 +368,19 @@ function refNode(git: BareRepo, full: string, sha: string): Node {
   };
 }
 
+/** A resolved GraphQL object (for other fakes' resolvers: test/support/github-repo.ts). */
+export type GraphQLNode = Node;
+
 /** Executes a query; the GraphQL response body ({ data } or { data: null, errors }). */
 export async function execute(query: string, variables: Record<string, unknown>, repoOf: (owner: string, name: string) => GraphQLRepo | null): Promise<{ body: unknown; problem: boolean }> {
+  return executeOver(query, variables, (owner, name) => {
+    const repo = repoOf(owner, name);
+    return repo ? repositoryNode(repo) : null;
+  });
+}
+
+/** Executes a query whose `repository(owner, name)` is answered by `repositoryOf` (null: no such repository). */
+export async function executeOver(query: string, variables: Record<string, unknown>, repositoryOf: (owner: string, name: string) => Node | null): Promise<{ body: unknown; problem: boolean }> {
   try {
     const kind = /^\s*(mutation|subscription)\b/.exec(query)?.[1];
     if (kind) throw new GraphQLError(`The local GitHub does not model GraphQL ${kind}s`);
@@ -347,9 +389,9 @@ export async function execute(query: string, variables: Record<string, unknown>,
       type: "Query",
       field: (f, args) => {
         if (f !== "repository") return undefined;
-        const repo = repoOf(String(args.owner), String(args.name));
+        const repo = repositoryOf(String(args.owner), String(args.name));
         if (!repo) throw new GraphQLError(`Could not resolve to a Repository with the name '${args.owner}/${args.name}'.`);
-        return repositoryNode(repo);
+        return repo;
       },
     };
     return { body: { data: await resolve(root, doc.selections) }, problem: false };
@@ -362,6 +404,7 @@ export async function execute(query: string, variables: Record<string, unknown>,
 
 function repositoryNode(repo: GraphQLRepo): Node {
   const git = repo.git;
+  if (repo.statuses) statusesOf.set(git, repo.statuses);
   const refNamed = async (name: string): Promise<Node | null> => {
     const candidates = name.startsWith("refs/") ? [name] : [`refs/heads/${name}`, `refs/tags/${name}`];
     for (const c of candidates) {

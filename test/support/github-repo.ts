@@ -3,8 +3,15 @@
  * per ref, commit statuses, merge-queue compares and the ledger on refs/pucs/ledger, served through
  * the REST endpoints the gate and the App use, with GitHub's pagination (per_page, page, Link).
  * Tests change the state between runs (close a PR, record an override) and read back the statuses.
+ * GraphQL (`POST /graphql`) answers the gate's queries over the same state: the ledger commit's
+ * `file(path:)` (a v1 ledger.json), `object(expression: "<ref>:<path>")` of files, `pullRequest`
+ * (files, commits, head) and `Commit.status.context(name:)`.
  */
 import type { FakeGitHub, FakeRequest, FakeResponse } from "./fake-github.js";
+import { executeOver, type GraphQLNode } from "../e2e/graphql.js";
+
+/** The repositories answering GraphQL on each FakeGitHub (one `POST /graphql` route per server). */
+const graphqlRepos = new WeakMap<FakeGitHub, FakeRepo[]>();
 
 export interface FakePull {
   number: number;
@@ -177,9 +184,101 @@ export class FakeRepo {
     return p ?? { status: 404, body: { message: "Not Found" } };
   }
 
+  /** This repository as GraphQL's `Repository`. */
+  graphqlNode(): GraphQLNode {
+    const blob = (text: string): GraphQLNode => ({ type: "Blob", field: (f) => ({ oid: sha(`blob:${text}`), text, isTruncated: false, isBinary: false, byteSize: text.length })[f] });
+    const status = (commit: string): GraphQLNode | null => {
+      const latest = new Map<string, FakeStatus>();
+      for (const st of this.statuses.get(commit) ?? []) latest.set(st.context, st);
+      if (latest.size === 0) return null;
+      return {
+        type: "Status",
+        field: (f, a) => {
+          if (f !== "context") return undefined;
+          const st = latest.get(String(a.name));
+          return st ? { type: "StatusContext", field: (g: string) => ({ state: st.state.toUpperCase(), description: st.description, targetUrl: st.target_url, context: st.context })[g] } : null;
+        },
+      };
+    };
+    const commit = (oid: string, message = ""): GraphQLNode => ({
+      type: "Commit",
+      field: (f, a) => {
+        switch (f) {
+          case "oid":
+            return oid;
+          case "message":
+            return message;
+          case "tree":
+            return { type: "Tree", field: (g: string) => (g === "oid" ? sha(`tree:${oid}`) : undefined) };
+          case "status":
+            return status(oid);
+          case "file":
+            return oid === this.ledgerSha && a.path === "ledger.json" ? { type: "TreeEntry", field: (g: string) => (g === "object" ? blob(this.ledgerText!) : undefined) } : null;
+          default:
+            return undefined;
+        }
+      },
+    });
+    const pull = (p: FakePull): GraphQLNode => ({
+      type: "PullRequest",
+      field: (f, a) => {
+        const first = Math.min(Number(a.first ?? 100), 100);
+        switch (f) {
+          case "files":
+            return { type: "PullRequestChangedFileConnection", field: (g: string) => ({ totalCount: p.files.length, nodes: p.files.slice(0, first).map((x) => ({ type: "PullRequestChangedFile", field: (h: string) => ({ path: x.path, changeType: x.previousPath ? "RENAMED" : "MODIFIED" })[h] })) })[g] };
+          case "commits": {
+            const shown = a.last !== undefined ? p.commits.slice(Math.max(0, p.commits.length - Number(a.last))) : p.commits.slice(0, first);
+            const nodes = shown.map((c) => ({ type: "PullRequestCommit", field: (h: string) => (h === "commit" ? commit(c.sha, c.message) : undefined) }));
+            return { type: "PullRequestCommitConnection", field: (g: string) => ({ totalCount: p.commits.length, nodes })[g] };
+          }
+          default:
+            return ({ number: p.number, title: p.title, url: `https://github.com/${this.owner}/${this.name}/pull/${p.number}`, state: p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED", isDraft: p.draft, headRefOid: p.headSha, headRefName: p.headRef } as Record<string, unknown>)[f];
+        }
+      },
+    });
+    return {
+      type: "Repository",
+      field: (f, a) => {
+        switch (f) {
+          case "ref":
+            return a.qualifiedName === "refs/pucs/ledger" && this.ledgerSha ? { type: "Ref", field: (g: string) => (g === "target" ? commit(this.ledgerSha!) : undefined) } : null;
+          case "object": {
+            if (typeof a.oid === "string") return commit(a.oid);
+            const [ref, ...rest] = String(a.expression).split(":");
+            const text = this.files.get(ref!)?.get(rest.join(":"));
+            return text === undefined ? null : blob(text);
+          }
+          case "pullRequest": {
+            const p = this.pulls.get(Number(a.number));
+            return p ? pull(p) : null;
+          }
+          default:
+            return undefined;
+        }
+      },
+    };
+  }
+
   private register(): void {
     const gh = this.gh;
     const R = "/repos/:owner/:repo";
+    // One GraphQL route per server, answering for every repository on it (a later one of the same
+    // name wins, as later REST routes do).
+    const repos = graphqlRepos.get(gh);
+    if (repos) repos.unshift(this);
+    else {
+      const list: FakeRepo[] = [this];
+      graphqlRepos.set(gh, list);
+      gh.route("POST", "/graphql", async (req) => {
+        const body = (req.body ?? {}) as { query?: string; variables?: Record<string, unknown> };
+        const vars = body.variables ?? {};
+        const repo = list.find((x) => x.owner === vars.owner && x.name === vars.name) ?? null;
+        const f = repo?.failures.find((x) => x.method === "POST" && x.path.test("/graphql"));
+        if (f) return { status: f.status, body: { message: f.message }, ...(f.headers ? { headers: f.headers } : {}) };
+        const r = await executeOver(body.query ?? "", vars, (owner, name) => list.find((x) => x.owner === owner && x.name === name)?.graphqlNode() ?? null);
+        return { body: r.body };
+      });
+    }
     gh.route("GET", `${R}/pulls`, this.guard((req) => {
       const state = req.query.state ?? "open";
       const list = [...this.pulls.values()].filter((p) => state === "all" || p.state === state).sort((a, b) => b.number - a.number);
