@@ -746,11 +746,43 @@ export function footprintFile(f: ChangedFile): FootprintFile {
   return out;
 }
 
-/** A file's regions as git's merge would align them (see histogram.ts): undefined when they are its regions. */
+/**
+ * A file's regions as git's merge would align them: undefined when they are its regions.
+ *
+ * - Within each hunk, the histogram alignment of its body (histogram.ts: the hunk's `alt`).
+ * - Regions of one side that overlap or touch (a histogram region widened over the lines it could slide
+ *   across meets its neighbour) are one change to git: merged, with a hash of all of them, so that the
+ *   same regions on both sides are still the identical change.
+ */
 export function altRegions(f: ChangedFile): LineRange[] | undefined {
   if (f.alt !== undefined) return f.alt;
   if (f.hunks === null || !f.hunks.some((h) => h.alt !== undefined)) return undefined;
-  return f.hunks.flatMap((h) => h.alt ?? h.changes);
+  return mergeTouching(f.hunks.flatMap((h) => h.alt ?? h.changes));
+}
+
+/** One region covering `rs` (sorted, not empty); its hash, when every region of `of` has one, is of `of`'s
+ *  ranges and hashes: identical to the other side's only when both made exactly those changes. */
+function joined(rs: readonly LineRange[], of: readonly LineRange[], kind: string): LineRange {
+  const head = rs[0] as LineRange;
+  const r: LineRange = { start: head.start, end: Math.max(...rs.map((x) => x.end)) };
+  if (head.section !== undefined) r.section = head.section;
+  if (of.every((x) => x.hash !== undefined)) r.hash = textHash([`\u0000${kind}`, ...of.map((x) => `${x.start}-${x.end}:${x.hash}`)], false);
+  return r;
+}
+
+/** Regions of one side that overlap or touch, merged into one (see `joined`); a region alone is kept as it is. */
+function mergeTouching(rs: readonly LineRange[]): LineRange[] {
+  const sorted = sortRanges([...rs]);
+  const out: LineRange[] = [];
+  for (let k = 0; k < sorted.length; ) {
+    let end = (sorted[k] as LineRange).end;
+    let j = k + 1;
+    while (j < sorted.length && (sorted[j] as LineRange).start <= end + 1) end = Math.max(end, (sorted[j++] as LineRange).end);
+    const group = sorted.slice(k, j);
+    out.push(group.length === 1 ? (group[0] as LineRange) : joined(group, group, "merged"));
+    k = j;
+  }
+  return out;
 }
 
 /**

@@ -74,3 +74,21 @@ describe("evaluate: Myers patches, git's histogram merge (urfave/cli 16c0635dd4 
     expect(c.map((x) => [x.strategy, x.details])).toEqual([["MERGE", "#2 already makes this exact change to before line 2, line 3, lines 5-6, lines 9-10 of .gitignore; any other lines are disjoint."]]);
   });
 });
+
+/** A modified file from a GitHub-style patch; #2's footprint of it; what #1 hears (strategy, details) against it. */
+const changed = (path: string, patch: string): ChangedFile => ({ path, status: "modified", hunks: parsePatch(patch).hunks });
+const footprintOf = (path: string, patch: string): Footprint => ({ change: "#2", agent: "bob", stream: null, headSha: "b".repeat(40), draft: false, files: [footprintFile(changed(path, patch))], recordedAt: iso(T0) });
+const verdicts = (path: string, mine: string, theirs: string): string[][] =>
+  evaluate({ id: "#1", agent: "alice", files: [changed(path, mine)] }, emptyLedgerFixture({ footprints: [footprintOf(path, theirs)] }), seedConfig(), T0).conflicts.map((c) => [c.strategy, c.details]);
+
+describe("altRegions: regions of one side that touch are one change", () => {
+  it("identical on both sides, no conflict (git merges identical text)", () => {
+    // The histogram regions of this hunk, widened over the lines they could slide across, touch (lines 1-3 and 4).
+    const patch = "@@ -1,7 +1,5 @@\n-c\n }\n-c\n }\n c\n }\n c";
+    expect(parsePatch(patch).hunks[0]!.alt!.map((r) => [r.start, r.end])).toEqual([[1, 3], [4, 4]]);
+    expect(footprintFile(changed("f.js", patch)).alt!.map((r) => [r.start, r.end])).toEqual([[1, 4]]);
+    expect(verdicts("f.js", patch, patch).map(([s]) => s)).toEqual(["MERGE"]);
+    // Another change there is not the same change.
+    expect(verdicts("f.js", patch.replace("-c\n }\n c\n }", "-c\n+d\n }\n c\n }").replace("+1,5", "+1,6"), patch).map(([s]) => s)).toEqual(["PARTITION"]);
+  });
+});
