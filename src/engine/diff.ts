@@ -750,21 +750,76 @@ export function footprintFile(f: ChangedFile): FootprintFile {
  * A file's regions as git's merge would align them: undefined when they are its regions.
  *
  * - Within each hunk, the histogram alignment of its body (histogram.ts: the hunk's `alt`).
+ * - Across hunks, what the patch cannot show: git aligns the whole file, and once a hunk adds or removes
+ *   lines, the hunks that follow closely (see `CLOSE_HUNKS`) can be paired differently across the few
+ *   lines the patch leaves out (repeated lines such as `});` or blank ones are enough). express
+ *   f6ec710534 `test/res.send.js`: a hunk adds 19 lines; across the next hunks, 2 hidden lines apart, git
+ *   pairs its added `});` and blank lines with old ones further down and sees old lines 380-441 as mostly
+ *   rewritten, touching the other side's edit of line 417, which the patch shows 1 unchanged line away. So the hunks after such a hunk in a close run are one region here,
+ *   from the first change after it to the run's last change. That region is the same change as the other
+ *   side's only when both sides made the same changes throughout the run (its hash is of all of them).
  * - Regions of one side that overlap or touch (a histogram region widened over the lines it could slide
- *   across meets its neighbour) are one change to git: merged, with a hash of all of them, so that the
- *   same regions on both sides are still the identical change.
+ *   across meets its neighbour) are one change to git: merged, with a hash of all of them.
  */
 export function altRegions(f: ChangedFile): LineRange[] | undefined {
   if (f.alt !== undefined) return f.alt;
-  if (f.hunks === null || !f.hunks.some((h) => h.alt !== undefined)) return undefined;
-  return mergeTouching(f.hunks.flatMap((h) => h.alt ?? h.changes));
+  if (f.hunks === null) return undefined;
+  const runs = shiftedRuns(f.hunks);
+  if (runs.length === 0 && !f.hunks.some((h) => h.alt !== undefined)) return undefined;
+  const out: LineRange[] = [];
+  let k = 0;
+  for (const run of runs) {
+    for (; k <= run.shift; k++) out.push(...regionsOf(f.hunks[k] as Hunk));
+    const inRun = f.hunks.slice(run.first, run.last + 1).flatMap(regionsOf);
+    const stretch = f.hunks.slice(run.shift + 1, run.last + 1).flatMap(regionsOf);
+    out.push(joined(stretch, inRun, "stretch"));
+    k = run.last + 1;
+  }
+  for (; k < f.hunks.length; k++) out.push(...regionsOf(f.hunks[k] as Hunk));
+  return mergeTouching(out);
 }
 
-/** One region covering `rs` (sorted, not empty); its hash, when every region of `of` has one, is of `of`'s
+/** Hunks whose changes are at most this many unchanged lines apart are a close run: 3 lines of context on
+ *  each side and at most 2 lines between the hunks that the patch does not show (the runs git's whole-file
+ *  alignment was seen to pair across; at 4 or 6 hidden lines the false alarms grow, see the README). */
+const CLOSE_HUNKS = 8;
+
+const regionsOf = (h: Hunk): LineRange[] => h.alt ?? h.changes;
+
+/** In each close run of hunks with a hunk that changes the number of lines before its last hunk: the run's
+ *  first hunk, that (first such) hunk and the run's last hunk, as indices. */
+function shiftedRuns(hunks: readonly Hunk[]): { first: number; shift: number; last: number }[] {
+  const runs: { first: number; shift: number; last: number }[] = [];
+  let first = 0;
+  for (let k = 0; k < hunks.length; k++) {
+    const next = hunks[k + 1];
+    if (next !== undefined && close(hunks[k] as Hunk, next)) continue;
+    // hunks[first..k] is a close run.
+    for (let s = first; s < k; s++) {
+      const h = hunks[s] as Hunk;
+      if (h.newLines !== h.oldLines) {
+        runs.push({ first, shift: s, last: k });
+        break;
+      }
+    }
+    first = k + 1;
+  }
+  return runs;
+}
+
+/** Whether two consecutive hunks' changes are at most CLOSE_HUNKS unchanged lines apart. */
+function close(a: Hunk, b: Hunk): boolean {
+  const last = a.changes[a.changes.length - 1];
+  const first = b.changes[0];
+  if (last === undefined || first === undefined) return false;
+  return first.start - last.end - 1 <= CLOSE_HUNKS;
+}
+
+/** One region covering `rs` (not empty; named by the first one's section); its hash, when every region of `of` has one, is of `of`'s
  *  ranges and hashes: identical to the other side's only when both made exactly those changes. */
 function joined(rs: readonly LineRange[], of: readonly LineRange[], kind: string): LineRange {
   const head = rs[0] as LineRange;
-  const r: LineRange = { start: head.start, end: Math.max(...rs.map((x) => x.end)) };
+  const r: LineRange = { start: Math.min(...rs.map((x) => x.start)), end: Math.max(...rs.map((x) => x.end)) };
   if (head.section !== undefined) r.section = head.section;
   if (of.every((x) => x.hash !== undefined)) r.hash = textHash([`\u0000${kind}`, ...of.map((x) => `${x.start}-${x.end}:${x.hash}`)], false);
   return r;

@@ -92,3 +92,165 @@ describe("altRegions: regions of one side that touch are one change", () => {
     expect(verdicts("f.js", patch.replace("-c\n }\n c\n }", "-c\n+d\n }\n c\n }").replace("+1,5", "+1,6"), patch).map(([s]) => s)).toEqual(["PARTITION"]);
   });
 });
+
+describe("altRegions across hunks: a close run of hunks after one that changes the line count", () => {
+  // Old file: lines l1..l40. #1 inserts two lines after l3, then changes l12 and l20: three hunks whose changes are
+  // 8 and 7 unchanged lines apart (the patch hides l7-l8 and l16).
+  const SHIFTED = [
+    "@@ -1,6 +1,8 @@", " l1", " l2", " l3", "+n1", "+n2", " l4", " l5", " l6",
+    "@@ -9,7 +11,7 @@", " l9", " l10", " l11", "-l12", "+L12", " l13", " l14", " l15",
+    "@@ -17,7 +19,7 @@", " l17", " l18", " l19", "-l20", "+L20", " l21", " l22", " l23",
+  ].join("\n");
+  // The same, but the first hunk replaces l4 instead of inserting: no line moves.
+  const UNSHIFTED = SHIFTED.replace("@@ -1,6 +1,8 @@\n l1\n l2\n l3\n+n1\n+n2\n l4\n l5\n l6", "@@ -1,7 +1,7 @@\n l1\n l2\n l3\n-l4\n+N4\n l5\n l6\n l7").replace("@@ -9,7 +11,7 @@", "@@ -9,7 +9,7 @@").replace("@@ -17,7 +19,7 @@", "@@ -17,7 +17,7 @@");
+  const edit = (line: number, to = `X${line}`) => `@@ -${line - 3},7 +${line - 3},7 @@\n${[-3, -2, -1].map((d) => ` l${line + d}`).join("\n")}\n-l${line}\n+${to}\n${[1, 2, 3].map((d) => ` l${line + d}`).join("\n")}`;
+  const file = (patch: string): ChangedFile => changed("f.js", patch);
+  const verdict = (mine: string, theirs: string) => verdicts("f.js", mine, theirs);
+
+  it("the hunks after the shift are one region, from their first change to the run's last", () => {
+    const f = footprintFile(file(SHIFTED));
+    expect(f.changes!.map((r) => [r.start, r.end])).toEqual([[4, 3], [12, 12], [20, 20]]);
+    expect(f.alt!.map((r) => [r.start, r.end])).toEqual([[4, 3], [12, 20]]);
+    expect(f.alt![1]!.hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(footprintFile(file(UNSHIFTED)).alt).toBeUndefined();
+    // A hunk further away (9 unchanged lines) ends the run: it keeps its own region.
+    const far = `${SHIFTED}\n@@ -27,7 +29,7 @@\n l27\n l28\n l29\n-l30\n+L30\n l31\n l32\n l33`;
+    expect(footprintFile(file(far)).alt!.map((r) => [r.start, r.end])).toEqual([[4, 3], [12, 20], [30, 30]]);
+  });
+
+  it("the other side editing inside that region is a PARTITION; outside it, or with no shift before, a MERGE", () => {
+    expect(verdict(edit(16), SHIFTED)).toEqual([["PARTITION", "#2 changes the same lines of f.js (lines 12-20, as git's merge aligns the two versions)."]]);
+    expect(verdict(SHIFTED, edit(16))).toEqual([["PARTITION", "#2 changes the same lines of f.js (lines 12-20, as git's merge aligns the two versions)."]]);
+    expect(verdict(edit(26), SHIFTED).map(([s]) => s)).toEqual(["MERGE"]);
+    expect(verdict(edit(16), UNSHIFTED).map(([s]) => s)).toEqual(["MERGE"]);
+  });
+
+  it("the same run on both sides is the same change (git merges identical text), whatever else either side changes", () => {
+    expect(verdict(SHIFTED, SHIFTED)).toEqual([["MERGE", "#2 already makes this exact change to before line 4, line 12, line 20 of f.js; any other lines are disjoint."]]);
+    const more = `${SHIFTED}\n@@ -27,7 +29,7 @@\n l27\n l28\n l29\n-l30\n+L30\n l31\n l32\n l33`;
+    expect(verdict(more, SHIFTED).map(([s]) => s)).toEqual(["MERGE"]);
+    // A different change inside the run is not the same run.
+    expect(verdict(SHIFTED.replace("+L20", "+M20"), SHIFTED).map(([s]) => s)).toEqual(["PARTITION"]);
+  });
+});
+
+describe("evaluate: a shift that git's merge pairs across hunks (express f6ec710534 test/res.send.js)", () => {
+  // Cut down from the real merge: the base's lines 386-482, 40 unchanged lines and 7 of #1's 19 edits left out;
+  // git merge-tree still conflicts on it (checked with git 2.39 when this was written). #1 reformats a run of
+  // tests and adds 15 lines in its first hunk; #2 changes `res.send(200)` (old line 21), which #1's patch shows
+  // 1 unchanged line from its own change of line 19. git's histogram alignment pairs #1's lines across the two
+  // hunks and sees lines 17-21 and more rewritten.
+  const MINE = [
+    "@@ -1,12 +1,27 @@",
+    "-        app.use(function(req, res){",
+    "-          res.send('')",
+    "+          app[method]('/', function (req, res) {",
+    "+            res.send('kajdslfkasdf');",
+    "+          });",
+    "+",
+    "+          request(app)",
+    "+          [method]('/')",
+    "+          .expect('ETag', 'W/\"c-5aee35d8\"')",
+    "+          .expect(200, done);",
+    "+        })",
+    "+      });",
+    "+",
+    "+      it('should send ETag for empty string response', function (done) {",
+    "+        var app = express();",
+    "+",
+    "+        app.use(function (req, res) {",
+    "+          res.send('');",
+    "         app.enable('etag')",
+    "         .get('/')",
+    "-        .expect('etag', 'W/\"0-0\"', done)",
+    "+        .expect('ETag', 'W/\"0-0\"')",
+    "+        .expect(200, done);",
+    " ",
+    "-      it('should send ETag for long response', function(done){",
+    "+      it('should send ETag for long response', function (done) {",
+    " ",
+    "-        app.use(function(req, res){",
+    "+        app.use(function (req, res) {",
+    "           var str = Array(1000).join('-');",
+    "           res.send(str);",
+    " ",
+    "@@ -14,44 +29,41 @@",
+    " ",
+    "         request(app)",
+    "         .get('/')",
+    "-        .expect('etag', 'W/\"3e7-8084ccd1\"', done)",
+    "+        .expect('ETag', 'W/\"3e7-8084ccd1\"')",
+    "+        .expect(200, done);",
+    " ",
+    "-      it('should not override ETag when manually set', function(done){",
+    "+      it('should not override ETag when manually set', function (done) {",
+    "           res.set('etag', '\"asdf\"');",
+    "           res.send(200);",
+    "         app.enable('etag');",
+    "         .expect('etag', '\"asdf\"', done)",
+    " ",
+    "-      it('should not send ETag for res.send()', function(done){",
+    "-        var app = express()",
+    "+      it('should not send ETag for res.send()', function (done) {",
+    "+        var app = express();",
+    " ",
+    "-        app.use(function(req, res){",
+    "-          res.send()",
+    "+        app.use(function (req, res) {",
+    "+          res.send();",
+    "         app.enable('etag')",
+    "         .get('/')",
+    "-        .end(function(err, res){",
+    "-          res.headers.should.not.have.property('etag');",
+    "-          done();",
+    "-        })",
+    "+        .expect(shouldNotHaveHeader('ETag'))",
+    "+        .expect(200, done);",
+    " ",
+    "-    describe('when disabled', function(){",
+    "-      it('should send no ETag', function(done){",
+    "+    describe('when disabled', function () {",
+    "+      it('should send no ETag', function (done) {",
+    "           var str = Array(1000).join('-');",
+    "           res.send(str);",
+    "         app.disable('etag');",
+    "         request(app)",
+    "         .get('/')",
+    "-        .end(function(err, res){",
+    "-          res.headers.should.not.have.property('etag');",
+    "-          done();",
+    "-        });",
+    "+        .expect(shouldNotHaveHeader('ETag'))",
+    "+        .expect(200, done);",
+    " ",
+    "-      it('should send ETag when manually set', function(done){",
+    "+      it('should send ETag when manually set', function (done) {",
+    "         app.disable('etag');",
+    "           res.set('etag', '\"asdf\"');",
+    "           res.send(200);",
+    "         .expect('etag', '\"asdf\"', done)",
+    " ",
+    "-    describe('when \"strong\"', function(){",
+    "-      it('should send strong ETag', function(done){",
+    "-        var app = express()",
+    "+    describe('when \"strong\"', function () {",
+    "+      it('should send strong ETag', function (done) {",
+    "+        var app = express();",
+  ].join("\n");
+  const THEIRS = [
+    "@@ -18,7 +18,7 @@",
+    " ",
+    "       it('should not override ETag when manually set', function(done){",
+    "           res.set('etag', '\"asdf\"');",
+    "-          res.send(200);",
+    "+          res.send('hello!');",
+    "         app.enable('etag');",
+    "         .expect('etag', '\"asdf\"', done)",
+    " ",
+  ].join("\n");
+
+  it("is a PARTITION: the region after #1's shift covers #2's line, which the patches show apart", () => {
+    expect(changed("test/res.send.js", MINE).hunks!.flatMap((h) => h.changes).map((r) => [r.start, r.end]).slice(4, 6)).toEqual([[17, 17], [19, 19]]);
+    expect(verdicts("test/res.send.js", MINE, THEIRS)).toEqual([["PARTITION", "#2 changes the same lines of test/res.send.js (lines 17-57, as git's merge aligns the two versions)."]]);
+  });
+});
