@@ -15,6 +15,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { crc32 } from "node:zlib";
 
 export const CACHE_DIR = "pucs-cache";
 const KEEP = 4;
@@ -32,16 +33,12 @@ function buildStamp(): string | null {
   return build;
 }
 
-/** FNV-1a (two 32-bit lanes): a file name for a key, no more (node:crypto costs a start-up of its own). */
+/**
+ * A file name for a key, no more (the full key is compared on every read): its CRC-32 and length. Native
+ * (node:zlib); a hash loop in JavaScript over a config's text costs milliseconds before V8 optimises it.
+ */
 function shortHash(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 13);
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  return crc32(s).toString(16).padStart(8, "0") + s.length.toString(16).padStart(8, "0");
 }
 
 function fileOf(commonDir: string, kind: string, key: string, stamp: string): string {
