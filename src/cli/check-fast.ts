@@ -21,9 +21,11 @@ import { resolve } from "node:path";
 import { locateConfigFile } from "../config-file.js";
 import type { Config, Ledger } from "../engine/types.js";
 import * as git from "../git/gateway.js";
-import { flag, parseCommand, str, type Parsed } from "./args.js";
+import { flag, str } from "./args.js";
 import { cacheGet, cachePut } from "./check-cache.js";
-import { CHECK_SPEC, checkChange, judgeAsOpenPr, printCheck, type CheckGit } from "./check.js";
+import { BASE_REFS, diffArgs, ORIGIN_HEAD, planCheck, type CheckPlan } from "./check-plan.js";
+import { checkChange, judgeAsOpenPr, printCheck, type CheckGit } from "./check.js";
+import type { GitBatch } from "./git-batch.js";
 import { quickLedgerChoice } from "./ledger-choice.js";
 
 export interface FastCheckContext {
@@ -42,42 +44,11 @@ const defer = (why: string): never => {
 
 const lines = (s: string): string[] => s.replace(/\n$/, "").split("\n");
 
-/** Runs `git`, output on success; defers on failure (the full command reports it). */
-async function gitOut(args: string[], cwd: string): Promise<string> {
-  const r = await git.git(args, { cwd });
+/** Runs `git` (or takes its answer from the batch dist/cli.js started), output on success; defers on failure (the full command reports it). */
+async function gitOut(args: string[], cwd: string, batch?: GitBatch): Promise<string> {
+  const r = (await batch?.take(args, cwd)) ?? (await git.git(args, { cwd }));
   if (r.code !== 0) defer(`git ${args[0]} exited ${r.code}`);
   return r.stdout;
-}
-
-/** The candidates of `defaultBaseRef` (src/git/gateway.ts), after origin/HEAD's branch. */
-const BASE_REFS: [string, string][] = [
-  ["origin/main", "refs/remotes/origin/main"],
-  ["main", "refs/heads/main"],
-  ["master", "refs/heads/master"],
-];
-const ORIGIN_HEAD = "refs/remotes/origin/HEAD";
-/** A glob that matches exactly one ref (a pattern without a glob character would mean "<ref>/*"). */
-const exactly = (ref: string): string => `--glob=${ref.slice(0, -1)}[${ref.slice(-1)}]`;
-/** Printed between groups of the one `rev-parse`, so an empty group (a ref that does not exist) is seen as one. */
-const SEP = "--is-bare-repository";
-
-/**
- * Everything the check needs of the repository's refs in ONE `git rev-parse`: top level, common dir,
- * HEAD's commit, then (each group ended by SEP's "false") with --base the symmetric range `base...HEAD`
- * (its two ends, then ^merge base: `git merge-base`'s answer when there is exactly one), the ledger's commit,
- * origin/HEAD's branch (as a full name: rev-parse resolves the symbolic ref; nothing when it dangles),
- * origin/main, main, master (full names when they exist), and last the branch (as `symbolic-ref
- * --short`: "HEAD" when detached).
- */
-function revParseArgs(base: string | undefined): string[] {
-  return [
-    "rev-parse", "--show-toplevel", "--path-format=absolute", "--git-common-dir", "HEAD",
-    ...(base !== undefined ? [`${base}...HEAD`] : []), SEP,
-    exactly("refs/pucs/ledger"), SEP,
-    "--symbolic-full-name", exactly(ORIGIN_HEAD), SEP,
-    ...BASE_REFS.flatMap(([, full]) => [exactly(full), SEP]),
-    "--abbrev-ref=loose", "HEAD",
-  ];
 }
 
 interface RepoFacts {
@@ -164,16 +135,9 @@ async function configOf(root: string, commonDir: string, override: string | unde
  * `pucs check <argv>` when it can be done here: its exit code (the report printed); null when the full
  * command must run (nothing printed).
  */
-export async function fastCheck(argv: string[], ctx: FastCheckContext): Promise<number | null> {
-  let p: Parsed;
-  try {
-    p = parseCommand(CHECK_SPEC, argv);
-  } catch {
-    return null;
-  }
-  if (flag(p, "help") || flag(p, "record") || str(p, "remote") !== undefined || ctx.env.PUCS_REMOTE) return null;
-  const format = str(p, "format") ?? "text";
-  if (format !== "text" && format !== "markdown") return null;
+export async function fastCheck(argv: string[], ctx: FastCheckContext, batch?: GitBatch): Promise<number | null> {
+  const plan = planCheck(argv, ctx.env);
+  if (!plan) return null;
   // A tracer that records spans gets the full command's span (`pucs.cli check`). The API keeps what is
   // registered (a tracer provider, a context manager) on this global: nothing there, no tracer, no import.
   if ((globalThis as Record<symbol, unknown>)[Symbol.for("opentelemetry.js.api.1")] !== undefined) {
@@ -183,7 +147,7 @@ export async function fastCheck(argv: string[], ctx: FastCheckContext): Promise<
   const out: string[] = [];
   const err: string[] = [];
   try {
-    const code = await run(p, format, ctx, (s) => void out.push(s), (s) => void err.push(s));
+    const code = await run(plan, ctx, (s) => void out.push(s), (s) => void err.push(s), batch);
     for (const s of err) ctx.err(s);
     for (const s of out) ctx.out(s);
     return code;
@@ -193,34 +157,14 @@ export async function fastCheck(argv: string[], ctx: FastCheckContext): Promise<
   }
 }
 
-/** `diffAgainst`'s options (src/git/gateway.ts), to diff the working tree against the merge base of `base` and HEAD. */
-function diffArgs(base: string): string[] {
-  return [
-    "-c", "core.quotePath=false",
-    "-c", "diff.noprefix=false",
-    "-c", "diff.mnemonicPrefix=false",
-    "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "-U3", "--diff-algorithm=histogram",
-    "--src-prefix=a/", "--dst-prefix=b/",
-    // = `git diff $(git merge-base base HEAD)` (and an error when there are several merge bases: then the full command runs).
-    "--merge-base", base, "--",
-  ];
-}
-
-/** `untrackedFiles` (run at the top level) from anywhere in the working tree: the pathspec `:/` is the top. */
-const UNTRACKED = ["-c", "core.quotePath=false", "ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", ":/"];
-
-async function run(p: Parsed, format: "text" | "markdown", ctx: FastCheckContext, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function run(plan: CheckPlan, ctx: FastCheckContext, out: (s: string) => void, err: (s: string) => void, batch: GitBatch | undefined): Promise<number> {
+  const { p, format, base: givenBase, local } = plan;
   const cwd = ctx.cwd;
-  const givenBase = str(p, "base");
-  const local = flag(p, "local");
   const now = ctx.now();
-  // Every git process that does not need another's answer starts at once (with --base, all of them).
-  const [head, known, givenDiff, untrackedList] = await Promise.all([
-    gitOut(revParseArgs(givenBase), cwd),
-    local ? null : git.configAndRemotes(cwd, "pucs.ledger"),
-    givenBase !== undefined ? gitOut(diffArgs(givenBase), cwd) : null,
-    gitOut(UNTRACKED, cwd),
-  ]);
+  // Every git process that does not need another's answer starts at once (with --base, all of them):
+  // rev-parse, [the diff,] the untracked files (plan.first), and the ledger choice's `git config`.
+  const [known, ...firsts] = await Promise.all([local ? null : git.configAndRemotes(cwd, "pucs.ledger"), ...plan.first.map((args) => gitOut(args, cwd, batch))]);
+  const [head, givenDiff, untrackedList] = givenBase !== undefined ? (firsts as [string, string, string]) : [firsts[0]!, null, firsts[1]!];
   const choice = quickLedgerChoice(known ?? { value: null, remotes: [] }, { local, recheck: false, now, write: false });
   if (choice.kind !== "local") defer("not the local ledger, or the remote must be asked");
   const facts = repoFacts(head, givenBase !== undefined);

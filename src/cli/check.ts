@@ -8,17 +8,10 @@ import { changeAtHead } from "../engine/change.js";
 import { parseUnifiedDiff } from "../engine/diff.js";
 import { renderMarkdown, renderText, reportJson } from "../engine/report.js";
 import type { Change, Config, Footprint, Ledger } from "../engine/types.js";
-import type { CommandSpec } from "./args.js";
 import { checkEvaluation } from "./check-refine.js";
 
 /** `pucs check`'s options (the full CLI's spec and the fast path's parser are this one). */
-export const CHECK_SPEC: CommandSpec = {
-  name: "check",
-  usage: "pucs check [--base REF] [--agent A] [--stream S] [--record] [--format text|markdown] [--json]",
-  summary: "Check this branch's changes (vs. its merge base) against the ledger: the report the GitHub App posts",
-  options: { base: { type: "string" }, agent: { type: "string" }, stream: { type: "string" }, record: { type: "boolean" }, format: { type: "string" } },
-  positionals: 0,
-};
+export { CHECK_SPEC } from "./check-plan.js";
 
 /** What `pucs check` reads of git. */
 export interface CheckGit {
