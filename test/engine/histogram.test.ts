@@ -135,7 +135,7 @@ describe("altRegions across hunks: a close run of hunks after one that changes t
 });
 
 describe("evaluate: a shift that git's merge pairs across hunks (express f6ec710534 test/res.send.js)", () => {
-  // Cut down from the real merge: the base's lines 386-482, 40 unchanged lines and 7 of #1's 19 edits left out;
+  // Cut down from the real merge: the base's lines 386-482, 40 unchanged lines and 7 of #1's 20 edits left out;
   // git merge-tree still conflicts on it (checked with git 2.39 when this was written). #1 reformats a run of
   // tests and adds 15 lines in its first hunk; #2 changes `res.send(200)` (old line 21), which #1's patch shows
   // 1 unchanged line from its own change of line 19. git's histogram alignment pairs #1's lines across the two
