@@ -17,9 +17,12 @@ import { gateLedger } from "../src/action/ledger.js";
 import { parseConfig } from "../src/engine/config/index.js";
 import { gate, gateChangeOf } from "../src/engine/gate.js";
 import type { Config } from "../src/engine/types.js";
-import { GateGateway, countingClient, type RequestClient } from "../src/github/gate.js";
+import { GateGateway, countingClient, pullInfoOf, type RequestClient } from "../src/github/gate.js";
 import { changeOfPull } from "../src/action/plan.js";
 import { FakeGitHub } from "../test/support/fake-github.js";
+import { layoutFiles } from "../src/ledger/layout.js";
+import { emptyLedger } from "../src/ledger/schema.js";
+import type { Footprint } from "../src/engine/types.js";
 import { FakeRepo } from "../test/support/github-repo.js";
 
 // `npm run bench` runs from the repository root (the bench is bundled into node_modules/.cache first).
@@ -48,6 +51,16 @@ function event(repo: FakeRepo, action: string, n: number, extra: Record<string, 
 }
 
 const RUN = "https://github.com/octo-org/octo-repo/actions/runs/1";
+
+/** The v2 ledger the App would keep for these PRs: a footprint each, with its gate streams. */
+function appLedger(repo: FakeRepo, config: Config): Map<string, string> {
+  const footprints: Footprint[] = [...repo.pulls.values()].map((p) => {
+    const change = changeOfPull(pullInfoOf(repo.pullJson(p)), p.files, []);
+    const streams = gateChangeOf(change, config).streams;
+    return { change: `#${p.number}`, agent: p.author, stream: streams[0] ?? null, streams, headSha: p.headSha, draft: p.draft, labels: p.labels, files: p.files.map((f) => ({ path: f.path, changes: [{ start: 1, end: 3 }] })), recordedAt: "2026-11-23T19:00:00.000Z" };
+  });
+  return layoutFiles({ ...emptyLedger(), footprints });
+}
 
 async function gateCalls(gh: FakeGitHub, eventName: string, payload: Record<string, unknown>): Promise<{ reads: number; writes: number }> {
   const counted = countingClient(getOctokit("t", { baseUrl: gh.url }) as unknown as RequestClient);
@@ -115,12 +128,15 @@ export async function benchAction(): Promise<{ lines: string[] }> {
   ];
   const gh = await FakeGitHub.start();
   try {
-    for (const undeclared of [0, 0.1]) {
-      lines.push(`  ${undeclared === 0 ? "every PR declares its stream (label / [PUCS-ID] title / feature/stream-ID branch)" : "10% of PRs declare no stream (their files must be listed), no App footprints"}:`);
-      for (const open of [1, 100, 1000]) {
+    for (const [undeclared, withApp] of [[0, false], [0.1, false], [0, true]] as const) {
+      lines.push(
+        `  ${withApp ? "the App keeps the ledger (v2 tree with gate entries; the gate lists no PR)" : undeclared === 0 ? "every PR declares its stream (label / [PUCS-ID] title / feature/stream-ID branch)" : "10% of PRs declare no stream (their files must be listed), no App footprints"}:`,
+      );
+      for (const open of withApp ? [1, 100, 1000, 10_000] : [1, 100, 1000]) {
         const repo = new FakeRepo(gh);
         repo.setFile("main", "config/pucs_streams.yaml", CONFIG_TEXT);
         populate(repo, open, undeclared);
+        if (withApp) repo.ledgerTree = appLedger(repo, parsed.config);
         const sweep = await gateCalls(gh, "workflow_dispatch", { repository: { default_branch: "main" } });
         // A push to a phase-3 (API) PR and to a phase-1 (OBS) PR: new head, `before` = the old one.
         const push = async (stream: string) => {

@@ -79,6 +79,9 @@ export class FakeGitHub {
   static async start(): Promise<FakeGitHub> {
     let self: FakeGitHub | null = null;
     const server = createServer((req, res) => void self!.handle(req, res));
+    // Node closes idle keep-alive sockets after 5 s; a client reusing one just then gets ECONNRESET
+    // (a benchmark that prepares a large ledger between runs hits that window). GitHub keeps them longer.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     self = new FakeGitHub(server, `http://127.0.0.1:${port}`);

@@ -69,6 +69,9 @@ export class FakeRepo {
   /** "base...head" → commits. */
   readonly compares = new Map<string, { sha: string; message: string }[]>();
   ledgerText: string | null = null;
+  /** A v2 ledger (path → text, as src/ledger/layout.ts lays it out) instead of a v1 ledgerText. */
+  ledgerTree: ReadonlyMap<string, string> | null = null;
+  #treeDirs: { of: ReadonlyMap<string, string>; dirs: Map<string, Set<string>> } | null = null;
   private failures: Failure[] = [];
   private nextStatusId = 1;
 
@@ -87,7 +90,25 @@ export class FakeRepo {
   }
 
   get ledgerSha(): string | null {
+    if (this.ledgerTree !== null) return sha(`ledger-tree:${this.ledgerTree.size}:${[...this.ledgerTree.keys()].slice(0, 3).join()}`);
     return this.ledgerText === null ? null : sha(`ledger:${this.ledgerText}`);
+  }
+
+  /** The children of each directory of `ledgerTree` (computed once per tree). */
+  private treeDirs(): Map<string, Set<string>> {
+    const tree = this.ledgerTree!;
+    if (this.#treeDirs?.of === tree) return this.#treeDirs.dirs;
+    const dirs = new Map<string, Set<string>>();
+    for (const path of tree.keys()) {
+      const parts = path.split("/");
+      for (let i = 0; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join("/");
+        if (!dirs.has(dir)) dirs.set(dir, new Set());
+        dirs.get(dir)!.add(parts[i]!);
+      }
+    }
+    this.#treeDirs = { of: tree, dirs };
+    return dirs;
   }
 
   addPull(p: Partial<FakePull> & { number: number }): FakePull {
@@ -153,10 +174,10 @@ export class FakeRepo {
     };
   }
 
-  private page<T>(req: FakeRequest, items: T[], path: string): FakeResponse {
+  private page<T>(req: FakeRequest, items: T[], path: string, render: (item: T) => unknown = (x) => x): FakeResponse {
     const perPage = Math.min(Number(req.query.per_page ?? 30), 100);
     const page = Number(req.query.page ?? 1);
-    const slice = items.slice((page - 1) * perPage, page * perPage);
+    const slice = items.slice((page - 1) * perPage, page * perPage).map(render);
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const headers: Record<string, string> = {};
     if (page < last) {
@@ -200,6 +221,13 @@ export class FakeRepo {
         },
       };
     };
+    const ledgerObject = (path: string): GraphQLNode | null => {
+      const text = this.ledgerTree!.get(path);
+      if (text !== undefined) return blob(text);
+      const names = this.treeDirs().get(path);
+      if (!names) return null;
+      return { type: "Tree", field: (g) => (g === "entries" ? [...names].sort().map((name) => ({ type: "TreeEntry", field: (h: string) => (h === "name" ? name : h === "object" ? ledgerObject(`${path}/${name}`) : undefined) })) : g === "oid" ? sha(`tree:${path}`) : undefined) };
+    };
     const commit = (oid: string, message = ""): GraphQLNode => ({
       type: "Commit",
       field: (f, a) => {
@@ -212,8 +240,12 @@ export class FakeRepo {
             return { type: "Tree", field: (g: string) => (g === "oid" ? sha(`tree:${oid}`) : undefined) };
           case "status":
             return status(oid);
-          case "file":
-            return oid === this.ledgerSha && a.path === "ledger.json" ? { type: "TreeEntry", field: (g: string) => (g === "object" ? blob(this.ledgerText!) : undefined) } : null;
+          case "file": {
+            if (oid !== this.ledgerSha) return null;
+            const path = String(a.path);
+            const obj = this.ledgerTree === null ? (path === "ledger.json" ? blob(this.ledgerText!) : null) : ledgerObject(path);
+            return obj ? { type: "TreeEntry", field: (g: string) => (g === "object" ? obj : undefined) } : null;
+          }
           default:
             return undefined;
         }
@@ -227,9 +259,11 @@ export class FakeRepo {
           case "files":
             return { type: "PullRequestChangedFileConnection", field: (g: string) => ({ totalCount: p.files.length, nodes: p.files.slice(0, first).map((x) => ({ type: "PullRequestChangedFile", field: (h: string) => ({ path: x.path, changeType: x.previousPath ? "RENAMED" : "MODIFIED" })[h] })) })[g] };
           case "commits": {
-            const shown = a.last !== undefined ? p.commits.slice(Math.max(0, p.commits.length - Number(a.last))) : p.commits.slice(0, first);
+            // The head is the PR's last commit (tests give commits for their messages, not always the head's sha).
+            const all = p.commits.length > 0 && p.commits.at(-1)!.sha !== p.headSha ? [...p.commits.slice(0, -1), { ...p.commits.at(-1)!, sha: p.headSha }] : p.commits;
+            const shown = a.last !== undefined ? all.slice(Math.max(0, all.length - Number(a.last))) : all.slice(0, first);
             const nodes = shown.map((c) => ({ type: "PullRequestCommit", field: (h: string) => (h === "commit" ? commit(c.sha, c.message) : undefined) }));
-            return { type: "PullRequestCommitConnection", field: (g: string) => ({ totalCount: p.commits.length, nodes })[g] };
+            return { type: "PullRequestCommitConnection", field: (g: string) => ({ totalCount: all.length, nodes })[g] };
           }
           default:
             return ({ number: p.number, title: p.title, url: `https://github.com/${this.owner}/${this.name}/pull/${p.number}`, state: p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED", isDraft: p.draft, headRefOid: p.headSha, headRefName: p.headRef } as Record<string, unknown>)[f];
@@ -245,6 +279,7 @@ export class FakeRepo {
           case "object": {
             if (typeof a.oid === "string") return commit(a.oid);
             const [ref, ...rest] = String(a.expression).split(":");
+            if (ref === this.ledgerSha && this.ledgerTree !== null) return ledgerObject(rest.join(":"));
             const text = this.files.get(ref!)?.get(rest.join(":"));
             return text === undefined ? null : blob(text);
           }
@@ -282,7 +317,7 @@ export class FakeRepo {
     gh.route("GET", `${R}/pulls`, this.guard((req) => {
       const state = req.query.state ?? "open";
       const list = [...this.pulls.values()].filter((p) => state === "all" || p.state === state).sort((a, b) => b.number - a.number);
-      return this.page(req, list.map((p) => this.pullJson(p)), req.path);
+      return this.page(req, list, req.path, (p) => this.pullJson(p));
     }));
     gh.route("GET", `${R}/pulls/:n`, this.guard((req) => {
       const p = this.pullOr404(req);
