@@ -3,9 +3,9 @@
 //   node scripts/build.mjs          write dist/
 //   node scripts/build.mjs --check  rebuild into a temp dir and fail if dist/ differs (check-dist)
 import { build } from "esbuild";
-import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { join, dirname, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,6 +49,69 @@ export function cliBuildOptions(outdir, entryPoints = { cli: all.cli }, workingD
   return { ...common, absWorkingDir: workingDir, entryPoints, outdir, splitting: true, chunkNames: `${CHUNKS_DIR}/[name]-[hash]` };
 }
 
+/**
+ * `pucs check`'s fast path (src/cli/check-fast.ts) as ONE CommonJS file, dist/chunks/check-fast.cjs:
+ * dist/cli.js compiles it through node:vm with V8 code cache data (src/cli/fast-load.ts), which Node 20
+ * has for scripts but not for ES modules (issue 11). node:vm cannot run `import()` in a script compiled
+ * from cache data, so each dynamic import of the bundle becomes `__pucsImport(key)` (key: the source
+ * file's path from the root, or the package's name), which dist/cli.js answers from its own chunks
+ * (src/cli/check-lazy.ts); a key that table does not list fails the build. `import.meta.url` is the
+ * bundle's own URL.
+ */
+export const FAST_PATH = "check-fast.cjs";
+const FAST_PATH_SRC = "src/cli/check-fast.ts";
+const LAZY_TABLE = "src/cli/check-lazy.ts";
+
+export async function buildFastPath(outdir, workingDir = root) {
+  const lazyImports = {
+    name: "pucs-lazy-imports",
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== "dynamic-import") return undefined;
+        const bare = !args.path.startsWith(".") && !args.path.startsWith("/");
+        let key = args.path;
+        if (!bare) {
+          const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: "import-statement" });
+          if (r.errors.length) return { errors: r.errors };
+          key = relative(workingDir, r.path).split(sep).join("/");
+        }
+        return { path: `pucs-lazy:${key}`, external: true };
+      });
+    },
+  };
+  const r = await build({
+    ...common,
+    absWorkingDir: workingDir,
+    format: "cjs",
+    // ASCII (other characters escaped): dist/cli.js decodes it one byte per character, and V8 keeps a one-byte string.
+    charset: "ascii",
+    banner: { js: "var __pucsMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { "import.meta.url": "__pucsMetaUrl" },
+    entryPoints: [FAST_PATH_SRC],
+    outfile: join(outdir, CHUNKS_DIR, FAST_PATH),
+    write: false,
+    plugins: [lazyImports],
+  });
+  // charset "ascii" escapes strings, templates and regular expressions; what is left is in comments the
+  // output keeps (a line of its own starting with //): replaced there, a line terminator excepted.
+  const text = r.outputFiles[0].text
+    .replaceAll('import("pucs-lazy:', '__pucsImport("')
+    .replace(/^([ \t]*\/\/.*)$/gm, (line) => line.replace(/[^\x00-\x7f\u2028\u2029]/g, "?"));
+  if (/[^\x00-\x7f]/.test(text)) throw new Error(`${FAST_PATH}: a character outside ASCII is left (dist/cli.js reads it as one byte per character)`);
+  if (/\bimport\s*\(/.test(text)) throw new Error(`${FAST_PATH}: an import() the build did not turn into __pucsImport()`);
+  const table = readFileSync(join(workingDir, LAZY_TABLE), "utf8");
+  const used = [...new Set([...text.matchAll(/__pucsImport\("([^"]+)"\)/g)].map((m) => m[1]))];
+  const missing = used.filter((k) => !table.includes(`${JSON.stringify(k)}: () => import(`));
+  if (missing.length) throw new Error(`${FAST_PATH_SRC} imports ${missing.join(", ")} lazily: add ${missing.length > 1 ? "them" : "it"} to ${LAZY_TABLE}'s LAZY`);
+  mkdirSync(join(outdir, CHUNKS_DIR), { recursive: true });
+  writeFileSync(join(outdir, CHUNKS_DIR, FAST_PATH), text);
+}
+
+/** The CLI: the split ES module build and its fast path's CommonJS file (bench/hook.ts builds it too). */
+export async function buildCli(outdir, entryPoints = { cli: all.cli }, workingDir = root, extra = {}) {
+  await Promise.all([build({ ...cliBuildOptions(outdir, entryPoints, workingDir), ...extra }), buildFastPath(outdir, workingDir)]);
+}
+
 async function bundle(outdir) {
   try {
     await buildInto(outdir);
@@ -64,7 +127,7 @@ async function buildInto(outdir) {
   const single = Object.fromEntries(Object.entries(entries).filter(([name]) => !SPLIT.includes(name)));
   // Chunks are named by their content: the old ones go, so dist/ holds exactly this build.
   rmSync(join(outdir, CHUNKS_DIR), { recursive: true, force: true });
-  await Promise.all([build(cliBuildOptions(outdir, split)), build({ ...common, entryPoints: single, outdir })]);
+  await Promise.all([buildCli(outdir, split), build({ ...common, entryPoints: single, outdir })]);
 }
 
 /** Every file under `dir`, relative ("chunks/x.js"). */
