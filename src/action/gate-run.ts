@@ -21,7 +21,7 @@ import { gate, gateChangeOf } from "../engine/gate.js";
 import { parseConfig, formatIssue } from "../engine/config/index.js";
 import { checkCommitMessage } from "../engine/commit-protocol.js";
 import { CONFIG_PATHS } from "../config-file.js";
-import type { Config, GateChange, GateResult, Ledger } from "../engine/types.js";
+import type { Config, Footprint, GateChange, GateResult, Ledger } from "../engine/types.js";
 import { type CallCount, type GateGateway, type GateStatus, type PullInfo, type PullWorld, pullInfoOf } from "../github/gate.js";
 import { GATE_COMMIT_FIELDS, gateViewOfCommitNode, type CommitNode, type GateMember } from "../github/ledger-store.js";
 import { changeOfFootprint } from "../engine/change.js";
@@ -215,10 +215,10 @@ class Run {
   }
 
   /** The open PRs as the ledger's gate entries list them (the App keeps them): no PR is listed. */
-  setMembers(members: readonly GateMember[], except: number): void {
+  setMembers(members: readonly GateMember[], except: ReadonlySet<number>): void {
     for (const m of members) {
       const n = numberOf(m.change);
-      if (n === null || n === except || m.streams === null) continue;
+      if (n === null || except.has(n) || m.streams === null) continue;
       this.views.set(n, { pull: null, gate: { change: m.change, streams: m.streams, draft: m.draft }, filesKnown: false });
     }
   }
@@ -244,6 +244,22 @@ class Run {
     return v.gate;
   }
 
+  /**
+   * The open PRs from the ledger's gate entries (all but `except`); entries recorded before
+   * footprints carried gate streams are completed from their footprints (one more read).
+   */
+  async useMembers(members: readonly GateMember[], except: ReadonlySet<number>): Promise<void> {
+    this.setMembers(members, except);
+    const unknown = members.filter((m) => m.streams === null).map((m) => numberOf(m.change)).filter((n): n is number => n !== null && !except.has(n));
+    if (unknown.length === 0) return;
+    const heads = await this.gw.pullHeads(unknown, this.tree, new Map(unknown.map((n) => [n, footprintPath(changeId(n))])));
+    const byChange = new Map(members.map((m) => [m.change, m]));
+    for (const n of unknown) {
+      const h = heads.get(n);
+      if (h?.open && h.footprint !== null) this.setFootprintView(n, h.footprint, byChange);
+    }
+  }
+
   /** The view of PR `n` from its gate entry (its recorded streams). */
   setMemberView(n: number, m: GateMember): void {
     const v = this.views.get(n)!;
@@ -251,12 +267,13 @@ class Run {
   }
 
   /** The view of a PR read from the ledger's footprint (its recorded files and gate streams). */
-  setFootprintView(n: number, text: string, members: ReadonlyMap<string, GateMember>): void {
+  setFootprintView(n: number, text: string, members: ReadonlyMap<string, GateMember>): Footprint {
     const fp = parseEntry(FootprintSchema, text, footprintPath(changeId(n)), ledgerSource(this.tree!), LEDGER_HINT);
     const g = gateChangeOf(changeOfFootprint(fp), this.config!);
     const streams = members.get(fp.change)?.streams ?? g.streams;
     const v = this.views.get(n);
     this.views.set(n, { pull: v?.pull ?? null, gate: { ...g, streams, draft: members.get(fp.change)?.draft ?? fp.draft }, filesKnown: true });
+    return fp;
   }
 
   /** Build the view of PR `n` from its listed files and commits. */
@@ -417,17 +434,7 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
   const config = run.config;
   if (members) {
     run.tree = head;
-    run.setMembers(members, x.number);
-    // Entries recorded before footprints carried gate streams: their footprints say (one more read).
-    const unknown = members.filter((m) => m.streams === null && numberOf(m.change) !== x.number).map((m) => numberOf(m.change)).filter((n): n is number => n !== null);
-    if (unknown.length > 0) {
-      const heads = await run.gw.pullHeads(unknown, run.tree, new Map(unknown.map((n) => [n, footprintPath(changeId(n))])));
-      const byChange = new Map(members.map((m) => [m.change, m]));
-      for (const n of unknown) {
-        const h = heads.get(n);
-        if (h?.open && h.footprint !== null) run.setFootprintView(n, h.footprint, byChange);
-      }
-    }
+    await run.useMembers(members, new Set([x.number]));
   } else {
     const pulls = await listing!;
     await run.resolve(pulls.filter((p) => p.number !== x.number));
@@ -535,15 +542,59 @@ async function mergeGroupRun(run: Run): Promise<GateRunOutcome> {
       `The merge group's head ref "${headRef}" is not a merge-queue ref (refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>), so the gate cannot tell which pull requests are queued and will not pass the group blindly.`,
     );
   }
-  const [pulls, commits] = await Promise.all([run.world(baseRef), run.gw.groupCommits(baseSha, headSha)]);
+  // With the App's ledger: the ref, the group's commits, then one query for the ledger's claims and
+  // gate entries (the open PRs outside the group), the config and the queued PRs' footprints (their
+  // files, as the App recorded them at the heads that passed their checks). No PR is listed.
+  const [head, commits] = await Promise.all([run.deps.ledger.head(), run.gw.groupCommits(baseSha, headSha)]);
   const members = mergeGroupPulls(headRef, commits.map((c) => c.message));
   run.report.group = { headSha, pulls: members };
   const memberSet = new Set(members);
-  await run.resolve(pulls.filter((p) => !memberSet.has(p.number)));
-  // Queued PRs are still open; one missing from the list (GitHub's list lags) is read on its own.
-  const memberPulls = await Promise.all(members.map((n) => pulls.find((p) => p.number === n) ?? run.gw.pull(n)));
-  for (const p of memberPulls) run.setView(p);
-  await mapLimit(members, CONCURRENCY, (n) => run.withFiles(n));
+  let entries: GateMember[] | null = null;
+  let footprints = new Map<string, string | null>();
+  if (head !== null) {
+    const paths = members.map((n) => footprintPath(changeId(n)));
+    const world = await run.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef, configPaths: configPathsOf(run.input.configPath), pull: null, head: null, before: null, ledgerPaths: paths });
+    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
+    entries = view.members;
+    run.ledger = entries || view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
+    run.config = (await loadConfigAt(run.gw, baseRef, run.input.configPath, world.configs)).config;
+    footprints = world.ledgerFiles;
+  }
+  let memberPulls: { number: number; title: string; url: string }[];
+  if (entries) {
+    run.tree = head;
+    await run.useMembers(entries, memberSet);
+    const byChange = new Map(entries.map((m) => [m.change, m]));
+    const missing: number[] = [];
+    const recorded = new Map<number, Footprint>();
+    for (const n of members) {
+      const text = footprints.get(footprintPath(changeId(n))) ?? null;
+      if (text !== null) recorded.set(n, run.setFootprintView(n, text, byChange));
+      else missing.push(n);
+    }
+    // A queued PR the App has not recorded: read it and list its files (REST).
+    const read = await Promise.all(missing.map((n) => run.gw.pull(n)));
+    for (const p of read) run.setView(p);
+    await mapLimit(missing, CONCURRENCY, (n) => run.withFiles(n));
+    const base = `https://github.com/${run.gw.repo.owner}/${run.gw.repo.repo}/pull`;
+    memberPulls = members.map((n) => read.find((p) => p.number === n) ?? { number: n, title: recorded.get(n)?.title ?? `#${n}`, url: recorded.get(n)?.url ?? `${base}/${n}` });
+  } else {
+    let pulls: PullInfo[];
+    if (head === null) {
+      const [cfg, listed] = await Promise.all([loadConfigAt(run.gw, baseRef, run.input.configPath), run.gw.openPulls()]);
+      run.config = cfg.config;
+      pulls = listed;
+    } else {
+      pulls = await run.gw.openPulls();
+    }
+    await run.resolve(pulls.filter((p) => !memberSet.has(p.number)));
+    // Queued PRs are still open; one missing from the list (GitHub's list lags) is read on its own.
+    const found = await Promise.all(members.map((n) => pulls.find((p) => p.number === n) ?? run.gw.pull(n)));
+    for (const p of found) run.setView(p);
+    await mapLimit(members, CONCURRENCY, (n) => run.withFiles(n));
+    memberPulls = found;
+  }
   const results: GateResult[] = [];
   for (const p of memberPulls) {
     const result = gate(run.view(p.number), run.openViews(memberSet), run.ledger, run.config!, run.deps.now);

@@ -98,6 +98,8 @@ export function countingClient(client: RequestClient): { client: RequestClient; 
 /** What `pullWorld` read (see there). */
 export interface PullWorld {
   ledger: Json | null;
+  /** The ledger files asked for by path (null: absent, or too large for GraphQL). */
+  ledgerFiles: Map<string, string | null>;
   /** Config path → text; null = no such file at the base; undefined = too large or binary for GraphQL (read it over REST). */
   configs: Map<string, string | null | undefined>;
   files: { path: string; previousPath?: string }[] | null;
@@ -274,12 +276,18 @@ export class GateGateway {
    * commit with `ledgerFields`, the stream config candidates at the base branch, the PR's files and
    * commits (first 100 each; `null` when there are more or a file was renamed, whose previous path
    * GraphQL does not give: the caller lists them over REST), and the gate status of its head and of
-   * the head before a push.
+   * the head before a push, and the ledger files `ledgerPaths` (footprints) at the same commit.
    */
-  async pullWorld(q: { ledgerOid: string; ledgerFields: string; baseRef: string; configPaths: readonly string[]; pull: number | null; head: string | null; before: string | null }): Promise<PullWorld> {
+  async pullWorld(q: { ledgerOid: string; ledgerFields: string; baseRef: string; configPaths: readonly string[]; pull: number | null; head: string | null; before: string | null; ledgerPaths?: readonly string[] }): Promise<PullWorld> {
     const vars: Json = { oid: q.ledgerOid };
     const decl = ["$owner: String!", "$name: String!", "$oid: GitObjectID!"];
     const fields = [`ledger: object(oid: $oid) { ${q.ledgerFields} }`];
+    const ledgerPaths = q.ledgerPaths ?? [];
+    ledgerPaths.forEach((path, i) => {
+      vars[`l${i}`] = `${q.ledgerOid}:${path}`;
+      decl.push(`$l${i}: String!`);
+      fields.push(`l${i}: object(expression: $l${i}) { __typename ... on Blob { text isTruncated isBinary } }`);
+    });
     q.configPaths.forEach((path, i) => {
       vars[`c${i}`] = `${q.baseRef}:${path}`;
       decl.push(`$c${i}: String!`);
@@ -313,8 +321,14 @@ export class GateGateway {
       const c = pr.commits;
       if (c && c.nodes.length === c.totalCount) commits = c.nodes.map((n) => ({ sha: n.commit.oid, message: n.commit.message }));
     }
+    const ledgerFiles = new Map<string, string | null>();
+    ledgerPaths.forEach((path, i) => {
+      const b = d[`l${i}`] as { __typename?: string; text?: string | null; isTruncated?: boolean } | null;
+      ledgerFiles.set(path, b && b.__typename === "Blob" && !b.isTruncated && typeof b.text === "string" ? b.text : null);
+    });
     return {
       ledger: (d.ledger as Json | null) ?? null,
+      ledgerFiles,
       configs,
       files,
       commits,

@@ -78,11 +78,15 @@ async function app(number: number, action: string, extra: Record<string, unknown
 
 /** The gate in process, as the Action runs it. */
 async function gateOn(number: number, action: string, extra: Record<string, unknown> = {}) {
+  return gateRunOn("pull_request", payloadOf(number, action, extra));
+}
+
+async function gateRunOn(eventName: string, payload: Record<string, unknown>) {
   const counted = countingClient(getOctokit("ghs_test", { baseUrl: gh.url }) as unknown as RequestClient);
   const gw = new GateGateway(counted.client, { owner: "octo-org", repo: "octo-repo" });
   const before = gh.log.length;
   const outcome = await gateRun(
-    { eventName: "pull_request", payload: payloadOf(number, action, extra), mode: "gate", commitProtocol: "off", configPath: null, targetUrl: RUN },
+    { eventName, payload, mode: "gate", commitProtocol: "off", configPath: null, targetUrl: RUN },
     { gw, ledger: gateLedger(gw), now: Date.now(), calls: counted.calls },
   );
   const requests = gh.log.slice(before).map((e) => `${e.method} ${e.path.replace(/^\/repos\/octo-org\/octo-repo/, "")}`);
@@ -162,5 +166,28 @@ test("with the App's ledger a pull_request gate run lists no PR, reads 3 times, 
   expect(listing.outcome.outputs).toStrictEqual(fromLedger.outcome.outputs);
   expect(repo.statuses.slice(mark).map((s) => [s.sha, s.state, s.description])).toEqual(after.map((s) => [s.sha, s.state, s.description]));
   expect(fromLedger.calls.reads).toBeLessThan(listing.calls.reads);
+  expect(gh.problems()).toEqual([]);
+
+  // A merge queue: each PR queued alone is gated against the open PRs outside its group. From the gate
+  // entries: the ref, the group's commits, one query (with the queued PR's footprint); no PR listed.
+  for (const [pr, state, description] of [
+    [exec, "success", `Queue group #${exec.number}: every PR passes the phase order`],
+    [api, "failure", `#${api.number} blocked by #${exec.number} (EXEC, phase 2)`],
+  ] as const) {
+    const base = (await repo.git.refSha("refs/heads/main"))!;
+    const branch = `gh-readonly-queue/main/pr-${pr.number}-${repo.pull(pr.number).headSha}`;
+    const groupHead = await repo.commit(branch, { [`queue/${pr.number}.txt`]: "queued\n" }, `Merge pull request #${pr.number} from octo-org/topic`);
+    const event = example("merge_group", "checks_requested");
+    Object.assign(event, { merge_group: { head_sha: groupHead, head_ref: `refs/heads/${branch}`, base_sha: base, base_ref: "refs/heads/main", head_commit: { id: groupHead } } });
+    const queued = await gateRunOn("merge_group", event);
+    expect(queued.requests).toEqual(["GET /git/ref/pucs/ledger", `GET /compare/${base}...${groupHead}`, "POST /graphql", `POST /statuses/${groupHead}`]);
+    const got = repo.statusesOf(groupHead, GATE_CONTEXT).at(-1)!;
+    expect([got.state, got.description]).toEqual([state, description]);
+    const listed = await withoutGateEntries(() => gateRunOn("merge_group", event));
+    expect(listed.requests).toContain("GET /pulls");
+    expect(listed.outcome.outputs).toStrictEqual(queued.outcome.outputs);
+    const again = repo.statusesOf(groupHead, GATE_CONTEXT).at(-1)!;
+    expect([again.state, again.description]).toEqual([state, description]);
+  }
   expect(gh.problems()).toEqual([]);
 }, 60_000);

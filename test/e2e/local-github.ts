@@ -1238,6 +1238,27 @@ function handlers(): Record<string, Handler> {
         { cap: 250 },
       );
     },
+    "repos/compare-commits-with-basehead": async (ctx) => {
+      // GET /compare/{base}...{head}: the commits reachable from head and not from base, oldest first.
+      const repo = R(ctx);
+      const [baseRev, headRev] = String(ctx.params.basehead ?? "").split("...");
+      const base = baseRev ? await repo.git.revParse(baseRev) : null;
+      const head = headRev ? await repo.git.revParse(headRev) : null;
+      if (!base || !head) return notFound(docs(ctx));
+      const shas = await repo.git.revList(head, [base]);
+      const commits = await Promise.all(shas.map(async (s) => (await repo.git.readCommit(s))!));
+      return {
+        body: {
+          url: `${repo.apiBase(ctx)}/compare/${baseRev}...${headRev}`,
+          status: shas.length === 0 ? "identical" : "ahead",
+          ahead_by: shas.length,
+          behind_by: 0,
+          total_commits: shas.length,
+          commits: commits.map((c) => ({ sha: c.sha, commit: { message: c.message.replace(/\n$/, ""), author: c.author, committer: c.committer, tree: { sha: c.tree } }, parents: c.parents.map((x) => ({ sha: x })) })),
+          files: [],
+        },
+      };
+    },
     "issues/get": (ctx) => {
       const repo = R(ctx);
       const p = pullOf(ctx, "issue_number");

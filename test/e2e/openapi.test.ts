@@ -23,7 +23,7 @@ describe("findOperation", () => {
     const ids = operationIds();
     expect(ids.size).toBeGreaterThan(800);
     expect(modelledOperations().filter((id) => !ids.has(id))).toEqual([]);
-    expect(modelledOperations()).toHaveLength(46);
+    expect(modelledOperations()).toHaveLength(47);
   });
 });
 
