@@ -6,8 +6,12 @@
  * Rules:
  * - The stream config is read from the BASE branch through the API (no checkout needed, and a PR
  *   cannot loosen its own gate by editing the config).
- * - Other open PRs are classified from the list payload (label, `[PUCS-<ID>]` title, branch) and the
- *   ledger's footprints; only a PR with none of these has its files listed (the last resort).
+ * - With the App's ledger (a v2 tree with gate entries, `gates/complete`), pull_request and
+ *   merge_group runs list no PR: the open PRs and their streams come from the gate entries, read in
+ *   one GraphQL query with the config, the PR's files, commits and statuses (pull_request) or the
+ *   queued PRs' footprints (merge_group). Re-published PRs' heads and statuses: one query per 100.
+ * - Otherwise other open PRs are classified from the list payload (label, `[PUCS-<ID>]` title,
+ *   branch) and the ledger's footprints; only a PR with none of these has its files listed.
  * - After a PR event, only the PRs the event can have changed are looked at (affectedBy); their
  *   current status is read and a new one posted only when state or description differ.
  * - push to the default branch re-publishes everything when the push touched the stream config
