@@ -60,9 +60,16 @@ export function cliBuildOptions(outdir, entryPoints = { cli: all.cli }, workingD
  */
 export const FAST_PATH = "check-fast.cjs";
 const FAST_PATH_SRC = "src/cli/check-fast.ts";
+/** What dist/cli.js requires for a `pucs check` (src/cli/check-boot.ts): it starts git and loads the fast path. */
+export const CHECK_BOOT = "check-boot.cjs";
+const CHECK_BOOT_SRC = "src/cli/check-boot.ts";
 const LAZY_TABLE = "src/cli/check-lazy.ts";
 
-export async function buildFastPath(outdir, workingDir = root) {
+/**
+ * One CommonJS file of `pucs check`'s: the fast path (its lazy imports turned into __pucsImport) or its
+ * boot (`external`: false, its one dynamic import bundled, loaded when it is reached).
+ */
+async function buildCjs(outdir, name, src, workingDir, external = true) {
   const lazyImports = {
     name: "pucs-lazy-imports",
     setup(b) {
@@ -87,24 +94,28 @@ export async function buildFastPath(outdir, workingDir = root) {
     charset: "ascii",
     banner: { js: "var __pucsMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { "import.meta.url": "__pucsMetaUrl" },
-    entryPoints: [FAST_PATH_SRC],
-    outfile: join(outdir, CHUNKS_DIR, FAST_PATH),
+    entryPoints: [src],
+    outfile: join(outdir, CHUNKS_DIR, name),
     write: false,
-    plugins: [lazyImports],
+    plugins: external ? [lazyImports] : [],
   });
   // charset "ascii" escapes strings, templates and regular expressions; what is left is in comments the
   // output keeps (a line of its own starting with //): replaced there, a line terminator excepted.
   const text = r.outputFiles[0].text
     .replaceAll('import("pucs-lazy:', '__pucsImport("')
     .replace(/^([ \t]*\/\/.*)$/gm, (line) => line.replace(/[^\x00-\x7f\u2028\u2029]/g, "?"));
-  if (/[^\x00-\x7f]/.test(text)) throw new Error(`${FAST_PATH}: a character outside ASCII is left (dist/cli.js reads it as one byte per character)`);
-  if (/\bimport\s*\(/.test(text)) throw new Error(`${FAST_PATH}: an import() the build did not turn into __pucsImport()`);
+  if (/[^\x00-\x7f]/.test(text)) throw new Error(`${name}: a character outside ASCII is left (dist/cli.js reads it as one byte per character)`);
+  if (/\bimport\s*\(/.test(text)) throw new Error(`${name}: an import() the build did not turn into __pucsImport()`);
   const table = readFileSync(join(workingDir, LAZY_TABLE), "utf8");
   const used = [...new Set([...text.matchAll(/__pucsImport\("([^"]+)"\)/g)].map((m) => m[1]))];
   const missing = used.filter((k) => !table.includes(`${JSON.stringify(k)}: () => import(`));
-  if (missing.length) throw new Error(`${FAST_PATH_SRC} imports ${missing.join(", ")} lazily: add ${missing.length > 1 ? "them" : "it"} to ${LAZY_TABLE}'s LAZY`);
+  if (missing.length) throw new Error(`${src} imports ${missing.join(", ")} lazily: add ${missing.length > 1 ? "them" : "it"} to ${LAZY_TABLE}'s LAZY`);
   mkdirSync(join(outdir, CHUNKS_DIR), { recursive: true });
-  writeFileSync(join(outdir, CHUNKS_DIR, FAST_PATH), text);
+  writeFileSync(join(outdir, CHUNKS_DIR, name), text);
+}
+
+export async function buildFastPath(outdir, workingDir = root) {
+  await Promise.all([buildCjs(outdir, FAST_PATH, FAST_PATH_SRC, workingDir), buildCjs(outdir, CHECK_BOOT, CHECK_BOOT_SRC, workingDir, false)]);
 }
 
 /** The CLI: the split ES module build and its fast path's CommonJS file (bench/hook.ts builds it too). */

@@ -161,10 +161,14 @@ async function run(plan: CheckPlan, ctx: FastCheckContext, out: (s: string) => v
   const { p, format, base: givenBase, local } = plan;
   const cwd = ctx.cwd;
   const now = ctx.now();
-  // Every git process that does not need another's answer starts at once (with --base, all of them):
-  // rev-parse, [the diff,] the untracked files (plan.first), and the ledger choice's `git config`.
-  const [known, ...firsts] = await Promise.all([local ? null : git.configAndRemotes(cwd, "pucs.ledger"), ...plan.first.map((args) => gitOut(args, cwd, batch))]);
-  const [head, givenDiff, untrackedList] = givenBase !== undefined ? (firsts as [string, string, string]) : [firsts[0]!, null, firsts[1]!];
+  // Every git process that does not need another's answer is running already (plan.first: with
+  // --base the diff too) or starts now (the ledger choice's `git config`).
+  const [known, head, givenDiff, untrackedList] = await Promise.all([
+    local ? null : git.configAndRemotes(cwd, "pucs.ledger"),
+    gitOut(plan.revParse, cwd, batch),
+    plan.diff === null ? null : gitOut(plan.diff, cwd, batch),
+    gitOut(plan.untracked, cwd, batch),
+  ]);
   const choice = quickLedgerChoice(known ?? { value: null, remotes: [] }, { local, recheck: false, now, write: false });
   if (choice.kind !== "local") defer("not the local ledger, or the remote must be asked");
   const facts = repoFacts(head, givenBase !== undefined);

@@ -69,7 +69,13 @@ export interface CheckPlan {
   /** `--base`, when given. */
   base: string | undefined;
   local: boolean;
-  /** The git commands that need no other's answer (the diff only with --base: else it needs the default base). */
+  /** The git commands that need no other's answer: rev-parse, the untracked files, and with --base the
+   *  diff (without, it needs the default base that rev-parse finds). */
+  revParse: string[];
+  untracked: string[];
+  diff: string[] | null;
+  /** The same, in the order to start them: the longest first (the diff scans the working tree), then
+   *  rev-parse, whose answer the fast path needs first. */
   first: string[][];
 }
 
@@ -89,6 +95,7 @@ export function planCheck(argv: string[], env: Record<string, string | undefined
   const format = str(p, "format") ?? "text";
   if (format !== "text" && format !== "markdown") return null;
   const base = str(p, "base");
-  const first = [revParseArgs(base), ...(base !== undefined ? [diffArgs(base)] : []), UNTRACKED];
-  return { p, format, base, local: flag(p, "local"), first };
+  const revParse = revParseArgs(base);
+  const diff = base !== undefined ? diffArgs(base) : null;
+  return { p, format, base, local: flag(p, "local"), revParse, untracked: UNTRACKED, diff, first: [...(diff ? [diff] : []), revParse, UNTRACKED] };
 }

@@ -1,0 +1,53 @@
+/**
+ * What `dist/cli.js` does for a `pucs check` (issue 11), built as a small CommonJS file of its own
+ * (dist/chunks/check-boot.cjs, required by dist/cli.js: a CommonJS file costs less to load than ES
+ * module chunks): decide the plan from the arguments (check-plan.ts), start the git commands through
+ * one shell (git-batch.ts), compile the fast path with its code cache while git runs (fast-load.ts),
+ * run it, and after a code cache miss write the cache where git says the common dir is.
+ */
+import { isAbsolute, join } from "node:path";
+import type { FastCheckContext } from "./check-fast.js";
+import { CACHE_DIR } from "./check-cache.js";
+import { planCheck } from "./check-plan.js";
+import { startGitBatch, type BatchAnswer } from "./git-batch.js";
+
+/** Next to this file in dist/chunks/ (scripts/build.mjs). */
+export const FAST_PATH_FILE = "check-fast.cjs";
+
+type FastPath = typeof import("./check-fast.js");
+
+/** The common dir git named (the second line of the batch's rev-parse), or null. */
+async function gitCommonDir(rev: Promise<BatchAnswer | null> | undefined): Promise<string | null> {
+  const r = await rev;
+  const dir = r && r.code === 0 ? r.stdout.split("\n")[1] : undefined;
+  return dir && isAbsolute(dir) ? dir : null;
+}
+
+/**
+ * `pucs check <argv>` by the fast path: its exit code (the report printed), or null (nothing printed)
+ * when the full command must run. `dir`: the directory of the fast path's bundle; `importer`: the
+ * bundle's lazy imports (check-lazy.ts).
+ */
+export async function bootCheck(argv: string[], io: FastCheckContext, dir: string, importer: (key: string) => Promise<unknown>): Promise<number | null> {
+  const plan = planCheck(argv, io.env);
+  if (!plan) return null;
+  const batch = startGitBatch(plan.first, io.cwd);
+  const rev = batch.peek(plan.revParse, io.cwd);
+  // Loaded after the fork: node:vm and node:zlib are not in memory yet when node forks the shell.
+  const { guessCommonDir, loadBundle } = await import("./fast-load.js");
+  // The code cache is read from where git will say the common dir is, guessed while git runs.
+  const guess = guessCommonDir(io.cwd, io.env);
+  let fast;
+  try {
+    fast = loadBundle<FastPath>(join(dir, FAST_PATH_FILE), guess === null ? null : join(guess, CACHE_DIR), importer);
+  } catch {
+    return null; // no bundle there: the full command runs the check
+  }
+  const code = await fast.exports.fastCheck(argv, io, batch);
+  if (code !== null) {
+    // After a miss, the cache is written where git says the common dir is (and only there).
+    const common = await gitCommonDir(rev);
+    if (common !== null) fast.save(join(common, CACHE_DIR));
+  }
+  return code;
+}
