@@ -260,7 +260,7 @@ export async function ledgerOfCommitNode(t: CommitNode, source: string, hint: st
 
 /** The merge gate's read of a ledger commit: its small collections and every gate entry (`gates/`), no footprint. */
 export const GATE_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.filter((p) => p.alias !== "footprints")
-  .concat([{ alias: "gates", path: "gates", depth: 3 }])
+  .concat([{ alias: "gates", path: "gates", depth: 4 }])
   .map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`)
   .join(" ")} }`;
 
@@ -286,7 +286,7 @@ export async function gateViewOfCommitNode(t: CommitNode, source: string, hint: 
   const by = new Map<string, GateMember>();
   for (const [path, text] of files) {
     if (path === SUMMARY_MARK) continue;
-    if (!/^gates\/(?:-|=[^/]+)\/[0-9a-f]\/[0-9a-f]{20}(?:~\d+)?\.json$/.test(path)) throw new LedgerError(`${source}: ${path} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
+    if (!/^gates\/(?:-|=[^/]+)\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]{20}\.json$/.test(path)) throw new LedgerError(`${source}: ${path} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
     const e = parseEntry(GateEntrySchema, text, path, source, hint);
     by.set(e.change, { change: e.change, draft: e.draft, streams: e.streams });
   }

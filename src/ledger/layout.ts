@@ -19,11 +19,11 @@
  *   streams/<stream>/<k0>.json                  the stream's summary, in 16 shards by change key: its open
  *                                               changes by id, drafts apart, for CAPACITY and
  *                                               DEPENDENCY (read whole; a write rewrites one shard)
- *   gates/=<stream>/<k0>/<key>.json              the merge gate's entry of an open change under each stream it
+ *   gates/=<stream>/<k0>/<k1>/<key>.json         the merge gate's entry of an open change under each stream it
  *                                               touches (its gate streams: the footprint's `streams`):
  *                                               { change, draft, streams } — so the gate reads the
  *                                               open changes of the streams it needs without listing PRs
- *   gates/-/<k0>/<key>.json                      the same for a footprint recorded without `streams` (its
+ *   gates/-/<k0>/<k1>/<key>.json                 the same for a footprint recorded without `streams` (its
  *                                               gate streams are not known: the gate reads its footprint)
  *   gates/complete                              marker: every stream summary and gate entry is written
  *                                               (ledgers written before them lack it; a `streams/complete`
@@ -201,8 +201,7 @@ function allSummaries(footprints: readonly Footprint[], out: FileChanges): void 
   for (const [path, { stream, members }] of by) out.set(path, summaryText(stream, members));
   // Gate entries too: a tree without the marker may have been written before they existed.
   for (const f of footprints) {
-    const k = changeKey(f.change);
-    const paths = gateEntryPaths(f, k);
+    const paths = gateEntryPaths(f);
     if (paths.length === 0) continue;
     const text = entryText(GateEntrySchema, gateEntryOf(f));
     for (const p of paths) out.set(p, text);
@@ -272,10 +271,18 @@ export function gateEntryOf(f: Footprint): GateEntry {
   return { change: f.change, draft: f.draft, streams: f.streams ?? null };
 }
 
+/**
+ * The gate entry of `change` under `stream` (null: `gates/-`). Two hex levels: a stream with 1,667
+ * open changes keeps ~7 entries per leaf tree, so filing a change rewrites small trees only.
+ */
+export const gateEntryPath = (stream: string | null, change: string): string => {
+  const k = changeKey(change);
+  return `${gateDir(stream)}/${fan(k, 2)}/${k}.json`;
+};
+
 /** Where a footprint's gate entries go: under each gate stream, or `gates/-` when they are unknown. */
-function gateEntryPaths(f: Footprint, k: string): string[] {
-  const dirs = f.streams === undefined ? [gateDir(null)] : f.streams.map(gateDir);
-  return dirs.map((d) => `${d}/${k.slice(0, 1)}/${k}.json`);
+function gateEntryPaths(f: Footprint): string[] {
+  return (f.streams === undefined ? [null] : f.streams).map((s) => gateEntryPath(s, f.change));
 }
 
 /** Every file of a footprint: its blob, its index entries and its gate entries (its stream's summary is shared: see layoutDiff). */
@@ -284,7 +291,7 @@ function footprintFiles(f: Footprint, out: FileChanges, value: (text: string) =>
   out.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
   // A rename is indexed under its old path too: an event on that path must find it (the same base file).
   for (const p of indexedPaths(f.files)) out.set(`${indexDir(p)}/${k}`, value(`${f.change}\n`));
-  const gates = gateEntryPaths(f, k);
+  const gates = gateEntryPaths(f);
   if (gates.length > 0) {
     const text = value(entryText(GateEntrySchema, gateEntryOf(f)));
     for (const p of gates) out.set(p, text);

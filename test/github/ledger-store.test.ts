@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, primedStore } from "../../src/github/ledger-store.js";
 import { canonicalLedger, emptyLedger, serializeLedger } from "../../src/ledger/schema.js";
-import { SUMMARY_MARK, changeKey, gateDir, footprintPath, indexDir, layoutDiff, layoutFiles, ledgerFromFiles, summaryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, changeKey, gateEntryPath, footprintPath, indexDir, layoutDiff, layoutFiles, ledgerFromFiles, summaryPath } from "../../src/ledger/layout.js";
 import { fullLedger } from "../ledger/fixtures.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -202,7 +202,7 @@ describe("GitHubRefStore.write", () => {
     expect(await store().write(next, HEAD, "release #1")).toEqual({ ok: true, version: "c3" });
     expect(query!.variables).toEqual({ owner: "octo", name: "demo", oid: HEAD });
     expect(tree!.base_tree).toBe(TREE);
-    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1"), `${gateDir(null)}/${changeKey("#1").slice(0, 1)}/${changeKey("#1")}.json`].sort());
+    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1"), gateEntryPath(null, "#1")].sort());
     expect(tree!.tree.every((e) => e.sha === null)).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Footprint, Ledger } from "../../src/engine/types.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, ScopedLedgerStore, isPhantom, isView, readLedgerView } from "../../src/github/ledger-store.js";
-import { SUMMARY_MARK, changeKey, gateDir, footprintPath, indexDir, layoutFiles, summaryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, gateEntryPath, footprintPath, indexDir, layoutFiles, summaryPath } from "../../src/ledger/layout.js";
 import { canonicalLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -182,7 +182,7 @@ describe("a partial read: only the claims on the event's own files", () => {
     const after = gh.filesOf(gh.ledgerRef!);
     expect([...after.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([...new Set([summaryPath(null, "#2"), ...["#1", "#100", "#101"].map((c) => summaryPath("EXEC", c))])].sort());
     // And every change's gate entry (these footprints carry no gate streams: gates/-), then the marker.
-    expect([...after.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([...whole.footprints.map((f) => `${gateDir(null)}/${changeKey(f.change).slice(0, 1)}/${changeKey(f.change)}.json`), SUMMARY_MARK].sort());
+    expect([...after.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([...whole.footprints.map((f) => gateEntryPath(null, f.change)), SUMMARY_MARK].sort());
     expect(openIn(after, "EXEC")).toEqual(["#1", "#100", "#101"]);
     // From then on a partial read serves it.
     const again = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#1"], paths: [], streams: ["EXEC"] });

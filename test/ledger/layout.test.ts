@@ -11,7 +11,7 @@ import {
   ledgerFromFiles,
   SUMMARY_MARK,
   changeKey,
-  gateDir,
+  gateEntryPath,
   summaryPath,
 } from "../../src/ledger/layout.js";
 import { canonicalLedger, emptyLedger } from "../../src/ledger/schema.js";
@@ -98,7 +98,7 @@ describe("the v2 layout", () => {
     expect(d.get(gatePath(null, "#1"))).toBeNull();
     expect(d.get(gatePath("EXEC", "#1"))).toBe('{"change":"#1","draft":false,"streams":["EXEC","RISK"]}\n');
     expect(d.get(gatePath("RISK", "#1"))).toBe(d.get(gatePath("EXEC", "#1")));
-    expect(gatePath("RISK", "#1")).toBe(`gates/=RISK/${changeKey("#1").slice(0, 1)}/${changeKey("#1")}.json`);
+    expect(gatePath("RISK", "#1")).toBe(`gates/=RISK/${changeKey("#1").slice(0, 1)}/${changeKey("#1").slice(1, 2)}/${changeKey("#1")}.json`);
     expect(() => checkChanges(d)).not.toThrow();
     // A new head and new ranges: no gate entry is rewritten.
     const pushed = recordFootprint(recorded, { ...fp, headSha: "sha-new", files: [{ path: "execution/a.py", changes: [{ start: 5, end: 6 }] }] }).ledger;
@@ -187,7 +187,7 @@ describe("the v2 layout", () => {
 });
 
 function gatePath(stream: string | null, change: string): string {
-  return `${gateDir(stream)}/${changeKey(change).slice(0, 1)}/${changeKey(change)}.json`;
+  return gateEntryPath(stream, change);
 }
 
 function apply(files: Map<string, string>, changes: Map<string, string | null>): Map<string, string> {
