@@ -19,6 +19,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { locateConfigFile } from "../config-file.js";
+import { classify, isCriticalFile } from "../engine/classify.js";
+import { compileGlob, isGlob } from "../engine/globs.js";
 import type { Config, Ledger } from "../engine/types.js";
 import * as git from "../git/gateway.js";
 import { flag, str } from "./args.js";
@@ -157,29 +159,46 @@ export async function fastCheck(argv: string[], ctx: FastCheckContext, batch?: G
   }
 }
 
+/** `p`, with its rejection handled for now (it is awaited later, or not at all once the check defers). */
+function started<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * Builds the engine's memoised indexes for this config and these claims (the config's patterns, the
+ * claims' globs) while git still works on the diff: evaluate finds them built. Pure functions with
+ * memo tables keyed by the same objects and strings: the answer is the same either way.
+ */
+function warmEngine(ledger: Ledger, config: Config): void {
+  classify([], config);
+  for (const s of config.streams) isCriticalFile("", s);
+  for (const path of [...ledger.locks.map((l) => l.path), ...ledger.intents.flatMap((i) => i.files)]) if (isGlob(path)) compileGlob(path);
+}
+
 async function run(plan: CheckPlan, ctx: FastCheckContext, out: (s: string) => void, err: (s: string) => void, batch: GitBatch | undefined): Promise<number> {
   const { p, format, base: givenBase, local } = plan;
   const cwd = ctx.cwd;
   const now = ctx.now();
   // Every git process that does not need another's answer is running already (plan.first: with
-  // --base the diff too) or starts now (the ledger choice's `git config`).
-  const [known, head, givenDiff, untrackedList] = await Promise.all([
-    local ? null : git.configAndRemotes(cwd, "pucs.ledger"),
-    gitOut(plan.revParse, cwd, batch),
-    plan.diff === null ? null : gitOut(plan.diff, cwd, batch),
-    gitOut(plan.untracked, cwd, batch),
-  ]);
+  // --base the diff too) or starts now (the ledger choice's `git config`); each answer is awaited where
+  // it is needed, so the ledger and config are read while the diff still runs.
+  const headP = started(gitOut(plan.revParse, cwd, batch));
+  const diffP = plan.diff === null ? null : started(gitOut(plan.diff, cwd, batch));
+  const untrackedP = started(gitOut(plan.untracked, cwd, batch));
+  const [head, known] = await Promise.all([headP, local ? null : git.configAndRemotes(cwd, "pucs.ledger")]);
   const choice = quickLedgerChoice(known ?? { value: null, remotes: [] }, { local, recheck: false, now, write: false });
   if (choice.kind !== "local") defer("not the local ledger, or the remote must be asked");
   const facts = repoFacts(head, givenBase !== undefined);
   const { root, commonDir, headSha, ledgerSha, defaultBase, branch } = facts;
   const base = givenBase ?? defaultBase ?? defer("no base branch");
   const override = str(p, "config");
-  const [[mergeBaseText, diff], ledger, cfg] = await Promise.all([
-    givenBase !== undefined ? [facts.mergeBase!, givenDiff!] : Promise.all([gitOut(["merge-base", base, "HEAD"], cwd), gitOut(diffArgs(base), cwd)]),
-    ledgerAt(root, commonDir, ledgerSha),
-    configOf(root, commonDir, override === undefined ? undefined : resolve(cwd, override)),
-  ]);
+  const second = started(
+    givenBase !== undefined ? Promise.all([facts.mergeBase!, diffP!]) : Promise.all([gitOut(["merge-base", base, "HEAD"], cwd), gitOut(diffArgs(base), cwd)]),
+  );
+  const [ledger, cfg] = await Promise.all([ledgerAt(root, commonDir, ledgerSha), configOf(root, commonDir, override === undefined ? undefined : resolve(cwd, override))]);
+  warmEngine(ledger, cfg.config);
+  const [[mergeBaseText, diff], untrackedList] = await Promise.all([second, untrackedP]);
   const mergeBase = lines(mergeBaseText)[0] || defer("no merge base");
   const untrackedFiles = untrackedList.split("\0").filter((f) => f !== "");
   const [commitMessages, untracked] = await Promise.all([
