@@ -230,6 +230,7 @@ function footprintOf(i: number, shift = 0): Footprint {
     change: `#${i + 1}`,
     agent: `agent-${i % 97}`,
     stream,
+    streams: [stream], // as the App records them (its gate entries: one per stream its files touch)
     headSha: createHash("sha1").update(`head ${i} ${shift}`).digest("hex"),
     draft: false,
     title: `PR ${i + 1}: work on ${stream.toLowerCase()} module ${i}`,
