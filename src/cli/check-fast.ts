@@ -1,6 +1,7 @@
 /**
  * `pucs check`'s fast path (issue 11: a commit hook runs it on every commit). `dist/cli.js` loads this
- * module, and not the rest of the CLI, for a plain local check; the judgement and the printing are
+ * module (built as one CommonJS file, compiled with V8 code cache data: check-boot.ts, fast-load.ts),
+ * and not the rest of the CLI, for a plain local check; the judgement and the printing are
  * src/cli/check.ts's, the same as the full command's. What makes it fast:
  *
  * - No zod, no YAML at start: the validated ledger (by commit id) and config (by path and text) come
@@ -9,7 +10,10 @@
  *   commit, the default base candidates, the branch), `config` (the ledger choice; not with --local),
  *   `ls-files --others` and `diff --merge-base`, all at once with --base (rev-parse also gives the merge
  *   base); without, `merge-base` and the diff once rev-parse named the base; and only when HEAD is past
- *   the merge base, `log`.
+ *   the merge base, `log`. dist/cli.js starts the first ones (check-plan.ts) through one shell before
+ *   this module is loaded (git-batch.ts); their answers are taken from that batch.
+ * - Nothing waits for the diff that does not need it: with rev-parse's answer the ledger and config are
+ *   read and the engine's indexes built while git still scans the working tree.
  *
  * Anything else, or anything unexpected, returns null BEFORE printing anything, and the full command
  * runs instead (it prints the same report, or the error with its message and exit code): `--record`,
