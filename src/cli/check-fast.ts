@@ -11,7 +11,8 @@
  *   `ls-files --others` and `diff --merge-base`, all at once with --base (rev-parse also gives the merge
  *   base); without, `merge-base` and the diff once rev-parse named the base; and only when HEAD is past
  *   the merge base, `log`. dist/cli.js starts the first ones (check-plan.ts) through one shell before
- *   this module is loaded (git-batch.ts); their answers are taken from that batch.
+ *   this module is loaded (git-batch.ts); their answers are taken from that batch. Without --base,
+ *   `merge-base` and the diff share a shell of their own.
  * - Nothing waits for the diff that does not need it: with rev-parse's answer the ledger and config are
  *   read and the engine's indexes built while git still scans the working tree.
  *
@@ -29,9 +30,9 @@ import type { Config, Ledger } from "../engine/types.js";
 import * as git from "../git/gateway.js";
 import { flag, str } from "./args.js";
 import { cacheGet, cachePut } from "./check-cache.js";
-import { BASE_REFS, diffArgs, ORIGIN_HEAD, planCheck, type CheckPlan } from "./check-plan.js";
+import { BASE_REFS, diffArgs, ledgerConfigOf, ORIGIN_HEAD, planCheck, type CheckPlan } from "./check-plan.js";
 import { checkChange, judgeAsOpenPr, printCheck, type CheckGit } from "./check.js";
-import type { GitBatch } from "./git-batch.js";
+import { startGitBatch, type GitBatch } from "./git-batch.js";
 import { quickLedgerChoice } from "./ledger-choice.js";
 
 export interface FastCheckContext {
@@ -50,9 +51,14 @@ const defer = (why: string): never => {
 
 const lines = (s: string): string[] => s.replace(/\n$/, "").split("\n");
 
-/** Runs `git` (or takes its answer from the batch dist/cli.js started), output on success; defers on failure (the full command reports it). */
+/** Runs `git`, or takes its answer from the batch that ran it (dist/cli.js's, started before this module loaded). */
+async function gitRun(args: string[], cwd: string, batch?: GitBatch): Promise<{ stdout: string; code: number }> {
+  return (await batch?.take(args, cwd)) ?? (await git.git(args, { cwd }));
+}
+
+/** gitRun's output on success; defers on failure (the full command reports it). */
 async function gitOut(args: string[], cwd: string, batch?: GitBatch): Promise<string> {
-  const r = (await batch?.take(args, cwd)) ?? (await git.git(args, { cwd }));
+  const r = await gitRun(args, cwd, batch);
   if (r.code !== 0) defer(`git ${args[0]} exited ${r.code}`);
   return r.stdout;
 }
@@ -184,21 +190,23 @@ async function run(plan: CheckPlan, ctx: FastCheckContext, out: (s: string) => v
   const { p, format, base: givenBase, local } = plan;
   const cwd = ctx.cwd;
   const now = ctx.now();
-  // Every git process that does not need another's answer is running already (plan.first: with
-  // --base the diff too) or starts now (the ledger choice's `git config`); each answer is awaited where
-  // it is needed, so the ledger and config are read while the diff still runs.
+  // Every git process that does not need another's answer is running already (plan.first: with --base
+  // the diff too, and the ledger choice's `git config` unless --local); each answer is awaited where it
+  // is needed, so the ledger and config are read while the diff still runs.
   const headP = started(gitOut(plan.revParse, cwd, batch));
   const diffP = plan.diff === null ? null : started(gitOut(plan.diff, cwd, batch));
   const untrackedP = started(gitOut(plan.untracked, cwd, batch));
-  const [head, known] = await Promise.all([headP, local ? null : git.configAndRemotes(cwd, "pucs.ledger")]);
+  const [head, known] = await Promise.all([headP, plan.config === null ? null : gitRun(plan.config, cwd, batch).then(ledgerConfigOf)]);
   const choice = quickLedgerChoice(known ?? { value: null, remotes: [] }, { local, recheck: false, now, write: false });
   if (choice.kind !== "local") defer("not the local ledger, or the remote must be asked");
   const facts = repoFacts(head, givenBase !== undefined);
   const { root, commonDir, headSha, ledgerSha, defaultBase, branch } = facts;
   const base = givenBase ?? defaultBase ?? defer("no base branch");
   const override = str(p, "config");
+  // Without --base, the merge base and the diff once rev-parse named the base: one shell for both.
+  const bothThrough = (b: GitBatch) => Promise.all([gitOut(["merge-base", base, "HEAD"], cwd, b), gitOut(diffArgs(base), cwd, b)]);
   const second = started(
-    givenBase !== undefined ? Promise.all([facts.mergeBase!, diffP!]) : Promise.all([gitOut(["merge-base", base, "HEAD"], cwd), gitOut(diffArgs(base), cwd)]),
+    givenBase !== undefined ? Promise.all([facts.mergeBase!, diffP!]) : bothThrough(startGitBatch([diffArgs(base), ["merge-base", base, "HEAD"]], cwd)),
   );
   const [ledger, cfg] = await Promise.all([ledgerAt(root, commonDir, ledgerSha), configOf(root, commonDir, override === undefined ? undefined : resolve(cwd, override))]);
   warmEngine(ledger, cfg.config);

@@ -63,6 +63,25 @@ export function diffArgs(base: string): string[] {
 /** `untrackedFiles` (run at the top level) from anywhere in the working tree: the pathspec `:/` is the top. */
 export const UNTRACKED = ["-c", "core.quotePath=false", "ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", ":/"];
 
+/** `git.configAndRemotes(cwd, "pucs.ledger")`'s command (src/git/gateway.ts): the ledger choice's input. */
+export const LEDGER_CONFIG = ["config", "-z", "--get-regexp", "^(pucs\\.ledger|remote\\..*\\.url)$"];
+
+/** LEDGER_CONFIG's answer read as `configAndRemotes` reads it: `git config pucs.ledger` and the remotes' names. */
+export function ledgerConfigOf(r: { code: number; stdout: string }): { value: string | null; remotes: string[] } {
+  let value: string | null = null;
+  const remotes: string[] = [];
+  if (r.code === 0) {
+    for (const entry of r.stdout.split("\0")) {
+      const nl = entry.indexOf("\n");
+      if (nl === -1) continue;
+      const name = entry.slice(0, nl);
+      if (name === "pucs.ledger") value = entry.slice(nl + 1);
+      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
+    }
+  }
+  return { value, remotes };
+}
+
 export interface CheckPlan {
   p: Parsed;
   format: "text" | "markdown";
@@ -74,8 +93,10 @@ export interface CheckPlan {
   revParse: string[];
   untracked: string[];
   diff: string[] | null;
+  /** LEDGER_CONFIG, unless --local. */
+  config: string[] | null;
   /** The same, in the order to start them: the longest first (the diff scans the working tree), then
-   *  rev-parse, whose answer the fast path needs first. */
+   *  rev-parse and `git config`, whose answers the fast path needs first. */
   first: string[][];
 }
 
@@ -97,5 +118,7 @@ export function planCheck(argv: string[], env: Record<string, string | undefined
   const base = str(p, "base");
   const revParse = revParseArgs(base);
   const diff = base !== undefined ? diffArgs(base) : null;
-  return { p, format, base, local: flag(p, "local"), revParse, untracked: UNTRACKED, diff, first: [...(diff ? [diff] : []), revParse, UNTRACKED] };
+  const local = flag(p, "local");
+  const config = local ? null : LEDGER_CONFIG;
+  return { p, format, base, local, revParse, untracked: UNTRACKED, diff, config, first: [...(diff ? [diff] : []), revParse, ...(config ? [config] : []), UNTRACKED] };
 }

@@ -7,9 +7,9 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fastCheck } from "../../src/cli/check-fast.js";
-import { planCheck } from "../../src/cli/check-plan.js";
+import { LEDGER_CONFIG, ledgerConfigOf, planCheck } from "../../src/cli/check-plan.js";
 import { batchScript, parseAnswer, startGitBatch } from "../../src/cli/git-batch.js";
-import { git } from "../../src/git/gateway.js";
+import { configAndRemotes, git } from "../../src/git/gateway.js";
 import { makeRepo, pucs, sh, type TestRepo } from "./helpers.js";
 
 const T = Date.parse("2026-11-23T20:00:00Z");
@@ -70,6 +70,33 @@ describe("one shell for a check's git commands (git-batch.ts)", () => {
     const gone = join(r.base, "gone");
     const batch = startGitBatch([["rev-parse", "HEAD"]], gone);
     expect(await batch.take(["rev-parse", "HEAD"], gone)).toBeNull();
+  });
+
+  it("reads the batch's `git config` as the gateway's configAndRemotes does: nothing set, remotes, pucs.ledger", async () => {
+    const repo = makeRepo();
+    try {
+      const read = async () => ledgerConfigOf(await git(LEDGER_CONFIG, { cwd: repo.dir }));
+      expect(await read()).toEqual({ value: null, remotes: [] });
+      expect(await read()).toEqual(await configAndRemotes(repo.dir, "pucs.ledger"));
+      sh(repo.dir, "remote", "add", "origin", "https://example.com/a.git");
+      sh(repo.dir, "remote", "add", "fork.two", "https://example.com/b.git");
+      sh(repo.dir, "config", "pucs.ledger", `local@${T - 1000}`);
+      expect(await read()).toEqual(await configAndRemotes(repo.dir, "pucs.ledger"));
+      expect((await read()).remotes.sort()).toEqual(["fork.two", "origin"]);
+      expect((await read()).value).toBe(`local@${T - 1000}`);
+      // Without --local the batch runs it, and the fast path decides from it as the full command does.
+      const argv = ["--json"];
+      expect(planCheck(argv, {})!.first).toContainEqual(LEDGER_CONFIG);
+      let out = "";
+      const code = await fastCheck(argv, { cwd: repo.dir, env: {}, now: () => T, out: (x) => void (out += x), err: () => {} }, startGitBatch(planCheck(argv, {})!.first, repo.dir));
+      const full = await pucs(repo.dir, ["check", ...argv], { now: T });
+      expect({ code, out }).toEqual({ code: full.code, out: full.out });
+      // A remote to ask (no recent answer in the config): the full command decides.
+      sh(repo.dir, "config", "--unset", "pucs.ledger");
+      expect(await fastCheck(argv, { cwd: repo.dir, env: {}, now: () => T, out: () => {}, err: () => {} }, startGitBatch(planCheck(argv, {})!.first, repo.dir))).toBeNull();
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it("the fast path with the batch's answers prints the same bytes as without, and as the full command", async () => {
