@@ -43,6 +43,7 @@ export async function bootCheck(argv: string[], io: FastCheckContext, dir: strin
   } catch {
     return null; // no bundle there: the full command runs the check
   }
+  if (typeof fast.exports.fastCheck !== "function") return null; // not the fast path: the full command
   const code = await fast.exports.fastCheck(argv, io, batch);
   if (code !== null) {
     // After a miss, the cache is written where git says the common dir is (and only there).

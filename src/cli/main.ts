@@ -39,7 +39,8 @@ async function main(): Promise<number> {
     } catch {
       boot = null;
     }
-    const code = boot ? await boot.bootCheck(argv.slice(1), io, dirname(file), lazyImport) : null;
+    // The fast path prints nothing before its answer is complete: whatever throws, the full command runs.
+    const code = boot ? await boot.bootCheck(argv.slice(1), io, dirname(file), lazyImport).catch(() => null) : null;
     if (code !== null) return code;
   }
   const [{ runCli }, { randomUUID }] = await Promise.all([import("./run.js"), import("node:crypto")]);

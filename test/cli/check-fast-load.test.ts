@@ -4,7 +4,8 @@
  * `<git common dir>/pucs-cache/`. It may not change an answer: a missing, damaged, foreign or rejected
  * code cache compiles from source, and the bundle prints what the full command prints.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Script } from "node:vm";
@@ -154,6 +155,30 @@ describe("the fast path's bundle as dist/cli.js runs it (npm run build first)", 
       expect(await lazyImport(k)).toBe(await import(join(ROOT, k.replace(/\.ts$/, ".js"))));
     }
     await expect(lazyImport("src/nothing.ts")).rejects.toThrow(/does not provide/);
+  });
+
+  it("a broken or missing fast path bundle or boot: dist/cli.js runs the full command (the same bytes)", async () => {
+    const copy = join(r.base, "dist-copy");
+    const argv = ["check", "--json"];
+    const full = await pucs(r.dir, argv, { now: T, env: { PUCS_AGENT: "me" } });
+    const run = () => {
+      const p = spawnSync(process.execPath, [join(copy, "cli.js"), ...argv], { cwd: r.dir, env: { ...process.env, PUCS_AGENT: "me", ...NOW }, encoding: "utf8" });
+      return { code: p.status, out: p.stdout, err: p.stderr };
+    };
+    for (const [what, file, text] of [
+      ["no fastCheck", "check-fast.cjs", "exports.other = 1;\n"],
+      ["a syntax error", "check-fast.cjs", "exports.fastCheck = (;\n"],
+      ["a throwing fast path", "check-fast.cjs", "exports.fastCheck = async () => { throw new Error('boom'); };\n"],
+      ["no fast path", "check-fast.cjs", null],
+      ["no boot", "check-boot.cjs", null],
+    ] as const) {
+      rmSync(copy, { recursive: true, force: true });
+      cpSync(join(ROOT, "dist"), copy, { recursive: true });
+      if (text === null) rmSync(join(copy, "chunks", file));
+      else writeFileSync(join(copy, "chunks", file), text);
+      expect(run(), what).toEqual({ code: full.code, out: full.out, err: full.err });
+    }
+    rmSync(copy, { recursive: true, force: true });
   });
 
   it("prints what the full command prints, with no cache, a fresh one, a damaged one and a foreign one; and repairs it", async () => {
