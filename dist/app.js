@@ -8802,16 +8802,16 @@ var require_colorette = __commonJS({
     var isCompatibleTerminal = tty__namespace && tty__namespace.isatty && tty__namespace.isatty(1) && env.TERM && !isDumbTerminal;
     var isCI = "CI" in env && ("GITHUB_ACTIONS" in env || "GITLAB_CI" in env || "CIRCLECI" in env);
     var isColorSupported = !isDisabled && (isForced || isWindows && !isDumbTerminal || isCompatibleTerminal || isCI);
-    var replaceClose = (index, string4, close, replace, head = string4.substring(0, index) + replace, tail = string4.substring(index + close.length), next = tail.indexOf(close)) => head + (next < 0 ? tail : replaceClose(next, tail, close, replace));
-    var clearBleed = (index, string4, open2, close, replace) => index < 0 ? open2 + string4 + close : open2 + replaceClose(index, string4, close, replace) + close;
-    var filterEmpty = (open2, close, replace = open2, at = open2.length + 1) => (string4) => string4 || !(string4 === "" || string4 === void 0) ? clearBleed(
-      ("" + string4).indexOf(close, at),
+    var replaceClose = (index, string4, close2, replace, head = string4.substring(0, index) + replace, tail = string4.substring(index + close2.length), next = tail.indexOf(close2)) => head + (next < 0 ? tail : replaceClose(next, tail, close2, replace));
+    var clearBleed = (index, string4, open2, close2, replace) => index < 0 ? open2 + string4 + close2 : open2 + replaceClose(index, string4, close2, replace) + close2;
+    var filterEmpty = (open2, close2, replace = open2, at = open2.length + 1) => (string4) => string4 || !(string4 === "" || string4 === void 0) ? clearBleed(
+      ("" + string4).indexOf(close2, at),
       string4,
       open2,
-      close,
+      close2,
       replace
     ) : "";
-    var init3 = (open2, close, replace) => filterEmpty(`\x1B[${open2}m`, `\x1B[${close}m`, replace);
+    var init3 = (open2, close2, replace) => filterEmpty(`\x1B[${open2}m`, `\x1B[${close2}m`, replace);
     var colors = {
       reset: init3(0, 0),
       bold: init3(1, 22, "\x1B[22m\x1B[1m"),
@@ -9304,7 +9304,7 @@ var require_pino_abstract_transport = __commonJS({
       const waitForConfig = opts.expectPinoConfig === true && workerData?.workerData?.pinoWillSendConfig === true;
       const parseLines = opts.parse === "lines";
       const parseLine2 = typeof opts.parseLine === "function" ? opts.parseLine : JSON.parse;
-      const close = opts.close || defaultClose;
+      const close2 = opts.close || defaultClose;
       const stream = split(function(line) {
         let value;
         try {
@@ -9334,7 +9334,7 @@ var require_pino_abstract_transport = __commonJS({
         return value;
       }, { autoDestroy: true });
       stream._destroy = function(err2, cb) {
-        const promise2 = close(err2, cb);
+        const promise2 = close2(err2, cb);
         if (promise2 && typeof promise2.then === "function") {
           promise2.then(cb, cb);
         }
@@ -24462,8 +24462,65 @@ function footprintFile(f) {
 }
 function altRegions(f) {
   if (f.alt !== void 0) return f.alt;
-  if (f.hunks === null || !f.hunks.some((h) => h.alt !== void 0)) return void 0;
-  return f.hunks.flatMap((h) => h.alt ?? h.changes);
+  if (f.hunks === null) return void 0;
+  const runs = shiftedRuns(f.hunks);
+  if (runs.length === 0 && !f.hunks.some((h) => h.alt !== void 0)) return void 0;
+  const out2 = [];
+  let k = 0;
+  for (const run3 of runs) {
+    for (; k <= run3.shift; k++) out2.push(...regionsOf(f.hunks[k]));
+    const inRun = f.hunks.slice(run3.first, run3.last + 1).flatMap(regionsOf);
+    const stretch = f.hunks.slice(run3.shift + 1, run3.last + 1).flatMap(regionsOf);
+    out2.push(joined(stretch, inRun, "stretch"));
+    k = run3.last + 1;
+  }
+  for (; k < f.hunks.length; k++) out2.push(...regionsOf(f.hunks[k]));
+  return mergeTouching(out2);
+}
+var CLOSE_HUNKS = 8;
+var regionsOf = (h) => h.alt ?? h.changes;
+function shiftedRuns(hunks) {
+  const runs = [];
+  let first = 0;
+  for (let k = 0; k < hunks.length; k++) {
+    const next = hunks[k + 1];
+    if (next !== void 0 && close(hunks[k], next)) continue;
+    for (let s2 = first; s2 < k; s2++) {
+      const h = hunks[s2];
+      if (h.newLines !== h.oldLines) {
+        runs.push({ first, shift: s2, last: k });
+        break;
+      }
+    }
+    first = k + 1;
+  }
+  return runs;
+}
+function close(a, b) {
+  const last = a.changes[a.changes.length - 1];
+  const first = b.changes[0];
+  if (last === void 0 || first === void 0) return false;
+  return first.start - last.end - 1 <= CLOSE_HUNKS;
+}
+function joined(rs, of, kind) {
+  const head = rs[0];
+  const r = { start: Math.min(...rs.map((x) => x.start)), end: Math.max(...rs.map((x) => x.end)) };
+  if (head.section !== void 0) r.section = head.section;
+  if (of.every((x) => x.hash !== void 0)) r.hash = textHash([`\0${kind}`, ...of.map((x) => `${x.start}-${x.end}:${x.hash}`)], false);
+  return r;
+}
+function mergeTouching(rs) {
+  const sorted = sortRanges([...rs]);
+  const out2 = [];
+  for (let k = 0; k < sorted.length; ) {
+    let end = sorted[k].end;
+    let j = k + 1;
+    while (j < sorted.length && sorted[j].start <= end + 1) end = Math.max(end, sorted[j++].end);
+    const group = sorted.slice(k, j);
+    out2.push(group.length === 1 ? group[0] : joined(group, group, "merged"));
+    k = j;
+  }
+  return out2;
 }
 var NO_IDENTICAL = [];
 function compareChanges(a, b) {
@@ -44730,6 +44787,7 @@ var FootprintSchema = external_exports.strictObject({
   change: nonEmpty,
   agent: external_exports.string(),
   stream: external_exports.string().nullable(),
+  streams: external_exports.array(external_exports.string()).optional(),
   headSha: external_exports.string(),
   draft: external_exports.boolean(),
   title: external_exports.string().optional(),
@@ -45125,7 +45183,7 @@ function serializeLedger(l) {
       (x) => pick2(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change", "session"])
     ),
     footprints: c.footprints.map((x) => ({
-      ...pick2(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
+      ...pick2(x, ["change", "agent", "stream", "streams", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, ...pick2(f, ["previousPath"]), changes: f.changes === null ? null : f.changes.map(lineRangeOut), ...f.alt !== void 0 ? { alt: f.alt.map(lineRangeOut) } : {} })),
       ...pick2(x, ["truncated", "comment", "recordedAt", "stale"])
     })),
@@ -45157,8 +45215,13 @@ var MetaSchema = external_exports.strictObject({
 });
 var StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
 var membersOf = (s2) => [...s2.open.map((change) => ({ change, draft: false })), ...s2.drafts.map((change) => ({ change, draft: true }))];
-var SUMMARY_MARK = "streams/complete";
-var SUMMARY_MARK_TEXT = "every open change is in its stream's summary\n";
+var SUMMARY_MARK = "gates/complete";
+var SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+var GateEntrySchema = external_exports.strictObject({
+  change: external_exports.string().min(1),
+  draft: external_exports.boolean(),
+  streams: external_exports.array(external_exports.string()).nullable()
+});
 var hash2 = (s2) => createHash("sha1").update(s2).digest("hex").slice(0, 20);
 var fan = (key, levels) => key.slice(0, levels).split("").join("/");
 var lockKey = (l) => hash2(`lock\0${l.path}\0${l.lease}`);
@@ -45181,6 +45244,7 @@ var footprintPath = (change) => {
   return `footprints/${fan(k, 3)}/${k}.json`;
 };
 var streamDir = (stream) => stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+var gateDir = (stream) => stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
 var summaryPath = (stream, change) => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 function ordered(schema, value) {
   const def = schema.def;
@@ -45223,6 +45287,12 @@ function allSummaries(footprints, out2) {
     by.set(path3, shard);
   }
   for (const [path3, { stream, members: members2 }] of by) out2.set(path3, summaryText(stream, members2));
+  for (const f of footprints) {
+    const paths = gateEntryPaths(f);
+    if (paths.length === 0) continue;
+    const text = entryText(GateEntrySchema, gateEntryOf(f));
+    for (const p of paths) out2.set(p, text);
+  }
   out2.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
 }
 function keyed(entries, keyOf2) {
@@ -45254,11 +45324,26 @@ function metaText(l) {
 function indexedPaths(files) {
   return [...new Set(files.flatMap((x) => x.previousPath === void 0 || x.previousPath === x.path ? [x.path] : [x.path, x.previousPath]))];
 }
+function gateEntryOf(f) {
+  return { change: f.change, draft: f.draft, streams: f.streams ?? null };
+}
+var gateEntryPath = (stream, change) => {
+  const k = changeKey(change);
+  return `${gateDir(stream)}/${fan(k, 2)}/${k}.json`;
+};
+function gateEntryPaths(f) {
+  return (f.streams === void 0 ? [null] : f.streams).map((s2) => gateEntryPath(s2, f.change));
+}
 function footprintFiles(f, out2, value) {
   const k = changeKey(f.change);
   out2.set(footprintPath(f.change), value(entryText(FootprintSchema, f)));
   for (const p of indexedPaths(f.files)) out2.set(`${indexDir(p)}/${k}`, value(`${f.change}
 `));
+  const gates = gateEntryPaths(f);
+  if (gates.length > 0) {
+    const text = value(entryText(GateEntrySchema, gateEntryOf(f)));
+    for (const p of gates) out2.set(p, text);
+  }
 }
 function layoutFiles(l) {
   const c = canonicalLedger(l);
@@ -45440,6 +45525,7 @@ function schemaOfPath(path3) {
   const top = path3.slice(0, path3.indexOf("/"));
   if (top === "footprints") return FootprintSchema;
   if (top === "streams") return StreamSummarySchema;
+  if (top === "gates") return GateEntrySchema;
   if (top in COLLECTIONS) return COLLECTIONS[top].schema;
   return null;
 }
@@ -45666,6 +45752,7 @@ async function ledgerOfCommitNode(t, source, hint, fetch2) {
   if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
   return { ledger: parseLedger(text, source, hint), layout: 1, complete: false };
 }
+var GATE_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.filter((p) => p.alias !== "footprints").concat([{ alias: "gates", path: "gates", depth: 4 }]).map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} }`;
 async function ledgerOfCommit(rc, ref, t) {
   const key = knownKey(rc.repo, t.oid);
   const known = knownLedgers.get(key);
@@ -46966,14 +47053,14 @@ function commaSetFollows(str4, budget) {
   if (budget.remaining < 0) {
     return false;
   }
-  let close = false;
+  let close2 = false;
   for (let i2 = str4.length - 1; i2 >= 0; i2--) {
     const c = str4.charCodeAt(i2);
     if (c === 125) {
-      close = true;
+      close2 = true;
     } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
-      close = false;
-    } else if (c === 44 && close && str4.charCodeAt(i2 + 1) !== 44) {
+      close2 = false;
+    } else if (c === 44 && close2 && str4.charCodeAt(i2 + 1) !== 44) {
       return true;
     }
   }
@@ -47475,11 +47562,11 @@ var build = (toks, pairs, start2, end, top) => {
   const alts = [seq];
   for (let i2 = start2; i2 < end; i2++) {
     const tok = toks[i2];
-    const close = pairs.get(i2);
-    if (tok.t === "open" && close !== void 0) {
-      const sub = build(toks, pairs, i2 + 1, close, false);
+    const close2 = pairs.get(i2);
+    if (tok.t === "open" && close2 !== void 0) {
+      const sub = build(toks, pairs, i2 + 1, close2, false);
       seq.push({ t: "ext", type: tok.type, alts: sub });
-      i2 = close;
+      i2 = close2;
     } else if (tok.t === "bar" && !top) {
       alts.push(seq = []);
     } else if (tok.t === "open") {
@@ -48333,19 +48420,19 @@ var literal2 = (pattern, noext) => {
     } else if (c === "*" || c === "?") {
       return void 0;
     } else if (c === "[") {
-      const close = classEnd(pattern, i2);
-      if (close === -1) {
+      const close2 = classEnd(pattern, i2);
+      if (close2 === -1) {
         lit2 += c;
         continue;
       }
-      let body2 = pattern.slice(i2 + 1, close);
+      let body2 = pattern.slice(i2 + 1, close2);
       if (body2.startsWith("\\"))
         body2 = body2.slice(1);
       if ([...body2].length !== 1 || "!^".includes(pattern.charAt(i2 + 1))) {
         return void 0;
       }
       lit2 += body2;
-      i2 = close;
+      i2 = close2;
     } else if (!noext && "+@!".includes(c) && pattern.charAt(i2 + 1) === "(" && pattern.includes(")", i2 + 2)) {
       return void 0;
     } else {
@@ -48383,9 +48470,9 @@ var extSafe = (pattern) => {
       if (++i2 === pattern.length)
         return false;
     } else if (c === "[") {
-      const close = classEnd(pattern, i2);
-      if (close !== -1)
-        i2 = close;
+      const close2 = classEnd(pattern, i2);
+      if (close2 !== -1)
+        i2 = close2;
     } else if ("+@!?*".includes(c) && pattern.charAt(i2 + 1) === "(") {
       depth++;
       i2++;
@@ -55376,6 +55463,161 @@ function reportShadowed(ctx, drafts) {
   }
 }
 
+// src/engine/phases.ts
+function phases(config3) {
+  return config3.mergeGate.pinnedPhases ? config3.mergeGate.pinnedPhases.map((p) => [...p]) : derive(config3);
+}
+function derive(config3) {
+  const ids = config3.streams.map((s2) => s2.id);
+  const known = new Set(ids);
+  const deps = new Map(config3.streams.map((s2) => [s2.id, s2.dependsOn.filter((d) => known.has(d) && d !== s2.id)]));
+  const phaseOf2 = /* @__PURE__ */ new Map();
+  const layers = [];
+  let remaining = ids;
+  while (remaining.length > 0) {
+    const layer = remaining.filter((id) => deps.get(id).every((d) => phaseOf2.has(d)));
+    if (layer.length === 0) {
+      layers.push(remaining);
+      break;
+    }
+    for (const id of layer) phaseOf2.set(id, layers.length + 1);
+    layers.push(layer);
+    const placed = new Set(layer);
+    remaining = remaining.filter((id) => !placed.has(id));
+  }
+  return layers;
+}
+function phaseOf(config3, stream) {
+  const i2 = phases(config3).findIndex((layer) => layer.includes(stream));
+  return i2 === -1 ? null : i2 + 1;
+}
+function dependencyClosure(config3, stream) {
+  const byId = new Map(config3.streams.map((s2) => [s2.id, s2]));
+  const out2 = [];
+  const seen2 = /* @__PURE__ */ new Set([stream]);
+  const queue = [...byId.get(stream)?.dependsOn ?? []];
+  while (queue.length > 0) {
+    const id = queue.shift();
+    if (seen2.has(id) || !byId.has(id)) continue;
+    seen2.add(id);
+    out2.push(id);
+    queue.push(...byId.get(id).dependsOn);
+  }
+  return out2;
+}
+
+// src/engine/gate.ts
+function gateChangeOf(change, config3) {
+  const m = streamOfChange(change, config3);
+  const streams = m.stream ? [m.stream, ...m.streams.filter((s2) => s2 !== m.stream)] : m.streams;
+  const out2 = { change: change.id, agent: change.agent, streams, draft: change.draft ?? false, files: change.files.map((f) => f.path) };
+  if (change.title !== void 0) out2.title = change.title;
+  if (change.url !== void 0) out2.url = change.url;
+  if (change.headSha !== void 0) out2.headSha = change.headSha;
+  return out2;
+}
+var gateStreamsOf = (change, config3) => gateChangeOf(change, config3).streams;
+function phaseOfChange(streams, config3) {
+  let phase = null;
+  for (const s2 of streams) {
+    const p = phaseOf(config3, s2);
+    if (p !== null && (phase === null || p > phase)) phase = p;
+  }
+  return phase;
+}
+function changeNumber(id) {
+  const m = /^#(\d+)$/.exec(id);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+function byChange(a, b) {
+  return changeNumber(a.change) - changeNumber(b.change) || (a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
+}
+function holderOf(lock) {
+  return lock.change ?? lock.agent;
+}
+function gate(change, open2, ledger, config3, now) {
+  const phase = phaseOfChange(change.streams, config3);
+  const blockers = [];
+  if (phase !== null) {
+    const deps = config3.mergeGate.blockOn === "dependencies" ? new Set(change.streams.flatMap((s2) => dependencyClosure(config3, s2))) : null;
+    const earlier = [];
+    for (const other2 of open2) {
+      if (other2.change === change.change || other2.draft) continue;
+      const otherPhase = phaseOfChange(other2.streams, config3);
+      if (otherPhase === null || otherPhase >= phase) continue;
+      let stream;
+      if (deps) {
+        const hit = other2.streams.find((s2) => deps.has(s2));
+        if (hit === void 0) continue;
+        stream = hit;
+      } else {
+        stream = other2.streams.find((s2) => phaseOf(config3, s2) === otherPhase) ?? null;
+      }
+      const blocker = {
+        change: other2.change,
+        stream,
+        phase: otherPhase,
+        reason: deps ? "dependency" : "earlier-phase",
+        unblock: `${other2.change} (${stream ?? "?"}, phase ${otherPhase}) must be merged or closed first${deps ? `: ${change.streams.join("/")} depends on ${stream}` : ""}.`
+      };
+      if (other2.title !== void 0) blocker.title = other2.title;
+      if (other2.url !== void 0) blocker.url = other2.url;
+      earlier.push(blocker);
+    }
+    earlier.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || byChange(a, b));
+    blockers.push(...earlier);
+  }
+  if (config3.mergeGate.blockOnLocks && ledger && change.files && change.files.length > 0) {
+    const seen2 = /* @__PURE__ */ new Set();
+    const locks = ledger.locks.filter((l) => Date.parse(l.expiresAt) > now && !ownsClaim({ id: change.change, agent: change.agent ?? "" }, l)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    for (const lock of locks) {
+      const hit = change.files.find((f) => matchesGlob(f, lock.path));
+      if (hit === void 0 || seen2.has(lock.lease)) continue;
+      seen2.add(lock.lease);
+      blockers.push({
+        change: holderOf(lock),
+        stream: lock.stream,
+        phase: lock.stream ? phaseOf(config3, lock.stream) : null,
+        reason: "lock",
+        unblock: `${hit} is locked by ${lock.agent}${lock.change ? ` (${lock.change})` : ""} until ${lock.expiresAt}: wait for release or expiry, or \`/pucs queue ${hit}\`.`
+      });
+    }
+  }
+  if (ledger) {
+    for (const s2 of change.streams) {
+      const b = breakerOf(ledger, s2);
+      if (!b || breakerState(b, now) !== "OPEN" || !breakerConfigFor(config3, s2).blockMerges) continue;
+      blockers.push({ change: `breaker:${s2}`, stream: s2, phase: phaseOf(config3, s2), reason: "breaker", unblock: describeBreaker(b, now) });
+    }
+  }
+  const override = ledger?.overrides.find((o) => o.change === change.change);
+  const result = {
+    change: change.change,
+    streams: [...change.streams],
+    phase,
+    verdict: blockers.length === 0 || override ? "pass" : "blocked",
+    blockers,
+    description: ""
+  };
+  if (override && blockers.length > 0) result.overriddenBy = override;
+  result.description = describeGate(result);
+  return result;
+}
+function describeGate(r) {
+  const where2 = r.phase === null ? "no stream" : `phase ${r.phase} (${r.streams.join(", ")})`;
+  let text;
+  if (r.overriddenBy) {
+    text = `Overridden by @${r.overriddenBy.by}: ${r.overriddenBy.reason}`;
+  } else if (r.verdict === "pass") {
+    text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where2}, nothing earlier is open`;
+  } else {
+    const names = r.blockers.map((b) => b.reason === "lock" ? `lock by ${b.change}` : b.reason === "breaker" ? `${b.stream} circuit breaker` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`);
+    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");
+    text = `Blocked by ${shown}`;
+  }
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
 // src/app/core.ts
 import { createHash as createHash2 } from "node:crypto";
 
@@ -55611,11 +55853,12 @@ async function completeView(ctx, r, base, evaluateOn) {
   }
   return { read, ev };
 }
-function footprintOf(change, ev, truncated, now, comment = null) {
+function footprintOf(change, ev, config3, truncated, now, comment = null) {
   const fp = {
     change: change.id,
     agent: change.agent,
     stream: ev.stream,
+    streams: gateStreamsOf(change, config3),
     headSha: change.headSha ?? "",
     draft: change.draft ?? false,
     // The App's own status labels are output, not input: toggling them must not rewrite the ledger.
@@ -56279,7 +56522,7 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
   const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
   const published = await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, report);
-  const written = footprintOf(change, ev, truncated, now, published.comment);
+  const written = footprintOf(change, ev, config3, truncated, now, published.comment);
   const footprint = symbols ? { ...written, files: nameRegions(written.files, symbols) } : written;
   const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
@@ -57074,160 +57317,6 @@ function check2(schema, name2, payload) {
 }
 var checkPullRequestEvent = (payload) => check2(PullRequestEventSchema, "pull_request", payload);
 var checkIssueCommentEvent = (payload) => check2(IssueCommentEventSchema, "issue_comment", payload);
-
-// src/engine/phases.ts
-function phases(config3) {
-  return config3.mergeGate.pinnedPhases ? config3.mergeGate.pinnedPhases.map((p) => [...p]) : derive(config3);
-}
-function derive(config3) {
-  const ids = config3.streams.map((s2) => s2.id);
-  const known = new Set(ids);
-  const deps = new Map(config3.streams.map((s2) => [s2.id, s2.dependsOn.filter((d) => known.has(d) && d !== s2.id)]));
-  const phaseOf2 = /* @__PURE__ */ new Map();
-  const layers = [];
-  let remaining = ids;
-  while (remaining.length > 0) {
-    const layer = remaining.filter((id) => deps.get(id).every((d) => phaseOf2.has(d)));
-    if (layer.length === 0) {
-      layers.push(remaining);
-      break;
-    }
-    for (const id of layer) phaseOf2.set(id, layers.length + 1);
-    layers.push(layer);
-    const placed = new Set(layer);
-    remaining = remaining.filter((id) => !placed.has(id));
-  }
-  return layers;
-}
-function phaseOf(config3, stream) {
-  const i2 = phases(config3).findIndex((layer) => layer.includes(stream));
-  return i2 === -1 ? null : i2 + 1;
-}
-function dependencyClosure(config3, stream) {
-  const byId = new Map(config3.streams.map((s2) => [s2.id, s2]));
-  const out2 = [];
-  const seen2 = /* @__PURE__ */ new Set([stream]);
-  const queue = [...byId.get(stream)?.dependsOn ?? []];
-  while (queue.length > 0) {
-    const id = queue.shift();
-    if (seen2.has(id) || !byId.has(id)) continue;
-    seen2.add(id);
-    out2.push(id);
-    queue.push(...byId.get(id).dependsOn);
-  }
-  return out2;
-}
-
-// src/engine/gate.ts
-function gateChangeOf(change, config3) {
-  const m = streamOfChange(change, config3);
-  const streams = m.stream ? [m.stream, ...m.streams.filter((s2) => s2 !== m.stream)] : m.streams;
-  const out2 = { change: change.id, agent: change.agent, streams, draft: change.draft ?? false, files: change.files.map((f) => f.path) };
-  if (change.title !== void 0) out2.title = change.title;
-  if (change.url !== void 0) out2.url = change.url;
-  if (change.headSha !== void 0) out2.headSha = change.headSha;
-  return out2;
-}
-function phaseOfChange(streams, config3) {
-  let phase = null;
-  for (const s2 of streams) {
-    const p = phaseOf(config3, s2);
-    if (p !== null && (phase === null || p > phase)) phase = p;
-  }
-  return phase;
-}
-function changeNumber(id) {
-  const m = /^#(\d+)$/.exec(id);
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
-}
-function byChange(a, b) {
-  return changeNumber(a.change) - changeNumber(b.change) || (a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
-}
-function holderOf(lock) {
-  return lock.change ?? lock.agent;
-}
-function gate(change, open2, ledger, config3, now) {
-  const phase = phaseOfChange(change.streams, config3);
-  const blockers = [];
-  if (phase !== null) {
-    const deps = config3.mergeGate.blockOn === "dependencies" ? new Set(change.streams.flatMap((s2) => dependencyClosure(config3, s2))) : null;
-    const earlier = [];
-    for (const other2 of open2) {
-      if (other2.change === change.change || other2.draft) continue;
-      const otherPhase = phaseOfChange(other2.streams, config3);
-      if (otherPhase === null || otherPhase >= phase) continue;
-      let stream;
-      if (deps) {
-        const hit = other2.streams.find((s2) => deps.has(s2));
-        if (hit === void 0) continue;
-        stream = hit;
-      } else {
-        stream = other2.streams.find((s2) => phaseOf(config3, s2) === otherPhase) ?? null;
-      }
-      const blocker = {
-        change: other2.change,
-        stream,
-        phase: otherPhase,
-        reason: deps ? "dependency" : "earlier-phase",
-        unblock: `${other2.change} (${stream ?? "?"}, phase ${otherPhase}) must be merged or closed first${deps ? `: ${change.streams.join("/")} depends on ${stream}` : ""}.`
-      };
-      if (other2.title !== void 0) blocker.title = other2.title;
-      if (other2.url !== void 0) blocker.url = other2.url;
-      earlier.push(blocker);
-    }
-    earlier.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || byChange(a, b));
-    blockers.push(...earlier);
-  }
-  if (config3.mergeGate.blockOnLocks && ledger && change.files && change.files.length > 0) {
-    const seen2 = /* @__PURE__ */ new Set();
-    const locks = ledger.locks.filter((l) => Date.parse(l.expiresAt) > now && !ownsClaim({ id: change.change, agent: change.agent ?? "" }, l)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    for (const lock of locks) {
-      const hit = change.files.find((f) => matchesGlob(f, lock.path));
-      if (hit === void 0 || seen2.has(lock.lease)) continue;
-      seen2.add(lock.lease);
-      blockers.push({
-        change: holderOf(lock),
-        stream: lock.stream,
-        phase: lock.stream ? phaseOf(config3, lock.stream) : null,
-        reason: "lock",
-        unblock: `${hit} is locked by ${lock.agent}${lock.change ? ` (${lock.change})` : ""} until ${lock.expiresAt}: wait for release or expiry, or \`/pucs queue ${hit}\`.`
-      });
-    }
-  }
-  if (ledger) {
-    for (const s2 of change.streams) {
-      const b = breakerOf(ledger, s2);
-      if (!b || breakerState(b, now) !== "OPEN" || !breakerConfigFor(config3, s2).blockMerges) continue;
-      blockers.push({ change: `breaker:${s2}`, stream: s2, phase: phaseOf(config3, s2), reason: "breaker", unblock: describeBreaker(b, now) });
-    }
-  }
-  const override = ledger?.overrides.find((o) => o.change === change.change);
-  const result = {
-    change: change.change,
-    streams: [...change.streams],
-    phase,
-    verdict: blockers.length === 0 || override ? "pass" : "blocked",
-    blockers,
-    description: ""
-  };
-  if (override && blockers.length > 0) result.overriddenBy = override;
-  result.description = describeGate(result);
-  return result;
-}
-function describeGate(r) {
-  const where2 = r.phase === null ? "no stream" : `phase ${r.phase} (${r.streams.join(", ")})`;
-  let text;
-  if (r.overriddenBy) {
-    text = `Overridden by @${r.overriddenBy.by}: ${r.overriddenBy.reason}`;
-  } else if (r.verdict === "pass") {
-    text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where2}, nothing earlier is open`;
-  } else {
-    const names = r.blockers.map((b) => b.reason === "lock" ? `lock by ${b.change}` : b.reason === "breaker" ? `${b.stream} circuit breaker` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`);
-    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");
-    text = `Blocked by ${shown}`;
-  }
-  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
-}
 
 // src/engine/status.ts
 var STATUS_SCHEMA = "pucs.status/v1";

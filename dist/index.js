@@ -19933,6 +19933,34 @@ var require_lib = __commonJS({
   }
 });
 
+// src/github/client.ts
+function retryBaseMs(env = process.env) {
+  const raw = env.PUCS_RETRY_BASE_MS;
+  const n = Number(raw);
+  return raw !== void 0 && raw.trim() !== "" && Number.isFinite(n) && n > 0 ? n : 1e3;
+}
+var init_client = __esm({
+  "src/github/client.ts"() {
+    "use strict";
+  }
+});
+
+// src/ledger/store.ts
+var LedgerError;
+var init_store = __esm({
+  "src/ledger/store.ts"() {
+    "use strict";
+    LedgerError = class extends Error {
+      constructor(message, code) {
+        super(message);
+        this.code = code;
+        this.name = "LedgerError";
+      }
+      code;
+    };
+  }
+});
+
 // src/github/pull.ts
 function pullOfRest(p) {
   const head = p.head ?? {};
@@ -19986,6 +20014,11 @@ function countingClient(client) {
     }
   };
 }
+function statusOfNode(node3) {
+  const c = node3?.status?.context ?? null;
+  if (!c || typeof c.state !== "string") return null;
+  return { state: c.state.toLowerCase(), description: c.description ?? "", targetUrl: c.targetUrl ?? null };
+}
 function apiError(e, what, permission, repo) {
   if (e instanceof GateApiError) return e;
   const err = e;
@@ -20016,7 +20049,7 @@ function apiError(e, what, permission, repo) {
   }
   return new GateApiError(`GitHub failed to ${what} (${status} ${apiMessage}): re-run the job; if it keeps failing, see https://www.githubstatus.com.`, status);
 }
-var GATE_CONTEXT, GateApiError, str, pullInfoOf, GateGateway;
+var GATE_CONTEXT, GateApiError, str, pullInfoOf, STATUS_FIELDS, GateGateway;
 var init_gate = __esm({
   "src/github/gate.ts"() {
     "use strict";
@@ -20032,6 +20065,7 @@ var init_gate = __esm({
     };
     str = (v) => typeof v === "string" ? v : "";
     pullInfoOf = pullOfRest;
+    STATUS_FIELDS = `... on Commit { status { context(name: ${JSON.stringify(GATE_CONTEXT)}) { state description targetUrl } } }`;
     GateGateway = class {
       constructor(client, repo) {
         this.client = client;
@@ -20148,6 +20182,105 @@ var init_gate = __esm({
         }
         const data = body.data;
         return data?.repository?.at ?? null;
+      }
+      /** One GraphQL query; its `errors` become a GateApiError unless `partial` accepts the data beside them. */
+      async graphql(what, query, variables, partial2 = false) {
+        const r = await this.call(what, "contents: read", "POST /graphql", { query, variables: { owner: this.repo.owner, name: this.repo.repo, ...variables } });
+        const body = r.data;
+        const errors = Array.isArray(body.errors) ? body.errors : [];
+        const data = body.data?.repository ?? null;
+        if (errors.length > 0 && !(partial2 && data && errors.every((e) => e.type === "NOT_FOUND"))) {
+          throw new GateApiError(`GitHub's GraphQL API refused to ${what}: ${errors.map((e) => String(e.message ?? e)).join("; ")}`, null);
+        }
+        if (!data) throw new GateApiError(`GitHub's GraphQL API could not ${what}: repository ${this.repo.owner}/${this.repo.repo} not found (or the token cannot see it).`, null);
+        return data;
+      }
+      /**
+       * Everything a pull_request event needs besides the other PRs, in ONE query (1 read): the ledger
+       * commit with `ledgerFields`, the stream config candidates at the base branch, the PR's files and
+       * commits (first 100 each; `null` when there are more or a file was renamed, whose previous path
+       * GraphQL does not give: the caller lists them over REST), and the gate status of its head and of
+       * the head before a push, and the ledger files `ledgerPaths` (footprints) at the same commit.
+       */
+      async pullWorld(q) {
+        const vars = { oid: q.ledgerOid };
+        const decl = ["$owner: String!", "$name: String!", "$oid: GitObjectID!"];
+        const fields = [`ledger: object(oid: $oid) { ${q.ledgerFields} }`];
+        const ledgerPaths = q.ledgerPaths ?? [];
+        ledgerPaths.forEach((path2, i) => {
+          vars[`l${i}`] = `${q.ledgerOid}:${path2}`;
+          decl.push(`$l${i}: String!`);
+          fields.push(`l${i}: object(expression: $l${i}) { __typename ... on Blob { text isTruncated isBinary } }`);
+        });
+        q.configPaths.forEach((path2, i) => {
+          vars[`c${i}`] = `${q.baseRef}:${path2}`;
+          decl.push(`$c${i}: String!`);
+          fields.push(`c${i}: object(expression: $c${i}) { __typename ... on Blob { text isTruncated isBinary } }`);
+        });
+        if (q.pull !== null) {
+          vars.pull = q.pull;
+          decl.push("$pull: Int!");
+          fields.push(`pull: pullRequest(number: $pull) { files(first: 100) { totalCount nodes { path changeType } } commits(first: 100) { totalCount nodes { commit { oid message } } } }`);
+        }
+        for (const [alias, oid] of [["head", q.head], ["before", q.before]]) {
+          if (oid === null) continue;
+          vars[alias] = oid;
+          decl.push(`$${alias}: GitObjectID!`);
+          fields.push(`${alias}: object(oid: $${alias}) { ${STATUS_FIELDS} }`);
+        }
+        const query = `query(${decl.join(", ")}) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`;
+        const d = await this.graphql(q.pull !== null ? `read pull request #${q.pull}, the stream config and the ledger` : "read the stream config and the ledger", query, vars, true);
+        const configs = /* @__PURE__ */ new Map();
+        q.configPaths.forEach((path2, i) => {
+          const b = d[`c${i}`];
+          configs.set(path2, !b || b.__typename !== "Blob" ? null : b.isTruncated || b.isBinary || typeof b.text !== "string" ? void 0 : b.text);
+        });
+        let files = null;
+        let commits = null;
+        if (q.pull !== null) {
+          const pr = d.pull;
+          if (!pr) throw new GateApiError(`GitHub has no pull request #${q.pull} in ${this.repo.owner}/${this.repo.repo}.`, 404);
+          const f = pr.files;
+          if (f && f.nodes.length === f.totalCount && !f.nodes.some((n) => n.changeType === "RENAMED" || n.changeType === "COPIED")) files = f.nodes.map((n) => ({ path: n.path }));
+          const c = pr.commits;
+          if (c && c.nodes.length === c.totalCount) commits = c.nodes.map((n) => ({ sha: n.commit.oid, message: n.commit.message }));
+        }
+        const ledgerFiles = /* @__PURE__ */ new Map();
+        ledgerPaths.forEach((path2, i) => {
+          const b = d[`l${i}`];
+          ledgerFiles.set(path2, b && b.__typename === "Blob" && !b.isTruncated && typeof b.text === "string" ? b.text : null);
+        });
+        return {
+          ledger: d.ledger ?? null,
+          ledgerFiles,
+          configs,
+          files,
+          commits,
+          headStatus: q.head === null ? void 0 : statusOfNode(d.head),
+          beforeStatus: q.before === null ? void 0 : statusOfNode(d.before)
+        };
+      }
+      /**
+       * The head commit, state and gate status of each PR in `numbers`, with the ledger files
+       * `paths` at `ledgerOid` (their footprints, when the caller needs their files): 1 read per 100 PRs.
+       */
+      async pullHeads(numbers, ledgerOid = null, paths = /* @__PURE__ */ new Map()) {
+        const out = /* @__PURE__ */ new Map();
+        for (let i = 0; i < numbers.length; i += 100) {
+          const chunk = numbers.slice(i, i + 100);
+          const fields = chunk.map(
+            (n) => `p${n}: pullRequest(number: ${n}) { number title url state isDraft headRefOid commits(last: 1) { nodes { commit { oid ${STATUS_FIELDS} } } } }` + (ledgerOid !== null && paths.has(n) ? ` f${n}: object(expression: ${JSON.stringify(`${ledgerOid}:${paths.get(n)}`)}) { ... on Blob { text } }` : "")
+          );
+          const d = await this.graphql(`read the heads and gate statuses of ${chunk.length} pull request${chunk.length === 1 ? "" : "s"}`, `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields.join(" ")} } }`, {}, true);
+          for (const n of chunk) {
+            const p = d[`p${n}`];
+            if (!p) continue;
+            const last = p.commits.nodes[0]?.commit;
+            const footprint = d[`f${n}`]?.text ?? null;
+            out.set(n, { number: n, title: p.title, url: p.url, open: p.state === "OPEN", draft: p.isDraft, headSha: p.headRefOid, status: last && last.oid === p.headRefOid ? statusOfNode(last) : null, footprint });
+          }
+        }
+        return out;
       }
       /** A blob's text by sha (a ledger file GraphQL cut short): 1 read. */
       async blobText(sha) {
@@ -23600,6 +23733,27 @@ function changeOfPull(pr, files, commitMessages = pr.commitMessages ?? []) {
 }
 function ownsClaim(change, claim2) {
   return claim2.change !== void 0 ? claim2.change === change.id : claim2.agent === change.agent;
+}
+function changeOfFootprint(fp) {
+  const files = fp.files.map((f) => ({
+    path: f.path,
+    ...f.previousPath !== void 0 ? { previousPath: f.previousPath, status: "renamed" } : {},
+    ...f.alt !== void 0 ? { alt: f.alt } : {},
+    hunks: f.changes === null ? null : f.changes.map(
+      (r) => ({
+        oldStart: r.start,
+        oldLines: Math.max(0, r.end - r.start + 1),
+        newStart: r.start,
+        newLines: Math.max(0, r.end - r.start + 1),
+        section: r.section ?? "",
+        changes: [r]
+      })
+    )
+  }));
+  const c = { id: fp.change, agent: fp.agent, labels: fp.labels ?? [], draft: fp.draft, headSha: fp.headSha, files };
+  if (fp.title !== void 0) c.title = fp.title;
+  if (fp.url !== void 0) c.url = fp.url;
+  return c;
 }
 var changeId, numberOf, AGENT_ID, TRAILER;
 var init_change = __esm({
@@ -47426,6 +47580,702 @@ var init_config_file = __esm({
   }
 });
 
+// src/ledger/schema.ts
+function assertType() {
+  return void 0;
+}
+function emptyLedger() {
+  return {
+    kind: LEDGER_KIND,
+    schemaVersion: LEDGER_SCHEMA_VERSION,
+    session: null,
+    locks: [],
+    intents: [],
+    footprints: [],
+    queues: [],
+    overrides: [],
+    handoffs: [],
+    breakers: []
+  };
+}
+function jsonErrorOffset(text) {
+  const n = text.length;
+  let i = 0;
+  const ws = () => {
+    while (i < n && (text[i] === " " || text[i] === "	" || text[i] === "\n" || text[i] === "\r")) i++;
+  };
+  const NUMBER2 = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const str2 = () => {
+    if (text[i] !== '"') return false;
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return true;
+      }
+      if (c < 32) return false;
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e !== void 0 && '"\\/bfnrt'.includes(e)) i += 2;
+        else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else {
+          i++;
+          return false;
+        }
+      } else i++;
+    }
+    return false;
+  };
+  const value = () => {
+    ws();
+    const c = text[i];
+    if (c === '"') return str2();
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return true;
+      }
+      for (; ; ) {
+        ws();
+        if (!str2()) return false;
+        ws();
+        if (text[i] !== ":") return false;
+        i++;
+        if (!value()) return false;
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "}") {
+          i++;
+          return true;
+        }
+        return false;
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return true;
+      }
+      for (; ; ) {
+        if (!value()) return false;
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
+        if (text[i] === "]") {
+          i++;
+          return true;
+        }
+        return false;
+      }
+    }
+    for (const lit2 of ["true", "false", "null"]) {
+      if (text.startsWith(lit2, i)) {
+        i += lit2.length;
+        return true;
+      }
+    }
+    NUMBER2.lastIndex = i;
+    const m = NUMBER2.exec(text);
+    if (m && m[0] !== "" && m[0] !== "-") {
+      i += m[0].length;
+      return true;
+    }
+    return false;
+  };
+  if (!value()) return Math.min(i, n);
+  ws();
+  return i === n ? null : i;
+}
+function lineCol(text, pos) {
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const col = pos - (before.lastIndexOf("\n") + 1) + 1;
+  return `line ${line}, column ${col}`;
+}
+function describeJsonError(text, err) {
+  let msg = err instanceof Error ? err.message : String(err);
+  msg = msg.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
+  msg = msg.replace(/\s*in JSON at position \d+(?: \(line \d+ column \d+\))?$/, "");
+  const pos = jsonErrorOffset(text);
+  if (pos === null) return msg;
+  if (pos >= text.length) return `${msg} at ${lineCol(text, pos)}: the text ends too early`;
+  return `${msg} at ${lineCol(text, pos)}`;
+}
+function formatPath(path2) {
+  if (path2.length === 0) return "(top level)";
+  let out = "";
+  for (const seg of path2) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+function parseLedger(text, source, hint = DEFAULT_HINT) {
+  if (text.trim() === "") {
+    throw new LedgerError(`${source}: ledger.json is empty. ${hint}`, "corrupt");
+  }
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new LedgerError(`${source}: ledger.json is not valid JSON (${describeJsonError(text, e)}). ${hint}`, "corrupt");
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    const what = data === null ? "null" : Array.isArray(data) ? "an array" : `a ${typeof data}`;
+    throw new LedgerError(`${source}: ledger.json must be a JSON object, found ${what}. ${hint}`, "corrupt");
+  }
+  const obj = data;
+  if (obj.kind !== LEDGER_KIND) {
+    const found = "kind" in obj ? `"kind" is ${JSON.stringify(obj.kind)}` : `it has no "kind"`;
+    throw new LedgerError(
+      `${source}: ledger.json is not a PUCS ledger (${found}, expected "${LEDGER_KIND}"). ${hint}`,
+      "foreign"
+    );
+  }
+  const v = obj.schemaVersion;
+  if (typeof v === "number" && Number.isInteger(v) && v > LEDGER_SCHEMA_VERSION) {
+    throw new LedgerError(
+      `${source}: ledger.json has schemaVersion ${v}, but this pucs understands schemaVersion ${LEDGER_SCHEMA_VERSION} only. Upgrade pucs (e.g. \`npm install pucs@latest\`) on this machine; the ledger was not changed.`,
+      "unsupported-version"
+    );
+  }
+  const result = LedgerSchema.safeParse(data, {
+    error: (iss) => iss.code === "invalid_type" && iss.input === void 0 ? `missing (expected ${String(iss.expected)})` : void 0
+  });
+  if (!result.success) {
+    const issues = result.error.issues;
+    const shown = issues.slice(0, MAX_ISSUES).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : "";
+    throw new LedgerError(
+      `${source}: ledger.json does not match the ledger schema (${shown.join("; ")}${more}). ${hint}`,
+      "corrupt"
+    );
+  }
+  return result.data;
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function canonicalLedger(l) {
+  return {
+    kind: l.kind,
+    schemaVersion: l.schemaVersion,
+    session: l.session,
+    locks: [...l.locks].sort(compareLocks),
+    intents: [...l.intents].sort(compareIntents),
+    footprints: [...l.footprints].sort(compareFootprints),
+    queues: [...l.queues].sort(compareQueues),
+    overrides: [...l.overrides].sort(compareOverrides),
+    ...l.handoffs !== void 0 ? { handoffs: [...l.handoffs].sort(compareHandoffs) } : {},
+    ...l.breakers !== void 0 ? { breakers: [...l.breakers].sort(compareBreakers) } : {},
+    ...l.merges !== void 0 ? { merges: [...l.merges].sort(compareMerges) } : {},
+    ...l.arbitrations !== void 0 ? { arbitrations: [...l.arbitrations].sort(compareArbitrations) } : {},
+    ...l.agents !== void 0 ? { agents: [...l.agents].sort(compareAgents) } : {}
+  };
+}
+var LEDGER_KIND, LEDGER_SCHEMA_VERSION, isoTime, nonEmpty, SessionSchema, LockSchema, IntentSchema, LineRangeSchema, FootprintFileSchema, FootprintSchema, QueueEntrySchema, QueueSchema, GateOverrideSchema, HandoffSchema, BreakerFailureSchema, StreamBreakerSchema, RollbackSuggestionSchema, MergedChangeSchema, ArbitrationDecisionSchema, ArbitrationSchema, AgentRecordSchema, LedgerSchema, DEFAULT_HINT, MAX_ISSUES, compareLocks, compareIntents, compareFootprints, compareQueues, compareOverrides, compareHandoffs, compareBreakers, compareMerges, compareArbitrations, compareAgents;
+var init_schema2 = __esm({
+  "src/ledger/schema.ts"() {
+    "use strict";
+    init_zod();
+    init_store();
+    LEDGER_KIND = "pucs-ledger";
+    LEDGER_SCHEMA_VERSION = 1;
+    isoTime = external_exports.iso.datetime({
+      error: (iss) => iss.input === void 0 ? void 0 : "expected an ISO-8601 UTC time such as 2026-01-02T03:04:05Z"
+    });
+    nonEmpty = external_exports.string().min(1, { message: "must not be empty" });
+    SessionSchema = external_exports.strictObject({
+      id: nonEmpty,
+      startedAt: isoTime
+    });
+    LockSchema = external_exports.strictObject({
+      lease: nonEmpty,
+      path: nonEmpty,
+      agent: nonEmpty,
+      stream: external_exports.string().nullable(),
+      task: external_exports.string(),
+      change: nonEmpty.optional(),
+      acquiredAt: isoTime,
+      expiresAt: isoTime,
+      session: nonEmpty.optional()
+    });
+    IntentSchema = external_exports.strictObject({
+      id: nonEmpty,
+      agent: nonEmpty,
+      stream: external_exports.string().nullable(),
+      files: external_exports.array(nonEmpty),
+      description: external_exports.string(),
+      durationMinutes: external_exports.number().positive().finite(),
+      signalledAt: isoTime,
+      expiresAt: isoTime,
+      change: nonEmpty.optional(),
+      session: nonEmpty.optional()
+    });
+    LineRangeSchema = external_exports.strictObject({
+      start: external_exports.number().int().nonnegative(),
+      end: external_exports.number().int().nonnegative(),
+      section: external_exports.string().optional(),
+      hash: external_exports.string().regex(/^[0-9a-f]{16}$/).optional(),
+      symbol: external_exports.string().nullable().optional()
+    });
+    FootprintFileSchema = external_exports.strictObject({
+      path: nonEmpty,
+      previousPath: nonEmpty.optional(),
+      changes: external_exports.array(LineRangeSchema).nullable(),
+      alt: external_exports.array(LineRangeSchema).optional()
+    });
+    FootprintSchema = external_exports.strictObject({
+      change: nonEmpty,
+      agent: external_exports.string(),
+      stream: external_exports.string().nullable(),
+      streams: external_exports.array(external_exports.string()).optional(),
+      headSha: external_exports.string(),
+      draft: external_exports.boolean(),
+      title: external_exports.string().optional(),
+      url: external_exports.string().optional(),
+      labels: external_exports.array(external_exports.string()).optional(),
+      files: external_exports.array(FootprintFileSchema),
+      truncated: external_exports.boolean().optional(),
+      comment: external_exports.number().int().positive().optional(),
+      recordedAt: isoTime,
+      stale: external_exports.literal(true).optional()
+    });
+    QueueEntrySchema = external_exports.strictObject({
+      agent: nonEmpty,
+      change: nonEmpty.optional(),
+      enqueuedAt: isoTime,
+      notifiedAt: isoTime.optional()
+    });
+    QueueSchema = external_exports.strictObject({
+      path: nonEmpty,
+      waiters: external_exports.array(QueueEntrySchema)
+    });
+    GateOverrideSchema = external_exports.strictObject({
+      change: nonEmpty,
+      by: external_exports.string(),
+      reason: external_exports.string(),
+      at: isoTime,
+      headSha: external_exports.string().optional()
+    });
+    HandoffSchema = external_exports.strictObject({
+      id: nonEmpty,
+      from_agent: nonEmpty,
+      to_agent: nonEmpty,
+      timestamp: isoTime,
+      session_id: external_exports.string().nullable(),
+      context: external_exports.strictObject({
+        completed: external_exports.array(external_exports.string()),
+        pending: external_exports.array(external_exports.string()),
+        warnings: external_exports.array(external_exports.string()),
+        commits: external_exports.array(external_exports.string()),
+        branch: external_exports.string().nullable()
+      }),
+      stream_context: external_exports.strictObject({
+        stream_id: external_exports.string().nullable(),
+        locked_files: external_exports.array(external_exports.string()),
+        related_files: external_exports.array(external_exports.string())
+      }),
+      files_to_review: external_exports.array(external_exports.string()),
+      change: nonEmpty.optional(),
+      note: external_exports.string().optional(),
+      acknowledgedAt: isoTime.optional()
+    });
+    BreakerFailureSchema = external_exports.strictObject({
+      at: isoTime,
+      agent: external_exports.string(),
+      error: external_exports.string(),
+      change: nonEmpty.optional(),
+      ref: nonEmpty.optional()
+    });
+    StreamBreakerSchema = external_exports.strictObject({
+      stream: nonEmpty,
+      failures: external_exports.array(BreakerFailureSchema),
+      openedAt: isoTime.optional(),
+      halfOpensAt: isoTime.optional(),
+      trippedBy: BreakerFailureSchema.optional(),
+      trial: external_exports.strictObject({ agent: nonEmpty, change: nonEmpty.optional(), at: isoTime }).optional()
+    });
+    RollbackSuggestionSchema = external_exports.strictObject({
+      at: isoTime,
+      checks: external_exports.array(external_exports.string()),
+      ref: nonEmpty,
+      done: external_exports.strictObject({ by: nonEmpty, at: isoTime, revert: external_exports.number().int().positive(), url: external_exports.string().optional() }).optional()
+    });
+    MergedChangeSchema = external_exports.strictObject({
+      change: nonEmpty,
+      mergeSha: nonEmpty,
+      stream: external_exports.string().nullable(),
+      agent: external_exports.string(),
+      author: external_exports.string().optional(),
+      title: external_exports.string().optional(),
+      nodeId: external_exports.string().optional(),
+      mergedAt: isoTime,
+      rollback: RollbackSuggestionSchema.optional()
+    });
+    ArbitrationDecisionSchema = external_exports.strictObject({
+      by: nonEmpty,
+      note: external_exports.string(),
+      at: isoTime,
+      headSha: external_exports.string(),
+      keys: external_exports.array(nonEmpty)
+    });
+    ArbitrationSchema = external_exports.strictObject({
+      change: nonEmpty,
+      requested: external_exports.strictObject({ at: isoTime, reviewers: external_exports.array(nonEmpty), teams: external_exports.array(nonEmpty) }).optional(),
+      decisions: external_exports.array(ArbitrationDecisionSchema)
+    });
+    AgentRecordSchema = external_exports.strictObject({
+      agent: nonEmpty,
+      stream: external_exports.string().nullable(),
+      session: external_exports.string().nullable(),
+      worktree: external_exports.string().nullable(),
+      firstSeen: isoTime,
+      lastSeen: isoTime
+    });
+    LedgerSchema = external_exports.strictObject({
+      kind: external_exports.literal(LEDGER_KIND),
+      schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
+      session: SessionSchema.nullable(),
+      locks: external_exports.array(LockSchema),
+      intents: external_exports.array(IntentSchema),
+      footprints: external_exports.array(FootprintSchema),
+      queues: external_exports.array(QueueSchema),
+      overrides: external_exports.array(GateOverrideSchema),
+      handoffs: external_exports.array(HandoffSchema).optional(),
+      breakers: external_exports.array(StreamBreakerSchema).optional(),
+      merges: external_exports.array(MergedChangeSchema).optional(),
+      arbitrations: external_exports.array(ArbitrationSchema).optional(),
+      agents: external_exports.array(AgentRecordSchema).optional()
+    });
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    assertType();
+    DEFAULT_HINT = "The ledger was not changed. Inspect it, then fix it or set it aside; pucs never overwrites a ledger it cannot read.";
+    MAX_ISSUES = 5;
+    compareLocks = (a, b) => cmp(a.path, b.path) || cmp(a.lease, b.lease);
+    compareIntents = (a, b) => cmp(a.agent, b.agent) || cmp(a.id, b.id) || cmp(a.change ?? "", b.change ?? "");
+    compareFootprints = (a, b) => cmp(a.change, b.change);
+    compareQueues = (a, b) => cmp(a.path, b.path);
+    compareOverrides = (a, b) => cmp(a.change, b.change);
+    compareHandoffs = (a, b) => cmp(a.timestamp, b.timestamp) || cmp(a.id, b.id);
+    compareBreakers = (a, b) => cmp(a.stream, b.stream);
+    compareMerges = (a, b) => cmp(a.mergedAt, b.mergedAt) || cmp(a.change, b.change);
+    compareArbitrations = (a, b) => cmp(a.change, b.change);
+    compareAgents = (a, b) => cmp(a.agent, b.agent);
+  }
+});
+
+// src/ledger/layout.ts
+import { createHash } from "node:crypto";
+function formatPath2(path2) {
+  if (path2.length === 0) return "(top level)";
+  let out = "";
+  for (const seg of path2) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+function parseEntry(schema, text, file2, source, hint) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
+    throw new LedgerError(`${source}: ${file2} is not valid JSON (${msg}). ${hint}`, "corrupt");
+  }
+  const r = schema.safeParse(data, {
+    error: (iss) => iss.code === "invalid_type" && iss.input === void 0 ? `missing (expected ${String(iss.expected)})` : void 0
+  });
+  if (!r.success) {
+    const issues = r.error.issues;
+    const shown = issues.slice(0, MAX_ISSUES2).map((i) => `${formatPath2(i.path)}: ${i.message}`);
+    const more = issues.length > MAX_ISSUES2 ? `; and ${issues.length - MAX_ISSUES2} more` : "";
+    throw new LedgerError(`${source}: ${file2} does not match the ledger schema (${shown.join("; ")}${more}). ${hint}`, "corrupt");
+  }
+  return r.data;
+}
+function parseMeta(text, source, hint) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = void 0;
+  }
+  if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+    const o = data;
+    if (o.kind !== LEDGER_KIND) {
+      const found = "kind" in o ? `"kind" is ${JSON.stringify(o.kind)}` : `it has no "kind"`;
+      throw new LedgerError(`${source}: ${META_FILE} is not a PUCS ledger's (${found}, expected "${LEDGER_KIND}"). ${hint}`, "foreign");
+    }
+    for (const [field, mine] of [["layout", LAYOUT_VERSION], ["schemaVersion", LEDGER_SCHEMA_VERSION]]) {
+      const v = o[field];
+      if (typeof v === "number" && Number.isInteger(v) && v > mine) {
+        throw new LedgerError(
+          `${source}: ${META_FILE} has ${field} ${v}, but this pucs understands ${field} ${mine} only. Upgrade pucs (e.g. \`npm install pucs@latest\`) on this machine; the ledger was not changed.`,
+          "unsupported-version"
+        );
+      }
+    }
+  }
+  return parseEntry(MetaSchema, text, META_FILE, source, hint);
+}
+function isLedgerFile(path2) {
+  return path2 === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations|agents)\/[0-9a-f]\/[^/]+\.json$/.test(path2) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path2);
+}
+function ledgerFromFiles(files, source, hint) {
+  const metaText = files.get(META_FILE);
+  if (metaText === void 0) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
+  const meta3 = parseMeta(metaText, source, hint);
+  const l = { ...emptyLedger(), session: meta3.session };
+  const merges = [];
+  const arbitrations = [];
+  const agents = [];
+  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs, breakers: l.breakers, merges, arbitrations, agents };
+  for (const [path2, text] of files) {
+    if (path2 === META_FILE) continue;
+    const top = path2.slice(0, path2.indexOf("/"));
+    if (top === "footprints") l.footprints.push(parseEntry(FootprintSchema, text, path2, source, hint));
+    else if (top in lists) lists[top].push(parseEntry(COLLECTIONS[top].schema, text, path2, source, hint));
+  }
+  if (merges.length > 0) l.merges = merges;
+  if (arbitrations.length > 0) l.arbitrations = arbitrations;
+  if (agents.length > 0) l.agents = agents;
+  return canonicalLedger(l);
+}
+var LAYOUT_VERSION, META_FILE, V1_FILE, MetaSchema, StreamSummarySchema, SUMMARY_MARK, GateEntrySchema, hash2, fan, lockKey, intentKey, queueKey, overrideKey, handoffKey, breakerKey, mergeKey, arbitrationKey, agentKey, changeKey, footprintPath, NONE2, COLLECTIONS, MAX_ISSUES2;
+var init_layout = __esm({
+  "src/ledger/layout.ts"() {
+    "use strict";
+    init_zod();
+    init_schema2();
+    init_store();
+    LAYOUT_VERSION = 2;
+    META_FILE = "meta.json";
+    V1_FILE = "ledger.json";
+    MetaSchema = external_exports.strictObject({
+      kind: external_exports.literal(LEDGER_KIND),
+      layout: external_exports.literal(LAYOUT_VERSION),
+      schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
+      session: SessionSchema.nullable()
+    });
+    StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
+    SUMMARY_MARK = "gates/complete";
+    GateEntrySchema = external_exports.strictObject({
+      change: external_exports.string().min(1),
+      draft: external_exports.boolean(),
+      streams: external_exports.array(external_exports.string()).nullable()
+    });
+    hash2 = (s2) => createHash("sha1").update(s2).digest("hex").slice(0, 20);
+    fan = (key, levels) => key.slice(0, levels).split("").join("/");
+    lockKey = (l) => hash2(`lock\0${l.path}\0${l.lease}`);
+    intentKey = (i) => hash2(`intent\0${i.agent}\0${i.id}\0${i.change ?? ""}`);
+    queueKey = (q) => hash2(`queue\0${q.path}`);
+    overrideKey = (o) => hash2(`override\0${o.change}`);
+    handoffKey = (h) => hash2(`handoff\0${h.id}`);
+    breakerKey = (b) => hash2(`breaker\0${b.stream}`);
+    mergeKey = (m) => hash2(`merge\0${m.change}`);
+    arbitrationKey = (a) => hash2(`arbitration\0${a.change}`);
+    agentKey = (a) => hash2(`agent\0${a.agent}`);
+    changeKey = (change) => hash2(`change\0${change}`);
+    footprintPath = (change) => {
+      const k = changeKey(change);
+      return `footprints/${fan(k, 3)}/${k}.json`;
+    };
+    NONE2 = [];
+    COLLECTIONS = {
+      locks: { dir: "locks", schema: LockSchema, keyOf: lockKey, get: (l) => l.locks },
+      intents: { dir: "intents", schema: IntentSchema, keyOf: intentKey, get: (l) => l.intents },
+      queues: { dir: "queues", schema: QueueSchema, keyOf: queueKey, get: (l) => l.queues },
+      overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l) => l.overrides },
+      handoffs: { dir: "handoffs", schema: HandoffSchema, keyOf: handoffKey, get: (l) => l.handoffs ?? NONE2 },
+      breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l) => l.breakers ?? NONE2 },
+      merges: { dir: "merges", schema: MergedChangeSchema, keyOf: mergeKey, get: (l) => l.merges ?? NONE2 },
+      arbitrations: { dir: "arbitrations", schema: ArbitrationSchema, keyOf: arbitrationKey, get: (l) => l.arbitrations ?? NONE2 },
+      agents: { dir: "agents", schema: AgentRecordSchema, keyOf: agentKey, get: (l) => l.agents ?? NONE2 }
+    };
+    MAX_ISSUES2 = 5;
+  }
+});
+
+// src/engine/memo.ts
+var Lru;
+var init_memo = __esm({
+  "src/engine/memo.ts"() {
+    "use strict";
+    Lru = class {
+      constructor(limit) {
+        this.limit = limit;
+        if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`an Lru holds at least 1 entry (got ${limit})`);
+      }
+      limit;
+      #map = /* @__PURE__ */ new Map();
+      get size() {
+        return this.#map.size;
+      }
+      /** Whether `key` is held (without making it recent). */
+      has(key) {
+        return this.#map.has(key);
+      }
+      get(key) {
+        const v = this.#map.get(key);
+        if (v === void 0) return void 0;
+        this.#map.delete(key);
+        this.#map.set(key, v);
+        return v;
+      }
+      set(key, value) {
+        this.#map.delete(key);
+        this.#map.set(key, value);
+        if (this.#map.size > this.limit) this.#map.delete(this.#map.keys().next().value);
+      }
+      clear() {
+        this.#map.clear();
+      }
+    };
+  }
+});
+
+// src/github/ledger-store.ts
+function treeFields(depth) {
+  if (depth === 0) return BLOB_FIELDS;
+  return `${BLOB_FIELDS} ... on Tree { entries { name object { ${treeFields(depth - 1)} } } }`;
+}
+function textOf(node3, fetch2) {
+  if (node3.isBinary) return Promise.resolve(null);
+  if (!node3.isTruncated && typeof node3.text === "string") return Promise.resolve(node3.text);
+  return fetch2(node3);
+}
+async function collectFiles(fetch2, node3, path2, out, source, hint) {
+  const obj = node3?.object ?? null;
+  if (!obj) return;
+  if (obj.__typename === "Blob") {
+    const text = await textOf(obj, fetch2);
+    if (text === null) throw new LedgerError(`${source}: ${path2} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
+    out.set(path2, text);
+    return;
+  }
+  for (const e of obj.entries ?? []) await collectFiles(fetch2, { object: e.object }, `${path2}/${e.name}`, out, source, hint);
+}
+async function ledgerOfCommitNode(t, source, hint, fetch2) {
+  if (t.__typename !== "Commit") {
+    throw new LedgerError(`${source}: it points to a ${t.__typename.toLowerCase()}, not a commit, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
+  }
+  const part = (a) => t[a];
+  if (part("meta")?.object?.__typename === "Blob") {
+    const files = /* @__PURE__ */ new Map();
+    for (const p of LEDGER_PARTS) if (p.alias !== "v1" && p.alias !== "mark") await collectFiles(fetch2, part(p.alias), p.path, files, source, hint);
+    for (const path2 of files.keys()) if (!isLedgerFile(path2)) throw new LedgerError(`${source}: ${path2} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
+    return { ledger: ledgerFromFiles(files, source, hint), layout: 2, complete: part("mark")?.object?.__typename === "Blob" };
+  }
+  const blob = part("v1")?.object ?? null;
+  if (!blob || blob.__typename !== "Blob") {
+    throw new LedgerError(`${source}: its commit has neither ${META_FILE} nor ${V1_FILE}, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
+  }
+  const text = await textOf(blob, fetch2);
+  if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
+  return { ledger: parseLedger(text, source, hint), layout: 1, complete: false };
+}
+async function gateViewOfCommitNode(t, source, hint, fetch2) {
+  const r = await ledgerOfCommitNode(t, source, hint, fetch2);
+  if (r.layout === 1 || !r.complete) return { ledger: r.ledger, layout: r.layout, members: null };
+  const files = /* @__PURE__ */ new Map();
+  await collectFiles(fetch2, t.gates, "gates", files, source, hint);
+  const by = /* @__PURE__ */ new Map();
+  for (const [path2, text] of files) {
+    if (path2 === SUMMARY_MARK) continue;
+    if (!/^gates\/(?:-|=[^/]+)\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]{20}\.json$/.test(path2)) throw new LedgerError(`${source}: ${path2} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
+    const e = parseEntry(GateEntrySchema, text, path2, source, hint);
+    by.set(e.change, { change: e.change, draft: e.draft, streams: e.streams });
+  }
+  return { ledger: r.ledger, layout: 2, members: [...by.values()] };
+}
+var LEDGER_FILE, BLOB_FIELDS, LEDGER_PARTS, LEDGER_COMMIT_FIELDS, knownLedgers, GATE_COMMIT_FIELDS, SMALL_PARTS;
+var init_ledger_store = __esm({
+  "src/github/ledger-store.ts"() {
+    "use strict";
+    init_layout();
+    init_schema2();
+    init_store();
+    init_client();
+    init_memo();
+    init_pull();
+    init_pull();
+    LEDGER_FILE = V1_FILE;
+    BLOB_FIELDS = "__typename ... on Blob { oid text isTruncated isBinary }";
+    LEDGER_PARTS = [
+      { alias: "v1", path: V1_FILE, depth: 0 },
+      { alias: "meta", path: META_FILE, depth: 0 },
+      { alias: "locks", path: "locks", depth: 2 },
+      { alias: "intents", path: "intents", depth: 2 },
+      { alias: "queues", path: "queues", depth: 2 },
+      { alias: "overrides", path: "overrides", depth: 2 },
+      { alias: "handoffs", path: "handoffs", depth: 2 },
+      { alias: "breakers", path: "breakers", depth: 2 },
+      { alias: "merges", path: "merges", depth: 2 },
+      { alias: "arbitrations", path: "arbitrations", depth: 2 },
+      { alias: "agents", path: "agents", depth: 2 },
+      { alias: "footprints", path: "footprints", depth: 4 },
+      { alias: "mark", path: SUMMARY_MARK, depth: 0 }
+    ];
+    LEDGER_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} }`;
+    knownLedgers = new Lru(32);
+    GATE_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.filter((p) => p.alias !== "footprints").concat([{ alias: "gates", path: "gates", depth: 4 }]).map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} }`;
+    SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
+  }
+});
+
+// src/action/ledger.ts
+function gateLedger(gw) {
+  return {
+    head: () => gw.ledgerHead(),
+    async whole(head) {
+      const commit = await gw.ledgerCommit(head, LEDGER_COMMIT_FIELDS);
+      if (commit === null) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+      return (await ledgerOfCommitNode(commit, ledgerSource(head), LEDGER_HINT, blobFetcher(gw))).ledger;
+    }
+  };
+}
+var LEDGER_HINT, ledgerSource, blobFetcher;
+var init_ledger = __esm({
+  "src/action/ledger.ts"() {
+    "use strict";
+    init_store();
+    init_ledger_store();
+    LEDGER_HINT = "The gate did not use it and changed nothing. Inspect it with `git fetch origin refs/pucs/ledger && git ls-tree -r FETCH_HEAD` (a file: `git show FETCH_HEAD:<path>`); fix it by pushing a corrected file to refs/pucs/ledger (or delete the ref to start afresh).";
+    ledgerSource = (head) => `refs/pucs/ledger at ${head.slice(0, 7)}`;
+    blobFetcher = (gw) => (b) => b.oid ? gw.blobText(b.oid) : Promise.resolve(null);
+  }
+});
+
 // src/action/plan.ts
 function footprintOf(ledger, n) {
   return ledger?.footprints.find((f) => f.change === changeId(n));
@@ -47595,10 +48445,11 @@ async function mapLimit(items, limit, fn) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
-async function loadConfigAt(gw, ref, path2) {
-  const tried = path2 ? [path2] : [...CONFIG_PATHS];
+async function loadConfigAt(gw, ref, path2, known = /* @__PURE__ */ new Map()) {
+  const tried = configPathsOf(path2);
   for (const p of tried) {
-    const text = await gw.fileText(p, ref);
+    const had = known.get(p);
+    const text = had !== void 0 ? had : await gw.fileText(p, ref);
     if (text === null) continue;
     const r = parseConfig(text, p);
     if (!r.ok) {
@@ -47648,25 +48499,57 @@ async function pullRequestRun(run2) {
     return run2.outcome([]);
   }
   const closing = action === "closed" || x.state === "closed";
-  const pulls = await run2.world(x.baseRef);
+  const publishing = run2.input.mode === "gate";
+  const beforeSha = action === "synchronize" && publishing && !x.draft && typeof payload.before === "string" ? payload.before : null;
+  const head = await run2.deps.ledger.head();
+  let world = null;
+  let members2 = null;
+  if (head !== null) {
+    world = await run2.gw.pullWorld({
+      ledgerOid: head,
+      ledgerFields: GATE_COMMIT_FIELDS,
+      baseRef: x.baseRef,
+      configPaths: configPathsOf(run2.input.configPath),
+      pull: closing ? null : x.number,
+      head: closing || !publishing ? null : x.headSha,
+      before: beforeSha
+    });
+    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+    const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
+    members2 = view.members;
+    run2.ledger = members2 || view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
+  }
+  const listing = members2 ? null : run2.gw.openPulls();
+  listing?.catch(() => void 0);
+  run2.config = (await loadConfigAt(run2.gw, x.baseRef, run2.input.configPath, world?.configs)).config;
   const config2 = run2.config;
-  const others = pulls.filter((p) => p.number !== x.number);
-  await run2.resolve(others);
+  if (members2) {
+    run2.tree = head;
+    await run2.useMembers(members2, /* @__PURE__ */ new Set([x.number]));
+  } else {
+    const pulls = await listing;
+    await run2.resolve(pulls.filter((p) => p.number !== x.number));
+  }
   run2.setView(x);
+  const mine = members2?.find((m) => m.change === changeId(x.number)) ?? null;
   let commits = [];
   let results = [];
   if (closing) {
-    await run2.resolve([x]);
+    if (mine?.streams) run2.setMemberView(x.number, mine);
+    else await run2.resolve([x]);
   } else {
-    const [cs, listed] = await Promise.all([run2.gw.pullCommits(x.number), run2.gw.pullFiles(x.number)]);
+    const [cs, listed] = await Promise.all([
+      world?.commits ?? run2.gw.pullCommits(x.number),
+      world?.files ? { files: world.files, truncated: false } : run2.gw.pullFiles(x.number)
+    ]);
     commits = cs;
     run2.setFull(x.number, listed, commits.map((c) => c.message));
     const result = gate(run2.view(x.number), run2.openViews(/* @__PURE__ */ new Set([x.number])), run2.ledger, config2, run2.deps.now);
     results = [result];
     run2.report.gated.push({ number: x.number, title: x.title, url: x.url, result });
     const desired = statusOf2(result, run2.input.targetUrl);
-    if (run2.input.mode === "gate") {
-      const { changed } = await run2.publish(x.headSha, desired);
+    if (publishing) {
+      const { changed } = await run2.publish(x.headSha, desired, true, world?.headStatus);
       run2.report.status = { sha: x.headSha, status: desired, action: changed ? "published" : "unchanged" };
     } else {
       run2.report.status = { sha: x.headSha, status: desired, action: "not published (check mode)" };
@@ -47702,18 +48585,19 @@ async function pullRequestRun(run2) {
       break;
     }
     default:
-      before = x.draft ? null : await earlierState(run2, x, typeof payload.before === "string" ? payload.before : null);
+      before = x.draft ? null : await earlierState(run2, x, beforeSha, world ? world.beforeStatus : void 0, mine);
   }
   const affected = affectedBy(changeId(x.number), before, after, run2.openViews(/* @__PURE__ */ new Set([x.number])), config2, run2.deps.now).map(numberOf).filter((n) => n !== null);
   await run2.republish(affected, closing ? /* @__PURE__ */ new Set([x.number]) : /* @__PURE__ */ new Set());
   return run2.outcome(results);
 }
-async function earlierState(run2, x, beforeSha) {
+async function earlierState(run2, x, beforeSha, known, member) {
   const id = changeId(x.number);
-  if (beforeSha && run2.input.mode === "gate") {
-    const streams = streamsOfStatus(await run2.gw.gateStatus(beforeSha));
+  if (beforeSha) {
+    const streams = streamsOfStatus(known !== void 0 ? known : await run2.gw.gateStatus(beforeSha));
     if (streams !== null) return { change: id, streams, draft: false };
   }
+  if (member?.streams) return { change: id, streams: member.streams, draft: false };
   const fp = run2.ledger?.footprints.find((f) => f.change === id);
   if (fp) return gateChangeOf(changeOfPull2(x, fp.files.map((f) => ({ path: f.path })), []), run2.config);
   return { unknown: listedChange(x, null, run2.config).gate.streams };
@@ -47735,14 +48619,54 @@ async function mergeGroupRun(run2) {
       `The merge group's head ref "${headRef}" is not a merge-queue ref (refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>), so the gate cannot tell which pull requests are queued and will not pass the group blindly.`
     );
   }
-  const [pulls, commits] = await Promise.all([run2.world(baseRef), run2.gw.groupCommits(baseSha, headSha)]);
+  const [head, commits] = await Promise.all([run2.deps.ledger.head(), run2.gw.groupCommits(baseSha, headSha)]);
   const members2 = mergeGroupPulls(headRef, commits.map((c) => c.message));
   run2.report.group = { headSha, pulls: members2 };
   const memberSet = new Set(members2);
-  await run2.resolve(pulls.filter((p) => !memberSet.has(p.number)));
-  const memberPulls = await Promise.all(members2.map((n) => pulls.find((p) => p.number === n) ?? run2.gw.pull(n)));
-  for (const p of memberPulls) run2.setView(p);
-  await mapLimit(members2, CONCURRENCY, (n) => run2.withFiles(n));
+  let entries = null;
+  let footprints = /* @__PURE__ */ new Map();
+  if (head !== null) {
+    const paths = members2.map((n) => footprintPath(changeId(n)));
+    const world = await run2.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef, configPaths: configPathsOf(run2.input.configPath), pull: null, head: null, before: null, ledgerPaths: paths });
+    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+    const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
+    entries = view.members;
+    run2.ledger = entries || view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
+    run2.config = (await loadConfigAt(run2.gw, baseRef, run2.input.configPath, world.configs)).config;
+    footprints = world.ledgerFiles;
+  }
+  let memberPulls;
+  if (entries) {
+    run2.tree = head;
+    await run2.useMembers(entries, memberSet);
+    const byChange2 = new Map(entries.map((m) => [m.change, m]));
+    const missing = [];
+    const recorded = /* @__PURE__ */ new Map();
+    for (const n of members2) {
+      const text = footprints.get(footprintPath(changeId(n))) ?? null;
+      if (text !== null) recorded.set(n, run2.setFootprintView(n, text, byChange2));
+      else missing.push(n);
+    }
+    const read = await Promise.all(missing.map((n) => run2.gw.pull(n)));
+    for (const p of read) run2.setView(p);
+    await mapLimit(missing, CONCURRENCY, (n) => run2.withFiles(n));
+    const base = `https://github.com/${run2.gw.repo.owner}/${run2.gw.repo.repo}/pull`;
+    memberPulls = members2.map((n) => read.find((p) => p.number === n) ?? { number: n, title: recorded.get(n)?.title ?? `#${n}`, url: recorded.get(n)?.url ?? `${base}/${n}` });
+  } else {
+    let pulls;
+    if (head === null) {
+      const [cfg, listed] = await Promise.all([loadConfigAt(run2.gw, baseRef, run2.input.configPath), run2.gw.openPulls()]);
+      run2.config = cfg.config;
+      pulls = listed;
+    } else {
+      pulls = await run2.gw.openPulls();
+    }
+    await run2.resolve(pulls.filter((p) => !memberSet.has(p.number)));
+    const found = await Promise.all(members2.map((n) => pulls.find((p) => p.number === n) ?? run2.gw.pull(n)));
+    for (const p of found) run2.setView(p);
+    await mapLimit(members2, CONCURRENCY, (n) => run2.withFiles(n));
+    memberPulls = found;
+  }
   const results = [];
   for (const p of memberPulls) {
     const result = gate(run2.view(p.number), run2.openViews(memberSet), run2.ledger, run2.config, run2.deps.now);
@@ -47811,7 +48735,7 @@ async function gateRun(input2, deps) {
       );
   }
 }
-var ActionError, CONCURRENCY, PR_ACTIONS, Run;
+var ActionError, CONCURRENCY, PR_ACTIONS, configPathsOf, Run;
 var init_gate_run = __esm({
   "src/action/gate-run.ts"() {
     "use strict";
@@ -47820,6 +48744,12 @@ var init_gate_run = __esm({
     init_commit_protocol();
     init_config_file();
     init_gate();
+    init_ledger_store();
+    init_change();
+    init_schema2();
+    init_layout();
+    init_ledger();
+    init_store();
     init_plan();
     init_report_json();
     ActionError = class extends Error {
@@ -47827,6 +48757,7 @@ var init_gate_run = __esm({
     };
     CONCURRENCY = 8;
     PR_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "labeled", "unlabeled", "edited", "converted_to_draft", "closed"];
+    configPathsOf = (path2) => path2 ? [path2] : [...CONFIG_PATHS];
     Run = class {
       constructor(input2, deps) {
         this.input = input2;
@@ -47855,14 +48786,28 @@ var init_gate_run = __esm({
       ledger = null;
       /** Every open PR's gate view, by number, with whether its files are known. */
       views = /* @__PURE__ */ new Map();
+      /** The ledger's head commit when the gate reads the App's gate entries instead of listing PRs. */
+      tree = null;
       get gw() {
         return this.deps.gw;
       }
       async world(ref) {
-        const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), this.deps.readLedger(), this.gw.openPulls()]);
+        const readLedger = async () => {
+          const head = await this.deps.ledger.head();
+          return head === null ? null : this.deps.ledger.whole(head);
+        };
+        const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), readLedger(), this.gw.openPulls()]);
         this.config = cfg.config;
         this.ledger = ledger;
         return pulls;
+      }
+      /** The open PRs as the ledger's gate entries list them (the App keeps them): no PR is listed. */
+      setMembers(members2, except) {
+        for (const m of members2) {
+          const n = numberOf(m.change);
+          if (n === null || except.has(n) || m.streams === null) continue;
+          this.views.set(n, { pull: null, gate: { change: m.change, streams: m.streams, draft: m.draft }, filesKnown: false });
+        }
       }
       /** Gate views of `pulls` from the list payload and the ledger; PRs with nothing declared get their
        *  files listed (all such listings run concurrently). */
@@ -47883,10 +48828,40 @@ var init_gate_run = __esm({
         this.setFull(n, await this.gw.pullFiles(n), commitMessages);
         return v.gate;
       }
+      /**
+       * The open PRs from the ledger's gate entries (all but `except`); entries recorded before
+       * footprints carried gate streams are completed from their footprints (one more read).
+       */
+      async useMembers(members2, except) {
+        this.setMembers(members2, except);
+        const unknown2 = members2.filter((m) => m.streams === null).map((m) => numberOf(m.change)).filter((n) => n !== null && !except.has(n));
+        if (unknown2.length === 0) return;
+        const heads = await this.gw.pullHeads(unknown2, this.tree, new Map(unknown2.map((n) => [n, footprintPath(changeId(n))])));
+        const byChange2 = new Map(members2.map((m) => [m.change, m]));
+        for (const n of unknown2) {
+          const h = heads.get(n);
+          if (h?.open && h.footprint !== null) this.setFootprintView(n, h.footprint, byChange2);
+        }
+      }
+      /** The view of PR `n` from its gate entry (its recorded streams). */
+      setMemberView(n, m) {
+        const v = this.views.get(n);
+        v.gate = { ...v.gate, streams: m.streams ?? v.gate.streams };
+      }
+      /** The view of a PR read from the ledger's footprint (its recorded files and gate streams). */
+      setFootprintView(n, text, members2) {
+        const fp = parseEntry(FootprintSchema, text, footprintPath(changeId(n)), ledgerSource(this.tree), LEDGER_HINT);
+        const g = gateChangeOf(changeOfFootprint(fp), this.config);
+        const streams = members2.get(fp.change)?.streams ?? g.streams;
+        const v = this.views.get(n);
+        this.views.set(n, { pull: v?.pull ?? null, gate: { ...g, streams, draft: members2.get(fp.change)?.draft ?? fp.draft }, filesKnown: true });
+        return fp;
+      }
       /** Build the view of PR `n` from its listed files and commits. */
       setFull(n, listed, commitMessages) {
         const v = this.views.get(n);
         if (listed.truncated) this.report.notes.push(`#${n} changes more than 3,000 files; GitHub lists only the first 3,000, so its streams and lock check use those.`);
+        if (v.pull === null) throw new Error(`PUCS bug: #${n} has no pull request to list files of`);
         v.gate = gateChangeOf(changeOfPull2(v.pull, listed.files, commitMessages), this.config);
         v.filesKnown = true;
       }
@@ -47906,9 +48881,9 @@ var init_gate_run = __esm({
         return gate(this.view(n), others, this.ledger, this.config, this.deps.now);
       }
       /** Publish `desired` on `sha` unless the current status already says it. */
-      async publish(sha, desired, readFirst = true) {
-        const previous = readFirst ? await this.gw.gateStatus(sha) : null;
-        if (readFirst && sameStatus(previous, desired)) return { changed: false, previous };
+      async publish(sha, desired, readFirst = true, known) {
+        const previous = known !== void 0 ? known : readFirst ? await this.gw.gateStatus(sha) : null;
+        if ((readFirst || known !== void 0) && sameStatus(previous, desired)) return { changed: false, previous };
         await this.gw.setGateStatus(sha, desired);
         return { changed: true, previous };
       }
@@ -47918,17 +48893,45 @@ var init_gate_run = __esm({
           if (numbers.length) this.report.notes.push(`mode: check publishes nothing; ${numbers.map((n) => `#${n}`).join(", ")} would be re-checked in mode: gate.`);
           return;
         }
-        await mapLimit(numbers, CONCURRENCY, async (n) => {
-          const v = this.views.get(n);
-          const result = await this.gateOne(n, except);
-          const desired = statusOf2(result, this.input.targetUrl);
-          const { changed, previous } = await this.publish(v.pull.headSha, desired);
-          if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired });
-          else this.report.unchanged.push(changeId(n));
-        });
+        if (this.tree !== null) {
+          await this.republishFromLedger(numbers, except);
+        } else {
+          await mapLimit(numbers, CONCURRENCY, async (n) => {
+            const v = this.views.get(n);
+            const result = await this.gateOne(n, except);
+            const desired = statusOf2(result, this.input.targetUrl);
+            const { changed, previous } = await this.publish(v.pull.headSha, desired);
+            if (changed) this.report.republished.push({ change: changeId(n), url: v.pull.url, previous, status: desired });
+            else this.report.unchanged.push(changeId(n));
+          });
+        }
         const order = (c) => numberOf(c) ?? 0;
         this.report.republished.sort((a, b) => order(a.change) - order(b.change));
         this.report.unchanged.sort((a, b) => order(a) - order(b));
+      }
+      /**
+       * `republish` when the PRs come from the ledger's gate entries: their heads, states and current
+       * statuses (and, when a lock can block them, their footprints' files) in one query per 100 PRs;
+       * a status is written only where it changes.
+       */
+      async republishFromLedger(numbers, except) {
+        const locks = locksMatter(this.ledger, this.config, this.deps.now);
+        const paths = new Map(locks ? numbers.map((n) => [n, footprintPath(changeId(n))]) : []);
+        const heads = await this.gw.pullHeads(numbers, this.tree, paths);
+        const members2 = new Map([...this.views.values()].map((v) => [v.gate.change, { change: v.gate.change, draft: v.gate.draft ?? false, streams: v.gate.streams }]));
+        for (const n of numbers) {
+          const h = heads.get(n);
+          if (!h || !h.open) {
+            this.report.notes.push(`#${n} is in the ledger but not open on GitHub any more: the App removes it on its next event.`);
+            continue;
+          }
+          if (h.footprint !== null) this.setFootprintView(n, h.footprint, members2);
+          const result = gate(this.view(n), this.openViews(/* @__PURE__ */ new Set([...except, n])), this.ledger, this.config, this.deps.now);
+          const desired = statusOf2(result, this.input.targetUrl);
+          const { changed, previous } = await this.publish(h.headSha, desired, true, h.status);
+          if (changed) this.report.republished.push({ change: changeId(n), url: h.url, previous, status: desired });
+          else this.report.unchanged.push(changeId(n));
+        }
       }
       commitProtocol(commits, pr) {
         const mode = this.input.commitProtocol;
@@ -52683,14 +53686,8 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/github/client.ts
-function retryBaseMs(env = process.env) {
-  const raw = env.PUCS_RETRY_BASE_MS;
-  const n = Number(raw);
-  return raw !== void 0 && raw.trim() !== "" && Number.isFinite(n) && n > 0 ? n : 1e3;
-}
-
 // src/github/retry.ts
+init_client();
 var SERVER_RETRIES = 4;
 var RATE_LIMIT_RETRIES = 3;
 var MAX_RATE_LIMIT_WAIT_S = 60;
@@ -52764,17 +53761,8 @@ function requestRetry(opts = {}) {
   };
 }
 
-// src/ledger/store.ts
-var LedgerError = class extends Error {
-  constructor(message, code) {
-    super(message);
-    this.code = code;
-    this.name = "LedgerError";
-  }
-  code;
-};
-
 // src/action/main.ts
+init_store();
 init_gate();
 init_gate_run();
 
@@ -52825,634 +53813,8 @@ function parseEnv(env) {
   };
 }
 
-// src/ledger/schema.ts
-init_zod();
-var LEDGER_KIND = "pucs-ledger";
-var LEDGER_SCHEMA_VERSION = 1;
-var isoTime = external_exports.iso.datetime({
-  error: (iss) => iss.input === void 0 ? void 0 : "expected an ISO-8601 UTC time such as 2026-01-02T03:04:05Z"
-});
-var nonEmpty = external_exports.string().min(1, { message: "must not be empty" });
-var SessionSchema = external_exports.strictObject({
-  id: nonEmpty,
-  startedAt: isoTime
-});
-var LockSchema = external_exports.strictObject({
-  lease: nonEmpty,
-  path: nonEmpty,
-  agent: nonEmpty,
-  stream: external_exports.string().nullable(),
-  task: external_exports.string(),
-  change: nonEmpty.optional(),
-  acquiredAt: isoTime,
-  expiresAt: isoTime,
-  session: nonEmpty.optional()
-});
-var IntentSchema = external_exports.strictObject({
-  id: nonEmpty,
-  agent: nonEmpty,
-  stream: external_exports.string().nullable(),
-  files: external_exports.array(nonEmpty),
-  description: external_exports.string(),
-  durationMinutes: external_exports.number().positive().finite(),
-  signalledAt: isoTime,
-  expiresAt: isoTime,
-  change: nonEmpty.optional(),
-  session: nonEmpty.optional()
-});
-var LineRangeSchema = external_exports.strictObject({
-  start: external_exports.number().int().nonnegative(),
-  end: external_exports.number().int().nonnegative(),
-  section: external_exports.string().optional(),
-  hash: external_exports.string().regex(/^[0-9a-f]{16}$/).optional(),
-  symbol: external_exports.string().nullable().optional()
-});
-var FootprintFileSchema = external_exports.strictObject({
-  path: nonEmpty,
-  previousPath: nonEmpty.optional(),
-  changes: external_exports.array(LineRangeSchema).nullable(),
-  alt: external_exports.array(LineRangeSchema).optional()
-});
-var FootprintSchema = external_exports.strictObject({
-  change: nonEmpty,
-  agent: external_exports.string(),
-  stream: external_exports.string().nullable(),
-  headSha: external_exports.string(),
-  draft: external_exports.boolean(),
-  title: external_exports.string().optional(),
-  url: external_exports.string().optional(),
-  labels: external_exports.array(external_exports.string()).optional(),
-  files: external_exports.array(FootprintFileSchema),
-  truncated: external_exports.boolean().optional(),
-  comment: external_exports.number().int().positive().optional(),
-  recordedAt: isoTime,
-  stale: external_exports.literal(true).optional()
-});
-var QueueEntrySchema = external_exports.strictObject({
-  agent: nonEmpty,
-  change: nonEmpty.optional(),
-  enqueuedAt: isoTime,
-  notifiedAt: isoTime.optional()
-});
-var QueueSchema = external_exports.strictObject({
-  path: nonEmpty,
-  waiters: external_exports.array(QueueEntrySchema)
-});
-var GateOverrideSchema = external_exports.strictObject({
-  change: nonEmpty,
-  by: external_exports.string(),
-  reason: external_exports.string(),
-  at: isoTime,
-  headSha: external_exports.string().optional()
-});
-var HandoffSchema = external_exports.strictObject({
-  id: nonEmpty,
-  from_agent: nonEmpty,
-  to_agent: nonEmpty,
-  timestamp: isoTime,
-  session_id: external_exports.string().nullable(),
-  context: external_exports.strictObject({
-    completed: external_exports.array(external_exports.string()),
-    pending: external_exports.array(external_exports.string()),
-    warnings: external_exports.array(external_exports.string()),
-    commits: external_exports.array(external_exports.string()),
-    branch: external_exports.string().nullable()
-  }),
-  stream_context: external_exports.strictObject({
-    stream_id: external_exports.string().nullable(),
-    locked_files: external_exports.array(external_exports.string()),
-    related_files: external_exports.array(external_exports.string())
-  }),
-  files_to_review: external_exports.array(external_exports.string()),
-  change: nonEmpty.optional(),
-  note: external_exports.string().optional(),
-  acknowledgedAt: isoTime.optional()
-});
-var BreakerFailureSchema = external_exports.strictObject({
-  at: isoTime,
-  agent: external_exports.string(),
-  error: external_exports.string(),
-  change: nonEmpty.optional(),
-  ref: nonEmpty.optional()
-});
-var StreamBreakerSchema = external_exports.strictObject({
-  stream: nonEmpty,
-  failures: external_exports.array(BreakerFailureSchema),
-  openedAt: isoTime.optional(),
-  halfOpensAt: isoTime.optional(),
-  trippedBy: BreakerFailureSchema.optional(),
-  trial: external_exports.strictObject({ agent: nonEmpty, change: nonEmpty.optional(), at: isoTime }).optional()
-});
-var RollbackSuggestionSchema = external_exports.strictObject({
-  at: isoTime,
-  checks: external_exports.array(external_exports.string()),
-  ref: nonEmpty,
-  done: external_exports.strictObject({ by: nonEmpty, at: isoTime, revert: external_exports.number().int().positive(), url: external_exports.string().optional() }).optional()
-});
-var MergedChangeSchema = external_exports.strictObject({
-  change: nonEmpty,
-  mergeSha: nonEmpty,
-  stream: external_exports.string().nullable(),
-  agent: external_exports.string(),
-  author: external_exports.string().optional(),
-  title: external_exports.string().optional(),
-  nodeId: external_exports.string().optional(),
-  mergedAt: isoTime,
-  rollback: RollbackSuggestionSchema.optional()
-});
-var ArbitrationDecisionSchema = external_exports.strictObject({
-  by: nonEmpty,
-  note: external_exports.string(),
-  at: isoTime,
-  headSha: external_exports.string(),
-  keys: external_exports.array(nonEmpty)
-});
-var ArbitrationSchema = external_exports.strictObject({
-  change: nonEmpty,
-  requested: external_exports.strictObject({ at: isoTime, reviewers: external_exports.array(nonEmpty), teams: external_exports.array(nonEmpty) }).optional(),
-  decisions: external_exports.array(ArbitrationDecisionSchema)
-});
-var AgentRecordSchema = external_exports.strictObject({
-  agent: nonEmpty,
-  stream: external_exports.string().nullable(),
-  session: external_exports.string().nullable(),
-  worktree: external_exports.string().nullable(),
-  firstSeen: isoTime,
-  lastSeen: isoTime
-});
-var LedgerSchema = external_exports.strictObject({
-  kind: external_exports.literal(LEDGER_KIND),
-  schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
-  session: SessionSchema.nullable(),
-  locks: external_exports.array(LockSchema),
-  intents: external_exports.array(IntentSchema),
-  footprints: external_exports.array(FootprintSchema),
-  queues: external_exports.array(QueueSchema),
-  overrides: external_exports.array(GateOverrideSchema),
-  handoffs: external_exports.array(HandoffSchema).optional(),
-  breakers: external_exports.array(StreamBreakerSchema).optional(),
-  merges: external_exports.array(MergedChangeSchema).optional(),
-  arbitrations: external_exports.array(ArbitrationSchema).optional(),
-  agents: external_exports.array(AgentRecordSchema).optional()
-});
-function assertType() {
-  return void 0;
-}
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-assertType();
-function emptyLedger() {
-  return {
-    kind: LEDGER_KIND,
-    schemaVersion: LEDGER_SCHEMA_VERSION,
-    session: null,
-    locks: [],
-    intents: [],
-    footprints: [],
-    queues: [],
-    overrides: [],
-    handoffs: [],
-    breakers: []
-  };
-}
-var DEFAULT_HINT = "The ledger was not changed. Inspect it, then fix it or set it aside; pucs never overwrites a ledger it cannot read.";
-function jsonErrorOffset(text) {
-  const n = text.length;
-  let i = 0;
-  const ws = () => {
-    while (i < n && (text[i] === " " || text[i] === "	" || text[i] === "\n" || text[i] === "\r")) i++;
-  };
-  const NUMBER2 = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const str2 = () => {
-    if (text[i] !== '"') return false;
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        return true;
-      }
-      if (c < 32) return false;
-      if (c === 92) {
-        const e = text[i + 1];
-        if (e !== void 0 && '"\\/bfnrt'.includes(e)) i += 2;
-        else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-        else {
-          i++;
-          return false;
-        }
-      } else i++;
-    }
-    return false;
-  };
-  const value = () => {
-    ws();
-    const c = text[i];
-    if (c === '"') return str2();
-    if (c === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return true;
-      }
-      for (; ; ) {
-        ws();
-        if (!str2()) return false;
-        ws();
-        if (text[i] !== ":") return false;
-        i++;
-        if (!value()) return false;
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "}") {
-          i++;
-          return true;
-        }
-        return false;
-      }
-    }
-    if (c === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") {
-        i++;
-        return true;
-      }
-      for (; ; ) {
-        if (!value()) return false;
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "]") {
-          i++;
-          return true;
-        }
-        return false;
-      }
-    }
-    for (const lit2 of ["true", "false", "null"]) {
-      if (text.startsWith(lit2, i)) {
-        i += lit2.length;
-        return true;
-      }
-    }
-    NUMBER2.lastIndex = i;
-    const m = NUMBER2.exec(text);
-    if (m && m[0] !== "" && m[0] !== "-") {
-      i += m[0].length;
-      return true;
-    }
-    return false;
-  };
-  if (!value()) return Math.min(i, n);
-  ws();
-  return i === n ? null : i;
-}
-function lineCol(text, pos) {
-  const before = text.slice(0, pos);
-  const line = before.split("\n").length;
-  const col = pos - (before.lastIndexOf("\n") + 1) + 1;
-  return `line ${line}, column ${col}`;
-}
-function describeJsonError(text, err) {
-  let msg = err instanceof Error ? err.message : String(err);
-  msg = msg.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
-  msg = msg.replace(/\s*in JSON at position \d+(?: \(line \d+ column \d+\))?$/, "");
-  const pos = jsonErrorOffset(text);
-  if (pos === null) return msg;
-  if (pos >= text.length) return `${msg} at ${lineCol(text, pos)}: the text ends too early`;
-  return `${msg} at ${lineCol(text, pos)}`;
-}
-function formatPath(path2) {
-  if (path2.length === 0) return "(top level)";
-  let out = "";
-  for (const seg of path2) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(String(seg))}]`;
-  }
-  return out;
-}
-var MAX_ISSUES = 5;
-function parseLedger(text, source, hint = DEFAULT_HINT) {
-  if (text.trim() === "") {
-    throw new LedgerError(`${source}: ledger.json is empty. ${hint}`, "corrupt");
-  }
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new LedgerError(`${source}: ledger.json is not valid JSON (${describeJsonError(text, e)}). ${hint}`, "corrupt");
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    const what = data === null ? "null" : Array.isArray(data) ? "an array" : `a ${typeof data}`;
-    throw new LedgerError(`${source}: ledger.json must be a JSON object, found ${what}. ${hint}`, "corrupt");
-  }
-  const obj = data;
-  if (obj.kind !== LEDGER_KIND) {
-    const found = "kind" in obj ? `"kind" is ${JSON.stringify(obj.kind)}` : `it has no "kind"`;
-    throw new LedgerError(
-      `${source}: ledger.json is not a PUCS ledger (${found}, expected "${LEDGER_KIND}"). ${hint}`,
-      "foreign"
-    );
-  }
-  const v = obj.schemaVersion;
-  if (typeof v === "number" && Number.isInteger(v) && v > LEDGER_SCHEMA_VERSION) {
-    throw new LedgerError(
-      `${source}: ledger.json has schemaVersion ${v}, but this pucs understands schemaVersion ${LEDGER_SCHEMA_VERSION} only. Upgrade pucs (e.g. \`npm install pucs@latest\`) on this machine; the ledger was not changed.`,
-      "unsupported-version"
-    );
-  }
-  const result = LedgerSchema.safeParse(data, {
-    error: (iss) => iss.code === "invalid_type" && iss.input === void 0 ? `missing (expected ${String(iss.expected)})` : void 0
-  });
-  if (!result.success) {
-    const issues = result.error.issues;
-    const shown = issues.slice(0, MAX_ISSUES).map((i) => `${formatPath(i.path)}: ${i.message}`);
-    const more = issues.length > MAX_ISSUES ? `; and ${issues.length - MAX_ISSUES} more` : "";
-    throw new LedgerError(
-      `${source}: ledger.json does not match the ledger schema (${shown.join("; ")}${more}). ${hint}`,
-      "corrupt"
-    );
-  }
-  return result.data;
-}
-function cmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var compareLocks = (a, b) => cmp(a.path, b.path) || cmp(a.lease, b.lease);
-var compareIntents = (a, b) => cmp(a.agent, b.agent) || cmp(a.id, b.id) || cmp(a.change ?? "", b.change ?? "");
-var compareFootprints = (a, b) => cmp(a.change, b.change);
-var compareQueues = (a, b) => cmp(a.path, b.path);
-var compareOverrides = (a, b) => cmp(a.change, b.change);
-var compareHandoffs = (a, b) => cmp(a.timestamp, b.timestamp) || cmp(a.id, b.id);
-var compareBreakers = (a, b) => cmp(a.stream, b.stream);
-var compareMerges = (a, b) => cmp(a.mergedAt, b.mergedAt) || cmp(a.change, b.change);
-var compareArbitrations = (a, b) => cmp(a.change, b.change);
-var compareAgents = (a, b) => cmp(a.agent, b.agent);
-function canonicalLedger(l) {
-  return {
-    kind: l.kind,
-    schemaVersion: l.schemaVersion,
-    session: l.session,
-    locks: [...l.locks].sort(compareLocks),
-    intents: [...l.intents].sort(compareIntents),
-    footprints: [...l.footprints].sort(compareFootprints),
-    queues: [...l.queues].sort(compareQueues),
-    overrides: [...l.overrides].sort(compareOverrides),
-    ...l.handoffs !== void 0 ? { handoffs: [...l.handoffs].sort(compareHandoffs) } : {},
-    ...l.breakers !== void 0 ? { breakers: [...l.breakers].sort(compareBreakers) } : {},
-    ...l.merges !== void 0 ? { merges: [...l.merges].sort(compareMerges) } : {},
-    ...l.arbitrations !== void 0 ? { arbitrations: [...l.arbitrations].sort(compareArbitrations) } : {},
-    ...l.agents !== void 0 ? { agents: [...l.agents].sort(compareAgents) } : {}
-  };
-}
-
-// src/ledger/layout.ts
-init_zod();
-import { createHash } from "node:crypto";
-var LAYOUT_VERSION = 2;
-var META_FILE = "meta.json";
-var V1_FILE = "ledger.json";
-var MetaSchema = external_exports.strictObject({
-  kind: external_exports.literal(LEDGER_KIND),
-  layout: external_exports.literal(LAYOUT_VERSION),
-  schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
-  session: SessionSchema.nullable()
-});
-var StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
-var SUMMARY_MARK = "streams/complete";
-var hash2 = (s2) => createHash("sha1").update(s2).digest("hex").slice(0, 20);
-var lockKey = (l) => hash2(`lock\0${l.path}\0${l.lease}`);
-var intentKey = (i) => hash2(`intent\0${i.agent}\0${i.id}\0${i.change ?? ""}`);
-var queueKey = (q) => hash2(`queue\0${q.path}`);
-var overrideKey = (o) => hash2(`override\0${o.change}`);
-var handoffKey = (h) => hash2(`handoff\0${h.id}`);
-var breakerKey = (b) => hash2(`breaker\0${b.stream}`);
-var mergeKey = (m) => hash2(`merge\0${m.change}`);
-var arbitrationKey = (a) => hash2(`arbitration\0${a.change}`);
-var agentKey = (a) => hash2(`agent\0${a.agent}`);
-var NONE2 = [];
-var COLLECTIONS = {
-  locks: { dir: "locks", schema: LockSchema, keyOf: lockKey, get: (l) => l.locks },
-  intents: { dir: "intents", schema: IntentSchema, keyOf: intentKey, get: (l) => l.intents },
-  queues: { dir: "queues", schema: QueueSchema, keyOf: queueKey, get: (l) => l.queues },
-  overrides: { dir: "overrides", schema: GateOverrideSchema, keyOf: overrideKey, get: (l) => l.overrides },
-  handoffs: { dir: "handoffs", schema: HandoffSchema, keyOf: handoffKey, get: (l) => l.handoffs ?? NONE2 },
-  breakers: { dir: "breakers", schema: StreamBreakerSchema, keyOf: breakerKey, get: (l) => l.breakers ?? NONE2 },
-  merges: { dir: "merges", schema: MergedChangeSchema, keyOf: mergeKey, get: (l) => l.merges ?? NONE2 },
-  arbitrations: { dir: "arbitrations", schema: ArbitrationSchema, keyOf: arbitrationKey, get: (l) => l.arbitrations ?? NONE2 },
-  agents: { dir: "agents", schema: AgentRecordSchema, keyOf: agentKey, get: (l) => l.agents ?? NONE2 }
-};
-var MAX_ISSUES2 = 5;
-function formatPath2(path2) {
-  if (path2.length === 0) return "(top level)";
-  let out = "";
-  for (const seg of path2) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (typeof seg === "string" && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(String(seg))}]`;
-  }
-  return out;
-}
-function parseEntry(schema, text, file2, source, hint) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    const msg = (e instanceof Error ? e.message : String(e)).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
-    throw new LedgerError(`${source}: ${file2} is not valid JSON (${msg}). ${hint}`, "corrupt");
-  }
-  const r = schema.safeParse(data, {
-    error: (iss) => iss.code === "invalid_type" && iss.input === void 0 ? `missing (expected ${String(iss.expected)})` : void 0
-  });
-  if (!r.success) {
-    const issues = r.error.issues;
-    const shown = issues.slice(0, MAX_ISSUES2).map((i) => `${formatPath2(i.path)}: ${i.message}`);
-    const more = issues.length > MAX_ISSUES2 ? `; and ${issues.length - MAX_ISSUES2} more` : "";
-    throw new LedgerError(`${source}: ${file2} does not match the ledger schema (${shown.join("; ")}${more}). ${hint}`, "corrupt");
-  }
-  return r.data;
-}
-function parseMeta(text, source, hint) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    data = void 0;
-  }
-  if (typeof data === "object" && data !== null && !Array.isArray(data)) {
-    const o = data;
-    if (o.kind !== LEDGER_KIND) {
-      const found = "kind" in o ? `"kind" is ${JSON.stringify(o.kind)}` : `it has no "kind"`;
-      throw new LedgerError(`${source}: ${META_FILE} is not a PUCS ledger's (${found}, expected "${LEDGER_KIND}"). ${hint}`, "foreign");
-    }
-    for (const [field, mine] of [["layout", LAYOUT_VERSION], ["schemaVersion", LEDGER_SCHEMA_VERSION]]) {
-      const v = o[field];
-      if (typeof v === "number" && Number.isInteger(v) && v > mine) {
-        throw new LedgerError(
-          `${source}: ${META_FILE} has ${field} ${v}, but this pucs understands ${field} ${mine} only. Upgrade pucs (e.g. \`npm install pucs@latest\`) on this machine; the ledger was not changed.`,
-          "unsupported-version"
-        );
-      }
-    }
-  }
-  return parseEntry(MetaSchema, text, META_FILE, source, hint);
-}
-function isLedgerFile(path2) {
-  return path2 === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations|agents)\/[0-9a-f]\/[^/]+\.json$/.test(path2) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path2);
-}
-function ledgerFromFiles(files, source, hint) {
-  const metaText = files.get(META_FILE);
-  if (metaText === void 0) throw new LedgerError(`${source}: the tree has no ${META_FILE}, so it is not a PUCS ledger. ${hint}`, "foreign");
-  const meta3 = parseMeta(metaText, source, hint);
-  const l = { ...emptyLedger(), session: meta3.session };
-  const merges = [];
-  const arbitrations = [];
-  const agents = [];
-  const lists = { locks: l.locks, intents: l.intents, queues: l.queues, overrides: l.overrides, handoffs: l.handoffs, breakers: l.breakers, merges, arbitrations, agents };
-  for (const [path2, text] of files) {
-    if (path2 === META_FILE) continue;
-    const top = path2.slice(0, path2.indexOf("/"));
-    if (top === "footprints") l.footprints.push(parseEntry(FootprintSchema, text, path2, source, hint));
-    else if (top in lists) lists[top].push(parseEntry(COLLECTIONS[top].schema, text, path2, source, hint));
-  }
-  if (merges.length > 0) l.merges = merges;
-  if (arbitrations.length > 0) l.arbitrations = arbitrations;
-  if (agents.length > 0) l.agents = agents;
-  return canonicalLedger(l);
-}
-
-// src/engine/memo.ts
-var Lru = class {
-  constructor(limit) {
-    this.limit = limit;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`an Lru holds at least 1 entry (got ${limit})`);
-  }
-  limit;
-  #map = /* @__PURE__ */ new Map();
-  get size() {
-    return this.#map.size;
-  }
-  /** Whether `key` is held (without making it recent). */
-  has(key) {
-    return this.#map.has(key);
-  }
-  get(key) {
-    const v = this.#map.get(key);
-    if (v === void 0) return void 0;
-    this.#map.delete(key);
-    this.#map.set(key, v);
-    return v;
-  }
-  set(key, value) {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.limit) this.#map.delete(this.#map.keys().next().value);
-  }
-  clear() {
-    this.#map.clear();
-  }
-};
-
-// src/github/ledger-store.ts
-init_pull();
-init_pull();
-var LEDGER_FILE = V1_FILE;
-var BLOB_FIELDS = "__typename ... on Blob { oid text isTruncated isBinary }";
-function treeFields(depth) {
-  if (depth === 0) return BLOB_FIELDS;
-  return `${BLOB_FIELDS} ... on Tree { entries { name object { ${treeFields(depth - 1)} } } }`;
-}
-var LEDGER_PARTS = [
-  { alias: "v1", path: V1_FILE, depth: 0 },
-  { alias: "meta", path: META_FILE, depth: 0 },
-  { alias: "locks", path: "locks", depth: 2 },
-  { alias: "intents", path: "intents", depth: 2 },
-  { alias: "queues", path: "queues", depth: 2 },
-  { alias: "overrides", path: "overrides", depth: 2 },
-  { alias: "handoffs", path: "handoffs", depth: 2 },
-  { alias: "breakers", path: "breakers", depth: 2 },
-  { alias: "merges", path: "merges", depth: 2 },
-  { alias: "arbitrations", path: "arbitrations", depth: 2 },
-  { alias: "agents", path: "agents", depth: 2 },
-  { alias: "footprints", path: "footprints", depth: 4 },
-  { alias: "mark", path: SUMMARY_MARK, depth: 0 }
-];
-var LEDGER_COMMIT_FIELDS = `__typename oid ... on Commit { tree { oid } ${LEDGER_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} }`;
-var knownLedgers = new Lru(32);
-function textOf(node3, fetch2) {
-  if (node3.isBinary) return Promise.resolve(null);
-  if (!node3.isTruncated && typeof node3.text === "string") return Promise.resolve(node3.text);
-  return fetch2(node3);
-}
-async function collectFiles(fetch2, node3, path2, out, source, hint) {
-  const obj = node3?.object ?? null;
-  if (!obj) return;
-  if (obj.__typename === "Blob") {
-    const text = await textOf(obj, fetch2);
-    if (text === null) throw new LedgerError(`${source}: ${path2} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
-    out.set(path2, text);
-    return;
-  }
-  for (const e of obj.entries ?? []) await collectFiles(fetch2, { object: e.object }, `${path2}/${e.name}`, out, source, hint);
-}
-async function ledgerOfCommitNode(t, source, hint, fetch2) {
-  if (t.__typename !== "Commit") {
-    throw new LedgerError(`${source}: it points to a ${t.__typename.toLowerCase()}, not a commit, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
-  }
-  const part = (a) => t[a];
-  if (part("meta")?.object?.__typename === "Blob") {
-    const files = /* @__PURE__ */ new Map();
-    for (const p of LEDGER_PARTS) if (p.alias !== "v1" && p.alias !== "mark") await collectFiles(fetch2, part(p.alias), p.path, files, source, hint);
-    for (const path2 of files.keys()) if (!isLedgerFile(path2)) throw new LedgerError(`${source}: ${path2} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
-    return { ledger: ledgerFromFiles(files, source, hint), layout: 2, complete: part("mark")?.object?.__typename === "Blob" };
-  }
-  const blob = part("v1")?.object ?? null;
-  if (!blob || blob.__typename !== "Blob") {
-    throw new LedgerError(`${source}: its commit has neither ${META_FILE} nor ${V1_FILE}, so it is not a PUCS ledger. PUCS will not overwrite it. ${hint}`, "foreign");
-  }
-  const text = await textOf(blob, fetch2);
-  if (text === null) throw new LedgerError(`${source}: ${LEDGER_FILE} is binary, not a PUCS ledger. ${hint}`, "corrupt");
-  return { ledger: parseLedger(text, source, hint), layout: 1, complete: false };
-}
-var SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
-
-// src/action/ledger.ts
-var HINT = "The gate did not use it and changed nothing. Inspect it with `git fetch origin refs/pucs/ledger && git ls-tree -r FETCH_HEAD` (a file: `git show FETCH_HEAD:<path>`); fix it by pushing a corrected file to refs/pucs/ledger (or delete the ref to start afresh).";
-function ledgerReader(gw) {
-  return async () => {
-    const head = await gw.ledgerHead();
-    if (head === null) return null;
-    const source = `refs/pucs/ledger at ${head.slice(0, 7)}`;
-    const text = await gw.fileText("ledger.json", head);
-    if (text !== null) return parseLedger(text, source, HINT);
-    const commit = await gw.ledgerCommit(head, LEDGER_COMMIT_FIELDS);
-    if (commit === null) throw new LedgerError(`${source}: GitHub has no such commit. ${HINT}`, "foreign");
-    return (await ledgerOfCommitNode(commit, source, HINT, (b) => b.oid ? gw.blobText(b.oid) : Promise.resolve(null))).ledger;
-  };
-}
+// src/action/main.ts
+init_ledger();
 
 // src/action/summary.ts
 init_phases();
@@ -53655,7 +54017,7 @@ async function run() {
     const gw = new GateGateway(counted.client, { owner: env.owner, repo: env.repo });
     const outcome = await gateRun(
       { eventName: env.eventName, payload, mode: inputs.mode, commitProtocol: inputs.commitProtocol, configPath: inputs.config, targetUrl: env.runUrl },
-      { gw, readLedger: ledgerReader(gw), now: env.now ?? Date.now(), calls: counted.calls }
+      { gw, ledger: gateLedger(gw), now: env.now ?? Date.now(), calls: counted.calls }
     );
     for (const [k, v] of Object.entries(outcome.outputs)) setOutput(k, v);
     for (const w of outcome.warnings) warning(w.message, { title: w.title });

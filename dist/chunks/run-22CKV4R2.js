@@ -1,5 +1,33 @@
 import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);
 import {
+  DEFAULT_LEDGER_REF,
+  GitError,
+  GitRefStore,
+  commitMessages,
+  commonDir,
+  configAndRemotes,
+  configSet,
+  currentBranch,
+  defaultBaseRef,
+  diffAgainst,
+  git,
+  gitError,
+  gitOk,
+  hasCommit,
+  ledgerLog,
+  listFiles,
+  mainWorktreeRoot,
+  mergeBase,
+  mergeTreeConflicts,
+  remoteHasRef,
+  repoRoot,
+  revParse,
+  showFiles,
+  untrackedDiff,
+  workTreeClean,
+  worktreeAdd
+} from "./chunk-UICJNFBW.js";
+import {
   AREA_NAME,
   STREAM_ID,
   formatIssue,
@@ -7,18 +35,24 @@ import {
   schema_exports,
   streamSchema,
   topLevelSchema
-} from "./chunk-YNX3YAQL.js";
-import {
-  DEFAULT_LEDGER_REF,
-  GitRefStore
-} from "./chunk-4LME5HIC.js";
+} from "./chunk-5TLIR745.js";
 import {
   ackHandoffs,
   acquireLock,
+  changeAtHead,
+  changeOfFootprint,
+  compareConflicts,
   declareIntent,
+  definitionsOf,
   enqueue,
+  evaluate,
   expire,
+  footprintFile,
   handoff,
+  mergedChange,
+  ownsClaim,
+  parseUnifiedDiff,
+  partitionedFiles,
   pendingHandoffs,
   recordFailure,
   recordFootprint,
@@ -28,16 +62,27 @@ import {
   resetBreaker,
   sessionIdProblem,
   startNewSession,
-  startSession
-} from "./chunk-CNR7Q7JV.js";
-import {
-  formatDuration,
-  parseDuration
-} from "./chunk-OOWPGEFG.js";
+  startSession,
+  streamLabel,
+  streamOfChange,
+  verdictOf
+} from "./chunk-FNRJH7GB.js";
 import {
   LedgerError,
   emptyLedger
-} from "./chunk-JLMHI7R5.js";
+} from "./chunk-CSRU35QZ.js";
+import {
+  breakerConfigFor,
+  breakerOf,
+  breakerState,
+  describeBreaker,
+  formatDuration,
+  globsIntersect,
+  isGlob,
+  matchesGlob,
+  parseDuration,
+  validateGlob
+} from "./chunk-TZT2VDVM.js";
 import {
   ZodType,
   record,
@@ -48,64 +93,87 @@ import {
   SpanStatusCode,
   trace
 } from "./chunk-NALXP64Q.js";
-import {
-  CHECK_SPEC,
-  COMMON,
-  LedgerChoiceError,
-  UsageError,
-  checkChange,
-  chooseLedger,
-  flag,
-  judgeAsOpenPr,
-  loadConfigFile,
-  parseCommand,
-  printCheck,
-  required,
-  str
-} from "./chunk-EFBU4Q6R.js";
-import {
-  GitError,
-  commitMessages,
-  commonDir,
-  currentBranch,
-  defaultBaseRef,
-  diffAgainst,
-  git,
-  gitError,
-  gitOk,
-  ledgerLog,
-  listFiles,
-  mainWorktreeRoot,
-  mergeBase,
-  repoRoot,
-  revParse,
-  untrackedDiff,
-  worktreeAdd
-} from "./chunk-4Z3O2TMB.js";
-import {
-  changeOfFootprint,
-  evaluate,
-  footprintFile,
-  mergedChange,
-  ownsClaim,
-  streamLabel,
-  streamOfChange
-} from "./chunk-4RAJHGMS.js";
-import {
-  breakerConfigFor,
-  breakerOf,
-  breakerState,
-  describeBreaker,
-  globsIntersect,
-  isGlob,
-  matchesGlob,
-  validateGlob
-} from "./chunk-PFKP6KD3.js";
 import "./chunk-NZU5CSYO.js";
 
 // src/cli/run.ts
-import { existsSync as existsSync3, mkdirSync as mkdirSync4, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { basename as basename2, dirname as dirname4, isAbsolute as isAbsolute2, join as join4, relative, resolve as resolve3, sep } from "node:path";
+import { existsSync as existsSync3, mkdirSync as mkdirSync4, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { basename as basename2, dirname as dirname5, isAbsolute as isAbsolute3, join as join5, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
+
+// src/config-file.ts
+import { readFileSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+var CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"];
+function displayPath(root, abs) {
+  const rel = relative(root, abs);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return abs;
+  return rel.split(sep).join("/");
+}
+async function isFile(p) {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+function issue(file, message) {
+  return { file, line: 0, col: 0, message, severity: "error" };
+}
+async function locateConfigFile(repoRoot2, override) {
+  const root = resolve(repoRoot2);
+  let abs;
+  if (override !== void 0) {
+    abs = resolve(override);
+    const shown = displayPath(root, abs);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      return { ok: false, path: shown, issues: [issue(shown, `config file not found (given with --config): ${abs}`)] };
+    }
+    if (!st.isFile()) {
+      return { ok: false, path: shown, issues: [issue(shown, `not a file (given with --config): ${abs}`)] };
+    }
+  } else {
+    let found = null;
+    for (const candidate of CONFIG_PATHS) {
+      const p = resolve(root, candidate);
+      if (await isFile(p)) {
+        found = p;
+        break;
+      }
+    }
+    if (found === null) {
+      return {
+        ok: false,
+        path: null,
+        issues: [
+          issue(
+            CONFIG_PATHS[0],
+            `no PUCS config found: tried ${CONFIG_PATHS.join(" and ")} in ${root}; create one with \`pucs init --write-config\` (or pass --config <file>)`
+          )
+        ]
+      };
+    }
+    abs = found;
+  }
+  return { ok: true, abs, shown: displayPath(root, abs) };
+}
+async function loadConfigFile(repoRoot2, override) {
+  const at = await locateConfigFile(repoRoot2, override);
+  if (!at.ok) return at;
+  const { abs, shown } = at;
+  let text;
+  try {
+    text = readFileSync(abs, "utf8");
+  } catch (e) {
+    const code2 = e.code;
+    return { ok: false, path: shown, issues: [issue(shown, `cannot read the config file${code2 ? ` (${code2})` : ""}: ${abs}`)] };
+  }
+  const { parseConfig } = await import("./config-SQIE7EEH.js");
+  const result = parseConfig(text, shown);
+  if (!result.ok) return { ok: false, path: shown, issues: result.issues };
+  return { ok: true, path: shown, config: result.config, warnings: result.warnings };
+}
 
 // src/engine/config/json-schema.ts
 var CONFIG_SCHEMA_URL = "https://raw.githubusercontent.com/pucs/pucs/v1/schemas/pucs_streams.schema.json";
@@ -219,6 +287,118 @@ function dependencyClosure(config, stream) {
   return out;
 }
 
+// src/engine/gate.ts
+function gateChangeOf(change, config) {
+  const m = streamOfChange(change, config);
+  const streams = m.stream ? [m.stream, ...m.streams.filter((s) => s !== m.stream)] : m.streams;
+  const out = { change: change.id, agent: change.agent, streams, draft: change.draft ?? false, files: change.files.map((f) => f.path) };
+  if (change.title !== void 0) out.title = change.title;
+  if (change.url !== void 0) out.url = change.url;
+  if (change.headSha !== void 0) out.headSha = change.headSha;
+  return out;
+}
+var gateStreamsOf = (change, config) => gateChangeOf(change, config).streams;
+function phaseOfChange(streams, config) {
+  let phase = null;
+  for (const s of streams) {
+    const p = phaseOf(config, s);
+    if (p !== null && (phase === null || p > phase)) phase = p;
+  }
+  return phase;
+}
+function changeNumber(id) {
+  const m = /^#(\d+)$/.exec(id);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
+}
+function byChange(a, b) {
+  return changeNumber(a.change) - changeNumber(b.change) || (a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
+}
+function holderOf(lock) {
+  return lock.change ?? lock.agent;
+}
+function gate(change, open, ledger, config, now) {
+  const phase = phaseOfChange(change.streams, config);
+  const blockers = [];
+  if (phase !== null) {
+    const deps = config.mergeGate.blockOn === "dependencies" ? new Set(change.streams.flatMap((s) => dependencyClosure(config, s))) : null;
+    const earlier = [];
+    for (const other2 of open) {
+      if (other2.change === change.change || other2.draft) continue;
+      const otherPhase = phaseOfChange(other2.streams, config);
+      if (otherPhase === null || otherPhase >= phase) continue;
+      let stream;
+      if (deps) {
+        const hit = other2.streams.find((s) => deps.has(s));
+        if (hit === void 0) continue;
+        stream = hit;
+      } else {
+        stream = other2.streams.find((s) => phaseOf(config, s) === otherPhase) ?? null;
+      }
+      const blocker = {
+        change: other2.change,
+        stream,
+        phase: otherPhase,
+        reason: deps ? "dependency" : "earlier-phase",
+        unblock: `${other2.change} (${stream ?? "?"}, phase ${otherPhase}) must be merged or closed first${deps ? `: ${change.streams.join("/")} depends on ${stream}` : ""}.`
+      };
+      if (other2.title !== void 0) blocker.title = other2.title;
+      if (other2.url !== void 0) blocker.url = other2.url;
+      earlier.push(blocker);
+    }
+    earlier.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || byChange(a, b));
+    blockers.push(...earlier);
+  }
+  if (config.mergeGate.blockOnLocks && ledger && change.files && change.files.length > 0) {
+    const seen = /* @__PURE__ */ new Set();
+    const locks = ledger.locks.filter((l) => Date.parse(l.expiresAt) > now && !ownsClaim({ id: change.change, agent: change.agent ?? "" }, l)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    for (const lock of locks) {
+      const hit = change.files.find((f) => matchesGlob(f, lock.path));
+      if (hit === void 0 || seen.has(lock.lease)) continue;
+      seen.add(lock.lease);
+      blockers.push({
+        change: holderOf(lock),
+        stream: lock.stream,
+        phase: lock.stream ? phaseOf(config, lock.stream) : null,
+        reason: "lock",
+        unblock: `${hit} is locked by ${lock.agent}${lock.change ? ` (${lock.change})` : ""} until ${lock.expiresAt}: wait for release or expiry, or \`/pucs queue ${hit}\`.`
+      });
+    }
+  }
+  if (ledger) {
+    for (const s of change.streams) {
+      const b = breakerOf(ledger, s);
+      if (!b || breakerState(b, now) !== "OPEN" || !breakerConfigFor(config, s).blockMerges) continue;
+      blockers.push({ change: `breaker:${s}`, stream: s, phase: phaseOf(config, s), reason: "breaker", unblock: describeBreaker(b, now) });
+    }
+  }
+  const override = ledger?.overrides.find((o) => o.change === change.change);
+  const result = {
+    change: change.change,
+    streams: [...change.streams],
+    phase,
+    verdict: blockers.length === 0 || override ? "pass" : "blocked",
+    blockers,
+    description: ""
+  };
+  if (override && blockers.length > 0) result.overriddenBy = override;
+  result.description = describeGate(result);
+  return result;
+}
+function describeGate(r) {
+  const where = r.phase === null ? "no stream" : `phase ${r.phase} (${r.streams.join(", ")})`;
+  let text;
+  if (r.overriddenBy) {
+    text = `Overridden by @${r.overriddenBy.by}: ${r.overriddenBy.reason}`;
+  } else if (r.verdict === "pass") {
+    text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where}, nothing earlier is open`;
+  } else {
+    const names = r.blockers.map((b) => b.reason === "lock" ? `lock by ${b.change}` : b.reason === "breaker" ? `${b.stream} circuit breaker` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`);
+    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");
+    text = `Blocked by ${shown}`;
+  }
+  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+}
+
 // src/engine/starter.ts
 var SKIP = /* @__PURE__ */ new Set([".github", ".git", "node_modules", "dist", "build", "vendor", "config"]);
 function starterConfig(files) {
@@ -274,7 +454,58 @@ function starterConfig(files) {
 
 // src/cli/handoff.ts
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, resolve as resolve2 } from "node:path";
+
+// src/cli/args.ts
+import { parseArgs } from "node:util";
+var UsageError = class extends Error {
+  constructor(message, usage) {
+    super(message);
+    this.usage = usage;
+    this.name = "UsageError";
+  }
+  usage;
+};
+var COMMON = {
+  json: { type: "boolean" },
+  config: { type: "string" },
+  remote: { type: "string" },
+  local: { type: "boolean" },
+  help: { type: "boolean", short: "h" }
+};
+function parseCommand(spec2, argv) {
+  let parsed;
+  try {
+    const r = parseArgs({ args: argv, options: { ...COMMON, ...spec2.options }, allowPositionals: true, strict: true });
+    parsed = { values: r.values, positionals: r.positionals };
+  } catch (err) {
+    const msg = err.message.replace(/\. To specify a positional argument.*$/s, "").replace(/^Option '(.*?)' argument missing$/, "option $1 needs a value");
+    throw new UsageError(`pucs ${spec2.name}: ${msg}`, spec2.usage);
+  }
+  if (parsed.values.help) return parsed;
+  const [min, max] = typeof spec2.positionals === "number" ? [spec2.positionals, spec2.positionals] : spec2.positionals;
+  if (parsed.positionals.length < min) throw new UsageError(`pucs ${spec2.name}: missing argument`, spec2.usage);
+  if (parsed.positionals.length > max) {
+    throw new UsageError(`pucs ${spec2.name}: unexpected argument ${JSON.stringify(parsed.positionals[max])}`, spec2.usage);
+  }
+  return parsed;
+}
+function str(p, name) {
+  const v = p.values[name];
+  return typeof v === "string" ? v : void 0;
+}
+function required(p, name, spec2, fallback) {
+  const v = str(p, name) ?? fallback;
+  if (v === void 0 || v.trim() === "") {
+    throw new UsageError(`pucs ${spec2.name}: --${name} is required${name === "agent" ? " (or set PUCS_AGENT)" : ""}`, spec2.usage);
+  }
+  return v;
+}
+function flag(p, name) {
+  return p.values[name] === true;
+}
+
+// src/cli/handoff.ts
 function listOption(p, name) {
   const v = p.values[name];
   const raw = Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
@@ -334,7 +565,7 @@ async function runHandoff(p, spec2, io) {
     const file = str(p, "write-file");
     if (file !== void 0) {
       if (!mine[0]) io.refuse(`No handoff to ${agent} in the ledger: ${file} was not written.`, { handoffs: [] });
-      const path = resolve(io.cwd, file);
+      const path = resolve2(io.cwd, file);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, `${JSON.stringify(seedHandoffDoc(mine[0]), null, 2)}
 `);
@@ -544,7 +775,7 @@ function withLedgerSpan(run, describe) {
 }
 
 // src/ledger/transact.ts
-var defaultSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
+var defaultSleep = (ms) => new Promise((resolve5) => setTimeout(resolve5, ms));
 function backoffDelay(retry, baseDelayMs, maxDelayMs, random) {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
   return Math.round(ceiling / 2 + ceiling / 2 * random());
@@ -640,115 +871,51 @@ var RemoteRefStore = class {
   }
 };
 
-// src/engine/gate.ts
-function gateChangeOf(change, config) {
-  const m = streamOfChange(change, config);
-  const streams = m.stream ? [m.stream, ...m.streams.filter((s) => s !== m.stream)] : m.streams;
-  const out = { change: change.id, agent: change.agent, streams, draft: change.draft ?? false, files: change.files.map((f) => f.path) };
-  if (change.title !== void 0) out.title = change.title;
-  if (change.url !== void 0) out.url = change.url;
-  if (change.headSha !== void 0) out.headSha = change.headSha;
-  return out;
+// src/cli/ledger-choice.ts
+var LEDGER_REF = "refs/pucs/ledger";
+var CACHE_KEY = "pucs.ledger";
+var RECHECK_MS = 60 * 6e4;
+var LedgerChoiceError = class extends Error {
+};
+function quickLedgerChoice(known, opts) {
+  if (opts.remote) return { kind: "remote", remote: opts.remote, why: "--remote / PUCS_REMOTE" };
+  if (opts.local) return { kind: "local", why: "--local" };
+  const cached = opts.recheck ? null : known.value;
+  if (cached?.startsWith("remote:")) return { kind: "remote", remote: cached.slice("remote:".length), why: `git config ${CACHE_KEY}` };
+  const checkedAt = cached?.startsWith("local@") ? Number(cached.slice("local@".length)) : NaN;
+  if (Number.isFinite(checkedAt) && opts.now - checkedAt < RECHECK_MS && !opts.write) return { kind: "local", why: `git config ${CACHE_KEY}` };
+  const names = known.remotes;
+  const remote = names.includes("origin") ? "origin" : names.length === 1 ? names[0] : null;
+  if (remote === null) return { kind: "local", why: names.length === 0 ? "no remote" : "several remotes and none is origin: pass --remote NAME to use one's ledger" };
+  return { kind: "ask", remote };
 }
-function phaseOfChange(streams, config) {
-  let phase = null;
-  for (const s of streams) {
-    const p = phaseOf(config, s);
-    if (p !== null && (phase === null || p > phase)) phase = p;
+async function chooseLedger(root, opts) {
+  if (opts.local && opts.remote) throw new LedgerChoiceError("--local and --remote contradict each other: choose one ledger");
+  const known = opts.remote || opts.local ? { value: null, remotes: [] } : await configAndRemotes(root, CACHE_KEY);
+  const quick = quickLedgerChoice(known, opts);
+  if (quick.kind !== "ask") return quick;
+  const remote = quick.remote;
+  const has = await remoteHasRef(root, remote, LEDGER_REF);
+  if (has === null) return { kind: "local", why: `${remote} could not be asked whether it has a ledger (offline?)` };
+  if (!has) {
+    await configSet(root, CACHE_KEY, `local@${opts.now}`);
+    return { kind: "local", why: `${remote} has no ${LEDGER_REF}` };
   }
-  return phase;
-}
-function changeNumber(id) {
-  const m = /^#(\d+)$/.exec(id);
-  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
-}
-function byChange(a, b) {
-  return changeNumber(a.change) - changeNumber(b.change) || (a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
-}
-function holderOf(lock) {
-  return lock.change ?? lock.agent;
-}
-function gate(change, open, ledger, config, now) {
-  const phase = phaseOfChange(change.streams, config);
-  const blockers = [];
-  if (phase !== null) {
-    const deps = config.mergeGate.blockOn === "dependencies" ? new Set(change.streams.flatMap((s) => dependencyClosure(config, s))) : null;
-    const earlier = [];
-    for (const other of open) {
-      if (other.change === change.change || other.draft) continue;
-      const otherPhase = phaseOfChange(other.streams, config);
-      if (otherPhase === null || otherPhase >= phase) continue;
-      let stream;
-      if (deps) {
-        const hit = other.streams.find((s) => deps.has(s));
-        if (hit === void 0) continue;
-        stream = hit;
-      } else {
-        stream = other.streams.find((s) => phaseOf(config, s) === otherPhase) ?? null;
-      }
-      const blocker = {
-        change: other.change,
-        stream,
-        phase: otherPhase,
-        reason: deps ? "dependency" : "earlier-phase",
-        unblock: `${other.change} (${stream ?? "?"}, phase ${otherPhase}) must be merged or closed first${deps ? `: ${change.streams.join("/")} depends on ${stream}` : ""}.`
-      };
-      if (other.title !== void 0) blocker.title = other.title;
-      if (other.url !== void 0) blocker.url = other.url;
-      earlier.push(blocker);
-    }
-    earlier.sort((a, b) => (a.phase ?? 0) - (b.phase ?? 0) || byChange(a, b));
-    blockers.push(...earlier);
+  const [{ GitRefStore: GitRefStore2 }, { liveIntents: liveIntents2, liveLocks: liveLocks2 }] = await Promise.all([import("./ledger-store-5E22FYIS.js"), import("./transitions-VKQ6K4UD.js")]);
+  const local = await new GitRefStore2({ cwd: root }).read();
+  const live = liveLocks2(local.ledger, opts.now).length + liveIntents2(local.ledger, opts.now).length;
+  if (local.version !== null && live > 0) {
+    throw new LedgerChoiceError(
+      [
+        `Two ledgers: ${remote} has ${LEDGER_REF} (the GitHub App's), and this clone's own ${LEDGER_REF} holds ${live} live lock(s)/intent(s).`,
+        `Claims in two ledgers do not see each other, so PUCS will not pick one for you. Either:`,
+        `  - use the shared one: pass --remote ${remote} (or run \`git config ${CACHE_KEY} remote:${remote}\`), and take your claims again there;`,
+        `  - or keep working locally on purpose: pass --local.`
+      ].join("\n")
+    );
   }
-  if (config.mergeGate.blockOnLocks && ledger && change.files && change.files.length > 0) {
-    const seen = /* @__PURE__ */ new Set();
-    const locks = ledger.locks.filter((l) => Date.parse(l.expiresAt) > now && !ownsClaim({ id: change.change, agent: change.agent ?? "" }, l)).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    for (const lock of locks) {
-      const hit = change.files.find((f) => matchesGlob(f, lock.path));
-      if (hit === void 0 || seen.has(lock.lease)) continue;
-      seen.add(lock.lease);
-      blockers.push({
-        change: holderOf(lock),
-        stream: lock.stream,
-        phase: lock.stream ? phaseOf(config, lock.stream) : null,
-        reason: "lock",
-        unblock: `${hit} is locked by ${lock.agent}${lock.change ? ` (${lock.change})` : ""} until ${lock.expiresAt}: wait for release or expiry, or \`/pucs queue ${hit}\`.`
-      });
-    }
-  }
-  if (ledger) {
-    for (const s of change.streams) {
-      const b = breakerOf(ledger, s);
-      if (!b || breakerState(b, now) !== "OPEN" || !breakerConfigFor(config, s).blockMerges) continue;
-      blockers.push({ change: `breaker:${s}`, stream: s, phase: phaseOf(config, s), reason: "breaker", unblock: describeBreaker(b, now) });
-    }
-  }
-  const override = ledger?.overrides.find((o) => o.change === change.change);
-  const result = {
-    change: change.change,
-    streams: [...change.streams],
-    phase,
-    verdict: blockers.length === 0 || override ? "pass" : "blocked",
-    blockers,
-    description: ""
-  };
-  if (override && blockers.length > 0) result.overriddenBy = override;
-  result.description = describeGate(result);
-  return result;
-}
-function describeGate(r) {
-  const where = r.phase === null ? "no stream" : `phase ${r.phase} (${r.streams.join(", ")})`;
-  let text;
-  if (r.overriddenBy) {
-    text = `Overridden by @${r.overriddenBy.by}: ${r.overriddenBy.reason}`;
-  } else if (r.verdict === "pass") {
-    text = r.phase === null ? "No stream: outside the phase order, no lock in the way" : `Ready: ${where}, nothing earlier is open`;
-  } else {
-    const names = r.blockers.map((b) => b.reason === "lock" ? `lock by ${b.change}` : b.reason === "breaker" ? `${b.stream} circuit breaker` : `${b.change} (${b.stream ?? "?"}, phase ${b.phase})`);
-    const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? " and others" : "");
-    text = `Blocked by ${shown}`;
-  }
-  return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
+  await configSet(root, CACHE_KEY, `remote:${remote}`);
+  return { kind: "remote", remote, why: `${remote} has ${LEDGER_REF}` };
 }
 
 // src/engine/status.ts
@@ -1193,7 +1360,7 @@ ${ESC}7m q quit · r redraw · watching the ledger ref ${ESC}0m`);
   };
   io.write(`${ESC}?1049h${ESC}?25l`);
   draw();
-  return await new Promise((resolve4) => {
+  return await new Promise((resolve5) => {
     const watchers = [];
     let pending = null;
     let reading = false;
@@ -1255,15 +1422,292 @@ ${ESC}7m q quit · r redraw · watching the ledger ref ${ESC}0m`);
       keys.setRawMode?.(wasRaw ?? false);
       keys.pause();
       io.write(`${ESC}?25h${ESC}?1049l`);
-      resolve4(code2);
+      resolve5(code2);
     };
     keys.on("data", onKey);
   });
 }
 
+// src/engine/report.ts
+var REPORT_MARKER = "<!-- pucs:report -->";
+var REPORT_SCHEMA = "pucs.report/v1";
+var MAX_BODY2 = 6e4;
+var MAX_TABLE_ROWS = 50;
+var MAX_JSON_CONFLICTS = 100;
+function countByType(conflicts) {
+  const counts = {};
+  for (const c of conflicts) counts[c.type] = (counts[c.type] ?? 0) + 1;
+  return counts;
+}
+function reportJson(ev, maxConflicts = Number.POSITIVE_INFINITY) {
+  const shown = ev.conflicts.slice(0, maxConflicts);
+  return {
+    schema: REPORT_SCHEMA,
+    change: ev.change,
+    stream: ev.stream,
+    streamSource: ev.streamSource,
+    verdict: ev.verdict,
+    counts: countByType(ev.conflicts),
+    conflicts: shown,
+    omitted: ev.conflicts.length - shown.length,
+    suggestions: ev.suggestions
+  };
+}
+var TYPE_LABEL = {
+  LOCKED: "locked",
+  CAPACITY: "at capacity",
+  INTENT_OVERLAP: "overlap",
+  DEPENDENCY: "dependency",
+  CRITICAL: "critical"
+};
+function checkTitle(ev) {
+  const counts = countByType(ev.conflicts);
+  const parts = Object.keys(TYPE_LABEL).filter((t) => counts[t]).map((t) => `${counts[t]} ${TYPE_LABEL[t]}`);
+  switch (ev.verdict) {
+    case "clear":
+      return "No conflicts";
+    case "safe-overlap":
+      return `Safe to merge in parallel: ${parts.join(", ")}`;
+    case "needs-decision":
+      return `Needs a decision: ${parts.join(", ")}`;
+    case "blocked":
+      return `Blocked: ${parts.join(", ")}`;
+  }
+}
+function cell2(s) {
+  return s.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+}
+function other(c) {
+  if (c.holderChange) return c.holderChange === c.holder ? c.holder : `${c.holderChange} (@${c.holder})`;
+  return c.holder;
+}
+var ICON = { QUEUE: "⏳", PARTITION: "✂️", MERGE: "✅", ARBITRATE: "⚖️", ROLLBACK: "↩️" };
+function renderMarkdown(ev, opts = {}) {
+  const marker = opts.marker ?? REPORT_MARKER;
+  const lines = [];
+  if (marker) lines.push(marker);
+  lines.push(`### ${opts.heading ?? "PUCS"}: ${checkTitle(ev)}`, "");
+  const streamLine = ev.stream ? `**Stream:** ${ev.stream} (from ${ev.streamSource})` : "**Stream:** none (no label, commit prefix, branch or owned file names one)";
+  lines.push(`${streamLine} · **Files:** ${ev.files.length} · **Verdict:** ${ev.verdict}`, "");
+  const steps = new Set(ev.conflicts.map((c) => c.nextStep));
+  const notes = ev.suggestions.filter((s) => !steps.has(s));
+  if (notes.length > 0) lines.push(...notes.map((n) => `> ${n.startsWith("ROLLBACK") ? "↩️" : "ℹ️"} ${n.replace(/\r?\n/g, " ")}`), "");
+  if (ev.conflicts.length === 0) {
+    lines.push("No one else holds a lock, an intent or open changes on these files. ✅");
+  } else {
+    lines.push("| Type | File | Other side | Stream | Strategy | Next step |", "|---|---|---|---|---|---|");
+    for (const c of ev.conflicts.slice(0, MAX_TABLE_ROWS)) {
+      const lines_ = c.lines ? ` (${c.lines.overlapping.map(rangeText).join(", ")})` : "";
+      lines.push(
+        `| ${c.type} | ${c.file ? `\`${cell2(c.file)}\`${lines_}` : "—"} | ${cell2(other(c))} | ${c.holderStream ?? "—"} | ${ICON[c.strategy]} ${c.strategy} | ${cell2(c.details)} ${cell2(c.decided ? `✔️ decided by @${c.decided.by}: ${c.decided.note}` : c.nextStep)} |`
+      );
+    }
+    if (ev.conflicts.length > MAX_TABLE_ROWS) {
+      lines.push("", `…and ${ev.conflicts.length - MAX_TABLE_ROWS} more (all in the JSON below, up to ${MAX_JSON_CONFLICTS}).`);
+    }
+  }
+  const head = lines.join("\n");
+  let json = JSON.stringify(reportJson(ev, MAX_JSON_CONFLICTS), null, 2);
+  for (let n = MAX_JSON_CONFLICTS; head.length + json.length > MAX_BODY2 && n > 0; n = Math.floor(n / 2)) {
+    json = JSON.stringify(reportJson(ev, Math.floor(n / 2)), null, 2);
+  }
+  return `${head}
+
+<details><summary>Machine-readable report (${REPORT_SCHEMA})</summary>
+
+\`\`\`json
+${json}
+\`\`\`
+
+</details>
+`;
+}
+function rangeText(r) {
+  return r.end < r.start ? `before L${r.start}` : r.start === r.end ? `L${r.start}` : `L${r.start}-${r.end}`;
+}
+function renderText(ev) {
+  const out = [];
+  out.push(`Change: ${ev.change}   Stream: ${ev.stream ?? "none"}${ev.stream ? ` (from ${ev.streamSource})` : ""}   Files: ${ev.files.length}`);
+  if (ev.conflicts.length === 0) {
+    out.push("No conflicts: nobody else holds a lock, an intent or open changes on these files.");
+    return out.join("\n") + "\n";
+  }
+  out.push(`${ev.verdict === "safe-overlap" ? "OVERLAPS (safe in parallel)" : "CONFLICTS DETECTED"} (${ev.conflicts.length}): ${checkTitle(ev)}`);
+  for (const c of ev.conflicts) {
+    out.push(`  - ${c.type}: ${c.file || "(whole change)"}   [${c.strategy}]`);
+    out.push(`    Holder: ${other(c)}${c.holderStream ? ` (${c.holderStream})` : ""}`);
+    out.push(`    Details: ${c.details}`);
+    if (c.decided) out.push(`    Decided by ${c.decided.by} at ${c.decided.at}: ${c.decided.note}`);
+    if (c.lines) {
+      out.push(`    Lines: ${c.lines.overlapping.map(rangeText).join(", ")}; this side: ${c.lines.mine.join(", ") || "-"}; other side: ${c.lines.theirs.join(", ") || "-"}`);
+    }
+  }
+  out.push("", "Suggestions:");
+  for (const s of ev.suggestions) out.push(`  - ${s}`);
+  return out.join("\n") + "\n";
+}
+
+// src/engine/merge-check.ts
+var isIntent = (c) => c.details.includes(" intends to work on ");
+function confirmWithGit(ev, answers) {
+  if (answers.length === 0) return ev;
+  const byChange2 = new Map(answers.map((a) => [a.change, a]));
+  const conflicts = ev.conflicts.map((c) => {
+    if (c.type !== "INTENT_OVERLAP" || !c.holderChange || isIntent(c)) return c;
+    const a = byChange2.get(c.holderChange);
+    if (!a) return c;
+    const sha = a.headSha.slice(0, 7);
+    const conflicted = a.conflicted.has(c.file);
+    if (conflicted && c.strategy !== "PARTITION") {
+      const { lines: _lines, ...rest } = c;
+      return {
+        ...rest,
+        strategy: "PARTITION",
+        details: `${c.details} But git's own merge of this branch with ${c.holderChange} (${sha}) conflicts in ${c.file} (git merge-tree).`,
+        nextStep: `Partition ${c.file} with ${c.holderChange}: git's merge of the two heads conflicts there; move the overlapping edit to one side, or queue behind ${c.holderChange}.`
+      };
+    }
+    if (!conflicted && c.strategy === "PARTITION") {
+      const { lines: _lines, ...rest } = c;
+      return {
+        ...rest,
+        strategy: "MERGE",
+        details: `${c.details} git's own merge of this branch with ${c.holderChange} (${sha}) merges ${c.file} cleanly (git merge-tree), so the overlap needs no decision.`,
+        nextStep: `Safe in parallel: git merges this branch and ${c.holderChange} cleanly in ${c.file} (checked with git merge-tree at ${sha}).`
+      };
+    }
+    return { ...c, details: `${c.details} Confirmed by git merge-tree with ${c.holderChange} (${sha}).` };
+  });
+  conflicts.sort(compareConflicts);
+  return { ...ev, conflicts, verdict: verdictOf(conflicts), suggestions: [...new Set(conflicts.map((c) => c.nextStep))].slice(0, 10) };
+}
+
+// src/symbols/loader.ts
+import { createRequire } from "node:module";
+import { dirname as dirname3, join as join3 } from "node:path";
+var runtime = null;
+var languages = /* @__PURE__ */ new Map();
+var loaded = /* @__PURE__ */ new Map();
+function resolveDir(pkg) {
+  try {
+    return dirname3(createRequire(import.meta.url).resolve(pkg));
+  } catch {
+    return null;
+  }
+}
+async function loadRuntime() {
+  try {
+    const dir = resolveDir("web-tree-sitter");
+    if (!dir) return null;
+    const ts = await import("./web-tree-sitter-MKDH6W4J.js");
+    await ts.Parser.init({ locateFile: (name) => join3(dir, name) });
+    return ts;
+  } catch {
+    return null;
+  }
+}
+async function loadLanguages(langs) {
+  runtime ??= loadRuntime();
+  const ts = await runtime;
+  const pending = [];
+  for (const lang of langs) {
+    if (loaded.has(lang)) continue;
+    let p = languages.get(lang);
+    if (!p) {
+      p = (async () => {
+        const wasmDir = resolveDir("@vscode/tree-sitter-wasm");
+        if (!ts || !wasmDir) {
+          loaded.set(lang, null);
+          return;
+        }
+        try {
+          const language = await ts.Language.load(join3(wasmDir, `tree-sitter-${lang}.wasm`));
+          const parser = new ts.Parser();
+          parser.setLanguage(language);
+          loaded.set(lang, { parse: (text) => parser.parse(text)?.rootNode ?? null });
+        } catch {
+          loaded.set(lang, null);
+        }
+      })();
+      languages.set(lang, p);
+    }
+    pending.push(p);
+  }
+  await Promise.all(pending);
+}
+var parseLoaded = (lang, text) => loaded.get(lang)?.parse(text) ?? null;
+
+// src/cli/check-refine.ts
+var MAX_MERGE_CHECKS = 10;
+async function checkEvaluation(root, change, ledger, config, now, opts, mergeBase2) {
+  let ev = evaluate(change, ledger, config, now, opts);
+  const files = partitionedFiles(ev);
+  if (files.length > 0) {
+    const [texts] = await Promise.all([showFiles(root, mergeBase2, files.map((f) => f.path)), loadLanguages(new Set(files.map((f) => f.lang)))]);
+    const symbols = /* @__PURE__ */ new Map();
+    for (const f of files) {
+      const text = texts.get(f.path);
+      const tree = text === void 0 ? null : parseLoaded(f.lang, text);
+      if (tree) symbols.set(f.path, definitionsOf(tree, f.lang));
+    }
+    if (symbols.size > 0) ev = evaluate(change, ledger, config, now, { ...opts, symbols });
+  }
+  const holders = [...new Set(ev.conflicts.filter((c) => c.type === "INTENT_OVERLAP" && c.holderChange).map((c) => c.holderChange))];
+  const footprints = ledger.footprints.filter((f) => holders.includes(f.change) && f.change !== change.id).slice(0, MAX_MERGE_CHECKS);
+  if (footprints.length === 0 || !await workTreeClean(root)) return ev;
+  const head = await revParse(root, "HEAD");
+  if (head === null) return ev;
+  const answers = [];
+  for (const fp of footprints) {
+    if (!/^[0-9a-f]{40,64}$/.test(fp.headSha) || !await hasCommit(root, fp.headSha)) continue;
+    const conflicted = await mergeTreeConflicts(root, head, fp.headSha);
+    if (conflicted !== null) answers.push({ change: fp.change, headSha: fp.headSha, conflicted: new Set(conflicted) });
+  }
+  return confirmWithGit(ev, answers);
+}
+
+// src/cli/check-plan.ts
+var CHECK_SPEC = {
+  name: "check",
+  usage: "pucs check [--base REF] [--agent A] [--stream S] [--record] [--format text|markdown] [--json]",
+  summary: "Check this branch's changes (vs. its merge base) against the ledger: the report the GitHub App posts",
+  options: { base: { type: "string" }, agent: { type: "string" }, stream: { type: "string" }, record: { type: "boolean" }, format: { type: "string" } },
+  positionals: 0
+};
+
+// src/cli/check.ts
+function checkChange(g, agent, warn) {
+  const parsed = parseUnifiedDiff(g.diff + g.untracked.diff);
+  for (const path of g.untracked.whole) parsed.files.push({ path, status: "added", hunks: null });
+  for (const e of parsed.errors) warn(`warning: git diff: ${e}
+`);
+  return {
+    id: g.branch ? `branch:${g.branch}` : "HEAD",
+    agent,
+    ...g.branch ? { branch: g.branch } : {},
+    commitMessages: g.commitMessages,
+    files: parsed.files
+  };
+}
+function judgeAsOpenPr(change, ledger, headSha, agentNamed) {
+  const pr = changeAtHead(ledger.footprints, headSha);
+  if (pr) {
+    change.id = pr.change;
+    if (!agentNamed) change.agent = pr.agent;
+  }
+  return pr;
+}
+async function printCheck(io, root, change, ledger, config, now, stream, g) {
+  const ev = await checkEvaluation(root, change, ledger, config, now, stream ? { stream } : {}, g.mergeBase);
+  const ok = ev.verdict === "clear" || ev.verdict === "safe-overlap";
+  if (io.json) io.out(JSON.stringify({ ok, command: "check", base: g.base, mergeBase: g.mergeBase, files: ev.files, report: reportJson(ev) }, null, 2) + "\n");
+  else io.out(io.format === "markdown" ? renderMarkdown(ev) : renderText(ev));
+  return ok ? 0 : 1;
+}
+
 // src/cli/hook.ts
-import { chmodSync, existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync, renameSync, rmSync, statSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname3, isAbsolute, join as join3, resolve as resolve2 } from "node:path";
+import { chmodSync, existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync2, renameSync, rmSync, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname4, isAbsolute as isAbsolute2, join as join4, resolve as resolve3 } from "node:path";
 import { fileURLToPath } from "node:url";
 var HOOK_MARKER = "# pucs-commit-guard v1";
 var CHAINED_SUFFIX = ".pucs-chained";
@@ -1273,12 +1717,12 @@ async function hooksDir(root) {
   const res = await git(["rev-parse", "--git-path", "hooks"], { cwd: root });
   if (res.code !== 0) throw gitError(["rev-parse", "--git-path", "hooks"], res, root);
   const p = res.stdout.trim();
-  return isAbsolute(p) ? p : resolve2(root, p);
+  return isAbsolute2(p) ? p : resolve3(root, p);
 }
 function defaultHookBundle() {
-  let dir = dirname3(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync2(join3(dir, "package.json")); i++) dir = dirname3(dir);
-  return join3(dir, "dist", "hook.js");
+  let dir = dirname4(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync2(join4(dir, "package.json")); i++) dir = dirname4(dir);
+  return join4(dir, "dist", "hook.js");
 }
 var shq = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 function hookScript(bundle, node2) {
@@ -1296,10 +1740,10 @@ function hookScript(bundle, node2) {
     ""
   ].join("\n");
 }
-var isOurs = (path) => existsSync2(path) && readFileSync(path, "utf8").includes(HOOK_MARKER);
+var isOurs = (path) => existsSync2(path) && readFileSync2(path, "utf8").includes(HOOK_MARKER);
 async function installHook(root, opts) {
   const dir = await hooksDir(root);
-  const hook = join3(dir, "pre-commit");
+  const hook = join4(dir, "pre-commit");
   const chained = hook + CHAINED_SUFFIX;
   mkdirSync3(dir, { recursive: true });
   const updated = isOurs(hook);
@@ -1317,7 +1761,7 @@ async function installHook(root, opts) {
 }
 async function uninstallHook(root) {
   const dir = await hooksDir(root);
-  const hook = join3(dir, "pre-commit");
+  const hook = join4(dir, "pre-commit");
   const chained = hook + CHAINED_SUFFIX;
   if (!isOurs(hook)) return { hook, removed: false, restored: null };
   rmSync(hook);
@@ -1502,7 +1946,7 @@ async function loadConfig(ctx, repo, p) {
 }
 function configArg(ctx, p) {
   const v = str(p, "config");
-  return v === void 0 ? void 0 : resolve3(ctx.cwd, v);
+  return v === void 0 ? void 0 : resolve4(ctx.cwd, v);
 }
 function streamOf(config, id, spec2) {
   const exact = config.streams.find((s) => s.id === id) ?? config.streams.find((s) => s.id.toLowerCase() === id.toLowerCase());
@@ -1532,12 +1976,12 @@ function repoPath(ctx, repo, input, spec2) {
   let p = input.trim().replace(/\\/g, "/");
   if (p === "") throw new UsageError(`pucs ${spec2.name}: empty path`, spec2.usage);
   if (!isGlob(p)) {
-    const abs = isAbsolute2(p) ? p : resolve3(ctx.cwd, p);
-    const rel = relative(repo.root, abs);
-    if (rel.startsWith("..") || isAbsolute2(rel)) throw new UsageError(`pucs ${spec2.name}: ${input} is outside the repository ${repo.root}`, spec2.usage);
-    p = rel.split(sep).join("/");
+    const abs = isAbsolute3(p) ? p : resolve4(ctx.cwd, p);
+    const rel = relative2(repo.root, abs);
+    if (rel.startsWith("..") || isAbsolute3(rel)) throw new UsageError(`pucs ${spec2.name}: ${input} is outside the repository ${repo.root}`, spec2.usage);
+    p = rel.split(sep2).join("/");
     if (p === "") throw new UsageError(`pucs ${spec2.name}: ${input} is the repository root; name files or a glob such as 'src/**'`, spec2.usage);
-    if (existsSync3(abs) && statSync2(abs).isDirectory()) p = `${p}/**`;
+    if (existsSync3(abs) && statSync3(abs).isDirectory()) p = `${p}/**`;
   } else {
     p = p.replace(/^\.\//, "");
   }
@@ -1574,8 +2018,8 @@ var handlers = {
     } else if (found.path === null) {
       if (flag(p, "write-config")) {
         const files = await listFiles(repo.root);
-        const target = join4(repo.root, "config", "pucs_streams.yaml");
-        mkdirSync4(dirname4(target), { recursive: true });
+        const target = join5(repo.root, "config", "pucs_streams.yaml");
+        mkdirSync4(dirname5(target), { recursive: true });
         writeFileSync3(target, starterConfig(files), { flag: "wx" });
         configPath = "config/pucs_streams.yaml";
         notes.push(`Wrote a starter config to ${configPath} (one stream per top-level directory): review and commit it.`);
@@ -1891,6 +2335,7 @@ Next in line for ${n.path}: ${n.next.agent}${n.next.change ? ` (${n.next.change}
           change: change.id,
           agent,
           stream: ev.stream,
+          streams: gateStreamsOf(change, config),
           headSha: head,
           draft: false,
           ...branch ? { title: branch } : {},
@@ -1930,7 +2375,7 @@ Next in line for ${n.path}: ${n.next.agent}${n.next.change ? ` (${n.next.change}
     const config = await loadConfig(ctx, repo, p);
     const stream = streamOf(config, p.positionals[1], spec2);
     const main = await mainWorktreeRoot(repo.root);
-    const path = join4(dirname4(main), `${basename2(main)}-stream-${stream.toLowerCase()}`);
+    const path = join5(dirname5(main), `${basename2(main)}-stream-${stream.toLowerCase()}`);
     const branch = `feature/stream-${stream}`;
     if (existsSync3(path)) throw new CliFailure(`pucs worktree: ${path} already exists; remove it (git worktree remove) or use it`, EXIT.CONFLICT);
     await worktreeAdd(repo.root, path, branch, str(p, "base") ?? "HEAD");

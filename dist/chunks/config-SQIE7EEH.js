@@ -4,10 +4,9 @@ import {
   formatIssue,
   parseConfig,
   renderPath
-} from "./chunk-YNX3YAQL.js";
-import "./chunk-OOWPGEFG.js";
+} from "./chunk-5TLIR745.js";
+import "./chunk-TZT2VDVM.js";
 import "./chunk-XQOQWPWI.js";
-import "./chunk-PFKP6KD3.js";
 import "./chunk-NZU5CSYO.js";
 export {
   DEFAULTS as CONFIG_DEFAULTS,

@@ -5,10 +5,9 @@ import {
   LEDGER_FILE,
   ledgerHint,
   parseCatFileBatch
-} from "./chunk-4LME5HIC.js";
-import "./chunk-JLMHI7R5.js";
+} from "./chunk-UICJNFBW.js";
+import "./chunk-CSRU35QZ.js";
 import "./chunk-XQOQWPWI.js";
-import "./chunk-4Z3O2TMB.js";
 import "./chunk-NZU5CSYO.js";
 export {
   DEFAULT_LEDGER_REF,

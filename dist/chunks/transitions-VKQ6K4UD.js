@@ -47,12 +47,10 @@ import {
   suggestRollback,
   tooLongReason,
   touchAgent
-} from "./chunk-CNR7Q7JV.js";
-import "./chunk-OOWPGEFG.js";
-import "./chunk-JLMHI7R5.js";
+} from "./chunk-FNRJH7GB.js";
+import "./chunk-CSRU35QZ.js";
+import "./chunk-TZT2VDVM.js";
 import "./chunk-XQOQWPWI.js";
-import "./chunk-4RAJHGMS.js";
-import "./chunk-PFKP6KD3.js";
 import "./chunk-NZU5CSYO.js";
 export {
   HANDOFFS_KEPT,

@@ -64,6 +64,7 @@ var FootprintSchema = external_exports.strictObject({
   change: nonEmpty,
   agent: external_exports.string(),
   stream: external_exports.string().nullable(),
+  streams: external_exports.array(external_exports.string()).optional(),
   headSha: external_exports.string(),
   draft: external_exports.boolean(),
   title: external_exports.string().optional(),
@@ -459,7 +460,7 @@ function serializeLedger(l) {
       (x) => pick(x, ["id", "agent", "stream", "files", "description", "durationMinutes", "signalledAt", "expiresAt", "change", "session"])
     ),
     footprints: c.footprints.map((x) => ({
-      ...pick(x, ["change", "agent", "stream", "headSha", "draft", "title", "url", "labels"]),
+      ...pick(x, ["change", "agent", "stream", "streams", "headSha", "draft", "title", "url", "labels"]),
       files: x.files.map((f) => ({ path: f.path, ...pick(f, ["previousPath"]), changes: f.changes === null ? null : f.changes.map(lineRangeOut), ...f.alt !== void 0 ? { alt: f.alt.map(lineRangeOut) } : {} })),
       ...pick(x, ["truncated", "comment", "recordedAt", "stale"])
     })),

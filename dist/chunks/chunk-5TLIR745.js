@@ -1,8 +1,13 @@
 import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);
 import {
+  BREAKER_DEFAULTS,
   MINUTE_MS,
-  parseDuration
-} from "./chunk-OOWPGEFG.js";
+  compareSpecificity,
+  compileGlob,
+  matchesGlob,
+  parseDuration,
+  validateGlob
+} from "./chunk-TZT2VDVM.js";
 import {
   ZodArray,
   ZodObject,
@@ -19,13 +24,6 @@ import {
   union,
   unknown
 } from "./chunk-XQOQWPWI.js";
-import {
-  BREAKER_DEFAULTS,
-  compareSpecificity,
-  compileGlob,
-  matchesGlob,
-  validateGlob
-} from "./chunk-PFKP6KD3.js";
 import {
   __export
 } from "./chunk-NZU5CSYO.js";
