@@ -20200,12 +20200,13 @@ var init_gate = __esm({
        * commit with `ledgerFields`, the stream config candidates at the base branch, the PR's files and
        * commits (first 100 each; `null` when there are more or a file was renamed, whose previous path
        * GraphQL does not give: the caller lists them over REST), and the gate status of its head and of
-       * the head before a push, and the ledger files `ledgerPaths` (footprints) at the same commit.
+       * the head before a push, the ledger files `ledgerPaths` (footprints) at the same commit, and how
+       * many PRs are open.
        */
       async pullWorld(q) {
         const vars = { oid: q.ledgerOid };
         const decl = ["$owner: String!", "$name: String!", "$oid: GitObjectID!"];
-        const fields = [`ledger: object(oid: $oid) { ${q.ledgerFields} }`];
+        const fields = [`ledger: object(oid: $oid) { ${q.ledgerFields} }`, "open: pullRequests(states: OPEN) { totalCount }"];
         const ledgerPaths = q.ledgerPaths ?? [];
         ledgerPaths.forEach((path2, i) => {
           vars[`l${i}`] = `${q.ledgerOid}:${path2}`;
@@ -20250,8 +20251,10 @@ var init_gate = __esm({
           const b = d[`l${i}`];
           ledgerFiles.set(path2, b && b.__typename === "Blob" && !b.isTruncated && typeof b.text === "string" ? b.text : null);
         });
+        const open3 = d.open?.totalCount;
         return {
           ledger: d.ledger ?? null,
+          openPulls: typeof open3 === "number" ? open3 : null,
           ledgerFiles,
           configs,
           files,
@@ -48516,7 +48519,7 @@ async function pullRequestRun(run2) {
     });
     if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
     const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
-    members2 = view.members;
+    members2 = run2.trusted(view.members, world.openPulls, { number: x.number, open: !closing });
     run2.ledger = members2 || view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
   }
   const listing = members2 ? null : run2.gw.openPulls();
@@ -48630,7 +48633,7 @@ async function mergeGroupRun(run2) {
     const world = await run2.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef, configPaths: configPathsOf(run2.input.configPath), pull: null, head: null, before: null, ledgerPaths: paths });
     if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
     const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
-    entries = view.members;
+    entries = run2.trusted(view.members, world.openPulls);
     run2.ledger = entries || view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
     run2.config = (await loadConfigAt(run2.gw, baseRef, run2.input.configPath, world.configs)).config;
     footprints = world.ledgerFiles;
@@ -48842,6 +48845,21 @@ var init_gate_run = __esm({
           const h = heads.get(n);
           if (h?.open && h.footprint !== null) this.setFootprintView(n, h.footprint, byChange2);
         }
+      }
+      /**
+       * `members` when the ledger knows every open PR (as many PR entries as GitHub has open PRs), else
+       * null: a PR opened before the App was installed, or whose event the App has not recorded yet, must
+       * not be missed, so the gate then lists the PRs (and says why).
+       */
+      trusted(members2, openOnGitHub, subject = null) {
+        if (members2 === null) return null;
+        const others = members2.filter((m) => numberOf(m.change) !== null && numberOf(m.change) !== subject?.number).length;
+        const prs = others + (subject?.open ? 1 : 0);
+        if (openOnGitHub === prs) return members2;
+        this.report.notes.push(
+          `The ledger lists ${prs} open pull request${prs === 1 ? "" : "s"} and GitHub ${openOnGitHub ?? "an unknown number"}: the gate listed them (a PR the App has not recorded yet must not be missed).`
+        );
+        return null;
       }
       /** The view of PR `n` from its gate entry (its recorded streams). */
       setMemberView(n, m) {

@@ -264,6 +264,23 @@ class Run {
     }
   }
 
+  /**
+   * `members` when the ledger knows every open PR (as many PR entries as GitHub has open PRs), else
+   * null: a PR opened before the App was installed, or whose event the App has not recorded yet, must
+   * not be missed, so the gate then lists the PRs (and says why).
+   */
+  trusted(members: GateMember[] | null, openOnGitHub: number | null, subject: { number: number; open: boolean } | null = null): GateMember[] | null {
+    if (members === null) return null;
+    // The event's own PR is read from GitHub: it counts as known whether or not the App recorded it yet.
+    const others = members.filter((m) => numberOf(m.change) !== null && numberOf(m.change) !== subject?.number).length;
+    const prs = others + (subject?.open ? 1 : 0);
+    if (openOnGitHub === prs) return members;
+    this.report.notes.push(
+      `The ledger lists ${prs} open pull request${prs === 1 ? "" : "s"} and GitHub ${openOnGitHub ?? "an unknown number"}: the gate listed them (a PR the App has not recorded yet must not be missed).`,
+    );
+    return null;
+  }
+
   /** The view of PR `n` from its gate entry (its recorded streams). */
   setMemberView(n: number, m: GateMember): void {
     const v = this.views.get(n)!;
@@ -429,7 +446,7 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
     });
     if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
     const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
-    members = view.members;
+    members = run.trusted(view.members, world.openPulls, { number: x.number, open: !closing });
     run.ledger = members || view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
   }
   const listing = members ? null : run.gw.openPulls(); // (its first page while the config is read)
@@ -560,7 +577,7 @@ async function mergeGroupRun(run: Run): Promise<GateRunOutcome> {
     const world = await run.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef, configPaths: configPathsOf(run.input.configPath), pull: null, head: null, before: null, ledgerPaths: paths });
     if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
     const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
-    entries = view.members;
+    entries = run.trusted(view.members, world.openPulls);
     run.ledger = entries || view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
     run.config = (await loadConfigAt(run.gw, baseRef, run.input.configPath, world.configs)).config;
     footprints = world.ledgerFiles;

@@ -98,6 +98,8 @@ export function countingClient(client: RequestClient): { client: RequestClient; 
 /** What `pullWorld` read (see there). */
 export interface PullWorld {
   ledger: Json | null;
+  /** How many pull requests are open on GitHub (to check that the ledger knows them all). */
+  openPulls: number | null;
   /** The ledger files asked for by path (null: absent, or too large for GraphQL). */
   ledgerFiles: Map<string, string | null>;
   /** Config path → text; null = no such file at the base; undefined = too large or binary for GraphQL (read it over REST). */
@@ -276,12 +278,13 @@ export class GateGateway {
    * commit with `ledgerFields`, the stream config candidates at the base branch, the PR's files and
    * commits (first 100 each; `null` when there are more or a file was renamed, whose previous path
    * GraphQL does not give: the caller lists them over REST), and the gate status of its head and of
-   * the head before a push, and the ledger files `ledgerPaths` (footprints) at the same commit.
+   * the head before a push, the ledger files `ledgerPaths` (footprints) at the same commit, and how
+   * many PRs are open.
    */
   async pullWorld(q: { ledgerOid: string; ledgerFields: string; baseRef: string; configPaths: readonly string[]; pull: number | null; head: string | null; before: string | null; ledgerPaths?: readonly string[] }): Promise<PullWorld> {
     const vars: Json = { oid: q.ledgerOid };
     const decl = ["$owner: String!", "$name: String!", "$oid: GitObjectID!"];
-    const fields = [`ledger: object(oid: $oid) { ${q.ledgerFields} }`];
+    const fields = [`ledger: object(oid: $oid) { ${q.ledgerFields} }`, "open: pullRequests(states: OPEN) { totalCount }"];
     const ledgerPaths = q.ledgerPaths ?? [];
     ledgerPaths.forEach((path, i) => {
       vars[`l${i}`] = `${q.ledgerOid}:${path}`;
@@ -326,8 +329,10 @@ export class GateGateway {
       const b = d[`l${i}`] as { __typename?: string; text?: string | null; isTruncated?: boolean } | null;
       ledgerFiles.set(path, b && b.__typename === "Blob" && !b.isTruncated && typeof b.text === "string" ? b.text : null);
     });
+    const open = (d.open as { totalCount?: unknown } | null)?.totalCount;
     return {
       ledger: (d.ledger as Json | null) ?? null,
+      openPulls: typeof open === "number" ? open : null,
       ledgerFiles,
       configs,
       files,

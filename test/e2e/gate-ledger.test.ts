@@ -189,5 +189,18 @@ test("with the App's ledger a pull_request gate run lists no PR, reads 3 times, 
     const again = repo.statusesOf(groupHead, GATE_CONTEXT).at(-1)!;
     expect([again.state, again.description]).toEqual([state, description]);
   }
+
+  // A PR the App never recorded (opened before it was installed, or its event not handled yet): the
+  // ledger lists one open PR fewer than GitHub, so the gate lists the PRs and that PR still blocks.
+  const unseen = await repo.createPull({ author: "erin", title: "[PUCS-SCAN] feat: a scanner", files: { "scanners/momentum.py": "def scan():\n    return 1\n" } });
+  const careful = await gateOn(api.number, "edited");
+  expect(careful.requests.filter((r) => r === "GET /pulls")).toEqual(["GET /pulls"]);
+  expect(careful.outcome.report.notes).toContain("The ledger lists 4 open pull requests and GitHub 5: the gate listed them (a PR the App has not recorded yet must not be missed).");
+  expect(statusOf(api.number).description).toContain(`#${unseen.number}`);
+  // Once the App records it, the ledger serves again.
+  await app(unseen.number, "opened");
+  const served = await gateOn(api.number, "edited");
+  expect(served.requests.filter((r) => r.startsWith("GET /pulls"))).toEqual([]);
+  expect(served.outcome.outputs).toStrictEqual(careful.outcome.outputs);
   expect(gh.problems()).toEqual([]);
 }, 60_000);

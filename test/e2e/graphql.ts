@@ -10,6 +10,7 @@
  *   TreeEntry { name path oid type mode object { ...GitObject } }
  *   pullRequest(number) { number title state isDraft merged url headRefName headRefOid author { login } labels(first) { nodes { name } }
  *     files(first) { totalCount nodes { path changeType } } commits(first | last) { totalCount nodes { commit { ... } } } }
+ *   pullRequests(states) { totalCount }
  *   Commit { status { context(name) { state description targetUrl } } } (the repository's commit statuses, latest per context)
  *
  * Supported syntax: an optional `query Name($v: Type = default)` header, aliases, arguments (variables,
@@ -427,6 +428,13 @@ function repositoryNode(repo: GraphQLRepo): Node {
           return refNamed(String(args.qualifiedName));
         case "defaultBranchRef":
           return refNamed(`refs/heads/${repo.defaultBranch}`);
+        case "pullRequests": {
+          // Only `states` and `totalCount` are modelled (GitHub's connection also pages the PRs).
+          const states = ([] as unknown[]).concat(args.states ?? ["OPEN", "CLOSED", "MERGED"]).map(String);
+          const state = (p: GraphQLPull) => (p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED");
+          const n = [...(repo.pulls?.values() ?? [])].filter((p) => states.includes(state(p))).length;
+          return { type: "PullRequestConnection", field: (g: string) => (g === "totalCount" ? n : undefined) };
+        }
         case "pullRequest": {
           const p = repo.pulls?.get(Number(args.number));
           if (!p) throw new GraphQLError(`Could not resolve to a PullRequest with the number of ${String(args.number)}.`);

@@ -287,6 +287,11 @@ export class FakeRepo {
             const p = this.pulls.get(Number(a.number));
             return p ? pull(p) : null;
           }
+          case "pullRequests": {
+            const states = ([] as unknown[]).concat(a.states ?? ["OPEN", "CLOSED", "MERGED"]).map(String);
+            const n = [...this.pulls.values()].filter((p) => states.includes(p.merged ? "MERGED" : p.state === "open" ? "OPEN" : "CLOSED")).length;
+            return { type: "PullRequestConnection", field: (g: string) => (g === "totalCount" ? n : undefined) };
+          }
           default:
             return undefined;
         }
