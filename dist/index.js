@@ -48686,7 +48686,28 @@ async function mergeGroupRun(run2) {
   return run2.outcome(results);
 }
 async function sweepRun(run2, ref) {
-  const pulls = await run2.world(ref);
+  const head = await run2.deps.ledger.head();
+  let pulls;
+  if (head === null) {
+    const [cfg, listed] = await Promise.all([loadConfigAt(run2.gw, ref, run2.input.configPath), run2.gw.openPulls()]);
+    run2.config = cfg.config;
+    pulls = listed;
+  } else {
+    const world = await run2.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef: ref, configPaths: configPathsOf(run2.input.configPath), pull: null, head: null, before: null });
+    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+    const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
+    const members2 = run2.trusted(view.members, world.openPulls);
+    run2.config = (await loadConfigAt(run2.gw, ref, run2.input.configPath, world.configs)).config;
+    if (members2) {
+      run2.ledger = view.ledger;
+      run2.tree = head;
+      await run2.useMembers(members2, /* @__PURE__ */ new Set());
+      await run2.republish(members2.map((m) => numberOf(m.change)).filter((n) => n !== null && run2.has(n)).sort((a, b) => a - b));
+      return run2.outcome([]);
+    }
+    run2.ledger = view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
+    pulls = await run2.gw.openPulls();
+  }
   await run2.resolve(pulls);
   await run2.republish(pulls.map((p) => p.number));
   return run2.outcome([]);
@@ -48794,16 +48815,6 @@ var init_gate_run = __esm({
       get gw() {
         return this.deps.gw;
       }
-      async world(ref) {
-        const readLedger = async () => {
-          const head = await this.deps.ledger.head();
-          return head === null ? null : this.deps.ledger.whole(head);
-        };
-        const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), readLedger(), this.gw.openPulls()]);
-        this.config = cfg.config;
-        this.ledger = ledger;
-        return pulls;
-      }
       /** The open PRs as the ledger's gate entries list them (the App keeps them): no PR is listed. */
       setMembers(members2, except) {
         for (const m of members2) {
@@ -48885,6 +48896,9 @@ var init_gate_run = __esm({
       }
       setView(pull) {
         this.views.set(pull.number, { pull, gate: listedChange(pull, this.ledger, this.config).gate, filesKnown: false });
+      }
+      has(n) {
+        return this.views.has(n);
       }
       view(n) {
         return this.views.get(n).gate;

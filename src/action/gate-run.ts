@@ -207,17 +207,6 @@ class Run {
     return this.deps.gw;
   }
 
-  async world(ref: string): Promise<PullInfo[]> {
-    const readLedger = async (): Promise<Ledger | null> => {
-      const head = await this.deps.ledger.head();
-      return head === null ? null : this.deps.ledger.whole(head);
-    };
-    const [cfg, ledger, pulls] = await Promise.all([loadConfigAt(this.gw, ref, this.input.configPath), readLedger(), this.gw.openPulls()]);
-    this.config = cfg.config;
-    this.ledger = ledger;
-    return pulls;
-  }
-
   /** The open PRs as the ledger's gate entries list them (the App keeps them): no PR is listed. */
   setMembers(members: readonly GateMember[], except: ReadonlySet<number>): void {
     for (const m of members) {
@@ -308,6 +297,10 @@ class Run {
 
   setView(pull: PullInfo): void {
     this.views.set(pull.number, { pull, gate: listedChange(pull, this.ledger, this.config!).gate, filesKnown: false });
+  }
+
+  has(n: number): boolean {
+    return this.views.has(n);
   }
 
   view(n: number): GateChange {
@@ -633,8 +626,34 @@ async function mergeGroupRun(run: Run): Promise<GateRunOutcome> {
   return run.outcome(results);
 }
 
+/**
+ * Every open PR re-checked (a config change on the default branch, a manual repair). With the App's
+ * ledger: the ref, one query (claims, gate entries, the config at `ref`, GitHub's open-PR count), then
+ * one query per 100 PRs for their heads and statuses; otherwise every open PR is listed.
+ */
 async function sweepRun(run: Run, ref: string): Promise<GateRunOutcome> {
-  const pulls = await run.world(ref);
+  const head = await run.deps.ledger.head();
+  let pulls: PullInfo[];
+  if (head === null) {
+    const [cfg, listed] = await Promise.all([loadConfigAt(run.gw, ref, run.input.configPath), run.gw.openPulls()]);
+    run.config = cfg.config;
+    pulls = listed;
+  } else {
+    const world = await run.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef: ref, configPaths: configPathsOf(run.input.configPath), pull: null, head: null, before: null });
+    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
+    const members = run.trusted(view.members, world.openPulls);
+    run.config = (await loadConfigAt(run.gw, ref, run.input.configPath, world.configs)).config;
+    if (members) {
+      run.ledger = view.ledger;
+      run.tree = head;
+      await run.useMembers(members, new Set());
+      await run.republish(members.map((m) => numberOf(m.change)).filter((n): n is number => n !== null && run.has(n)).sort((a, b) => a - b));
+      return run.outcome([]);
+    }
+    run.ledger = view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
+    pulls = await run.gw.openPulls();
+  }
   await run.resolve(pulls);
   await run.republish(pulls.map((p) => p.number));
   return run.outcome([]);

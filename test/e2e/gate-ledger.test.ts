@@ -202,5 +202,19 @@ test("with the App's ledger a pull_request gate run lists no PR, reads 3 times, 
   const served = await gateOn(api.number, "edited");
   expect(served.requests.filter((r) => r.startsWith("GET /pulls"))).toEqual([]);
   expect(served.outcome.outputs).toStrictEqual(careful.outcome.outputs);
+
+  // A repair sweep (workflow_dispatch) from the ledger: the ref, one query, the heads and statuses of
+  // every open PR in one more; it posts what is stale. The listing sweep after it finds nothing to post.
+  const before = repo.statuses.length;
+  const sweep = await gateRunOn("workflow_dispatch", { repository: { default_branch: "main" } });
+  expect(sweep.requests.filter((r) => !r.startsWith("POST /statuses"))).toEqual(["GET /git/ref/pucs/ledger", "POST /graphql", "POST /graphql"]);
+  // The unrecorded PR was never gated, and no gate run told the PRs of later phases that it blocks them.
+  expect(sweep.outcome.report.republished.map((r) => r.change)).toEqual([`#${obs.number}`, `#${exec.number}`, `#${unseen.number}`]);
+  expect(statusOf(exec.number).description).toContain(`#${unseen.number}`);
+  expect(repo.statuses.length).toBe(before + 3);
+  const listedSweep = await withoutGateEntries(() => gateRunOn("workflow_dispatch", { repository: { default_branch: "main" } }));
+  expect(listedSweep.requests).toContain("GET /pulls");
+  expect(listedSweep.outcome.report.republished).toEqual([]);
+  expect(repo.statuses.length).toBe(before + 3);
   expect(gh.problems()).toEqual([]);
 }, 60_000);
