@@ -6,6 +6,7 @@
  * it on every `pucs check`.
  */
 import { flag, parseCommand, str, type CommandSpec, type Parsed } from "./args.js";
+import { configAnswerOf } from "../git/config-answer.js";
 
 /** `pucs check`'s options (the full CLI's spec and the fast path's parser are this one). */
 export const CHECK_SPEC: CommandSpec = {
@@ -67,20 +68,7 @@ export const UNTRACKED = ["-c", "core.quotePath=false", "ls-files", "-z", "--oth
 export const LEDGER_CONFIG = ["config", "-z", "--get-regexp", "^(pucs\\.ledger|remote\\..*\\.url)$"];
 
 /** LEDGER_CONFIG's answer read as `configAndRemotes` reads it: `git config pucs.ledger` and the remotes' names. */
-export function ledgerConfigOf(r: { code: number; stdout: string }): { value: string | null; remotes: string[] } {
-  let value: string | null = null;
-  const remotes: string[] = [];
-  if (r.code === 0) {
-    for (const entry of r.stdout.split("\0")) {
-      const nl = entry.indexOf("\n");
-      if (nl === -1) continue;
-      const name = entry.slice(0, nl);
-      if (name === "pucs.ledger") value = entry.slice(nl + 1);
-      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
-    }
-  }
-  return { value, remotes };
-}
+export const ledgerConfigOf = (r: { code: number; stdout: string }): { value: string | null; remotes: string[] } => configAnswerOf(r, "pucs.ledger");
 
 export interface CheckPlan {
   p: Parsed;

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { configAnswerOf } from "./config-answer.js";
 
 export interface GitOptions {
   cwd: string;
@@ -284,18 +285,7 @@ export async function remoteHasRef(cwd: string, remote: string, ref: string, tim
  */
 export async function configAndRemotes(cwd: string, key: string): Promise<{ value: string | null; remotes: string[] }> {
   const r = await git(["config", "-z", "--get-regexp", `^(${key.replace(/\./g, "\\.")}|remote\\..*\\.url)$`], { cwd });
-  let value: string | null = null;
-  const remotes: string[] = [];
-  if (r.code === 0) {
-    for (const entry of r.stdout.split("\0")) {
-      const nl = entry.indexOf("\n");
-      if (nl === -1) continue;
-      const name = entry.slice(0, nl);
-      if (name === key) value = entry.slice(nl + 1);
-      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
-    }
-  }
-  return { value, remotes };
+  return configAnswerOf(r, key);
 }
 
 export async function configSet(cwd: string, key: string, value: string): Promise<void> {
