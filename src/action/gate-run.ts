@@ -254,6 +254,22 @@ class Run {
   }
 
   /**
+   * Reads the ledger at `head` the gate's way (one query with `q`'s config, PR and ledger files):
+   * its claims into `ledger`, and the open PRs from its gate entries when they can be trusted (then
+   * `tree` is set and no PR needs listing); `members` null = list the PRs (the whole ledger is read
+   * for their footprints).
+   */
+  async readLedger(head: string, q: Omit<Parameters<GateGateway["pullWorld"]>[0], "ledgerOid" | "ledgerFields" | "configPaths">, subject: { number: number; open: boolean } | null = null): Promise<{ world: PullWorld; members: GateMember[] | null }> {
+    const world = await this.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, configPaths: configPathsOf(this.input.configPath), ...q });
+    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(this.gw));
+    const members = this.trusted(view.members, world.openPulls, subject);
+    this.ledger = members || view.layout === 1 ? view.ledger : await this.deps.ledger.whole(head);
+    if (members) this.tree = head;
+    return { world, members };
+  }
+
+  /**
    * `members` when the ledger knows every open PR (as many PR entries as GitHub has open PRs), else
    * null: a PR opened before the App was installed, or whose event the App has not recorded yet, must
    * not be missed, so the gate then lists the PRs (and says why).
@@ -428,26 +444,15 @@ async function pullRequestRun(run: Run): Promise<GateRunOutcome> {
   let world: PullWorld | null = null;
   let members: GateMember[] | null = null;
   if (head !== null) {
-    world = await run.gw.pullWorld({
-      ledgerOid: head,
-      ledgerFields: GATE_COMMIT_FIELDS,
-      baseRef: x.baseRef,
-      configPaths: configPathsOf(run.input.configPath),
-      pull: closing ? null : x.number,
-      head: closing || !publishing ? null : x.headSha,
-      before: beforeSha,
-    });
-    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
-    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
-    members = run.trusted(view.members, world.openPulls, { number: x.number, open: !closing });
-    run.ledger = members || view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
+    const read = await run.readLedger(head, { baseRef: x.baseRef, pull: closing ? null : x.number, head: closing || !publishing ? null : x.headSha, before: beforeSha }, { number: x.number, open: !closing });
+    world = read.world;
+    members = read.members;
   }
   const listing = members ? null : run.gw.openPulls(); // (its first page while the config is read)
   listing?.catch(() => undefined); // awaited below; an early failure must not go unhandled meanwhile
   run.config = (await loadConfigAt(run.gw, x.baseRef, run.input.configPath, world?.configs)).config;
   const config = run.config;
   if (members) {
-    run.tree = head;
     await run.useMembers(members, new Set([x.number]));
   } else {
     const pulls = await listing!;
@@ -566,18 +571,13 @@ async function mergeGroupRun(run: Run): Promise<GateRunOutcome> {
   let entries: GateMember[] | null = null;
   let footprints = new Map<string, string | null>();
   if (head !== null) {
-    const paths = members.map((n) => footprintPath(changeId(n)));
-    const world = await run.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef, configPaths: configPathsOf(run.input.configPath), pull: null, head: null, before: null, ledgerPaths: paths });
-    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
-    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
-    entries = run.trusted(view.members, world.openPulls);
-    run.ledger = entries || view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
-    run.config = (await loadConfigAt(run.gw, baseRef, run.input.configPath, world.configs)).config;
-    footprints = world.ledgerFiles;
+    const read = await run.readLedger(head, { baseRef, pull: null, head: null, before: null, ledgerPaths: members.map((n) => footprintPath(changeId(n))) });
+    entries = read.members;
+    run.config = (await loadConfigAt(run.gw, baseRef, run.input.configPath, read.world.configs)).config;
+    footprints = read.world.ledgerFiles;
   }
   let memberPulls: { number: number; title: string; url: string }[];
   if (entries) {
-    run.tree = head;
     await run.useMembers(entries, memberSet);
     const byChange = new Map(entries.map((m) => [m.change, m]));
     const missing: number[] = [];
@@ -639,19 +639,13 @@ async function sweepRun(run: Run, ref: string): Promise<GateRunOutcome> {
     run.config = cfg.config;
     pulls = listed;
   } else {
-    const world = await run.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef: ref, configPaths: configPathsOf(run.input.configPath), pull: null, head: null, before: null });
-    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
-    const view = await gateViewOfCommitNode(world.ledger as unknown as CommitNode, ledgerSource(head), LEDGER_HINT, blobFetcher(run.gw));
-    const members = run.trusted(view.members, world.openPulls);
+    const { world, members } = await run.readLedger(head, { baseRef: ref, pull: null, head: null, before: null });
     run.config = (await loadConfigAt(run.gw, ref, run.input.configPath, world.configs)).config;
     if (members) {
-      run.ledger = view.ledger;
-      run.tree = head;
       await run.useMembers(members, new Set());
       await run.republish(members.map((m) => numberOf(m.change)).filter((n): n is number => n !== null && run.has(n)).sort((a, b) => a - b));
       return run.outcome([]);
     }
-    run.ledger = view.layout === 1 ? view.ledger : await run.deps.ledger.whole(head);
     pulls = await run.gw.openPulls();
   }
   await run.resolve(pulls);
