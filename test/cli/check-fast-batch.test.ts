@@ -10,20 +10,13 @@ import { fastCheck } from "../../src/cli/check-fast.js";
 import { LEDGER_CONFIG, ledgerConfigOf, planCheck } from "../../src/cli/check-plan.js";
 import { batchScript, parseAnswer, startGitBatch } from "../../src/cli/git-batch.js";
 import { configAndRemotes, git } from "../../src/git/gateway.js";
-import { makeRepo, pucs, sh, type TestRepo } from "./helpers.js";
+import { lockedBranchRepo, makeRepo, pucs, sh, type TestRepo } from "./helpers.js";
 
 const T = Date.parse("2026-11-23T20:00:00Z");
 let r: TestRepo;
 
 beforeAll(async () => {
-  r = makeRepo();
-  expect((await pucs(r.dir, ["lock", "execution/fill_predictor.py", "--agent", "other", "--stream", "EXEC", "--task", "ML model"], { now: T })).code).toBe(0);
-  expect((await pucs(r.dir, ["lock", "api/**", "--agent", "other", "--stream", "API", "--task", "routes"], { now: T })).code).toBe(0);
-  sh(r.dir, "checkout", "-q", "-b", "feature/stream-EXEC");
-  r.write("execution/fill_predictor.py", "def predict():\n    return 42\n");
-  sh(r.dir, "commit", "-qam", "[PUCS-EXEC] feat: predict");
-  r.write("observability/metrics.py", "def collect():\n    return []\n");
-  r.write("api/new_handler.py", "def handle():\n    return 1\n");
+  r = await lockedBranchRepo(T);
 });
 afterAll(() => r.cleanup());
 

@@ -12,21 +12,14 @@ import { Script } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAZY, lazyImport } from "../../src/cli/check-lazy.js";
 import { cacheFileOf, guessCommonDir, loadBundle, readCodeCache, writeCodeCache } from "../../src/cli/fast-load.js";
-import { makeRepo, pucs, pucsProcess, ROOT, sh, type TestRepo } from "./helpers.js";
+import { lockedBranchRepo, pucs, pucsProcess, ROOT, sh, type TestRepo } from "./helpers.js";
 
 const T = Date.parse("2026-11-23T20:00:00Z");
 const NOW = { PUCS_NOW: "2026-11-23T20:00:00Z" };
 let r: TestRepo;
 
 beforeAll(async () => {
-  r = makeRepo();
-  expect((await pucs(r.dir, ["lock", "execution/fill_predictor.py", "--agent", "other", "--stream", "EXEC", "--task", "ML model"], { now: T })).code).toBe(0);
-  expect((await pucs(r.dir, ["lock", "api/**", "--agent", "other", "--stream", "API", "--task", "routes"], { now: T })).code).toBe(0);
-  sh(r.dir, "checkout", "-q", "-b", "feature/stream-EXEC");
-  r.write("execution/fill_predictor.py", "def predict():\n    return 42\n");
-  sh(r.dir, "commit", "-qam", "[PUCS-EXEC] feat: predict");
-  r.write("observability/metrics.py", "def collect():\n    return []\n");
-  r.write("api/new_handler.py", "def handle():\n    return 1\n");
+  r = await lockedBranchRepo(T);
 });
 afterAll(() => r.cleanup());
 

@@ -6,7 +6,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fastCheck } from "../../src/cli/check-fast.js";
-import { makeRepo, pucs, sh, type TestRepo } from "./helpers.js";
+import { lockedBranchRepo, makeRepo, pucs, sh, type TestRepo } from "./helpers.js";
 
 const T = Date.parse("2026-11-23T20:00:00Z");
 let r: TestRepo;
@@ -26,15 +26,7 @@ async function both(cwd: string, argv: string[], env: Record<string, string> = {
 }
 
 beforeAll(async () => {
-  r = makeRepo();
-  // Another agent's lock on a file this branch changes, and an untracked new file under a glob lock.
-  expect((await pucs(r.dir, ["lock", "execution/fill_predictor.py", "--agent", "other", "--stream", "EXEC", "--task", "ML model"], { now: T })).code).toBe(0);
-  expect((await pucs(r.dir, ["lock", "api/**", "--agent", "other", "--stream", "API", "--task", "routes"], { now: T })).code).toBe(0);
-  sh(r.dir, "checkout", "-q", "-b", "feature/stream-EXEC");
-  r.write("execution/fill_predictor.py", "def predict():\n    return 42\n");
-  sh(r.dir, "commit", "-qam", "[PUCS-EXEC] feat: predict");
-  r.write("observability/metrics.py", "def collect():\n    return []\n");
-  r.write("api/new_handler.py", "def handle():\n    return 1\n");
+  r = await lockedBranchRepo(T);
 });
 afterAll(() => r.cleanup());
 

@@ -101,3 +101,24 @@ export function pucsProcess(cwd: string, argv: string[], env: Record<string, str
     child.on("close", (code) => resolvePromise({ code: code ?? -1, out, err, json: undefined }));
   });
 }
+
+/**
+ * The repository the `pucs check` fast-path tests share: another agent's lock on a file this branch
+ * (feature/stream-EXEC) commits, and an untracked new file under its glob lock on api/**.
+ */
+export async function lockedBranchRepo(now: number): Promise<TestRepo> {
+  const r = makeRepo();
+  for (const args of [
+    ["lock", "execution/fill_predictor.py", "--agent", "other", "--stream", "EXEC", "--task", "ML model"],
+    ["lock", "api/**", "--agent", "other", "--stream", "API", "--task", "routes"],
+  ]) {
+    const res = await pucs(r.dir, args, { now });
+    if (res.code !== 0) throw new Error(`pucs ${args.join(" ")} failed (${res.code}): ${res.err}`);
+  }
+  sh(r.dir, "checkout", "-q", "-b", "feature/stream-EXEC");
+  r.write("execution/fill_predictor.py", "def predict():\n    return 42\n");
+  sh(r.dir, "commit", "-qam", "[PUCS-EXEC] feat: predict");
+  r.write("observability/metrics.py", "def collect():\n    return []\n");
+  r.write("api/new_handler.py", "def handle():\n    return 1\n");
+  return r;
+}
