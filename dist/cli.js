@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 // src/cli/check-lazy.ts
 var LAZY = {
-  "src/git/ledger-store.ts": () => import("./chunks/ledger-store-5E22FYIS.js"),
+  "src/git/ledger-store.ts": () => import("./chunks/ledger-store-VINAALBK.js"),
   "src/engine/config/index.ts": () => import("./chunks/config-SQIE7EEH.js"),
   "src/ledger/transitions.ts": () => import("./chunks/transitions-VKQ6K4UD.js"),
   "web-tree-sitter": () => import("./chunks/web-tree-sitter-MKDH6W4J.js"),
@@ -48,7 +48,7 @@ async function main() {
     const code = boot ? await boot.bootCheck(argv.slice(1), io, dirname(file), lazyImport).catch(() => null) : null;
     if (code !== null) return code;
   }
-  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-22CKV4R2.js"), import("node:crypto")]);
+  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-DEAXVCZS.js"), import("node:crypto")]);
   return runCli(argv, {
     ...io,
     newId: () => randomUUID(),

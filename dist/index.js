@@ -48508,26 +48508,15 @@ async function pullRequestRun(run2) {
   let world = null;
   let members2 = null;
   if (head !== null) {
-    world = await run2.gw.pullWorld({
-      ledgerOid: head,
-      ledgerFields: GATE_COMMIT_FIELDS,
-      baseRef: x.baseRef,
-      configPaths: configPathsOf(run2.input.configPath),
-      pull: closing ? null : x.number,
-      head: closing || !publishing ? null : x.headSha,
-      before: beforeSha
-    });
-    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
-    const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
-    members2 = run2.trusted(view.members, world.openPulls, { number: x.number, open: !closing });
-    run2.ledger = members2 || view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
+    const read = await run2.readLedger(head, { baseRef: x.baseRef, pull: closing ? null : x.number, head: closing || !publishing ? null : x.headSha, before: beforeSha }, { number: x.number, open: !closing });
+    world = read.world;
+    members2 = read.members;
   }
   const listing = members2 ? null : run2.gw.openPulls();
   listing?.catch(() => void 0);
   run2.config = (await loadConfigAt(run2.gw, x.baseRef, run2.input.configPath, world?.configs)).config;
   const config2 = run2.config;
   if (members2) {
-    run2.tree = head;
     await run2.useMembers(members2, /* @__PURE__ */ new Set([x.number]));
   } else {
     const pulls = await listing;
@@ -48629,18 +48618,13 @@ async function mergeGroupRun(run2) {
   let entries = null;
   let footprints = /* @__PURE__ */ new Map();
   if (head !== null) {
-    const paths = members2.map((n) => footprintPath(changeId(n)));
-    const world = await run2.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef, configPaths: configPathsOf(run2.input.configPath), pull: null, head: null, before: null, ledgerPaths: paths });
-    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
-    const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
-    entries = run2.trusted(view.members, world.openPulls);
-    run2.ledger = entries || view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
-    run2.config = (await loadConfigAt(run2.gw, baseRef, run2.input.configPath, world.configs)).config;
-    footprints = world.ledgerFiles;
+    const read = await run2.readLedger(head, { baseRef, pull: null, head: null, before: null, ledgerPaths: members2.map((n) => footprintPath(changeId(n))) });
+    entries = read.members;
+    run2.config = (await loadConfigAt(run2.gw, baseRef, run2.input.configPath, read.world.configs)).config;
+    footprints = read.world.ledgerFiles;
   }
   let memberPulls;
   if (entries) {
-    run2.tree = head;
     await run2.useMembers(entries, memberSet);
     const byChange2 = new Map(entries.map((m) => [m.change, m]));
     const missing = [];
@@ -48693,19 +48677,13 @@ async function sweepRun(run2, ref) {
     run2.config = cfg.config;
     pulls = listed;
   } else {
-    const world = await run2.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, baseRef: ref, configPaths: configPathsOf(run2.input.configPath), pull: null, head: null, before: null });
-    if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
-    const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(run2.gw));
-    const members2 = run2.trusted(view.members, world.openPulls);
+    const { world, members: members2 } = await run2.readLedger(head, { baseRef: ref, pull: null, head: null, before: null });
     run2.config = (await loadConfigAt(run2.gw, ref, run2.input.configPath, world.configs)).config;
     if (members2) {
-      run2.ledger = view.ledger;
-      run2.tree = head;
       await run2.useMembers(members2, /* @__PURE__ */ new Set());
       await run2.republish(members2.map((m) => numberOf(m.change)).filter((n) => n !== null && run2.has(n)).sort((a, b) => a - b));
       return run2.outcome([]);
     }
-    run2.ledger = view.layout === 1 ? view.ledger : await run2.deps.ledger.whole(head);
     pulls = await run2.gw.openPulls();
   }
   await run2.resolve(pulls);
@@ -48856,6 +48834,21 @@ var init_gate_run = __esm({
           const h = heads.get(n);
           if (h?.open && h.footprint !== null) this.setFootprintView(n, h.footprint, byChange2);
         }
+      }
+      /**
+       * Reads the ledger at `head` the gate's way (one query with `q`'s config, PR and ledger files):
+       * its claims into `ledger`, and the open PRs from its gate entries when they can be trusted (then
+       * `tree` is set and no PR needs listing); `members` null = list the PRs (the whole ledger is read
+       * for their footprints).
+       */
+      async readLedger(head, q, subject = null) {
+        const world = await this.gw.pullWorld({ ledgerOid: head, ledgerFields: GATE_COMMIT_FIELDS, configPaths: configPathsOf(this.input.configPath), ...q });
+        if (!world.ledger) throw new LedgerError(`${ledgerSource(head)}: GitHub has no such commit. ${LEDGER_HINT}`, "foreign");
+        const view = await gateViewOfCommitNode(world.ledger, ledgerSource(head), LEDGER_HINT, blobFetcher(this.gw));
+        const members2 = this.trusted(view.members, world.openPulls, subject);
+        this.ledger = members2 || view.layout === 1 ? view.ledger : await this.deps.ledger.whole(head);
+        if (members2) this.tree = head;
+        return { world, members: members2 };
       }
       /**
        * `members` when the ledger knows every open PR (as many PR entries as GitHub has open PRs), else

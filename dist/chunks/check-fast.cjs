@@ -3179,6 +3179,24 @@ function areaOf(path2, config) {
 // src/git/gateway.ts
 var import_node_child_process = require("node:child_process");
 var import_node_fs2 = require("node:fs");
+
+// src/git/config-answer.ts
+function configAnswerOf(r, key) {
+  let value = null;
+  const remotes = [];
+  if (r.code === 0) {
+    for (const entry of r.stdout.split("\0")) {
+      const nl = entry.indexOf("\n");
+      if (nl === -1) continue;
+      const name = entry.slice(0, nl);
+      if (name === key) value = entry.slice(nl + 1);
+      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
+    }
+  }
+  return { value, remotes };
+}
+
+// src/git/gateway.ts
 var MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 var GitError = class extends Error {
   constructor(message, command, exitCode, stderr) {
@@ -3464,20 +3482,7 @@ function diffArgs(base) {
 }
 var UNTRACKED = ["-c", "core.quotePath=false", "ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", ":/"];
 var LEDGER_CONFIG = ["config", "-z", "--get-regexp", "^(pucs\\.ledger|remote\\..*\\.url)$"];
-function ledgerConfigOf(r) {
-  let value = null;
-  const remotes = [];
-  if (r.code === 0) {
-    for (const entry of r.stdout.split("\0")) {
-      const nl = entry.indexOf("\n");
-      if (nl === -1) continue;
-      const name = entry.slice(0, nl);
-      if (name === "pucs.ledger") value = entry.slice(nl + 1);
-      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
-    }
-  }
-  return { value, remotes };
-}
+var ledgerConfigOf = (r) => configAnswerOf(r, "pucs.ledger");
 function planCheck(argv, env) {
   let p;
   try {

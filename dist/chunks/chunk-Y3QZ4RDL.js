@@ -367,6 +367,24 @@ function checkChanges(changes) {
 // src/git/gateway.ts
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+
+// src/git/config-answer.ts
+function configAnswerOf(r, key) {
+  let value = null;
+  const remotes = [];
+  if (r.code === 0) {
+    for (const entry of r.stdout.split("\0")) {
+      const nl = entry.indexOf("\n");
+      if (nl === -1) continue;
+      const name = entry.slice(0, nl);
+      if (name === key) value = entry.slice(nl + 1);
+      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
+    }
+  }
+  return { value, remotes };
+}
+
+// src/git/gateway.ts
 var MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 var GitError = class extends Error {
   constructor(message, command, exitCode, stderr) {
@@ -578,18 +596,7 @@ async function remoteHasRef(cwd, remote, ref, timeoutMs = 1e4) {
 }
 async function configAndRemotes(cwd, key) {
   const r = await git(["config", "-z", "--get-regexp", `^(${key.replace(/\./g, "\\.")}|remote\\..*\\.url)$`], { cwd });
-  let value = null;
-  const remotes = [];
-  if (r.code === 0) {
-    for (const entry of r.stdout.split("\0")) {
-      const nl = entry.indexOf("\n");
-      if (nl === -1) continue;
-      const name = entry.slice(0, nl);
-      if (name === key) value = entry.slice(nl + 1);
-      else if (name.startsWith("remote.") && name.endsWith(".url")) remotes.push(name.slice("remote.".length, -".url".length));
-    }
-  }
-  return { value, remotes };
+  return configAnswerOf(r, key);
 }
 async function configSet(cwd, key, value) {
   await gitOk(["config", "--local", key, value], { cwd });
