@@ -41,6 +41,7 @@ import type {
   StreamConfig,
   Verdict,
 } from "./types.js";
+import { UNLISTED } from "./types.js";
 
 export interface EvaluateOptions {
   /** A stream declared by the caller (e.g. `pucs intent --stream`): takes precedence over labels, commits, branch and files. */
@@ -157,6 +158,57 @@ function coordinatorsOf(stream: StreamConfig | undefined, config: Config): strin
   return stream ? `the ${stream.id} stream's coordinators` : "a coordinator";
 }
 
+/** How many holders of a full stream a CAPACITY conflict names (the rest are counted). */
+export const CAPACITY_SHOWN = 6;
+
+/** One stream's open work as CAPACITY and DEPENDENCY count it. */
+export interface StreamWork {
+  /** Holder ids ("#12", or the agent for a claim without a change) in ledger order: open changes' footprints, then live intents, then live locks. */
+  holders: string[];
+  /** Every holder: `holders` plus the open changes a partial ledger counts without listing (UNLISTED). */
+  count: number;
+}
+
+/**
+ * The open work of each stream, leaving out `isSelf`'s claims: the one rule CAPACITY and DEPENDENCY
+ * count by (src/engine/refresh.ts asks it too). A holder counts once however many claims it has; a
+ * draft takes no slot; a partial ledger's unlisted members of a stream are counted (UNLISTED).
+ */
+export function activeHolders(
+  ledger: Ledger,
+  now: number,
+  isSelf: (entry: { change?: string; agent: string }) => boolean = () => false,
+  isLive: (entry: Lock | Intent, at: number) => boolean = (entry, at) => Date.parse(entry.expiresAt) > at,
+): Map<string, StreamWork> {
+  const out = new Map<string, StreamWork>();
+  const seen = new Map<string, Set<string>>();
+  const note = (s: string | null, holder: string): void => {
+    if (!s) return;
+    let ids = seen.get(s);
+    if (!ids) {
+      ids = new Set();
+      seen.set(s, ids);
+      out.set(s, { holders: [], count: 0 });
+    }
+    if (ids.has(holder)) return;
+    ids.add(holder);
+    const work = out.get(s)!;
+    work.holders.push(holder);
+    work.count++;
+  };
+  // A draft is work in progress: its files still overlap, but it takes no CAPACITY slot (and the gate ignores it).
+  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) note(fp.stream, fp.change);
+  for (const it of ledger.intents) if (isLive(it, now) && !isSelf(it)) note(it.stream, it.change ?? it.agent);
+  for (const l of ledger.locks) if (isLive(l, now) && !isSelf(l)) note(l.stream, l.change ?? l.agent);
+  for (const [s, n] of Object.entries(ledger[UNLISTED] ?? {})) {
+    if (n <= 0) continue;
+    const work = out.get(s) ?? { holders: [], count: 0 };
+    work.count += n;
+    out.set(s, work);
+  }
+  return out;
+}
+
 export function evaluate(change: Change, ledger: Ledger, config: Config, now: number, options: EvaluateOptions = {}): Evaluation {
   const paths = change.files.map((f) => f.path);
   const touchedPaths = new Set<string>(paths);
@@ -193,18 +245,8 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
 
   const isSelf = (entry: { change?: string; agent: string }): boolean => ownsClaim(change, entry);
 
-  /** Open work of each stream by others: holder ids ("#12" or the agent), in ledger order. */
-  const activeByStream = new Map<string, string[]>();
-  const noteActive = (s: string | null, holder: string): void => {
-    if (!s) return;
-    const list = activeByStream.get(s) ?? [];
-    if (!list.includes(holder)) list.push(holder);
-    activeByStream.set(s, list);
-  };
-  // A draft is work in progress: its files still overlap, but it takes no CAPACITY slot (and the gate ignores it).
-  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) noteActive(fp.stream, fp.change);
-  for (const it of ledger.intents) if (isLive(it, now) && !isSelf(it)) noteActive(it.stream, it.change ?? it.agent);
-  for (const l of ledger.locks) if (isLive(l, now) && !isSelf(l)) noteActive(l.stream, l.change ?? l.agent);
+  /** Open work of each stream by others (see `activeHolders`). */
+  const activeByStream = activeHolders(ledger, now, isSelf, isLive);
 
   const lockConflict = (path: string, lock: Lock): void => {
     add(
@@ -403,18 +445,19 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
       }
       if (depStream !== null || area !== null) {
         const ownerCfg = depStream ? streamsById.get(depStream) : undefined;
-        const open = depStream ? (activeByStream.get(depStream) ?? []) : [];
+        const work = depStream ? activeByStream.get(depStream) : undefined;
+        const open = work?.holders ?? [];
         const what = area ? `area \`${area}\`${depStream ? ` (owned by ${depStream})` : ""}` : `stream ${depStream}`;
         add(
           {
             type: "DEPENDENCY",
-            strategy: open.length > 0 ? "QUEUE" : "ARBITRATE",
+            strategy: (work?.count ?? 0) > 0 ? "QUEUE" : "ARBITRATE",
             file: file.path,
             holder: open[0] ?? coordinatorsOf(ownerCfg, config),
             holderStream: depStream,
             details: `${file.path} belongs to ${what}, which ${myStream.id} depends on.`,
             nextStep:
-              open.length > 0
+              (work?.count ?? 0) > 0
                 ? `Queue behind ${depStream}'s open work (${open.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.`
                 : `Ask ${coordinatorsOf(ownerCfg, config)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`,
           },
@@ -466,17 +509,19 @@ export function evaluate(change: Change, ledger: Ledger, config: Config, now: nu
 
   // CAPACITY: the stream already has max_agents active holders other than this change.
   if (myStream) {
-    const active = activeByStream.get(myStream.id) ?? [];
-    if (active.length >= myStream.maxAgents) {
-      const shown = active.slice(0, 6).join(", ") + (active.length > 6 ? ` and ${active.length - 6} more` : "");
+    const work = activeByStream.get(myStream.id);
+    const count = work?.count ?? 0;
+    if (count >= myStream.maxAgents) {
+      // The first CAPACITY_SHOWN holders by name, the rest counted (a stream can have thousands).
+      const shown = work!.holders.slice(0, CAPACITY_SHOWN).join(", ") + (count > CAPACITY_SHOWN ? ` and ${count - CAPACITY_SHOWN} more` : "");
       add(
         {
           type: "CAPACITY",
           strategy: "QUEUE",
           file: "",
-          holder: active.join(", "),
+          holder: shown,
           holderStream: myStream.id,
-          details: `${myStream.id} already has ${active.length} active (max_agents ${myStream.maxAgents}): ${shown}.`,
+          details: `${myStream.id} already has ${count} active (max_agents ${myStream.maxAgents}): ${shown}.`,
           nextStep: `Wait until one of them merges or releases its claims, pick work in another stream, or raise max_agents for ${myStream.id}.`,
         },
         "CAP",

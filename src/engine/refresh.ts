@@ -11,8 +11,9 @@
  * in a later commit that has other work to carry (`settleRefresh`), and only while the report it
  * published still matches the ledger the mark is cleared in.
  */
+import { activeHolders } from "./evaluate.js";
 import { globsIntersect } from "./globs.js";
-import type { Evaluation, Footprint, Ledger } from "./types.js";
+import { UNLISTED, type Config, type Evaluation, type Footprint, type Ledger } from "./types.js";
 
 /** Paths (and globs) whose claims differ between two ledgers, and the streams involved. */
 export function touched(before: Ledger, after: Ledger): { paths: string[]; streams: Set<string> } {
@@ -94,6 +95,32 @@ export function staleAfter(before: Ledger, after: Ledger, keyOf: KeyOf, except: 
     if (keyOf(fp, before) !== keyOf(fp, after)) out.push(fp.change);
   }
   return out.sort(byNumber);
+}
+
+/**
+ * Streams whose open changes' CAPACITY answer an update may change where `staleAfter` cannot see every
+ * one of them: on a partial ledger whose stream has unlisted members (UNLISTED), when the stream's
+ * count of active holders crosses its `max_agents` for a member (who counts the others) or for a
+ * non-member such as a draft (who counts them all). The caller reads those streams' members whole
+ * and asks again. Empty on whole ledgers and when a big stream only grows or shrinks far from its limit.
+ */
+export function unlistedCapacityChanges(before: Ledger, after: Ledger, config: Config, now: number): string[] {
+  if (before === after) return [];
+  const ub = before[UNLISTED] ?? {};
+  const ua = after[UNLISTED] ?? {};
+  const capped = config.streams.filter((s) => (ub[s.id] ?? 0) > 0 || (ua[s.id] ?? 0) > 0);
+  if (capped.length === 0) return [];
+  const cb = activeHolders(before, now);
+  const ca = activeHolders(after, now);
+  const out: string[] = [];
+  for (const s of capped) {
+    const b = cb.get(s.id)?.count ?? 0;
+    const a = ca.get(s.id)?.count ?? 0;
+    if (b === a) continue;
+    const answers = (n: number) => `${n - 1 >= s.maxAgents}|${n >= s.maxAgents}`;
+    if (answers(b) !== answers(a)) out.push(s.id);
+  }
+  return out;
 }
 
 const byNumber = (a: string, b: string) => (Number(a.slice(1)) || 0) - (Number(b.slice(1)) || 0) || (a < b ? -1 : a > b ? 1 : 0);

@@ -389,7 +389,17 @@ export interface ArbitrationDecision {
   keys: string[];
 }
 
+/**
+ * On a PARTIAL ledger (the App reads one event's scope of a big ledger: src/github/ledger-store.ts),
+ * the open non-draft changes of each stream that `footprints` does not list: a stream's first few
+ * members are listed and the rest are counted here. CAPACITY and DEPENDENCY count them
+ * (src/engine/evaluate.ts `activeHolders`). Absent on a whole ledger; never serialised.
+ */
+export const UNLISTED: unique symbol = Symbol.for("pucs.unlisted");
+
 export interface Ledger {
+  /** See UNLISTED (partial ledgers only). */
+  readonly [UNLISTED]?: Readonly<Record<string, number>>;
   kind: "pucs-ledger";
   schemaVersion: 1;
   session: Session | null;

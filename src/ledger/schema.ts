@@ -31,6 +31,7 @@ import type {
   AgentRecord,
 } from "../engine/types.js";
 import { LedgerError } from "./store.js";
+import type { UNLISTED } from "../engine/types.js";
 
 export const LEDGER_KIND = "pucs-ledger" as const;
 export const LEDGER_SCHEMA_VERSION = 1 as const;
@@ -247,7 +248,8 @@ assertType<Equals<z.infer<typeof MergedChangeSchema>, MergedChange>>();
 assertType<Equals<z.infer<typeof ArbitrationDecisionSchema>, ArbitrationDecision>>();
 assertType<Equals<z.infer<typeof ArbitrationSchema>, Arbitration>>();
 assertType<Equals<z.infer<typeof AgentRecordSchema>, AgentRecord>>();
-assertType<Equals<z.infer<typeof LedgerSchema>, Ledger>>();
+// The schema is the stored ledger: a partial view's unlisted counts (UNLISTED) are never stored.
+assertType<Equals<z.infer<typeof LedgerSchema>, Omit<Ledger, typeof UNLISTED>>>();
 
 // ---------------------------------------------------------------------------
 

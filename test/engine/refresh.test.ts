@@ -3,9 +3,9 @@
  * wording), and the `stale` marks a commit sets and clears.
  */
 import { describe, expect, it } from "vitest";
-import { evaluate } from "../../src/engine/evaluate.js";
-import { reportKey, settleRefresh, shownKey, staleAfter, type KeyOf } from "../../src/engine/refresh.js";
-import type { Change, Footprint, Ledger } from "../../src/engine/types.js";
+import { activeHolders, evaluate } from "../../src/engine/evaluate.js";
+import { reportKey, settleRefresh, shownKey, staleAfter, unlistedCapacityChanges, type KeyOf } from "../../src/engine/refresh.js";
+import { UNLISTED, type Change, type Footprint, type Ledger } from "../../src/engine/types.js";
 import { T0, emptyLedgerFixture, footprint, seedConfig } from "./fixtures.js";
 
 const config = seedConfig();
@@ -72,5 +72,31 @@ describe("settleRefresh: the stale marks", () => {
     const r = settleRefresh(four, { add: [], done: new Map([["#9", "x"]]), comments: new Map() }, keyOf);
     expect(r.ledger).toBe(four);
     expect(r.message).toBeNull();
+  });
+});
+
+describe("a partial ledger's unlisted members (UNLISTED): counted by CAPACITY, and a crossing of max_agents asks for every member", () => {
+  const config = { ...seedConfig(), streams: seedConfig().streams.map((s) => (s.id === "EXEC" ? { ...s, maxAgents: 20 } : s)) };
+  const member = (n: number) => footprint(`#${n}`, `agent${n}`, "EXEC", []);
+  /** A view listing the first `listed` of `open` EXEC members, the rest counted. */
+  const view = (open: number, listed: number): Ledger => Object.assign(emptyLedgerFixture({ footprints: Array.from({ length: listed }, (_, i) => member(i + 1)) }), { [UNLISTED]: { EXEC: open - listed } });
+  const newcomer: Change = { id: "#900", agent: "zed", files: [{ path: "execution/z.py", status: "modified", hunks: null }] };
+
+  it("activeHolders and CAPACITY count them; the conflict names the first 6 and counts the rest, as on the whole ledger", () => {
+    expect(activeHolders(view(25, 16), T0).get("EXEC")).toEqual({ holders: Array.from({ length: 16 }, (_, i) => `#${i + 1}`), count: 25 });
+    const whole = emptyLedgerFixture({ footprints: Array.from({ length: 25 }, (_, i) => member(i + 1)) });
+    const cap = (l: Ledger) => evaluate(newcomer, l, config, T0, { stream: "EXEC" }).conflicts.find((c) => c.type === "CAPACITY");
+    expect(cap(view(25, 16))).toStrictEqual(cap(whole));
+    expect(cap(whole)).toMatchObject({ holder: "#1, #2, #3, #4, #5, #6 and 19 more", details: "EXEC already has 25 active (max_agents 20): #1, #2, #3, #4, #5, #6 and 19 more." });
+    expect(cap(view(19, 16))).toBeUndefined();
+  });
+
+  it("unlistedCapacityChanges: a member joining at the limit (20 → 21) asks for EXEC; far from it (30 → 31), or on a whole ledger, nothing", () => {
+    const join = (l: Ledger) => ({ ...l, footprints: [...l.footprints, member(800)] });
+    expect(unlistedCapacityChanges(view(20, 16), join(view(20, 16)), config, T0)).toEqual(["EXEC"]);
+    expect(unlistedCapacityChanges(view(19, 16), join(view(19, 16)), config, T0)).toEqual(["EXEC"]); // drafts count all 20
+    expect(unlistedCapacityChanges(view(30, 16), join(view(30, 16)), config, T0)).toEqual([]);
+    const whole = emptyLedgerFixture({ footprints: Array.from({ length: 20 }, (_, i) => member(i + 1)) });
+    expect(unlistedCapacityChanges(whole, join(whole), config, T0)).toEqual([]);
   });
 });
