@@ -20,10 +20,10 @@ import { AppGateway, type CheckOutput, type CommentInfo, type Conclusion, type L
 import { GitHubRefStore, fillView, isPhantom, isView, readLedgerView, readRepoFiles, scopeOfFootprint, unionScope, type Scope, type ViewRead } from "../github/ledger-store.js";
 import { pullOfGraphQL } from "../github/pull.js";
 import { numberOf, type PullRequest } from "../engine/change.js";
-import type { LedgerWriter } from "./ledger-writer.js";
+import { NeedsMembers, type LedgerWriter } from "./ledger-writer.js";
 import { createHash } from "node:crypto";
 import { localLocks, type PublishLocks } from "./publish-lock.js";
-import { reportKey, settleRefresh, shownKey, staleAfter, type KeyOf } from "../engine/refresh.js";
+import { reportKey, settleRefresh, shownKey, staleAfter, unlistedCapacityChanges, type KeyOf } from "../engine/refresh.js";
 
 export const CONFIG_PATHS = ["config/pucs_streams.yaml", ".github/pucs.yml"] as const;
 
@@ -489,7 +489,11 @@ export function drainDelayMs(): number {
 export function armRefresh(ctx: Ctx, config: Config): void {
   const settled = settledOf(ctx);
   ctx.writer.finishWith(ctx.repoKey, (before, after) => {
-    const keyOf = keyOfFootprint(config, ctx.now());
+    const now = ctx.now();
+    // A big stream read by its head: when its count crosses max_agents, every member's report may change.
+    const whole = unlistedCapacityChanges(before, after, config, now);
+    if (whole.length > 0) throw new NeedsMembers(whole);
+    const keyOf = keyOfFootprint(config, now);
     const stale = staleAfter(before, after, keyOf, null);
     return settleRefresh(after, { add: stale, done: settled.done, comments: settled.comments }, keyOf);
   });

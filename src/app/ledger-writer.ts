@@ -17,6 +17,17 @@ import type { LedgerSnapshot, LedgerStore } from "../ledger/store.js";
 import { transact, type TransactFn, type TransactOptions, type TransactResult } from "../ledger/transact.js";
 import { ScopedLedgerStore, primedStore } from "../github/ledger-store.js";
 
+/**
+ * Thrown by a finisher whose answer a partial ledger cannot give (src/engine/refresh.ts
+ * `unlistedCapacityChanges`): the batch is run again on a read with every member of these streams.
+ */
+export class NeedsMembers extends Error {
+  constructor(readonly streams: readonly string[]) {
+    super(`the update needs every open change of ${streams.join(", ")}`);
+    this.name = "NeedsMembers";
+  }
+}
+
 interface Pending {
   fn: TransactFn<unknown>;
   store: LedgerStore;
@@ -50,7 +61,12 @@ export type Finisher = (before: Ledger, after: Ledger) => { ledger: Ledger; mess
  * snapshot); partial stores (the App's hot path reads only its event's scope) joined into one over
  * all their scopes; a whole-ledger store when any update needs the whole ledger.
  */
-function batchStore(batch: readonly Pending[]): LedgerStore {
+function batchStore(batch: readonly Pending[], members: readonly string[] = []): LedgerStore {
+  if (members.length > 0) {
+    // Read again with every member of these streams (the first attempt's snapshot is not enough).
+    const scoped = batch.filter((p) => p.store instanceof ScopedLedgerStore).map((p) => p.store as ScopedLedgerStore);
+    if (scoped.length === batch.length) return scoped.slice(1).reduce((a, b) => a.merge(b), scoped[0]!).withMembers(members);
+  }
   const first = batch[0]!;
   if (batch.every((p) => p.store === first.store)) return first.snapshot ? primedStore(first.store, first.snapshot) : first.store;
   const scoped = batch.filter((p) => p.store instanceof ScopedLedgerStore).map((p) => p.store as ScopedLedgerStore);
@@ -99,10 +115,9 @@ export class LedgerWriter {
     await new Promise((r) => setImmediate(r));
     while (q.pending.length > 0) {
       const batch = q.pending.splice(0, q.pending.length);
-      const store = batchStore(batch);
       let before: Ledger | null = null;
       try {
-        const r = await transact(
+        const attempt = (store: LedgerStore) => transact(
           store,
           (l) => {
             before = l;
@@ -125,6 +140,14 @@ export class LedgerWriter {
           },
           this.options,
         );
+        let r: Awaited<ReturnType<typeof attempt>>;
+        try {
+          r = await attempt(batchStore(batch));
+        } catch (e) {
+          // A partial read too small for the finisher's answer: once more, with those streams whole.
+          if (!(e instanceof NeedsMembers)) throw e;
+          r = await attempt(batchStore(batch, e.streams));
+        }
         if (r.wrote) this.commits++;
         this.#latest.set(repoKey, r.outcome.after);
         batch.forEach((p, i) =>

@@ -31,7 +31,7 @@ import { annotationsFor } from "../engine/report.js";
 import { acquireLock, applyAll, expire, recordFootprint, releaseChange, releaseLock, type Notice, type TransitionResult } from "../ledger/transitions.js";
 import type { TransactFn } from "../ledger/transact.js";
 import { ScopedLedgerStore, fillView, type Scope } from "../github/ledger-store.js";
-import { indexedPaths } from "../ledger/layout.js";
+import { indexedPaths, summaryPath } from "../ledger/layout.js";
 import type { LedgerSnapshot, LedgerStore } from "../ledger/store.js";
 import { emptyLedger } from "../ledger/schema.js";
 import type { Evaluation } from "../engine/types.js";
@@ -94,7 +94,12 @@ export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch
   // PR's footprint, the index shards of its files, its streams' summaries — in the same request as
   // the config and the PR (src/github/ledger-store.ts `readLedgerView`).
   const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
-  const scope: Scope = { changes: [changeId(hint.number)], paths: listing ? indexedPaths(listing.files) : [], streams: guessStreams(ctx, hint, listing) };
+  const streams = guessStreams(ctx, hint, listing);
+  const id = changeId(hint.number);
+  // An event that makes the PR a member of its stream (or changes its draft) rewrites its summary shard:
+  // read with the rest (a push, which rarely does, reads it only when it has to).
+  const joins = MEMBERSHIP_ACTIONS.has(action) ? { summaryShards: streams.map((stream) => ({ stream, path: summaryPath(stream, id) })) } : {};
+  const scope: Scope = { changes: [id], paths: listing ? indexedPaths(listing.files) : [], streams, ...joins };
   const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number, scope });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
@@ -102,6 +107,9 @@ export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch
   // A PR that was opened just now has no earlier report: nothing to look for on GitHub.
   await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha, ...(listing ? { listing } : {}) });
 }
+
+/** pull_request actions that usually change the PR's membership of its stream (its summary shard). */
+const MEMBERSHIP_ACTIONS = new Set(["opened", "reopened", "ready_for_review", "converted_to_draft"]);
 
 /** The streams the event's evaluation will likely involve, by the config the repository's last event read (none yet: none). */
 function guessStreams(ctx: Ctx, hint: PullRequest, listing: PullFiles | null): (string | null)[] {
@@ -234,7 +242,7 @@ export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: st
   if (state.view && !state.view.whole) {
     // Its footprint's files (other PRs on them may be freed) and stream (a CAPACITY slot is freed).
     const fp = state.view.footprints.get(id) ?? null;
-    const scope: Scope = { changes: [id], paths: indexedPaths(fp?.files ?? []), streams: fp ? [fp.stream] : [] };
+    const scope: Scope = { changes: [id], paths: indexedPaths(fp?.files ?? []), streams: fp ? [fp.stream] : [], ...(fp ? { summaryShards: [{ stream: fp.stream, path: summaryPath(fp.stream, id) }] } : {}) };
     const read = await fillView(ctx.store.rc, ctx.store.ref, state.view, scope);
     store = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, scope), read);
     primed = undefined;

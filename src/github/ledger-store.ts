@@ -45,8 +45,17 @@ import {
   membersOf,
   sameMember,
   streamDir,
+  headPath,
+  blobOid,
+  shardsDigest,
+  needsWholeStream,
+  summaryPath,
+  StreamHeadSchema,
+  type StreamHead,
+  type StreamLoad,
   type StreamMember,
 } from "../ledger/layout.js";
+import { UNLISTED } from "../engine/types.js";
 import { FootprintSchema, canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { GitHubError, RepoClient, type GitHubClient, type Json, type RepoRef } from "./client.js";
@@ -345,7 +354,7 @@ export class GitHubRefStore implements LedgerStore {
    * base writes the whole v2 tree.
    */
   async commitChanges(
-    base: { ledger: Ledger; layout: 1 | 2; tree: string | null; complete?: boolean; loaded?: ReadonlyMap<string | null, readonly StreamMember[]> } | null,
+    base: { ledger: Ledger; layout: 1 | 2; tree: string | null; complete?: boolean; loaded?: ReadonlyMap<string | null, StreamLoad> } | null,
     next: Ledger,
     expected: string | null,
     message: string,
@@ -413,25 +422,41 @@ export const isPhantom = (f: Footprint): boolean => phantoms.has(f);
 /** The small parts of the v2 tree (everything but footprints), with the v1 document for a migration. */
 const SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
 
-/** What a partial read is for: changes by id, the index shards of paths, the summaries of streams. */
+/**
+ * What a partial read is for: changes by id, the index shards of paths, streams (their heads: counts
+ * and first members), and optionally streams to read whole (every member: `members`) and single
+ * summary shards (`summaryShards`: stream → shard paths, what a write that changes membership rewrites).
+ */
 export interface Scope {
   changes: readonly string[];
   paths: readonly string[];
   streams: readonly (string | null)[];
+  members?: readonly (string | null)[];
+  summaryShards?: readonly { stream: string | null; path: string }[];
 }
 
-export const unionScope = (...scopes: Scope[]): Scope => ({
-  changes: [...new Set(scopes.flatMap((s) => s.changes))],
-  paths: [...new Set(scopes.flatMap((s) => s.paths))],
-  streams: [...new Set(scopes.flatMap((s) => s.streams))],
-});
+export const unionScope = (...scopes: Scope[]): Scope => {
+  const members = [...new Set(scopes.flatMap((s) => s.members ?? []))];
+  const shards = new Map(scopes.flatMap((s) => s.summaryShards ?? []).map((x) => [x.path, x]));
+  return {
+    changes: [...new Set(scopes.flatMap((s) => s.changes))],
+    paths: [...new Set(scopes.flatMap((s) => s.paths))],
+    streams: [...new Set(scopes.flatMap((s) => s.streams))],
+    ...(members.length > 0 ? { members } : {}),
+    ...(shards.size > 0 ? { summaryShards: [...shards.values()] } : {}),
+  };
+};
 
 /**
  * A partial read at one commit (see LedgerView in src/ledger/layout.ts): the small collections, the
  * footprints of the changes asked for and of every change the index lists on the asked paths, and
- * the summaries of the asked streams, whose other members are in `ledger` as footprints without files
- * (phantoms: they take CAPACITY slots and overlap nothing). A v1 ledger, or a v2 tree written before
- * summaries existed, is read whole (`whole`): the next write migrates it.
+ * of each asked stream its head (src/ledger/layout.ts StreamHeadSchema: counts and first members,
+ * checked against the ids of the stream's summary shards) — or, when the head is missing or out of
+ * date or the stream is asked whole, its whole summary. A stream's listed members that were not
+ * read are in `ledger` as footprints without files (phantoms: they take CAPACITY slots and overlap
+ * nothing); the rest are counted (`UNLISTED`). The footprints of changes that hold claims in a
+ * stream read by its head are read too, so no holder counts twice. A v1 ledger, or a v2 tree written
+ * before summaries existed, is read whole (`whole`): the next write migrates it.
  */
 export interface ViewRead {
   version: string | null;
@@ -442,10 +467,10 @@ export interface ViewRead {
   complete: boolean;
   /** The view (or the whole ledger when `whole`), deep-frozen. */
   ledger: Ledger;
-  /** What was loaded: change → its footprint (null: none), path → changes on it, stream → its members. */
+  /** What was loaded: change → its footprint (null: none), path → changes on it, stream → its summary. */
   footprints: ReadonlyMap<string, Footprint | null>;
   shards: ReadonlyMap<string, readonly string[]>;
-  summaries: ReadonlyMap<string | null, readonly StreamMember[]>;
+  summaries: ReadonlyMap<string | null, StreamLoad>;
   /** The small collections and the session (footprints empty). */
   small: Ledger;
 }
@@ -453,27 +478,57 @@ export interface ViewRead {
 interface Wanted {
   changes: string[];
   paths: string[];
+  /** Streams to read by their heads (and their shards' ids). */
   streams: (string | null)[];
+  /** Streams to read whole. */
+  members: (string | null)[];
+  /** Single summary shards of streams read by their heads. */
+  shardFiles: { stream: string | null; path: string }[];
 }
 
-function wantedOf(r: Pick<ViewRead, "footprints" | "shards" | "summaries"> | null, scope: Scope): Wanted {
+/** Changes that hold claims (intents, locks) in a stream read by its head: their footprints tell whether they are its members. */
+function claimChanges(small: Ledger | null, loaded: ReadonlyMap<string | null, StreamLoad> | undefined): string[] {
+  if (!small || !loaded) return [];
+  const out: string[] = [];
+  for (const c of [...small.intents, ...small.locks]) {
+    if (c.change === undefined || c.stream === null) continue;
+    const load = loaded.get(c.stream);
+    // Only where the head leaves members unlisted, and the change is not one of those it lists.
+    if (load && load.members === null && load.head && load.head.open > load.head.first.length && !load.head.first.includes(c.change)) out.push(c.change);
+  }
+  return out;
+}
+
+function wantedOf(r: Pick<ViewRead, "footprints" | "shards" | "summaries"> | null, scope: Scope, small: Ledger | null = null): Wanted {
   const changes = new Set(scope.changes.filter((c) => !r?.footprints.has(c)));
   for (const list of r?.shards.values() ?? []) for (const c of list) if (!r!.footprints.has(c)) changes.add(c);
-  return {
-    changes: [...changes],
-    paths: [...new Set(scope.paths)].filter((p) => !r?.shards.has(p)),
-    streams: [...new Set(scope.streams)].filter((s) => !r?.summaries.has(s)),
-  };
+  for (const c of claimChanges(small, r?.summaries)) if (!r!.footprints.has(c)) changes.add(c);
+  const whole = new Set(scope.members ?? []);
+  // A stream whose head is missing or out of date is read whole.
+  for (const [st, load] of r?.summaries ?? []) if (load.head === null && load.members === null) whole.add(st);
+  const members = [...whole].filter((st) => !r?.summaries.get(st)?.members);
+  const streams = [...new Set(scope.streams)].filter((st) => !r?.summaries.has(st) && !whole.has(st));
+  const shardFiles = (scope.summaryShards ?? []).filter((x) => {
+    const load = r?.summaries.get(x.stream);
+    return !whole.has(x.stream) && !load?.members && !load?.shards.has(x.path);
+  });
+  return { changes: [...changes], paths: [...new Set(scope.paths)].filter((p) => !r?.shards.has(p)), streams, members, shardFiles };
 }
 
-const isEmpty = (w: Wanted) => w.changes.length === 0 && w.paths.length === 0 && w.streams.length === 0;
+const isEmpty = (w: Wanted) => w.changes.length === 0 && w.paths.length === 0 && w.streams.length === 0 && w.members.length === 0 && w.shardFiles.length === 0;
 
-/** The Commit fields of a query for `w` (aliases c<i>, p<i>, s<i>). */
+/** The Commit fields of a query for `w` (aliases c<i>, p<i>, s<i>/h<i>, m<i>, f<i>). */
 function wantedFields(w: Wanted): string {
   return [
     ...w.changes.map((c, i) => `c${i}: file(path: ${JSON.stringify(footprintPath(c))}) { object { ${BLOB_FIELDS} } }`),
     ...w.paths.map((p, i) => `p${i}: file(path: ${JSON.stringify(indexDir(p))}) { object { ${treeFields(1)} } }`),
-    ...w.streams.map((st, i) => `s${i}: file(path: ${JSON.stringify(streamDir(st))}) { object { ${treeFields(1)} } }`),
+    // A head, and the ids (not the texts) of the stream's summary shards to check it against.
+    ...w.streams.flatMap((st, i) => [
+      `s${i}: file(path: ${JSON.stringify(streamDir(st))}) { object { __typename ... on Tree { entries { name oid } } } }`,
+      `h${i}: file(path: ${JSON.stringify(headPath(st))}) { object { ${BLOB_FIELDS} } }`,
+    ]),
+    ...w.members.map((st, i) => `m${i}: file(path: ${JSON.stringify(streamDir(st))}) { object { ${treeFields(1)} } }`),
+    ...w.shardFiles.map((x, i) => `f${i}: file(path: ${JSON.stringify(x.path)}) { object { ${BLOB_FIELDS} } }`),
   ].join(" ");
 }
 
@@ -482,11 +537,20 @@ export function viewCommitFields(scope: Scope): string {
   return `__typename oid ... on Commit { tree { oid } ${SMALL_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} ${wantedFields(wantedOf(null, scope))} }`;
 }
 
+interface MutableLoad {
+  oids: Map<string, string>;
+  head: StreamHead | null;
+  members: StreamMember[] | null;
+  shards: Map<string, StreamMember[]>;
+}
+
 interface Loaded {
   footprints: Map<string, Footprint | null>;
   shards: Map<string, string[]>;
-  summaries: Map<string | null, StreamMember[]>;
+  summaries: Map<string | null, MutableLoad>;
 }
+
+const copyLoad = (l: StreamLoad): MutableLoad => ({ oids: new Map(l.oids), head: l.head, members: l.members ? [...l.members] : null, shards: new Map([...l.shards].map(([k, v]) => [k, [...v]])) });
 
 /** Takes the answers to `w` out of a commit node into `into`. */
 async function absorb(commit: CommitNode, w: Wanted, into: Loaded, fetch: BlobFetcher, source: string, hint: string): Promise<void> {
@@ -512,10 +576,36 @@ async function absorb(commit: CommitNode, w: Wanted, into: Loaded, fetch: BlobFe
     into.shards.set(w.paths[i]!, ids);
   }
   for (let i = 0; i < w.streams.length; i++) {
-    // Every shard of the stream's summary (a directory of up to 16 small blobs).
-    const dir = streamDir(w.streams[i]!);
+    // The head, trusted only when it was computed from the shards the tree has now.
+    const st = w.streams[i]!;
     const node = (commit[`s${i}`] as FileNode | undefined)?.object ?? null;
+    const oids = new Map<string, string>();
+    let listed = true;
+    if (node && node.__typename === "Tree") {
+      for (const e of (node as TreeNode).entries ?? []) {
+        const oid = (e as { oid?: unknown }).oid;
+        if (typeof oid === "string") oids.set(e.name, oid);
+        else listed = false;
+      }
+    }
+    const text = await blobOf(`h${i}`, headPath(st));
+    let head: StreamHead | null = null;
+    if (text !== null) {
+      const h = parseEntry(StreamHeadSchema, text, headPath(st), source, hint);
+      if (listed && h.stream === st && h.shards === shardsDigest(oids)) head = h;
+    } else if (oids.size === 0 && listed) {
+      // No summary and no head: the stream has no open change.
+      head = { stream: st, open: 0, drafts: 0, first: [], shards: shardsDigest(oids) };
+    }
+    into.summaries.set(st, { oids, head, members: null, shards: new Map() });
+  }
+  for (let i = 0; i < w.members.length; i++) {
+    // Every shard of the stream's summary (a directory of up to 16 small blobs).
+    const st = w.members[i]!;
+    const dir = streamDir(st);
+    const node = (commit[`m${i}`] as FileNode | undefined)?.object ?? null;
     const members: StreamMember[] = [];
+    const oids = new Map<string, string>();
     if (node && node.__typename === "Tree") {
       for (const e of (node as TreeNode).entries ?? []) {
         const path = `${dir}/${e.name}`;
@@ -523,9 +613,20 @@ async function absorb(commit: CommitNode, w: Wanted, into: Loaded, fetch: BlobFe
         const text = await textOf(e.object as BlobNode, fetch);
         if (text === null) throw new LedgerError(`${source}: ${path} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
         members.push(...membersOf(parseEntry(StreamSummarySchema, text, path, source, hint)));
+        oids.set(e.name, blobOid(text));
       }
     }
-    into.summaries.set(w.streams[i]!, members);
+    const prev = into.summaries.get(st);
+    // A head read before stays trusted only if it still matches (same commit: it does, unless it was stale).
+    const head = prev?.head && prev.head.shards === shardsDigest(oids) ? prev.head : null;
+    into.summaries.set(st, { oids, head, members, shards: new Map() });
+  }
+  for (let i = 0; i < w.shardFiles.length; i++) {
+    const { stream, path } = w.shardFiles[i]!;
+    const text = await blobOf(`f${i}`, path);
+    const load = into.summaries.get(stream);
+    if (!load) throw new LedgerError(`${source}: the summary shard ${path} was read without its stream's head: a PUCS bug. ${hint}`, "corrupt");
+    load.shards.set(path, text === null ? [] : membersOf(parseEntry(StreamSummarySchema, text, path, source, hint)));
   }
 }
 
@@ -533,8 +634,10 @@ function viewLedger(small: Ledger, loaded: Loaded): Ledger {
   const footprints: Footprint[] = [];
   for (const f of loaded.footprints.values()) if (f) footprints.push(f);
   const have = new Set(footprints.map((f) => f.change));
-  for (const [stream, members] of loaded.summaries) {
-    for (const m of members) {
+  const unlisted: Record<string, number> = {};
+  for (const [stream, load] of loaded.summaries) {
+    const listed = load.members ?? (load.head ? load.head.first.map((change) => ({ change, draft: false })) : []);
+    for (const m of listed) {
       if (have.has(m.change)) continue;
       have.add(m.change);
       // The agent is not in the summary: a footprint is its change's own whoever acts for it.
@@ -543,7 +646,15 @@ function viewLedger(small: Ledger, loaded: Loaded): Ledger {
       footprints.push(phantom);
     }
   }
-  const ledger = deepFreeze(Object.assign(canonicalLedger({ ...small, footprints }), { [PARTIAL]: true as const }));
+  // Open changes of a stream read by its head that the view does not list: counted, not listed.
+  for (const [stream, load] of loaded.summaries) {
+    if (load.members || !load.head || stream === null) continue;
+    const known = footprints.filter((f) => f.stream === stream && !f.draft).length;
+    const n = load.head.open - known;
+    if (n > 0) unlisted[stream] = n;
+  }
+  const base = Object.assign(canonicalLedger({ ...small, footprints }), { [PARTIAL]: true as const });
+  const ledger = deepFreeze(Object.keys(unlisted).length > 0 ? Object.assign(base, { [UNLISTED]: Object.freeze(unlisted) }) : base);
   views.add(ledger);
   return ledger;
 }
@@ -557,7 +668,8 @@ function viewLedger(small: Ledger, loaded: Loaded): Ledger {
 export async function readLedgerView(rc: RepoClient, ref: string, scope: Scope, at?: string, first?: CommitNode | null): Promise<ViewRead> {
   const commit = first !== undefined ? first : await readCommit(rc, ref, viewCommitFields(scope), at);
   if (commit === null) {
-    const loaded: Loaded = { footprints: new Map(scope.changes.map((c) => [c, null])), shards: new Map(scope.paths.map((p) => [p, []])), summaries: new Map(scope.streams.map((s) => [s, []])) };
+    const loaded: Loaded = { footprints: new Map(), shards: new Map(), summaries: new Map() };
+    noLedger(wantedOf(null, scope), loaded);
     return { version: null, tree: null, layout: 2, whole: false, complete: true, small: emptyLedger(), ledger: viewLedger(emptyLedger(), loaded), ...loaded };
   }
   const source = `${ref} at ${commit.oid.slice(0, 7)}`;
@@ -581,16 +693,14 @@ export async function readLedgerView(rc: RepoClient, ref: string, scope: Scope, 
  */
 export async function fillView(rc: RepoClient, ref: string, r: ViewRead, scope: Scope): Promise<ViewRead> {
   if (r.whole) return r;
-  const loaded: Loaded = { footprints: new Map(r.footprints), shards: new Map([...r.shards].map(([k, v]) => [k, [...v]])), summaries: new Map([...r.summaries].map(([k, v]) => [k, [...v]])) };
+  const loaded: Loaded = { footprints: new Map(r.footprints), shards: new Map([...r.shards].map(([k, v]) => [k, [...v]])), summaries: new Map([...r.summaries].map(([k, v]) => [k, copyLoad(v)])) };
   let changed = false;
-  for (let round = 0; round < 3; round++) {
-    const w = wantedOf(loaded, scope);
+  for (let round = 0; round < 4; round++) {
+    const w = wantedOf(loaded, scope, r.small);
     if (isEmpty(w)) break;
     changed = true;
     if (r.version === null) {
-      for (const c of w.changes) loaded.footprints.set(c, null);
-      for (const p of w.paths) loaded.shards.set(p, []);
-      for (const st of w.streams) loaded.summaries.set(st, []);
+      noLedger(w, loaded);
       continue;
     }
     const commit = await readCommit(rc, ref, `__typename oid ... on Commit { ${wantedFields(w)} }`, r.version);
@@ -599,6 +709,15 @@ export async function fillView(rc: RepoClient, ref: string, r: ViewRead, scope: 
   }
   if (!changed && r.ledger !== r.small) return r;
   return { ...r, ...loaded, ledger: viewLedger(r.small, loaded) };
+}
+
+/** What `w` finds when there is no ledger yet: nothing. */
+function noLedger(w: Wanted, loaded: Loaded): void {
+  for (const c of w.changes) loaded.footprints.set(c, null);
+  for (const p of w.paths) loaded.shards.set(p, []);
+  const empty = (): MutableLoad => ({ oids: new Map(), head: { stream: null, open: 0, drafts: 0, first: [], shards: shardsDigest(new Map()) }, members: [], shards: new Map() });
+  for (const st of [...w.streams, ...w.members]) loaded.summaries.set(st, { ...empty(), head: { ...empty().head!, stream: st } });
+  for (const x of w.shardFiles) loaded.summaries.get(x.stream)?.shards.set(x.path, []);
 }
 
 async function readCommit(rc: RepoClient, ref: string, fields: string, at?: string): Promise<CommitNode | null> {
@@ -639,6 +758,11 @@ export class ScopedLedgerStore implements LedgerStore {
     this.#initial = initial ?? null;
   }
 
+  /** The same scope with every member of `streams` read (not only their heads). */
+  withMembers(streams: readonly (string | null)[]): ScopedLedgerStore {
+    return new ScopedLedgerStore(this.store, { ...this.scope, members: [...new Set([...(this.scope.members ?? []), ...streams])] });
+  }
+
   /** One store for a batch of updates with these scopes. */
   merge(other: ScopedLedgerStore): ScopedLedgerStore {
     return new ScopedLedgerStore(this.store, unionScope(this.scope, other.scope));
@@ -659,8 +783,13 @@ export class ScopedLedgerStore implements LedgerStore {
     if (expected === null || r.whole) return this.store.commitChanges(expected === null ? null : { ledger: r.ledger, layout: r.layout, tree: r.tree, complete: r.complete }, next, expected, message);
     const before = r.ledger;
     const was = new Map(before.footprints.map((f) => [f.change, f]));
-    // Streams whose summary the write rewrites, and phantoms whose report fields changed.
-    const streams = new Set<string | null>();
+    // Moves of membership (per stream) the write makes, and phantoms whose report fields changed.
+    const moves = new Map<string | null, { prev?: Footprint; next?: Footprint }[]>();
+    const move = (stream: string | null, prev: Footprint | undefined, f: Footprint | undefined) => {
+      const list = moves.get(stream) ?? [];
+      list.push({ ...(prev ? { prev } : {}), ...(f ? { next: f } : {}) });
+      moves.set(stream, list);
+    };
     const patched: Footprint[] = [];
     for (const f of next.footprints) {
       const prev = was.get(f.change);
@@ -674,19 +803,37 @@ export class ScopedLedgerStore implements LedgerStore {
       }
       // Only a change of membership (or of a member's draft) rewrites a summary.
       if (!prev || !sameMember(prev, f)) {
-        streams.add(f.stream);
-        if (prev) streams.add(prev.stream);
+        move(f.stream, prev, f);
+        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
       }
     }
     const kept = new Set(next.footprints.map((f) => f.change));
     for (const f of before.footprints) {
       if (kept.has(f.change)) continue;
       if (isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
-      streams.add(f.stream);
+      move(f.stream, f, undefined);
     }
-    // What the write needs and the read did not load. The base stays the ledger the transitions ran
-    // on: a phantom the fill adds would otherwise look deleted.
-    r = await fillView(this.store.rc, this.store.ref, r, { changes: patched.map((f) => f.change), paths: [], streams: [...streams] });
+    // What the write needs and the read did not load: the phantoms' real footprints, the heads and the
+    // summary shards it rewrites — every member of a stream whose head cannot be updated alone. The
+    // base stays the ledger the transitions ran on: a phantom the fill adds would otherwise look deleted.
+    for (let round = 0; round < 3; round++) {
+      const need: Scope = { changes: patched.map((f) => f.change).filter((c) => !r.footprints.has(c)), paths: [], streams: [], members: [], summaryShards: [] };
+      for (const [stream, list] of moves) {
+        const load = r.summaries.get(stream);
+        if (load?.members) continue;
+        if (!load) (need.streams as (string | null)[]).push(stream);
+        else if (!load.head || needsWholeStream(load.head, stream, list)) {
+          (need.members as (string | null)[]).push(stream);
+          continue;
+        }
+        for (const m of list) {
+          const path = summaryPath(stream, (m.prev ?? m.next)!.change);
+          if (!load?.shards.has(path)) (need.summaryShards as { stream: string | null; path: string }[]).push({ stream, path });
+        }
+      }
+      if (need.changes.length + need.streams.length + need.members!.length + need.summaryShards!.length === 0) break;
+      r = await fillView(this.store.rc, this.store.ref, r, need);
+    }
     let base = before;
     let target = next;
     if (patched.length > 0) {

@@ -90,6 +90,51 @@ export const StreamSummarySchema = z.strictObject({ stream: z.string().nullable(
 export type StreamSummary = z.infer<typeof StreamSummarySchema>;
 /** The members a summary shard lists. */
 export const membersOf = (s: StreamSummary): StreamMember[] => [...s.open.map((change) => ({ change, draft: false })), ...s.drafts.map((change) => ({ change, draft: true }))];
+/**
+ * `heads/<stream>.json`: what an event needs of a stream without reading its summary — how many open
+ * changes it has (drafts apart), the first HEAD_FIRST of them in change order (for the names a CAPACITY
+ * conflict shows), and `shards`, a digest of the blob ids of the stream's summary shards as this head
+ * was computed from. A reader lists the shards' ids (not their texts) and trusts the head only when
+ * they match, so a writer that does not know heads (an older pucs) can never make a reader trust a
+ * stale one: the reader reads the summary whole instead, and its next write rewrites the head.
+ */
+export const StreamHeadSchema = z.strictObject({
+  stream: z.string().nullable(),
+  open: z.number().int().nonnegative(),
+  drafts: z.number().int().nonnegative(),
+  first: z.array(z.string().min(1)),
+  shards: z.string().min(1),
+});
+export type StreamHead = z.infer<typeof StreamHeadSchema>;
+/**
+ * How many first members a head lists (at most), and how few it may keep before a write must read
+ * every member to list more: CAPACITY names 6 holders other than the change itself (7 needed), and
+ * the room between the two lets 8 first members leave (the oldest PRs tend to merge first) before
+ * one write reads the whole summary again.
+ */
+export const HEAD_FIRST = 16;
+export const HEAD_MIN = 8;
+
+/** git's id of a blob with this text (as GitHub's tree entries report it). */
+export function blobOid(text: string): string {
+  const body = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
+}
+
+/** The digest of a stream's summary shards (shard file name → blob id), as a head records it. */
+export function shardsDigest(oids: ReadonlyMap<string, string>): string {
+  const lines = [...oids].map(([name, oid]) => `${name} ${oid}\n`).sort();
+  return createHash("sha1").update(lines.join("")).digest("hex").slice(0, 16);
+}
+
+/** A stream's head from all its members and its shards' blob ids. */
+export function headOf(stream: string | null, members: readonly StreamMember[], oids: ReadonlyMap<string, string>): StreamHead {
+  const open = members.filter((m) => !m.draft).map((m) => m.change);
+  open.sort(cmpStr);
+  return { stream, open: open.length, drafts: members.length - open.length, first: open.slice(0, HEAD_FIRST), shards: shardsDigest(oids) };
+}
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Present once every stream's summary and every gate entry is in the tree (see the module comment). */
 export const SUMMARY_MARK = "gates/complete";
 const SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
@@ -141,6 +186,8 @@ export const streamDir = (stream: string | null): string =>
 /** Tree-safe directory of a stream's gate entries (`gates/-` for footprints without gate streams). */
 export const gateDir = (stream: string | null): string =>
   stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+/** The head of a stream (see StreamHeadSchema). */
+export const headPath = (stream: string | null): string => (stream === null ? "heads/-.json" : `heads/=${encodeURIComponent(stream).replace(/\./g, "%2E")}.json`);
 /** The summary shard of a stream that lists `change` (16 shards by the change's key: a write rewrites one). */
 export const summaryPath = (stream: string | null, change: string): string => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 
@@ -189,16 +236,36 @@ function summaryText(stream: string | null, members: readonly StreamMember[]): s
   return entryText(StreamSummarySchema, { stream, open: sorted.filter((m) => !m.draft).map((m) => m.change), drafts: sorted.filter((m) => m.draft).map((m) => m.change) });
 }
 
-/** Every stream's summary of a whole ledger. */
-function allSummaries(footprints: readonly Footprint[], out: FileChanges): void {
-  const by = new Map<string, { stream: string | null; members: StreamMember[] }>();
-  for (const f of footprints) {
-    const path = summaryPath(f.stream, f.change);
-    const shard = by.get(path) ?? { stream: f.stream, members: [] };
-    shard.members.push(memberOf(f));
-    by.set(path, shard);
+/** Name of a summary shard file in its stream's directory ("3.json"). */
+const shardName = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
+/** Every summary shard of one stream and its head, from all its members. */
+function streamFiles(stream: string | null, members: readonly StreamMember[], out: FileChanges): void {
+  const by = new Map<string, StreamMember[]>();
+  for (const m of members) {
+    const path = summaryPath(stream, m.change);
+    const list = by.get(path) ?? [];
+    list.push(m);
+    by.set(path, list);
   }
-  for (const [path, { stream, members }] of by) out.set(path, summaryText(stream, members));
+  const oids = new Map<string, string>();
+  for (const [path, list] of by) {
+    const text = summaryText(stream, list)!;
+    out.set(path, text);
+    oids.set(shardName(path), blobOid(text));
+  }
+  out.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, members, oids)));
+}
+
+/** Every stream's summary and head of a whole ledger. */
+function allSummaries(footprints: readonly Footprint[], out: FileChanges): void {
+  const by = new Map<string | null, StreamMember[]>();
+  for (const f of footprints) {
+    const list = by.get(f.stream) ?? [];
+    list.push(memberOf(f));
+    by.set(f.stream, list);
+  }
+  for (const [stream, members] of by) streamFiles(stream, members, out);
   // Gate entries too: a tree without the marker may have been written before they existed.
   for (const f of footprints) {
     const paths = gateEntryPaths(f);
@@ -314,14 +381,66 @@ export function layoutFiles(l: Ledger): Map<string, string> {
 }
 
 /**
+ * What a partial read loaded of one stream's summary (`layoutDiff` rewrites its shards and head from it):
+ * the blob ids of its shards as stored, its head when it matched them, and its members — all of them
+ * (`members`) or those of the shards read one by one (`shards`: path → members as stored).
+ */
+export interface StreamLoad {
+  oids: ReadonlyMap<string, string>;
+  head: StreamHead | null;
+  members: readonly StreamMember[] | null;
+  shards: ReadonlyMap<string, readonly StreamMember[]>;
+}
+
+/**
  * How `layoutDiff` rewrites the summaries of the streams a write changes: from the whole ledger
- * (`before` is whole), or from the summaries a partial read loaded (`loaded`: stream → its members
- * as stored; every stream whose membership changes must be there). `complete: false` = the tree
+ * (`before` is whole), or from what a partial read loaded (`loaded`: stream → StreamLoad; every
+ * stream whose membership changes must be there, with the shards the write rewrites, and whole
+ * when a member of its head's `first` leaves a stream with more). `complete: false` = the tree
  * lacks the marker: a whole-ledger write then writes every summary.
  */
 export interface SummaryBase {
-  loaded?: ReadonlyMap<string | null, readonly StreamMember[]>;
+  loaded?: ReadonlyMap<string | null, StreamLoad>;
   complete?: boolean;
+}
+
+/** A footprint's place in its stream's counts: open, draft, or none of this stream's. */
+const placeIn = (stream: string | null, f: Footprint | undefined): "open" | "draft" | null => (f && f.stream === stream ? (f.draft ? "draft" : "open") : null);
+
+/**
+ * The head of `stream` after changes of membership (`moves`: before → after of each change that moved),
+ * from the head as stored alone. Null when it cannot be told without every member: members of `first`
+ * left and fewer than HEAD_MIN remain listed while the stream has more open changes.
+ */
+export function nextHead(head: StreamHead, stream: string | null, moves: readonly { prev?: Footprint | undefined; next?: Footprint | undefined }[], oids: ReadonlyMap<string, string>): StreamHead | null {
+  let open = head.open;
+  let drafts = head.drafts;
+  const first = new Set(head.first);
+  for (const { prev, next } of moves) {
+    const was = placeIn(stream, prev);
+    const now = placeIn(stream, next);
+    if (was === now) continue;
+    const change = (prev ?? next)!.change;
+    if (was === "open") {
+      open--;
+      first.delete(change);
+    } else if (was === "draft") drafts--;
+    if (now === "open") {
+      // Listed when it sorts before the last listed (or every open change is listed): `first` stays the smallest.
+      if (head.open === head.first.length || cmpStr(change, head.first[head.first.length - 1] ?? "") < 0) first.add(change);
+      open++;
+    } else if (now === "draft") drafts++;
+  }
+  if (open < 0 || drafts < 0) return null;
+  const listed = [...first].sort(cmpStr).slice(0, HEAD_FIRST);
+  // Too few listed while more are open: only every member can tell which come next.
+  if (listed.length < Math.min(HEAD_MIN, open)) return null;
+  return { stream, open, drafts, first: listed, shards: shardsDigest(oids) };
+}
+
+/** Whether a write needs every member of `stream` (see nextHead): true when the head alone cannot tell. */
+export function needsWholeStream(head: StreamHead, stream: string | null, moves: readonly { prev?: Footprint | undefined; next?: Footprint | undefined }[]): boolean {
+  return nextHead(head, stream, moves, new Map()) === null;
 }
 
 /**
@@ -351,6 +470,7 @@ export function layoutDiff(before: Ledger, after: Ledger, summaries: SummaryBase
     }
     for (const key of oldBy.keys()) if (!newBy.has(key)) out.set(smallPath(col.dir, key), null);
   }
+  const moved = new Set<string | null>();
   if (before.footprints !== after.footprints) {
     const oldBy = new Map(before.footprints.map((f) => [f.change, f]));
     const newBy = new Map(after.footprints.map((f) => [f.change, f]));
@@ -370,33 +490,66 @@ export function layoutDiff(before: Ledger, after: Ledger, summaries: SummaryBase
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out.set(p, null);
     }
-    // The summary shards whose members (or a member's agent or draft) changed.
-    const shards = new Map<string, string | null>();
-    const note = (f: Footprint) => shards.set(summaryPath(f.stream, f.change), f.stream);
+    // The summary shards (and heads) of the streams whose members (or a member's draft) changed.
+    const moves = new Map<string | null, { prev?: Footprint | undefined; next?: Footprint | undefined }[]>();
+    const move = (stream: string | null, prev: Footprint | undefined, next: Footprint | undefined) => {
+      const list = moves.get(stream) ?? [];
+      list.push({ prev, next });
+      moves.set(stream, list);
+    };
     for (const [change, f] of newBy) {
       const prev = oldBy.get(change);
       if (prev === f) continue;
       if (!prev || !sameMember(prev, f)) {
-        note(f);
-        if (prev) note(prev);
+        move(f.stream, prev, f);
+        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
       }
     }
-    for (const [change, prev] of oldBy) if (!newBy.has(change)) note(prev);
+    for (const [change, prev] of oldBy) if (!newBy.has(change)) move(prev.stream, prev, undefined);
+    for (const stream of moves.keys()) moved.add(stream);
     if (summaries.complete !== false || summaries.loaded) {
-      for (const [path, stream] of shards) {
-        const inShard = (m: { stream?: string | null; change: string }) => summaryPath(stream, m.change) === path;
-        let members: StreamMember[];
-        if (summaries.loaded) {
-          const stored = summaries.loaded.get(stream);
-          if (stored === undefined) throw new LedgerError(`the summary of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
-          const mine = (m: StreamMember) => oldBy.has(m.change) || newBy.has(m.change);
-          members = [...stored.filter((m) => !mine(m) && inShard(m)), ...after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf)];
-        } else {
-          members = after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf);
+      for (const [stream, list] of moves) {
+        const paths = new Set(list.map((m) => summaryPath(stream, (m.prev ?? m.next)!.change)));
+        const inShard = (path: string) => (m: { change: string }) => summaryPath(stream, m.change) === path;
+        const afterIn = after.footprints.filter((f) => f.stream === stream);
+        const load = summaries.loaded?.get(stream);
+        if (!summaries.loaded) {
+          // A whole ledger: every member is in `after`.
+          const all: FileChanges = new Map();
+          streamFiles(stream, afterIn.map(memberOf), all);
+          for (const p of paths) out.set(p, all.get(p) ?? null);
+          out.set(headPath(stream), all.get(headPath(stream)) ?? null);
+          if (afterIn.length === 0) out.set(headPath(stream), null);
+          continue;
         }
-        out.set(path, summaryText(stream, members));
+        const bug = (what: string) => new LedgerError(`the ${what} of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
+        if (!load) throw bug("summary");
+        const mine = (m: StreamMember) => oldBy.has(m.change) || newBy.has(m.change);
+        const oids = new Map(load.oids);
+        for (const path of paths) {
+          const stored = load.members ? load.members.filter(inShard(path)) : load.shards.get(path);
+          if (stored === undefined) throw bug(`summary shard ${path}`);
+          const text = summaryText(stream, [...stored.filter((m) => !mine(m)), ...afterIn.filter(inShard(path)).map(memberOf)]);
+          out.set(path, text);
+          if (text === null) oids.delete(shardName(path));
+          else oids.set(shardName(path), blobOid(text));
+        }
+        let head: StreamHead | null;
+        if (load.members) head = oids.size === 0 ? null : headOf(stream, [...load.members.filter((m) => !mine(m)), ...afterIn.map(memberOf)], oids);
+        else {
+          if (!load.head) throw bug("head");
+          head = nextHead(load.head, stream, list, oids);
+          if (!head) throw bug("whole summary");
+          if (oids.size === 0) head = null;
+        }
+        out.set(headPath(stream), head === null ? null : entryText(StreamHeadSchema, head));
       }
     }
+  }
+  // A head found out of date (or missing) where the summary was read whole: written again with this write.
+  for (const [stream, load] of summaries.loaded ?? []) {
+    if (moved.has(stream) || load.head !== null || load.members === null || load.oids.size === 0) continue;
+    out.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, load.members, load.oids)));
   }
   if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out);
   return out;
@@ -537,6 +690,7 @@ function schemaOfPath(path: string): AnySchema | null {
   const top = path.slice(0, path.indexOf("/"));
   if (top === "footprints") return FootprintSchema;
   if (top === "streams") return StreamSummarySchema;
+  if (top === "heads") return StreamHeadSchema;
   if (top === "gates") return GateEntrySchema;
   if (top in COLLECTIONS) return COLLECTIONS[top as (typeof SMALL)[number]].schema;
   return null;

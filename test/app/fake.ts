@@ -13,7 +13,7 @@ import { createApp } from "../../src/app/index.js";
 import { LedgerWriter } from "../../src/app/ledger-writer.js";
 import type { Ledger } from "../../src/engine/types.js";
 import { parseLedger, serializeLedger } from "../../src/ledger/schema.js";
-import { layoutFiles, ledgerFromFiles } from "../../src/ledger/layout.js";
+import { blobOid, layoutFiles, ledgerFromFiles } from "../../src/ledger/layout.js";
 
 export const API = "https://api.github.com";
 export const OWNER = "Codertocat";
@@ -118,6 +118,13 @@ export class FakeGitHub {
     const sha = this.objectId("seed");
     const content = opts.v1 ? { text: serializeLedger(l) } : { files: layoutFiles(l) };
     this.commits.set(sha, { sha, ...content, parents: this.ledgerRef ? [this.ledgerRef] : [], message: "seed" });
+    this.ledgerRef = sha;
+  }
+
+  /** Seeds a ledger commit with exactly these files (path → text), e.g. one an older pucs wrote. */
+  setFiles(files: ReadonlyMap<string, string>): void {
+    const sha = this.objectId("seed");
+    this.commits.set(sha, { sha, files: new Map(files), parents: this.ledgerRef ? [this.ledgerRef] : [], message: "seed" });
     this.ledgerRef = sha;
   }
 
@@ -309,7 +316,7 @@ export class FakeGitHub {
       this.reverts.push(v.input as J);
       return { data: { revertPullRequest: { revertPullRequest: { number, url: `https://github.com/${OWNER}/${REPO}/pull/${number}` } } } };
     }
-    const blob = (text: string | undefined) => (text === undefined ? null : { __typename: "Blob", oid: "b", text, isTruncated: false, isBinary: false });
+    const blob = (text: string | undefined) => (text === undefined ? null : { __typename: "Blob", oid: blobOid(text), text, isTruncated: false, isBinary: false });
     const repository: J = {};
     // The ledger commit's `alias: file(path: "...")` fields, each a blob or a tree nested to the bottom.
     const commitNode = (sha: string): J => {
@@ -321,7 +328,8 @@ export class FakeGitHub {
         const under = [...files.keys()].filter((k) => k.startsWith(`${path}/`));
         if (under.length === 0) return null;
         const names = [...new Set(under.map((k) => k.slice(path.length + 1).split("/")[0]!))].sort();
-        return { __typename: "Tree", entries: names.map((name) => ({ name, object: node(`${path}/${name}`) })) };
+        // Each entry with git's id of its blob, as GitHub's TreeEntry.oid (stream heads are checked against them).
+        return { __typename: "Tree", entries: names.map((name) => { const object = node(`${path}/${name}`); return { name, oid: (object as J | null)?.oid ?? `tree:${path}/${name}`, object }; }) };
       };
       const out: J = { __typename: "Commit", oid: sha, tree: { oid: treeSha } };
       for (const m of String(b.query).matchAll(/(\w+): file\(path: "([^"]+)"\)/g)) {

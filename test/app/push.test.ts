@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { BASE, harness, patch, pullPayload, shaFor } from "./fake.js";
+import { BASE, CONFIG, harness, patch, pullPayload, shaFor } from "./fake.js";
 import { textHash } from "../../src/engine/diff.js";
 
 afterEach(() => nock.cleanAll());
@@ -57,6 +57,37 @@ describe("a stream's summary (the partial read of issue 14)", () => {
     expect(first).toContain('file(path: "streams/=EXEC")');
     expect(first).not.toContain('file(path: "footprints")');
     expect(h.gh.ledger!.footprints.map((f) => [f.change, f.files.length])).toEqual([["#1", 1], ["#2", 1], ["#3", 1], ["#4", 1]]);
+  });
+});
+
+describe("a stream bigger than its head lists (issue 14: a push reads the head, not every member)", () => {
+  it("20 PRs in a stream of max_agents 20; the 21st turns all of them to CAPACITY: the commit reads the stream whole and marks every one stale, not only the 16 its head lists", async () => {
+    const h = await harness();
+    h.gh.defaultFiles.set("config/pucs_streams.yaml", CONFIG.replace("max_agents: 3\n  API", "max_agents: 20\n  API"));
+    for (let n = 1; n <= 20; n++) {
+      h.gh.prFiles.set(n, [{ filename: `execution/m${n}.py`, patch: patch(1, 2) }]);
+      await h.send("pull_request", pullPayload(n, {}));
+    }
+    expect(h.gh.checkRuns.map((r) => r.conclusion)).toEqual(Array(20).fill("success"));
+    h.gh.reset();
+    h.gh.prFiles.set(21, [{ filename: "execution/m21.py", patch: patch(1, 2) }]);
+    await h.send("pull_request", pullPayload(21, {}));
+    const queries = h.gh.log.filter((r) => r.path === "/graphql").map((r) => String((r.body as { query: string }).query));
+    // #21's own read: EXEC's head (16 listed, 4 counted), not its summary's texts...
+    expect(queries[0]).toContain('h0: file(path: "heads/=EXEC.json")');
+    expect(queries[0]).not.toContain("m0: file(");
+    // ...and its commit, which crosses max_agents for every member: read again with every member.
+    expect(queries.some((q) => q.includes('m0: file(path: "streams/=EXEC")'))).toBe(true);
+    const latest = (n: number) => h.gh.checkRuns.filter((r) => r.head_sha === shaFor(n)).at(-1)!;
+    expect(latest(21).conclusion).toBe("failure");
+    // Every member is either refreshed now (5 per event) or marked for the next ones; none forgotten.
+    const ledger = h.gh.ledger!;
+    const refreshed = Array.from({ length: 20 }, (_, i) => i + 1).filter((n) => latest(n).conclusion === "failure");
+    const marked = ledger.footprints.filter((f) => f.stale === true).map((f) => Number(f.change.slice(1)));
+    expect(refreshed).toHaveLength(5);
+    expect([...new Set([...refreshed, ...marked])].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // The commit marked all 20 (the 4 the head did not list among them: "#6".."#9" sort last).
+    expect(marked.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 });
 

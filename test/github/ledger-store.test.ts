@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, primedStore } from "../../src/github/ledger-store.js";
 import { canonicalLedger, emptyLedger, serializeLedger } from "../../src/ledger/schema.js";
-import { SUMMARY_MARK, changeKey, gateEntryPath, footprintPath, indexDir, layoutDiff, layoutFiles, ledgerFromFiles, summaryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, blobOid, headPath, changeKey, gateEntryPath, footprintPath, indexDir, layoutDiff, layoutFiles, ledgerFromFiles, summaryPath } from "../../src/ledger/layout.js";
 import { fullLedger } from "../ledger/fixtures.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -23,7 +23,7 @@ beforeEach(() => {
   HEAD = (++seq).toString(16).padStart(40, "a");
 });
 const TREE = "f".repeat(40);
-const blobNode = (text: string | null, oid = "b".repeat(40)) => ({ __typename: "Blob", oid, text, isTruncated: false, isBinary: false });
+const blobNode = (text: string | null, oid = text === null ? "b".repeat(40) : blobOid(text)) => ({ __typename: "Blob", oid, text, isTruncated: false, isBinary: false });
 /** GitHub's answer for the ledger commit: each `alias: file(path:)` of the query as a blob or a nested tree. */
 function commitNode(files: Map<string, string>, oid = HEAD) {
   const node = (path: string): unknown => {
@@ -31,7 +31,7 @@ function commitNode(files: Map<string, string>, oid = HEAD) {
     const under = [...files.keys()].filter((k) => k.startsWith(`${path}/`));
     if (under.length === 0) return null;
     const names = [...new Set(under.map((k) => k.slice(path.length + 1).split("/")[0]!))].sort();
-    return { __typename: "Tree", entries: names.map((name) => ({ name, object: node(`${path}/${name}`) })) };
+    return { __typename: "Tree", entries: names.map((name) => { const object = node(`${path}/${name}`); return { name, oid: (object as { oid?: string } | null)?.oid ?? `tree:${path}/${name}`, object }; }) };
   };
   const parts = { v1: "ledger.json", meta: "meta.json", locks: "locks", intents: "intents", queues: "queues", overrides: "overrides", footprints: "footprints", mark: SUMMARY_MARK };
   const out: Record<string, unknown> = { __typename: "Commit", oid, tree: { oid: TREE } };
@@ -202,7 +202,7 @@ describe("GitHubRefStore.write", () => {
     expect(await store().write(next, HEAD, "release #1")).toEqual({ ok: true, version: "c3" });
     expect(query!.variables).toEqual({ owner: "octo", name: "demo", oid: HEAD });
     expect(tree!.base_tree).toBe(TREE);
-    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1"), gateEntryPath(null, "#1")].sort());
+    expect(tree!.tree.map((e) => e.path).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1"), headPath("EXEC"), gateEntryPath(null, "#1")].sort());
     expect(tree!.tree.every((e) => e.sha === null)).toBe(true);
   });
 

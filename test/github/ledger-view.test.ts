@@ -1,7 +1,9 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Footprint, Ledger } from "../../src/engine/types.js";
+import { UNLISTED, type Footprint, type Ledger } from "../../src/engine/types.js";
+import { evaluate } from "../../src/engine/evaluate.js";
+import { seedConfig as fixtureConfig } from "../engine/fixtures.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, ScopedLedgerStore, isPhantom, isView, readLedgerView } from "../../src/github/ledger-store.js";
 import { SUMMARY_MARK, gateEntryPath, footprintPath, indexDir, layoutFiles, summaryPath } from "../../src/ledger/layout.js";
@@ -10,7 +12,7 @@ import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
 import { recordFootprint } from "../../src/ledger/transitions.js";
 import { BASE, FakeGitHub, OWNER, REPO } from "../app/fake.js";
-import { footprint, fullLedger } from "../ledger/fixtures.js";
+import { T0, footprint, fullLedger, lock } from "../ledger/fixtures.js";
 
 afterEach(() => nock.cleanAll());
 
@@ -64,18 +66,66 @@ describe("a partial read: only the claims on the event's own files", () => {
     expect(r.ledger.footprints.map((f) => f.change)).toEqual(["#1", "#2"]);
   });
 
-  it("a stream's summary: its other members are in the view without files (they count for CAPACITY, overlap nothing), in the same query", async () => {
+  it("a stream's head: its first members are in the view without files (they count for CAPACITY, overlap nothing), the rest counted, in the same query", async () => {
     const gh = new FakeGitHub();
     gh.setLedger(crowded(40));
     const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#100"], paths: ["src/m0/f0.py"], streams: ["EXEC"] });
     expect(graphqlCalls(gh)).toHaveLength(1);
-    // #1 and #100..#139 are EXEC's open changes; #2 has no stream.
-    expect(r.ledger.footprints).toHaveLength(41);
+    // Not the summary's texts: its shards' ids and the head.
+    const q = (graphqlCalls(gh)[0]!.body as { query: string }).query;
+    expect(q).toContain('s0: file(path: "streams/=EXEC") { object { __typename ... on Tree { entries { name oid } } } }');
+    expect(q).toContain('h0: file(path: "heads/=EXEC.json")');
+    // #1 and #100..#139 are EXEC's 41 open changes; #2 has no stream. Listed: #100 (read whole) and the head's first 16.
+    expect(r.ledger.footprints.map((f) => f.change)).toEqual(["#1", ...Array.from({ length: 15 }, (_, i) => `#${100 + i}`)]);
     const phantom = r.ledger.footprints.find((f) => f.change === "#105")!;
     expect(isPhantom(phantom)).toBe(true);
     expect(phantom).toMatchObject({ stream: "EXEC", draft: false, files: [] });
     expect(isPhantom(r.ledger.footprints.find((f) => f.change === "#100")!)).toBe(false);
     expect(r.ledger.footprints.find((f) => f.change === "#100")!.files).toHaveLength(20);
+    expect(r.ledger[UNLISTED]).toEqual({ EXEC: 25 });
+    // The engine counts them all: the same CAPACITY answer as on the whole ledger.
+    const config = { ...fixtureConfig(), streams: fixtureConfig().streams.map((x) => (x.id === "EXEC" ? { ...x, maxAgents: 3 } : x)) };
+    const change = { id: "#200", agent: "zed", files: [{ path: "execution/z.py", status: "modified" as const, hunks: null }] };
+    const onView = evaluate(change, r.ledger, config, T0, { stream: "EXEC" });
+    const onWhole = evaluate(change, crowded(40), config, T0, { stream: "EXEC" });
+    expect(onView.conflicts.find((c) => c.type === "CAPACITY")).toStrictEqual(onWhole.conflicts.find((c) => c.type === "CAPACITY"));
+    expect(onView.conflicts.find((c) => c.type === "CAPACITY")!.details).toBe("EXEC already has 41 active (max_agents 3): #1, #100, #101, #102, #103, #104 and 35 more.");
+  });
+
+  it("a change holding a claim in a stream read by its head is read too, so it counts once (member or not)", async () => {
+    const gh = new FakeGitHub();
+    const whole = crowded(40);
+    // #130 (an unlisted member of EXEC) and #900 (no footprint) hold EXEC locks; #105 (listed) too.
+    const claims = [lock({ path: "execution/x.py", agent: "a", stream: "EXEC", change: "#130" }), lock({ path: "execution/y.py", agent: "b", stream: "EXEC", change: "#900" }), lock({ path: "execution/w.py", agent: "c", stream: "EXEC", change: "#105" })];
+    gh.setLedger(canonicalLedger({ ...whole, locks: [...whole.locks, ...claims] }));
+    const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#100"], paths: [], streams: ["EXEC"] });
+    // One more query, for #130 and #900 only (#105 is listed by the head).
+    expect(graphqlCalls(gh)).toHaveLength(2);
+    const second = (graphqlCalls(gh)[1]!.body as { query: string }).query;
+    expect(second).toContain(footprintPath("#130"));
+    expect(second).toContain(footprintPath("#900"));
+    expect(second).not.toContain(footprintPath("#105"));
+    expect(r.ledger[UNLISTED]).toEqual({ EXEC: 24 });
+    const config = { ...fixtureConfig(), streams: fixtureConfig().streams.map((x) => (x.id === "EXEC" ? { ...x, maxAgents: 3 } : x)) };
+    const change = { id: "#200", agent: "zed", files: [{ path: "execution/z.py", status: "modified" as const, hunks: null }] };
+    const cap = (l: Ledger) => evaluate(change, l, config, T0, { stream: "EXEC" }).conflicts.find((c) => c.type === "CAPACITY");
+    expect(cap(r.ledger)).toStrictEqual(cap(canonicalLedger({ ...whole, locks: [...whole.locks, ...claims] })));
+    expect(cap(r.ledger)!.details).toMatch(/^EXEC already has 42 active/); // 41 open changes and #900
+  });
+
+  it("a head the summary's shards do not match (written by a pucs that does not know heads) is not trusted: the summary is read whole", async () => {
+    const gh = new FakeGitHub();
+    gh.setLedger(crowded(40));
+    // An older writer added #140 to a shard and left the head as it was.
+    const files = new Map(gh.filesOf(gh.ledgerRef!));
+    const path = summaryPath("EXEC", "#140");
+    const shard = JSON.parse(files.get(path) ?? '{"stream":"EXEC","open":[],"drafts":[]}');
+    gh.setFiles(new Map([...files, [path, `${JSON.stringify({ ...shard, open: [...shard.open, "#140"].sort() })}\n`]]));
+    const r = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#100"], paths: [], streams: ["EXEC"] });
+    expect(graphqlCalls(gh)).toHaveLength(2);
+    expect((graphqlCalls(gh)[1]!.body as { query: string }).query).toContain('m0: file(path: "streams/=EXEC")');
+    expect(r.ledger.footprints.filter((f) => f.stream === "EXEC")).toHaveLength(42);
+    expect(r.ledger[UNLISTED]).toBeUndefined();
   });
 
   it("a write from a view sends only what the transitions changed (the footprint and its index entries: a new head leaves the summary as it is); the whole ledger keeps every other claim", async () => {

@@ -13,6 +13,12 @@ import {
   changeKey,
   gateEntryPath,
   summaryPath,
+  headPath,
+  headOf,
+  blobOid,
+  streamDir,
+  nextHead,
+  type StreamLoad,
 } from "../../src/ledger/layout.js";
 import { canonicalLedger, emptyLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
@@ -75,14 +81,15 @@ describe("the v2 layout", () => {
     const gone = { ...l, footprints: l.footprints.slice(1) };
     const d3 = layoutDiff(l, gone);
     expect([...d3.values()].every((v) => v === null)).toBe(true);
-    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC", "#1"), gatePath(null, "#1")].sort());
-    // Turned draft: the footprint, its stream's summary and its gate entry.
+    expect([...d3.keys()].sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${k1}`, `${indexDir("execution/b.py")}/${k1}`, summaryPath("EXEC", "#1"), headPath("EXEC"), gatePath(null, "#1")].sort());
+    // Turned draft: the footprint, its stream's summary and head, and its gate entry.
     const drafted = recordFootprint(l, { ...fp1, draft: true }).ledger;
     expect(new Map(layoutDiff(l, drafted))).toStrictEqual(
       new Map([
         [footprintPath("#1"), expect.stringContaining('"draft":true') as unknown as string],
         [gatePath(null, "#1"), '{"change":"#1","draft":true,"streams":null}\n'],
         [summaryPath("EXEC", "#1"), '{"stream":"EXEC","open":[],"drafts":["#1"]}\n'],
+        [headPath("EXEC"), `{"stream":"EXEC","open":0,"drafts":1,"first":[],"shards":"${headOf("EXEC", [], new Map([[summaryPath("EXEC", "#1").split("/").pop()!, blobOid('{"stream":"EXEC","open":[],"drafts":["#1"]}\n')]])).shards}"}\n`],
       ]),
     );
     expect(layoutDiff(l, l).size).toBe(0);
@@ -169,13 +176,17 @@ describe("the v2 layout", () => {
     const view = { ...l, footprints: [l.footprints[0]!] };
     const stored = [{ change: "#1", draft: false }, { change: "#7", draft: true }];
     const moved = recordFootprint(view, { ...l.footprints[0]!, draft: true }).ledger;
-    const d = layoutDiff(view, moved, { loaded: new Map([["EXEC", stored]]) });
+    const d = layoutDiff(view, moved, { loaded: new Map([["EXEC", wholeLoad("EXEC", stored)]]) });
     // #1's shard is rewritten with #1 now a draft; #7 stays listed in its own shard (untouched when it is another one).
     const shard = (c: string) => summaryPath("EXEC", c);
     expect(JSON.parse(d.get(shard("#1"))!)).toStrictEqual({ stream: "EXEC", open: [], drafts: shard("#7") === shard("#1") ? ["#1", "#7"] : ["#1"] });
     expect([...d.keys()].filter((k) => k.startsWith("streams/"))).toEqual([shard("#1")]);
+    // Its head: counts from every member, and the ids of the shards as they are after the write.
+    const after = [{ change: "#1", draft: true }, { change: "#7", draft: true }];
+    expect(JSON.parse(d.get(headPath("EXEC"))!)).toStrictEqual(headOf("EXEC", after, shardOids("EXEC", after)));
+    expect(JSON.parse(d.get(headPath("EXEC"))!)).toMatchObject({ open: 0, drafts: 2, first: [] });
     // A stream the write changes but the read did not load: refused, nothing written.
-    expect(() => layoutDiff(view, recordFootprint(view, { ...l.footprints[0]!, stream: "RISK" }).ledger, { loaded: new Map([["EXEC", stored]]) })).toThrow(/summary of stream RISK was not read/);
+    expect(() => layoutDiff(view, recordFootprint(view, { ...l.footprints[0]!, stream: "RISK" }).ledger, { loaded: new Map([["EXEC", wholeLoad("EXEC", stored)]]) })).toThrow(/summary of stream RISK was not read/);
     // Written before summaries existed: the first write from the whole ledger adds them all and the marker.
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d2 = layoutDiff(l, locked, { complete: false });
@@ -185,6 +196,92 @@ describe("the v2 layout", () => {
     expect([...layoutDiff(l, locked).keys()].some((k) => k.startsWith("streams/"))).toBe(false);
   });
 });
+
+describe("stream heads (heads/<stream>.json): counts and first members, checked against the summary's shard ids", () => {
+  const fp = (n: number, stream = "EXEC", draft = false) => ({ change: `#${n}`, agent: "a", stream, headSha: "", draft, labels: [], files: [], recordedAt: new Date(T0).toISOString() });
+  const big = () => ({ ...emptyLedger(), footprints: Array.from({ length: 30 }, (_, i) => fp(i + 1, "EXEC", i % 10 === 9)) });
+
+  it("a whole tree has one head per stream: open and draft counts, the first 16 open changes in change order, the digest of its shards' blob ids", () => {
+    const files = layoutFiles(big());
+    const head = JSON.parse(files.get(headPath("EXEC"))!);
+    const FIRST = ["#1", "#11", "#12", "#13", "#14", "#15", "#16", "#17", "#18", "#19", "#2", "#21", "#22", "#23", "#24", "#25"]; // #10, #20, #30 are drafts
+    expect(head).toStrictEqual({ stream: "EXEC", open: 27, drafts: 3, first: FIRST, shards: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const oids = new Map([...files].filter(([p]) => p.startsWith("streams/=EXEC/")).map(([p, t]) => [p.split("/").pop()!, blobOid(t)]));
+    expect(head.shards).toBe(headOf("EXEC", [], oids).shards);
+    expect(() => checkChanges(files)).not.toThrow();
+  });
+
+  it("a write from the head alone: counts move, a newcomer that sorts first enters `first`, only the shards it touches are needed", () => {
+    const l = big();
+    const files = layoutFiles(l);
+    const head = JSON.parse(files.get(headPath("EXEC"))!);
+    const oids = new Map([...files].filter(([p]) => p.startsWith("streams/=EXEC/")).map(([p, t]) => [p.split("/").pop()!, blobOid(t)]));
+    // A view holding no member: a new PR #0 joins EXEC; its shard (as stored) is loaded alone.
+    const view = { ...l, footprints: [] };
+    const joined = { ...view, footprints: [fp(0)] };
+    const path = summaryPath("EXEC", "#0");
+    const stored = JSON.parse(files.get(path) ?? '{"stream":"EXEC","open":[],"drafts":[]}');
+    const shardMembers = [...stored.open.map((c: string) => ({ change: c, draft: false })), ...stored.drafts.map((c: string) => ({ change: c, draft: true }))];
+    const load: StreamLoad = { oids, head, members: null, shards: new Map([[path, shardMembers]]) };
+    const d = layoutDiff(view, joined, { loaded: new Map([["EXEC", load]]) });
+    const after = apply(files, d);
+    // The same head as a whole rewrite computes, and the same shard.
+    expect(d.get(headPath("EXEC"))).toBe(layoutFiles({ ...l, footprints: [...l.footprints, fp(0)] }).get(headPath("EXEC")));
+    expect(after.get(path)).toBe(layoutFiles({ ...l, footprints: [...l.footprints, fp(0)] }).get(path));
+    expect(JSON.parse(d.get(headPath("EXEC"))!)).toMatchObject({ open: 28, drafts: 3, first: ["#0", ...head.first.slice(0, 15)] });
+    // One that sorts after the last listed, while others are unlisted, stays unlisted (counted).
+    const late = layoutDiff(view, { ...view, footprints: [fp(99)] }, { loaded: new Map([["EXEC", { ...load, shards: new Map([[summaryPath("EXEC", "#99"), []]]) }]]) });
+    expect(JSON.parse(late.get(headPath("EXEC"))!)).toMatchObject({ open: 28, first: head.first });
+    // A shard the write rewrites that was not loaded: refused.
+    expect(() => layoutDiff(view, joined, { loaded: new Map([["EXEC", { ...load, shards: new Map() }]]) })).toThrow(/summary shard .* was not read/);
+  });
+
+  it("members of `first` may leave until fewer than 8 stay listed in a stream with more; then the write needs every member (nextHead says so)", () => {
+    const l = big();
+    const files = layoutFiles(l);
+    const head = JSON.parse(files.get(headPath("EXEC"))!);
+    const leave = (...ns: number[]) => ns.map((n) => ({ prev: fp(n) }));
+    // #1 leaves: 15 listed, still the 15 smallest of 26.
+    expect(nextHead(head, "EXEC", leave(1), new Map())).toMatchObject({ open: 26, drafts: 3, first: head.first.slice(1) });
+    // Eight more of them leave: 7 listed of 18 open — which come next only every member tells.
+    expect(nextHead(head, "EXEC", leave(1, 11, 12, 13, 14, 15, 16, 17, 18), new Map())).toBeNull();
+    expect(nextHead(head, "EXEC", [{ prev: fp(25), next: fp(25, "RISK") }, { prev: fp(10, "EXEC", true), next: fp(10) }], new Map())).toMatchObject({ open: 27, drafts: 2, first: ["#1", "#10", "#11", "#12", "#13", "#14", "#15", "#16", "#17", "#18", "#19", "#2", "#21", "#22", "#23", "#24"] });
+    // With every member loaded, the head is rewritten from them.
+    const members = l.footprints.map((f) => ({ change: f.change, draft: f.draft }));
+    const oids = new Map([...files].filter(([p]) => p.startsWith("streams/=EXEC/")).map(([p, t]) => [p.split("/").pop()!, blobOid(t)]));
+    const gone = [1, 11, 12, 13, 14, 15, 16, 17, 18].map((n) => fp(n));
+    const view = { ...l, footprints: gone };
+    const d = layoutDiff(view, { ...view, footprints: [] }, { loaded: new Map([["EXEC", { oids, head, members, shards: new Map() }]]) });
+    const rest = l.footprints.filter((f) => !gone.some((g) => g.change === f.change));
+    expect(d.get(headPath("EXEC"))).toBe(layoutFiles({ ...l, footprints: rest }).get(headPath("EXEC")));
+    const shards = new Map(gone.map((g) => [summaryPath("EXEC", g.change), []]));
+    expect(() => layoutDiff(view, { ...view, footprints: [] }, { loaded: new Map([["EXEC", { oids, head, members: null, shards }]]) })).toThrow(/whole summary of stream EXEC was not read/);
+  });
+
+  it("a head found out of date where the summary was read whole is written again by the next write, whatever it changes", () => {
+    const l = big();
+    const files = layoutFiles(l);
+    const members = l.footprints.map((f) => ({ change: f.change, draft: f.draft }));
+    const oids = new Map([...files].filter(([p]) => p.startsWith("streams/=EXEC/")).map(([p, t]) => [p.split("/").pop()!, blobOid(t)]));
+    const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
+    const d = layoutDiff(l, locked, { loaded: new Map([["EXEC", { oids, head: null, members, shards: new Map() }]]) });
+    expect(d.get(headPath("EXEC"))).toBe(files.get(headPath("EXEC")));
+  });
+});
+
+/** What a partial read that loaded every member of `stream` (as stored) hands the diff. */
+function wholeLoad(stream: string, members: { change: string; draft: boolean }[]): StreamLoad {
+  const oids = shardOids(stream, members);
+  return { oids, head: headOf(stream, members, oids), members, shards: new Map() };
+}
+
+/** Shard file name → blob id of a stream's summary with these members, as layoutFiles writes it. */
+function shardOids(stream: string, members: { change: string; draft: boolean }[]): Map<string, string> {
+  const l = { ...emptyLedger(), footprints: members.map((m) => ({ change: m.change, agent: "a", stream, headSha: "", draft: m.draft, labels: [], files: [], recordedAt: new Date(T0).toISOString() })) };
+  const oids = new Map<string, string>();
+  for (const [path, text] of layoutFiles(l)) if (path.startsWith(`${streamDir(stream)}/`)) oids.set(path.slice(path.lastIndexOf("/") + 1), blobOid(text));
+  return oids;
+}
 
 function gatePath(stream: string | null, change: string): string {
   return gateEntryPath(stream, change);

@@ -7,6 +7,7 @@
  * `file(path:)` (a v1 ledger.json), `object(expression: "<ref>:<path>")` of files, `pullRequest`
  * (files, commits, head) and `Commit.status.context(name:)`.
  */
+import { blobOid } from "../../src/ledger/layout.js";
 import type { FakeGitHub, FakeRequest, FakeResponse } from "./fake-github.js";
 import { executeOver, type GraphQLNode } from "../e2e/graphql.js";
 
@@ -207,7 +208,7 @@ export class FakeRepo {
 
   /** This repository as GraphQL's `Repository`. */
   graphqlNode(): GraphQLNode {
-    const blob = (text: string): GraphQLNode => ({ type: "Blob", field: (f) => ({ oid: sha(`blob:${text}`), text, isTruncated: false, isBinary: false, byteSize: text.length })[f] });
+    const blob = (text: string): GraphQLNode => ({ type: "Blob", field: (f) => ({ oid: blobOid(text), text, isTruncated: false, isBinary: false, byteSize: text.length })[f] });
     const status = (commit: string): GraphQLNode | null => {
       const latest = new Map<string, FakeStatus>();
       for (const st of this.statuses.get(commit) ?? []) latest.set(st.context, st);
@@ -226,7 +227,7 @@ export class FakeRepo {
       if (text !== undefined) return blob(text);
       const names = this.treeDirs().get(path);
       if (!names) return null;
-      return { type: "Tree", field: (g) => (g === "entries" ? [...names].sort().map((name) => ({ type: "TreeEntry", field: (h: string) => (h === "name" ? name : h === "object" ? ledgerObject(`${path}/${name}`) : undefined) })) : g === "oid" ? sha(`tree:${path}`) : undefined) };
+      return { type: "Tree", field: (g) => (g === "entries" ? [...names].sort().map((name) => ({ type: "TreeEntry", field: (h: string) => (h === "name" ? name : h === "object" ? ledgerObject(`${path}/${name}`) : h === "oid" ? (this.ledgerTree!.has(`${path}/${name}`) ? blobOid(this.ledgerTree!.get(`${path}/${name}`)!) : sha(`tree:${path}/${name}`)) : undefined) })) : g === "oid" ? sha(`tree:${path}`) : undefined) };
     };
     const commit = (oid: string, message = ""): GraphQLNode => ({
       type: "Commit",
