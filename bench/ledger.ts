@@ -16,11 +16,16 @@
  * v1 is the request shape of the v1 store (one GraphQL read of the ledger.json text — re-read by REST,
  * base64, when GitHub cuts it — then a tree with the whole document inlined, a commit and the ref).
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deflateSync } from "node:zlib";
 import type { Footprint, Ledger } from "../src/engine/types.js";
 import type { GitHubClient, GitHubResponse } from "../src/github/client.js";
 import { GitHubRefStore, ScopedLedgerStore } from "../src/github/ledger-store.js";
-import { layoutFiles } from "../src/ledger/layout.js";
+import { layoutFiles, summaryPath } from "../src/ledger/layout.js";
 import { canonicalLedger, emptyLedger, parseLedger, serializeLedger } from "../src/ledger/schema.js";
 import { transact } from "../src/ledger/transact.js";
 import { recordFootprint } from "../src/ledger/transitions.js";
@@ -117,6 +122,81 @@ class ObjectStore {
   }
 }
 
+/** A GraphQL selection set: field → its own selection (null for a leaf); fragments merged. */
+type Selection = Map<string, Selection | null>;
+
+/** The selection set that starts at the first "{" at or after `from` in `query`. */
+function selectionAfter(query: string, from: number): Selection {
+  const tokens = query.slice(query.indexOf("{", from)).match(/\.\.\.|[{}]|[A-Za-z_][\w]*(?:\([^)]*\))?/g) ?? [];
+  let i = 0;
+  const parse = (): Selection => {
+    const out: Selection = new Map();
+    i++; // "{"
+    while (i < tokens.length && tokens[i] !== "}") {
+      const t = tokens[i]!;
+      if (t === "...") {
+        i += 3; // "...", "on", Type
+        for (const [k, v] of parse()) out.set(k, v);
+        continue;
+      }
+      const name = t.replace(/\(.*$/, "");
+      i++;
+      if (tokens[i] === "{") out.set(name, merge(out.get(name) ?? null, parse()));
+      else out.set(name, out.get(name) ?? null);
+    }
+    i++; // "}"
+    return out;
+  };
+  const merge = (a: Selection | null, b: Selection): Selection => (a ? new Map([...a, ...b]) : b);
+  return parse();
+}
+
+/** `value` with only the fields of `sel`. */
+function project(value: unknown, sel: Selection | null): unknown {
+  if (sel === null || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => project(v, sel));
+  const out: Json = {};
+  for (const [k, sub] of sel) if (k in (value as Json)) out[k] = project((value as Json)[k], sub);
+  return out;
+}
+
+/**
+ * What a write adds to a repository as git keeps it: the thin pack `git push` would send for commit
+ * `after` to a repository that has `before` (new objects, deltified against the objects of `before` —
+ * a tree that changed in one entry is a delta of a few bytes), measured by git itself on a bare
+ * repository holding every object of `store`.
+ */
+function packedGrowth(store: ObjectStore, before: string, after: string): number {
+  const dir = mkdtempSync(join(tmpdir(), "pucs-bench-pack-"));
+  try {
+    execFileSync("git", ["init", "-q", "--bare", dir]);
+    const TYPE = { commit: 1, tree: 2, blob: 3 } as const;
+    const parts: Buffer[] = [];
+    const header = Buffer.alloc(12);
+    header.write("PACK", 0, "latin1");
+    header.writeUInt32BE(2, 4);
+    header.writeUInt32BE(store.objects.size, 8);
+    parts.push(header);
+    for (const o of store.objects.values()) {
+      // Pack entry header: type and size, 4 bits then 7 bits a byte, high bit = more.
+      let size = o.body.length;
+      const head = [(TYPE[o.type] << 4) | (size & 15)];
+      size = Math.floor(size / 16);
+      while (size > 0) {
+        head[head.length - 1]! |= 0x80;
+        head.push(size & 0x7f);
+        size = Math.floor(size / 128);
+      }
+      parts.push(Buffer.from(head), deflateSync(o.body, { level: 1 }));
+    }
+    const body = Buffer.concat(parts);
+    execFileSync("git", ["index-pack", "--stdin"], { cwd: dir, input: Buffer.concat([body, createHash("sha1").update(body).digest()]), maxBuffer: 1 << 30 });
+    return execFileSync("git", ["pack-objects", "--stdout", "--thin", "--revs", "-q"], { cwd: dir, input: `${after}\n^${before}\n`, maxBuffer: 1 << 30 }).length;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The in-memory GitHub (ledger routes only)
 // ---------------------------------------------------------------------------
@@ -171,7 +251,7 @@ class MemGitHub implements GitHubClient {
 
   #node(e: { mode: string; oid: string }): Json {
     if (e.mode !== "40000") return this.#blobNode(e.oid);
-    return { __typename: "Tree", entries: [...this.git.trees.get(e.oid)!].map(([name, x]) => ({ name, object: this.#node(x) })) };
+    return { __typename: "Tree", entries: [...this.git.trees.get(e.oid)!].map(([name, x]) => ({ name, oid: x.oid, object: this.#node(x) })) };
   }
 
   #commitNode(c: string, query: string): Json {
@@ -179,7 +259,9 @@ class MemGitHub implements GitHubClient {
     const out: Json = { __typename: "Commit", oid: c, tree: { oid: tree } };
     for (const m of query.matchAll(/(\w+): file\(path: "([^"]+)"\)/g)) {
       const e = this.git.entryAt(tree, m[2]!);
-      out[m[1]!] = e ? { object: this.#node(e) } : null;
+      // Only the fields the query selects, as GitHub answers (a tree's entries without their objects, say).
+      const sel = selectionAfter(query, m.index! + m[0].length);
+      out[m[1]!] = e ? project({ object: this.#node(e) }, sel) : null;
     }
     return out;
   }
@@ -262,6 +344,8 @@ interface Figures {
   reads: number;
   writes: number;
   growth: number;
+  /** The first write's growth as git packs it (see packedGrowth). */
+  packed: number;
   p50: number;
   p99: number;
 }
@@ -295,26 +379,30 @@ async function measure(n: number, layout: 1 | 2, pushes: number, opened = false)
   gh.seed(layout === 1 ? new Map([["ledger.json", serializeLedger(whole)]]) : layoutFiles(whole));
   const store = new GitHubRefStore(gh, { owner: "o", repo: "r" });
   const times: number[] = [];
-  const per: Omit<Figures, "p50" | "p99">[] = [];
+  const per: Omit<Figures, "p50" | "p99" | "packed">[] = [];
+  let packed = 0;
   for (let k = 0; k < pushes; k++) {
     // A push moves an open PR's ranges; an opening records a new PR on 20 files nobody else touches.
     const i = opened ? n + k : (k * 7919) % n;
     const moved = footprintOf(i, opened ? 0 : k + 1);
     gh.reset();
     gh.git.takeGrowth();
+    const before = gh.ref!;
     let ms: number;
     if (layout === 1) ms = await v1Push(gh, moved.change, (l) => recordFootprint(l, moved).ledger);
     else {
       const t0 = performance.now();
-      const scoped = new ScopedLedgerStore(store, { changes: [moved.change], paths: moved.files.map((f) => f.path), streams: [moved.stream] });
+      // As the App asks: an opening also reads its own summary shard (it joins the stream), a push does not.
+      const scoped = new ScopedLedgerStore(store, { changes: [moved.change], paths: moved.files.map((f) => f.path), streams: [moved.stream], ...(opened ? { summaryShards: [{ stream: moved.stream, path: summaryPath(moved.stream, moved.change) }] } : {}) });
       await transact(scoped, (l) => recordFootprint(l, moved));
       ms = performance.now() - t0 - gh.serverMs;
     }
     per.push({ bytes: gh.bytes, reads: gh.reads, writes: gh.writes, growth: gh.git.takeGrowth() });
     times.push(ms);
+    if (k === 0) packed = packedGrowth(gh.git, before, gh.ref!);
   }
   const med = (f: (x: (typeof per)[number]) => number) => pct(per.map(f), 50);
-  return { bytes: med((x) => x.bytes), reads: Math.max(...per.map((x) => x.reads)), writes: Math.max(...per.map((x) => x.writes)), growth: med((x) => x.growth), p50: pct(times, 50), p99: pct(times, 99) };
+  return { bytes: med((x) => x.bytes), reads: Math.max(...per.map((x) => x.reads)), writes: Math.max(...per.map((x) => x.writes)), growth: med((x) => x.growth), packed, p50: pct(times, 50), p99: pct(times, 99) };
 }
 
 const kb = (b: number): string => (b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(1)} MB` : `${(b / 1024).toFixed(1)} KB`);
@@ -323,7 +411,7 @@ const ms = (x: number): string => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
 /** Sizes from PUCS_LEDGER_SIZES ("10,1000"), else 10, 1,000 and 10,000 open PRs. */
 export async function benchLedger(sizes: number[] = (process.env.PUCS_LEDGER_SIZES ?? "10,1000,10000").split(",").map(Number)): Promise<{ lines: string[]; figures: Record<string, { v1: Figures; v2: Figures }> }> {
   const lines = ["ledger storage per push to a clear PR (20 files, 2 ranges each; v1 = one ledger.json, v2 = git tree, partial read + diff write)"];
-  lines.push("  open PRs | layout | bytes read+written | ledger reads / writes | repo growth per write | store time p50 / p99");
+  lines.push("  open PRs | layout | bytes read+written | ledger reads / writes | repo growth per write (objects / packed) | store time p50 / p99");
   const figures: Record<string, { v1: Figures; v2: Figures }> = {};
   await measure(10, 2, 10); // warm up the code paths (JIT) before timing anything
   await measure(10, 1, 10);
@@ -333,12 +421,12 @@ export async function benchLedger(sizes: number[] = (process.env.PUCS_LEDGER_SIZ
     const v1 = await measure(n, 1, n >= 10_000 ? 3 : pushes);
     figures[n] = { v1, v2 };
     for (const [name, f] of [["v1", v1], ["v2", v2]] as const) {
-      lines.push(`  ${String(n).padStart(8)} | ${name.padEnd(6)} | ${kb(f.bytes).padStart(18)} | ${`${f.reads} / ${f.writes}`.padStart(21)} | ${kb(f.growth).padStart(21)} | ${ms(f.p50)} / ${ms(f.p99)}`);
+      lines.push(`  ${String(n).padStart(8)} | ${name.padEnd(6)} | ${kb(f.bytes).padStart(18)} | ${`${f.reads} / ${f.writes}`.padStart(21)} | ${`${kb(f.growth)} / ${kb(f.packed)}`.padStart(21)} | ${ms(f.p50)} / ${ms(f.p99)}`);
     }
   }
   for (const n of sizes) {
     const o = await measure(n, 2, n >= 10_000 ? 5 : 20, true);
-    lines.push(`  ${String(n).padStart(8)} | v2 opened a PR (20 new index entries): ${kb(o.bytes)} read+written, ${o.reads} / ${o.writes} requests, ${kb(o.growth)} growth, ${ms(o.p50)} / ${ms(o.p99)}`);
+    lines.push(`  ${String(n).padStart(8)} | v2 opened a PR (20 new index entries): ${kb(o.bytes)} read+written, ${o.reads} / ${o.writes} requests, ${kb(o.growth)} growth (${kb(o.packed)} packed), ${ms(o.p50)} / ${ms(o.p99)}`);
   }
   const lo = figures[sizes[0]!]!.v2.bytes;
   const hi = figures[sizes[sizes.length - 1]!]!.v2.bytes;
