@@ -28,7 +28,15 @@ function now(): number {
 }
 
 const argv = process.argv.slice(2);
-const io = { cwd: process.cwd(), env: process.env, now, out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
+/** Whether stdout and stderr have been written to (the fast path's exit waits for what was written to flush). */
+const wrote = { out: false, err: false };
+const io = {
+  cwd: process.cwd(),
+  env: process.env,
+  now,
+  out: (s: string) => void ((wrote.out = true), process.stdout.write(s)),
+  err: (s: string) => void ((wrote.err = true), process.stderr.write(s)),
+};
 
 async function main(): Promise<number> {
   if (argv[0] === "check") {
@@ -41,7 +49,11 @@ async function main(): Promise<number> {
     }
     // The fast path prints nothing before its answer is complete: whatever throws, the full command runs.
     const code = boot ? await boot.bootCheck(argv.slice(1), io, dirname(file), lazyImport).catch(() => null) : null;
-    if (code !== null) return code;
+    if (code !== null) {
+      // The report is out: end now when nothing is left to flush (check-boot.ts's endsNow).
+      if (typeof boot?.endsNow === "function" && boot.endsNow([wrote.out ? process.stdout : null, wrote.err ? process.stderr : null], process)) process.exit(code);
+      return code;
+    }
   }
   const [{ runCli }, { randomUUID }] = await Promise.all([import("./run.js"), import("node:crypto")]);
   return runCli(argv, {

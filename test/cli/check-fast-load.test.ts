@@ -5,12 +5,13 @@
  * code cache compiles from source, and the bundle prints what the full command prints.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Script } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAZY, lazyImport } from "../../src/cli/check-lazy.js";
+import { endsNow } from "../../src/cli/check-boot.js";
 import { readAhead, readBundleAhead } from "../../src/cli/fast-files.js";
 import { cacheFileOf, guessCommonDir, loadBundle, readCodeCache, writeCodeCache } from "../../src/cli/fast-load.js";
 import { lockedBranchRepo, pucs, pucsProcess, ROOT, sh, type TestRepo } from "./helpers.js";
@@ -164,6 +165,32 @@ describe("V8 code cache data (fast-load.ts)", () => {
     }
     expect(guessCommonDir(r.dir, { GIT_DIR: "/elsewhere" })).toBeNull();
     expect(guessCommonDir(tmpdir(), {})).toBeNull();
+  });
+});
+
+describe("ending the process after the fast path's report (check-boot.ts's endsNow)", () => {
+  const quiet = { listenerCount: () => 0 };
+  it("only when every stream written to has flushed and nobody waits for 'beforeExit'", () => {
+    expect(endsNow([null, null], quiet)).toBe(true);
+    expect(endsNow([{ writableLength: 0 }, null], quiet)).toBe(true);
+    expect(endsNow([{ writableLength: 0 }, { writableLength: 0 }], quiet)).toBe(true);
+    expect(endsNow([{ writableLength: 65536 }, null], quiet)).toBe(false); // a pipe's write still pending
+    expect(endsNow([{ writableLength: 0 }, { writableLength: 12 }], quiet)).toBe(false);
+    expect(endsNow([{ writableLength: 0 }, null], { listenerCount: (e) => (e === "beforeExit" ? 1 : 0) })).toBe(false);
+  });
+
+  it("a report larger than a pipe holds, read slowly, arrives whole (dist/cli.js waits for it)", () => {
+    // A stand-in fast path that prints 1 MB: more than a pipe buffer, so the write is still pending when it returns.
+    const copy = join(r.base, "dist-big");
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(join(ROOT, "dist"), copy, { recursive: true });
+    writeFileSync(join(copy, "chunks", "check-fast.cjs"), "exports.fastCheck = async (argv, io) => { io.out('x'.repeat(1 << 20) + '\\n'); return 0; };\n");
+    try {
+      const out = execFileSync("sh", ["-c", `"$0" "$1" check | (sleep 0.5; wc -c)`, process.execPath, join(copy, "cli.js")], { cwd: r.dir, encoding: "utf8" });
+      expect(out.trim()).toBe(String((1 << 20) + 1));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
 
