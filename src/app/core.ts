@@ -17,7 +17,7 @@ import type { LedgerSnapshot } from "../ledger/store.js";
 import { isoTime } from "../ledger/transitions.js";
 import { streamLabel } from "../engine/membership.js";
 import { AppGateway, type CheckOutput, type CommentInfo, type Conclusion, type LabelSpec } from "../github/app-gateway.js";
-import { GitHubRefStore, fillView, isPhantom, isView, readLedgerView, readRepoFiles, scopeOfFootprint, unionScope, type Scope, type ViewRead } from "../github/ledger-store.js";
+import { GitHubRefStore, fillView, isPhantom, isView, readLedgerView, readRepoFiles, readStaleMarks, scopeOfFootprint, unionScope, type Scope, type ViewRead } from "../github/ledger-store.js";
 import { pullOfGraphQL } from "../github/pull.js";
 import { numberOf, type PullRequest } from "../engine/change.js";
 import { NeedsMembers, type LedgerWriter } from "./ledger-writer.js";
@@ -95,6 +95,8 @@ export interface Drain {
   timer?: ReturnType<typeof setTimeout>;
   running?: Promise<void>;
   again?: boolean;
+  /** The stale changes this cycle of the drain took already (a cycle walks the list once; an event starts a new one). */
+  visited: Set<string>;
 }
 const defaultSettled = new Map<string, Settled>();
 function settledOf(ctx: Ctx): Settled {
@@ -521,7 +523,8 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
   // The event's own PR too: its report was evaluated on the ledger the event read, and other changes
   // may have landed before its commit (another replica's, or an earlier batch's).
   const listed = after.footprints.filter((f) => f.stale === true || f.change === except).map((f) => f.change);
-  const inView = new Set(after.footprints.map((f) => f.change));
+  // Phantoms (a stream's members listed by its head or summary) carry no stale mark: no evidence either way.
+  const inView = new Set(after.footprints.filter((f) => !isPhantom(f)).map((f) => f.change));
   // A refresh not yet recorded is forgotten once the ledger no longer lists the change stale (only where this ledger can tell).
   for (const id of [...settled.done.keys()]) if ((!partial || inView.has(id)) && !listed.includes(id)) settled.done.delete(id);
   for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || (!partial && !inView.has(id))) settled.comments.delete(id);
@@ -622,7 +625,7 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
  * that left some (one timer per repository; an event that refreshes some itself does not wait for it).
  * Reads the ledger (1 request), refreshes up to MAX_REFRESH, and schedules itself again while some are left.
  */
-export function scheduleDrain(ctx: Ctx, config: Config): void {
+export function scheduleDrain(ctx: Ctx, config: Config, visited?: Set<string>): void {
   const drains = ctx.drains ?? defaultDrains;
   const cur = drains.get(ctx.repoKey);
   if (cur?.running) {
@@ -630,17 +633,20 @@ export function scheduleDrain(ctx: Ctx, config: Config): void {
     return;
   }
   if (cur?.timer) clearTimeout(cur.timer);
-  const entry: Drain = {};
+  // A new cause (an event) starts a new cycle; the drain's own continuation carries on with its list.
+  const entry: Drain = { visited: visited ?? new Set() };
   entry.timer = setTimeout(() => {
     delete entry.timer;
-    entry.running = drainRefresh(ctx, config)
+    let more = false;
+    entry.running = drainRefresh(ctx, config, entry.visited)
       .then(
-        () => undefined,
+        (r) => void (more = r.more),
         (e: unknown) => ctx.log.warn(`refreshing the reports marked stale failed: ${String(e)}; the next event retries`),
       )
       .finally(() => {
         if (drains.get(ctx.repoKey) === entry) drains.delete(ctx.repoKey);
         if (entry.again) scheduleDrain(ctx, config);
+        else if (more) scheduleDrain(ctx, config, entry.visited);
       });
   }, drainDelayMs());
   entry.timer.unref?.();
@@ -654,12 +660,37 @@ export async function drainsIdle(drains: Map<string, Drain>): Promise<void> {
   }
 }
 
-/** One round of the background drain: the reports the ledger lists as stale, MAX_REFRESH of them. */
-export async function drainRefresh(ctx: Ctx, config: Config): Promise<string[]> {
-  const snap = await ctx.store.read();
-  if (!snap.ledger.footprints.some((f) => f.stale === true)) return [];
+/**
+ * One round of the background drain: MAX_REFRESH of the reports the ledger lists as stale, the next
+ * ones of this cycle (`visited`: taken in earlier rounds, whether they needed a new report or not; a
+ * mark stays until a later commit clears it). It reads the ledger's `stale/` entries (one query,
+ * whatever the number of open PRs), then their footprints and what their reports depend on; a ledger
+ * without stale entries (an older pucs wrote it) is read whole. `more`: stale reports are left for
+ * another round.
+ */
+export async function drainRefresh(ctx: Ctx, config: Config, visited: Set<string> = new Set()): Promise<{ refreshed: string[]; more: boolean }> {
+  const marks = await readStaleMarks(ctx.store.rc, ctx.store.ref);
+  if (marks === null) {
+    const snap = await ctx.store.read();
+    if (!snap.ledger.footprints.some((f) => f.stale === true)) return { refreshed: [], more: false };
+    armRefresh(ctx, config);
+    return { refreshed: await refreshOthers(ctx, config, snap.ledger, snap.ledger, null), more: false };
+  }
+  const todo = marks.changes.filter((c) => !visited.has(c)).sort((a, b) => (numberOf(a) ?? 0) - (numberOf(b) ?? 0));
+  if (todo.length === 0 || marks.version === null) return { refreshed: [], more: false };
+  const next = todo.slice(0, MAX_REFRESH);
+  for (const c of next) visited.add(c);
+  // Their footprints, then what their reports depend on (each one's files, stream and the streams its
+  // evaluation involves), at the same commit: a report is assessed on a view that holds its causes.
+  let view = await readLedgerView(ctx.store.rc, ctx.store.ref, { changes: next, paths: [], streams: [] }, marks.version);
+  const fps = next.flatMap((c) => view.footprints.get(c) ?? []);
+  view = await fillView(ctx.store.rc, ctx.store.ref, view, unionScope(...fps.map(scopeOfFootprint)));
+  const now = ctx.now();
+  const involved = fps.flatMap((fp) => streamsOf(evaluate(changeOfFootprint(fp), view.ledger, config, now, { stream: fp.stream })));
+  view = await fillView(ctx.store.rc, ctx.store.ref, view, { changes: [], paths: [], streams: involved });
   armRefresh(ctx, config);
-  return refreshOthers(ctx, config, snap.ledger, snap.ledger, null);
+  const refreshed = await refreshOthers(ctx, config, view.ledger, view.ledger, null);
+  return { refreshed, more: todo.length > next.length };
 }
 
 /** Sets the report comment id of the footprints named in `ids` (change → comment id). */

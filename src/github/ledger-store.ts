@@ -31,6 +31,7 @@ import {
   META_FILE,
   GateEntrySchema,
   SUMMARY_MARK,
+  GATES_MARK,
   StreamSummarySchema,
   V1_FILE,
   checkChanges,
@@ -283,7 +284,7 @@ export interface GateMember {
 /**
  * What the merge gate learns from a commit read with GATE_COMMIT_FIELDS: the ledger's small
  * collections (locks, overrides, breakers...; `footprints` empty) and, when the tree is complete
- * (`gates/complete`), every open change from its gate entries. `members` is null when the gate cannot
+ * (its marker), every open change from its gate entries. `members` is null when the gate cannot
  * rely on them: a v1 ledger (`ledger` is then the whole one) or a tree written before gate entries
  * existed (the gate then reads the whole ledger and lists PRs, as without the App).
  */
@@ -294,7 +295,7 @@ export async function gateViewOfCommitNode(t: CommitNode, source: string, hint: 
   await collectFiles(fetch, t.gates as FileNode | undefined, "gates", files, source, hint);
   const by = new Map<string, GateMember>();
   for (const [path, text] of files) {
-    if (path === SUMMARY_MARK) continue;
+    if (path === GATES_MARK) continue;
     if (!/^gates\/(?:-|=[^/]+)\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]{20}\.json$/.test(path)) throw new LedgerError(`${source}: ${path} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
     const e = parseEntry(GateEntrySchema, text, path, source, hint);
     by.set(e.change, { change: e.change, draft: e.draft, streams: e.streams });
@@ -730,6 +731,26 @@ async function readCommit(rc: RepoClient, ref: string, fields: string, at?: stri
   const query = `query($owner: String!, $name: String!, $oid: GitObjectID!) { repository(owner: $owner, name: $name) { at: object(oid: $oid) { ${fields} } } }`;
   const data = await rc.graphql<{ repository: { at: CommitNode | null } | null }>(`read ${ref} at ${at.slice(0, 7)}`, "contents: read", query, { owner: rc.repo.owner, name: rc.repo.repo, oid: at });
   return data?.repository?.at ?? null;
+}
+
+/**
+ * The changes whose footprints are marked `stale` (their reports are out of date), from the ledger's
+ * `stale/` entries at the ref's head: one query whatever the number of open PRs. Null when the tree
+ * has no stale entries yet (a v1 ledger, or one an older pucs wrote): read the whole ledger instead.
+ */
+export async function readStaleMarks(rc: RepoClient, ref: string): Promise<{ version: string | null; changes: string[] } | null> {
+  const commit = await readCommit(rc, ref, `__typename oid ... on Commit { mark: file(path: "${SUMMARY_MARK}") { object { __typename } } stale: file(path: "stale") { object { ${treeFields(2)} } } }`);
+  if (commit === null) return { version: null, changes: [] };
+  if ((commit.mark as FileNode | null | undefined)?.object?.__typename !== "Blob") return null;
+  const changes: string[] = [];
+  for (const dir of ((commit.stale as FileNode | null | undefined)?.object as TreeNode | null | undefined)?.entries ?? []) {
+    if (!dir.object || dir.object.__typename !== "Tree") continue; // the marker
+    for (const e of (dir.object as TreeNode).entries ?? []) {
+      const id = e.object && e.object.__typename === "Blob" ? ((e.object as BlobNode).text ?? "").trim() : "";
+      if (id !== "") changes.push(id);
+    }
+  }
+  return { version: commit.oid, changes };
 }
 
 /** The scope a footprint's own report needs: itself, the changes on its files, its stream. */

@@ -25,9 +25,14 @@
  *                                               open changes of the streams it needs without listing PRs
  *   gates/-/<k0>/<k1>/<key>.json                 the same for a footprint recorded without `streams` (its
  *                                               gate streams are not known: the gate reads its footprint)
- *   gates/complete                              marker: every stream summary and gate entry is written
- *                                               (ledgers written before them lack it; a `streams/complete`
- *                                               left by an earlier version is ignored)
+ *   heads/=<stream>.json                        a stream's head: counts, first members, its shards' digest
+ *   stale/<k0>/<key>                            "change\n": the change's footprint is marked `stale` (its report
+ *                                               is out of date): the background refresh reads these, not
+ *                                               every footprint
+ *   stale/complete                              marker: every summary, gate entry and stale entry is written
+ *                                               (ledgers written before them lack it and are read whole once;
+ *                                               `gates/complete` is written too, for pucs versions that
+ *                                               know no stale entries; a `streams/complete` is ignored)
  *
  * - Every blob is written with its entry's zod schema (keys in the schema's order), so an optional
  *   field added to a schema is stored and read back without touching this module.
@@ -35,7 +40,7 @@
  *   recomputes the entries of the footprints that changed. They exist so an event can read only the
  *   claims on its own files (the index shards of those paths) and its stream's summary, and the gate
  *   only the summaries. A summary lists ids, not files: ~8 bytes per open change of the stream.
- *   A write from a whole ledger without the `streams/complete` marker writes every summary and it.
+ *   A write from a whole ledger without the marker writes every summary, head, gate and stale entry and it.
  * - Fan-out is one hex digit per level (16 entries), three levels for footprints and the index: a tree
  *   object of 256 entries is 7.4 KB and a write rewrites every tree on the way to each changed blob,
  *   so narrow levels keep the bytes a write adds to the repository small at 10,000 open changes.
@@ -135,9 +140,19 @@ export function headOf(stream: string | null, members: readonly StreamMember[], 
 }
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Present once every stream's summary and every gate entry is in the tree (see the module comment). */
-export const SUMMARY_MARK = "gates/complete";
-const SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+/** Present once every stream's summary and head, every gate entry and every stale entry is in the tree (see the module comment). */
+export const SUMMARY_MARK = "stale/complete";
+const SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
+/** The marker of the version before stale entries (still written: that version reads summaries and gate entries by it). */
+export const GATES_MARK = "gates/complete";
+const GATES_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+const MARKS = new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT], [GATES_MARK, GATES_MARK_TEXT]]);
+
+/** The stale entry of a change (present while its footprint is marked `stale`). */
+export const staleEntryPath = (change: string): string => {
+  const k = changeKey(change);
+  return `stale/${k.slice(0, 1)}/${k}`;
+};
 
 /**
  * An open change as the merge gate needs it, under each stream it touches (`gates/`): whether it is a
@@ -273,7 +288,8 @@ function allSummaries(footprints: readonly Footprint[], out: FileChanges): void 
     const text = entryText(GateEntrySchema, gateEntryOf(f));
     for (const p of paths) out.set(p, text);
   }
-  out.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
+  for (const f of footprints) if (f.stale === true) out.set(staleEntryPath(f.change), `${f.change}\n`);
+  for (const [path, text] of MARKS) out.set(path, text);
 }
 
 // ---------------------------------------------------------------------------
@@ -363,6 +379,7 @@ function footprintFiles(f: Footprint, out: FileChanges, value: (text: string) =>
     const text = value(entryText(GateEntrySchema, gateEntryOf(f)));
     for (const p of gates) out.set(p, text);
   }
+  if (f.stale === true) out.set(staleEntryPath(f.change), value(`${f.change}\n`));
 }
 
 /** The whole v2 tree of a ledger (for a migration or a first write). */
@@ -700,9 +717,9 @@ function schemaOfPath(path: string): AnySchema | null {
 export function checkChanges(changes: FileChanges): void {
   const source = "the ledger about to be written (a pucs bug; nothing was written)";
   for (const [path, text] of changes) {
-    if (text === null || (path === SUMMARY_MARK && text === SUMMARY_MARK_TEXT)) continue;
+    if (text === null || MARKS.get(path) === text) continue;
     const schema = schemaOfPath(path);
     if (schema) parseEntry(schema, text, path, source, "");
-    else if (!path.startsWith("index/") || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
+    else if (!(path.startsWith("index/") || path.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
   }
 }

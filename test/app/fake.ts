@@ -10,6 +10,7 @@ import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import examples from "@octokit/webhooks-examples";
 import { createApp } from "../../src/app/index.js";
+import type { Drain } from "../../src/app/core.js";
 import { LedgerWriter } from "../../src/app/ledger-writer.js";
 import type { Ledger } from "../../src/engine/types.js";
 import { parseLedger, serializeLedger } from "../../src/ledger/schema.js";
@@ -452,6 +453,8 @@ locks:
 export const NOW = Date.parse("2026-11-23T12:00:00Z");
 
 export interface Harness {
+  /** The App's background refreshes (src/app/core.ts scheduleDrain): `drainsIdle(h.drains)` waits for them. */
+  drains: Map<string, Drain>;
   gh: FakeGitHub;
   probot: Probot;
   writer: LedgerWriter;
@@ -479,12 +482,14 @@ export async function harness(opts: { appAuth?: boolean; labelsEnsured?: boolean
   }
   // By default the repository's labels count as set up already (a test below covers the first run).
   const knownLabels = new Set<string>(opts.labelsEnsured === false ? [] : [`${OWNER}/${REPO}:*`]);
-  await probot.load(createApp({ now: () => clock.now, newId: () => `id-${++ids}`, writer, knownLabels }));
+  const drains = new Map<string, Drain>();
+  await probot.load(createApp({ now: () => clock.now, newId: () => `id-${++ids}`, writer, knownLabels, drains }));
   return {
     gh,
     probot,
     writer,
     clock,
+    drains,
     send: (name, payload) => {
       // The payload is the PR's state as of the event: the fake GitHub has it so from now on.
       if (name === "pull_request" && payload.pull_request) gh.pulls.set(Number(payload.pull_request.number), structuredClone(payload.pull_request));

@@ -1,5 +1,6 @@
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { drainsIdle } from "../../src/app/core.js";
 import { BASE, CONFIG, harness, patch, pullPayload, shaFor } from "./fake.js";
 import { textHash } from "../../src/engine/diff.js";
 
@@ -88,6 +89,21 @@ describe("a stream bigger than its head lists (issue 14: a push reads the head, 
     expect([...new Set([...refreshed, ...marked])].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     // The commit marked all 20 (the 4 the head did not list among them: "#6".."#9" sort last).
     expect(marked.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+
+    // The background refresh takes the other 15: it reads the ledger's stale/ entries, then their
+    // footprints — never the whole ledger.
+    h.gh.reset();
+    vi.stubEnv("PUCS_REFRESH_DRAIN_MS", "5");
+    try {
+      await h.send("pull_request", { ...pullPayload(21, {}), action: "synchronize" });
+      await drainsIdle(h.drains);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const drained = h.gh.log.filter((r) => r.path === "/graphql").map((r) => String((r.body as { query: string }).query));
+    expect(drained.some((q) => q.includes('stale: file(path: "stale")'))).toBe(true);
+    expect(drained.some((q) => q.includes('footprints: file(path: "footprints")'))).toBe(false);
+    expect(Array.from({ length: 21 }, (_, i) => latest(i + 1).conclusion)).toEqual(Array(21).fill("failure"));
   });
 });
 

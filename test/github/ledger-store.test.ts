@@ -162,7 +162,7 @@ describe("GitHubRefStore.write", () => {
       { message: "lock a.py by alice (#1)\n\nPucs-Nonce: n0nce\n", tree: "t1", parents: [] },
       { ref: "refs/pucs/ledger", sha: "c1" },
     ]);
-    expect((bodies[0] as { tree: { path: string }[] }).tree.map((e) => e.path)).toEqual(["meta.json", expect.stringMatching(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/), SUMMARY_MARK]);
+    expect((bodies[0] as { tree: { path: string }[] }).tree.map((e) => e.path)).toEqual(["meta.json", expect.stringMatching(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/), SUMMARY_MARK, "gates/complete"]);
   });
 
   it("on a v2 head: base_tree = the tree read and only the changed entries (one new lock = one entry), then PATCH with force: false", async () => {

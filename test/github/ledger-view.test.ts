@@ -6,7 +6,7 @@ import { evaluate } from "../../src/engine/evaluate.js";
 import { seedConfig as fixtureConfig } from "../engine/fixtures.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, ScopedLedgerStore, isPhantom, isView, readLedgerView } from "../../src/github/ledger-store.js";
-import { SUMMARY_MARK, gateEntryPath, footprintPath, indexDir, layoutFiles, summaryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, gateEntryPath, footprintPath, headPath, indexDir, layoutFiles, staleEntryPath, summaryPath } from "../../src/ledger/layout.js";
 import { canonicalLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -156,7 +156,8 @@ describe("a partial read: only the claims on the event's own files", () => {
     expect(gh.ledger!.footprints.find((f) => f.change === "#101")).toEqual({ ...real, stale: true, comment: 9 });
     expect(gh.ledger!.footprints.find((f) => f.change === "#101")!.files).toHaveLength(20);
     const tree = gh.log.find((x) => x.path === `${BASE}/git/trees`)!.body as { tree: { path: string }[] };
-    expect(tree.tree.map((e) => e.path)).toEqual([footprintPath("#101")]);
+    // Its footprint, and its entry under stale/ (what the background refresh reads).
+    expect(tree.tree.map((e) => e.path).sort()).toEqual([footprintPath("#101"), staleEntryPath("#101")].sort());
     // Changing more than its report fields is refused.
     const e = await transact(store, (l) => ({ ledger: { ...l, footprints: l.footprints.map((f) => (f.change === "#102" ? { ...f, headSha: "d".repeat(40) } : f)) }, outcome: null, message: "x" })).catch((x: unknown) => x);
     expect((e as LedgerError).message).toBe("a transition changed more than the report fields of #102, which this event did not read whole: a PUCS bug; nothing was written");
@@ -222,7 +223,7 @@ describe("a partial read: only the claims on the event's own files", () => {
     const whole = crowded(2);
     gh.setLedger(whole);
     const files = gh.filesOf(gh.ledgerRef!);
-    for (const k of [...files.keys()]) if (k.startsWith("streams/") || k.startsWith("gates/")) files.delete(k);
+    for (const k of [...files.keys()]) if (/^(streams|gates|heads|stale)\//.test(k)) files.delete(k);
     const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"], ...NO_STREAM });
     const snap = await store.read();
     expect(isView(snap.ledger)).toBe(false);
@@ -232,7 +233,9 @@ describe("a partial read: only the claims on the event's own files", () => {
     const after = gh.filesOf(gh.ledgerRef!);
     expect([...after.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([...new Set([summaryPath(null, "#2"), ...["#1", "#100", "#101"].map((c) => summaryPath("EXEC", c))])].sort());
     // And every change's gate entry (these footprints carry no gate streams: gates/-), then the marker.
-    expect([...after.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([...whole.footprints.map((f) => gateEntryPath(null, f.change)), SUMMARY_MARK].sort());
+    expect([...after.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([...whole.footprints.map((f) => gateEntryPath(null, f.change)), "gates/complete"].sort());
+    expect(after.has(SUMMARY_MARK)).toBe(true);
+    expect([...after.keys()].filter((k) => k.startsWith("heads/")).sort()).toEqual([headPath(null), headPath("EXEC")].sort());
     expect(openIn(after, "EXEC")).toEqual(["#1", "#100", "#101"]);
     // From then on a partial read serves it.
     const again = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#1"], paths: [], streams: ["EXEC"] });

@@ -13,6 +13,7 @@ import {
   changeKey,
   gateEntryPath,
   summaryPath,
+  staleEntryPath,
   headPath,
   headOf,
   blobOid,
@@ -48,7 +49,7 @@ describe("the v2 layout", () => {
     expect(JSON.parse(files.get(summaryPath(null, "#2"))!)).toStrictEqual({ stream: null, open: [], drafts: ["#2"] });
     expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort());
     // The fixture's footprints predate gate streams: their gate entries are under gates/-, the marker says all are there.
-    expect(paths.filter((p) => p.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), SUMMARY_MARK].sort());
+    expect(paths.filter((p) => p.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), "gates/complete"].sort());
     expect(files.get(gatePath(null, "#2"))).toBe('{"change":"#2","draft":true,"streams":null}\n');
     expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
     // Keys in the schema's order, one JSON line per blob.
@@ -191,7 +192,7 @@ describe("the v2 layout", () => {
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d2 = layoutDiff(l, locked, { complete: false });
     expect([...d2.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort());
-    expect([...d2.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), SUMMARY_MARK].sort());
+    expect([...d2.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), "gates/complete"].sort());
     expect(d2.get(summaryPath("EXEC", "#1"))).toBe(layoutFiles(l).get(summaryPath("EXEC", "#1")));
     expect([...layoutDiff(l, locked).keys()].some((k) => k.startsWith("streams/"))).toBe(false);
   });
@@ -266,6 +267,24 @@ describe("stream heads (heads/<stream>.json): counts and first members, checked 
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d = layoutDiff(l, locked, { loaded: new Map([["EXEC", { oids, head: null, members, shards: new Map() }]]) });
     expect(d.get(headPath("EXEC"))).toBe(files.get(headPath("EXEC")));
+  });
+});
+
+describe("stale entries (stale/<k>/<key>): the changes whose reports are out of date, for the background refresh", () => {
+  it("a footprint marked stale gets its entry in the same write; clearing the mark or closing the change removes it; a whole tree lists every marked one", () => {
+    const l = fullLedger();
+    const fp1 = l.footprints[0]!;
+    const marked = recordFootprint(l, { ...fp1, stale: true }).ledger;
+    const d = layoutDiff(l, marked);
+    expect(d.get(staleEntryPath(fp1.change))).toBe(`${fp1.change}\n`);
+    expect(staleEntryPath(fp1.change)).toBe(`stale/${changeKey(fp1.change).slice(0, 1)}/${changeKey(fp1.change)}`);
+    expect(() => checkChanges(d)).not.toThrow();
+    expect(layoutDiff(marked, l).get(staleEntryPath(fp1.change))).toBeNull();
+    expect(layoutDiff(marked, { ...marked, footprints: marked.footprints.slice(1) }).get(staleEntryPath(fp1.change))).toBeNull();
+    const files = layoutFiles(marked);
+    expect([...files.keys()].filter((k) => k.startsWith("stale/")).sort()).toEqual([staleEntryPath(fp1.change), SUMMARY_MARK].sort());
+    // Derived: a whole read ignores them (the mark is the footprint's own field).
+    expect(ledgerFromFiles(files, SRC, "")).toStrictEqual(canonicalLedger(marked));
   });
 });
 
