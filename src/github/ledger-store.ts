@@ -716,8 +716,7 @@ export async function fillView(rc: RepoClient, ref: string, r: ViewRead, scope: 
 function noLedger(w: Wanted, loaded: Loaded): void {
   for (const c of w.changes) loaded.footprints.set(c, null);
   for (const p of w.paths) loaded.shards.set(p, []);
-  const empty = (): MutableLoad => ({ oids: new Map(), head: { stream: null, open: 0, drafts: 0, first: [], shards: shardsDigest(new Map()) }, members: [], shards: new Map() });
-  for (const st of [...w.streams, ...w.members]) loaded.summaries.set(st, { ...empty(), head: { ...empty().head!, stream: st } });
+  for (const st of [...w.streams, ...w.members]) loaded.summaries.set(st, { oids: new Map(), head: { stream: st, open: 0, drafts: 0, first: [], shards: shardsDigest(new Map()) }, members: [], shards: new Map() });
   for (const x of w.shardFiles) loaded.summaries.get(x.stream)?.shards.set(x.path, []);
 }
 
