@@ -4,7 +4,8 @@
  * Events: pull_request opened / synchronize / reopened / ready_for_review / converted_to_draft /
  * edited / labeled / unlabeled → analyze (report + footprint); labeled/unlabeled `pucs:lock` →
  * lock / release the PR's files; closed → release everything the PR held and tell the next in line;
- * issue_comment.created on a PR → `/pucs` commands; installation / installation_repositories → log.
+ * issue_comment.created on a PR → `/pucs` commands; installation.created /
+ * installation_repositories.added → record the open PRs there (src/app/install.ts), others → log.
  *
  * `createApp(deps)` builds the app with injected clock, id source and ledger writer (tests);
  * the default export uses the real ones. One LedgerWriter per app instance coalesces ledger updates
@@ -24,6 +25,7 @@ import { LedgerWriter } from "./ledger-writer.js";
 import { locksFromEnv } from "./publish-lock.js";
 import { checkIssueCommentEvent, checkPullRequestEvent } from "./payload.js";
 import { syncPullRequest } from "./pull.js";
+import { syncOpenPulls } from "./install.js";
 import { registerDashboard, type DashboardOptions } from "./dashboard.js";
 import { pullOfRest } from "../github/pull.js";
 import { agentOfPull } from "../engine/change.js";
@@ -35,7 +37,11 @@ type J = Record<string, unknown>;
 
 function ctxOf(context: Context, deps: AppDeps): Ctx {
   const repo = (context.payload as { repository: { name: string; owner: { login: string } } }).repository;
-  const ref = { owner: repo.owner.login, repo: repo.name };
+  return ctxFor(context, deps, { owner: repo.owner.login, repo: repo.name });
+}
+
+/** The Ctx of one repository of the event's installation. */
+function ctxFor(context: Context, deps: AppDeps, ref: { owner: string; repo: string }): Ctx {
   const client = context.octokit as unknown as GitHubClient;
   return {
     ...deps,
@@ -134,8 +140,23 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
     registerDashboard(app, deps, overrides.dashboard ?? false);
 
     app.on(["installation", "installation_repositories"], async (context) => {
-      const p = context.payload as unknown as { action?: unknown; installation?: { id?: unknown; account?: { login?: unknown } | null } | null };
+      const p = context.payload as unknown as { action?: unknown; installation?: { id?: unknown; account?: { login?: unknown } | null } | null; repositories?: unknown; repositories_added?: unknown };
       context.log.info(`PUCS: installation ${String(p.installation?.id ?? "?")} (${String(p.installation?.account?.login ?? "?")}) ${String(p.action ?? "?")}`);
+      // Installed on repositories: record the PRs already open there (src/app/install.ts).
+      const added = context.name === "installation" ? (p.action === "created" ? p.repositories : null) : p.action === "added" ? p.repositories_added : null;
+      for (const r of Array.isArray(added) ? (added as { full_name?: unknown }[]) : []) {
+        const [owner, repo] = String(r.full_name ?? "").split("/");
+        if (!owner || !repo) continue;
+        const ctx = ctxFor(context as unknown as Context, deps, { owner, repo });
+        try {
+          const s = await deps.serial(`${ctx.repoKey}#install`, () => syncOpenPulls(ctx));
+          if (s.skipped) ctx.log.info(`PUCS: ${ctx.repoKey}: open PRs not recorded: ${s.skipped}`);
+          else ctx.log.info(`PUCS: ${ctx.repoKey}: recorded ${s.recorded} open PR(s) opened before the installation (${s.known} known already${s.truncated ? "; GitHub listed 10,000, the rest are recorded by their own events" : ""})`);
+        } catch (e) {
+          // One repository's failure does not stop the others; each PR's own event records it anyway.
+          ctx.log.warn(`PUCS: ${ctx.repoKey}: recording the open PRs failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
     });
   };
 }

@@ -11,6 +11,8 @@
  *   findReportComment  R per 100 comments (≤ 10 pages)
  *   create/update/deleteComment, addLabels, removeLabel, createLabel, react   W each
  *   permission         R
+ *   openPulls          R per 100 open PRs (≤ 100 pages)
+ *   defaultBranch      R
  *
  * Creating is the one thing a blind retry can duplicate: a 502/504 may come after GitHub made the
  * comment or check run. So `createCommentOnce` / `createCheckRunOnce` send the create without
@@ -23,6 +25,8 @@ import { parsePatch } from "../engine/diff.js";
 import type { ChangedFile } from "../engine/types.js";
 import { GitHubError, RepoClient, outcomeUnknown, paginate, retryBaseMs, type GitHubClient, type Json, type RepoRef } from "./client.js";
 import type { Role } from "../engine/commands.js";
+import type { PullRequest } from "../engine/change.js";
+import { pullOfRest } from "./pull.js";
 
 export const CHECK_NAME = "PUCS / conflicts";
 /** GitHub accepts at most 50 annotations per check-run request. */
@@ -215,6 +219,22 @@ export class AppGateway {
       check_run_id: id,
       output: outputBody(out, batch),
     });
+  }
+
+  /** The repository's open pull requests, oldest first (≤ 10,000: 100 pages). */
+  async openPulls(): Promise<{ pulls: PullRequest[]; truncated: boolean }> {
+    const { items, truncated } = await paginate(
+      (p) => this.rc.call("list the open pull requests", "pull_requests: read", "GET /repos/{owner}/{repo}/pulls", { state: "open", sort: "created", direction: "asc", ...p }),
+      {},
+      { maxPages: 100 },
+    );
+    return { pulls: items.map((p) => pullOfRest(p)), truncated };
+  }
+
+  /** The repository's default branch. */
+  async defaultBranch(): Promise<string> {
+    const r = await this.rc.call("read the repository", "metadata: read", "GET /repos/{owner}/{repo}", {});
+    return str((r.data as Json).default_branch);
   }
 
   /** The PR's comments, oldest first (≤ 1,000: 10 pages). */

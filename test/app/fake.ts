@@ -190,6 +190,15 @@ export class FakeGitHub {
       const headers: Record<string, string> = page * per < files.length ? { link: `<${API}${path}?page=${page + 1}>; rel="next"` } : {};
       return [200, slice.map((f) => ({ sha: "x", additions: 1, deletions: 1, changes: 2, status: "modified", ...f })), headers];
     }
+    if (method === "GET" && path === `${BASE}/pulls`) {
+      // Open PRs oldest first, paged like GitHub (the PRs this model was sent, as they are now).
+      const open = [...this.pulls.values()].filter((p) => p.state !== "closed" && (q.get("state") ?? "open") === "open").sort((a, b) => Number(a.number) - Number(b.number));
+      const page = Number(q.get("page") ?? 1);
+      const per = Number(q.get("per_page") ?? 30);
+      const headers: Record<string, string> = page * per < open.length ? { link: `<${API}${path}?state=open&page=${page + 1}>; rel="next"` } : {};
+      return [200, open.slice((page - 1) * per, page * per), headers];
+    }
+    if (method === "GET" && path === BASE) return [200, { id: 186853002, name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: "master" }];
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/commits/([^/]+)/check-runs$`)))) {
       // Newest first; `filter=latest` (GitHub's default) keeps the most recent run of each name.
       const all = this.checkRuns.filter((r) => r.head_sha === m![1] && (!q.get("check_name") || r.name === q.get("check_name"))).reverse();
@@ -228,6 +237,12 @@ export class FakeGitHub {
     if (method === "POST" && (m = path.match(new RegExp(`^${BASE}/issues/comments/(\\d+)/reactions$`)))) {
       this.reactions.push({ comment: Number(m[1]), content: b.content });
       return [201, { id: this.id(), content: b.content }];
+    }
+    if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/issues/(\\d+)/labels$`)))) {
+      // The labels the App set, else the PR's own as GitHub was sent them.
+      const n = Number(m[1]);
+      const set = this.issueLabels.get(n) ?? ((this.pulls.get(n)?.labels ?? []) as J[]).map((l) => String(l.name));
+      return [200, set.map((name) => ({ name }))];
     }
     if (method === "POST" && (m = path.match(new RegExp(`^${BASE}/issues/(\\d+)/labels$`)))) {
       const n = Number(m[1]);

@@ -286,10 +286,11 @@ describe("labels", () => {
     expect(h.gh.calls().filter((c) => c.includes("/labels"))).toEqual([]);
   });
 
-  it("installation events are logged and cost no request", async () => {
+  it("installation events other than an installation on repositories are logged and cost no request (that one: test/app/install.test.ts)", async () => {
     const h = await harness();
-    const p = (await import("./fake.js")).example("installation", "created");
-    await h.send("installation", p);
+    const { example } = await import("./fake.js");
+    for (const action of ["deleted", "new_permissions_accepted"]) await h.send("installation", example("installation", action));
+    await h.send("installation_repositories", example("installation_repositories", "removed"));
     expect(h.gh.log).toEqual([]);
   });
 });
