@@ -66,10 +66,11 @@ export async function bootCheck(argv: string[], io: FastCheckContext, dir: strin
  * environment and V8's heap first, which costs a check ~5-7 ms more than a bare node's exit here (after
  * the shell's fork every page node writes to again costs a page fault). Only when nothing is left
  * to do: every stream written to (`streams`: stdout and stderr, null when never written) has flushed
- * (a pipe's write can be pending on POSIX, and `process.exit` would drop it), and nobody listens for
+ * (a pipe's write can be pending on POSIX, and `process.exit` would drop it) and has not failed (a
+ * reader that went away: node reports the EPIPE as it always did), and nobody listens for
  * 'beforeExit' (which `process.exit` does not emit; 'exit' it does). The git processes are done by then:
  * the fast path has read each answer to its end.
  */
-export function endsNow(streams: ({ writableLength: number } | null)[], proc: { listenerCount(event: "beforeExit"): number }): boolean {
-  return streams.every((s) => s === null || s.writableLength === 0) && proc.listenerCount("beforeExit") === 0;
+export function endsNow(streams: ({ writableLength: number; errored?: unknown } | null)[], proc: { listenerCount(event: "beforeExit"): number }): boolean {
+  return streams.every((s) => s === null || (s.writableLength === 0 && (s.errored === null || s.errored === undefined))) && proc.listenerCount("beforeExit") === 0;
 }

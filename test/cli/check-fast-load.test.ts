@@ -5,7 +5,7 @@
  * code cache compiles from source, and the bundle prints what the full command prints.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Script } from "node:vm";
@@ -176,7 +176,27 @@ describe("ending the process after the fast path's report (check-boot.ts's endsN
     expect(endsNow([{ writableLength: 0 }, { writableLength: 0 }], quiet)).toBe(true);
     expect(endsNow([{ writableLength: 65536 }, null], quiet)).toBe(false); // a pipe's write still pending
     expect(endsNow([{ writableLength: 0 }, { writableLength: 12 }], quiet)).toBe(false);
+    expect(endsNow([{ writableLength: 0, errored: new Error("write EPIPE") }, null], quiet)).toBe(false); // the reader went away
+    expect(endsNow([{ writableLength: 0, errored: null }, null], quiet)).toBe(true);
     expect(endsNow([{ writableLength: 0 }, null], { listenerCount: (e) => (e === "beforeExit" ? 1 : 0) })).toBe(false);
+  });
+
+  it("a reader that is gone: node reports the EPIPE as it does without the early exit", async () => {
+    const copy = join(r.base, "dist-epipe");
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(join(ROOT, "dist"), copy, { recursive: true });
+    writeFileSync(join(copy, "chunks", "check-fast.cjs"), "exports.fastCheck = async (argv, io) => { io.out('report\\n'); return 0; };\n");
+    try {
+      const child = spawn(process.execPath, [join(copy, "cli.js"), "check"], { cwd: r.dir, stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.destroy(); // closed long before node has started and written
+      let err = "";
+      child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+      const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
+      expect(code).not.toBe(0);
+      expect(err).toContain("EPIPE");
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it("a report larger than a pipe holds, read slowly, arrives whole (dist/cli.js waits for it)", () => {
