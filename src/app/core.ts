@@ -84,7 +84,13 @@ export interface Shown {
   key?: string;
   digest?: string;
   labels?: { conflict: boolean; queued: boolean };
+  /** When `labels` were set (labelClock()): newer than an event's own copy of the PR's labels or not. */
+  labelsAt?: number;
 }
+
+/** A counter ordering label changes this process made against the PR snapshots its events read. */
+let labelTicks = 0;
+export const labelClock = (): number => ++labelTicks;
 
 const defaultLocks = localLocks();
 const defaultReported = new Lru<string, Shown>(5000);
@@ -314,6 +320,8 @@ export interface PublishTarget {
    * the report comment's id (null: none). `null` = nothing known (no footprint): look on GitHub.
    */
   known: { sha: string | null; comment: number | null } | null;
+  /** When `labels` were read (labelClock()): labels this process set after that are newer than them. */
+  labelsRead?: number;
 }
 
 export interface Published {
@@ -402,10 +410,18 @@ export async function syncLabels(ctx: Ctx, t: PublishTarget, want: { conflict: b
 
 /** syncLabels with the PR's lock held; remembers the labels set (`Shown`). */
 async function syncLabelsHeld(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
-  await syncLabelsUnlocked(ctx, t, want);
   const memo = reportedOf(ctx);
   const key = prKey(ctx, t.number);
-  memo.set(key, { ...memo.get(key), labels: { ...want } });
+  const shown = memo.get(key);
+  // Labels another publisher of this PR set after the caller read the PR's (a refresh during its event) are the PR's now.
+  let current = t;
+  if (shown?.labels && t.labelsRead !== undefined && (shown.labelsAt ?? 0) > t.labelsRead) {
+    const ours = [LABELS.conflict.name, LABELS.queued.name];
+    const set = [...(shown.labels.conflict ? [LABELS.conflict.name] : []), ...(shown.labels.queued ? [LABELS.queued.name] : [])];
+    current = { ...t, labels: [...t.labels.filter((l) => !ours.includes(l)), ...set] };
+  }
+  await syncLabelsUnlocked(ctx, current, want);
+  memo.set(key, { ...memo.get(key), labels: { ...want }, labelsAt: labelClock() });
 }
 
 async function syncLabelsUnlocked(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
@@ -468,6 +484,16 @@ export const isQueued = (ledger: Ledger, change: string): boolean => ledger.queu
 // ---------------------------------------------------------------------------
 // Refreshing the others
 // ---------------------------------------------------------------------------
+
+/**
+ * A report comment made for `change` after its commit: its id goes into the footprint with the next
+ * commit that has other work to carry (`settleRefresh`), which loads `scope` to do it.
+ */
+export function noteCommentLater(ctx: Ctx, change: string, comment: number, scope: Scope): void {
+  const settled = settledOf(ctx);
+  settled.comments.set(change, comment);
+  settled.scopes.set(change, scope);
+}
 
 /** A footprint's report key and queued state against a ledger: see src/engine/refresh.ts. */
 export function keyOfFootprint(config: Config, now: number): KeyOf {

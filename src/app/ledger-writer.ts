@@ -28,6 +28,9 @@ export class NeedsMembers extends Error {
   }
 }
 
+/** How long a batch about to commit waits at most for updates announced to it (`announce`). */
+export const GROUP_WAIT_MS = 500;
+
 interface Pending {
   fn: TransactFn<unknown>;
   store: LedgerStore;
@@ -83,11 +86,44 @@ export class LedgerWriter {
   /** Commits attempted (batches with a change), for tests and metrics. */
   commits = 0;
 
-  constructor(private readonly options: TransactOptions = {}) {}
+  constructor(
+    private readonly options: TransactOptions = {},
+    /** How long a batch waits for announced updates at most (default GROUP_WAIT_MS). */
+    readonly groupWaitMs?: number,
+  ) {}
 
   /** The newest ledger of the repository this writer committed or read (batches run one after another). */
   latest(repoKey: string): Ledger | undefined {
     return this.#latest.get(repoKey);
+  }
+
+  readonly #coming = new Map<string, number>();
+
+  /**
+   * Says an update of the repository is on its way (an event is being handled that will likely
+   * commit); returns the function that says it arrived (called just before `update`) or will not
+   * come (idempotent). A batch about to commit waits a little for announced updates (GROUP_WAIT_MS),
+   * so the events of a burst share one commit and each report is made on a ledger holding all of them.
+   */
+  announce(repoKey: string): () => void {
+    this.#coming.set(repoKey, (this.#coming.get(repoKey) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const n = (this.#coming.get(repoKey) ?? 1) - 1;
+      if (n <= 0) this.#coming.delete(repoKey);
+      else this.#coming.set(repoKey, n);
+    };
+  }
+
+  /**
+   * Whether a burst is under way for the repository: an update committing or waiting to, or another
+   * announced one than the caller's own (`mine`: how many of the announced are the caller's).
+   */
+  busy(repoKey: string, mine = 0): boolean {
+    const q = this.#queues.get(repoKey);
+    return (q !== undefined && (q.running !== null || q.pending.length > 0)) || (this.#coming.get(repoKey) ?? 0) > mine;
   }
 
   /** Sets (or with null, removes) the repository's finisher; the latest set is used. */
@@ -111,8 +147,10 @@ export class LedgerWriter {
   }
 
   async #drain(repoKey: string, q: RepoQueue): Promise<void> {
-    // Let updates issued in the same turn join the first batch.
+    // Let updates issued in the same turn join the first batch, and announced ones that are on their way (a burst).
     await new Promise((r) => setImmediate(r));
+    const waitUntil = Date.now() + (this.groupWaitMs ?? GROUP_WAIT_MS);
+    while ((this.#coming.get(repoKey) ?? 0) > 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
     while (q.pending.length > 0) {
       const batch = q.pending.splice(0, q.pending.length);
       let before: Ledger | null = null;

@@ -50,6 +50,8 @@ import {
   loadState,
   numberOf,
   publishReport,
+  noteCommentLater,
+  labelClock,
   refreshOthers,
   reportOf,
   syncLabels,
@@ -90,9 +92,20 @@ export function steps<T>(list: ((l: Ledger) => TransitionResult<unknown>)[], pic
  * latest one: the outcome depends on the PR's state, not on which event came last.
  */
 export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch: string, action: string): Promise<void> {
+  // This event will commit: other events of the repository meanwhile know a burst is under way.
+  const arrived = ctx.writer.announce(ctx.repoKey);
+  try {
+    await syncPull(ctx, hint, defaultBranch, action, arrived);
+  } finally {
+    arrived();
+  }
+}
+
+async function syncPull(ctx: Ctx, hint: PullRequest, defaultBranch: string, action: string, arrived: () => void): Promise<void> {
   // The PR's files first (a close lists none): the ledger read then loads only what they need — the
   // PR's footprint, the index shards of its files, its streams' summaries — in the same request as
   // the config and the PR (src/github/ledger-store.ts `readLedgerView`).
+  const labelsRead = labelClock(); // before the PR (and its labels) are read
   const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
   const streams = guessStreams(ctx, hint, listing);
   const id = changeId(hint.number);
@@ -103,9 +116,9 @@ export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch
   const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number, scope });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
-  if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state);
+  if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state, arrived);
   // A PR that was opened just now has no earlier report: nothing to look for on GitHub.
-  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha, ...(listing ? { listing } : {}) });
+  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha, announced: arrived, labelsRead, ...(listing ? { listing } : {}) });
 }
 
 /** pull_request actions that usually change the PR's membership of its stream (its summary shard). */
@@ -121,7 +134,9 @@ function guessStreams(ctx: Ctx, hint: PullRequest, listing: PullFiles | null): (
 type PullFiles = Awaited<ReturnType<Ctx["gw"]["pullFiles"]>>;
 
 
-export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: string, opts: { state?: RepoState; opened?: boolean; listing?: PullFiles } = {}): Promise<void> {
+export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: string, opts: { state?: RepoState; opened?: boolean; listing?: PullFiles; announced?: () => void; labelsRead?: number } = {}): Promise<void> {
+  // When the PR's labels were read: labels this process sets after that are newer than `pr.labels`.
+  const labelsRead = opts.labelsRead ?? labelClock();
   let state = opts.state ?? (await loadState(ctx, defaultBranch, { headSha: pr.headSha }));
   const { files, truncated } = opts.listing ?? (await ctx.gw.pullFiles(pr.number));
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
@@ -188,14 +203,19 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   // PARTITION advice names the enclosing functions: their base files are read (one request) only when there is one.
   const symbols = await baseSymbols(ctx, pr.baseRef || defaultBranch, first);
   const ev = symbols ? evaluate(change, ledger, config, now, { symbols }) : first;
-  const report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
+  let report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
   const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
   const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
-  const published = await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, report);
+  const target = { number: pr.number, headSha: pr.headSha, labels: pr.labels, known, labelsRead };
+  // In a burst (other updates of this repository committing or waiting), the ledger just read lacks
+  // the burst's other PRs: the report waits for this update's commit and is made on the ledger it
+  // committed, so it is right the first time instead of corrected seconds later. Alone, it goes first.
+  const deferred = ctx.writer.busy(ctx.repoKey, opts.announced ? 1 : 0);
+  const published = deferred ? null : await publishReport(ctx, target, report);
 
   // The footprint (and the pucs:lock label's locks) after the report: one coalesced commit.
   // With the enclosing symbols of the files it read, so reports refreshed from the ledger can name them too.
-  const written = footprintOf(change, ev, config, truncated, now, published.comment);
+  const written = footprintOf(change, ev, config, truncated, now, published ? published.comment : (previous?.comment ?? null));
   const footprint = symbols ? { ...written, files: nameRegions(written.files, symbols) } : written;
   const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list: ((l: Ledger) => TransitionResult<unknown>)[] = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
@@ -221,18 +241,26 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   // ARBITRATE: the coordinators are asked once per PR, remembered in this same commit (src/app/rollback.ts).
   const ask = coordinatorsToAsk(ev.conflicts, ledger, change.id, config, pr.author);
   if (ask) list.push((l) => requestArbitration(l, { change: change.id, ...ask }, now));
+  opts.announced?.();
   const result = await ctx.writer.update(ctx.repoKey, store, steps(list, (o) => o), primed);
+  if (deferred) {
+    const after = evaluate(change, result.after, config, now, symbols ? { symbols } : {});
+    report = reportOf(after, annotationsFor(after, change), { truncated, configIssues });
+    const shown = await publishReport(ctx, target, report);
+    // Its comment id goes into its footprint with a later commit (this one is made).
+    if (shown.comment !== null && shown.comment !== footprint.comment) noteCommentLater(ctx, change.id, shown.comment, { changes: [change.id], paths: indexedPaths(files), streams: streamsOf(after) });
+  }
   if (ask) await askCoordinators(ctx, pr.number, result.outcome.at(-1), ask);
   const expired = (result.outcome[0] as { notify: Notice[] }).notify;
   const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : (result.outcome[2] as { notify: Notice[] }).notify;
-  await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
+  await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
   await notifyQueued(ctx, expired, null);
   await notifyQueued(ctx, unlabeled, `#${pr.number}`);
   await refreshOthers(ctx, config, result.before, result.after, change.id);
   await ensureRepoLabels(ctx, config);
 }
 
-export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: string, loaded?: RepoState): Promise<void> {
+export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: string, loaded?: RepoState, arrived?: () => void): Promise<void> {
   const state = loaded ?? (await loadState(ctx, defaultBranch));
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();
@@ -247,6 +275,7 @@ export async function releaseClosed(ctx: Ctx, pr: PullRequest, defaultBranch: st
     store = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, scope), read);
     primed = undefined;
   }
+  arrived?.();
   const result = await ctx.writer.update(ctx.repoKey, store, steps([(l) => expire(l, now), (l) => releaseMerged(l, pr, id, now)], (o) => o), primed);
   const notices = [...(result.outcome[0] as { notify: Notice[] }).notify, ...(result.outcome[1] as { notify: Notice[] }).notify];
   await notifyQueued(ctx, notices, `${id} was ${pr.merged ? "merged" : "closed"}`);

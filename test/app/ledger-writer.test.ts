@@ -9,6 +9,32 @@ const lock = (path: string, change: string) => (l: ReturnType<typeof emptyLedger
   acquireLock(l, { path, agent: `a${change}`, stream: null, task: "t", change, ttlMinutes: 30, maxTtlMinutes: 480, queueGraceMinutes: 15, lease: `L${change}` }, NOW);
 
 describe("LedgerWriter", () => {
+  it("a batch about to commit waits for updates announced to it (a burst: one commit), up to its bound; busy() says a burst is under way", async () => {
+    const store = new MemoryStore();
+    const w = new LedgerWriter({ sleep: async () => {} }, 2000);
+    const a = w.announce("r");
+    const b = w.announce("r");
+    expect([w.busy("r", 1), w.busy("x", 0)]).toEqual([true, false]);
+    a();
+    const first = w.update("r", store, lock("a.py", "#1"));
+    // B is still reading when A's update is queued: A's batch waits for it.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.log).toEqual([]);
+    b();
+    const second = w.update("r", store, lock("b.py", "#2"));
+    const rs = await Promise.all([first, second]);
+    expect(rs.map((r) => r.batched)).toEqual([2, 2]);
+    expect(store.log).toHaveLength(1);
+    // An announced update that never comes holds a batch back no longer than the bound.
+    const w2 = new LedgerWriter({ sleep: async () => {} }, 30);
+    w2.announce("r");
+    const t0 = Date.now();
+    await w2.update("r", new MemoryStore(), lock("c.py", "#3"));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(w2.busy("r", 0)).toBe(true); // still announced, never arrived
+  });
+
+
   it("updates issued together are ONE commit; each caller gets its own outcome after the CAS", async () => {
     const store = new MemoryStore();
     const w = new LedgerWriter({ sleep: async () => {} });

@@ -107,6 +107,32 @@ describe("a stream bigger than its head lists (issue 14: a push reads the head, 
   });
 });
 
+describe("a burst: events of one repository handled at once", () => {
+  it("two PRs opened together in a stream of max_agents 1: each report is made on the commit holding both, right the first time (no check run corrected, one label each)", async () => {
+    const h = await harness();
+    h.gh.defaultFiles.set("config/pucs_streams.yaml", CONFIG.replace("max_agents: 3\n  API", "max_agents: 1\n  API"));
+    for (const n of [1, 2]) h.gh.prFiles.set(n, [{ filename: `execution/m${n}.py`, patch: patch(1, 2) }]);
+    await Promise.all([h.send("pull_request", pullPayload(1, {})), h.send("pull_request", pullPayload(2, {}))]);
+    const runs = h.gh.checkRuns.map((r) => [r.head_sha, r.conclusion, (r.output as { title: string }).title]);
+    expect(runs.sort()).toEqual([1, 2].map((n) => [shaFor(n), "failure", "Blocked: 1 at capacity"]).sort());
+    expect(h.gh.log.filter((r) => r.method === "PATCH" && r.path.includes("/check-runs/"))).toEqual([]);
+    expect(h.gh.log.filter((r) => r.method === "POST" && /\/issues\/\d+\/labels$/.test(r.path)).map((r) => r.path).sort()).toEqual([`${BASE}/issues/1/labels`, `${BASE}/issues/2/labels`]);
+    expect(h.gh.comments.map((c) => c.issue).sort()).toEqual([1, 2]);
+    // Their report comments' ids reach their footprints with a later commit (theirs was made before them).
+    h.gh.prFiles.set(3, [{ filename: "api/x.py", patch: patch(1, 2) }]);
+    await h.send("pull_request", pullPayload(3, {}));
+    expect(h.gh.ledger!.footprints.filter((f) => f.change !== "#3").map((f) => [f.change, f.comment])).toEqual([1, 2].map((n) => [`#${n}`, h.gh.comments.find((c) => c.issue === n)!.id]));
+  });
+
+  it("a lone event shows its report before its ledger commit (the control)", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/m1.py", patch: patch(1, 2) }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    const order = h.gh.calls();
+    expect(order.indexOf(`POST ${BASE}/check-runs`)).toBeLessThan(order.indexOf(`POST ${BASE}/git/trees`));
+  });
+});
+
 describe("two PRs touching the same file", () => {
   async function twoPrs(second: string) {
     const h = await harness();
