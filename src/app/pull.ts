@@ -103,8 +103,8 @@ export async function syncPullRequest(ctx: Ctx, hint: PullRequest, defaultBranch
 
 async function syncPull(ctx: Ctx, hint: PullRequest, defaultBranch: string, action: string, arrived: () => void): Promise<void> {
   // The PR's files first (a close lists none): the ledger read then loads only what they need — the
-  // PR's footprint, the index shards of its files, its streams' summaries — in the same request as
-  // the config and the PR (src/github/ledger-store.ts `readLedgerView`).
+  // PR's footprint, the index shards of its files, its streams' heads — in the same request as the
+  // config and the PR (src/github/ledger-store.ts `readLedgerView`).
   const labelsRead = labelClock(); // before the PR (and its labels) are read
   const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
   const streams = guessStreams(ctx, hint, listing);
