@@ -7,18 +7,20 @@
  *   1. the PR's files with patches (1 read per 100 files);
  *   2. one GraphQL read: config at the default branch (+ at the head) + the PR itself + the part of
  *      the ledger the event needs: the small collections, the PR's footprint, the index shards of
- *      its files and the summaries of the streams it likely involves (src/github/ledger-store.ts
+ *      its files and the heads of the streams it likely involves (src/github/ledger-store.ts
  *      `readLedgerView`); one more at the same commit when other changes are on its files (their
  *      footprints), or a stream or a dropped file was not guessed;
  *   3. evaluate against the ledger, publish: check run (created without looking when the ledger's
  *      footprint is for another head; found and updated on the same head), sticky comment (by the id
  *      the footprint keeps; listed only when one must be created) → the report is out after 1–2 writes;
+ *      in a burst (another event of the repository under way) the report is made after step 4, on the
+ *      ledger that commit wrote (it holds the burst), so it is right the first time;
  *   4. ledger: expire + footprint (+ `pucs:lock` label locks, or their release when the label is gone)
  *      in ONE coalesced CAS commit (3 W, after the report; none when nothing changed);
  *   5. labels pucs:conflict / pucs:queued when they change; other PRs whose reports the commit
  *      changed are refreshed from the ledger (≤ MAX_REFRESH), queue heads freed are told.
  * None of this grows with the number of open PRs: the others' footprints are read only where they
- * touch this PR's files, and a stream's open changes as ~20-byte summary entries.
+ * touch this PR's files, and a stream's open changes by its head (counts and first members).
  *
  * Closed or merged PR → `releaseClosed`: releaseChange (locks, intents, queue places, footprint,
  * override) in one commit, then a comment on the next PR queued on each freed path and refreshed reports.
