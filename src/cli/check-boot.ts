@@ -1,17 +1,14 @@
 /**
  * What `dist/cli.js` does for a `pucs check` (issue 11), built as a small CommonJS file of its own
  * (dist/chunks/check-boot.cjs, required by dist/cli.js: a CommonJS file costs less to load than ES
- * module chunks): decide the plan from the arguments (check-plan.ts), hand the reads of the fast path's
- * bundle and code cache to libuv's threads (fast-files.ts: the other core is idle until git runs),
- * start the git commands through one shell (git-batch.ts), compile the fast path with its code cache
- * while git runs (fast-load.ts), run it, and after a code cache miss write the cache where git says
- * the common dir is.
+ * module chunks): decide the plan from the arguments (check-plan.ts), start the git commands through
+ * one shell (git-batch.ts), compile the fast path with its code cache while git runs (fast-load.ts),
+ * run it, and after a code cache miss write the cache where git says the common dir is.
  */
 import { isAbsolute, join } from "node:path";
 import type { FastCheckContext } from "./check-fast.js";
 import { CACHE_DIR } from "./check-cache.js";
 import { planCheck } from "./check-plan.js";
-import { guessCommonDir, readBundleAhead } from "./fast-files.js";
 import { startGitBatch, type BatchAnswer } from "./git-batch.js";
 
 /** Next to this file in dist/chunks/ (scripts/build.mjs). */
@@ -34,19 +31,15 @@ async function gitCommonDir(rev: Promise<BatchAnswer | null> | undefined): Promi
 export async function bootCheck(argv: string[], io: FastCheckContext, dir: string, importer: (key: string) => Promise<unknown>): Promise<number | null> {
   const plan = planCheck(argv, io.env);
   if (!plan) return null;
-  // The code cache is read from where git will say the common dir is, guessed before git runs; the
-  // bundle and its cache are read by libuv's threads while this one forks the shell.
-  const guess = guessCommonDir(io.cwd, io.env);
-  const file = join(dir, FAST_PATH_FILE);
-  const cacheDir = guess === null ? null : join(guess, CACHE_DIR);
-  const ahead = readBundleAhead(file, cacheDir);
   const batch = startGitBatch(plan.first, io.cwd);
   const rev = batch.peek(plan.revParse, io.cwd);
   // Loaded after the fork: node:vm and node:zlib are not in memory yet when node forks the shell.
-  const { loadBundle } = await import("./fast-load.js");
+  const { guessCommonDir, loadBundle } = await import("./fast-load.js");
+  // The code cache is read from where git will say the common dir is, guessed while git runs.
+  const guess = guessCommonDir(io.cwd, io.env);
   let fast;
   try {
-    fast = loadBundle<FastPath>(file, cacheDir, importer, await ahead);
+    fast = loadBundle<FastPath>(join(dir, FAST_PATH_FILE), guess === null ? null : join(guess, CACHE_DIR), importer);
   } catch {
     return null; // no bundle there: the full command runs the check
   }

@@ -20,12 +20,9 @@
 import { isAscii } from "node:buffer";
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Script } from "node:vm";
 import { crc32 } from "node:zlib";
-import { cacheFileOf, type ReadAhead } from "./fast-files.js";
-
-export { cacheFileOf, guessCommonDir } from "./fast-files.js";
 
 const MAGIC = "pucs-code-cache 1";
 /** Code caches kept per repository (one per bundle path and node; the oldest go). */
@@ -44,6 +41,13 @@ export interface Loaded<T> {
   save(cacheDir: string): void;
 }
 
+/** FNV-1a of a short string: the cache file's name, no more (the content is compared in full). */
+function nameHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
 interface Header {
   node: string;
   v8: string;
@@ -58,14 +62,15 @@ function header(text: number, data: Buffer): Header {
   return { node: process.version, v8: process.versions.v8, arch: process.arch, text, data: data.length, crc: crc32(data) };
 }
 
-/**
- * The cache data stored for exactly the text `parts` make (the wrapper's bytes and the bundle's), or
- * undefined. `read`: the file's bytes, already read (readBundleAhead); else it is read here.
- */
-export function readCodeCache(path: string, parts: Buffer[], read?: Buffer): Buffer | undefined {
+export function cacheFileOf(cacheDir: string, file: string): string {
+  return join(cacheDir, `code-${nameHash(`${file}\0${process.version}\0${process.arch}`)}.bin`);
+}
+
+/** The cache data stored for exactly the text `parts` make (the wrapper's bytes and the bundle's), or undefined. */
+export function readCodeCache(path: string, parts: Buffer[]): Buffer | undefined {
   let buf: Buffer;
   try {
-    buf = read ?? readFileSync(path);
+    buf = readFileSync(path);
   } catch {
     return undefined;
   }
@@ -109,20 +114,50 @@ export function writeCodeCache(path: string, parts: Buffer[], data: Buffer): voi
   }
 }
 
+/** `gitdir`'s common dir: where its `commondir` file points (a linked worktree's), else itself. */
+function commonDirOf(gitdir: string): string {
+  const file = join(gitdir, "commondir");
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ? resolve(gitdir, readFileSync(file, "utf8").trim()) : gitdir;
+}
+
+/**
+ * Where git will say the common dir is, before it says so (the code cache is read while git runs):
+ * the first `.git` up from `cwd`, a directory or a worktree's `gitdir:` file. null when the environment
+ * points git elsewhere (GIT_DIR, GIT_COMMON_DIR, GIT_WORK_TREE) or nothing is found. Only a guess: a
+ * cache read from a wrong place is still checked in full, and the cache is written only where git said.
+ */
+export function guessCommonDir(cwd: string, env: Record<string, string | undefined>): string | null {
+  if (env.GIT_DIR || env.GIT_COMMON_DIR || env.GIT_WORK_TREE) return null;
+  try {
+    for (let dir = cwd; ; ) {
+      const dotGit = join(dir, ".git");
+      const st = statSync(dotGit, { throwIfNoEntry: false });
+      if (st?.isDirectory()) return commonDirOf(dotGit);
+      if (st?.isFile()) {
+        const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
+        return m ? commonDirOf(resolve(dir, m[1]!.trim())) : null;
+      }
+      const up = dirname(dir);
+      if (up === dir) return null;
+      dir = up;
+    }
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Compiles and runs the CommonJS bundle `file` (its exports), with the code cache kept in `cacheDir`
- * (null: none). `importer` answers the bundle's `__pucsImport(key)`. `ahead`: the files as
- * readBundleAhead read them, used only for the same paths (what was not read is read here).
+ * (null: none). `importer` answers the bundle's `__pucsImport(key)`.
  */
-export function loadBundle<T>(file: string, cacheDir: string | null, importer: (key: string) => Promise<unknown>, ahead?: ReadAhead): Loaded<T> {
-  const cachePath = cacheDir === null ? null : cacheFileOf(cacheDir, file);
-  const mine = ahead !== undefined && ahead.file === file;
-  const raw = (mine ? ahead.bundle : null) ?? readFileSync(file);
+export function loadBundle<T>(file: string, cacheDir: string | null, importer: (key: string) => Promise<unknown>): Loaded<T> {
+  const raw = readFileSync(file);
   // The build writes the bundle in ASCII (non-ASCII characters escaped): decoded as one byte per character.
   const code = HEAD + raw.toString(isAscii(raw) ? "latin1" : "utf8") + TAIL;
+  const cachePath = cacheDir === null ? null : cacheFileOf(cacheDir, file);
   // The bytes of `code` (the wrapper is ASCII): what the cache must hold.
   const parts = [Buffer.from(HEAD, "latin1"), raw, Buffer.from(TAIL, "latin1")];
-  const cachedData = cachePath === null ? undefined : readCodeCache(cachePath, parts, (mine && ahead.cacheFile === cachePath ? ahead.cache : null) ?? undefined);
+  const cachedData = cachePath === null ? undefined : readCodeCache(cachePath, parts);
   const script = new Script(code, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const state: CacheState = cachePath === null ? "none" : !cachedData ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
   const module = { exports: {} as T };

@@ -12,7 +12,6 @@ import { Script } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAZY, lazyImport } from "../../src/cli/check-lazy.js";
 import { endsNow } from "../../src/cli/check-boot.js";
-import { readAhead, readBundleAhead } from "../../src/cli/fast-files.js";
 import { cacheFileOf, guessCommonDir, loadBundle, readCodeCache, writeCodeCache } from "../../src/cli/fast-load.js";
 import { lockedBranchRepo, pucs, pucsProcess, ROOT, sh, type TestRepo } from "./helpers.js";
 
@@ -118,37 +117,6 @@ describe("V8 code cache data (fast-load.ts)", () => {
     expect(l.exports.answer(1)).toBe(11111113);
     l.save(cacheDir);
     expect(loadBundle<{ answer(n: number): number }>(own, cacheDir, async () => null).state).toBe("hit");
-  });
-
-  it("reads a whole file ahead on libuv's threads (null: no such file), and the loader uses what was read only for the same paths", async () => {
-    expect(await readAhead(bundle)).toEqual(readFileSync(bundle));
-    expect(await readAhead(join(dir, "no-such-file"))).toBeNull();
-    const empty = join(dir, "empty");
-    writeFileSync(empty, "");
-    expect(await readAhead(empty)).toEqual(Buffer.alloc(0));
-
-    const cacheDir = join(dir, "ahead");
-    load(cacheDir).save(cacheDir);
-    const ahead = await readBundleAhead(bundle, cacheDir);
-    expect(ahead).toEqual({ file: bundle, bundle: readFileSync(bundle), cacheFile: cacheFileOf(cacheDir, bundle), cache: readFileSync(cacheFileOf(cacheDir, bundle)) });
-    const hit = loadBundle<{ answer(n: number): number }>(bundle, cacheDir, async () => null, ahead);
-    expect(hit.state).toBe("hit");
-    expect(hit.exports.answer(1)).toBe(11111113);
-    expect((await readBundleAhead(bundle, null)).cache).toBeNull();
-    expect(loadBundle(bundle, null, async () => null, await readBundleAhead(bundle, null)).state).toBe("none");
-
-    // Read for other paths (another bundle, another cache directory): not used, the loader reads its own.
-    const other = join(dir, "other-ahead.cjs");
-    writeFileSync(other, SRC.replace("n * 2", "n * 5"));
-    const foreign = await readBundleAhead(other, cacheDir);
-    expect(loadBundle<{ answer(n: number): number }>(bundle, cacheDir, async () => null, foreign).exports.answer(1)).toBe(11111113);
-    const elsewhere = join(dir, "ahead-elsewhere");
-    const l = loadBundle<{ answer(n: number): number }>(bundle, elsewhere, async () => null, ahead);
-    expect(l.state).toBe("miss");
-    expect(l.exports.answer(1)).toBe(11111113);
-    // A cache file read ahead that is damaged is a miss like any other.
-    const damaged = { ...ahead, cache: Buffer.from(ahead.cache!.subarray(0, ahead.cache!.length - 3)) };
-    expect(loadBundle(bundle, cacheDir, async () => null, damaged).state).toBe("miss");
   });
 
   it("guesses git's common dir: the repository, from a subdirectory, from a linked worktree; nothing when GIT_DIR says otherwise", () => {
