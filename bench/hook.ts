@@ -1,5 +1,5 @@
 /**
- * The commit guard's cost (issue 11): the pre-commit hook (dist/hook.js) and `pucs check` (dist/cli.js)
+ * The commit guard's cost (issue 11): the pre-commit hook (dist/hook.js) and `pucs check` (dist/pucs.cjs, the bin's entry; dist/cli.js beside it)
  * on a 10,000-file repository, each against a bare `node -e 0` start on the same machine.
  * Target: both ≤ 2× the bare start.
  *
@@ -55,14 +55,15 @@ function measure(runs: { cmd: string; args: string[]; expect: number[] }[], cwd:
 }
 
 /** The CLI and the hook built as scripts/build.mjs builds them (the CLI split into chunks, and its fast path's CommonJS file). */
-async function bundles(): Promise<{ cli: string; hook: string }> {
+async function bundles(): Promise<{ cli: string; esm: string; hook: string }> {
   const outdir = join(ROOT, "node_modules", ".cache", "pucs-bench");
   rmSync(outdir, { recursive: true, force: true });
   await Promise.all([
     buildCli(outdir, { cli: "src/cli/main.ts" }, ROOT, { logLevel: "error" }),
     build({ ...common, absWorkingDir: ROOT, entryPoints: { hook: "src/cli/hook-main.ts" }, outdir, logLevel: "error" }),
   ]);
-  return { cli: join(outdir, "cli.js"), hook: join(outdir, "hook.js") };
+  // The bin runs dist/pucs.cjs (the CommonJS entry); dist/cli.js (the ES module entry) is measured beside it.
+  return { cli: join(outdir, "pucs.cjs"), esm: join(outdir, "cli.js"), hook: join(outdir, "hook.js") };
 }
 
 async function makeRepo(): Promise<{ base: string; dir: string }> {
@@ -96,15 +97,16 @@ async function makeRepo(): Promise<{ base: string; dir: string }> {
 }
 
 export async function benchHook(): Promise<{ lines: string[]; hookRatio: number; checkRatio: number }> {
-  const { cli, hook } = await bundles();
+  const { cli, esm, hook } = await bundles();
   const { base, dir } = await makeRepo();
   try {
     const env = { PUCS_AGENT: "bench-agent" };
-    const [bareS, hookS, checkS] = measure(
+    const [bareS, hookS, checkS, esmS] = measure(
       [
         { cmd: process.execPath, args: ["-e", "0"], expect: [0] },
         { cmd: process.execPath, args: [hook, "pre-commit"], expect: [0] },
         { cmd: process.execPath, args: [cli, "check", "--base", "main", "--local"], expect: [0, 1] },
+        { cmd: process.execPath, args: [esm, "check", "--base", "main", "--local"], expect: [0, 1] },
       ],
       dir,
       env,
@@ -115,6 +117,7 @@ export async function benchHook(): Promise<{ lines: string[]; hookRatio: number;
     // Ratios per round (same moment, same load), then their median.
     const hookRatio = median(hookS!.map((h, i) => h / bareS![i]!));
     const checkRatio = median(checkS!.map((c, i) => c / bareS![i]!));
+    const esmRatio = median(esmS!.map((c, i) => c / bareS![i]!));
     const ok = (r: number) => (r <= 2 ? "ok" : "MISSED");
     return {
       hookRatio,
@@ -123,7 +126,8 @@ export async function benchHook(): Promise<{ lines: string[]; hookRatio: number;
         `Commit guard on a ${FILES.toLocaleString("en-US")}-file repository (21 locks, 3 staged files; ${RUNS} interleaved rounds, medians; ratio = median of the per-round ratios)`,
         `  bare node -e 0:          ${bare.toFixed(1)} ms (baseline)`,
         `  pre-commit hook:         ${hookMs.toFixed(1)} ms = ${hookRatio.toFixed(2)}× baseline (target ≤ 2×: ${ok(hookRatio)})`,
-        `  pucs check:              ${checkMs.toFixed(1)} ms = ${checkRatio.toFixed(2)}× baseline (target ≤ 2×: ${ok(checkRatio)})`,
+        `  pucs check:              ${checkMs.toFixed(1)} ms = ${checkRatio.toFixed(2)}× baseline (target ≤ 2×: ${ok(checkRatio)}) — the bin's CommonJS entry, dist/pucs.cjs`,
+        `    through dist/cli.js:   ${median(esmS!).toFixed(1)} ms = ${esmRatio.toFixed(2)}× baseline (the ES module entry, for comparison)`,
       ],
     };
   } finally {

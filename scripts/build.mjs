@@ -123,9 +123,27 @@ export async function buildFastPath(outdir, workingDir = root) {
   await Promise.all([buildCjs(outdir, FAST_PATH, FAST_PATH_SRC, workingDir), buildCjs(outdir, CHECK_BOOT, CHECK_BOOT_SRC, workingDir, false)]);
 }
 
-/** The CLI: the split ES module build and its fast path's CommonJS file (bench/hook.ts builds it too). */
+/**
+ * dist/pucs.cjs, the `pucs` bin's entry (src/cli/bin.ts): CommonJS, because Node starts a CommonJS
+ * entry ~10 ms sooner than an ES module one (issue 11). It runs a plain `pucs check`'s fast path and
+ * loads dist/cli.js for everything else, with real `import()`s (kept, not turned into `require`).
+ */
+export const BIN = "pucs.cjs";
+const BIN_SRC = "src/cli/bin.ts";
+/** The lazy-import table as an entry of the split build (dist/chunks/lazy.js), which dist/pucs.cjs imports. */
+const LAZY_ENTRY = `${CHUNKS_DIR}/lazy`;
+
+async function buildBin(outdir, workingDir = root) {
+  await build({ ...common, absWorkingDir: workingDir, format: "cjs", banner: {}, supported: { "dynamic-import": true }, entryPoints: [BIN_SRC], outfile: join(outdir, BIN) });
+}
+
+/** The CLI: the split ES module build, its CommonJS entry and its fast path's CommonJS files (bench/hook.ts builds it too). */
 export async function buildCli(outdir, entryPoints = { cli: all.cli }, workingDir = root, extra = {}) {
-  await Promise.all([build({ ...cliBuildOptions(outdir, entryPoints, workingDir), ...extra }), buildFastPath(outdir, workingDir)]);
+  await Promise.all([
+    build({ ...cliBuildOptions(outdir, { ...entryPoints, [LAZY_ENTRY]: LAZY_TABLE }, workingDir), ...extra }),
+    buildFastPath(outdir, workingDir),
+    buildBin(outdir, workingDir),
+  ]);
 }
 
 async function bundle(outdir) {

@@ -14,7 +14,7 @@ import { changelogEntries } from "../scripts/release-notes.mjs";
 import { pucs, ROOT } from "./cli/helpers.js";
 
 type Entry = { version: string; date: string | null; notes: string };
-const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; bin: { pucs: string } };
 const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { version: string; packages: Record<string, { version?: string }> };
 const changelog = readFileSync(join(ROOT, "CHANGELOG.md"), "utf8");
 const entries = changelogEntries(changelog) as Entry[];
@@ -35,10 +35,11 @@ describe("versions agree", () => {
     expect(new Set(entries.map((e) => e.version)).size).toBe(entries.length);
   });
 
-  it("pucs --version prints it (the source, and the committed bundle bin/pucs.js runs)", async () => {
+  it("pucs --version prints it (the source, and the committed bundle through the bin package.json names and the ES module one)", async () => {
     const r = await pucs(ROOT, ["--version"]);
     expect(r.out).toBe(`${pkg.version}\n`);
-    expect(execFileSync(process.execPath, [join(ROOT, "bin", "pucs.js"), "--version"], { encoding: "utf8" })).toBe(`${pkg.version}\n`);
+    expect(pkg.bin.pucs).toBe("bin/pucs.cjs");
+    for (const bin of ["pucs.cjs", "pucs.js"]) expect(execFileSync(process.execPath, [join(ROOT, "bin", bin), "--version"], { encoding: "utf8" }), bin).toBe(`${pkg.version}\n`);
   });
 });
 

@@ -197,14 +197,25 @@ describe("the fast path's bundle as dist/cli.js runs it (npm run build first)", 
     await expect(lazyImport("src/nothing.ts")).rejects.toThrow(/does not provide/);
   });
 
-  it("a broken or missing fast path bundle or boot: dist/cli.js runs the full command (the same bytes)", async () => {
+  it("a broken or missing fast path bundle or boot: dist/cli.js and the bin's CommonJS entry dist/pucs.cjs run the full command (the same bytes)", async () => {
     const copy = join(r.base, "dist-copy");
     const argv = ["check", "--json"];
     const full = await pucs(r.dir, argv, { now: T, env: { PUCS_AGENT: "me" } });
-    const run = () => {
-      const p = spawnSync(process.execPath, [join(copy, "cli.js"), ...argv], { cwd: r.dir, env: { ...process.env, PUCS_AGENT: "me", ...NOW }, encoding: "utf8" });
+    const runWith = (entry: string, args: readonly string[] = argv) => {
+      const p = spawnSync(process.execPath, [join(copy, entry), ...args], { cwd: r.dir, env: { ...process.env, PUCS_AGENT: "me", ...NOW }, encoding: "utf8" });
       return { code: p.status, out: p.stdout, err: p.stderr };
     };
+    const run = () => {
+      const viaEsm = runWith("cli.js");
+      expect(runWith("pucs.cjs")).toEqual(viaEsm);
+      return viaEsm;
+    };
+    // Intact: the same answer through either entry, by the fast path; any other command through the full CLI.
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(join(ROOT, "dist"), copy, { recursive: true });
+    expect(run()).toEqual({ code: full.code, out: full.out, err: full.err });
+    const status = await pucs(r.dir, ["status", "--json"], { now: T, env: { PUCS_AGENT: "me" } });
+    expect(runWith("pucs.cjs", ["status", "--json"])).toEqual({ code: status.code, out: status.out, err: status.err });
     for (const [what, file, text] of [
       ["no fastCheck", "check-fast.cjs", "exports.other = 1;\n"],
       ["a syntax error", "check-fast.cjs", "exports.fastCheck = (;\n"],
