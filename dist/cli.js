@@ -1,26 +1,15 @@
 import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);
+import {
+  lazyImport
+} from "./chunks/chunk-GNSDQJ7F.js";
 import "./chunks/chunk-NZU5CSYO.js";
 
 // src/cli/main.ts
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// src/cli/check-lazy.ts
-var LAZY = {
-  "src/git/ledger-store.ts": () => import("./chunks/ledger-store-VINAALBK.js"),
-  "src/engine/config/index.ts": () => import("./chunks/config-SQIE7EEH.js"),
-  "src/ledger/transitions.ts": () => import("./chunks/transitions-VKQ6K4UD.js"),
-  "web-tree-sitter": () => import("./chunks/web-tree-sitter-MKDH6W4J.js"),
-  "@opentelemetry/api": () => import("./chunks/esm-3G3JOTEL.js")
-};
-function lazyImport(key) {
-  const load = Object.prototype.hasOwnProperty.call(LAZY, key) ? LAZY[key] : void 0;
-  return load ? load() : Promise.reject(new Error(`pucs: the fast path asked for ${JSON.stringify(key)}, which dist/cli.js does not provide (rebuild with scripts/build.mjs)`));
-}
-
-// src/cli/main.ts
-var CHECK_BOOT = "chunks/check-boot.cjs";
+// src/cli/entry.ts
+var FAST_TRIED = /* @__PURE__ */ Symbol.for("pucs.fast-path-tried");
 function now() {
   const fixed = process.env.PUCS_NOW;
   if (fixed) {
@@ -34,21 +23,37 @@ function now() {
   }
   return Date.now();
 }
+var wrote = { out: false, err: false };
+var io = {
+  cwd: process.cwd(),
+  env: process.env,
+  now,
+  out: (s) => void (wrote.out = true, process.stdout.write(s)),
+  err: (s) => void (wrote.err = true, process.stderr.write(s))
+};
+async function fastCheck(args, bootFile, load, importer) {
+  let boot = null;
+  try {
+    boot = load(bootFile);
+  } catch {
+    boot = null;
+  }
+  const dir = bootFile.slice(0, Math.max(bootFile.lastIndexOf("/"), bootFile.lastIndexOf("\\")));
+  const code = boot ? await boot.bootCheck(args, io, dir, importer).catch(() => null) : null;
+  if (code !== null && typeof boot?.endsNow === "function" && boot.endsNow([wrote.out ? process.stdout : null, wrote.err ? process.stderr : null], process)) process.exit(code);
+  return code;
+}
+
+// src/cli/main.ts
+var CHECK_BOOT = "chunks/check-boot.cjs";
 var argv = process.argv.slice(2);
-var io = { cwd: process.cwd(), env: process.env, now, out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
 async function main() {
-  if (argv[0] === "check") {
+  if (argv[0] === "check" && globalThis[FAST_TRIED] !== true) {
     const file = fileURLToPath(new URL(CHECK_BOOT, import.meta.url));
-    let boot = null;
-    try {
-      boot = createRequire(import.meta.url)(file);
-    } catch {
-      boot = null;
-    }
-    const code = boot ? await boot.bootCheck(argv.slice(1), io, dirname(file), lazyImport).catch(() => null) : null;
+    const code = await fastCheck(argv.slice(1), file, createRequire(import.meta.url), lazyImport);
     if (code !== null) return code;
   }
-  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-DEAXVCZS.js"), import("node:crypto")]);
+  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-W6WMP3TW.js"), import("node:crypto")]);
   return runCli(argv, {
     ...io,
     newId: () => randomUUID(),

@@ -48074,7 +48074,7 @@ function ledgerFromFiles(files, source, hint) {
   if (agents.length > 0) l.agents = agents;
   return canonicalLedger(l);
 }
-var LAYOUT_VERSION, META_FILE, V1_FILE, MetaSchema, StreamSummarySchema, SUMMARY_MARK, GateEntrySchema, hash2, fan, lockKey, intentKey, queueKey, overrideKey, handoffKey, breakerKey, mergeKey, arbitrationKey, agentKey, changeKey, footprintPath, NONE2, COLLECTIONS, MAX_ISSUES2;
+var LAYOUT_VERSION, META_FILE, V1_FILE, MetaSchema, StreamSummarySchema, StreamHeadSchema, SUMMARY_MARK, GATES_MARK, GateEntrySchema, hash2, fan, lockKey, intentKey, queueKey, overrideKey, handoffKey, breakerKey, mergeKey, arbitrationKey, agentKey, changeKey, footprintPath, NONE2, COLLECTIONS, MAX_ISSUES2;
 var init_layout = __esm({
   "src/ledger/layout.ts"() {
     "use strict";
@@ -48091,7 +48091,15 @@ var init_layout = __esm({
       session: SessionSchema.nullable()
     });
     StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
-    SUMMARY_MARK = "gates/complete";
+    StreamHeadSchema = external_exports.strictObject({
+      stream: external_exports.string().nullable(),
+      open: external_exports.number().int().nonnegative(),
+      drafts: external_exports.number().int().nonnegative(),
+      first: external_exports.array(external_exports.string().min(1)),
+      shards: external_exports.string().min(1)
+    });
+    SUMMARY_MARK = "stale/complete";
+    GATES_MARK = "gates/complete";
     GateEntrySchema = external_exports.strictObject({
       change: external_exports.string().min(1),
       draft: external_exports.boolean(),
@@ -48126,6 +48134,13 @@ var init_layout = __esm({
       agents: { dir: "agents", schema: AgentRecordSchema, keyOf: agentKey, get: (l) => l.agents ?? NONE2 }
     };
     MAX_ISSUES2 = 5;
+  }
+});
+
+// src/engine/types.ts
+var init_types = __esm({
+  "src/engine/types.ts"() {
+    "use strict";
   }
 });
 
@@ -48214,7 +48229,7 @@ async function gateViewOfCommitNode(t, source, hint, fetch2) {
   await collectFiles(fetch2, t.gates, "gates", files, source, hint);
   const by = /* @__PURE__ */ new Map();
   for (const [path2, text] of files) {
-    if (path2 === SUMMARY_MARK) continue;
+    if (path2 === GATES_MARK) continue;
     if (!/^gates\/(?:-|=[^/]+)\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]{20}\.json$/.test(path2)) throw new LedgerError(`${source}: ${path2} is not where a PUCS ledger keeps anything. ${hint}`, "corrupt");
     const e = parseEntry(GateEntrySchema, text, path2, source, hint);
     by.set(e.change, { change: e.change, draft: e.draft, streams: e.streams });
@@ -48226,6 +48241,7 @@ var init_ledger_store = __esm({
   "src/github/ledger-store.ts"() {
     "use strict";
     init_layout();
+    init_types();
     init_schema2();
     init_store();
     init_client();

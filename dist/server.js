@@ -35397,6 +35397,58 @@ var RepoClient = class {
   }
 };
 
+// src/github/pull.ts
+var s = (v) => typeof v === "string" ? v : "";
+function pullOfRest(p) {
+  const head = p.head ?? {};
+  const base = p.base ?? {};
+  const user2 = p.user ?? {};
+  const labels = Array.isArray(p.labels) ? p.labels.map((l) => typeof l === "string" ? l : s(l?.name)).filter(Boolean) : [];
+  return {
+    number: Number(p.number),
+    title: s(p.title),
+    body: s(p.body),
+    author: s(user2.login),
+    authorIsBot: user2.type === "Bot" || /\[bot\]$/.test(s(user2.login)),
+    labels,
+    branch: s(head.ref),
+    baseRef: s(base.ref),
+    draft: p.draft === true,
+    headSha: s(head.sha),
+    url: s(p.html_url),
+    state: p.state === "closed" ? "closed" : "open",
+    merged: p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "",
+    ...typeof p.node_id === "string" && p.node_id ? { nodeId: p.node_id } : {},
+    // An open PR's merge_commit_sha is GitHub's test merge: only a merged PR's is its merge.
+    ...(p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "") && typeof p.merge_commit_sha === "string" && p.merge_commit_sha ? { mergeSha: p.merge_commit_sha } : {}
+  };
+}
+var PULL_COMMITS = 100;
+var PULL_FIELDS = `id mergeCommit { oid } number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
+function pullOfGraphQL(p) {
+  const bot = p.author?.__typename === "Bot";
+  const login2 = p.author?.login ?? "ghost";
+  const pr = {
+    number: p.number,
+    title: p.title,
+    body: p.body ?? "",
+    author: bot && !login2.endsWith("[bot]") ? `${login2}[bot]` : login2,
+    authorIsBot: bot,
+    labels: (p.labels?.nodes ?? []).map((l) => l.name),
+    branch: p.headRefName,
+    baseRef: p.baseRefName ?? "",
+    draft: p.isDraft,
+    headSha: p.headRefOid,
+    url: p.url,
+    state: p.state === "OPEN" ? "open" : "closed",
+    merged: p.merged || p.state === "MERGED"
+  };
+  if (p.id) pr.nodeId = p.id;
+  if (pr.merged && p.mergeCommit?.oid) pr.mergeSha = p.mergeCommit.oid;
+  if (p.commits) pr.commitMessages = p.commits.nodes.flatMap((n) => n?.commit ? [n.commit.message] : []);
+  return pr;
+}
+
 // src/github/app-gateway.ts
 var CHECK_NAME = "PUCS / conflicts";
 var ANNOTATIONS_PER_REQUEST = 50;
@@ -35535,6 +35587,20 @@ var AppGateway = class {
       check_run_id: id,
       output: outputBody(out2, batch)
     });
+  }
+  /** The repository's open pull requests, oldest first (≤ 10,000: 100 pages). */
+  async openPulls() {
+    const { items, truncated } = await paginate2(
+      (p) => this.rc.call("list the open pull requests", "pull_requests: read", "GET /repos/{owner}/{repo}/pulls", { state: "open", sort: "created", direction: "asc", ...p }),
+      {},
+      { maxPages: 100 }
+    );
+    return { pulls: items.map((p) => pullOfRest(p)), truncated };
+  }
+  /** The repository's default branch. */
+  async defaultBranch() {
+    const r = await this.rc.call("read the repository", "metadata: read", "GET /repos/{owner}/{repo}", {});
+    return str2(r.data.default_branch);
   }
   /** The PR's comments, oldest first (≤ 1,000: 10 pages). */
   async listComments(number4) {
@@ -55869,8 +55935,39 @@ var MetaSchema = external_exports.strictObject({
 });
 var StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
 var membersOf = (s2) => [...s2.open.map((change) => ({ change, draft: false })), ...s2.drafts.map((change) => ({ change, draft: true }))];
-var SUMMARY_MARK = "gates/complete";
-var SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+var StreamHeadSchema = external_exports.strictObject({
+  stream: external_exports.string().nullable(),
+  open: external_exports.number().int().nonnegative(),
+  drafts: external_exports.number().int().nonnegative(),
+  first: external_exports.array(external_exports.string().min(1)),
+  shards: external_exports.string().min(1)
+});
+var HEAD_FIRST = 16;
+var HEAD_MIN = 8;
+function blobOid(text) {
+  const body2 = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${body2.length}\0`).update(body2).digest("hex");
+}
+function shardsDigest(oids) {
+  const lines = [...oids].map(([name2, oid]) => `${name2} ${oid}
+`).sort();
+  return createHash("sha1").update(lines.join("")).digest("hex").slice(0, 16);
+}
+function headOf(stream, members2, oids) {
+  const open2 = members2.filter((m) => !m.draft).map((m) => m.change);
+  open2.sort(cmpStr);
+  return { stream, open: open2.length, drafts: members2.length - open2.length, first: open2.slice(0, HEAD_FIRST), shards: shardsDigest(oids) };
+}
+var cmpStr = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var SUMMARY_MARK = "stale/complete";
+var SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
+var GATES_MARK = "gates/complete";
+var GATES_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+var MARKS = /* @__PURE__ */ new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT], [GATES_MARK, GATES_MARK_TEXT]]);
+var staleEntryPath = (change) => {
+  const k = changeKey(change);
+  return `stale/${k.slice(0, 1)}/${k}`;
+};
 var GateEntrySchema = external_exports.strictObject({
   change: external_exports.string().min(1),
   draft: external_exports.boolean(),
@@ -55899,6 +55996,7 @@ var footprintPath = (change) => {
 };
 var streamDir = (stream) => stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
 var gateDir = (stream) => stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+var headPath = (stream) => stream === null ? "heads/-.json" : `heads/=${encodeURIComponent(stream).replace(/\./g, "%2E")}.json`;
 var summaryPath = (stream, change) => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 function ordered(schema, value) {
   const def = schema.def;
@@ -55932,22 +56030,40 @@ function summaryText(stream, members2) {
   const sorted = [...members2].sort((a, b) => a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
   return entryText(StreamSummarySchema, { stream, open: sorted.filter((m) => !m.draft).map((m) => m.change), drafts: sorted.filter((m) => m.draft).map((m) => m.change) });
 }
+var shardName = (path9) => path9.slice(path9.lastIndexOf("/") + 1);
+function streamFiles(stream, members2, out2) {
+  const by = /* @__PURE__ */ new Map();
+  for (const m of members2) {
+    const path9 = summaryPath(stream, m.change);
+    const list = by.get(path9) ?? [];
+    list.push(m);
+    by.set(path9, list);
+  }
+  const oids = /* @__PURE__ */ new Map();
+  for (const [path9, list] of by) {
+    const text = summaryText(stream, list);
+    out2.set(path9, text);
+    oids.set(shardName(path9), blobOid(text));
+  }
+  out2.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, members2, oids)));
+}
 function allSummaries(footprints, out2) {
   const by = /* @__PURE__ */ new Map();
   for (const f of footprints) {
-    const path9 = summaryPath(f.stream, f.change);
-    const shard = by.get(path9) ?? { stream: f.stream, members: [] };
-    shard.members.push(memberOf(f));
-    by.set(path9, shard);
+    const list = by.get(f.stream) ?? [];
+    list.push(memberOf(f));
+    by.set(f.stream, list);
   }
-  for (const [path9, { stream, members: members2 }] of by) out2.set(path9, summaryText(stream, members2));
+  for (const [stream, members2] of by) streamFiles(stream, members2, out2);
   for (const f of footprints) {
     const paths = gateEntryPaths(f);
     if (paths.length === 0) continue;
     const text = entryText(GateEntrySchema, gateEntryOf(f));
     for (const p of paths) out2.set(p, text);
   }
-  out2.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
+  for (const f of footprints) if (f.stale === true) out2.set(staleEntryPath(f.change), `${f.change}
+`);
+  for (const [path9, text] of MARKS) out2.set(path9, text);
 }
 function keyed(entries, keyOf2) {
   const seen2 = /* @__PURE__ */ new Map();
@@ -55998,6 +56114,8 @@ function footprintFiles(f, out2, value) {
     const text = value(entryText(GateEntrySchema, gateEntryOf(f)));
     for (const p of gates) out2.set(p, text);
   }
+  if (f.stale === true) out2.set(staleEntryPath(f.change), value(`${f.change}
+`));
 }
 function layoutFiles(l) {
   const c = canonicalLedger(l);
@@ -56011,6 +56129,33 @@ function layoutFiles(l) {
   allSummaries(c.footprints, out2);
   for (const [p, t] of out2) if (t === null) out2.delete(p);
   return out2;
+}
+var placeIn = (stream, f) => f && f.stream === stream ? f.draft ? "draft" : "open" : null;
+function nextHead(head, stream, moves, oids) {
+  let open2 = head.open;
+  let drafts = head.drafts;
+  const first = new Set(head.first);
+  for (const { prev, next } of moves) {
+    const was = placeIn(stream, prev);
+    const now = placeIn(stream, next);
+    if (was === now) continue;
+    const change = (prev ?? next).change;
+    if (was === "open") {
+      open2--;
+      first.delete(change);
+    } else if (was === "draft") drafts--;
+    if (now === "open") {
+      if (head.open === head.first.length || cmpStr(change, head.first[head.first.length - 1] ?? "") < 0) first.add(change);
+      open2++;
+    } else if (now === "draft") drafts++;
+  }
+  if (open2 < 0 || drafts < 0) return null;
+  const listed = [...first].sort(cmpStr).slice(0, HEAD_FIRST);
+  if (listed.length < Math.min(HEAD_MIN, open2)) return null;
+  return { stream, open: open2, drafts, first: listed, shards: shardsDigest(oids) };
+}
+function needsWholeStream(head, stream, moves) {
+  return nextHead(head, stream, moves, /* @__PURE__ */ new Map()) === null;
 }
 function layoutDiff(before, after, summaries = {}) {
   const out2 = /* @__PURE__ */ new Map();
@@ -56033,6 +56178,7 @@ function layoutDiff(before, after, summaries = {}) {
     }
     for (const key of oldBy.keys()) if (!newBy.has(key)) out2.set(smallPath(col.dir, key), null);
   }
+  const moved = /* @__PURE__ */ new Set();
   if (before.footprints !== after.footprints) {
     const oldBy = new Map(before.footprints.map((f) => [f.change, f]));
     const newBy = new Map(after.footprints.map((f) => [f.change, f]));
@@ -56052,32 +56198,63 @@ function layoutDiff(before, after, summaries = {}) {
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out2.set(p, null);
     }
-    const shards = /* @__PURE__ */ new Map();
-    const note = (f) => shards.set(summaryPath(f.stream, f.change), f.stream);
+    const moves = /* @__PURE__ */ new Map();
+    const move = (stream, prev, next) => {
+      const list = moves.get(stream) ?? [];
+      list.push({ prev, next });
+      moves.set(stream, list);
+    };
     for (const [change, f] of newBy) {
       const prev = oldBy.get(change);
       if (prev === f) continue;
       if (!prev || !sameMember(prev, f)) {
-        note(f);
-        if (prev) note(prev);
+        move(f.stream, prev, f);
+        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
       }
     }
-    for (const [change, prev] of oldBy) if (!newBy.has(change)) note(prev);
+    for (const [change, prev] of oldBy) if (!newBy.has(change)) move(prev.stream, prev, void 0);
+    for (const stream of moves.keys()) moved.add(stream);
     if (summaries.complete !== false || summaries.loaded) {
-      for (const [path9, stream] of shards) {
-        const inShard = (m) => summaryPath(stream, m.change) === path9;
-        let members2;
-        if (summaries.loaded) {
-          const stored = summaries.loaded.get(stream);
-          if (stored === void 0) throw new LedgerError(`the summary of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
-          const mine = (m) => oldBy.has(m.change) || newBy.has(m.change);
-          members2 = [...stored.filter((m) => !mine(m) && inShard(m)), ...after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf)];
-        } else {
-          members2 = after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf);
+      for (const [stream, list] of moves) {
+        const paths = new Set(list.map((m) => summaryPath(stream, (m.prev ?? m.next).change)));
+        const inShard = (path9) => (m) => summaryPath(stream, m.change) === path9;
+        const afterIn = after.footprints.filter((f) => f.stream === stream);
+        const load = summaries.loaded?.get(stream);
+        if (!summaries.loaded) {
+          const all = /* @__PURE__ */ new Map();
+          streamFiles(stream, afterIn.map(memberOf), all);
+          for (const p of paths) out2.set(p, all.get(p) ?? null);
+          out2.set(headPath(stream), all.get(headPath(stream)) ?? null);
+          if (afterIn.length === 0) out2.set(headPath(stream), null);
+          continue;
         }
-        out2.set(path9, summaryText(stream, members2));
+        const bug = (what) => new LedgerError(`the ${what} of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
+        if (!load) throw bug("summary");
+        const mine = (m) => oldBy.has(m.change) || newBy.has(m.change);
+        const oids = new Map(load.oids);
+        for (const path9 of paths) {
+          const stored = load.members ? load.members.filter(inShard(path9)) : load.shards.get(path9);
+          if (stored === void 0) throw bug(`summary shard ${path9}`);
+          const text = summaryText(stream, [...stored.filter((m) => !mine(m)), ...afterIn.filter(inShard(path9)).map(memberOf)]);
+          out2.set(path9, text);
+          if (text === null) oids.delete(shardName(path9));
+          else oids.set(shardName(path9), blobOid(text));
+        }
+        let head;
+        if (load.members) head = oids.size === 0 ? null : headOf(stream, [...load.members.filter((m) => !mine(m)), ...afterIn.map(memberOf)], oids);
+        else {
+          if (!load.head) throw bug("head");
+          head = nextHead(load.head, stream, list, oids);
+          if (!head) throw bug("whole summary");
+          if (oids.size === 0) head = null;
+        }
+        out2.set(headPath(stream), head === null ? null : entryText(StreamHeadSchema, head));
       }
     }
+  }
+  for (const [stream, load] of summaries.loaded ?? []) {
+    if (moved.has(stream) || load.head !== null || load.members === null || load.oids.size === 0) continue;
+    out2.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, load.members, load.oids)));
   }
   if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out2);
   return out2;
@@ -56179,6 +56356,7 @@ function schemaOfPath(path9) {
   const top = path9.slice(0, path9.indexOf("/"));
   if (top === "footprints") return FootprintSchema;
   if (top === "streams") return StreamSummarySchema;
+  if (top === "heads") return StreamHeadSchema;
   if (top === "gates") return GateEntrySchema;
   if (top in COLLECTIONS) return COLLECTIONS[top].schema;
   return null;
@@ -56186,12 +56364,15 @@ function schemaOfPath(path9) {
 function checkChanges(changes) {
   const source = "the ledger about to be written (a pucs bug; nothing was written)";
   for (const [path9, text] of changes) {
-    if (text === null || path9 === SUMMARY_MARK && text === SUMMARY_MARK_TEXT) continue;
+    if (text === null || MARKS.get(path9) === text) continue;
     const schema = schemaOfPath(path9);
     if (schema) parseEntry(schema, text, path9, source, "");
-    else if (!path9.startsWith("index/") || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path9}`, "corrupt");
+    else if (!(path9.startsWith("index/") || path9.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path9}`, "corrupt");
   }
 }
+
+// src/engine/types.ts
+var UNLISTED = /* @__PURE__ */ Symbol.for("pucs.unlisted");
 
 // src/engine/memo.ts
 var Lru = class {
@@ -56233,58 +56414,6 @@ function deepFreeze(value) {
     for (const k of Object.keys(v)) stack.push(v[k]);
   }
   return value;
-}
-
-// src/github/pull.ts
-var s = (v) => typeof v === "string" ? v : "";
-function pullOfRest(p) {
-  const head = p.head ?? {};
-  const base = p.base ?? {};
-  const user2 = p.user ?? {};
-  const labels = Array.isArray(p.labels) ? p.labels.map((l) => typeof l === "string" ? l : s(l?.name)).filter(Boolean) : [];
-  return {
-    number: Number(p.number),
-    title: s(p.title),
-    body: s(p.body),
-    author: s(user2.login),
-    authorIsBot: user2.type === "Bot" || /\[bot\]$/.test(s(user2.login)),
-    labels,
-    branch: s(head.ref),
-    baseRef: s(base.ref),
-    draft: p.draft === true,
-    headSha: s(head.sha),
-    url: s(p.html_url),
-    state: p.state === "closed" ? "closed" : "open",
-    merged: p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "",
-    ...typeof p.node_id === "string" && p.node_id ? { nodeId: p.node_id } : {},
-    // An open PR's merge_commit_sha is GitHub's test merge: only a merged PR's is its merge.
-    ...(p.merged === true || typeof p.merged_at === "string" && p.merged_at !== "") && typeof p.merge_commit_sha === "string" && p.merge_commit_sha ? { mergeSha: p.merge_commit_sha } : {}
-  };
-}
-var PULL_COMMITS = 100;
-var PULL_FIELDS = `id mergeCommit { oid } number state isDraft merged title body url headRefName headRefOid baseRefName author { __typename login } labels(first: 100) { nodes { name } } commits(last: ${PULL_COMMITS}) { nodes { commit { message } } }`;
-function pullOfGraphQL(p) {
-  const bot = p.author?.__typename === "Bot";
-  const login2 = p.author?.login ?? "ghost";
-  const pr = {
-    number: p.number,
-    title: p.title,
-    body: p.body ?? "",
-    author: bot && !login2.endsWith("[bot]") ? `${login2}[bot]` : login2,
-    authorIsBot: bot,
-    labels: (p.labels?.nodes ?? []).map((l) => l.name),
-    branch: p.headRefName,
-    baseRef: p.baseRefName ?? "",
-    draft: p.isDraft,
-    headSha: p.headRefOid,
-    url: p.url,
-    state: p.state === "OPEN" ? "open" : "closed",
-    merged: p.merged || p.state === "MERGED"
-  };
-  if (p.id) pr.nodeId = p.id;
-  if (pr.merged && p.mergeCommit?.oid) pr.mergeSha = p.mergeCommit.oid;
-  if (p.commits) pr.commitMessages = p.commits.nodes.flatMap((n) => n?.commit ? [n.commit.message] : []);
-  return pr;
 }
 
 // src/github/ledger-store.ts
@@ -56498,31 +56627,59 @@ var isView = (l) => views.has(l) || l[PARTIAL] === true;
 var phantoms = /* @__PURE__ */ new WeakSet();
 var isPhantom = (f) => phantoms.has(f);
 var SMALL_PARTS = LEDGER_PARTS.filter((p) => p.alias !== "footprints");
-var unionScope = (...scopes) => ({
-  changes: [...new Set(scopes.flatMap((s2) => s2.changes))],
-  paths: [...new Set(scopes.flatMap((s2) => s2.paths))],
-  streams: [...new Set(scopes.flatMap((s2) => s2.streams))]
-});
-function wantedOf(r, scope) {
+var unionScope = (...scopes) => {
+  const members2 = [...new Set(scopes.flatMap((s2) => s2.members ?? []))];
+  const shards = new Map(scopes.flatMap((s2) => s2.summaryShards ?? []).map((x) => [x.path, x]));
+  return {
+    changes: [...new Set(scopes.flatMap((s2) => s2.changes))],
+    paths: [...new Set(scopes.flatMap((s2) => s2.paths))],
+    streams: [...new Set(scopes.flatMap((s2) => s2.streams))],
+    ...members2.length > 0 ? { members: members2 } : {},
+    ...shards.size > 0 ? { summaryShards: [...shards.values()] } : {}
+  };
+};
+function claimChanges(small, loaded2) {
+  if (!small || !loaded2) return [];
+  const out2 = [];
+  for (const c of [...small.intents, ...small.locks]) {
+    if (c.change === void 0 || c.stream === null) continue;
+    const load = loaded2.get(c.stream);
+    if (load && load.members === null && load.head && load.head.open > load.head.first.length && !load.head.first.includes(c.change)) out2.push(c.change);
+  }
+  return out2;
+}
+function wantedOf(r, scope, small = null) {
   const changes = new Set(scope.changes.filter((c) => !r?.footprints.has(c)));
   for (const list of r?.shards.values() ?? []) for (const c of list) if (!r.footprints.has(c)) changes.add(c);
-  return {
-    changes: [...changes],
-    paths: [...new Set(scope.paths)].filter((p) => !r?.shards.has(p)),
-    streams: [...new Set(scope.streams)].filter((s2) => !r?.summaries.has(s2))
-  };
+  for (const c of claimChanges(small, r?.summaries)) if (!r.footprints.has(c)) changes.add(c);
+  const whole = new Set(scope.members ?? []);
+  for (const [st, load] of r?.summaries ?? []) if (load.head === null && load.members === null) whole.add(st);
+  const members2 = [...whole].filter((st) => !r?.summaries.get(st)?.members);
+  const streams = [...new Set(scope.streams)].filter((st) => !r?.summaries.has(st) && !whole.has(st));
+  const shardFiles = (scope.summaryShards ?? []).filter((x) => {
+    const load = r?.summaries.get(x.stream);
+    return !whole.has(x.stream) && !load?.members && !load?.shards.has(x.path);
+  });
+  return { changes: [...changes], paths: [...new Set(scope.paths)].filter((p) => !r?.shards.has(p)), streams, members: members2, shardFiles };
 }
-var isEmpty = (w) => w.changes.length === 0 && w.paths.length === 0 && w.streams.length === 0;
+var isEmpty = (w) => w.changes.length === 0 && w.paths.length === 0 && w.streams.length === 0 && w.members.length === 0 && w.shardFiles.length === 0;
 function wantedFields(w) {
   return [
     ...w.changes.map((c, i2) => `c${i2}: file(path: ${JSON.stringify(footprintPath(c))}) { object { ${BLOB_FIELDS} } }`),
     ...w.paths.map((p, i2) => `p${i2}: file(path: ${JSON.stringify(indexDir(p))}) { object { ${treeFields(1)} } }`),
-    ...w.streams.map((st, i2) => `s${i2}: file(path: ${JSON.stringify(streamDir(st))}) { object { ${treeFields(1)} } }`)
+    // A head, and the ids (not the texts) of the stream's summary shards to check it against.
+    ...w.streams.flatMap((st, i2) => [
+      `s${i2}: file(path: ${JSON.stringify(streamDir(st))}) { object { __typename ... on Tree { entries { name oid } } } }`,
+      `h${i2}: file(path: ${JSON.stringify(headPath(st))}) { object { ${BLOB_FIELDS} } }`
+    ]),
+    ...w.members.map((st, i2) => `m${i2}: file(path: ${JSON.stringify(streamDir(st))}) { object { ${treeFields(1)} } }`),
+    ...w.shardFiles.map((x, i2) => `f${i2}: file(path: ${JSON.stringify(x.path)}) { object { ${BLOB_FIELDS} } }`)
   ].join(" ");
 }
 function viewCommitFields(scope) {
   return `__typename oid ... on Commit { tree { oid } ${SMALL_PARTS.map((p) => `${p.alias}: file(path: "${p.path}") { object { ${treeFields(p.depth)} } }`).join(" ")} ${wantedFields(wantedOf(null, scope))} }`;
 }
+var copyLoad = (l) => ({ oids: new Map(l.oids), head: l.head, members: l.members ? [...l.members] : null, shards: new Map([...l.shards].map(([k, v]) => [k, [...v]])) });
 async function absorb(commit, w, into, fetch2, source, hint) {
   const blobOf = async (alias2, path9) => {
     const obj2 = commit[alias2]?.object ?? null;
@@ -56546,9 +56703,33 @@ async function absorb(commit, w, into, fetch2, source, hint) {
     into.shards.set(w.paths[i2], ids);
   }
   for (let i2 = 0; i2 < w.streams.length; i2++) {
-    const dir = streamDir(w.streams[i2]);
+    const st = w.streams[i2];
     const node3 = commit[`s${i2}`]?.object ?? null;
+    const oids = /* @__PURE__ */ new Map();
+    let listed = true;
+    if (node3 && node3.__typename === "Tree") {
+      for (const e of node3.entries ?? []) {
+        const oid = e.oid;
+        if (typeof oid === "string") oids.set(e.name, oid);
+        else listed = false;
+      }
+    }
+    const text = await blobOf(`h${i2}`, headPath(st));
+    let head = null;
+    if (text !== null) {
+      const h = parseEntry(StreamHeadSchema, text, headPath(st), source, hint);
+      if (listed && h.stream === st && h.shards === shardsDigest(oids)) head = h;
+    } else if (oids.size === 0 && listed) {
+      head = { stream: st, open: 0, drafts: 0, first: [], shards: shardsDigest(oids) };
+    }
+    into.summaries.set(st, { oids, head, members: null, shards: /* @__PURE__ */ new Map() });
+  }
+  for (let i2 = 0; i2 < w.members.length; i2++) {
+    const st = w.members[i2];
+    const dir = streamDir(st);
+    const node3 = commit[`m${i2}`]?.object ?? null;
     const members2 = [];
+    const oids = /* @__PURE__ */ new Map();
     if (node3 && node3.__typename === "Tree") {
       for (const e of node3.entries ?? []) {
         const path9 = `${dir}/${e.name}`;
@@ -56556,17 +56737,29 @@ async function absorb(commit, w, into, fetch2, source, hint) {
         const text = await textOf(e.object, fetch2);
         if (text === null) throw new LedgerError(`${source}: ${path9} is binary, not a PUCS ledger's. ${hint}`, "corrupt");
         members2.push(...membersOf(parseEntry(StreamSummarySchema, text, path9, source, hint)));
+        oids.set(e.name, blobOid(text));
       }
     }
-    into.summaries.set(w.streams[i2], members2);
+    const prev = into.summaries.get(st);
+    const head = prev?.head && prev.head.shards === shardsDigest(oids) ? prev.head : null;
+    into.summaries.set(st, { oids, head, members: members2, shards: /* @__PURE__ */ new Map() });
+  }
+  for (let i2 = 0; i2 < w.shardFiles.length; i2++) {
+    const { stream, path: path9 } = w.shardFiles[i2];
+    const text = await blobOf(`f${i2}`, path9);
+    const load = into.summaries.get(stream);
+    if (!load) throw new LedgerError(`${source}: the summary shard ${path9} was read without its stream's head: a PUCS bug. ${hint}`, "corrupt");
+    load.shards.set(path9, text === null ? [] : membersOf(parseEntry(StreamSummarySchema, text, path9, source, hint)));
   }
 }
 function viewLedger(small, loaded2) {
   const footprints = [];
   for (const f of loaded2.footprints.values()) if (f) footprints.push(f);
   const have = new Set(footprints.map((f) => f.change));
-  for (const [stream, members2] of loaded2.summaries) {
-    for (const m of members2) {
+  const unlisted = {};
+  for (const [stream, load] of loaded2.summaries) {
+    const listed = load.members ?? (load.head ? load.head.first.map((change) => ({ change, draft: false })) : []);
+    for (const m of listed) {
       if (have.has(m.change)) continue;
       have.add(m.change);
       const phantom = { change: m.change, agent: "", stream, headSha: "", draft: m.draft, labels: [], files: [], recordedAt: "1970-01-01T00:00:00.000Z" };
@@ -56574,14 +56767,22 @@ function viewLedger(small, loaded2) {
       footprints.push(phantom);
     }
   }
-  const ledger = deepFreeze(Object.assign(canonicalLedger({ ...small, footprints }), { [PARTIAL]: true }));
+  for (const [stream, load] of loaded2.summaries) {
+    if (load.members || !load.head || stream === null) continue;
+    const known = footprints.filter((f) => f.stream === stream && !f.draft).length;
+    const n = load.head.open - known;
+    if (n > 0) unlisted[stream] = n;
+  }
+  const base = Object.assign(canonicalLedger({ ...small, footprints }), { [PARTIAL]: true });
+  const ledger = deepFreeze(Object.keys(unlisted).length > 0 ? Object.assign(base, { [UNLISTED]: Object.freeze(unlisted) }) : base);
   views.add(ledger);
   return ledger;
 }
 async function readLedgerView(rc, ref, scope, at, first) {
   const commit = first !== void 0 ? first : await readCommit(rc, ref, viewCommitFields(scope), at);
   if (commit === null) {
-    const loaded3 = { footprints: new Map(scope.changes.map((c) => [c, null])), shards: new Map(scope.paths.map((p) => [p, []])), summaries: new Map(scope.streams.map((s2) => [s2, []])) };
+    const loaded3 = { footprints: /* @__PURE__ */ new Map(), shards: /* @__PURE__ */ new Map(), summaries: /* @__PURE__ */ new Map() };
+    noLedger(wantedOf(null, scope), loaded3);
     return { version: null, tree: null, layout: 2, whole: false, complete: true, small: emptyLedger(), ledger: viewLedger(emptyLedger(), loaded3), ...loaded3 };
   }
   const source = `${ref} at ${commit.oid.slice(0, 7)}`;
@@ -56599,16 +56800,14 @@ async function readLedgerView(rc, ref, scope, at, first) {
 }
 async function fillView(rc, ref, r, scope) {
   if (r.whole) return r;
-  const loaded2 = { footprints: new Map(r.footprints), shards: new Map([...r.shards].map(([k, v]) => [k, [...v]])), summaries: new Map([...r.summaries].map(([k, v]) => [k, [...v]])) };
+  const loaded2 = { footprints: new Map(r.footprints), shards: new Map([...r.shards].map(([k, v]) => [k, [...v]])), summaries: new Map([...r.summaries].map(([k, v]) => [k, copyLoad(v)])) };
   let changed = false;
-  for (let round = 0; round < 3; round++) {
-    const w = wantedOf(loaded2, scope);
+  for (let round = 0; round < 4; round++) {
+    const w = wantedOf(loaded2, scope, r.small);
     if (isEmpty(w)) break;
     changed = true;
     if (r.version === null) {
-      for (const c of w.changes) loaded2.footprints.set(c, null);
-      for (const p of w.paths) loaded2.shards.set(p, []);
-      for (const st of w.streams) loaded2.summaries.set(st, []);
+      noLedger(w, loaded2);
       continue;
     }
     const commit = await readCommit(rc, ref, `__typename oid ... on Commit { ${wantedFields(w)} }`, r.version);
@@ -56617,6 +56816,12 @@ async function fillView(rc, ref, r, scope) {
   }
   if (!changed && r.ledger !== r.small) return r;
   return { ...r, ...loaded2, ledger: viewLedger(r.small, loaded2) };
+}
+function noLedger(w, loaded2) {
+  for (const c of w.changes) loaded2.footprints.set(c, null);
+  for (const p of w.paths) loaded2.shards.set(p, []);
+  for (const st of [...w.streams, ...w.members]) loaded2.summaries.set(st, { oids: /* @__PURE__ */ new Map(), head: { stream: st, open: 0, drafts: 0, first: [], shards: shardsDigest(/* @__PURE__ */ new Map()) }, members: [], shards: /* @__PURE__ */ new Map() });
+  for (const x of w.shardFiles) loaded2.summaries.get(x.stream)?.shards.set(x.path, []);
 }
 async function readCommit(rc, ref, fields, at) {
   if (at === void 0) {
@@ -56628,6 +56833,20 @@ async function readCommit(rc, ref, fields, at) {
   const query = `query($owner: String!, $name: String!, $oid: GitObjectID!) { repository(owner: $owner, name: $name) { at: object(oid: $oid) { ${fields} } } }`;
   const data = await rc.graphql(`read ${ref} at ${at.slice(0, 7)}`, "contents: read", query, { owner: rc.repo.owner, name: rc.repo.repo, oid: at });
   return data?.repository?.at ?? null;
+}
+async function readStaleMarks(rc, ref) {
+  const commit = await readCommit(rc, ref, `__typename oid ... on Commit { mark: file(path: "${SUMMARY_MARK}") { object { __typename } } stale: file(path: "stale") { object { ${treeFields(2)} } } }`);
+  if (commit === null) return { version: null, changes: [] };
+  if (commit.mark?.object?.__typename !== "Blob") return null;
+  const changes = [];
+  for (const dir of commit.stale?.object?.entries ?? []) {
+    if (!dir.object || dir.object.__typename !== "Tree") continue;
+    for (const e of dir.object.entries ?? []) {
+      const id = e.object && e.object.__typename === "Blob" ? (e.object.text ?? "").trim() : "";
+      if (id !== "") changes.push(id);
+    }
+  }
+  return { version: commit.oid, changes };
 }
 var scopeOfFootprint = (f) => ({ changes: [f.change], paths: indexedPaths(f.files), streams: [f.stream] });
 var ScopedLedgerStore = class _ScopedLedgerStore {
@@ -56642,6 +56861,10 @@ var ScopedLedgerStore = class _ScopedLedgerStore {
   #initial;
   reads = 0;
   writes = 0;
+  /** The same scope with every member of `streams` read (not only their heads). */
+  withMembers(streams) {
+    return new _ScopedLedgerStore(this.store, { ...this.scope, members: [.../* @__PURE__ */ new Set([...this.scope.members ?? [], ...streams])] });
+  }
   /** One store for a batch of updates with these scopes. */
   merge(other2) {
     return new _ScopedLedgerStore(this.store, unionScope(this.scope, other2.scope));
@@ -56660,7 +56883,12 @@ var ScopedLedgerStore = class _ScopedLedgerStore {
     if (expected === null || r.whole) return this.store.commitChanges(expected === null ? null : { ledger: r.ledger, layout: r.layout, tree: r.tree, complete: r.complete }, next, expected, message);
     const before = r.ledger;
     const was = new Map(before.footprints.map((f) => [f.change, f]));
-    const streams = /* @__PURE__ */ new Set();
+    const moves = /* @__PURE__ */ new Map();
+    const move = (stream, prev, f) => {
+      const list = moves.get(stream) ?? [];
+      list.push({ ...prev ? { prev } : {}, ...f ? { next: f } : {} });
+      moves.set(stream, list);
+    };
     const patched = [];
     for (const f of next.footprints) {
       const prev = was.get(f.change);
@@ -56673,17 +56901,34 @@ var ScopedLedgerStore = class _ScopedLedgerStore {
         throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
       }
       if (!prev || !sameMember(prev, f)) {
-        streams.add(f.stream);
-        if (prev) streams.add(prev.stream);
+        move(f.stream, prev, f);
+        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
       }
     }
     const kept = new Set(next.footprints.map((f) => f.change));
     for (const f of before.footprints) {
       if (kept.has(f.change)) continue;
       if (isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
-      streams.add(f.stream);
+      move(f.stream, f, void 0);
     }
-    r = await fillView(this.store.rc, this.store.ref, r, { changes: patched.map((f) => f.change), paths: [], streams: [...streams] });
+    for (let round = 0; round < 3; round++) {
+      const need = { changes: patched.map((f) => f.change).filter((c) => !r.footprints.has(c)), paths: [], streams: [], members: [], summaryShards: [] };
+      for (const [stream, list] of moves) {
+        const load = r.summaries.get(stream);
+        if (load?.members) continue;
+        if (!load) need.streams.push(stream);
+        else if (!load.head || needsWholeStream(load.head, stream, list)) {
+          need.members.push(stream);
+          continue;
+        }
+        for (const m of list) {
+          const path9 = summaryPath(stream, (m.prev ?? m.next).change);
+          if (!load?.shards.has(path9)) need.summaryShards.push({ stream, path: path9 });
+        }
+      }
+      if (need.changes.length + need.streams.length + need.members.length + need.summaryShards.length === 0) break;
+      r = await fillView(this.store.rc, this.store.ref, r, need);
+    }
     let base = before;
     let target = next;
     if (patched.length > 0) {
@@ -61726,6 +61971,35 @@ function coordinatorsOf(stream, config3) {
   if (list.length > 0) return list.join(", ");
   return stream ? `the ${stream.id} stream's coordinators` : "a coordinator";
 }
+var CAPACITY_SHOWN = 6;
+function activeHolders(ledger, now, isSelf = () => false, isLive2 = (entry, at) => Date.parse(entry.expiresAt) > at) {
+  const out2 = /* @__PURE__ */ new Map();
+  const seen2 = /* @__PURE__ */ new Map();
+  const note = (s2, holder) => {
+    if (!s2) return;
+    let ids = seen2.get(s2);
+    if (!ids) {
+      ids = /* @__PURE__ */ new Set();
+      seen2.set(s2, ids);
+      out2.set(s2, { holders: [], count: 0 });
+    }
+    if (ids.has(holder)) return;
+    ids.add(holder);
+    const work = out2.get(s2);
+    work.holders.push(holder);
+    work.count++;
+  };
+  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) note(fp.stream, fp.change);
+  for (const it of ledger.intents) if (isLive2(it, now) && !isSelf(it)) note(it.stream, it.change ?? it.agent);
+  for (const l of ledger.locks) if (isLive2(l, now) && !isSelf(l)) note(l.stream, l.change ?? l.agent);
+  for (const [s2, n] of Object.entries(ledger[UNLISTED] ?? {})) {
+    if (n <= 0) continue;
+    const work = out2.get(s2) ?? { holders: [], count: 0 };
+    work.count += n;
+    out2.set(s2, work);
+  }
+  return out2;
+}
 function evaluate(change, ledger, config3, now, options2 = {}) {
   const paths = change.files.map((f) => f.path);
   const touchedPaths = new Set(paths);
@@ -61758,16 +62032,7 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
     conflicts.push(c);
   };
   const isSelf = (entry) => ownsClaim(change, entry);
-  const activeByStream = /* @__PURE__ */ new Map();
-  const noteActive = (s2, holder) => {
-    if (!s2) return;
-    const list = activeByStream.get(s2) ?? [];
-    if (!list.includes(holder)) list.push(holder);
-    activeByStream.set(s2, list);
-  };
-  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) noteActive(fp.stream, fp.change);
-  for (const it of ledger.intents) if (isLive2(it, now) && !isSelf(it)) noteActive(it.stream, it.change ?? it.agent);
-  for (const l of ledger.locks) if (isLive2(l, now) && !isSelf(l)) noteActive(l.stream, l.change ?? l.agent);
+  const activeByStream = activeHolders(ledger, now, isSelf, isLive2);
   const lockConflict = (path9, lock) => {
     add(
       {
@@ -61939,17 +62204,18 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
       }
       if (depStream !== null || area !== null) {
         const ownerCfg2 = depStream ? streamsById.get(depStream) : void 0;
-        const open2 = depStream ? activeByStream.get(depStream) ?? [] : [];
+        const work = depStream ? activeByStream.get(depStream) : void 0;
+        const open2 = work?.holders ?? [];
         const what = area ? `area \`${area}\`${depStream ? ` (owned by ${depStream})` : ""}` : `stream ${depStream}`;
         add(
           {
             type: "DEPENDENCY",
-            strategy: open2.length > 0 ? "QUEUE" : "ARBITRATE",
+            strategy: (work?.count ?? 0) > 0 ? "QUEUE" : "ARBITRATE",
             file: file2.path,
             holder: open2[0] ?? coordinatorsOf(ownerCfg2, config3),
             holderStream: depStream,
             details: `${file2.path} belongs to ${what}, which ${myStream.id} depends on.`,
-            nextStep: open2.length > 0 ? `Queue behind ${depStream}'s open work (${open2.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config3)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
+            nextStep: (work?.count ?? 0) > 0 ? `Queue behind ${depStream}'s open work (${open2.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config3)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
           },
           `D|${file2.path}`
         );
@@ -61994,17 +62260,18 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
     );
   }
   if (myStream) {
-    const active = activeByStream.get(myStream.id) ?? [];
-    if (active.length >= myStream.maxAgents) {
-      const shown = active.slice(0, 6).join(", ") + (active.length > 6 ? ` and ${active.length - 6} more` : "");
+    const work = activeByStream.get(myStream.id);
+    const count = work?.count ?? 0;
+    if (count >= myStream.maxAgents) {
+      const shown = work.holders.slice(0, CAPACITY_SHOWN).join(", ") + (count > CAPACITY_SHOWN ? ` and ${count - CAPACITY_SHOWN} more` : "");
       add(
         {
           type: "CAPACITY",
           strategy: "QUEUE",
           file: "",
-          holder: active.join(", "),
+          holder: shown,
           holderStream: myStream.id,
-          details: `${myStream.id} already has ${active.length} active (max_agents ${myStream.maxAgents}): ${shown}.`,
+          details: `${myStream.id} already has ${count} active (max_agents ${myStream.maxAgents}): ${shown}.`,
           nextStep: `Wait until one of them merges or releases its claims, pick work in another stream, or raise max_agents for ${myStream.id}.`
         },
         "CAP"
@@ -66272,6 +66539,188 @@ function describeGate(r) {
   return text.length <= 140 ? text : `${text.slice(0, 139)}…`;
 }
 
+// src/ledger/transact.ts
+var defaultSleep = (ms2) => new Promise((resolve4) => setTimeout(resolve4, ms2));
+function backoffDelay(retry2, baseDelayMs, maxDelayMs, random) {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry2 - 1));
+  return Math.round(ceiling / 2 + ceiling / 2 * random());
+}
+function transact(store2, fn, opts = {}) {
+  return withLedgerSpan(
+    (note) => transactUntraced(store2, (l) => {
+      const r = fn(l);
+      note(r.message);
+      return r;
+    }, opts),
+    (r) => ({ "pucs.ledger.attempts": r.attempts, "pucs.ledger.wrote": r.wrote, ...r.version ? { "pucs.ledger.version": r.version } : {} })
+  );
+}
+async function transactUntraced(store2, fn, opts = {}) {
+  const retries = opts.retries ?? 10;
+  const sleep = opts.sleep ?? defaultSleep;
+  const random = opts.random ?? Math.random;
+  const base = opts.baseDelayMs ?? 20;
+  const maxDelay = opts.maxDelayMs ?? 2e3;
+  if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
+  for (let attempt = 1; ; attempt++) {
+    const { ledger, version: version2 } = await store2.read();
+    const result = fn(ledger);
+    if (result.ledger === ledger) return { outcome: result.outcome, version: version2, attempts: attempt, wrote: false };
+    const message = result.message ?? "update ledger";
+    const written = await store2.write(result.ledger, version2, message);
+    if (written.ok) return { outcome: result.outcome, version: written.version, attempts: attempt, wrote: true };
+    if (attempt > retries) {
+      throw new LedgerError(
+        `The ledger kept changing under this update: ${attempt} attempts lost the compare-and-swap race to other writers ("${message.split("\n")[0]}" was not applied). Try again in a moment; if it persists, something is rewriting the ledger in a loop.`,
+        "contention"
+      );
+    }
+    await sleep(backoffDelay(attempt, base, maxDelay, random));
+  }
+}
+
+// src/app/ledger-writer.ts
+var NeedsMembers = class extends Error {
+  constructor(streams) {
+    super(`the update needs every open change of ${streams.join(", ")}`);
+    this.streams = streams;
+    this.name = "NeedsMembers";
+  }
+  streams;
+};
+var GROUP_WAIT_MS = 500;
+function batchStore(batch, members2 = []) {
+  if (members2.length > 0) {
+    const scoped2 = batch.filter((p) => p.store instanceof ScopedLedgerStore).map((p) => p.store);
+    if (scoped2.length === batch.length) return scoped2.slice(1).reduce((a, b) => a.merge(b), scoped2[0]).withMembers(members2);
+  }
+  const first = batch[0];
+  if (batch.every((p) => p.store === first.store)) return first.snapshot ? primedStore(first.store, first.snapshot) : first.store;
+  const scoped = batch.filter((p) => p.store instanceof ScopedLedgerStore).map((p) => p.store);
+  if (scoped.length === batch.length) return scoped.slice(1).reduce((a, b) => a.merge(b), scoped[0]);
+  const whole = batch.find((p) => !(p.store instanceof ScopedLedgerStore)).store;
+  return whole;
+}
+var LedgerWriter = class {
+  constructor(options2 = {}, groupWaitMs) {
+    this.options = options2;
+    this.groupWaitMs = groupWaitMs;
+  }
+  options;
+  groupWaitMs;
+  #queues = /* @__PURE__ */ new Map();
+  #finishers = /* @__PURE__ */ new Map();
+  #latest = /* @__PURE__ */ new Map();
+  /** Commits attempted (batches with a change), for tests and metrics. */
+  commits = 0;
+  /** The newest ledger of the repository this writer committed or read (batches run one after another). */
+  latest(repoKey) {
+    return this.#latest.get(repoKey);
+  }
+  #coming = /* @__PURE__ */ new Map();
+  /**
+   * Says an update of the repository is on its way (an event is being handled that will likely
+   * commit); returns the function that says it arrived (called just before `update`) or will not
+   * come (idempotent). A batch about to commit waits a little for announced updates (GROUP_WAIT_MS),
+   * so the events of a burst share one commit and each report is made on a ledger holding all of them.
+   */
+  announce(repoKey) {
+    this.#coming.set(repoKey, (this.#coming.get(repoKey) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const n = (this.#coming.get(repoKey) ?? 1) - 1;
+      if (n <= 0) this.#coming.delete(repoKey);
+      else this.#coming.set(repoKey, n);
+    };
+  }
+  /**
+   * Whether a burst is under way for the repository: an update committing or waiting to, or another
+   * announced one than the caller's own (`mine`: how many of the announced are the caller's).
+   */
+  busy(repoKey, mine = 0) {
+    const q = this.#queues.get(repoKey);
+    return q !== void 0 && (q.running !== null || q.pending.length > 0) || (this.#coming.get(repoKey) ?? 0) > mine;
+  }
+  /** Sets (or with null, removes) the repository's finisher; the latest set is used. */
+  finishWith(repoKey, finish) {
+    if (finish) this.#finishers.set(repoKey, finish);
+    else this.#finishers.delete(repoKey);
+  }
+  update(repoKey, store2, fn, snapshot) {
+    let q = this.#queues.get(repoKey);
+    if (!q) {
+      q = { pending: [], running: null };
+      this.#queues.set(repoKey, q);
+    }
+    const queue = q;
+    const p = new Promise((resolve4, reject) => {
+      queue.pending.push({ fn, store: store2, snapshot: snapshot ?? null, resolve: resolve4, reject });
+    });
+    if (!q.running) q.running = this.#drain(repoKey, q);
+    return p;
+  }
+  async #drain(repoKey, q) {
+    await new Promise((r) => setImmediate(r));
+    const waitUntil = Date.now() + (this.groupWaitMs ?? GROUP_WAIT_MS);
+    while ((this.#coming.get(repoKey) ?? 0) > 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
+    while (q.pending.length > 0) {
+      const batch = q.pending.splice(0, q.pending.length);
+      let before = null;
+      try {
+        const attempt = (store2) => transact(
+          store2,
+          (l) => {
+            before = l;
+            let cur = l;
+            const outcomes = [];
+            const messages2 = [];
+            for (const p of batch) {
+              const step = p.fn(cur);
+              outcomes.push(step.outcome);
+              if (step.ledger !== cur && step.message) messages2.push(step.message);
+              cur = step.ledger;
+            }
+            const finish = this.#finishers.get(repoKey);
+            if (finish && cur !== l) {
+              const f = finish(l, cur);
+              if (f.ledger !== cur && f.message) messages2.push(f.message);
+              cur = f.ledger;
+            }
+            return { ledger: cur, outcome: { outcomes, after: cur }, message: messages2.length > 0 ? messages2.join("\n") : null };
+          },
+          this.options
+        );
+        let r;
+        try {
+          r = await attempt(batchStore(batch));
+        } catch (e) {
+          if (!(e instanceof NeedsMembers)) throw e;
+          r = await attempt(batchStore(batch, e.streams));
+        }
+        if (r.wrote) this.commits++;
+        this.#latest.set(repoKey, r.outcome.after);
+        batch.forEach(
+          (p, i2) => p.resolve({
+            outcome: r.outcome.outcomes[i2],
+            version: r.version,
+            attempts: r.attempts,
+            wrote: r.wrote,
+            before,
+            after: r.outcome.after,
+            batched: batch.length
+          })
+        );
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+    q.running = null;
+    this.#queues.delete(repoKey);
+  }
+};
+
 // src/app/core.ts
 import { createHash as createHash2 } from "node:crypto";
 
@@ -66400,6 +66849,24 @@ function staleAfter(before, after, keyOf2, except) {
   }
   return out2.sort(byNumber);
 }
+function unlistedCapacityChanges(before, after, config3, now) {
+  if (before === after) return [];
+  const ub = before[UNLISTED] ?? {};
+  const ua = after[UNLISTED] ?? {};
+  const capped = config3.streams.filter((s2) => (ub[s2.id] ?? 0) > 0 || (ua[s2.id] ?? 0) > 0);
+  if (capped.length === 0) return [];
+  const cb = activeHolders(before, now);
+  const ca = activeHolders(after, now);
+  const out2 = [];
+  for (const s2 of capped) {
+    const b = cb.get(s2.id)?.count ?? 0;
+    const a = ca.get(s2.id)?.count ?? 0;
+    if (b === a) continue;
+    const answers = (n) => `${n - 1 >= s2.maxAgents}|${n >= s2.maxAgents}`;
+    if (answers(b) !== answers(a)) out2.push(s2.id);
+  }
+  return out2;
+}
 var byNumber = (a, b) => (Number(a.slice(1)) || 0) - (Number(b.slice(1)) || 0) || (a < b ? -1 : a > b ? 1 : 0);
 function settleRefresh(l, s2, keyOf2) {
   const add = new Set(s2.add);
@@ -66443,6 +66910,8 @@ var LABELS = {
   lock: { name: "pucs:lock", color: "5319e7", description: "PUCS: lock every file this PR changes (remove to release)" }
 };
 var APP_LABELS = /* @__PURE__ */ new Set([LABELS.conflict.name, LABELS.queued.name]);
+var labelTicks = 0;
+var labelClock = () => ++labelTicks;
 var defaultLocks = localLocks();
 var defaultReported = new Lru(5e3);
 var defaultDrains = /* @__PURE__ */ new Map();
@@ -66625,10 +67094,17 @@ async function syncLabels(ctx, t, want) {
   await locksOf(ctx).run(prKey(ctx, t.number), () => syncLabelsHeld(ctx, t, want));
 }
 async function syncLabelsHeld(ctx, t, want) {
-  await syncLabelsUnlocked(ctx, t, want);
   const memo2 = reportedOf(ctx);
   const key = prKey(ctx, t.number);
-  memo2.set(key, { ...memo2.get(key), labels: { ...want } });
+  const shown = memo2.get(key);
+  let current = t;
+  if (shown?.labels && t.labelsRead !== void 0 && (shown.labelsAt ?? 0) > t.labelsRead) {
+    const ours = [LABELS.conflict.name, LABELS.queued.name];
+    const set3 = [...shown.labels.conflict ? [LABELS.conflict.name] : [], ...shown.labels.queued ? [LABELS.queued.name] : []];
+    current = { ...t, labels: [...t.labels.filter((l) => !ours.includes(l)), ...set3] };
+  }
+  await syncLabelsUnlocked(ctx, current, want);
+  memo2.set(key, { ...memo2.get(key), labels: { ...want }, labelsAt: labelClock() });
 }
 async function syncLabelsUnlocked(ctx, t, want) {
   const add = [];
@@ -66675,6 +67151,11 @@ async function ensureRepoLabels(ctx, config3) {
   return created;
 }
 var isQueued = (ledger, change) => ledger.queues.some((q) => q.waiters.some((w) => w.change === change));
+function noteCommentLater(ctx, change, comment, scope) {
+  const settled = settledOf(ctx);
+  settled.comments.set(change, comment);
+  settled.scopes.set(change, scope);
+}
 function keyOfFootprint(config3, now) {
   return (fp, l) => shownKey(reportKey(evaluate(changeOfFootprint(fp), l, config3, now, { stream: fp.stream })), isQueued(l, fp.change));
 }
@@ -66686,7 +67167,10 @@ function drainDelayMs() {
 function armRefresh(ctx, config3) {
   const settled = settledOf(ctx);
   ctx.writer.finishWith(ctx.repoKey, (before, after) => {
-    const keyOf2 = keyOfFootprint(config3, ctx.now());
+    const now = ctx.now();
+    const whole = unlistedCapacityChanges(before, after, config3, now);
+    if (whole.length > 0) throw new NeedsMembers(whole);
+    const keyOf2 = keyOfFootprint(config3, now);
     const stale = staleAfter(before, after, keyOf2, null);
     return settleRefresh(after, { add: stale, done: settled.done, comments: settled.comments }, keyOf2);
   });
@@ -66697,7 +67181,7 @@ async function refreshOthers(ctx, config3, before, after, except) {
   const settled = settledOf(ctx);
   const partial2 = isView(before) || isView(after);
   const listed = after.footprints.filter((f) => f.stale === true || f.change === except).map((f) => f.change);
-  const inView = new Set(after.footprints.map((f) => f.change));
+  const inView = new Set(after.footprints.filter((f) => !isPhantom(f)).map((f) => f.change));
   for (const id of [...settled.done.keys()]) if ((!partial2 || inView.has(id)) && !listed.includes(id)) settled.done.delete(id);
   for (const [id, c] of settled.comments) if (after.footprints.find((f) => f.change === id)?.comment === c || !partial2 && !inView.has(id)) settled.comments.delete(id);
   for (const id of [...settled.scopes.keys()]) if (!settled.done.has(id) && !settled.comments.has(id)) settled.scopes.delete(id);
@@ -66783,7 +67267,7 @@ async function refreshOthers(ctx, config3, before, after, except) {
   }
   return refreshed;
 }
-function scheduleDrain(ctx, config3) {
+function scheduleDrain(ctx, config3, visited) {
   const drains = ctx.drains ?? defaultDrains;
   const cur = drains.get(ctx.repoKey);
   if (cur?.running) {
@@ -66791,25 +67275,43 @@ function scheduleDrain(ctx, config3) {
     return;
   }
   if (cur?.timer) clearTimeout(cur.timer);
-  const entry = {};
+  const entry = { visited: visited ?? /* @__PURE__ */ new Set() };
   entry.timer = setTimeout(() => {
     delete entry.timer;
-    entry.running = drainRefresh(ctx, config3).then(
-      () => void 0,
+    let more2 = false;
+    entry.running = drainRefresh(ctx, config3, entry.visited).then(
+      (r) => void (more2 = r.more),
       (e) => ctx.log.warn(`refreshing the reports marked stale failed: ${String(e)}; the next event retries`)
     ).finally(() => {
       if (drains.get(ctx.repoKey) === entry) drains.delete(ctx.repoKey);
       if (entry.again) scheduleDrain(ctx, config3);
+      else if (more2) scheduleDrain(ctx, config3, entry.visited);
     });
   }, drainDelayMs());
   entry.timer.unref?.();
   drains.set(ctx.repoKey, entry);
 }
-async function drainRefresh(ctx, config3) {
-  const snap = await ctx.store.read();
-  if (!snap.ledger.footprints.some((f) => f.stale === true)) return [];
+async function drainRefresh(ctx, config3, visited = /* @__PURE__ */ new Set()) {
+  const marks2 = await readStaleMarks(ctx.store.rc, ctx.store.ref);
+  if (marks2 === null) {
+    const snap = await ctx.store.read();
+    if (!snap.ledger.footprints.some((f) => f.stale === true)) return { refreshed: [], more: false };
+    armRefresh(ctx, config3);
+    return { refreshed: await refreshOthers(ctx, config3, snap.ledger, snap.ledger, null), more: false };
+  }
+  const todo = marks2.changes.filter((c) => !visited.has(c)).sort((a, b) => (numberOf(a) ?? 0) - (numberOf(b) ?? 0));
+  if (todo.length === 0 || marks2.version === null) return { refreshed: [], more: false };
+  const next = todo.slice(0, MAX_REFRESH);
+  for (const c of next) visited.add(c);
+  let view = await readLedgerView(ctx.store.rc, ctx.store.ref, { changes: next, paths: [], streams: [] }, marks2.version);
+  const fps = next.flatMap((c) => view.footprints.get(c) ?? []);
+  view = await fillView(ctx.store.rc, ctx.store.ref, view, unionScope(...fps.map(scopeOfFootprint)));
+  const now = ctx.now();
+  const involved = fps.flatMap((fp) => streamsOf(evaluate(changeOfFootprint(fp), view.ledger, config3, now, { stream: fp.stream })));
+  view = await fillView(ctx.store.rc, ctx.store.ref, view, { changes: [], paths: [], streams: involved });
   armRefresh(ctx, config3);
-  return refreshOthers(ctx, config3, snap.ledger, snap.ledger, null);
+  const refreshed = await refreshOthers(ctx, config3, view.ledger, view.ledger, null);
+  return { refreshed, more: todo.length > next.length };
 }
 
 // src/app/pull.ts
@@ -67092,20 +67594,34 @@ function steps(list, pick3) {
   };
 }
 async function syncPullRequest(ctx, hint, defaultBranch, action) {
+  const arrived = ctx.writer.announce(ctx.repoKey);
+  try {
+    await syncPull(ctx, hint, defaultBranch, action, arrived);
+  } finally {
+    arrived();
+  }
+}
+async function syncPull(ctx, hint, defaultBranch, action, arrived) {
+  const labelsRead = labelClock();
   const listing = action === "closed" ? null : await ctx.gw.pullFiles(hint.number);
-  const scope = { changes: [changeId(hint.number)], paths: listing ? indexedPaths(listing.files) : [], streams: guessStreams(ctx, hint, listing) };
+  const streams = guessStreams(ctx, hint, listing);
+  const id = changeId(hint.number);
+  const joins = MEMBERSHIP_ACTIONS.has(action) ? { summaryShards: streams.map((stream) => ({ stream, path: summaryPath(stream, id) })) } : {};
+  const scope = { changes: [id], paths: listing ? indexedPaths(listing.files) : [], streams, ...joins };
   const state = await loadState(ctx, defaultBranch, { headSha: hint.headSha, pull: hint.number, scope });
   if (!state.pull) throw new Error(`GitHub returned no pull request #${hint.number}`);
   const pr = state.pull;
-  if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state);
-  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha, ...listing ? { listing } : {} });
+  if (pr.state !== "open") return releaseClosed(ctx, pr, defaultBranch, state, arrived);
+  await analyzePull(ctx, pr, defaultBranch, { state, opened: action === "opened" && hint.headSha === pr.headSha, announced: arrived, labelsRead, ...listing ? { listing } : {} });
 }
+var MEMBERSHIP_ACTIONS = /* @__PURE__ */ new Set(["opened", "reopened", "ready_for_review", "converted_to_draft"]);
 function guessStreams(ctx, hint, listing) {
   const config3 = lastConfigOf(ctx);
   if (!config3 || !listing) return [];
   return streamsOf(evaluate(changeOfPull(hint, listing.files), emptyLedger(), config3, ctx.now()));
 }
 async function analyzePull(ctx, pr, defaultBranch, opts = {}) {
+  const labelsRead = opts.labelsRead ?? labelClock();
   let state = opts.state ?? await loadState(ctx, defaultBranch, { headSha: pr.headSha });
   const { files, truncated } = opts.listing ?? await ctx.gw.pullFiles(pr.number);
   const touchesConfig = CONFIG_PATHS.filter((p) => files.some((f) => f.path === p && f.status !== "removed"));
@@ -67172,11 +67688,13 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   noteChange({ change: change.id, agent: change.agent, stream: first.stream, files: change.files.length });
   const symbols = await baseSymbols(ctx, pr.baseRef || defaultBranch, first);
   const ev = symbols ? evaluate(change, ledger, config3, now, { symbols }) : first;
-  const report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
+  let report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
   const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
   const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
-  const published = await publishReport(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, report);
-  const written = footprintOf(change, ev, config3, truncated, now, published.comment);
+  const target = { number: pr.number, headSha: pr.headSha, labels: pr.labels, known, labelsRead };
+  const deferred = ctx.writer.busy(ctx.repoKey, opts.announced ? 1 : 0);
+  const published = deferred ? null : await publishReport(ctx, target, report);
+  const written = footprintOf(change, ev, config3, truncated, now, published ? published.comment : previous?.comment ?? null);
   const footprint = symbols ? { ...written, files: nameRegions(written.files, symbols) } : written;
   const labelTask = `${LABELS.lock.name} label on #${pr.number}`;
   const list = [(l) => expire(l, now), (l) => recordFootprint(l, footprint)];
@@ -67200,17 +67718,24 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   }
   const ask = coordinatorsToAsk(ev.conflicts, ledger, change.id, config3, pr.author);
   if (ask) list.push((l) => requestArbitration(l, { change: change.id, ...ask }, now));
+  opts.announced?.();
   const result = await ctx.writer.update(ctx.repoKey, store2, steps(list, (o) => o), primed);
+  if (deferred) {
+    const after = evaluate(change, result.after, config3, now, symbols ? { symbols } : {});
+    report = reportOf(after, annotationsFor(after, change), { truncated, configIssues });
+    const shown = await publishReport(ctx, target, report);
+    if (shown.comment !== null && shown.comment !== footprint.comment) noteCommentLater(ctx, change.id, shown.comment, { changes: [change.id], paths: indexedPaths(files), streams: streamsOf(after) });
+  }
   if (ask) await askCoordinators(ctx, pr.number, result.outcome.at(-1), ask);
   const expired = result.outcome[0].notify;
   const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : result.outcome[2].notify;
-  await syncLabels(ctx, { number: pr.number, headSha: pr.headSha, labels: pr.labels, known }, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
+  await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
   await notifyQueued(ctx, expired, null);
   await notifyQueued(ctx, unlabeled, `#${pr.number}`);
   await refreshOthers(ctx, config3, result.before, result.after, change.id);
   await ensureRepoLabels(ctx, config3);
 }
-async function releaseClosed(ctx, pr, defaultBranch, loaded2) {
+async function releaseClosed(ctx, pr, defaultBranch, loaded2, arrived) {
   const state = loaded2 ?? await loadState(ctx, defaultBranch);
   if (state.config.kind !== "ok" && state.snapshot.version === null) return;
   const now = ctx.now();
@@ -67219,11 +67744,12 @@ async function releaseClosed(ctx, pr, defaultBranch, loaded2) {
   let primed = state.snapshot;
   if (state.view && !state.view.whole) {
     const fp = state.view.footprints.get(id) ?? null;
-    const scope = { changes: [id], paths: indexedPaths(fp?.files ?? []), streams: fp ? [fp.stream] : [] };
+    const scope = { changes: [id], paths: indexedPaths(fp?.files ?? []), streams: fp ? [fp.stream] : [], ...fp ? { summaryShards: [{ stream: fp.stream, path: summaryPath(fp.stream, id) }] } : {} };
     const read2 = await fillView(ctx.store.rc, ctx.store.ref, state.view, scope);
     store2 = new ScopedLedgerStore(ctx.store, withSettleScopes(ctx, scope), read2);
     primed = void 0;
   }
+  arrived?.();
   const result = await ctx.writer.update(ctx.repoKey, store2, steps([(l) => expire(l, now), (l) => releaseMerged(l, pr, id, now)], (o) => o), primed);
   const notices = [...result.outcome[0].notify, ...result.outcome[1].notify];
   await notifyQueued(ctx, notices, `${id} was ${pr.merged ? "merged" : "closed"}`);
@@ -67405,12 +67931,12 @@ async function runCommands(ctx, e, parsed) {
         if (Array.isArray(n)) notices.push(...n);
       }
     }
-    if (wantsSync) lines.push(await syncPull(ctx, e, config3, role, stream));
+    if (wantsSync) lines.push(await syncPull2(ctx, e, config3, role, stream));
     await reply(ctx, e, lines);
     await notifyQueued(ctx, notices, `released on ${id}`);
     await refreshOthers(ctx, config3, result.before, result.after, decided ? id : null);
   } else {
-    if (wantsSync) lines.push(await syncPull(ctx, e, config3, role, stream));
+    if (wantsSync) lines.push(await syncPull2(ctx, e, config3, role, stream));
     await reply(ctx, e, lines);
   }
 }
@@ -67422,7 +67948,7 @@ function commandFields(cmd) {
 }
 var REPLAYED = /* @__PURE__ */ new Set(["lock", "intent", "unlock", "release", "extend", "queue"]);
 var SYNC_MAX_LOOKUPS = 5;
-async function syncPull(ctx, e, config3, senderRole, stream) {
+async function syncPull2(ctx, e, config3, senderRole, stream) {
   const id = `#${e.number}`;
   const r = await ctx.gw.rc.call(`read pull request #${e.number}`, "pull_requests: read", "GET /repos/{owner}/{repo}/pulls/{pull_number}", { pull_number: e.number });
   const pr = pullOfRest(r.data);
@@ -67772,139 +68298,6 @@ function ciEventOf(name2, payload) {
   };
 }
 
-// src/ledger/transact.ts
-var defaultSleep = (ms2) => new Promise((resolve4) => setTimeout(resolve4, ms2));
-function backoffDelay(retry2, baseDelayMs, maxDelayMs, random) {
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry2 - 1));
-  return Math.round(ceiling / 2 + ceiling / 2 * random());
-}
-function transact(store2, fn, opts = {}) {
-  return withLedgerSpan(
-    (note) => transactUntraced(store2, (l) => {
-      const r = fn(l);
-      note(r.message);
-      return r;
-    }, opts),
-    (r) => ({ "pucs.ledger.attempts": r.attempts, "pucs.ledger.wrote": r.wrote, ...r.version ? { "pucs.ledger.version": r.version } : {} })
-  );
-}
-async function transactUntraced(store2, fn, opts = {}) {
-  const retries = opts.retries ?? 10;
-  const sleep = opts.sleep ?? defaultSleep;
-  const random = opts.random ?? Math.random;
-  const base = opts.baseDelayMs ?? 20;
-  const maxDelay = opts.maxDelayMs ?? 2e3;
-  if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
-  for (let attempt = 1; ; attempt++) {
-    const { ledger, version: version2 } = await store2.read();
-    const result = fn(ledger);
-    if (result.ledger === ledger) return { outcome: result.outcome, version: version2, attempts: attempt, wrote: false };
-    const message = result.message ?? "update ledger";
-    const written = await store2.write(result.ledger, version2, message);
-    if (written.ok) return { outcome: result.outcome, version: written.version, attempts: attempt, wrote: true };
-    if (attempt > retries) {
-      throw new LedgerError(
-        `The ledger kept changing under this update: ${attempt} attempts lost the compare-and-swap race to other writers ("${message.split("\n")[0]}" was not applied). Try again in a moment; if it persists, something is rewriting the ledger in a loop.`,
-        "contention"
-      );
-    }
-    await sleep(backoffDelay(attempt, base, maxDelay, random));
-  }
-}
-
-// src/app/ledger-writer.ts
-function batchStore(batch) {
-  const first = batch[0];
-  if (batch.every((p) => p.store === first.store)) return first.snapshot ? primedStore(first.store, first.snapshot) : first.store;
-  const scoped = batch.filter((p) => p.store instanceof ScopedLedgerStore).map((p) => p.store);
-  if (scoped.length === batch.length) return scoped.slice(1).reduce((a, b) => a.merge(b), scoped[0]);
-  const whole = batch.find((p) => !(p.store instanceof ScopedLedgerStore)).store;
-  return whole;
-}
-var LedgerWriter = class {
-  constructor(options2 = {}) {
-    this.options = options2;
-  }
-  options;
-  #queues = /* @__PURE__ */ new Map();
-  #finishers = /* @__PURE__ */ new Map();
-  #latest = /* @__PURE__ */ new Map();
-  /** Commits attempted (batches with a change), for tests and metrics. */
-  commits = 0;
-  /** The newest ledger of the repository this writer committed or read (batches run one after another). */
-  latest(repoKey) {
-    return this.#latest.get(repoKey);
-  }
-  /** Sets (or with null, removes) the repository's finisher; the latest set is used. */
-  finishWith(repoKey, finish) {
-    if (finish) this.#finishers.set(repoKey, finish);
-    else this.#finishers.delete(repoKey);
-  }
-  update(repoKey, store2, fn, snapshot) {
-    let q = this.#queues.get(repoKey);
-    if (!q) {
-      q = { pending: [], running: null };
-      this.#queues.set(repoKey, q);
-    }
-    const queue = q;
-    const p = new Promise((resolve4, reject) => {
-      queue.pending.push({ fn, store: store2, snapshot: snapshot ?? null, resolve: resolve4, reject });
-    });
-    if (!q.running) q.running = this.#drain(repoKey, q);
-    return p;
-  }
-  async #drain(repoKey, q) {
-    await new Promise((r) => setImmediate(r));
-    while (q.pending.length > 0) {
-      const batch = q.pending.splice(0, q.pending.length);
-      const store2 = batchStore(batch);
-      let before = null;
-      try {
-        const r = await transact(
-          store2,
-          (l) => {
-            before = l;
-            let cur = l;
-            const outcomes = [];
-            const messages2 = [];
-            for (const p of batch) {
-              const step = p.fn(cur);
-              outcomes.push(step.outcome);
-              if (step.ledger !== cur && step.message) messages2.push(step.message);
-              cur = step.ledger;
-            }
-            const finish = this.#finishers.get(repoKey);
-            if (finish && cur !== l) {
-              const f = finish(l, cur);
-              if (f.ledger !== cur && f.message) messages2.push(f.message);
-              cur = f.ledger;
-            }
-            return { ledger: cur, outcome: { outcomes, after: cur }, message: messages2.length > 0 ? messages2.join("\n") : null };
-          },
-          this.options
-        );
-        if (r.wrote) this.commits++;
-        this.#latest.set(repoKey, r.outcome.after);
-        batch.forEach(
-          (p, i2) => p.resolve({
-            outcome: r.outcome.outcomes[i2],
-            version: r.version,
-            attempts: r.attempts,
-            wrote: r.wrote,
-            before,
-            after: r.outcome.after,
-            batched: batch.length
-          })
-        );
-      } catch (e) {
-        for (const p of batch) p.reject(e);
-      }
-    }
-    q.running = null;
-    this.#queues.delete(repoKey);
-  }
-};
-
 // src/app/payload.ts
 var login = external_exports.string().min(1, "must be a non-empty login");
 var user = external_exports.object({ login, type: external_exports.string().optional() });
@@ -67971,6 +68364,51 @@ function check2(schema, name2, payload) {
 }
 var checkPullRequestEvent = (payload) => check2(PullRequestEventSchema, "pull_request", payload);
 var checkIssueCommentEvent = (payload) => check2(IssueCommentEventSchema, "issue_comment", payload);
+
+// src/app/install.ts
+var SYNC_BATCH = 50;
+async function syncOpenPulls(ctx) {
+  const branch = await ctx.gw.defaultBranch();
+  const state = await loadState(ctx, branch, { scope: { changes: [], paths: [], streams: [] } });
+  if (state.config.kind !== "ok") {
+    const why = state.config.kind === "none" ? `no PUCS config on ${branch}` : `the PUCS config on ${branch} does not validate`;
+    return { recorded: 0, known: 0, skipped: why, truncated: false };
+  }
+  const config3 = state.config.config;
+  const { pulls, truncated } = await ctx.gw.openPulls();
+  let recorded = 0;
+  let known = 0;
+  for (let i2 = 0; i2 < pulls.length; i2 += SYNC_BATCH) {
+    const batch = pulls.slice(i2, i2 + SYNC_BATCH);
+    const ids = batch.map((p) => changeId(p.number));
+    const view = await readLedgerView(ctx.store.rc, ctx.store.ref, { changes: ids, paths: [], streams: [] });
+    const has = (id) => view.whole ? view.ledger.footprints.some((f) => f.change === id) : (view.footprints.get(id) ?? null) !== null;
+    const missing = batch.filter((p) => !has(changeId(p.number)));
+    known += batch.length - missing.length;
+    if (missing.length === 0) continue;
+    const footprints = [];
+    for (const pr of missing) footprints.push(await footprintOfPull(ctx, pr, config3));
+    const scope = {
+      changes: footprints.map((f) => f.change),
+      paths: [...new Set(footprints.flatMap((f) => indexedPaths(f.files)))],
+      streams: [...new Set(footprints.map((f) => f.stream))],
+      summaryShards: footprints.map((f) => ({ stream: f.stream, path: summaryPath(f.stream, f.change) }))
+    };
+    const store2 = view.whole ? ctx.store : new ScopedLedgerStore(ctx.store, scope);
+    const once = (fp) => (l) => l.footprints.some((f) => f.change === fp.change) ? { ledger: l, outcome: false, message: null } : { ...recordFootprint(l, fp), outcome: true };
+    const r = await ctx.writer.update(ctx.repoKey, store2, steps(footprints.map(once), (o) => o.filter(Boolean).length));
+    recorded += r.outcome;
+    known += footprints.length - r.outcome;
+  }
+  if (recorded > 0) scheduleDrain(ctx, config3);
+  return { recorded, known, skipped: null, truncated };
+}
+async function footprintOfPull(ctx, pr, config3) {
+  const { files, truncated } = await ctx.gw.pullFiles(pr.number);
+  const change = changeOfPull(pr, files);
+  const now = ctx.now();
+  return footprintOf(change, evaluate(change, emptyLedger(), config3, now), config3, truncated, now);
+}
 
 // src/engine/status.ts
 var STATUS_SCHEMA = "pucs.status/v1";
@@ -68698,7 +69136,9 @@ function registerDashboard(app, deps, opts = {}) {
 var PULL_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review", "converted_to_draft", "edited", "labeled", "unlabeled", "closed"];
 function ctxOf(context2, deps) {
   const repo = context2.payload.repository;
-  const ref = { owner: repo.owner.login, repo: repo.name };
+  return ctxFor(context2, deps, { owner: repo.owner.login, repo: repo.name });
+}
+function ctxFor(context2, deps, ref) {
   const client = context2.octokit;
   return {
     ...deps,
@@ -68784,6 +69224,19 @@ function createApp(overrides = {}) {
     app.on(["installation", "installation_repositories"], async (context2) => {
       const p = context2.payload;
       context2.log.info(`PUCS: installation ${String(p.installation?.id ?? "?")} (${String(p.installation?.account?.login ?? "?")}) ${String(p.action ?? "?")}`);
+      const added = context2.name === "installation" ? p.action === "created" ? p.repositories : null : p.action === "added" ? p.repositories_added : null;
+      for (const r of Array.isArray(added) ? added : []) {
+        const [owner, repo] = String(r.full_name ?? "").split("/");
+        if (!owner || !repo) continue;
+        const ctx = ctxFor(context2, deps, { owner, repo });
+        try {
+          const s2 = await deps.serial(`${ctx.repoKey}#install`, () => syncOpenPulls(ctx));
+          if (s2.skipped) ctx.log.info(`PUCS: ${ctx.repoKey}: open PRs not recorded: ${s2.skipped}`);
+          else ctx.log.info(`PUCS: ${ctx.repoKey}: recorded ${s2.recorded} open PR(s) opened before the installation (${s2.known} known already${s2.truncated ? "; GitHub listed 10,000, the rest are recorded by their own events" : ""})`);
+        } catch (e) {
+          ctx.log.warn(`PUCS: ${ctx.repoKey}: recording the open PRs failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
     });
   };
 }

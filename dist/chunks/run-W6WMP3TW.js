@@ -26,7 +26,7 @@ import {
   untrackedDiff,
   workTreeClean,
   worktreeAdd
-} from "./chunk-Y3QZ4RDL.js";
+} from "./chunk-LEUAYLGA.js";
 import {
   AREA_NAME,
   STREAM_ID,
@@ -66,7 +66,7 @@ import {
   streamLabel,
   streamOfChange,
   verdictOf
-} from "./chunk-FNRJH7GB.js";
+} from "./chunk-C6MB2VV2.js";
 import {
   LedgerError,
   emptyLedger
@@ -901,7 +901,7 @@ async function chooseLedger(root, opts) {
     await configSet(root, CACHE_KEY, `local@${opts.now}`);
     return { kind: "local", why: `${remote} has no ${LEDGER_REF}` };
   }
-  const [{ GitRefStore: GitRefStore2 }, { liveIntents: liveIntents2, liveLocks: liveLocks2 }] = await Promise.all([import("./ledger-store-VINAALBK.js"), import("./transitions-VKQ6K4UD.js")]);
+  const [{ GitRefStore: GitRefStore2 }, { liveIntents: liveIntents2, liveLocks: liveLocks2 }] = await Promise.all([import("./ledger-store-ZJVSIJ7S.js"), import("./transitions-MU3CHRXK.js")]);
   const local = await new GitRefStore2({ cwd: root }).read();
   const live = liveLocks2(local.ledger, opts.now).length + liveIntents2(local.ledger, opts.now).length;
   if (local.version !== null && live > 0) {

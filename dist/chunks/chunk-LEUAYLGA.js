@@ -40,8 +40,39 @@ var MetaSchema = external_exports.strictObject({
   session: SessionSchema.nullable()
 });
 var StreamSummarySchema = external_exports.strictObject({ stream: external_exports.string().nullable(), open: external_exports.array(external_exports.string().min(1)), drafts: external_exports.array(external_exports.string().min(1)) });
-var SUMMARY_MARK = "gates/complete";
-var SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+var StreamHeadSchema = external_exports.strictObject({
+  stream: external_exports.string().nullable(),
+  open: external_exports.number().int().nonnegative(),
+  drafts: external_exports.number().int().nonnegative(),
+  first: external_exports.array(external_exports.string().min(1)),
+  shards: external_exports.string().min(1)
+});
+var HEAD_FIRST = 16;
+var HEAD_MIN = 8;
+function blobOid(text) {
+  const body = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
+}
+function shardsDigest(oids) {
+  const lines = [...oids].map(([name, oid]) => `${name} ${oid}
+`).sort();
+  return createHash("sha1").update(lines.join("")).digest("hex").slice(0, 16);
+}
+function headOf(stream, members, oids) {
+  const open = members.filter((m) => !m.draft).map((m) => m.change);
+  open.sort(cmpStr);
+  return { stream, open: open.length, drafts: members.length - open.length, first: open.slice(0, HEAD_FIRST), shards: shardsDigest(oids) };
+}
+var cmpStr = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+var SUMMARY_MARK = "stale/complete";
+var SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
+var GATES_MARK = "gates/complete";
+var GATES_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
+var MARKS = /* @__PURE__ */ new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT], [GATES_MARK, GATES_MARK_TEXT]]);
+var staleEntryPath = (change) => {
+  const k = changeKey(change);
+  return `stale/${k.slice(0, 1)}/${k}`;
+};
 var GateEntrySchema = external_exports.strictObject({
   change: external_exports.string().min(1),
   draft: external_exports.boolean(),
@@ -70,6 +101,7 @@ var footprintPath = (change) => {
 };
 var streamDir = (stream) => stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
 var gateDir = (stream) => stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+var headPath = (stream) => stream === null ? "heads/-.json" : `heads/=${encodeURIComponent(stream).replace(/\./g, "%2E")}.json`;
 var summaryPath = (stream, change) => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 function ordered(schema, value) {
   const def = schema.def;
@@ -103,22 +135,40 @@ function summaryText(stream, members) {
   const sorted = [...members].sort((a, b) => a.change < b.change ? -1 : a.change > b.change ? 1 : 0);
   return entryText(StreamSummarySchema, { stream, open: sorted.filter((m) => !m.draft).map((m) => m.change), drafts: sorted.filter((m) => m.draft).map((m) => m.change) });
 }
+var shardName = (path) => path.slice(path.lastIndexOf("/") + 1);
+function streamFiles(stream, members, out) {
+  const by = /* @__PURE__ */ new Map();
+  for (const m of members) {
+    const path = summaryPath(stream, m.change);
+    const list = by.get(path) ?? [];
+    list.push(m);
+    by.set(path, list);
+  }
+  const oids = /* @__PURE__ */ new Map();
+  for (const [path, list] of by) {
+    const text = summaryText(stream, list);
+    out.set(path, text);
+    oids.set(shardName(path), blobOid(text));
+  }
+  out.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, members, oids)));
+}
 function allSummaries(footprints, out) {
   const by = /* @__PURE__ */ new Map();
   for (const f of footprints) {
-    const path = summaryPath(f.stream, f.change);
-    const shard = by.get(path) ?? { stream: f.stream, members: [] };
-    shard.members.push(memberOf(f));
-    by.set(path, shard);
+    const list = by.get(f.stream) ?? [];
+    list.push(memberOf(f));
+    by.set(f.stream, list);
   }
-  for (const [path, { stream, members }] of by) out.set(path, summaryText(stream, members));
+  for (const [stream, members] of by) streamFiles(stream, members, out);
   for (const f of footprints) {
     const paths = gateEntryPaths(f);
     if (paths.length === 0) continue;
     const text = entryText(GateEntrySchema, gateEntryOf(f));
     for (const p of paths) out.set(p, text);
   }
-  out.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
+  for (const f of footprints) if (f.stale === true) out.set(staleEntryPath(f.change), `${f.change}
+`);
+  for (const [path, text] of MARKS) out.set(path, text);
 }
 function keyed(entries, keyOf) {
   const seen = /* @__PURE__ */ new Map();
@@ -169,6 +219,8 @@ function footprintFiles(f, out, value) {
     const text = value(entryText(GateEntrySchema, gateEntryOf(f)));
     for (const p of gates) out.set(p, text);
   }
+  if (f.stale === true) out.set(staleEntryPath(f.change), value(`${f.change}
+`));
 }
 function layoutFiles(l) {
   const c = canonicalLedger(l);
@@ -182,6 +234,30 @@ function layoutFiles(l) {
   allSummaries(c.footprints, out);
   for (const [p, t] of out) if (t === null) out.delete(p);
   return out;
+}
+var placeIn = (stream, f) => f && f.stream === stream ? f.draft ? "draft" : "open" : null;
+function nextHead(head, stream, moves, oids) {
+  let open = head.open;
+  let drafts = head.drafts;
+  const first = new Set(head.first);
+  for (const { prev, next } of moves) {
+    const was = placeIn(stream, prev);
+    const now = placeIn(stream, next);
+    if (was === now) continue;
+    const change = (prev ?? next).change;
+    if (was === "open") {
+      open--;
+      first.delete(change);
+    } else if (was === "draft") drafts--;
+    if (now === "open") {
+      if (head.open === head.first.length || cmpStr(change, head.first[head.first.length - 1] ?? "") < 0) first.add(change);
+      open++;
+    } else if (now === "draft") drafts++;
+  }
+  if (open < 0 || drafts < 0) return null;
+  const listed = [...first].sort(cmpStr).slice(0, HEAD_FIRST);
+  if (listed.length < Math.min(HEAD_MIN, open)) return null;
+  return { stream, open, drafts, first: listed, shards: shardsDigest(oids) };
 }
 function layoutDiff(before, after, summaries = {}) {
   const out = /* @__PURE__ */ new Map();
@@ -204,6 +280,7 @@ function layoutDiff(before, after, summaries = {}) {
     }
     for (const key of oldBy.keys()) if (!newBy.has(key)) out.set(smallPath(col.dir, key), null);
   }
+  const moved = /* @__PURE__ */ new Set();
   if (before.footprints !== after.footprints) {
     const oldBy = new Map(before.footprints.map((f) => [f.change, f]));
     const newBy = new Map(after.footprints.map((f) => [f.change, f]));
@@ -223,32 +300,63 @@ function layoutDiff(before, after, summaries = {}) {
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out.set(p, null);
     }
-    const shards = /* @__PURE__ */ new Map();
-    const note = (f) => shards.set(summaryPath(f.stream, f.change), f.stream);
+    const moves = /* @__PURE__ */ new Map();
+    const move = (stream, prev, next) => {
+      const list = moves.get(stream) ?? [];
+      list.push({ prev, next });
+      moves.set(stream, list);
+    };
     for (const [change, f] of newBy) {
       const prev = oldBy.get(change);
       if (prev === f) continue;
       if (!prev || !sameMember(prev, f)) {
-        note(f);
-        if (prev) note(prev);
+        move(f.stream, prev, f);
+        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
       }
     }
-    for (const [change, prev] of oldBy) if (!newBy.has(change)) note(prev);
+    for (const [change, prev] of oldBy) if (!newBy.has(change)) move(prev.stream, prev, void 0);
+    for (const stream of moves.keys()) moved.add(stream);
     if (summaries.complete !== false || summaries.loaded) {
-      for (const [path, stream] of shards) {
-        const inShard = (m) => summaryPath(stream, m.change) === path;
-        let members;
-        if (summaries.loaded) {
-          const stored = summaries.loaded.get(stream);
-          if (stored === void 0) throw new LedgerError(`the summary of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
-          const mine = (m) => oldBy.has(m.change) || newBy.has(m.change);
-          members = [...stored.filter((m) => !mine(m) && inShard(m)), ...after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf)];
-        } else {
-          members = after.footprints.filter((f) => f.stream === stream && inShard(f)).map(memberOf);
+      for (const [stream, list] of moves) {
+        const paths = new Set(list.map((m) => summaryPath(stream, (m.prev ?? m.next).change)));
+        const inShard = (path) => (m) => summaryPath(stream, m.change) === path;
+        const afterIn = after.footprints.filter((f) => f.stream === stream);
+        const load = summaries.loaded?.get(stream);
+        if (!summaries.loaded) {
+          const all = /* @__PURE__ */ new Map();
+          streamFiles(stream, afterIn.map(memberOf), all);
+          for (const p of paths) out.set(p, all.get(p) ?? null);
+          out.set(headPath(stream), all.get(headPath(stream)) ?? null);
+          if (afterIn.length === 0) out.set(headPath(stream), null);
+          continue;
         }
-        out.set(path, summaryText(stream, members));
+        const bug = (what) => new LedgerError(`the ${what} of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
+        if (!load) throw bug("summary");
+        const mine = (m) => oldBy.has(m.change) || newBy.has(m.change);
+        const oids = new Map(load.oids);
+        for (const path of paths) {
+          const stored = load.members ? load.members.filter(inShard(path)) : load.shards.get(path);
+          if (stored === void 0) throw bug(`summary shard ${path}`);
+          const text = summaryText(stream, [...stored.filter((m) => !mine(m)), ...afterIn.filter(inShard(path)).map(memberOf)]);
+          out.set(path, text);
+          if (text === null) oids.delete(shardName(path));
+          else oids.set(shardName(path), blobOid(text));
+        }
+        let head;
+        if (load.members) head = oids.size === 0 ? null : headOf(stream, [...load.members.filter((m) => !mine(m)), ...afterIn.map(memberOf)], oids);
+        else {
+          if (!load.head) throw bug("head");
+          head = nextHead(load.head, stream, list, oids);
+          if (!head) throw bug("whole summary");
+          if (oids.size === 0) head = null;
+        }
+        out.set(headPath(stream), head === null ? null : entryText(StreamHeadSchema, head));
       }
     }
+  }
+  for (const [stream, load] of summaries.loaded ?? []) {
+    if (moved.has(stream) || load.head !== null || load.members === null || load.oids.size === 0) continue;
+    out.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, load.members, load.oids)));
   }
   if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out);
   return out;
@@ -350,6 +458,7 @@ function schemaOfPath(path) {
   const top = path.slice(0, path.indexOf("/"));
   if (top === "footprints") return FootprintSchema;
   if (top === "streams") return StreamSummarySchema;
+  if (top === "heads") return StreamHeadSchema;
   if (top === "gates") return GateEntrySchema;
   if (top in COLLECTIONS) return COLLECTIONS[top].schema;
   return null;
@@ -357,10 +466,10 @@ function schemaOfPath(path) {
 function checkChanges(changes) {
   const source = "the ledger about to be written (a pucs bug; nothing was written)";
   for (const [path, text] of changes) {
-    if (text === null || path === SUMMARY_MARK && text === SUMMARY_MARK_TEXT) continue;
+    if (text === null || MARKS.get(path) === text) continue;
     const schema = schemaOfPath(path);
     if (schema) parseEntry(schema, text, path, source, "");
-    else if (!path.startsWith("index/") || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
+    else if (!(path.startsWith("index/") || path.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
   }
 }
 

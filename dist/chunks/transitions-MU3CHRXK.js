@@ -47,7 +47,7 @@ import {
   suggestRollback,
   tooLongReason,
   touchAgent
-} from "./chunk-FNRJH7GB.js";
+} from "./chunk-C6MB2VV2.js";
 import "./chunk-CSRU35QZ.js";
 import "./chunk-TZT2VDVM.js";
 import "./chunk-XQOQWPWI.js";

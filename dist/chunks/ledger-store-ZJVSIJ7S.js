@@ -5,7 +5,7 @@ import {
   LEDGER_FILE,
   ledgerHint,
   parseCatFileBatch
-} from "./chunk-Y3QZ4RDL.js";
+} from "./chunk-LEUAYLGA.js";
 import "./chunk-CSRU35QZ.js";
 import "./chunk-XQOQWPWI.js";
 import "./chunk-NZU5CSYO.js";

@@ -1490,6 +1490,9 @@ function changeAtHead(footprints, headSha) {
   return footprints.find((f) => f.headSha === headSha && f.change.startsWith("#")) ?? null;
 }
 
+// src/engine/types.ts
+var UNLISTED = /* @__PURE__ */ Symbol.for("pucs.unlisted");
+
 // src/engine/evaluate.ts
 function push(map, key, value) {
   const list = map.get(key);
@@ -1561,6 +1564,35 @@ function coordinatorsOf(stream, config) {
   if (list.length > 0) return list.join(", ");
   return stream ? `the ${stream.id} stream's coordinators` : "a coordinator";
 }
+var CAPACITY_SHOWN = 6;
+function activeHolders(ledger, now, isSelf = () => false, isLive = (entry, at) => Date.parse(entry.expiresAt) > at) {
+  const out = /* @__PURE__ */ new Map();
+  const seen2 = /* @__PURE__ */ new Map();
+  const note = (s, holder) => {
+    if (!s) return;
+    let ids = seen2.get(s);
+    if (!ids) {
+      ids = /* @__PURE__ */ new Set();
+      seen2.set(s, ids);
+      out.set(s, { holders: [], count: 0 });
+    }
+    if (ids.has(holder)) return;
+    ids.add(holder);
+    const work = out.get(s);
+    work.holders.push(holder);
+    work.count++;
+  };
+  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) note(fp.stream, fp.change);
+  for (const it of ledger.intents) if (isLive(it, now) && !isSelf(it)) note(it.stream, it.change ?? it.agent);
+  for (const l of ledger.locks) if (isLive(l, now) && !isSelf(l)) note(l.stream, l.change ?? l.agent);
+  for (const [s, n] of Object.entries(ledger[UNLISTED] ?? {})) {
+    if (n <= 0) continue;
+    const work = out.get(s) ?? { holders: [], count: 0 };
+    work.count += n;
+    out.set(s, work);
+  }
+  return out;
+}
 function evaluate(change, ledger, config, now, options = {}) {
   const paths = change.files.map((f) => f.path);
   const touchedPaths = new Set(paths);
@@ -1593,16 +1625,7 @@ function evaluate(change, ledger, config, now, options = {}) {
     conflicts.push(c);
   };
   const isSelf = (entry) => ownsClaim(change, entry);
-  const activeByStream = /* @__PURE__ */ new Map();
-  const noteActive = (s, holder) => {
-    if (!s) return;
-    const list = activeByStream.get(s) ?? [];
-    if (!list.includes(holder)) list.push(holder);
-    activeByStream.set(s, list);
-  };
-  for (const fp of ledger.footprints) if (!isSelf(fp) && !fp.draft) noteActive(fp.stream, fp.change);
-  for (const it of ledger.intents) if (isLive(it, now) && !isSelf(it)) noteActive(it.stream, it.change ?? it.agent);
-  for (const l of ledger.locks) if (isLive(l, now) && !isSelf(l)) noteActive(l.stream, l.change ?? l.agent);
+  const activeByStream = activeHolders(ledger, now, isSelf, isLive);
   const lockConflict = (path, lock) => {
     add(
       {
@@ -1774,17 +1797,18 @@ function evaluate(change, ledger, config, now, options = {}) {
       }
       if (depStream !== null || area !== null) {
         const ownerCfg2 = depStream ? streamsById.get(depStream) : void 0;
-        const open = depStream ? activeByStream.get(depStream) ?? [] : [];
+        const work = depStream ? activeByStream.get(depStream) : void 0;
+        const open = work?.holders ?? [];
         const what = area ? `area \`${area}\`${depStream ? ` (owned by ${depStream})` : ""}` : `stream ${depStream}`;
         add(
           {
             type: "DEPENDENCY",
-            strategy: open.length > 0 ? "QUEUE" : "ARBITRATE",
+            strategy: (work?.count ?? 0) > 0 ? "QUEUE" : "ARBITRATE",
             file: file.path,
             holder: open[0] ?? coordinatorsOf(ownerCfg2, config),
             holderStream: depStream,
             details: `${file.path} belongs to ${what}, which ${myStream.id} depends on.`,
-            nextStep: open.length > 0 ? `Queue behind ${depStream}'s open work (${open.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
+            nextStep: (work?.count ?? 0) > 0 ? `Queue behind ${depStream}'s open work (${open.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
           },
           `D|${file.path}`
         );
@@ -1829,17 +1853,18 @@ function evaluate(change, ledger, config, now, options = {}) {
     );
   }
   if (myStream) {
-    const active = activeByStream.get(myStream.id) ?? [];
-    if (active.length >= myStream.maxAgents) {
-      const shown = active.slice(0, 6).join(", ") + (active.length > 6 ? ` and ${active.length - 6} more` : "");
+    const work = activeByStream.get(myStream.id);
+    const count = work?.count ?? 0;
+    if (count >= myStream.maxAgents) {
+      const shown = work.holders.slice(0, CAPACITY_SHOWN).join(", ") + (count > CAPACITY_SHOWN ? ` and ${count - CAPACITY_SHOWN} more` : "");
       add(
         {
           type: "CAPACITY",
           strategy: "QUEUE",
           file: "",
-          holder: active.join(", "),
+          holder: shown,
           holderStream: myStream.id,
-          details: `${myStream.id} already has ${active.length} active (max_agents ${myStream.maxAgents}): ${shown}.`,
+          details: `${myStream.id} already has ${count} active (max_agents ${myStream.maxAgents}): ${shown}.`,
           nextStep: `Wait until one of them merges or releases its claims, pick work in another stream, or raise max_agents for ${myStream.id}.`
         },
         "CAP"

@@ -1,0 +1,10 @@
+import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);
+import {
+  LAZY,
+  lazyImport
+} from "./chunk-GNSDQJ7F.js";
+import "./chunk-NZU5CSYO.js";
+export {
+  LAZY,
+  lazyImport
+};
