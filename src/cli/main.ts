@@ -1,6 +1,7 @@
 /**
- * Entry of the `pucs` bin (bundled into dist/cli.js). Small on purpose: a plain local `pucs check` (what a
- * commit hook runs) goes to dist/chunks/check-boot.cjs (check-boot.ts: it starts the check's git
+ * The CLI's ES module entry (bundled into dist/cli.js; the `pucs` bin's CommonJS entry, dist/pucs.cjs
+ * from src/cli/bin.ts, loads it for every command but a plain check). Small on purpose: a plain local
+ * `pucs check` (what a commit hook runs) goes to dist/chunks/check-boot.cjs (check-boot.ts: it starts the check's git
  * processes, then compiles only the fast path, dist/chunks/check-fast.cjs, with V8 code cache data);
  * everything else, and any check the fast path hands back, loads the whole CLI (run.ts), a chunk of the
  * build's code splitting like the modules the fast path loads lazily (check-lazy.ts). Both .cjs files
