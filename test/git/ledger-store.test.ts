@@ -7,7 +7,7 @@ import type { Ledger } from "../../src/engine/types.js";
 import { commonDir, gitOk, ledgerLog } from "../../src/git/gateway.js";
 import { GitRefStore, ledgerHint } from "../../src/git/ledger-store.js";
 import { canonicalLedger, emptyLedger, serializeLedger } from "../../src/ledger/schema.js";
-import { SUMMARY_MARK, changeKey, gateEntryPath, footprintPath, indexDir, summaryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, changeKey, headPath, gateEntryPath, footprintPath, indexDir, summaryPath } from "../../src/ledger/layout.js";
 import { fullLedger } from "../ledger/fixtures.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -57,7 +57,7 @@ describe("GitRefStore basics", () => {
     expect(w.ok).toBe(true);
     const version = (w as { version: string }).version;
     expect(await refSha(dir)).toBe(version);
-    expect(await sh(dir, "ls-tree", "-r", "--name-only", version)).toBe(`${SUMMARY_MARK}\nmeta.json`); // no claim, no stream: the marker that every (no) summary is there
+    expect(await sh(dir, "ls-tree", "-r", "--name-only", version)).toBe(`gates/complete\nmeta.json\n${SUMMARY_MARK}`); // no claim, no stream: the markers that every (no) summary is there
     expect(JSON.parse(await sh(dir, "show", `${REF}:meta.json`))).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: l.session });
     expect(await sh(dir, "rev-list", "--parents", "-n", "1", version)).toBe(version); // no parent
     const msg = await sh(dir, "log", "-1", "--format=%B", REF);
@@ -136,7 +136,9 @@ describe("GitRefStore v2: the ledger as a tree, migrated from v1 on the next wri
     expect(names.filter((n) => n.startsWith("index/"))).toHaveLength(3); // a.py: #1 and #2; b.py: #1
     expect(names.filter((n) => n.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort()); // a summary per stream
     // v1 footprints carry no gate streams: each has its gate entry under gates/-, and the marker that all are there.
-    expect(names.filter((n) => n.startsWith("gates/")).sort()).toEqual([...["#1", "#2"].map((c) => gateEntryPath(null, c)), SUMMARY_MARK].sort());
+    expect(names.filter((n) => n.startsWith("gates/")).sort()).toEqual([...["#1", "#2"].map((c) => gateEntryPath(null, c)), "gates/complete"].sort());
+    expect(names.filter((n) => n.startsWith("heads/")).sort()).toEqual([headPath(null), headPath("EXEC")].sort()); // a head per stream
+    expect(names).toContain(SUMMARY_MARK);
     expect(await sh(dir, "rev-list", "--parents", "-n", "1", r.version!)).toBe(`${r.version} ${v1sha}`);
     expect(await sh(dir, "log", "-1", "--format=%B", REF)).toMatch(/^lock risk\/r\.py by gus \(EXEC\) until 2026-11-23T21:30:00Z\n\nPucs-Layout: 2 \(migrated from ledger\.json\)\n\nPucs-Nonce: [0-9a-f]{16}$/);
     expect((await gitOk(["fsck", "--strict", "--no-dangling"], { cwd: dir })).trim()).toBe("");
@@ -153,7 +155,7 @@ describe("GitRefStore v2: the ledger as a tree, migrated from v1 on the next wri
     const released = await transact(new GitRefStore({ cwd: dir }), (l) => ({ ledger: { ...l, footprints: l.footprints.filter((f) => f.change !== "#1") }, outcome: null, message: "release #1" }));
     const gone = (await sh(dir, "diff-tree", "-r", "--name-status", r.version!, released.version!)).split("\n");
     expect(gone.every((x) => x.startsWith("D\t"))).toBe(true);
-    expect(gone.map((x) => x.slice(2)).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1"), gateEntryPath(null, "#1")].sort()); // EXEC had only #1
+    expect(gone.map((x) => x.slice(2)).sort()).toEqual([footprintPath("#1"), `${indexDir("execution/a.py")}/${changeKey("#1")}`, `${indexDir("execution/b.py")}/${changeKey("#1")}`, summaryPath("EXEC", "#1"), headPath("EXEC"), gateEntryPath(null, "#1")].sort()); // EXEC had only #1: its summary and head go
   });
 
   it("a v2 entry that does not validate is reported with its path and never overwritten", async () => {
