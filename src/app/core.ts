@@ -649,7 +649,8 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
 /**
  * Refreshes a repository's footprints marked `stale` in the background, `drainDelayMs()` after the last event
  * that left some (one timer per repository; an event that refreshes some itself does not wait for it).
- * Reads the ledger (1 request), refreshes up to MAX_REFRESH, and schedules itself again while some are left.
+ * Each round (drainRefresh) refreshes up to MAX_REFRESH; the drain schedules itself again while some are
+ * left in its cycle (`visited` carries the cycle on; an event starts a new one).
  */
 export function scheduleDrain(ctx: Ctx, config: Config, visited?: Set<string>): void {
   const drains = ctx.drains ?? defaultDrains;
