@@ -4,7 +4,10 @@ import { drainsIdle } from "../../src/app/core.js";
 import { BASE, CONFIG, harness, patch, pullPayload, shaFor } from "./fake.js";
 import { textHash } from "../../src/engine/diff.js";
 
-afterEach(() => nock.cleanAll());
+afterEach(() => {
+  nock.cleanAll();
+  vi.unstubAllEnvs();
+});
 
 describe("a push", () => {
   it("a lone PR just opened: one read of ledger+config (and the PR), its files, a success check run (nothing to look for on a new PR), no comment, then the footprint in one commit", async () => {
@@ -63,6 +66,9 @@ describe("a stream's summary (the partial read of issue 14)", () => {
 
 describe("a stream bigger than its head lists (issue 14: a push reads the head, not every member)", () => {
   it("20 PRs in a stream of max_agents 20; the 21st turns all of them to CAPACITY: the commit reads the stream whole and marks every one stale, not only the 16 its head lists", async () => {
+    // The background refresh 5 ms after an event (its timer cannot fire before the checks that follow
+    // the event, which await nothing).
+    vi.stubEnv("PUCS_REFRESH_DRAIN_MS", "5");
     const h = await harness();
     h.gh.defaultFiles.set("config/pucs_streams.yaml", CONFIG.replace("max_agents: 3\n  API", "max_agents: 20\n  API"));
     for (let n = 1; n <= 20; n++) {
@@ -93,13 +99,7 @@ describe("a stream bigger than its head lists (issue 14: a push reads the head, 
     // The background refresh takes the other 15: it reads the ledger's stale/ entries, then their
     // footprints — never the whole ledger.
     h.gh.reset();
-    vi.stubEnv("PUCS_REFRESH_DRAIN_MS", "5");
-    try {
-      await h.send("pull_request", { ...pullPayload(21, {}), action: "synchronize" });
-      await drainsIdle(h.drains);
-    } finally {
-      vi.unstubAllEnvs();
-    }
+    await drainsIdle(h.drains);
     const drained = h.gh.log.filter((r) => r.path === "/graphql").map((r) => String((r.body as { query: string }).query));
     expect(drained.some((q) => q.includes('stale: file(path: "stale")'))).toBe(true);
     expect(drained.some((q) => q.includes('footprints: file(path: "footprints")'))).toBe(false);
