@@ -50,6 +50,7 @@ import {
   blobOid,
   shardsDigest,
   needsWholeStream,
+  membershipMoves,
   summaryPath,
   StreamHeadSchema,
   type StreamHead,
@@ -803,13 +804,7 @@ export class ScopedLedgerStore implements LedgerStore {
     if (expected === null || r.whole) return this.store.commitChanges(expected === null ? null : { ledger: r.ledger, layout: r.layout, tree: r.tree, complete: r.complete }, next, expected, message);
     const before = r.ledger;
     const was = new Map(before.footprints.map((f) => [f.change, f]));
-    // Moves of membership (per stream) the write makes, and phantoms whose report fields changed.
-    const moves = new Map<string | null, { prev?: Footprint; next?: Footprint }[]>();
-    const move = (stream: string | null, prev: Footprint | undefined, f: Footprint | undefined) => {
-      const list = moves.get(stream) ?? [];
-      list.push({ ...(prev ? { prev } : {}), ...(f ? { next: f } : {}) });
-      moves.set(stream, list);
-    };
+    // Phantoms whose report fields changed (their stream and draft cannot: a phantom never moves).
     const patched: Footprint[] = [];
     for (const f of next.footprints) {
       const prev = was.get(f.change);
@@ -821,18 +816,13 @@ export class ScopedLedgerStore implements LedgerStore {
       if (!prev && r.footprints.get(f.change) === undefined) {
         throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
       }
-      // Only a change of membership (or of a member's draft) rewrites a summary.
-      if (!prev || !sameMember(prev, f)) {
-        move(f.stream, prev, f);
-        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
-      }
     }
     const kept = new Set(next.footprints.map((f) => f.change));
     for (const f of before.footprints) {
-      if (kept.has(f.change)) continue;
-      if (isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
-      move(f.stream, f, undefined);
+      if (!kept.has(f.change) && isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
     }
+    // Only a change of membership (or of a member's draft) rewrites a summary.
+    const moves = membershipMoves(before.footprints, next.footprints);
     // What the write needs and the read did not load: the phantoms' real footprints, the heads and the
     // summary shards it rewrites — every member of a stream whose head cannot be updated alone. The
     // base stays the ledger the transitions ran on: a phantom the fill adds would otherwise look deleted.

@@ -195,14 +195,14 @@ export const footprintPath = (change: string): string => {
   const k = changeKey(change);
   return `footprints/${fan(k, 3)}/${k}.json`;
 };
-/** Tree-safe name of a stream ("-" for no stream). */
-export const streamDir = (stream: string | null): string =>
-  stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+/** Tree-safe name of a stream: "=" and its id escaped, "-" for no stream. */
+const streamName = (stream: string | null): string => (stream === null ? "-" : `=${encodeURIComponent(stream).replace(/\./g, "%2E")}`);
+/** Directory of a stream's summary shards. */
+export const streamDir = (stream: string | null): string => `streams/${streamName(stream)}`;
 /** Tree-safe directory of a stream's gate entries (`gates/-` for footprints without gate streams). */
-export const gateDir = (stream: string | null): string =>
-  stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+export const gateDir = (stream: string | null): string => `gates/${streamName(stream)}`;
 /** The head of a stream (see StreamHeadSchema). */
-export const headPath = (stream: string | null): string => (stream === null ? "heads/-.json" : `heads/=${encodeURIComponent(stream).replace(/\./g, "%2E")}.json`);
+export const headPath = (stream: string | null): string => `heads/${streamName(stream)}.json`;
 /** The summary shard of a stream that lists `change` (16 shards by the change's key: a write rewrites one). */
 export const summaryPath = (stream: string | null, change: string): string => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 
@@ -421,6 +421,37 @@ export interface SummaryBase {
   complete?: boolean;
 }
 
+/** One change's move of membership: its footprint before and after (undefined: none). */
+export interface MembershipMove {
+  prev?: Footprint | undefined;
+  next?: Footprint | undefined;
+}
+
+/**
+ * The moves of membership from one list of footprints to another, by stream: a change that joins or
+ * leaves a stream, or turns draft or ready in it (a move between streams is listed under both). Entries
+ * the same object on both sides are skipped unread.
+ */
+export function membershipMoves(before: readonly Footprint[], after: readonly Footprint[]): Map<string | null, MembershipMove[]> {
+  const oldBy = new Map(before.map((f) => [f.change, f]));
+  const moves = new Map<string | null, MembershipMove[]>();
+  const move = (stream: string | null, m: MembershipMove) => {
+    const list = moves.get(stream) ?? [];
+    list.push(m);
+    moves.set(stream, list);
+  };
+  const kept = new Set<string>();
+  for (const f of after) {
+    kept.add(f.change);
+    const prev = oldBy.get(f.change);
+    if (prev === f || (prev && sameMember(prev, f))) continue;
+    move(f.stream, { prev, next: f });
+    if (prev && prev.stream !== f.stream) move(prev.stream, { prev, next: f });
+  }
+  for (const prev of before) if (!kept.has(prev.change)) move(prev.stream, { prev, next: undefined });
+  return moves;
+}
+
 /** A footprint's place in its stream's counts: open, draft, or none of this stream's. */
 const placeIn = (stream: string | null, f: Footprint | undefined): "open" | "draft" | null => (f && f.stream === stream ? (f.draft ? "draft" : "open") : null);
 
@@ -429,7 +460,7 @@ const placeIn = (stream: string | null, f: Footprint | undefined): "open" | "dra
  * from the head as stored alone. Null when it cannot be told without every member: members of `first`
  * left and fewer than HEAD_MIN remain listed while the stream has more open changes.
  */
-export function nextHead(head: StreamHead, stream: string | null, moves: readonly { prev?: Footprint | undefined; next?: Footprint | undefined }[], oids: ReadonlyMap<string, string>): StreamHead | null {
+export function nextHead(head: StreamHead, stream: string | null, moves: readonly MembershipMove[], oids: ReadonlyMap<string, string>): StreamHead | null {
   let open = head.open;
   let drafts = head.drafts;
   const first = new Set(head.first);
@@ -456,7 +487,7 @@ export function nextHead(head: StreamHead, stream: string | null, moves: readonl
 }
 
 /** Whether a write needs every member of `stream` (see nextHead): true when the head alone cannot tell. */
-export function needsWholeStream(head: StreamHead, stream: string | null, moves: readonly { prev?: Footprint | undefined; next?: Footprint | undefined }[]): boolean {
+export function needsWholeStream(head: StreamHead, stream: string | null, moves: readonly MembershipMove[]): boolean {
   return nextHead(head, stream, moves, new Map()) === null;
 }
 
@@ -508,21 +539,7 @@ export function layoutDiff(before: Ledger, after: Ledger, summaries: SummaryBase
       for (const p of theirs.keys()) out.set(p, null);
     }
     // The summary shards (and heads) of the streams whose members (or a member's draft) changed.
-    const moves = new Map<string | null, { prev?: Footprint | undefined; next?: Footprint | undefined }[]>();
-    const move = (stream: string | null, prev: Footprint | undefined, next: Footprint | undefined) => {
-      const list = moves.get(stream) ?? [];
-      list.push({ prev, next });
-      moves.set(stream, list);
-    };
-    for (const [change, f] of newBy) {
-      const prev = oldBy.get(change);
-      if (prev === f) continue;
-      if (!prev || !sameMember(prev, f)) {
-        move(f.stream, prev, f);
-        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
-      }
-    }
-    for (const [change, prev] of oldBy) if (!newBy.has(change)) move(prev.stream, prev, undefined);
+    const moves = membershipMoves(before.footprints, after.footprints);
     for (const stream of moves.keys()) moved.add(stream);
     if (summaries.complete !== false || summaries.loaded) {
       for (const [stream, list] of moves) {
@@ -533,10 +550,8 @@ export function layoutDiff(before: Ledger, after: Ledger, summaries: SummaryBase
         if (!summaries.loaded) {
           // A whole ledger: every member is in `after`.
           const all: FileChanges = new Map();
-          streamFiles(stream, afterIn.map(memberOf), all);
-          for (const p of paths) out.set(p, all.get(p) ?? null);
-          out.set(headPath(stream), all.get(headPath(stream)) ?? null);
-          if (afterIn.length === 0) out.set(headPath(stream), null);
+          if (afterIn.length > 0) streamFiles(stream, afterIn.map(memberOf), all);
+          for (const p of [...paths, headPath(stream)]) out.set(p, all.get(p) ?? null);
           continue;
         }
         const bug = (what: string) => new LedgerError(`the ${what} of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
