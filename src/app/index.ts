@@ -150,11 +150,11 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
         const ctx = ctxFor(context as unknown as Context, deps, { owner, repo });
         try {
           const s = await deps.serial(`${ctx.repoKey}#install`, () => syncOpenPulls(ctx));
-          if (s.skipped) ctx.log.info(`PUCS: ${ctx.repoKey}: open PRs not recorded: ${s.skipped}`);
+          if (s.skipped) ctx.log.info(`PUCS: ${ctx.repoKey}: open PRs not recorded: ${s.skipped}. Each PR is recorded by its next event once the config is there (or redeliver this installation event from the App's settings, Advanced → Recent Deliveries).`);
           else ctx.log.info(`PUCS: ${ctx.repoKey}: recorded ${s.recorded} open PR(s) opened before the installation (${s.known} known already${s.truncated ? "; GitHub listed 10,000, the rest are recorded by their own events" : ""})`);
         } catch (e) {
           // One repository's failure does not stop the others; each PR's own event records it anyway.
-          ctx.log.warn(`PUCS: ${ctx.repoKey}: recording the open PRs failed: ${e instanceof Error ? e.message : String(e)}`);
+          ctx.log.warn(`PUCS: ${ctx.repoKey}: recording the open PRs failed: ${e instanceof Error ? e.message : String(e)} Each PR is recorded by its next event; to record them all now, redeliver this installation event from the App's settings (Advanced → Recent Deliveries): PRs recorded already are skipped.`);
         }
       }
     });
