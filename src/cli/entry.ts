@@ -5,6 +5,8 @@
  * src/cli/bin.ts: Node starts a CommonJS entry ~10 ms sooner than an ES module one) use it.
  */
 
+import { dirname } from "node:path";
+
 /** Where an entry records that it tried the fast path already (dist/pucs.cjs, before it loads dist/cli.js). */
 export const FAST_TRIED = Symbol.for("pucs.fast-path-tried");
 
@@ -51,8 +53,7 @@ export async function fastCheck(args: string[], bootFile: string, load: (file: s
   } catch {
     boot = null;
   }
-  const dir = bootFile.slice(0, Math.max(bootFile.lastIndexOf("/"), bootFile.lastIndexOf("\\")));
-  const code = boot ? await boot.bootCheck(args, io, dir, importer).catch(() => null) : null;
+  const code = boot ? await boot.bootCheck(args, io, dirname(bootFile), importer).catch(() => null) : null;
   if (code !== null && typeof boot?.endsNow === "function" && boot.endsNow([wrote.out ? process.stdout : null, wrote.err ? process.stderr : null], process)) process.exit(code);
   return code;
 }

@@ -210,10 +210,14 @@ describe("the fast path's bundle as dist/cli.js runs it (npm run build first)", 
       expect(runWith("pucs.cjs")).toEqual(viaEsm);
       return viaEsm;
     };
-    // Intact: the same answer through either entry, by the fast path; any other command through the full CLI.
+    // Intact: the same answer through either entry; any other command through the full CLI. The bin's
+    // entry answers a check by the fast path without loading dist/cli.js at all (here it is gone).
     rmSync(copy, { recursive: true, force: true });
     cpSync(join(ROOT, "dist"), copy, { recursive: true });
     expect(run()).toEqual({ code: full.code, out: full.out, err: full.err });
+    rmSync(join(copy, "cli.js"));
+    expect(runWith("pucs.cjs")).toEqual({ code: full.code, out: full.out, err: full.err });
+    cpSync(join(ROOT, "dist", "cli.js"), join(copy, "cli.js"));
     const status = await pucs(r.dir, ["status", "--json"], { now: T, env: { PUCS_AGENT: "me" } });
     expect(runWith("pucs.cjs", ["status", "--json"])).toEqual({ code: status.code, out: status.out, err: status.err });
     for (const [what, file, text] of [
