@@ -45340,9 +45340,10 @@ var footprintPath = (change) => {
   const k = changeKey(change);
   return `footprints/${fan(k, 3)}/${k}.json`;
 };
-var streamDir = (stream) => stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
-var gateDir = (stream) => stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
-var headPath = (stream) => stream === null ? "heads/-.json" : `heads/=${encodeURIComponent(stream).replace(/\./g, "%2E")}.json`;
+var streamName = (stream) => stream === null ? "-" : `=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+var streamDir = (stream) => `streams/${streamName(stream)}`;
+var gateDir = (stream) => `gates/${streamName(stream)}`;
+var headPath = (stream) => `heads/${streamName(stream)}.json`;
 var summaryPath = (stream, change) => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 function ordered(schema, value) {
   const def = schema.def;
@@ -45476,6 +45477,25 @@ function layoutFiles(l) {
   for (const [p, t] of out2) if (t === null) out2.delete(p);
   return out2;
 }
+function membershipMoves(before, after) {
+  const oldBy = new Map(before.map((f) => [f.change, f]));
+  const moves = /* @__PURE__ */ new Map();
+  const move = (stream, m) => {
+    const list = moves.get(stream) ?? [];
+    list.push(m);
+    moves.set(stream, list);
+  };
+  const kept = /* @__PURE__ */ new Set();
+  for (const f of after) {
+    kept.add(f.change);
+    const prev = oldBy.get(f.change);
+    if (prev === f || prev && sameMember(prev, f)) continue;
+    move(f.stream, { prev, next: f });
+    if (prev && prev.stream !== f.stream) move(prev.stream, { prev, next: f });
+  }
+  for (const prev of before) if (!kept.has(prev.change)) move(prev.stream, { prev, next: void 0 });
+  return moves;
+}
 var placeIn = (stream, f) => f && f.stream === stream ? f.draft ? "draft" : "open" : null;
 function nextHead(head, stream, moves, oids) {
   let open2 = head.open;
@@ -45544,21 +45564,7 @@ function layoutDiff(before, after, summaries = {}) {
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out2.set(p, null);
     }
-    const moves = /* @__PURE__ */ new Map();
-    const move = (stream, prev, next) => {
-      const list = moves.get(stream) ?? [];
-      list.push({ prev, next });
-      moves.set(stream, list);
-    };
-    for (const [change, f] of newBy) {
-      const prev = oldBy.get(change);
-      if (prev === f) continue;
-      if (!prev || !sameMember(prev, f)) {
-        move(f.stream, prev, f);
-        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
-      }
-    }
-    for (const [change, prev] of oldBy) if (!newBy.has(change)) move(prev.stream, prev, void 0);
+    const moves = membershipMoves(before.footprints, after.footprints);
     for (const stream of moves.keys()) moved.add(stream);
     if (summaries.complete !== false || summaries.loaded) {
       for (const [stream, list] of moves) {
@@ -45568,10 +45574,8 @@ function layoutDiff(before, after, summaries = {}) {
         const load = summaries.loaded?.get(stream);
         if (!summaries.loaded) {
           const all = /* @__PURE__ */ new Map();
-          streamFiles(stream, afterIn.map(memberOf), all);
-          for (const p of paths) out2.set(p, all.get(p) ?? null);
-          out2.set(headPath(stream), all.get(headPath(stream)) ?? null);
-          if (afterIn.length === 0) out2.set(headPath(stream), null);
+          if (afterIn.length > 0) streamFiles(stream, afterIn.map(memberOf), all);
+          for (const p of [...paths, headPath(stream)]) out2.set(p, all.get(p) ?? null);
           continue;
         }
         const bug = (what) => new LedgerError(`the ${what} of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
@@ -46229,12 +46233,6 @@ var ScopedLedgerStore = class _ScopedLedgerStore {
     if (expected === null || r.whole) return this.store.commitChanges(expected === null ? null : { ledger: r.ledger, layout: r.layout, tree: r.tree, complete: r.complete }, next, expected, message);
     const before = r.ledger;
     const was = new Map(before.footprints.map((f) => [f.change, f]));
-    const moves = /* @__PURE__ */ new Map();
-    const move = (stream, prev, f) => {
-      const list = moves.get(stream) ?? [];
-      list.push({ ...prev ? { prev } : {}, ...f ? { next: f } : {} });
-      moves.set(stream, list);
-    };
     const patched = [];
     for (const f of next.footprints) {
       const prev = was.get(f.change);
@@ -46246,17 +46244,12 @@ var ScopedLedgerStore = class _ScopedLedgerStore {
       if (!prev && r.footprints.get(f.change) === void 0) {
         throw new LedgerError(`a transition changed the footprint of ${f.change}, outside the scope read (${this.scope.changes.join(", ") || "no change"}): a PUCS bug; nothing was written`, "corrupt");
       }
-      if (!prev || !sameMember(prev, f)) {
-        move(f.stream, prev, f);
-        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
-      }
     }
     const kept = new Set(next.footprints.map((f) => f.change));
     for (const f of before.footprints) {
-      if (kept.has(f.change)) continue;
-      if (isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
-      move(f.stream, f, void 0);
+      if (!kept.has(f.change) && isPhantom(f)) throw new LedgerError(`a transition removed ${f.change}, which this event did not read: a PUCS bug; nothing was written`, "corrupt");
     }
+    const moves = membershipMoves(before.footprints, next.footprints);
     for (let round = 0; round < 3; round++) {
       const need = { changes: patched.map((f) => f.change).filter((c) => !r.footprints.has(c)), paths: [], streams: [], members: [], summaryShards: [] };
       for (const [stream, list] of moves) {
@@ -66419,10 +66412,10 @@ function createApp(overrides = {}) {
         const ctx = ctxFor(context2, deps, { owner, repo });
         try {
           const s2 = await deps.serial(`${ctx.repoKey}#install`, () => syncOpenPulls(ctx));
-          if (s2.skipped) ctx.log.info(`PUCS: ${ctx.repoKey}: open PRs not recorded: ${s2.skipped}`);
+          if (s2.skipped) ctx.log.info(`PUCS: ${ctx.repoKey}: open PRs not recorded: ${s2.skipped}. Each PR is recorded by its next event once the config is there (or redeliver this installation event from the App's settings, Advanced → Recent Deliveries).`);
           else ctx.log.info(`PUCS: ${ctx.repoKey}: recorded ${s2.recorded} open PR(s) opened before the installation (${s2.known} known already${s2.truncated ? "; GitHub listed 10,000, the rest are recorded by their own events" : ""})`);
         } catch (e) {
-          ctx.log.warn(`PUCS: ${ctx.repoKey}: recording the open PRs failed: ${e instanceof Error ? e.message : String(e)}`);
+          ctx.log.warn(`PUCS: ${ctx.repoKey}: recording the open PRs failed: ${e instanceof Error ? e.message : String(e)} Each PR is recorded by its next event; to record them all now, redeliver this installation event from the App's settings (Advanced → Recent Deliveries): PRs recorded already are skipped.`);
         }
       }
     });

@@ -1,7 +1,7 @@
 import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);
 import {
   lazyImport
-} from "./chunks/chunk-GNSDQJ7F.js";
+} from "./chunks/chunk-JQP4KEXT.js";
 import "./chunks/chunk-NZU5CSYO.js";
 
 // src/cli/main.ts
@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 // src/cli/entry.ts
+import { dirname } from "node:path";
 var FAST_TRIED = /* @__PURE__ */ Symbol.for("pucs.fast-path-tried");
 function now() {
   const fixed = process.env.PUCS_NOW;
@@ -38,8 +39,7 @@ async function fastCheck(args, bootFile, load, importer) {
   } catch {
     boot = null;
   }
-  const dir = bootFile.slice(0, Math.max(bootFile.lastIndexOf("/"), bootFile.lastIndexOf("\\")));
-  const code = boot ? await boot.bootCheck(args, io, dir, importer).catch(() => null) : null;
+  const code = boot ? await boot.bootCheck(args, io, dirname(bootFile), importer).catch(() => null) : null;
   if (code !== null && typeof boot?.endsNow === "function" && boot.endsNow([wrote.out ? process.stdout : null, wrote.err ? process.stderr : null], process)) process.exit(code);
   return code;
 }
@@ -53,7 +53,7 @@ async function main() {
     const code = await fastCheck(argv.slice(1), file, createRequire(import.meta.url), lazyImport);
     if (code !== null) return code;
   }
-  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-W6WMP3TW.js"), import("node:crypto")]);
+  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-DG36W25B.js"), import("node:crypto")]);
   return runCli(argv, {
     ...io,
     newId: () => randomUUID(),

@@ -1,10 +1,11 @@
 "use strict";
 
 // src/cli/bin.ts
-var import_node_path = require("node:path");
+var import_node_path2 = require("node:path");
 var import_node_url = require("node:url");
 
 // src/cli/entry.ts
+var import_node_path = require("node:path");
 var FAST_TRIED = /* @__PURE__ */ Symbol.for("pucs.fast-path-tried");
 function now() {
   const fixed = process.env.PUCS_NOW;
@@ -34,20 +35,19 @@ async function fastCheck(args, bootFile, load, importer) {
   } catch {
     boot = null;
   }
-  const dir = bootFile.slice(0, Math.max(bootFile.lastIndexOf("/"), bootFile.lastIndexOf("\\")));
-  const code = boot ? await boot.bootCheck(args, io, dir, importer).catch(() => null) : null;
+  const code = boot ? await boot.bootCheck(args, io, (0, import_node_path.dirname)(bootFile), importer).catch(() => null) : null;
   if (code !== null && typeof boot?.endsNow === "function" && boot.endsNow([wrote.out ? process.stdout : null, wrote.err ? process.stderr : null], process)) process.exit(code);
   return code;
 }
 
 // src/cli/bin.ts
 var dist = __dirname;
-var esm = (file) => import((0, import_node_url.pathToFileURL)((0, import_node_path.join)(dist, file)).href);
+var esm = (file) => import((0, import_node_url.pathToFileURL)((0, import_node_path2.join)(dist, file)).href);
 async function start() {
   const argv = process.argv.slice(2);
   if (argv[0] === "check") {
     const importer = (key) => esm("chunks/lazy.js").then((m) => m.lazyImport(key));
-    const code = await fastCheck(argv.slice(1), (0, import_node_path.join)(dist, "chunks", "check-boot.cjs"), require, importer);
+    const code = await fastCheck(argv.slice(1), (0, import_node_path2.join)(dist, "chunks", "check-boot.cjs"), require, importer);
     if (code !== null) {
       process.exitCode = code;
       return;

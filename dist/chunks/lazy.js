@@ -2,7 +2,7 @@ import { createRequire as __pucsCreateRequire } from 'node:module'; const requir
 import {
   LAZY,
   lazyImport
-} from "./chunk-GNSDQJ7F.js";
+} from "./chunk-JQP4KEXT.js";
 import "./chunk-NZU5CSYO.js";
 export {
   LAZY,

@@ -99,9 +99,10 @@ var footprintPath = (change) => {
   const k = changeKey(change);
   return `footprints/${fan(k, 3)}/${k}.json`;
 };
-var streamDir = (stream) => stream === null ? "streams/-" : `streams/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
-var gateDir = (stream) => stream === null ? "gates/-" : `gates/=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
-var headPath = (stream) => stream === null ? "heads/-.json" : `heads/=${encodeURIComponent(stream).replace(/\./g, "%2E")}.json`;
+var streamName = (stream) => stream === null ? "-" : `=${encodeURIComponent(stream).replace(/\./g, "%2E")}`;
+var streamDir = (stream) => `streams/${streamName(stream)}`;
+var gateDir = (stream) => `gates/${streamName(stream)}`;
+var headPath = (stream) => `heads/${streamName(stream)}.json`;
 var summaryPath = (stream, change) => `${streamDir(stream)}/${changeKey(change).slice(0, 1)}.json`;
 function ordered(schema, value) {
   const def = schema.def;
@@ -235,6 +236,25 @@ function layoutFiles(l) {
   for (const [p, t] of out) if (t === null) out.delete(p);
   return out;
 }
+function membershipMoves(before, after) {
+  const oldBy = new Map(before.map((f) => [f.change, f]));
+  const moves = /* @__PURE__ */ new Map();
+  const move = (stream, m) => {
+    const list = moves.get(stream) ?? [];
+    list.push(m);
+    moves.set(stream, list);
+  };
+  const kept = /* @__PURE__ */ new Set();
+  for (const f of after) {
+    kept.add(f.change);
+    const prev = oldBy.get(f.change);
+    if (prev === f || prev && sameMember(prev, f)) continue;
+    move(f.stream, { prev, next: f });
+    if (prev && prev.stream !== f.stream) move(prev.stream, { prev, next: f });
+  }
+  for (const prev of before) if (!kept.has(prev.change)) move(prev.stream, { prev, next: void 0 });
+  return moves;
+}
 var placeIn = (stream, f) => f && f.stream === stream ? f.draft ? "draft" : "open" : null;
 function nextHead(head, stream, moves, oids) {
   let open = head.open;
@@ -300,21 +320,7 @@ function layoutDiff(before, after, summaries = {}) {
       footprintFiles(prev, theirs, (t) => t);
       for (const p of theirs.keys()) out.set(p, null);
     }
-    const moves = /* @__PURE__ */ new Map();
-    const move = (stream, prev, next) => {
-      const list = moves.get(stream) ?? [];
-      list.push({ prev, next });
-      moves.set(stream, list);
-    };
-    for (const [change, f] of newBy) {
-      const prev = oldBy.get(change);
-      if (prev === f) continue;
-      if (!prev || !sameMember(prev, f)) {
-        move(f.stream, prev, f);
-        if (prev && prev.stream !== f.stream) move(prev.stream, prev, f);
-      }
-    }
-    for (const [change, prev] of oldBy) if (!newBy.has(change)) move(prev.stream, prev, void 0);
+    const moves = membershipMoves(before.footprints, after.footprints);
     for (const stream of moves.keys()) moved.add(stream);
     if (summaries.complete !== false || summaries.loaded) {
       for (const [stream, list] of moves) {
@@ -324,10 +330,8 @@ function layoutDiff(before, after, summaries = {}) {
         const load = summaries.loaded?.get(stream);
         if (!summaries.loaded) {
           const all = /* @__PURE__ */ new Map();
-          streamFiles(stream, afterIn.map(memberOf), all);
-          for (const p of paths) out.set(p, all.get(p) ?? null);
-          out.set(headPath(stream), all.get(headPath(stream)) ?? null);
-          if (afterIn.length === 0) out.set(headPath(stream), null);
+          if (afterIn.length > 0) streamFiles(stream, afterIn.map(memberOf), all);
+          for (const p of [...paths, headPath(stream)]) out.set(p, all.get(p) ?? null);
           continue;
         }
         const bug = (what) => new LedgerError(`the ${what} of stream ${stream ?? "(none)"} was not read before a write that changes it: a PUCS bug; nothing was written`, "corrupt");
