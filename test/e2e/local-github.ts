@@ -12,9 +12,17 @@
  *
  * Rules:
  * - Both prefixes are served: `/api/v3/...` (GitHub Enterprise style, as Probot uses with GHE_HOST)
- *   and `/...` (GITHUB_API_URL style). GraphQL (`POST /graphql`, `/api/graphql`) answers queries over
- *   repository → ref / object → Commit / Tree / Blob / TreeEntry (test/e2e/graphql.ts); mutations and
- *   anything else answer a GraphQL error and are logged as "not-modelled". Not checked against a schema.
+ *   and `/...` (GITHUB_API_URL style). GraphQL (`POST /graphql`, `/api/graphql`, test/e2e/graphql.ts)
+ *   answers queries over repository → ref / object → Commit / Tree / Blob / TreeEntry, pullRequest,
+ *   labels and node(id), and the mutations addComment, updateIssueComment, addLabelsToLabelable and
+ *   removeLabelsFromLabelable on the same comments and labels REST reads and writes (through the same
+ *   LocalRepo methods: the comment is the token's actor's, `viaApp` for a bot, bodies over 65,536
+ *   characters refused). Node ids are one string in REST's `node_id` and GraphQL's `id`
+ *   (graphql.ts's `nodeId`; a PR's names its repository) and resolve across all repositories. A
+ *   mutation request is a "write" whose log entry lists `mutations` (field, repository, PR number,
+ *   in order). Anything else answers a GraphQL error and is logged as "not-modelled" (or
+ *   "invalid-body" for inputs GitHub refuses too). Checked against the modelled slice only, not
+ *   GitHub's whole schema.
  * - Every request is checked against GitHub's OpenAPI description (test/e2e/openapi.ts): a method +
  *   path GitHub does not have → 404, problem "not-in-github-api"; a JSON body that does not validate
  *   against the operation's schema → 422 "Invalid request.\n\n<errors>", problem "invalid-body"; an
@@ -30,7 +38,8 @@
  *   Objects created with an installation token are authored by `<slug>[bot]`.
  * - Faults (`faults()`): a seeded fraction of the modelled requests answers 502, a 403 or 429
  *   secondary rate limit with `retry-after: 1`, or hangs (`timeout`: the request IS applied, then the
- *   answer is held for `hangMs` and is a 504; the client does not learn the outcome).
+ *   answer is held for `hangMs` and is a 504; the client does not learn the outcome). GraphQL requests
+ *   too (mutations count as writes for `only`, and `match` sees the path "/graphql").
  * - Registering an App from a manifest (https://docs.github.com/apps/sharing-github-apps/registering-a-github-app-from-a-manifest):
  *   the web form `POST /settings/apps/new` (or `/organizations/{org}/settings/apps/new`) with a
  *   `manifest` field checks the manifest and redirects to its `redirect_url` with a one-time `code`;
@@ -45,7 +54,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub, type FakeRequest, type FakeResponse } from "../support/fake-github.js";
 import { BareRepo, ZERO, type CommitData, type FileChange, type Person } from "./bare-repo.js";
-import { execute } from "./graphql.js";
+import { GraphQLError, execute, nodeId, type GraphQLComment, type GraphQLHost } from "./graphql.js";
 import { findOperation, validate, type Operation } from "./openapi.js";
 
 /** An App registered from a manifest: the manifest as posted, the account, and the conversion's answer. */
@@ -100,6 +109,12 @@ export interface LogEntry {
   actor?: string;
   /** When the request arrived (epoch ms). */
   at?: number;
+  /**
+   * A GraphQL mutation's fields as they ran, in order: the schema field ("addComment"), and the
+   * repository ("owner/name") and PR number it changed, both null when that field failed. Absent when
+   * nothing ran (a query, a refused document, a 502 or rate-limit fault; a "timeout" fault runs it).
+   */
+  mutations?: { field: string; repo: string | null; issue: number | null }[];
 }
 
 export interface LocalGitHubOptions {
@@ -546,26 +561,48 @@ export class LocalGitHub {
       entry.problem = "invalid-body";
       return ghError(400, "Problems parsing JSON", {}, "https://docs.github.com/graphql");
     }
-    entry.kind = /^\s*mutation\b/.test(body.query) ? "write" : "read";
+    entry.kind = /^\s*(?:#[^\n]*\n\s*)*mutation\b/.test(body.query) ? "write" : "read"; // comments may come first
     const auth = String(req.headers.authorization ?? "").replace(/^(token|bearer)\s+/i, "");
     if (this.options.requireToken && !this.tokens.has(auth)) {
       entry.problem = "bad-credentials";
       return ghError(401, "Bad credentials", {}, "https://docs.github.com/graphql");
     }
-    entry.actor = this.tokens.get(auth) ?? this.botLogin;
+    const actor = (entry.actor = this.tokens.get(auth) ?? this.botLogin);
+    const answer = async (): Promise<FakeResponse> => {
+      const result = await execute(body.query as string, (body.variables ?? {}) as Record<string, unknown>, (owner, name) => this.repos.get(`${owner}/${name}`.toLowerCase()) ?? null, this.#graphqlHost(actor));
+      if (result.mutations) entry.mutations = result.mutations;
+      if (result.problem) {
+        entry.problem = result.problem;
+        entry.message = (result.body as { errors: { message: string }[] }).errors[0]!.message;
+      }
+      return { body: result.body };
+    };
     const f = this.#faults;
     if (f && (f.limit === undefined || f.count < f.limit) && (!f.only || (f.only === "reads") === (entry.kind === "read")) && (!f.match || f.match.test("/graphql")) && f.random() < f.rate) {
       f.count++;
       const kind = f.kinds[Math.floor(f.random() * f.kinds.length)]!;
       entry.fault = kind;
-      return this.#fault(kind, async () => ({}));
+      return this.#fault(kind, answer); // a "timeout" runs it (mutations included), then answers 504
     }
-    const result = await execute(body.query, (body.variables ?? {}) as Record<string, unknown>, (owner, name) => this.repos.get(`${owner}/${name}`.toLowerCase()) ?? null);
-    if (result.problem) {
-      entry.problem = "not-modelled";
-      entry.message = (result.body as { errors: { message: string }[] }).errors[0]!.message;
-    }
-    return { body: result.body };
+    return answer();
+  }
+
+  /** The state GraphQL mutations write, made as `actor` through the same LocalRepo methods as REST's writes. */
+  #graphqlHost(actor: string): GraphQLHost<LocalRepo> {
+    const pull = (repo: LocalRepo, issue: number) => repo.pull(issue);
+    const refused = (r: CommentState | { error: string }): CommentState => {
+      if ("error" in r) throw new GraphQLError(r.error, { type: "UNPROCESSABLE" });
+      return r;
+    };
+    return {
+      repositories: () => this.repos.values(),
+      addComment: (repo, issue, body) => refused(repo.createComment(issue, actor, body)),
+      updateComment: (repo, c: GraphQLComment, body) => refused(repo.editComment(repo.comments.get(c.id)!, body)),
+      addLabels: (repo, issue, names) => repo.addLabels(pull(repo, issue), names),
+      removeLabels: (repo, issue, names) => {
+        for (const name of names) repo.removeLabel(pull(repo, issue), name);
+      },
+    };
   }
 
   async #run(handler: Handler, ctx: Ctx): Promise<FakeResponse> {
@@ -806,6 +843,39 @@ export class LocalRepo {
     return c;
   }
 
+  /** A comment on `issue` by the request's actor (REST's issues/create-comment and GraphQL's addComment); the error when refused. */
+  createComment(issue: number, login: string, body: string): CommentState | { error: string } {
+    const tooLong = commentBodyError(body);
+    return tooLong ? { error: tooLong } : this.addComment(issue, login, body);
+  }
+
+  /** A new body (REST's issues/update-comment and GraphQL's updateIssueComment); the error when refused. */
+  editComment(c: CommentState, body: string): CommentState | { error: string } {
+    const tooLong = commentBodyError(body);
+    if (tooLong) return { error: tooLong };
+    c.body = body;
+    c.updatedAt = this.gh.iso();
+    return c;
+  }
+
+  /** Labels onto a PR, created in the repository when missing; one already on it stays (updatedAt bumps either way, as REST's add-labels). */
+  addLabels(p: PullState, names: string[]): void {
+    for (const name of names) {
+      const l = this.ensureLabel(name);
+      if (!p.labels.some((x) => x.toLowerCase() === l.name.toLowerCase())) p.labels.push(l.name);
+    }
+    p.updatedAt = this.gh.iso();
+  }
+
+  /** A label off a PR; false when it is not on it (nothing changes then). */
+  removeLabel(p: PullState, name: string): boolean {
+    const i = p.labels.findIndex((x) => x.toLowerCase() === name.toLowerCase());
+    if (i < 0) return false;
+    p.labels.splice(i, 1);
+    p.updatedAt = this.gh.iso();
+    return true;
+  }
+
   commentsOn(issue: number): CommentState[] {
     return [...this.comments.values()].filter((c) => c.issue === issue);
   }
@@ -833,7 +903,7 @@ export class LocalRepo {
     const owner = this.gh.user(this.owner);
     return {
       id: this.id,
-      node_id: Buffer.from(`010:Repository${this.id}`).toString("base64"),
+      node_id: nodeId.repository(this.id),
       name: this.name,
       full_name: this.fullName,
       private: this.isPrivate,
@@ -851,7 +921,7 @@ export class LocalRepo {
   labelJson(l: LabelState, base: string): Record<string, unknown> {
     return {
       id: l.id,
-      node_id: Buffer.from(`08:Label${l.id}`).toString("base64"),
+      node_id: nodeId.label(l.id),
       url: `${base}/repos/${this.fullName}/labels/${encodeURIComponent(l.name)}`,
       name: l.name,
       color: l.color,
@@ -866,7 +936,7 @@ export class LocalRepo {
     return {
       url: `${api}/pulls/${p.number}`,
       id: 7_000_000 + p.number,
-      node_id: Buffer.from(`011:PullRequest${p.number}`).toString("base64"),
+      node_id: nodeId.pullRequest(this.id, p.number),
       html_url: `https://github.com/${this.fullName}/pull/${p.number}`,
       diff_url: `https://github.com/${this.fullName}/pull/${p.number}.diff`,
       issue_url: `${api}/issues/${p.number}`,
@@ -914,7 +984,7 @@ export class LocalRepo {
     const counts = Object.fromEntries(REACTIONS.map((k) => [k, reactions.filter((r) => r.content === k).length]));
     return {
       id: c.id,
-      node_id: Buffer.from(`012:IssueComment${c.id}`).toString("base64"),
+      node_id: nodeId.issueComment(c.id),
       url: `${api}/issues/comments/${c.id}`,
       html_url: `https://github.com/${this.fullName}/pull/${c.issue}#issuecomment-${c.id}`,
       issue_url: `${api}/issues/${c.issue}`,
@@ -1299,8 +1369,8 @@ function handlers(): Record<string, Handler> {
     "issues/create-comment": (ctx) => {
       const repo = R(ctx);
       if (!pullOf(ctx, "issue_number")) return notFound(docs(ctx));
-      if (ctx.body.body.length > 65536) return validationFailed([{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }], docs(ctx));
-      const c = repo.addComment(num(ctx.params.issue_number), ctx.actor.login, ctx.body.body);
+      const c = repo.createComment(num(ctx.params.issue_number), ctx.actor.login, ctx.body.body);
+      if ("error" in c) return validationFailed([{ resource: "IssueComment", code: "custom", field: "body", message: c.error }], docs(ctx));
       return { status: 201, body: repo.commentJson(c, ctx.base), headers: { location: `${repo.apiBase(ctx)}/issues/comments/${c.id}` } };
     },
     "issues/get-comment": (ctx) => {
@@ -1310,9 +1380,8 @@ function handlers(): Record<string, Handler> {
     "issues/update-comment": (ctx) => {
       const c = commentOf(ctx);
       if (!c) return notFound(docs(ctx));
-      if (ctx.body.body.length > 65536) return validationFailed([{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }], docs(ctx));
-      c.body = ctx.body.body;
-      c.updatedAt = ctx.gh.iso();
+      const edited = R(ctx).editComment(c, ctx.body.body);
+      if ("error" in edited) return validationFailed([{ resource: "IssueComment", code: "custom", field: "body", message: edited.error }], docs(ctx));
       return { body: R(ctx).commentJson(c, ctx.base) };
     },
     "issues/delete-comment": (ctx) => {
@@ -1369,11 +1438,7 @@ function handlers(): Record<string, Handler> {
     "issues/add-labels": (ctx) => {
       const p = pullOf(ctx, "issue_number");
       if (!p) return notFound(docs(ctx));
-      for (const name of labelNames(ctx.body)) {
-        const l = R(ctx).ensureLabel(name);
-        if (!p.labels.some((x) => x.toLowerCase() === l.name.toLowerCase())) p.labels.push(l.name);
-      }
-      p.updatedAt = ctx.gh.iso();
+      R(ctx).addLabels(p, labelNames(ctx.body));
       return { body: p.labels.map((n) => R(ctx).labelJson(R(ctx).ensureLabel(n), ctx.base)) };
     },
     "issues/set-labels": (ctx) => {
@@ -1386,10 +1451,7 @@ function handlers(): Record<string, Handler> {
     "issues/remove-label": (ctx) => {
       const p = pullOf(ctx, "issue_number");
       if (!p) return notFound(docs(ctx));
-      const i = p.labels.findIndex((x) => x.toLowerCase() === ctx.params.name!.toLowerCase());
-      if (i < 0) return ghError(404, "Label does not exist", {}, docs(ctx));
-      p.labels.splice(i, 1);
-      p.updatedAt = ctx.gh.iso();
+      if (!R(ctx).removeLabel(p, ctx.params.name!)) return ghError(404, "Label does not exist", {}, docs(ctx));
       return { body: p.labels.map((n) => R(ctx).labelJson(R(ctx).ensureLabel(n), ctx.base)) };
     },
 
@@ -1622,6 +1684,11 @@ function handlers(): Record<string, Handler> {
     },
   };
   return h;
+}
+
+/** Why GitHub refuses an issue comment's body (REST and GraphQL alike), or null. */
+function commentBodyError(body: string): string | null {
+  return body.length > 65536 ? "body is too long (maximum is 65536 characters)" : null;
 }
 
 function labelNames(body: unknown): string[] {
