@@ -10,6 +10,8 @@
  *   updateCheckRun     W, + W per further 50 annotations
  *   findReportComment  R per 100 comments (≤ 10 pages)
  *   create/update/deleteComment, addLabels, removeLabel, createLabel, react   W each
+ *   writeReport        W (the report comment and label changes of a PR in one GraphQL request)
+ *   labelNodeId        R (+ W when the label is missing); pullNodeId R
  *   permission         R
  *   openPulls          R per 100 open PRs (≤ 100 pages)
  *   defaultBranch      R
@@ -39,6 +41,8 @@ export const CREATE_ATTEMPTS = 4;
 const NO_RETRY = { request: { retries: 0 } };
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const nodeIdOf = (o: Json): { nodeId?: string } => (typeof o.node_id === "string" && o.node_id ? { nodeId: o.node_id } : {});
 
 export type Conclusion = "success" | "neutral" | "failure";
 
@@ -62,6 +66,8 @@ export interface CheckRunInfo {
 
 export interface CommentInfo {
   id: number;
+  /** GitHub's node id (GraphQL mutations take it), when the answer had one. */
+  nodeId?: string;
   body: string;
   author: string;
   authorIsBot?: boolean;
@@ -75,6 +81,18 @@ export interface LabelSpec {
 }
 
 export type Reaction = "eyes" | "+1" | "confused";
+
+/** A PR's report comment and label changes, written by `writeReport` in one request. */
+export interface ReportWrite {
+  number: number;
+  /** The PR's node id. */
+  node: string;
+  /** Create (with the key a look-up finds it by) or edit (by id and node id) the report comment; null: leave it. */
+  comment: { create: { body: string; key: string } } | { update: { id: number; nodeId: string; body: string } } | null;
+  /** Labels to add and to remove, by name and node id. */
+  add: { name: string; id: string }[];
+  remove: { name: string; id: string }[];
+}
 
 export class AppGateway {
   readonly rc: RepoClient;
@@ -246,7 +264,7 @@ export class AppGateway {
     );
     return items.map((c) => {
       const user = (c.user ?? {}) as Json;
-      return { id: Number(c.id), body: str(c.body), author: str(user.login), authorIsBot: user.type === "Bot", createdAt: str(c.created_at) };
+      return { id: Number(c.id), ...nodeIdOf(c), body: str(c.body), author: str(user.login), authorIsBot: user.type === "Bot", createdAt: str(c.created_at) };
     });
   }
 
@@ -270,7 +288,7 @@ export class AppGateway {
       const r = await this.rc.call("read the PUCS comment", "issues: read", "GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id });
       const c = r.data as Json;
       const user = (c.user ?? {}) as Json;
-      return { id: Number(c.id), body: str(c.body), author: str(user.login), authorIsBot: user.type === "Bot", createdAt: str(c.created_at) };
+      return { id: Number(c.id), ...nodeIdOf(c), body: str(c.body), author: str(user.login), authorIsBot: user.type === "Bot", createdAt: str(c.created_at) };
     } catch (e) {
       if (e instanceof GitHubError && e.status === 404) return null;
       throw e;
@@ -330,6 +348,120 @@ export class AppGateway {
       throw e;
     }
     return true;
+  }
+
+  /**
+   * The label's node id (GraphQL's label mutations take it), creating the label when missing: 1 read,
+   * + 1 write the first time in the repository's life (a creation race is fine: read again).
+   */
+  async labelNodeId(spec: LabelSpec): Promise<string> {
+    const read = async (): Promise<string | null> => {
+      try {
+        const r = await this.rc.call(`read the ${spec.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec.name });
+        return str((r.data as Json).node_id) || null;
+      } catch (e) {
+        if (e instanceof GitHubError && e.status === 404) return null;
+        throw e;
+      }
+    };
+    const found = await read();
+    if (found) return found;
+    try {
+      const r = await this.rc.call(`create the ${spec.name} label`, "issues: write", "POST /repos/{owner}/{repo}/labels", { ...spec });
+      const id = str((r.data as Json).node_id);
+      if (id) return id;
+    } catch (e) {
+      if (!(e instanceof GitHubError && e.status === 422 && /already_exists/.test(e.apiMessage))) throw e;
+    }
+    const again = await read();
+    if (!again) throw new GitHubError(`GitHub did not give the node id of the ${spec.name} label.`, 200, "unexpected", "no node_id");
+    return again;
+  }
+
+  /** The PR's node id (1 GraphQL read). */
+  async pullNodeId(number: number): Promise<string> {
+    const d = await this.rc.graphql<{ repository: { pull: { id: string } | null } | null }>(
+      `read the node id of #${number}`,
+      "pull_requests: read",
+      "query PucsPullId($owner: String!, $repo: String!, $pull: Int!) { repository(owner: $owner, name: $repo) { pull: pullRequest(number: $pull) { id } } }",
+      { owner: this.repo.owner, repo: this.repo.repo, pull: number },
+    );
+    const id = d.repository?.pull?.id;
+    if (!id) throw new GitHubError(`GitHub did not find pull request #${number}.`, 404, "not-found", "no such pull request");
+    return id;
+  }
+
+  /**
+   * A PR's report comment and its label changes in ONE request (a GraphQL mutation per part, run in
+   * order by GitHub): GitHub counts a request, not its mutations, against the secondary limits (5
+   * points, one content-creating request), so a report that changes both costs one write, not 2–3.
+   * Returns the comment's id (null when `comment` is null).
+   *
+   * Nothing is lost or made twice: a part GitHub answers with an error (its field null) is redone
+   * over REST, which names what failed; when the whole request fails, every part is redone over REST —
+   * after an unknown outcome (5xx, no answer) a comment to create is first looked for by its key.
+   */
+  async writeReport(w: ReportWrite): Promise<number | null> {
+    const defs: string[] = [];
+    const fields: string[] = [];
+    const variables: Json = {};
+    const creating = w.comment !== null && "create" in w.comment;
+    if (w.comment !== null) {
+      if ("create" in w.comment) {
+        if (!w.comment.create.body.includes(w.comment.create.key)) throw new RangeError(`writeReport: the body must contain its key ${w.comment.create.key}`);
+        defs.push("$c: AddCommentInput!");
+        variables.c = { subjectId: w.node, body: w.comment.create.body };
+        fields.push("c: addComment(input: $c) { commentEdge { node { databaseId } } }");
+      } else {
+        defs.push("$u: UpdateIssueCommentInput!");
+        variables.u = { id: w.comment.update.nodeId, body: w.comment.update.body };
+        fields.push("u: updateIssueComment(input: $u) { issueComment { databaseId } }");
+      }
+    }
+    if (w.add.length > 0) {
+      defs.push("$a: AddLabelsToLabelableInput!");
+      variables.a = { labelableId: w.node, labelIds: w.add.map((l) => l.id) };
+      fields.push("a: addLabelsToLabelable(input: $a) { clientMutationId }");
+    }
+    if (w.remove.length > 0) {
+      defs.push("$r: RemoveLabelsFromLabelableInput!");
+      variables.r = { labelableId: w.node, labelIds: w.remove.map((l) => l.id) };
+      fields.push("r: removeLabelsFromLabelable(input: $r) { clientMutationId }");
+    }
+    if (fields.length === 0) return null;
+    let data: Json;
+    try {
+      data = (await this.rc.graphqlResult(`update the report of #${w.number}`, "issues: write", `mutation PucsReport(${defs.join(", ")}) { ${fields.join(" ")} }`, variables, creating ? NO_RETRY : {})).data ?? {};
+    } catch (e) {
+      if (!(e instanceof GitHubError)) throw e;
+      // Nothing is known to be done: every part again over REST (a comment is looked for first when it may exist).
+      return this.#reportOverRest(w, { comment: true, add: true, remove: true, lookFirst: outcomeUnknown(e) });
+    }
+    const made = w.comment === null ? null : "create" in w.comment ? num((((data.c as Json | null)?.commentEdge as Json | null)?.node as Json | null)?.databaseId) : ((data.u as Json | null)?.issueComment ? w.comment.update.id : null);
+    const redo = { comment: w.comment !== null && made === null, add: w.add.length > 0 && !data.a, remove: w.remove.length > 0 && !data.r, lookFirst: false };
+    if (!redo.comment && !redo.add && !redo.remove) return made;
+    const id = await this.#reportOverRest(w, redo);
+    return made ?? id;
+  }
+
+  async #reportOverRest(w: ReportWrite, parts: { comment: boolean; add: boolean; remove: boolean; lookFirst: boolean }): Promise<number | null> {
+    let id: number | null = null;
+    if (parts.comment && w.comment !== null) {
+      if ("create" in w.comment) {
+        const { body, key } = w.comment.create;
+        const found = parts.lookFirst ? await this.findComment(w.number, key) : null;
+        if (found) {
+          if (found.body.trim() !== body.trim()) await this.updateComment(found.id, body);
+          id = found.id;
+        } else id = await this.createCommentOnce(w.number, body, key);
+      } else {
+        await this.updateComment(w.comment.update.id, w.comment.update.body);
+        id = w.comment.update.id;
+      }
+    }
+    if (parts.remove) for (const l of w.remove) await this.removeLabel(w.number, l.name);
+    if (parts.add && w.add.length > 0) await this.addLabels(w.number, w.add.map((l) => l.name));
+    return id;
   }
 
   async react(commentId: number, content: Reaction): Promise<void> {

@@ -235,6 +235,29 @@ export class RepoClient {
     }
   }
 
+  /**
+   * A GraphQL request whose field-level errors are the caller's to read (a mutation's fields each
+   * succeed or fail: `data` holds null for a failed one, `errors` says why). Transport and HTTP
+   * errors throw GitHubErrors; so does an answer with errors and no data at all.
+   */
+  async graphqlResult(what: string, permission: string, query: string, variables: Json, options: Json = {}): Promise<{ data: Json | null; errors: { type?: string; message?: string; path?: unknown[] }[] }> {
+    let r: GitHubResponse;
+    try {
+      r = await this.client.request("POST /graphql", { ...options, query, variables });
+    } catch (e) {
+      throw toGitHubError(e, what, permission, this.repo);
+    }
+    const body = (r.data ?? {}) as { data?: Json | null; errors?: { type?: string; message?: string; path?: unknown[] }[] };
+    const errors = Array.isArray(body.errors) ? body.errors : [];
+    if (body.data == null && errors.length > 0) {
+      const first = errors[0]!;
+      const kind: GitHubErrorKind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
+      const msg = errors.map((e) => e.message ?? "error").join("; ");
+      throw new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, r.status, kind, msg);
+    }
+    return { data: body.data ?? null, errors };
+  }
+
   /** GraphQL through the same client (`POST /graphql`); GraphQL-level errors become GitHubErrors too. */
   async graphql<T = Json>(what: string, permission: string, query: string, variables: Json): Promise<T> {
     let r: GitHubResponse;

@@ -153,3 +153,115 @@ describe("creating exactly once when an answer is lost", () => {
     expect(await gwRetrying().createCheckRunOnce("abc", "success", out)).toBe(40);
   });
 });
+
+describe("a report's comment and labels in one request (writeReport)", () => {
+  const slept: number[] = [];
+  const gwRetrying = () =>
+    new AppGateway(
+      new ProbotOctokit({ auth: { token: "t" }, retry: { retryAfterBaseValue: 0 }, throttle: { enabled: false } }) as unknown as GitHubClient,
+      { owner: "octo", repo: "demo" },
+      { sleep: async (ms) => void slept.push(ms) },
+    );
+  const BODY = "<!-- pucs:report -->\n### PUCS: Blocked";
+  const conflict = { name: "pucs:conflict", id: "LA_c" };
+  const queued = { name: "pucs:queued", id: "LA_q" };
+  const create = { number: 3, node: "PR_3", comment: { create: { body: BODY, key: "<!-- pucs:report -->" } }, add: [conflict], remove: [queued] };
+
+  it("one GraphQL request: addComment, addLabelsToLabelable and removeLabelsFromLabelable, in that order; the new comment's id", async () => {
+    const sent: unknown[] = [];
+    nock(API)
+      .post("/graphql", (b) => (sent.push(b), true))
+      .reply(200, { data: { c: { commentEdge: { node: { databaseId: 91 } } }, a: { clientMutationId: null }, r: { clientMutationId: null } } });
+    expect(await gwRetrying().writeReport(create)).toBe(91);
+    expect(sent).toEqual([
+      {
+        query:
+          "mutation PucsReport($c: AddCommentInput!, $a: AddLabelsToLabelableInput!, $r: RemoveLabelsFromLabelableInput!) { c: addComment(input: $c) { commentEdge { node { databaseId } } } a: addLabelsToLabelable(input: $a) { clientMutationId } r: removeLabelsFromLabelable(input: $r) { clientMutationId } }",
+        variables: { c: { subjectId: "PR_3", body: BODY }, a: { labelableId: "PR_3", labelIds: ["LA_c"] }, r: { labelableId: "PR_3", labelIds: ["LA_q"] } },
+      },
+    ]);
+  });
+
+  it("an edit goes by the comment's node id and answers its id; nothing to write sends nothing", async () => {
+    const sent: { query: string; variables: unknown }[] = [];
+    nock(API)
+      .post("/graphql", (b) => (sent.push(b), true))
+      .reply(200, { data: { u: { issueComment: { databaseId: 12 } } } });
+    expect(await gwRetrying().writeReport({ number: 3, node: "PR_3", comment: { update: { id: 12, nodeId: "IC_12", body: BODY } }, add: [], remove: [] })).toBe(12);
+    expect(sent.map((b) => [b.query, b.variables])).toEqual([["mutation PucsReport($u: UpdateIssueCommentInput!) { u: updateIssueComment(input: $u) { issueComment { databaseId } } }", { u: { id: "IC_12", body: BODY } }]]);
+    expect(await gwRetrying().writeReport({ number: 3, node: "PR_3", comment: null, add: [], remove: [] })).toBeNull();
+  });
+
+  it("a part GitHub refuses (its field null, an error) is redone over REST; the parts done are not", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: { c: { commentEdge: { node: { databaseId: 91 } } }, a: null, r: { clientMutationId: null } }, errors: [{ type: "NOT_FOUND", path: ["a"], message: "Could not resolve to a node with the global id of 'LA_c'." }] })
+      .post(`${R}/issues/3/labels`, { labels: ["pucs:conflict"] })
+      .reply(200, []);
+    expect(await gwRetrying().writeReport(create)).toBe(91);
+  });
+
+  // Requests no interceptor answered (a blind retry of the mutation would be one).
+  const unmatched: string[] = [];
+  const onNoMatch = (req: { method?: string; path?: string }) => void unmatched.push(`${req.method} ${req.path}`);
+  beforeAll(() => void nock.emitter.on("no match", onNoMatch));
+  afterEach(() => {
+    expect(unmatched.splice(0)).toEqual([]);
+  });
+
+  it("a 502 (the comment may be made): looked for by its key, brought up to date, never made twice; the labels over REST", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(502, { message: "Server Error" })
+      .get(`${R}/issues/3/comments`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, [{ id: 91, body: BODY, user: { login: "pucs[bot]", type: "Bot" } }])
+      .delete(`${R}/issues/3/labels/pucs%3Aqueued`)
+      .reply(200, [])
+      .post(`${R}/issues/3/labels`, { labels: ["pucs:conflict"] })
+      .reply(200, []);
+    expect(await gwRetrying().writeReport(create)).toBe(91);
+  });
+
+  it("a 502 before anything was made: not found, so made once over REST", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(502, { message: "Server Error" })
+      .get(`${R}/issues/3/comments`)
+      .query({ per_page: "100", page: "1" })
+      .reply(200, [])
+      .post(`${R}/issues/3/comments`, { body: BODY })
+      .reply(201, { id: 92, body: BODY })
+      .delete(`${R}/issues/3/labels/pucs%3Aqueued`)
+      .reply(200, [])
+      .post(`${R}/issues/3/labels`, { labels: ["pucs:conflict"] })
+      .reply(200, []);
+    expect(await gwRetrying().writeReport(create)).toBe(92);
+  });
+
+  it("a refusal of the whole request (403) is redone over REST, whose error names what to fix", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(403, { message: "Resource not accessible by integration" })
+      .post(`${R}/issues/3/comments`, { body: BODY })
+      .reply(403, { message: "Resource not accessible by integration" });
+    await expect(gwRetrying().writeReport(create)).rejects.toMatchObject({ name: "GitHubError", status: 403, message: expect.stringContaining("issues: write") });
+  });
+
+  it("a label's node id: read once, or the label made when missing", async () => {
+    const spec = { name: "pucs:conflict", color: "d93f0b", description: "d" };
+    nock(API).get(`${R}/labels/pucs%3Aconflict`).reply(200, { ...spec, node_id: "LA_1" });
+    expect(await gw().labelNodeId(spec)).toBe("LA_1");
+    nock(API).get(`${R}/labels/pucs%3Aconflict`).reply(404, { message: "Not Found" }).post(`${R}/labels`, spec).reply(201, { ...spec, node_id: "LA_2" });
+    expect(await gw().labelNodeId(spec)).toBe("LA_2");
+    // Made by someone else meanwhile: read again.
+    nock(API)
+      .get(`${R}/labels/pucs%3Aconflict`)
+      .reply(404, { message: "Not Found" })
+      .post(`${R}/labels`, spec)
+      .reply(422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] })
+      .get(`${R}/labels/pucs%3Aconflict`)
+      .reply(200, { ...spec, node_id: "LA_3" });
+    expect(await gw().labelNodeId(spec)).toBe("LA_3");
+  });
+});
