@@ -68,6 +68,10 @@ export interface AppDeps {
   drains?: Map<string, Drain>;
   /** Refreshes done and comments made for other PRs, per repository, not yet in the ledger (see `armRefresh`). */
   settled?: Map<string, Settled>;
+  /** Node ids of the App's labels ("owner/repo:name" → id), for GraphQL's label mutations. */
+  labelIds?: Lru<string, string>;
+  /** PRs' node ids ("owner/repo#n" → id) this process has seen, for a refresh's GraphQL write. */
+  nodes?: Lru<string, string>;
 }
 
 /** Per repository: refreshed changes (→ the key published) and report comments made for other PRs, for the next commit to record. */
@@ -94,6 +98,9 @@ export const labelClock = (): number => ++labelTicks;
 
 const defaultLocks = localLocks();
 const defaultReported = new Lru<string, Shown>(5000);
+const defaultLabelIds = new Lru<string, string>(1000);
+const defaultNodes = new Lru<string, string>(20000);
+const nodesOf = (ctx: Ctx): Lru<string, string> => ctx.nodes ?? defaultNodes;
 const defaultDrains = new Map<string, Drain>();
 
 /** A repository's background drain: waiting (`timer`) or `running`; `again` = asked for once more while running. */
@@ -322,6 +329,14 @@ export interface PublishTarget {
   known: { sha: string | null; comment: number | null } | null;
   /** When `labels` were read (labelClock()): labels this process set after that are newer than them. */
   labelsRead?: number;
+  /** The PR's node id when the caller read it (else a refresh looks in this process's memory, then asks GitHub once). */
+  node?: string;
+}
+
+/** The App's own labels a PR should carry: `pucs:conflict` while its report is not clear, `pucs:queued` while it waits in a path's queue. */
+export interface LabelWant {
+  conflict: boolean;
+  queued: boolean;
 }
 
 export interface Published {
@@ -338,21 +353,33 @@ export interface Published {
  * runs; a comment whose id the footprint holds is read by id; the PR's comments are listed only when
  * a comment must be created (never twice: see createCommentOnce) or nothing is known.
  */
-export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
+export async function publishReport(ctx: Ctx, t: PublishTarget, r: Report, want?: LabelWant): Promise<Published> {
   // One publisher of a PR at a time: two at once would both find no comment and both create one.
-  return locksOf(ctx).run(prKey(ctx, t.number), () => publishHeld(ctx, t, r));
+  return locksOf(ctx).run(prKey(ctx, t.number), () => publishHeld(ctx, t, r, want));
 }
 
-/** publishReport with the PR's lock held; remembers what was published (`Shown`). */
-async function publishHeld(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
-  const out = await publishUnlocked(ctx, t, r);
+/**
+ * publishReport with the PR's lock held; remembers what was published (`Shown`). With `want`, the
+ * labels are made to match too: when the comment and the labels both change they go in one request
+ * (AppGateway.writeReport), so a report whose verdict flips costs 2 writes (check run, comment +
+ * labels), not 3–4.
+ */
+async function publishHeld(ctx: Ctx, t: PublishTarget, r: Report, want?: LabelWant): Promise<Published> {
   const memo = reportedOf(ctx);
   const key = prKey(ctx, t.number);
-  memo.set(key, { ...memo.get(key), digest: reportDigest(t.headSha, r), ...(r.key !== undefined ? { key: r.key } : {}) });
+  if (t.node) nodesOf(ctx).set(key, t.node);
+  const labels = want ? labelPlan(currentLabels(ctx, t), want) : null;
+  const out = await publishUnlocked(ctx, t, r, labels);
+  memo.set(key, {
+    ...memo.get(key),
+    digest: reportDigest(t.headSha, r),
+    ...(r.key !== undefined ? { key: r.key } : {}),
+    ...(want ? { labels: { ...want }, labelsAt: labelClock() } : {}),
+  });
   return out;
 }
 
-async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report): Promise<Published> {
+async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report, labels: LabelPlan | null = null): Promise<Published> {
   let checkRun: number | null = null;
   if (t.headSha) {
     const key = `${ctx.repoKey}@${t.headSha}`;
@@ -381,14 +408,59 @@ async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report): Promise<P
   const knownId = t.known?.comment ?? null;
   if (knownId !== null) current = await ctx.gw.getComment(knownId);
   if (current === null && (r.comment !== null || t.known === null || knownId !== null)) current = await ctx.gw.findComment(t.number, REPORT_MARKER);
+  let body: string | null = null;
   if (r.comment !== null) {
-    if (!current) return { checkRun, comment: await ctx.gw.createCommentOnce(t.number, r.comment, REPORT_MARKER) };
-    if (current.body.trim() !== r.comment.trim()) await ctx.gw.updateComment(current.id, r.comment);
+    if (!current || current.body.trim() !== r.comment.trim()) body = r.comment;
   } else if (current && !current.body.includes("PUCS: ✅ resolved")) {
-    await ctx.gw.updateComment(current.id, resolvedComment(t.headSha));
+    body = resolvedComment(t.headSha);
   }
-  return { checkRun, comment: current?.id ?? null };
+  const relabel = labels !== null && labels.add.length + labels.remove.length > 0;
+  if (body !== null && relabel && (current === null || current.nodeId !== undefined)) {
+    // Both change: one request (the labels' and the PR's node ids are known after the first time).
+    const [node, add, remove] = await Promise.all([nodeOf(ctx, t), Promise.all(labels.add.map((s) => labelIdOf(ctx, s))), Promise.all(labels.remove.map((s) => labelIdOf(ctx, s)))]);
+    const comment = current === null ? { create: { body, key: REPORT_MARKER } } : { update: { id: current.id, nodeId: current.nodeId!, body } };
+    const id = await ctx.gw.writeReport({ number: t.number, node, comment, add, remove });
+    return { checkRun, comment: id ?? current?.id ?? null };
+  }
+  let comment = current?.id ?? null;
+  if (body !== null) {
+    if (current === null) comment = await ctx.gw.createCommentOnce(t.number, body, REPORT_MARKER);
+    else await ctx.gw.updateComment(current.id, body);
+  }
+  if (labels !== null) await applyLabels(ctx, t.number, labels);
+  return { checkRun, comment };
 }
+
+/** The PR's node id: the caller's, this process's memory of it, or one GraphQL read. */
+async function nodeOf(ctx: Ctx, t: PublishTarget): Promise<string> {
+  if (t.node) return t.node;
+  const key = prKey(ctx, t.number);
+  const known = nodesOf(ctx).get(key);
+  if (known) return known;
+  const node = await ctx.gw.pullNodeId(t.number);
+  nodesOf(ctx).set(key, node);
+  return node;
+}
+
+/** A label's node id, read (or the label made) once per repository per process. */
+async function labelIdOf(ctx: Ctx, spec: LabelSpec): Promise<{ name: string; id: string }> {
+  const key = `${ctx.repoKey}:${spec.name}`;
+  const ids = ctx.labelIds ?? defaultLabelIds;
+  let id = ids.get(key);
+  if (id === undefined) {
+    // Two publishers needing it at once ask GitHub once (else both would create a missing label).
+    let asking = labelAsks.get(key);
+    if (!asking) {
+      asking = ctx.gw.labelNodeId(spec).finally(() => labelAsks.delete(key));
+      labelAsks.set(key, asking);
+    }
+    id = await asking;
+    ids.set(key, id);
+    ctx.knownLabels.add(key);
+  }
+  return { name: spec.name, id };
+}
+const labelAsks = new Map<string, Promise<string>>();
 
 const ANNOTATIONS_MARK = /\n\n<!-- pucs:annotations ([0-9a-f]+) -->$/;
 
@@ -404,42 +476,54 @@ export function annotationDigestOf(summary: string): string {
 }
 
 /** Makes `pucs:conflict` / `pucs:queued` on the PR match the report and the ledger. */
-export async function syncLabels(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
+export async function syncLabels(ctx: Ctx, t: PublishTarget, want: LabelWant): Promise<void> {
   await locksOf(ctx).run(prKey(ctx, t.number), () => syncLabelsHeld(ctx, t, want));
 }
 
 /** syncLabels with the PR's lock held; remembers the labels set (`Shown`). */
-async function syncLabelsHeld(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
-  const memo = reportedOf(ctx);
+async function syncLabelsHeld(ctx: Ctx, t: PublishTarget, want: LabelWant): Promise<void> {
+  await applyLabels(ctx, t.number, labelPlan(currentLabels(ctx, t), want));
   const key = prKey(ctx, t.number);
-  const shown = memo.get(key);
-  // Labels another publisher of this PR set after the caller read the PR's (a refresh during its event) are the PR's now.
-  let current = t;
-  if (shown?.labels && t.labelsRead !== undefined && (shown.labelsAt ?? 0) > t.labelsRead) {
-    const ours = [LABELS.conflict.name, LABELS.queued.name];
-    const set = [...(shown.labels.conflict ? [LABELS.conflict.name] : []), ...(shown.labels.queued ? [LABELS.queued.name] : [])];
-    current = { ...t, labels: [...t.labels.filter((l) => !ours.includes(l)), ...set] };
-  }
-  await syncLabelsUnlocked(ctx, current, want);
+  const memo = reportedOf(ctx);
   memo.set(key, { ...memo.get(key), labels: { ...want }, labelsAt: labelClock() });
 }
 
-async function syncLabelsUnlocked(ctx: Ctx, t: PublishTarget, want: { conflict: boolean; queued: boolean }): Promise<void> {
-  const add: string[] = [];
+/** The PR's labels as they are now: the caller's copy, with what another publisher of it set since the caller read them (a refresh during its event). */
+function currentLabels(ctx: Ctx, t: PublishTarget): string[] {
+  const shown = reportedOf(ctx).get(prKey(ctx, t.number));
+  if (!(shown?.labels && t.labelsRead !== undefined && (shown.labelsAt ?? 0) > t.labelsRead)) return t.labels;
+  const ours = [LABELS.conflict.name, LABELS.queued.name];
+  const set = [...(shown.labels.conflict ? [LABELS.conflict.name] : []), ...(shown.labels.queued ? [LABELS.queued.name] : [])];
+  return [...t.labels.filter((l) => !ours.includes(l)), ...set];
+}
+
+/** The App's labels to add and to remove so that a PR carrying `labels` carries what `want` says. */
+interface LabelPlan {
+  add: LabelSpec[];
+  remove: LabelSpec[];
+}
+
+function labelPlan(labels: readonly string[], want: LabelWant): LabelPlan {
+  const plan: LabelPlan = { add: [], remove: [] };
   for (const [key, on] of [
     ["conflict", want.conflict],
     ["queued", want.queued],
   ] as const) {
     const spec = LABELS[key];
-    const has = t.labels.includes(spec.name);
-    if (on && !has) {
-      await ensureLabel(ctx, spec);
-      add.push(spec.name);
-    } else if (!on && has) {
-      await ctx.gw.removeLabel(t.number, spec.name);
-    }
+    const has = labels.includes(spec.name);
+    if (on && !has) plan.add.push(spec);
+    else if (!on && has) plan.remove.push(spec);
   }
-  if (add.length > 0) await ctx.gw.addLabels(t.number, add);
+  return plan;
+}
+
+/** A label plan over REST: a removal per label, one add for all (each added label made first when missing). */
+async function applyLabels(ctx: Ctx, number: number, plan: LabelPlan): Promise<void> {
+  for (const spec of [LABELS.conflict, LABELS.queued]) {
+    if (plan.add.includes(spec)) await ensureLabel(ctx, spec);
+    else if (plan.remove.includes(spec)) await ctx.gw.removeLabel(number, spec.name);
+  }
+  if (plan.add.length > 0) await ctx.gw.addLabels(number, plan.add.map((s) => s.name));
 }
 
 export async function ensureLabel(ctx: Ctx, spec: LabelSpec): Promise<void> {
@@ -630,10 +714,10 @@ export async function refreshOthers(ctx: Ctx, config: Config, before: Ledger, af
       }
       const target: PublishTarget = { number: n, headSha: fp.headSha, labels, known: { sha: fp.headSha, comment: fp.comment ?? null } };
       if (!reportShown) {
-        const published = await publishHeld(ctx, target, report);
+        // With its labels when they change too: one request for the comment and the labels.
+        const published = await publishHeld(ctx, target, report, labelsShown ? undefined : want);
         if (published.comment !== null && published.comment !== fp.comment) settled.comments.set(id, published.comment);
-      }
-      if (!labelsShown) await syncLabelsHeld(ctx, target, want);
+      } else await syncLabelsHeld(ctx, target, want);
       return true;
     });
     // Only a PR this call published counts against its budget (one another publisher showed is done).

@@ -86,6 +86,8 @@ export function createApp(overrides: Partial<AppDeps> & { dashboard?: DashboardO
       locks: overrides.locks ?? locksFromEnv(),
       reported: overrides.reported ?? new Lru(PUBLISHED_MEMORY),
       drains: overrides.drains ?? new Map(),
+      labelIds: overrides.labelIds ?? new Lru(PUBLISHED_MEMORY),
+      nodes: overrides.nodes ?? new Lru(PUBLISHED_MEMORY),
     };
 
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}` as const), async (context) => {

@@ -58,6 +58,7 @@ import {
   reportOf,
   syncLabels,
   type Ctx,
+  type PublishTarget,
   type RepoState,
 } from "./core.js";
 import { parseConfig } from "../engine/config/index.js";
@@ -208,7 +209,7 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   let report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
   const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
   const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
-  const target = { number: pr.number, headSha: pr.headSha, labels: pr.labels, known, labelsRead };
+  const target: PublishTarget = { number: pr.number, headSha: pr.headSha, labels: pr.labels, known, labelsRead, ...(pr.nodeId ? { node: pr.nodeId } : {}) };
   // In a burst (other updates of this repository committing or waiting), the ledger just read lacks
   // the burst's other PRs: the report waits for this update's commit and is made on the ledger it
   // committed, so it is right the first time instead of corrected seconds later. Alone, it goes first.
@@ -248,14 +249,15 @@ export async function analyzePull(ctx: Ctx, pr: PullRequest, defaultBranch: stri
   if (deferred) {
     const after = evaluate(change, result.after, config, now, symbols ? { symbols } : {});
     report = reportOf(after, annotationsFor(after, change), { truncated, configIssues });
-    const shown = await publishReport(ctx, target, report);
+    // Its labels with it: a comment and labels that both change go in one request.
+    const shown = await publishReport(ctx, target, report, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
     // Its comment id goes into its footprint with a later commit (this one is made).
     if (shown.comment !== null && shown.comment !== footprint.comment) noteCommentLater(ctx, change.id, shown.comment, { changes: [change.id], paths: indexedPaths(files), streams: streamsOf(after) });
   }
   if (ask) await askCoordinators(ctx, pr.number, result.outcome.at(-1), ask);
   const expired = (result.outcome[0] as { notify: Notice[] }).notify;
   const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : (result.outcome[2] as { notify: Notice[] }).notify;
-  await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
+  if (!deferred) await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
   await notifyQueued(ctx, expired, null);
   await notifyQueued(ctx, unlabeled, `#${pr.number}`);
   await refreshOthers(ctx, config, result.before, result.after, change.id);

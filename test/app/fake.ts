@@ -46,6 +46,8 @@ interface Commit {
   message: string;
 }
 
+const isMutation = (body: unknown): boolean => /^\s*mutation\b/.test(String((body as J | null)?.query ?? ""));
+
 export class FakeGitHub {
   log: Req[] = [];
   defaultFiles = new Map<string, string>();
@@ -134,8 +136,62 @@ export class FakeGitHub {
     return this.log.map((r) => `${r.method} ${r.path.replace(/\?.*$/, "")}`);
   }
 
+  /** Every write: REST's, and GraphQL requests with mutations (one request, one write, as GitHub counts them). */
   writes(): Req[] {
-    return this.log.filter((r) => r.method !== "GET" && !(r.path === "/graphql"));
+    return this.log.filter((r) => r.method !== "GET" && !(r.path === "/graphql" && !isMutation(r.body)));
+  }
+
+  /** The App's report comment made on `issue` (REST or GraphQL). */
+  #comment(issue: number, body: string): J {
+    const id = this.id();
+    const c = { id, node_id: `IC_${id}`, issue, body, user: { login: "pucs[bot]", type: "Bot" } };
+    this.comments.push(c);
+    return c;
+  }
+
+  /**
+   * GraphQL's addComment / updateIssueComment / addLabelsToLabelable / removeLabelsFromLabelable on
+   * this model (inputs as variables $c $u $a $r, run in order; an unknown node id: that field null
+   * and a NOT_FOUND error, the others still run — as GitHub does).
+   */
+  #mutate(query: string, v: J): J {
+    const data: J = {};
+    const errors: J[] = [];
+    const pullOf = (node: string): number | null => {
+      const m = /^PR_node_(\d+)$/.exec(node);
+      return m ? Number(m[1]) : null;
+    };
+    const missing = (alias: string, id: unknown) => {
+      data[alias] = null;
+      errors.push({ type: "NOT_FOUND", path: [alias], message: `Could not resolve to a node with the global id of '${String(id)}'.` });
+    };
+    for (const m of query.matchAll(/(\w+): (\w+)\(input: \$(\w+)\)/g)) {
+      const [, alias, field, name] = m as unknown as [string, string, string, string];
+      const input = (v[name] ?? {}) as J;
+      if (field === "addComment") {
+        const n = pullOf(String(input.subjectId));
+        if (n === null) missing(alias, input.subjectId);
+        else data[alias] = { commentEdge: { node: { databaseId: this.#comment(n, String(input.body)).id } } };
+      } else if (field === "updateIssueComment") {
+        const c = this.comments.find((x) => x.node_id === input.id);
+        if (!c) missing(alias, input.id);
+        else {
+          c.body = String(input.body);
+          data[alias] = { issueComment: { databaseId: c.id } };
+        }
+      } else if (field === "addLabelsToLabelable" || field === "removeLabelsFromLabelable") {
+        const n = pullOf(String(input.labelableId));
+        const names = (input.labelIds as string[]).map((id) => [...this.repoLabels.values()].find((l) => (l.node_id ?? `LA_${l.name}`) === id)?.name as string | undefined);
+        if (n === null) missing(alias, input.labelableId);
+        else if (names.some((x) => x === undefined)) missing(alias, (input.labelIds as string[])[names.findIndex((x) => x === undefined)]);
+        else {
+          const cur = this.issueLabels.get(n) ?? ((this.pulls.get(n)?.labels ?? []) as J[]).map((l) => String(l.name));
+          this.issueLabels.set(n, field === "addLabelsToLabelable" ? [...cur, ...names.filter((x) => !cur.includes(x!))] as string[] : cur.filter((x) => !names.includes(x)));
+          data[alias] = { clientMutationId: null };
+        }
+      } else throw new Error(`fake GitHub has no mutation ${field}`);
+    }
+    return errors.length > 0 ? { data, errors } : { data };
   }
 
   reset(): void {
@@ -220,9 +276,7 @@ export class FakeGitHub {
       return [200, this.comments.filter((c) => c.issue === Number(m![1]))];
     }
     if (method === "POST" && (m = path.match(new RegExp(`^${BASE}/issues/(\\d+)/comments$`)))) {
-      const c = { id: this.id(), issue: Number(m[1]), body: b.body, user: { login: "pucs[bot]", type: "Bot" } };
-      this.comments.push(c);
-      return [201, c];
+      return [201, this.#comment(Number(m[1]), b.body)];
     }
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/issues/comments/(\\d+)$`)))) {
       const c = this.comments.find((x) => x.id === Number(m![1]));
@@ -262,11 +316,12 @@ export class FakeGitHub {
     if (method === "GET" && path === `${BASE}/labels`) return [200, [...this.repoLabels.values()]];
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/labels/(.+)$`)))) {
       const l = this.repoLabels.get(decodeURIComponent(m[1]!));
-      return l ? [200, l] : [404, { message: "Not Found" }];
+      return l ? [200, { node_id: `LA_${l.name}`, ...l }] : [404, { message: "Not Found" }];
     }
     if (method === "POST" && path === `${BASE}/labels`) {
-      this.repoLabels.set(b.name, b);
-      return [201, b];
+      const label = { ...b, node_id: `LA_${b.name}` };
+      this.repoLabels.set(b.name, label);
+      return [201, label];
     }
     if (method === "GET" && (m = path.match(new RegExp(`^${BASE}/collaborators/([^/]+)/permission$`)))) {
       const role = this.permissions.get(decodeURIComponent(m[1]!));
@@ -322,6 +377,7 @@ export class FakeGitHub {
 
   #graphql(b: J): J {
     const v = b.variables as J;
+    if (isMutation(b) && !/revertPullRequest\(/.test(String(b.query))) return this.#mutate(String(b.query), v);
     if (/revertPullRequest\(/.test(String(b.query))) {
       if (this.revertError) {
         const error = this.revertError;
@@ -420,6 +476,8 @@ export function pullPayload(number: number, spec: PrSpec): J {
   p.number = number;
   const pr = p.pull_request;
   pr.number = number;
+  // GitHub's node id is the PR's own (the example's would name one PR for all of them).
+  pr.node_id = `PR_node_${number}`;
   pr.html_url = `https://github.com/${OWNER}/${REPO}/pull/${number}`;
   pr.title = `PR ${number}`;
   pr.head.sha = spec.headSha ?? shaFor(number);

@@ -116,7 +116,14 @@ describe("a burst: events of one repository handled at once", () => {
     const runs = h.gh.checkRuns.map((r) => [r.head_sha, r.conclusion, (r.output as { title: string }).title]);
     expect(runs.sort()).toEqual([1, 2].map((n) => [shaFor(n), "failure", "Blocked: 1 at capacity"]).sort());
     expect(h.gh.log.filter((r) => r.method === "PATCH" && r.path.includes("/check-runs/"))).toEqual([]);
-    expect(h.gh.log.filter((r) => r.method === "POST" && /\/issues\/\d+\/labels$/.test(r.path)).map((r) => r.path).sort()).toEqual([`${BASE}/issues/1/labels`, `${BASE}/issues/2/labels`]);
+    // Each PR's comment and label in one request (GraphQL, a mutation per part): 2 writes per PR, not 3.
+    expect(h.gh.log.filter((r) => r.method === "POST" && /\/issues\/\d+\/(labels|comments)$/.test(r.path))).toEqual([]);
+    const mutations = h.gh.writes().filter((r) => r.path === "/graphql");
+    expect(mutations.map((r) => [r.body.variables.c.subjectId, r.body.variables.a]).sort()).toEqual([1, 2].map((n) => [`PR_node_${n}`, { labelableId: `PR_node_${n}`, labelIds: ["LA_pucs:conflict"] }]));
+    expect(mutations[0]!.body.query).toBe("mutation PucsReport($c: AddCommentInput!, $a: AddLabelsToLabelableInput!) { c: addComment(input: $c) { commentEdge { node { databaseId } } } a: addLabelsToLabelable(input: $a) { clientMutationId } }");
+    // Two check runs, the label made once, two GraphQL writes (comment + label each); then the ledger.
+    expect(h.gh.writes().filter((r) => !r.path.includes("/git/")).map((r) => `${r.method} ${r.path}`).sort()).toEqual([`POST ${BASE}/check-runs`, `POST ${BASE}/check-runs`, `POST ${BASE}/labels`, "POST /graphql", "POST /graphql"].sort());
+    expect([1, 2].map((n) => h.gh.issueLabels.get(n))).toEqual([["pucs:conflict"], ["pucs:conflict"]]);
     expect(h.gh.comments.map((c) => c.issue).sort()).toEqual([1, 2]);
     // Their report comments' ids reach their footprints with a later commit (theirs was made before them).
     h.gh.prFiles.set(3, [{ filename: "api/x.py", patch: patch(1, 2) }]);
@@ -156,7 +163,7 @@ describe("two PRs touching the same file", () => {
     expect(c2).toHaveLength(1);
     expect(c2[0]!.body.startsWith("<!-- pucs:report -->\n### PUCS: Needs a decision: 1 overlap")).toBe(true);
     expect(c2[0]!.body).toContain("| INTENT_OVERLAP | `execution/a.py` (L10-14) | #1 (@agent1) | EXEC | ✂️ PARTITION |");
-    expect(h.gh.repoLabels.get("pucs:conflict")).toEqual({ name: "pucs:conflict", color: "d93f0b", description: "PUCS: this PR conflicts with other work (see the PUCS / conflicts check)" });
+    expect(h.gh.repoLabels.get("pucs:conflict")).toEqual({ name: "pucs:conflict", color: "d93f0b", description: "PUCS: this PR conflicts with other work (see the PUCS / conflicts check)", node_id: "LA_pucs:conflict" });
     expect(h.gh.issueLabels.get(2)).toEqual(["pucs:conflict"]);
     // #1 learns about #2 from the ledger, without listing #1's files.
     expect(h.gh.calls()).not.toContain(`GET ${BASE}/pulls/1/files`);
@@ -214,6 +221,36 @@ describe("two PRs touching the same file", () => {
 });
 
 describe("refreshing other PRs", () => {
+  it("a PR whose verdict flips costs 2 writes: its check run, then its comment and label in one GraphQL request (both ways)", async () => {
+    const h = await harness();
+    h.gh.prFiles.set(1, [{ filename: "execution/a.py", patch: patch(10, 5) }]);
+    await h.send("pull_request", pullPayload(1, {}));
+    const run1 = h.gh.checkRuns.find((r) => r.head_sha === shaFor(1))!;
+    // #2 overlaps #1's lines: #1 turns to PARTITION.
+    h.gh.prFiles.set(2, [{ filename: "execution/a.py", patch: patch(12, 2) }]);
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(2, {}));
+    const forOne = () =>
+      h.gh.writes().filter((r) => r.path === `${BASE}/check-runs/${run1.id}` || (r.path === "/graphql" && JSON.stringify(r.body.variables).includes('"PR_node_1"')));
+    const c1 = h.gh.comments.filter((c) => c.issue === 1);
+    expect(c1).toHaveLength(1);
+    expect(forOne().map((r) => (r.path === "/graphql" ? r.body.variables : `${r.method} ${r.body.conclusion}`))).toEqual([
+      "PATCH neutral",
+      { c: { subjectId: "PR_node_1", body: c1[0]!.body }, a: { labelableId: "PR_node_1", labelIds: ["LA_pucs:conflict"] } },
+    ]);
+    expect(h.gh.issueLabels.get(1)).toEqual(["pucs:conflict"]);
+    // #2 leaves the file: #1 is clear again — its comment marked resolved and its label removed, in one request.
+    h.gh.prFiles.set(2, [{ filename: "execution/b.py", patch: patch(1, 1) }]);
+    h.gh.reset();
+    await h.send("pull_request", pullPayload(2, { action: "synchronize", headSha: "f".repeat(40) }));
+    expect(forOne().map((r) => (r.path === "/graphql" ? r.body.variables : `${r.method} ${r.body.conclusion}`))).toEqual([
+      "PATCH success",
+      { u: { id: c1[0]!.node_id, body: expect.stringContaining("PUCS: ✅ resolved") }, r: { labelableId: "PR_node_1", labelIds: ["LA_pucs:conflict"] } },
+    ]);
+    expect(h.gh.issueLabels.get(1)).toEqual([]);
+    expect(h.gh.comments.filter((c) => c.issue === 1)).toHaveLength(1);
+  });
+
   it("is bounded: with 7 PRs on the same lines, a push refreshes at most 5 others", async () => {
     const { MAX_REFRESH } = await import("../../src/app/core.js");
     const h = await harness();

@@ -58,13 +58,15 @@ describe("the App names the enclosing functions of a PARTITION", () => {
     expect(files("#2").map((r) => r.symbol)).toEqual(["Model.predict"]);
     expect(files("#1").map((r) => r.symbol)).toEqual([undefined]);
     // The request came before the report's writes, and exactly once.
-    const order = h.gh.log.map((r) => `${r.method} ${r.path}`);
+    // (GraphQL reads as "POST /graphql"; a mutation — #1's refreshed comment and label, one request — as "mutation".)
+    const order = h.gh.log.map((r) => (r.path === "/graphql" && /^mutation/.test(String(r.body.query)) ? "mutation" : `${r.method} ${r.path}`));
     // Before #2's report: the state read (config, PR, ledger scope: the index lists #1 on its file),
     // #1's footprint at the same commit, then the base files. After it, #1's refresh reads #1's own
     // scope (its file's shard and stream, then the footprints on it) at the new head.
     const report = order.indexOf(`POST ${BASE}/check-runs`);
     expect(order.slice(0, report).filter((x) => x === "POST /graphql")).toHaveLength(3);
     expect(order.slice(report).filter((x) => x === "POST /graphql")).toHaveLength(2);
+    expect(order.slice(report).filter((x) => x === "mutation")).toHaveLength(1);
   });
 
   it("both sides in one function: says which should land first", async () => {
