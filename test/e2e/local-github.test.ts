@@ -486,11 +486,11 @@ describe("GraphQL", () => {
       throw new Error("expected a GraphQL error");
     };
     expect(await errorOf(`{ repository(owner: "octo-org", name: "octo-repo") { stargazerCount } }`)).toEqual(["Field 'stargazerCount' doesn't exist on type 'Repository'"]);
-    expect(await errorOf(`mutation { updateRefs(input: {}) { clientMutationId } }`)).toEqual(["The local GitHub does not model GraphQL mutations"]);
+    expect(await errorOf(`mutation { updateRefs(input: {}) { clientMutationId } }`)).toEqual(["Field 'updateRefs' doesn't exist on type 'Mutation'"]);
     expect(await errorOf(`{ repository(owner: "nobody", name: "nothing") { id } }`)).toEqual(["Could not resolve to a Repository with the name 'nobody/nothing'."]);
     expect(gh.problems().map((p) => [p.operationId, p.problem, p.message])).toEqual([
       ["graphql", "not-modelled", "Field 'stargazerCount' doesn't exist on type 'Repository'"],
-      ["graphql", "not-modelled", "The local GitHub does not model GraphQL mutations"],
+      ["graphql", "not-modelled", "Field 'updateRefs' doesn't exist on type 'Mutation'"],
     ]);
   });
 });
