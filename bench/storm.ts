@@ -63,6 +63,10 @@ async function quiet(w: World, work: Promise<unknown>[]): Promise<void> {
   }
 }
 
+/** A write's kind: REST's operation, or a GraphQL request's mutations ("graphql:addComment+addLabelsToLabelable"). */
+const kindOf = (e: { operationId?: string; path: string; mutations?: { field: string }[] }): string =>
+  e.mutations && e.mutations.length > 0 ? `graphql:${e.mutations.map((m) => m.field).join("+")}` : (e.operationId ?? e.path);
+
 const reportCopies = (w: World) => Math.max(0, ...[...w.repo.pulls.keys()].map((n) => w.repo.commentsOn(n).filter((c) => c.user === w.gh.botLogin && c.body.includes(REPORT_MARKER)).length));
 
 const conclusions = (w: World) =>
@@ -80,7 +84,7 @@ export async function conflictBurst(N = 50): Promise<{ writes: number; perEvent:
     w.gh.clearLog();
     await quiet(w, [...w.repo.pulls.keys()].map((n) => w.probot.receive(event(w, n, "opened"))));
     const byKind: Record<string, number> = {};
-    for (const e of w.gh.log) if (e.kind === "write") byKind[e.operationId ?? e.path] = (byKind[e.operationId ?? e.path] ?? 0) + 1;
+    for (const e of w.gh.log) if (e.kind === "write") byKind[kindOf(e)] = (byKind[kindOf(e)] ?? 0) + 1;
     const blocked = [...conclusions(w).values()].filter((c) => c !== "success").length;
     return { writes: w.gh.writes, perEvent: w.gh.writes / N, maxCopies: reportCopies(w), blocked, byKind };
   } finally {
@@ -110,9 +114,11 @@ export async function stormPush(): Promise<{ writes: number; reads: number; beyo
     const changed = [...after].filter(([n, c]) => n !== 1 && c !== before.get(n)).length;
     const writes = w.gh.log.filter((e) => e.kind === "write");
     const commentPr = (id: string) => w.repo.comments.get(Number(id))?.issue;
-    const own = writes.filter((e) => /\/issues\/1\//.test(e.path) || commentPr(/\/issues\/comments\/(\d+)$/.exec(e.path)?.[1] ?? "0") === 1 || (e.operationId === "checks/create" && (e.body as { head_sha?: string }).head_sha === head));
+    // #1's own: its REST writes, its check run, and GraphQL requests whose every mutation was on #1.
+    const onlyOne = (e: (typeof writes)[number]) => e.mutations !== undefined && e.mutations.length > 0 && e.mutations.every((m) => m.issue === 1);
+    const own = writes.filter((e) => /\/issues\/1\//.test(e.path) || commentPr(/\/issues\/comments\/(\d+)$/.exec(e.path)?.[1] ?? "0") === 1 || (e.operationId === "checks/create" && (e.body as { head_sha?: string }).head_sha === head) || onlyOne(e));
     const byKind: Record<string, number> = {};
-    for (const e of writes) byKind[e.operationId ?? e.path] = (byKind[e.operationId ?? e.path] ?? 0) + 1;
+    for (const e of writes) byKind[kindOf(e)] = (byKind[kindOf(e)] ?? 0) + 1;
     return { writes: writes.length, reads: w.gh.reads, beyond: writes.length - own.length - 3, changed, maxCopies: reportCopies(w), byKind };
   } finally {
     await w.gh.stop();
