@@ -6,7 +6,7 @@
  * Rules:
  * - The stream config is read from the BASE branch through the API (no checkout needed, and a PR
  *   cannot loosen its own gate by editing the config).
- * - With the App's ledger (a v2 tree with gate entries, `gates/complete`), pull_request and
+ * - With the App's ledger (a v2 tree with gate entries, `paths/complete`), pull_request and
  *   merge_group runs list no PR: the open PRs and their streams come from the gate entries, read in
  *   one GraphQL query with the config, the PR's files, commits and statuses (pull_request) or the
  *   queued PRs' footprints (merge_group). Re-published PRs' heads and statuses: one query per 100.

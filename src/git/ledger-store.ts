@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Ledger } from "../engine/types.js";
-import { META_FILE, SUMMARY_MARK, V1_FILE, checkChanges, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles, type FileChanges } from "../ledger/layout.js";
+import { LAYOUT_VERSION, META_FILE, SUMMARY_MARK, V1_FILE, checkChanges, isLedgerFile, layoutDiff, layoutFiles, ledgerFromFiles, type FileChanges } from "../ledger/layout.js";
 import { canonicalLedger, emptyLedger, parseLedger } from "../ledger/schema.js";
 import { LedgerError, type LedgerSnapshot, type LedgerStore, type WriteResult } from "../ledger/store.js";
 import { git, gitError, type GitOutput } from "./gateway.js";
@@ -191,7 +191,7 @@ export class GitRefStore implements LedgerStore {
     const env = await this.#identityEnv();
     const tree = await this.#tree(fromV2 ? expected : null, changes);
     const subject = message.trim() === "" ? "update ledger" : message.trim();
-    const migrated = base !== null && base.layout === 1 ? "\n\nPucs-Layout: 2 (migrated from ledger.json)" : "";
+    const migrated = base !== null && base.layout === 1 ? `\n\nPucs-Layout: ${LAYOUT_VERSION} (migrated from ledger.json)` : base !== null && !base.complete ? `\n\nPucs-Layout: ${LAYOUT_VERSION} (every index entry and summary written)` : "";
     const body = `${subject}${migrated}\n\nPucs-Nonce: ${randomBytes(8).toString("hex")}\n`;
     const parents = expected === null ? [] : ["-p", expected];
     const commit = await this.#gitOk(["commit-tree", "--no-gpg-sign", tree, ...parents, "-F", "-"], body, env);

@@ -32,6 +32,7 @@ import {
   GateEntrySchema,
   SUMMARY_MARK,
   GATES_MARK,
+  LAYOUT_VERSION,
   StreamSummarySchema,
   V1_FILE,
   checkChanges,
@@ -379,7 +380,8 @@ export class GitHubRefStore implements LedgerStore {
       treeSha = String((tree.data as Json).sha);
     }
     const subject = message.trim() === "" ? "update ledger" : message.trim();
-    const migrated = base !== null && base.layout === 1 ? `\n\nPucs-Layout: 2 (migrated from ${V1_FILE})` : "";
+    const migrated =
+      base !== null && base.layout === 1 ? `\n\nPucs-Layout: ${LAYOUT_VERSION} (migrated from ${V1_FILE})` : base !== null && base.complete === false ? `\n\nPucs-Layout: ${LAYOUT_VERSION} (every index entry and summary written)` : "";
     const commit = await this.rc.call(`write the ledger commit for ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/commits", {
       message: `${subject}${migrated}\n\nPucs-Nonce: ${this.#nonce()}\n`,
       tree: treeSha,

@@ -4,7 +4,7 @@
  * to a set of files (path in the tree → text) and back, and computes the entry-level difference
  * between two ledgers, so a write sends and stores only what changed.
  *
- *   meta.json                                   { kind, layout: 2, schemaVersion, session }
+ *   meta.json                                   { kind, layout: 3, schemaVersion, session }
  *   locks/<k0>/<key>.json                       one lock            key = hash of (path, lease)
  *   intents/<k0>/<key>.json                     one intent          key = hash of (agent, id, change)
  *   queues/<k0>/<key>.json                      one queue           key = hash of path
@@ -15,7 +15,9 @@
  *   arbitrations/<k0>/<key>.json                one ARBITRATE state key = hash of change
  *   agents/<k0>/<key>.json                      one registered agent key = hash of agent
  *   footprints/<k0>/<k1>/<k2>/<key>.json        one open change's footprint (key = hash of change)
- *   index/<p0>/<p1>/<p2>/<pathkey>/<key>        "change\n": the change `key` touches the path `pathkey`
+ *   paths/<d0>/<d1>/<d2>/<dirkey>/<p0>/<pathkey>/<key>
+ *                                               "change\n": the change `key` touches the path `pathkey`,
+ *                                               grouped by the path's directory (`dirkey`; see indexDir)
  *   streams/<stream>/<k0>.json                  the stream's summary, in 16 shards by change key: its open
  *                                               changes by id, drafts apart, for CAPACITY and
  *                                               DEPENDENCY (read whole; a write rewrites one shard)
@@ -29,14 +31,21 @@
  *   stale/<k0>/<key>                            "change\n": the change's footprint is marked `stale` (its report
  *                                               is out of date): the background refresh reads these, not
  *                                               every footprint
- *   stale/complete                              marker: every summary, gate entry and stale entry is written
- *                                               (ledgers written before them lack it and are read whole once;
- *                                               `gates/complete` is written too, for pucs versions that
- *                                               know no stale entries; a `streams/complete` is ignored)
+ *   paths/complete                              marker: every index entry, summary, gate entry and stale entry
+ *                                               is written (ledgers written before them lack it and are read
+ *                                               whole once; their next write writes them all)
+ *
+ * Layout 2 (the layout before this one) kept the index under `index/<p0>/<p1>/<p2>/<pathkey>/<key>`
+ * (one fan-out per file: ~70 KB of new tree objects to record a PR of 20 files at 10,000 open PRs)
+ * and its marker at `stale/complete`. A layout-2 tree lacks `paths/complete`: it is read whole, and
+ * its next write writes every `paths/` entry, the marker and meta.json's `layout: 3` (its `index/`,
+ * `stale/complete` and `gates/complete` stay in the tree, unread: GitHub's tree API deletes files,
+ * not reliably whole directories). A pucs that knows layout 2 only then refuses the ledger with
+ * "upgrade pucs" (meta.json's layout) instead of reading an index that is no longer kept.
  *
  * - Every blob is written with its entry's zod schema (keys in the schema's order), so an optional
  *   field added to a schema is stored and read back without touching this module.
- * - `index/`, `streams/` and `gates/` are DERIVED from the footprints: a full read ignores them and a write
+ * - `paths/`, `streams/` and `gates/` are DERIVED from the footprints: a full read ignores them and a write
  *   recomputes the entries of the footprints that changed. They exist so an event can read only the
  *   claims on its own files (the index shards of those paths) and its stream's summary, and the gate
  *   only the summaries. A summary lists ids, not files: ~8 bytes per open change of the stream.
@@ -69,14 +78,15 @@ import {
 } from "./schema.js";
 import { LedgerError } from "./store.js";
 
-export const LAYOUT_VERSION = 2 as const;
+/** The tree layout this pucs writes (meta.json `layout`): 3 = the index grouped by directory (`paths/`). It reads 2 and 3. */
+export const LAYOUT_VERSION = 3 as const;
 export const META_FILE = "meta.json";
 /** The v1 document (read for the migration, never written). */
 export const V1_FILE = "ledger.json";
 
 export const MetaSchema = z.strictObject({
   kind: z.literal(LEDGER_KIND),
-  layout: z.literal(LAYOUT_VERSION),
+  layout: z.union([z.literal(2), z.literal(LAYOUT_VERSION)]),
   schemaVersion: z.literal(LEDGER_SCHEMA_VERSION),
   session: SessionSchema.nullable(),
 });
@@ -140,13 +150,17 @@ export function headOf(stream: string | null, members: readonly StreamMember[], 
 }
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Present once every stream's summary and head, every gate entry and every stale entry is in the tree (see the module comment). */
-export const SUMMARY_MARK = "stale/complete";
-const SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
-/** The marker of the version before stale entries (still written: that version reads summaries and gate entries by it). */
+/**
+ * Present once every open change is indexed under `paths/`, in its stream's summary and head, under
+ * its gate streams, and under `stale/` when marked (see the module comment). A tree without it (a
+ * layout-2 ledger, or one written before these entries) is read whole, and its next write writes them all.
+ */
+export const SUMMARY_MARK = "paths/complete";
+const SUMMARY_MARK_TEXT = "every open change is indexed under paths/, in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
+/** Markers of layout 2 (`stale/complete`, and `gates/complete` before it): left in a migrated tree, unread. */
 export const GATES_MARK = "gates/complete";
-const GATES_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
-const MARKS = new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT], [GATES_MARK, GATES_MARK_TEXT]]);
+export const LAYOUT2_MARK = "stale/complete";
+const MARKS = new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT]]);
 
 /** The stale entry of a change (present while its footprint is marked `stale`). */
 export const staleEntryPath = (change: string): string => {
@@ -186,10 +200,24 @@ export const agentKey = (a: AgentRecord): string => hash(`agent\0${a.agent}`);
 export const changeKey = (change: string): string => hash(`change\0${change}`);
 export const pathKey = (path: string): string => hash(`path\0${path}`);
 
-/** Directory (in the ledger tree) of the index shard of one path: its entries name the changes on it. */
+export const dirKey = (dir: string): string => hash(`dir\0${dir}`);
+/** The directory part of a repository path ("" at the top). */
+const dirOf = (path: string): string => {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+};
+
+/**
+ * Directory (in the ledger tree) of the index shard of one path: its entries name the changes on it.
+ * Grouped by the path's directory (`paths/<d0>/<d1>/<d2>/<dirkey>/<p0>/<pathkey>`): a change's files
+ * mostly share a few directories, so recording them rewrites those directories' trees, not one
+ * 2–3 KB fan-out tree per file (layout 2's `index/`: 70 KB of new objects per opening at 10,000
+ * open PRs). The `<p0>` level keeps a directory many changes touch to trees of 16 entries.
+ */
 export const indexDir = (path: string): string => {
+  const d = dirKey(dirOf(path));
   const k = pathKey(path);
-  return `index/${fan(k, 3)}/${k}`;
+  return `paths/${fan(d, 3)}/${d}/${k.slice(0, 1)}/${k}`;
 };
 export const footprintPath = (change: string): string => {
   const k = changeKey(change);
@@ -289,6 +317,11 @@ function allSummaries(footprints: readonly Footprint[], out: FileChanges): void 
     for (const p of paths) out.set(p, text);
   }
   for (const f of footprints) if (f.stale === true) out.set(staleEntryPath(f.change), `${f.change}\n`);
+  // Index entries too: a tree without the marker may be a layout-2 one (its index under `index/`, left unread).
+  for (const f of footprints) {
+    const k = changeKey(f.change);
+    for (const p of indexedPaths(f.files)) out.set(`${indexDir(p)}/${k}`, `${f.change}\n`);
+  }
   for (const [path, text] of MARKS) out.set(path, text);
 }
 
@@ -583,7 +616,11 @@ export function layoutDiff(before: Ledger, after: Ledger, summaries: SummaryBase
     if (moved.has(stream) || load.head !== null || load.members === null || load.oids.size === 0) continue;
     out.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, load.members, load.oids)));
   }
-  if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out);
+  if (summaries.complete === false && !summaries.loaded) {
+    allSummaries(after.footprints, out);
+    // The tree is now this layout (a layout-2 tree is migrated by this write).
+    out.set(META_FILE, metaText(canonicalLedger(after)));
+  }
   return out;
 }
 
@@ -668,13 +705,13 @@ export function parseMeta(text: string, source: string, hint: string): z.infer<t
   return parseEntry(MetaSchema, text, META_FILE, source, hint);
 }
 
-/** Which entries of the tree a reader needs for the whole ledger (index/ and streams/ are derived). */
+/** Which entries of the tree a reader needs for the whole ledger (paths/ and streams/ are derived). */
 export function isLedgerFile(path: string): boolean {
   return path === META_FILE || /^(locks|intents|queues|overrides|handoffs|breakers|merges|arbitrations|agents)\/[0-9a-f]\/[^/]+\.json$/.test(path) || /^footprints\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[^/]+\.json$/.test(path);
 }
 
 /**
- * The whole ledger from its v2 files (path → text; `index/` and `streams/` are ignored). Throws
+ * The whole ledger from its v2 files (path → text; `paths/` and `streams/` are ignored). Throws
  * LedgerError naming the file for anything that does not validate.
  */
 export function ledgerFromFiles(files: ReadonlyMap<string, string>, source: string, hint: string): Ledger {
@@ -716,7 +753,7 @@ export interface LedgerView {
   scope: { paths: readonly string[]; changes: readonly string[] };
 }
 
-/** Schema of a file of the tree by its path (null for `index/` entries, whose text is the change id). */
+/** Schema of a file of the tree by its path (null for `paths/` entries, whose text is the change id). */
 function schemaOfPath(path: string): AnySchema | null {
   if (path === META_FILE) return MetaSchema;
   const top = path.slice(0, path.indexOf("/"));
@@ -735,6 +772,6 @@ export function checkChanges(changes: FileChanges): void {
     if (text === null || MARKS.get(path) === text) continue;
     const schema = schemaOfPath(path);
     if (schema) parseEntry(schema, text, path, source, "");
-    else if (!(path.startsWith("index/") || path.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
+    else if (!(path.startsWith("paths/") || path.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
   }
 }

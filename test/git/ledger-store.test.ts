@@ -57,8 +57,8 @@ describe("GitRefStore basics", () => {
     expect(w.ok).toBe(true);
     const version = (w as { version: string }).version;
     expect(await refSha(dir)).toBe(version);
-    expect(await sh(dir, "ls-tree", "-r", "--name-only", version)).toBe(`gates/complete\nmeta.json\n${SUMMARY_MARK}`); // no claim, no stream: the markers that every (no) summary is there
-    expect(JSON.parse(await sh(dir, "show", `${REF}:meta.json`))).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: l.session });
+    expect(await sh(dir, "ls-tree", "-r", "--name-only", version)).toBe(`meta.json\n${SUMMARY_MARK}`); // no claim, no stream: the marker that every (no) index entry and summary is there
+    expect(JSON.parse(await sh(dir, "show", `${REF}:meta.json`))).toStrictEqual({ kind: "pucs-ledger", layout: 3, schemaVersion: 1, session: l.session });
     expect(await sh(dir, "rev-list", "--parents", "-n", "1", version)).toBe(version); // no parent
     const msg = await sh(dir, "log", "-1", "--format=%B", REF);
     expect(msg).toMatch(/^start session S1\n\nPucs-Nonce: [0-9a-f]{16}$/);
@@ -133,14 +133,14 @@ describe("GitRefStore v2: the ledger as a tree, migrated from v1 on the next wri
     expect(names).not.toContain("ledger.json");
     expect(names.filter((n) => /^(locks|intents|queues|overrides|footprints)\//.test(n)).length).toBe(3 + 1 + 1 + 1 + 2);
     expect(names).toContain(footprintPath("#1"));
-    expect(names.filter((n) => n.startsWith("index/"))).toHaveLength(3); // a.py: #1 and #2; b.py: #1
+    expect(names.filter((n) => n.startsWith("paths/") && n !== SUMMARY_MARK)).toHaveLength(3); // a.py: #1 and #2; b.py: #1
     expect(names.filter((n) => n.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort()); // a summary per stream
     // v1 footprints carry no gate streams: each has its gate entry under gates/-, and the marker that all are there.
-    expect(names.filter((n) => n.startsWith("gates/")).sort()).toEqual([...["#1", "#2"].map((c) => gateEntryPath(null, c)), "gates/complete"].sort());
+    expect(names.filter((n) => n.startsWith("gates/")).sort()).toEqual(["#1", "#2"].map((c) => gateEntryPath(null, c)).sort());
     expect(names.filter((n) => n.startsWith("heads/")).sort()).toEqual([headPath(null), headPath("EXEC")].sort()); // a head per stream
     expect(names).toContain(SUMMARY_MARK);
     expect(await sh(dir, "rev-list", "--parents", "-n", "1", r.version!)).toBe(`${r.version} ${v1sha}`);
-    expect(await sh(dir, "log", "-1", "--format=%B", REF)).toMatch(/^lock risk\/r\.py by gus \(EXEC\) until 2026-11-23T21:30:00Z\n\nPucs-Layout: 2 \(migrated from ledger\.json\)\n\nPucs-Nonce: [0-9a-f]{16}$/);
+    expect(await sh(dir, "log", "-1", "--format=%B", REF)).toMatch(/^lock risk\/r\.py by gus \(EXEC\) until 2026-11-23T21:30:00Z\n\nPucs-Layout: 3 \(migrated from ledger\.json\)\n\nPucs-Nonce: [0-9a-f]{16}$/);
     expect((await gitOk(["fsck", "--strict", "--no-dangling"], { cwd: dir })).trim()).toBe("");
   });
 

@@ -162,7 +162,7 @@ describe("GitHubRefStore.write", () => {
       { message: "lock a.py by alice (#1)\n\nPucs-Nonce: n0nce\n", tree: "t1", parents: [] },
       { ref: "refs/pucs/ledger", sha: "c1" },
     ]);
-    expect((bodies[0] as { tree: { path: string }[] }).tree.map((e) => e.path)).toEqual(["meta.json", expect.stringMatching(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/), SUMMARY_MARK, "gates/complete"]);
+    expect((bodies[0] as { tree: { path: string }[] }).tree.map((e) => e.path)).toEqual(["meta.json", expect.stringMatching(/^locks\/[0-9a-f]\/[0-9a-f]{20}\.json$/), SUMMARY_MARK]);
   });
 
   it("on a v2 head: base_tree = the tree read and only the changed entries (one new lock = one entry), then PATCH with force: false", async () => {
@@ -225,7 +225,7 @@ describe("GitHubRefStore.write", () => {
     expect(await s.write(next, read.version, "lock a.py by alice (#1)")).toEqual({ ok: true, version: "c4" });
     expect(bodies).toEqual([
       { tree: inline(layoutFiles(next)) },
-      { message: "lock a.py by alice (#1)\n\nPucs-Layout: 2 (migrated from ledger.json)\n\nPucs-Nonce: n0nce\n", tree: "t4", parents: [HEAD] },
+      { message: "lock a.py by alice (#1)\n\nPucs-Layout: 3 (migrated from ledger.json)\n\nPucs-Nonce: n0nce\n", tree: "t4", parents: [HEAD] },
     ]);
     // No claim lost: the tree written reads back as the v1 ledger plus the new lock.
     expect(ledgerFromFiles(layoutFiles(next), "t", "")).toEqual(canonicalLedger(next));

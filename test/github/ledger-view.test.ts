@@ -6,7 +6,7 @@ import { evaluate } from "../../src/engine/evaluate.js";
 import { seedConfig as fixtureConfig } from "../engine/fixtures.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { GitHubRefStore, ScopedLedgerStore, isPhantom, isView, readLedgerView } from "../../src/github/ledger-store.js";
-import { SUMMARY_MARK, gateEntryPath, footprintPath, headPath, indexDir, layoutFiles, staleEntryPath, summaryPath } from "../../src/ledger/layout.js";
+import { SUMMARY_MARK, changeKey, pathKey, gateEntryPath, footprintPath, headPath, indexDir, layoutFiles, staleEntryPath, summaryPath } from "../../src/ledger/layout.js";
 import { canonicalLedger } from "../../src/ledger/schema.js";
 import { LedgerError } from "../../src/ledger/store.js";
 import { transact } from "../../src/ledger/transact.js";
@@ -218,12 +218,24 @@ describe("a partial read: only the claims on the event's own files", () => {
     expect(gh.filesOf(gh.ledgerRef!).has("ledger.json")).toBe(false);
   });
 
-  it("a v2 tree written before summaries existed is read whole; the next write adds every stream's summary and the marker", async () => {
+  it("a layout-2 tree (its index under index/, marker stale/complete) is read whole; the next write migrates it to layout 3 with no claim lost", async () => {
     const gh = new FakeGitHub();
     const whole = crowded(2);
     gh.setLedger(whole);
+    // The tree as layout 2 wrote it: meta.json layout 2, index/<p0>/<p1>/<p2>/<pathkey>/<changekey>, its markers.
     const files = gh.filesOf(gh.ledgerRef!);
-    for (const k of [...files.keys()]) if (/^(streams|gates|heads|stale)\//.test(k)) files.delete(k);
+    for (const k of [...files.keys()]) if (k.startsWith("paths/")) files.delete(k);
+    files.set("meta.json", files.get("meta.json")!.replace('"layout":3', '"layout":2'));
+    const oldIndex = new Map<string, string>();
+    for (const f of whole.footprints) {
+      for (const file of f.files) {
+        const k = pathKey(file.path);
+        oldIndex.set(`index/${k[0]}/${k[1]}/${k[2]}/${k}/${changeKey(f.change)}`, `${f.change}\n`);
+      }
+    }
+    for (const [k, v] of oldIndex) files.set(k, v);
+    files.set("stale/complete", "every open change is in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n");
+    files.set("gates/complete", "every open change is in its stream's summary and under its gate streams\n");
     const store = new ScopedLedgerStore(new GitHubRefStore(client(), repo), { changes: ["#1"], paths: ["execution/a.py"], ...NO_STREAM });
     const snap = await store.read();
     expect(isView(snap.ledger)).toBe(false);
@@ -231,12 +243,19 @@ describe("a partial read: only the claims on the event's own files", () => {
     const mine = whole.footprints.find((f) => f.change === "#1")!;
     await transact(store, (l) => recordFootprint(l, { ...mine, headSha: "c".repeat(40) }));
     const after = gh.filesOf(gh.ledgerRef!);
-    expect([...after.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([...new Set([summaryPath(null, "#2"), ...["#1", "#100", "#101"].map((c) => summaryPath("EXEC", c))])].sort());
-    // And every change's gate entry (these footprints carry no gate streams: gates/-), then the marker.
-    expect([...after.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([...whole.footprints.map((f) => gateEntryPath(null, f.change)), "gates/complete"].sort());
+    // Every claim is there, and every change is indexed under paths/ as layout 3 writes it; meta.json says 3.
+    expect(gh.ledger).toEqual(canonicalLedger({ ...whole, footprints: whole.footprints.map((f) => (f.change === "#1" ? { ...mine, headSha: "c".repeat(40) } : f)) }));
+    expect([...after.keys()].filter((k) => k.startsWith("paths/")).sort()).toEqual([...layoutFiles(gh.ledger!).keys()].filter((k) => k.startsWith("paths/")).sort());
     expect(after.has(SUMMARY_MARK)).toBe(true);
-    expect([...after.keys()].filter((k) => k.startsWith("heads/")).sort()).toEqual([headPath(null), headPath("EXEC")].sort());
+    expect(JSON.parse(after.get("meta.json")!)).toMatchObject({ layout: 3 });
+    expect(gh.commits.get(gh.ledgerRef!)!.message).toMatch(/\n\nPucs-Layout: 3 \(every index entry and summary written\)\n/);
+    // The layout-2 index stays as it was, unread (GitHub's tree API deletes files, not whole directories reliably).
+    expect([...after.keys()].filter((k) => k.startsWith("index/")).sort()).toEqual([...oldIndex.keys()].sort());
     expect(openIn(after, "EXEC")).toEqual(["#1", "#100", "#101"]);
+    // From then on a partial read serves it, finding the claims on a path through the new index.
+    const onA = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: [], paths: ["execution/a.py"], streams: [] });
+    expect(onA.whole).toBe(false);
+    expect([...onA.footprints.keys()].sort()).toEqual(whole.footprints.filter((f) => f.files.some((x) => x.path === "execution/a.py")).map((f) => f.change).sort());
     // From then on a partial read serves it.
     const again = await readLedgerView(new GitHubRefStore(client(), repo).rc, "refs/pucs/ledger", { changes: ["#1"], paths: [], streams: ["EXEC"] });
     expect(again.whole).toBe(false);

@@ -49,9 +49,15 @@ describe("the v2 layout", () => {
     expect(JSON.parse(files.get(summaryPath(null, "#2"))!)).toStrictEqual({ stream: null, open: [], drafts: ["#2"] });
     expect(paths.filter((p) => p.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort());
     // The fixture's footprints predate gate streams: their gate entries are under gates/-, the marker says all are there.
-    expect(paths.filter((p) => p.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), "gates/complete"].sort());
+    expect(paths.filter((p) => p.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2")].sort());
+    expect(files.get(SUMMARY_MARK)).toMatch(/^every open change is indexed under paths\//);
     expect(files.get(gatePath(null, "#2"))).toBe('{"change":"#2","draft":true,"streams":null}\n');
-    expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 2, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
+    expect(JSON.parse(files.get(META_FILE)!)).toStrictEqual({ kind: "pucs-ledger", layout: 3, schemaVersion: 1, session: { id: "S1", startedAt: at(0) } });
+    // The index is grouped by directory: two files of one directory share its subtree (layout 3).
+    expect(indexDir("execution/a.py")).toMatch(/^paths\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]\/[0-9a-f]{20}\/[0-9a-f]\/[0-9a-f]{20}$/);
+    expect(indexDir("execution/a.py").split("/").slice(0, 5)).toEqual(indexDir("execution/b.py").split("/").slice(0, 5));
+    expect(indexDir("execution/a.py").split("/")[4]).not.toBe(indexDir("risk/a.py").split("/")[4]);
+    expect(paths.filter((p) => p.startsWith("index/"))).toEqual([]);
     // Keys in the schema's order, one JSON line per blob.
     expect(files.get(footprintPath("#2"))).toBe(
       `{"change":"#2","agent":"dan","stream":null,"headSha":"${"a".repeat(40)}","draft":true,"files":[{"path":"execution/a.py","changes":[{"start":40,"end":41}]}],"truncated":true,"comment":77,"recordedAt":"${at(0)}"}\n`,
@@ -147,9 +153,11 @@ describe("the v2 layout", () => {
     const base = layoutFiles(fullLedger());
     let e = err(new Map([[META_FILE, '{"kind":"other"}\n']]));
     expect([e.code, e.message]).toEqual(["foreign", `test ledger: meta.json is not a PUCS ledger's ("kind" is "other", expected "pucs-ledger"). HINT`]);
-    e = err(new Map([[META_FILE, '{"kind":"pucs-ledger","layout":3,"schemaVersion":1,"session":null}\n']]));
+    e = err(new Map([[META_FILE, '{"kind":"pucs-ledger","layout":4,"schemaVersion":1,"session":null}\n']]));
     expect(e.code).toBe("unsupported-version");
-    expect(e.message).toContain("meta.json has layout 3, but this pucs understands layout 2 only");
+    expect(e.message).toContain("meta.json has layout 4, but this pucs understands layout 3 only");
+    // Layout 2 (the index under index/) is still read.
+    expect(ledgerFromFiles(new Map([[META_FILE, '{"kind":"pucs-ledger","layout":2,"schemaVersion":1,"session":null}\n']]), SRC, "").session).toBeNull();
     e = err(new Map([["locks/a/x.json", "{}"]]));
     expect([e.code, e.message]).toEqual(["foreign", "test ledger: the tree has no meta.json, so it is not a PUCS ledger. HINT"]);
     const bad = new Map(base);
@@ -192,7 +200,12 @@ describe("the v2 layout", () => {
     const locked = acquireLock(l, { path: "risk/r.py", agent: "gus", stream: "RISK", task: "t", ttlMinutes: 30, maxTtlMinutes: 240, queueGraceMinutes: 10, lease: "L9" }, T0).ledger;
     const d2 = layoutDiff(l, locked, { complete: false });
     expect([...d2.keys()].filter((k) => k.startsWith("streams/")).sort()).toEqual([summaryPath(null, "#2"), summaryPath("EXEC", "#1")].sort());
-    expect([...d2.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2"), "gates/complete"].sort());
+    expect([...d2.keys()].filter((k) => k.startsWith("gates/")).sort()).toEqual([gatePath(null, "#1"), gatePath(null, "#2")].sort());
+    // ...and every index entry under paths/ (a layout-2 tree kept them under index/), the marker and meta.json's layout 3.
+    expect([...d2.keys()].filter((k) => k.startsWith("paths/")).sort()).toEqual([...layoutFiles(l).keys()].filter((k) => k.startsWith("paths/")).sort());
+    expect(d2.get(SUMMARY_MARK)).toBe(layoutFiles(l).get(SUMMARY_MARK));
+    expect(JSON.parse(d2.get(META_FILE)!)).toMatchObject({ layout: 3 });
+    expect(ledgerFromFiles(apply(layoutFiles(l), d2), SRC, "")).toStrictEqual(canonicalLedger(locked));
     expect(d2.get(summaryPath("EXEC", "#1"))).toBe(layoutFiles(l).get(summaryPath("EXEC", "#1")));
     expect([...layoutDiff(l, locked).keys()].some((k) => k.startsWith("streams/"))).toBe(false);
   });
@@ -282,7 +295,7 @@ describe("stale entries (stale/<k>/<key>): the changes whose reports are out of 
     expect(layoutDiff(marked, l).get(staleEntryPath(fp1.change))).toBeNull();
     expect(layoutDiff(marked, { ...marked, footprints: marked.footprints.slice(1) }).get(staleEntryPath(fp1.change))).toBeNull();
     const files = layoutFiles(marked);
-    expect([...files.keys()].filter((k) => k.startsWith("stale/")).sort()).toEqual([staleEntryPath(fp1.change), SUMMARY_MARK].sort());
+    expect([...files.keys()].filter((k) => k.startsWith("stale/")).sort()).toEqual([staleEntryPath(fp1.change)]);
     // Derived: a whole read ignores them (the mark is the footprint's own field).
     expect(ledgerFromFiles(files, SRC, "")).toStrictEqual(canonicalLedger(marked));
   });
