@@ -306,7 +306,8 @@ class MemGitHub implements GitHubClient {
 const STREAMS = ["OBS", "SCAN", "BACK", "EXEC", "RISK", "API"];
 const T = "2026-11-23T12:00:00.000Z";
 
-function footprintOf(i: number, shift = 0): Footprint {
+/** Open change i: 20 files in one directory of its own (`dirs` > 1: spread over that many directories). */
+function footprintOf(i: number, shift = 0, dirs = 1): Footprint {
   const stream = STREAMS[i % STREAMS.length]!;
   return {
     change: `#${i + 1}`,
@@ -319,7 +320,7 @@ function footprintOf(i: number, shift = 0): Footprint {
     url: `https://github.com/octo-org/octo-repo/pull/${i + 1}`,
     labels: [`pucs:stream:${stream}`],
     files: Array.from({ length: 20 }, (_, j) => ({
-      path: `${stream.toLowerCase()}/module_${i}/file_${j}.py`,
+      path: dirs === 1 ? `${stream.toLowerCase()}/module_${i}/file_${j}.py` : `${stream.toLowerCase()}/module_${i}/part_${j % dirs}/file_${j}.py`,
       changes: [
         { start: 10 + j + shift, end: 14 + j + shift, section: `def handler_${j}(request):` },
         { start: 120 + j + shift, end: 126 + j + shift, section: `class Model${j}:` },
@@ -373,7 +374,7 @@ async function v1Push(gh: MemGitHub, change: string, next: (l: Ledger) => Ledger
   return performance.now() - t0 - (gh.serverMs - s0);
 }
 
-async function measure(n: number, layout: 1 | 2, pushes: number, opened = false): Promise<Figures> {
+async function measure(n: number, layout: 1 | 2, pushes: number, opened = false, dirs = 1): Promise<Figures> {
   const gh = new MemGitHub();
   const whole = ledgerOf(n);
   gh.seed(layout === 1 ? new Map([["ledger.json", serializeLedger(whole)]]) : layoutFiles(whole));
@@ -384,7 +385,7 @@ async function measure(n: number, layout: 1 | 2, pushes: number, opened = false)
   for (let k = 0; k < pushes; k++) {
     // A push moves an open PR's ranges; an opening records a new PR on 20 files nobody else touches.
     const i = opened ? n + k : (k * 7919) % n;
-    const moved = footprintOf(i, opened ? 0 : k + 1);
+    const moved = footprintOf(i, opened ? 0 : k + 1, dirs);
     gh.reset();
     gh.git.takeGrowth();
     const before = gh.ref!;
@@ -427,6 +428,12 @@ export async function benchLedger(sizes: number[] = (process.env.PUCS_LEDGER_SIZ
   for (const n of sizes) {
     const o = await measure(n, 2, n >= 10_000 ? 5 : 20, true);
     lines.push(`  ${String(n).padStart(8)} | v2 opened a PR (20 new index entries): ${kb(o.bytes)} read+written, ${o.reads} / ${o.writes} requests, ${kb(o.growth)} growth (${kb(o.packed)} packed), ${ms(o.p50)} / ${ms(o.p99)}`);
+  }
+  // The index groups a change's files by directory: the same openings with the 20 files in 4 and in 20 directories.
+  const top = sizes[sizes.length - 1]!;
+  for (const dirs of [4, 20]) {
+    const o = await measure(top, 2, top >= 10_000 ? 5 : 20, true, dirs);
+    lines.push(`  ${String(top).padStart(8)} | v2 opened a PR, its 20 files in ${dirs} directories: ${kb(o.bytes)} read+written, ${kb(o.growth)} growth (${kb(o.packed)} packed)`);
   }
   const lo = figures[sizes[0]!]!.v2.bytes;
   const hi = figures[sizes[sizes.length - 1]!]!.v2.bytes;
