@@ -1343,7 +1343,7 @@ async function Module2(moduleArg = {}) {
   _fd_close.sig = "ii";
   var INT53_MAX = 9007199254740992;
   var INT53_MIN = -9007199254740992;
-  var bigintToI53Checked = /* @__PURE__ */ __name((num2) => num2 < INT53_MIN || num2 > INT53_MAX ? NaN : Number(num2), "bigintToI53Checked");
+  var bigintToI53Checked = /* @__PURE__ */ __name((num3) => num3 < INT53_MIN || num3 > INT53_MAX ? NaN : Number(num3), "bigintToI53Checked");
   function _fd_seek(fd, offset, whence, newOffset) {
     offset = bigintToI53Checked(offset);
     return 70;
@@ -1361,7 +1361,7 @@ async function Module2(moduleArg = {}) {
     }
   }, "printChar");
   var _fd_write = /* @__PURE__ */ __name((fd, iov, iovcnt, pnum) => {
-    var num2 = 0;
+    var num3 = 0;
     for (var i2 = 0; i2 < iovcnt; i2++) {
       var ptr = LE_HEAP_LOAD_U32((iov >> 2) * 4);
       var len = LE_HEAP_LOAD_U32((iov + 4 >> 2) * 4);
@@ -1369,9 +1369,9 @@ async function Module2(moduleArg = {}) {
       for (var j = 0; j < len; j++) {
         printChar(fd, HEAPU8[ptr + j]);
       }
-      num2 += len;
+      num3 += len;
     }
-    LE_HEAP_STORE_U32((pnum >> 2) * 4, num2);
+    LE_HEAP_STORE_U32((pnum >> 2) * 4, num3);
     return 0;
   }, "_fd_write");
   _fd_write.sig = "iippp";
@@ -7078,14 +7078,14 @@ var require_tools = __commonJS({
       }
       return point < 32 ? JSON.stringify(str4) : '"' + result + '"';
     }
-    function asJson(obj2, msg, num2, time3) {
+    function asJson(obj2, msg, num3, time3) {
       if (asJsonChan.hasSubscribers === false) {
-        return _asJson.call(this, obj2, msg, num2, time3);
+        return _asJson.call(this, obj2, msg, num3, time3);
       }
       const store2 = { instance: this, arguments };
-      return asJsonChan.traceSync(_asJson, store2, this, obj2, msg, num2, time3);
+      return asJsonChan.traceSync(_asJson, store2, this, obj2, msg, num3, time3);
     }
-    function _asJson(obj2, msg, num2, time3) {
+    function _asJson(obj2, msg, num3, time3) {
       const stringify2 = this[stringifySym];
       const stringifySafe = this[stringifySafeSym];
       const stringifiers = this[stringifiersSym];
@@ -7095,7 +7095,7 @@ var require_tools = __commonJS({
       const formatters = this[formattersSym];
       const messageKey = this[messageKeySym];
       const errorKey = this[errorKeySym];
-      let data = this[lsCacheSym][num2] + time3;
+      let data = this[lsCacheSym][num3] + time3;
       data = data + chindings;
       let value;
       if (formatters.log) {
@@ -7720,7 +7720,7 @@ var require_proto = __commonJS({
     function defaultMixinMergeStrategy(mergeObject, mixinObject) {
       return Object.assign(mixinObject, mergeObject);
     }
-    function write(_obj, msg, num2) {
+    function write(_obj, msg, num3) {
       const t = this[timeSym]();
       const mixin = this[mixinSym];
       const errorKey = this[errorKeySym];
@@ -7742,12 +7742,12 @@ var require_proto = __commonJS({
         }
       }
       if (mixin) {
-        obj2 = mixinMergeStrategy(obj2, mixin(obj2, num2, this));
+        obj2 = mixinMergeStrategy(obj2, mixin(obj2, num3, this));
       }
-      const s2 = this[asJsonSym](obj2, msg, num2, t);
+      const s2 = this[asJsonSym](obj2, msg, num3, t);
       const stream = this[streamSym];
       if (stream[needsMetadataGsym] === true) {
-        stream.lastLevel = num2;
+        stream.lastLevel = num3;
         stream.lastObj = obj2;
         stream.lastMsg = msg;
         stream.lastTime = t.slice(this[timeSliceIndexSym]);
@@ -15931,9 +15931,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i2 = n.indexOf(".");
@@ -15973,8 +15973,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str4) => parseFloat(str4),
       stringify(node3) {
-        const num2 = Number(node3.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node3);
+        const num3 = Number(node3.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node3);
       }
     };
     var float = {
@@ -16413,8 +16413,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str4) => parseFloat(str4.replace(/_/g, "")),
       stringify(node3) {
-        const num2 = Number(node3.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node3);
+        const num3 = Number(node3.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node3);
       }
     };
     var float = {
@@ -16616,23 +16616,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str4, asBigInt) {
       const sign2 = str4[0];
       const parts2 = sign2 === "-" || sign2 === "+" ? str4.substring(1) : str4;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts2.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign2 === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts2.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
+      return sign2 === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node3) {
       let { value } = node3;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node3);
       let sign2 = "";
       if (value < 0) {
         sign2 = "-";
-        value *= num2(-1);
+        value *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts2 = [value % _60];
       if (value < 60) {
         parts2.unshift(0);
@@ -24724,6 +24724,28 @@ var RepoClient = class {
       throw toGitHubError(e, what, permission, this.repo);
     }
   }
+  /**
+   * A GraphQL request whose field-level errors are the caller's to read (a mutation's fields each
+   * succeed or fail: `data` holds null for a failed one, `errors` says why). Transport and HTTP
+   * errors throw GitHubErrors; so does an answer with errors and no data at all.
+   */
+  async graphqlResult(what, permission, query, variables, options2 = {}) {
+    let r;
+    try {
+      r = await this.client.request("POST /graphql", { ...options2, query, variables });
+    } catch (e) {
+      throw toGitHubError(e, what, permission, this.repo);
+    }
+    const body2 = r.data ?? {};
+    const errors = Array.isArray(body2.errors) ? body2.errors : [];
+    if (body2.data == null && errors.length > 0) {
+      const first = errors[0];
+      const kind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
+      const msg = errors.map((e) => e.message ?? "error").join("; ");
+      throw new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, r.status, kind, msg);
+    }
+    return { data: body2.data ?? null, errors };
+  }
   /** GraphQL through the same client (`POST /graphql`); GraphQL-level errors become GitHubErrors too. */
   async graphql(what, permission, query, variables) {
     let r;
@@ -24802,6 +24824,8 @@ var MAX_PR_FILES = 3e3;
 var CREATE_ATTEMPTS = 4;
 var NO_RETRY = { request: { retries: 0 } };
 var str2 = (v) => typeof v === "string" ? v : "";
+var num = (v) => typeof v === "number" && Number.isFinite(v) ? v : null;
+var nodeIdOf = (o) => typeof o.node_id === "string" && o.node_id ? { nodeId: o.node_id } : {};
 var AppGateway = class {
   constructor(client, repo, opts = {}) {
     this.repo = repo;
@@ -24957,7 +24981,7 @@ var AppGateway = class {
     );
     return items.map((c) => {
       const user2 = c.user ?? {};
-      return { id: Number(c.id), body: str2(c.body), author: str2(user2.login), authorIsBot: user2.type === "Bot", createdAt: str2(c.created_at) };
+      return { id: Number(c.id), ...nodeIdOf(c), body: str2(c.body), author: str2(user2.login), authorIsBot: user2.type === "Bot", createdAt: str2(c.created_at) };
     });
   }
   /** The first comment on the PR whose body contains `marker` (the sticky report). */
@@ -24978,7 +25002,7 @@ var AppGateway = class {
       const r = await this.rc.call("read the PUCS comment", "issues: read", "GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { comment_id: id });
       const c = r.data;
       const user2 = c.user ?? {};
-      return { id: Number(c.id), body: str2(c.body), author: str2(user2.login), authorIsBot: user2.type === "Bot", createdAt: str2(c.created_at) };
+      return { id: Number(c.id), ...nodeIdOf(c), body: str2(c.body), author: str2(user2.login), authorIsBot: user2.type === "Bot", createdAt: str2(c.created_at) };
     } catch (e) {
       if (e instanceof GitHubError && e.status === 404) return null;
       throw e;
@@ -25032,6 +25056,115 @@ var AppGateway = class {
       throw e;
     }
     return true;
+  }
+  /**
+   * The label's node id (GraphQL's label mutations take it), creating the label when missing: 1 read,
+   * + 1 write the first time in the repository's life (a creation race is fine: read again).
+   */
+  async labelNodeId(spec2) {
+    const read = async () => {
+      try {
+        const r = await this.rc.call(`read the ${spec2.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec2.name });
+        return str2(r.data.node_id) || null;
+      } catch (e) {
+        if (e instanceof GitHubError && e.status === 404) return null;
+        throw e;
+      }
+    };
+    const found = await read();
+    if (found) return found;
+    try {
+      const r = await this.rc.call(`create the ${spec2.name} label`, "issues: write", "POST /repos/{owner}/{repo}/labels", { ...spec2 });
+      const id = str2(r.data.node_id);
+      if (id) return id;
+    } catch (e) {
+      if (!(e instanceof GitHubError && e.status === 422 && /already_exists/.test(e.apiMessage))) throw e;
+    }
+    const again = await read();
+    if (!again) throw new GitHubError(`GitHub did not give the node id of the ${spec2.name} label.`, 200, "unexpected", "no node_id");
+    return again;
+  }
+  /** The PR's node id (1 GraphQL read). */
+  async pullNodeId(number4) {
+    const d = await this.rc.graphql(
+      `read the node id of #${number4}`,
+      "pull_requests: read",
+      "query PucsPullId($owner: String!, $repo: String!, $pull: Int!) { repository(owner: $owner, name: $repo) { pull: pullRequest(number: $pull) { id } } }",
+      { owner: this.repo.owner, repo: this.repo.repo, pull: number4 }
+    );
+    const id = d.repository?.pull?.id;
+    if (!id) throw new GitHubError(`GitHub did not find pull request #${number4}.`, 404, "not-found", "no such pull request");
+    return id;
+  }
+  /**
+   * A PR's report comment and its label changes in ONE request (a GraphQL mutation per part, run in
+   * order by GitHub): GitHub counts a request, not its mutations, against the secondary limits (5
+   * points, one content-creating request), so a report that changes both costs one write, not 2–3.
+   * Returns the comment's id (null when `comment` is null).
+   *
+   * Nothing is lost or made twice: a part GitHub answers with an error (its field null) is redone
+   * over REST, which names what failed; when the whole request fails, every part is redone over REST —
+   * after an unknown outcome (5xx, no answer) a comment to create is first looked for by its key.
+   */
+  async writeReport(w) {
+    const defs = [];
+    const fields = [];
+    const variables = {};
+    const creating = w.comment !== null && "create" in w.comment;
+    if (w.comment !== null) {
+      if ("create" in w.comment) {
+        if (!w.comment.create.body.includes(w.comment.create.key)) throw new RangeError(`writeReport: the body must contain its key ${w.comment.create.key}`);
+        defs.push("$c: AddCommentInput!");
+        variables.c = { subjectId: w.node, body: w.comment.create.body };
+        fields.push("c: addComment(input: $c) { commentEdge { node { databaseId } } }");
+      } else {
+        defs.push("$u: UpdateIssueCommentInput!");
+        variables.u = { id: w.comment.update.nodeId, body: w.comment.update.body };
+        fields.push("u: updateIssueComment(input: $u) { issueComment { databaseId } }");
+      }
+    }
+    if (w.add.length > 0) {
+      defs.push("$a: AddLabelsToLabelableInput!");
+      variables.a = { labelableId: w.node, labelIds: w.add.map((l) => l.id) };
+      fields.push("a: addLabelsToLabelable(input: $a) { clientMutationId }");
+    }
+    if (w.remove.length > 0) {
+      defs.push("$r: RemoveLabelsFromLabelableInput!");
+      variables.r = { labelableId: w.node, labelIds: w.remove.map((l) => l.id) };
+      fields.push("r: removeLabelsFromLabelable(input: $r) { clientMutationId }");
+    }
+    if (fields.length === 0) return null;
+    let data;
+    try {
+      data = (await this.rc.graphqlResult(`update the report of #${w.number}`, "issues: write", `mutation PucsReport(${defs.join(", ")}) { ${fields.join(" ")} }`, variables, creating ? NO_RETRY : {})).data ?? {};
+    } catch (e) {
+      if (!(e instanceof GitHubError)) throw e;
+      return this.#reportOverRest(w, { comment: true, add: true, remove: true, lookFirst: outcomeUnknown(e) });
+    }
+    const made = w.comment === null ? null : "create" in w.comment ? num(data.c?.commentEdge?.node?.databaseId) : data.u?.issueComment ? w.comment.update.id : null;
+    const redo = { comment: w.comment !== null && made === null, add: w.add.length > 0 && !data.a, remove: w.remove.length > 0 && !data.r, lookFirst: false };
+    if (!redo.comment && !redo.add && !redo.remove) return made;
+    const id = await this.#reportOverRest(w, redo);
+    return made ?? id;
+  }
+  async #reportOverRest(w, parts2) {
+    let id = null;
+    if (parts2.comment && w.comment !== null) {
+      if ("create" in w.comment) {
+        const { body: body2, key } = w.comment.create;
+        const found = parts2.lookFirst ? await this.findComment(w.number, key) : null;
+        if (found) {
+          if (found.body.trim() !== body2.trim()) await this.updateComment(found.id, body2);
+          id = found.id;
+        } else id = await this.createCommentOnce(w.number, body2, key);
+      } else {
+        await this.updateComment(w.comment.update.id, w.comment.update.body);
+        id = w.comment.update.id;
+      }
+    }
+    if (parts2.remove) for (const l of w.remove) await this.removeLabel(w.number, l.name);
+    if (parts2.add && w.add.length > 0) await this.addLabels(w.number, w.add.map((l) => l.name));
+    return id;
   }
   async react(commentId, content) {
     await this.rc.call("react to the comment", "issues: write", "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { comment_id: commentId, content });
@@ -45270,12 +45403,12 @@ function serializeLedger(l) {
 }
 
 // src/ledger/layout.ts
-var LAYOUT_VERSION = 2;
+var LAYOUT_VERSION = 3;
 var META_FILE = "meta.json";
 var V1_FILE = "ledger.json";
 var MetaSchema = external_exports.strictObject({
   kind: external_exports.literal(LEDGER_KIND),
-  layout: external_exports.literal(LAYOUT_VERSION),
+  layout: external_exports.union([external_exports.literal(2), external_exports.literal(LAYOUT_VERSION)]),
   schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
   session: SessionSchema.nullable()
 });
@@ -45305,11 +45438,9 @@ function headOf(stream, members2, oids) {
   return { stream, open: open2.length, drafts: members2.length - open2.length, first: open2.slice(0, HEAD_FIRST), shards: shardsDigest(oids) };
 }
 var cmpStr = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-var SUMMARY_MARK = "stale/complete";
-var SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
-var GATES_MARK = "gates/complete";
-var GATES_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
-var MARKS = /* @__PURE__ */ new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT], [GATES_MARK, GATES_MARK_TEXT]]);
+var SUMMARY_MARK = "paths/complete";
+var SUMMARY_MARK_TEXT = "every open change is indexed under paths/, in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
+var MARKS = /* @__PURE__ */ new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT]]);
 var staleEntryPath = (change) => {
   const k = changeKey(change);
   return `stale/${k.slice(0, 1)}/${k}`;
@@ -45332,9 +45463,15 @@ var arbitrationKey = (a) => hash2(`arbitration\0${a.change}`);
 var agentKey = (a) => hash2(`agent\0${a.agent}`);
 var changeKey = (change) => hash2(`change\0${change}`);
 var pathKey = (path3) => hash2(`path\0${path3}`);
+var dirKey = (dir) => hash2(`dir\0${dir}`);
+var dirOf = (path3) => {
+  const i2 = path3.lastIndexOf("/");
+  return i2 < 0 ? "" : path3.slice(0, i2);
+};
 var indexDir = (path3) => {
+  const d = dirKey(dirOf(path3));
   const k = pathKey(path3);
-  return `index/${fan(k, 3)}/${k}`;
+  return `paths/${fan(d, 3)}/${d}/${k.slice(0, 1)}/${k}`;
 };
 var footprintPath = (change) => {
   const k = changeKey(change);
@@ -45410,6 +45547,11 @@ function allSummaries(footprints, out2) {
   }
   for (const f of footprints) if (f.stale === true) out2.set(staleEntryPath(f.change), `${f.change}
 `);
+  for (const f of footprints) {
+    const k = changeKey(f.change);
+    for (const p of indexedPaths(f.files)) out2.set(`${indexDir(p)}/${k}`, `${f.change}
+`);
+  }
   for (const [path3, text] of MARKS) out2.set(path3, text);
 }
 function keyed(entries, keyOf2) {
@@ -45606,7 +45748,10 @@ function layoutDiff(before, after, summaries = {}) {
     if (moved.has(stream) || load.head !== null || load.members === null || load.oids.size === 0) continue;
     out2.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, load.members, load.oids)));
   }
-  if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out2);
+  if (summaries.complete === false && !summaries.loaded) {
+    allSummaries(after.footprints, out2);
+    out2.set(META_FILE, metaText(canonicalLedger(after)));
+  }
   return out2;
 }
 var ORDER = {
@@ -45717,7 +45862,7 @@ function checkChanges(changes) {
     if (text === null || MARKS.get(path3) === text) continue;
     const schema = schemaOfPath(path3);
     if (schema) parseEntry(schema, text, path3, source, "");
-    else if (!(path3.startsWith("index/") || path3.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path3}`, "corrupt");
+    else if (!(path3.startsWith("paths/") || path3.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path3}`, "corrupt");
   }
 }
 
@@ -45945,7 +46090,9 @@ var GitHubRefStore = class {
     const subject = message.trim() === "" ? "update ledger" : message.trim();
     const migrated = base !== null && base.layout === 1 ? `
 
-Pucs-Layout: 2 (migrated from ${V1_FILE})` : "";
+Pucs-Layout: ${LAYOUT_VERSION} (migrated from ${V1_FILE})` : base !== null && base.complete === false ? `
+
+Pucs-Layout: ${LAYOUT_VERSION} (every index entry and summary written)` : "";
     const commit = await this.rc.call(`write the ledger commit for ${this.ref}`, "contents: write", "POST /repos/{owner}/{repo}/git/commits", {
       message: `${subject}${migrated}
 
@@ -56253,6 +56400,9 @@ var labelTicks = 0;
 var labelClock = () => ++labelTicks;
 var defaultLocks = localLocks();
 var defaultReported = new Lru(5e3);
+var defaultLabelIds = new Lru(1e3);
+var defaultNodes = new Lru(2e4);
+var nodesOf = (ctx) => ctx.nodes ?? defaultNodes;
 var defaultDrains = /* @__PURE__ */ new Map();
 var defaultSettled = /* @__PURE__ */ new Map();
 function settledOf(ctx) {
@@ -56377,17 +56527,24 @@ function resolvedComment(sha) {
 No conflicts as of ${sha.slice(0, 7)}. This comment showed earlier conflicts; it is kept as the record and will be edited again if new ones appear.
 `;
 }
-async function publishReport(ctx, t, r) {
-  return locksOf(ctx).run(prKey(ctx, t.number), () => publishHeld(ctx, t, r));
+async function publishReport(ctx, t, r, want) {
+  return locksOf(ctx).run(prKey(ctx, t.number), () => publishHeld(ctx, t, r, want));
 }
-async function publishHeld(ctx, t, r) {
-  const out2 = await publishUnlocked(ctx, t, r);
+async function publishHeld(ctx, t, r, want) {
   const memo2 = reportedOf(ctx);
   const key = prKey(ctx, t.number);
-  memo2.set(key, { ...memo2.get(key), digest: reportDigest(t.headSha, r), ...r.key !== void 0 ? { key: r.key } : {} });
+  if (t.node) nodesOf(ctx).set(key, t.node);
+  const labels = want ? labelPlan(currentLabels(ctx, t), want) : null;
+  const out2 = await publishUnlocked(ctx, t, r, labels);
+  memo2.set(key, {
+    ...memo2.get(key),
+    digest: reportDigest(t.headSha, r),
+    ...r.key !== void 0 ? { key: r.key } : {},
+    ...want ? { labels: { ...want }, labelsAt: labelClock() } : {}
+  });
   return out2;
 }
-async function publishUnlocked(ctx, t, r) {
+async function publishUnlocked(ctx, t, r, labels = null) {
   let checkRun = null;
   if (t.headSha) {
     const key = `${ctx.repoKey}@${t.headSha}`;
@@ -56411,14 +56568,53 @@ async function publishUnlocked(ctx, t, r) {
   const knownId = t.known?.comment ?? null;
   if (knownId !== null) current = await ctx.gw.getComment(knownId);
   if (current === null && (r.comment !== null || t.known === null || knownId !== null)) current = await ctx.gw.findComment(t.number, REPORT_MARKER);
+  let body2 = null;
   if (r.comment !== null) {
-    if (!current) return { checkRun, comment: await ctx.gw.createCommentOnce(t.number, r.comment, REPORT_MARKER) };
-    if (current.body.trim() !== r.comment.trim()) await ctx.gw.updateComment(current.id, r.comment);
+    if (!current || current.body.trim() !== r.comment.trim()) body2 = r.comment;
   } else if (current && !current.body.includes("PUCS: ✅ resolved")) {
-    await ctx.gw.updateComment(current.id, resolvedComment(t.headSha));
+    body2 = resolvedComment(t.headSha);
   }
-  return { checkRun, comment: current?.id ?? null };
+  const relabel = labels !== null && labels.add.length + labels.remove.length > 0;
+  if (body2 !== null && relabel && (current === null || current.nodeId !== void 0)) {
+    const [node3, add, remove] = await Promise.all([nodeOf(ctx, t), Promise.all(labels.add.map((s2) => labelIdOf(ctx, s2))), Promise.all(labels.remove.map((s2) => labelIdOf(ctx, s2)))]);
+    const comment2 = current === null ? { create: { body: body2, key: REPORT_MARKER } } : { update: { id: current.id, nodeId: current.nodeId, body: body2 } };
+    const id = await ctx.gw.writeReport({ number: t.number, node: node3, comment: comment2, add, remove });
+    return { checkRun, comment: id ?? current?.id ?? null };
+  }
+  let comment = current?.id ?? null;
+  if (body2 !== null) {
+    if (current === null) comment = await ctx.gw.createCommentOnce(t.number, body2, REPORT_MARKER);
+    else await ctx.gw.updateComment(current.id, body2);
+  }
+  if (labels !== null) await applyLabels(ctx, t.number, labels);
+  return { checkRun, comment };
 }
+async function nodeOf(ctx, t) {
+  if (t.node) return t.node;
+  const key = prKey(ctx, t.number);
+  const known = nodesOf(ctx).get(key);
+  if (known) return known;
+  const node3 = await ctx.gw.pullNodeId(t.number);
+  nodesOf(ctx).set(key, node3);
+  return node3;
+}
+async function labelIdOf(ctx, spec2) {
+  const key = `${ctx.repoKey}:${spec2.name}`;
+  const ids = ctx.labelIds ?? defaultLabelIds;
+  let id = ids.get(key);
+  if (id === void 0) {
+    let asking = labelAsks.get(key);
+    if (!asking) {
+      asking = ctx.gw.labelNodeId(spec2).finally(() => labelAsks.delete(key));
+      labelAsks.set(key, asking);
+    }
+    id = await asking;
+    ids.set(key, id);
+    ctx.knownLabels.add(key);
+  }
+  return { name: spec2.name, id };
+}
+var labelAsks = /* @__PURE__ */ new Map();
 var ANNOTATIONS_MARK = /\n\n<!-- pucs:annotations ([0-9a-f]+) -->$/;
 function withAnnotationDigest(out2) {
   const digest = createHash2("sha1").update(JSON.stringify(out2.annotations)).digest("hex").slice(0, 12);
@@ -56433,34 +56629,37 @@ async function syncLabels(ctx, t, want) {
   await locksOf(ctx).run(prKey(ctx, t.number), () => syncLabelsHeld(ctx, t, want));
 }
 async function syncLabelsHeld(ctx, t, want) {
-  const memo2 = reportedOf(ctx);
+  await applyLabels(ctx, t.number, labelPlan(currentLabels(ctx, t), want));
   const key = prKey(ctx, t.number);
-  const shown = memo2.get(key);
-  let current = t;
-  if (shown?.labels && t.labelsRead !== void 0 && (shown.labelsAt ?? 0) > t.labelsRead) {
-    const ours = [LABELS.conflict.name, LABELS.queued.name];
-    const set3 = [...shown.labels.conflict ? [LABELS.conflict.name] : [], ...shown.labels.queued ? [LABELS.queued.name] : []];
-    current = { ...t, labels: [...t.labels.filter((l) => !ours.includes(l)), ...set3] };
-  }
-  await syncLabelsUnlocked(ctx, current, want);
+  const memo2 = reportedOf(ctx);
   memo2.set(key, { ...memo2.get(key), labels: { ...want }, labelsAt: labelClock() });
 }
-async function syncLabelsUnlocked(ctx, t, want) {
-  const add = [];
+function currentLabels(ctx, t) {
+  const shown = reportedOf(ctx).get(prKey(ctx, t.number));
+  if (!(shown?.labels && t.labelsRead !== void 0 && (shown.labelsAt ?? 0) > t.labelsRead)) return t.labels;
+  const ours = [LABELS.conflict.name, LABELS.queued.name];
+  const set3 = [...shown.labels.conflict ? [LABELS.conflict.name] : [], ...shown.labels.queued ? [LABELS.queued.name] : []];
+  return [...t.labels.filter((l) => !ours.includes(l)), ...set3];
+}
+function labelPlan(labels, want) {
+  const plan2 = { add: [], remove: [] };
   for (const [key, on] of [
     ["conflict", want.conflict],
     ["queued", want.queued]
   ]) {
     const spec2 = LABELS[key];
-    const has = t.labels.includes(spec2.name);
-    if (on && !has) {
-      await ensureLabel(ctx, spec2);
-      add.push(spec2.name);
-    } else if (!on && has) {
-      await ctx.gw.removeLabel(t.number, spec2.name);
-    }
+    const has = labels.includes(spec2.name);
+    if (on && !has) plan2.add.push(spec2);
+    else if (!on && has) plan2.remove.push(spec2);
   }
-  if (add.length > 0) await ctx.gw.addLabels(t.number, add);
+  return plan2;
+}
+async function applyLabels(ctx, number4, plan2) {
+  for (const spec2 of [LABELS.conflict, LABELS.queued]) {
+    if (plan2.add.includes(spec2)) await ensureLabel(ctx, spec2);
+    else if (plan2.remove.includes(spec2)) await ctx.gw.removeLabel(number4, spec2.name);
+  }
+  if (plan2.add.length > 0) await ctx.gw.addLabels(number4, plan2.add.map((s2) => s2.name));
 }
 async function ensureLabel(ctx, spec2) {
   const key = `${ctx.repoKey}:${spec2.name}`;
@@ -56592,10 +56791,9 @@ async function refreshOthers(ctx, config3, before, after, except) {
       }
       const target = { number: n, headSha: fp.headSha, labels, known: { sha: fp.headSha, comment: fp.comment ?? null } };
       if (!reportShown) {
-        const published = await publishHeld(ctx, target, report);
+        const published = await publishHeld(ctx, target, report, labelsShown ? void 0 : want);
         if (published.comment !== null && published.comment !== fp.comment) settled.comments.set(id, published.comment);
-      }
-      if (!labelsShown) await syncLabelsHeld(ctx, target, want);
+      } else await syncLabelsHeld(ctx, target, want);
       return true;
     });
     if (wrote) refreshed.push(id);
@@ -57030,7 +57228,7 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   let report = reportOf(ev, annotationsFor(ev, change), { truncated, configIssues });
   const previous = ledger.footprints.find((f) => f.change === change.id) ?? null;
   const known = previous ? { sha: previous.headSha, comment: previous.comment ?? null } : opts.opened ? { sha: null, comment: null } : null;
-  const target = { number: pr.number, headSha: pr.headSha, labels: pr.labels, known, labelsRead };
+  const target = { number: pr.number, headSha: pr.headSha, labels: pr.labels, known, labelsRead, ...pr.nodeId ? { node: pr.nodeId } : {} };
   const deferred = ctx.writer.busy(ctx.repoKey, opts.announced ? 1 : 0);
   const published = deferred ? null : await publishReport(ctx, target, report);
   const written = footprintOf(change, ev, config3, truncated, now, published ? published.comment : previous?.comment ?? null);
@@ -57062,13 +57260,13 @@ ${prIssues.map((i2) => `${i2.file}:${i2.line}:${i2.col}: ${i2.message}`).join("\
   if (deferred) {
     const after = evaluate(change, result.after, config3, now, symbols ? { symbols } : {});
     report = reportOf(after, annotationsFor(after, change), { truncated, configIssues });
-    const shown = await publishReport(ctx, target, report);
+    const shown = await publishReport(ctx, target, report, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
     if (shown.comment !== null && shown.comment !== footprint.comment) noteCommentLater(ctx, change.id, shown.comment, { changes: [change.id], paths: indexedPaths(files), streams: streamsOf(after) });
   }
   if (ask) await askCoordinators(ctx, pr.number, result.outcome.at(-1), ask);
   const expired = result.outcome[0].notify;
   const unlabeled = pr.labels.includes(LABELS.lock.name) ? [] : result.outcome[2].notify;
-  await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
+  if (!deferred) await syncLabels(ctx, target, { conflict: report.conflict, queued: isQueued(result.after, change.id) });
   await notifyQueued(ctx, expired, null);
   await notifyQueued(ctx, unlabeled, `#${pr.number}`);
   await refreshOthers(ctx, config3, result.before, result.after, change.id);
@@ -57097,21 +57295,21 @@ async function releaseClosed(ctx, pr, defaultBranch, loaded2, arrived) {
 async function notifyQueued(ctx, notices, why) {
   const byChange2 = /* @__PURE__ */ new Map();
   for (const n of notices) {
-    const num2 = n.next.change ? numberOf(n.next.change) : null;
-    if (num2 === null) continue;
-    const entry = byChange2.get(num2) ?? { agent: n.next.agent, paths: [] };
+    const num3 = n.next.change ? numberOf(n.next.change) : null;
+    if (num3 === null) continue;
+    const entry = byChange2.get(num3) ?? { agent: n.next.agent, paths: [] };
     if (!entry.paths.includes(n.path)) entry.paths.push(n.path);
-    byChange2.set(num2, entry);
+    byChange2.set(num3, entry);
   }
   let sent = 0;
-  for (const [num2, { agent, paths }] of byChange2) {
+  for (const [num3, { agent, paths }] of byChange2) {
     if (sent++ >= MAX_NOTIFY) break;
     const list = paths.map((p) => `\`${p}\``).join(", ");
-    const key = `<!-- pucs:notice-key ${createHash3("sha1").update(JSON.stringify([num2, agent, paths, why])).digest("hex").slice(0, 16)} -->`;
+    const key = `<!-- pucs:notice-key ${createHash3("sha1").update(JSON.stringify([num3, agent, paths, why])).digest("hex").slice(0, 16)} -->`;
     const body2 = `<!-- pucs:notice -->
 ${key}
 @${agent}: ${list} ${paths.length === 1 ? "is" : "are"} free now${why ? ` (${why})` : ""}, and this PR is next in line. Take ${paths.length === 1 ? "it" : "them"} with ${paths.map((p) => `\`/pucs lock ${p}\``).join(", ")}.`;
-    await ctx.gw.createCommentOnce(num2, body2, key);
+    await ctx.gw.createCommentOnce(num3, body2, key);
   }
 }
 
@@ -57611,17 +57809,17 @@ async function handleCiCompletion(ctx, e, own2 = ownAppId()) {
   }
   return { kind: "recorded", outcomes: r.outcome, wrote: r.wrote };
 }
-var num = (v) => typeof v === "number" && Number.isInteger(v) ? v : null;
+var num2 = (v) => typeof v === "number" && Number.isInteger(v) ? v : null;
 var obj = (v) => typeof v === "object" && v !== null && !Array.isArray(v) ? v : null;
 function ciEventOf(name2, payload) {
   const source = name2 === "check_suite" ? "check_suite" : name2 === "workflow_run" ? "workflow_run" : null;
   if (!source) return null;
   const body2 = obj(payload[source]);
   const repo = obj(payload.repository);
-  const id = num(body2?.id);
+  const id = num2(body2?.id);
   const branch = repo?.default_branch;
   if (!body2 || id === null || typeof branch !== "string") return null;
-  const pulls = (Array.isArray(body2.pull_requests) ? body2.pull_requests : []).map((p) => num(obj(p)?.number)).filter((n) => n !== null);
+  const pulls = (Array.isArray(body2.pull_requests) ? body2.pull_requests : []).map((p) => num2(obj(p)?.number)).filter((n) => n !== null);
   const app = obj(body2.app);
   const nameOf = source === "workflow_run" ? body2.name : app?.name;
   return {
@@ -57631,7 +57829,7 @@ function ciEventOf(name2, payload) {
     name: typeof nameOf === "string" ? nameOf : source,
     headSha: typeof body2.head_sha === "string" ? body2.head_sha : "",
     pulls,
-    appId: num(app?.id),
+    appId: num2(app?.id),
     defaultBranch: branch,
     headBranch: typeof body2.head_branch === "string" ? body2.head_branch : null
   };
@@ -66357,7 +66555,9 @@ function createApp(overrides = {}) {
       commandTimes: overrides.commandTimes ?? new Lru(PUBLISHED_MEMORY),
       locks: overrides.locks ?? locksFromEnv(),
       reported: overrides.reported ?? new Lru(PUBLISHED_MEMORY),
-      drains: overrides.drains ?? /* @__PURE__ */ new Map()
+      drains: overrides.drains ?? /* @__PURE__ */ new Map(),
+      labelIds: overrides.labelIds ?? new Lru(PUBLISHED_MEMORY),
+      nodes: overrides.nodes ?? new Lru(PUBLISHED_MEMORY)
     };
     app.on(PULL_ACTIONS.map((a) => `pull_request.${a}`), async (context2) => {
       const checked = checkPullRequestEvent(context2.payload);

@@ -48081,12 +48081,12 @@ var init_layout = __esm({
     init_zod();
     init_schema2();
     init_store();
-    LAYOUT_VERSION = 2;
+    LAYOUT_VERSION = 3;
     META_FILE = "meta.json";
     V1_FILE = "ledger.json";
     MetaSchema = external_exports.strictObject({
       kind: external_exports.literal(LEDGER_KIND),
-      layout: external_exports.literal(LAYOUT_VERSION),
+      layout: external_exports.union([external_exports.literal(2), external_exports.literal(LAYOUT_VERSION)]),
       schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
       session: SessionSchema.nullable()
     });
@@ -48098,7 +48098,7 @@ var init_layout = __esm({
       first: external_exports.array(external_exports.string().min(1)),
       shards: external_exports.string().min(1)
     });
-    SUMMARY_MARK = "stale/complete";
+    SUMMARY_MARK = "paths/complete";
     GATES_MARK = "gates/complete";
     GateEntrySchema = external_exports.strictObject({
       change: external_exports.string().min(1),

@@ -5,7 +5,7 @@ import {
   LEDGER_FILE,
   ledgerHint,
   parseCatFileBatch
-} from "./chunk-5FF6TRVC.js";
+} from "./chunk-MNSFORDQ.js";
 import "./chunk-CSRU35QZ.js";
 import "./chunk-XQOQWPWI.js";
 import "./chunk-NZU5CSYO.js";

@@ -30,12 +30,12 @@ import { join } from "node:path";
 
 // src/ledger/layout.ts
 import { createHash } from "node:crypto";
-var LAYOUT_VERSION = 2;
+var LAYOUT_VERSION = 3;
 var META_FILE = "meta.json";
 var V1_FILE = "ledger.json";
 var MetaSchema = external_exports.strictObject({
   kind: external_exports.literal(LEDGER_KIND),
-  layout: external_exports.literal(LAYOUT_VERSION),
+  layout: external_exports.union([external_exports.literal(2), external_exports.literal(LAYOUT_VERSION)]),
   schemaVersion: external_exports.literal(LEDGER_SCHEMA_VERSION),
   session: SessionSchema.nullable()
 });
@@ -64,11 +64,9 @@ function headOf(stream, members, oids) {
   return { stream, open: open.length, drafts: members.length - open.length, first: open.slice(0, HEAD_FIRST), shards: shardsDigest(oids) };
 }
 var cmpStr = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-var SUMMARY_MARK = "stale/complete";
-var SUMMARY_MARK_TEXT = "every open change is in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
-var GATES_MARK = "gates/complete";
-var GATES_MARK_TEXT = "every open change is in its stream's summary and under its gate streams\n";
-var MARKS = /* @__PURE__ */ new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT], [GATES_MARK, GATES_MARK_TEXT]]);
+var SUMMARY_MARK = "paths/complete";
+var SUMMARY_MARK_TEXT = "every open change is indexed under paths/, in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
+var MARKS = /* @__PURE__ */ new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT]]);
 var staleEntryPath = (change) => {
   const k = changeKey(change);
   return `stale/${k.slice(0, 1)}/${k}`;
@@ -91,9 +89,15 @@ var arbitrationKey = (a) => hash(`arbitration\0${a.change}`);
 var agentKey = (a) => hash(`agent\0${a.agent}`);
 var changeKey = (change) => hash(`change\0${change}`);
 var pathKey = (path) => hash(`path\0${path}`);
+var dirKey = (dir) => hash(`dir\0${dir}`);
+var dirOf = (path) => {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "" : path.slice(0, i);
+};
 var indexDir = (path) => {
+  const d = dirKey(dirOf(path));
   const k = pathKey(path);
-  return `index/${fan(k, 3)}/${k}`;
+  return `paths/${fan(d, 3)}/${d}/${k.slice(0, 1)}/${k}`;
 };
 var footprintPath = (change) => {
   const k = changeKey(change);
@@ -169,6 +173,11 @@ function allSummaries(footprints, out) {
   }
   for (const f of footprints) if (f.stale === true) out.set(staleEntryPath(f.change), `${f.change}
 `);
+  for (const f of footprints) {
+    const k = changeKey(f.change);
+    for (const p of indexedPaths(f.files)) out.set(`${indexDir(p)}/${k}`, `${f.change}
+`);
+  }
   for (const [path, text] of MARKS) out.set(path, text);
 }
 function keyed(entries, keyOf) {
@@ -362,7 +371,10 @@ function layoutDiff(before, after, summaries = {}) {
     if (moved.has(stream) || load.head !== null || load.members === null || load.oids.size === 0) continue;
     out.set(headPath(stream), entryText(StreamHeadSchema, headOf(stream, load.members, load.oids)));
   }
-  if (summaries.complete === false && !summaries.loaded) allSummaries(after.footprints, out);
+  if (summaries.complete === false && !summaries.loaded) {
+    allSummaries(after.footprints, out);
+    out.set(META_FILE, metaText(canonicalLedger(after)));
+  }
   return out;
 }
 var ORDER = {
@@ -473,7 +485,7 @@ function checkChanges(changes) {
     if (text === null || MARKS.get(path) === text) continue;
     const schema = schemaOfPath(path);
     if (schema) parseEntry(schema, text, path, source, "");
-    else if (!(path.startsWith("index/") || path.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
+    else if (!(path.startsWith("paths/") || path.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
   }
 }
 
@@ -895,7 +907,11 @@ var GitRefStore = class {
     const env = await this.#identityEnv();
     const tree = await this.#tree(fromV2 ? expected : null, changes);
     const subject = message.trim() === "" ? "update ledger" : message.trim();
-    const migrated = base !== null && base.layout === 1 ? "\n\nPucs-Layout: 2 (migrated from ledger.json)" : "";
+    const migrated = base !== null && base.layout === 1 ? `
+
+Pucs-Layout: ${LAYOUT_VERSION} (migrated from ledger.json)` : base !== null && !base.complete ? `
+
+Pucs-Layout: ${LAYOUT_VERSION} (every index entry and summary written)` : "";
     const body = `${subject}${migrated}
 
 Pucs-Nonce: ${randomBytes(8).toString("hex")}
