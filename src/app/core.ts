@@ -417,9 +417,10 @@ async function publishUnlocked(ctx: Ctx, t: PublishTarget, r: Report, labels: La
   const relabel = labels !== null && labels.add.length + labels.remove.length > 0;
   if (body !== null && relabel && (current === null || current.nodeId !== undefined)) {
     // Both change: one request (the labels' and the PR's node ids are known after the first time).
-    const [node, add, remove] = await Promise.all([nodeOf(ctx, t), Promise.all(labels.add.map((s) => labelIdOf(ctx, s))), Promise.all(labels.remove.map((s) => labelIdOf(ctx, s)))]);
+    const [node, add, remove] = await Promise.all([nodeOf(ctx, t), Promise.all(labels.add.map((s) => labelIdOf(ctx, s, true))), Promise.all(labels.remove.map((s) => labelIdOf(ctx, s, false)))]);
     const comment = current === null ? { create: { body, key: REPORT_MARKER } } : { update: { id: current.id, nodeId: current.nodeId!, body } };
-    const id = await ctx.gw.writeReport({ number: t.number, node, comment, add, remove });
+    // A label to remove that the repository no longer has is on no PR: nothing to remove (and it is not made again).
+    const id = await ctx.gw.writeReport({ number: t.number, node, comment, add: add.filter((l) => l !== null), remove: remove.filter((l) => l !== null) });
     return { checkRun, comment: id ?? current?.id ?? null };
   }
   let comment = current?.id ?? null;
@@ -442,25 +443,30 @@ async function nodeOf(ctx: Ctx, t: PublishTarget): Promise<string> {
   return node;
 }
 
-/** A label's node id, read (or the label made) once per repository per process. */
-async function labelIdOf(ctx: Ctx, spec: LabelSpec): Promise<{ name: string; id: string }> {
+/**
+ * A label's node id, read once per repository per process; `create`: the label is made when the
+ * repository lacks it (to add it), else null (to remove it: a missing label is on no PR).
+ */
+async function labelIdOf(ctx: Ctx, spec: LabelSpec, create: boolean): Promise<{ name: string; id: string } | null> {
   const key = `${ctx.repoKey}:${spec.name}`;
   const ids = ctx.labelIds ?? defaultLabelIds;
-  let id = ids.get(key);
+  let id: string | null | undefined = ids.get(key);
   if (id === undefined) {
     // Two publishers needing it at once ask GitHub once (else both would create a missing label).
-    let asking = labelAsks.get(key);
+    const ask = `${key}\0${create}`;
+    let asking = labelAsks.get(ask);
     if (!asking) {
-      asking = ctx.gw.labelNodeId(spec).finally(() => labelAsks.delete(key));
-      labelAsks.set(key, asking);
+      asking = ctx.gw.labelNodeId(spec, { create }).finally(() => labelAsks.delete(ask));
+      labelAsks.set(ask, asking);
     }
     id = await asking;
+    if (id === null) return null;
     ids.set(key, id);
     ctx.knownLabels.add(key);
   }
   return { name: spec.name, id };
 }
-const labelAsks = new Map<string, Promise<string>>();
+const labelAsks = new Map<string, Promise<string | null>>();
 
 const ANNOTATIONS_MARK = /\n\n<!-- pucs:annotations ([0-9a-f]+) -->$/;
 

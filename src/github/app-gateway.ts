@@ -353,8 +353,11 @@ export class AppGateway {
   /**
    * The label's node id (GraphQL's label mutations take it), creating the label when missing: 1 read,
    * + 1 write the first time in the repository's life (a creation race is fine: read again).
+   * `create: false`: null when the repository has no such label.
    */
-  async labelNodeId(spec: LabelSpec): Promise<string> {
+  labelNodeId(spec: LabelSpec): Promise<string>;
+  labelNodeId(spec: LabelSpec, opts: { create: boolean }): Promise<string | null>;
+  async labelNodeId(spec: LabelSpec, opts: { create: boolean } = { create: true }): Promise<string | null> {
     const read = async (): Promise<string | null> => {
       try {
         const r = await this.rc.call(`read the ${spec.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec.name });
@@ -365,7 +368,7 @@ export class AppGateway {
       }
     };
     const found = await read();
-    if (found) return found;
+    if (found || !opts.create) return found;
     try {
       const r = await this.rc.call(`create the ${spec.name} label`, "issues: write", "POST /repos/{owner}/{repo}/labels", { ...spec });
       const id = str((r.data as Json).node_id);

@@ -262,6 +262,8 @@ describe("a report's comment and labels in one request (writeReport)", () => {
       .reply(422, { message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] })
       .get(`${R}/labels/pucs%3Aconflict`)
       .reply(200, { ...spec, node_id: "LA_3" });
-    expect(await gw().labelNodeId(spec)).toBe("LA_3");
+    expect(await gw().labelNodeId(spec)).toBe("LA_3");    // To remove a label: a repository without it answers null, and nothing is made.
+    nock(API).get(`${R}/labels/pucs%3Aconflict`).reply(404, { message: "Not Found" });
+    expect(await gw().labelNodeId(spec, { create: false })).toBeNull();
   });
 });
