@@ -428,7 +428,7 @@ export async function benchLedger(sizes: number[] = (process.env.PUCS_LEDGER_SIZ
   await measure(10, 2, 10); // warm up the code paths (JIT) before timing anything
   await measure(10, 1, 10);
   for (const n of sizes) {
-    const pushes = n >= 10_000 ? 5 : 20;
+    const pushes = 20;
     const v2 = await measure(n, 2, pushes);
     const v1 = await measure(n, 1, n >= 10_000 ? 3 : pushes);
     figures[n] = { v1, v2 };
