@@ -25057,11 +25057,7 @@ var AppGateway = class {
     }
     return true;
   }
-  /**
-   * The label's node id (GraphQL's label mutations take it), creating the label when missing: 1 read,
-   * + 1 write the first time in the repository's life (a creation race is fine: read again).
-   */
-  async labelNodeId(spec2) {
+  async labelNodeId(spec2, opts = { create: true }) {
     const read = async () => {
       try {
         const r = await this.rc.call(`read the ${spec2.name} label`, "issues: read", "GET /repos/{owner}/{repo}/labels/{name}", { name: spec2.name });
@@ -25072,7 +25068,7 @@ var AppGateway = class {
       }
     };
     const found = await read();
-    if (found) return found;
+    if (found || !opts.create) return found;
     try {
       const r = await this.rc.call(`create the ${spec2.name} label`, "issues: write", "POST /repos/{owner}/{repo}/labels", { ...spec2 });
       const id = str2(r.data.node_id);
@@ -56576,9 +56572,9 @@ async function publishUnlocked(ctx, t, r, labels = null) {
   }
   const relabel = labels !== null && labels.add.length + labels.remove.length > 0;
   if (body2 !== null && relabel && (current === null || current.nodeId !== void 0)) {
-    const [node3, add, remove] = await Promise.all([nodeOf(ctx, t), Promise.all(labels.add.map((s2) => labelIdOf(ctx, s2))), Promise.all(labels.remove.map((s2) => labelIdOf(ctx, s2)))]);
+    const [node3, add, remove] = await Promise.all([nodeOf(ctx, t), Promise.all(labels.add.map((s2) => labelIdOf(ctx, s2, true))), Promise.all(labels.remove.map((s2) => labelIdOf(ctx, s2, false)))]);
     const comment2 = current === null ? { create: { body: body2, key: REPORT_MARKER } } : { update: { id: current.id, nodeId: current.nodeId, body: body2 } };
-    const id = await ctx.gw.writeReport({ number: t.number, node: node3, comment: comment2, add, remove });
+    const id = await ctx.gw.writeReport({ number: t.number, node: node3, comment: comment2, add: add.filter((l) => l !== null), remove: remove.filter((l) => l !== null) });
     return { checkRun, comment: id ?? current?.id ?? null };
   }
   let comment = current?.id ?? null;
@@ -56598,17 +56594,19 @@ async function nodeOf(ctx, t) {
   nodesOf(ctx).set(key, node3);
   return node3;
 }
-async function labelIdOf(ctx, spec2) {
+async function labelIdOf(ctx, spec2, create) {
   const key = `${ctx.repoKey}:${spec2.name}`;
   const ids = ctx.labelIds ?? defaultLabelIds;
   let id = ids.get(key);
   if (id === void 0) {
-    let asking = labelAsks.get(key);
+    const ask = `${key}\0${create}`;
+    let asking = labelAsks.get(ask);
     if (!asking) {
-      asking = ctx.gw.labelNodeId(spec2).finally(() => labelAsks.delete(key));
-      labelAsks.set(key, asking);
+      asking = ctx.gw.labelNodeId(spec2, { create }).finally(() => labelAsks.delete(ask));
+      labelAsks.set(ask, asking);
     }
     id = await asking;
+    if (id === null) return null;
     ids.set(key, id);
     ctx.knownLabels.add(key);
   }
