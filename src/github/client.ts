@@ -240,39 +240,42 @@ export class RepoClient {
    * succeed or fail: `data` holds null for a failed one, `errors` says why). Transport and HTTP
    * errors throw GitHubErrors; so does an answer with errors and no data at all.
    */
-  async graphqlResult(what: string, permission: string, query: string, variables: Json, options: Json = {}): Promise<{ data: Json | null; errors: { type?: string; message?: string; path?: unknown[] }[] }> {
+  async graphqlResult(what: string, permission: string, query: string, variables: Json, options: Json = {}): Promise<{ data: Json | null; errors: GraphQLErrorEntry[] }> {
+    const { status, data, errors } = await this.#graphqlAnswer<Json>(what, permission, query, variables, options);
+    if (data == null && errors.length > 0) throw graphqlError(what, status, errors);
+    return { data: data ?? null, errors };
+  }
+
+  /** GraphQL through the same client (`POST /graphql`); GraphQL-level errors become GitHubErrors too. */
+  async graphql<T = Json>(what: string, permission: string, query: string, variables: Json): Promise<T> {
+    const { status, data, errors } = await this.#graphqlAnswer<T>(what, permission, query, variables, {});
+    if (errors.length > 0) throw graphqlError(what, status, errors);
+    return data as T;
+  }
+
+  async #graphqlAnswer<T>(what: string, permission: string, query: string, variables: Json, options: Json): Promise<{ status: number; data: T | null | undefined; errors: GraphQLErrorEntry[] }> {
     let r: GitHubResponse;
     try {
       r = await this.client.request("POST /graphql", { ...options, query, variables });
     } catch (e) {
       throw toGitHubError(e, what, permission, this.repo);
     }
-    const body = (r.data ?? {}) as { data?: Json | null; errors?: { type?: string; message?: string; path?: unknown[] }[] };
-    const errors = Array.isArray(body.errors) ? body.errors : [];
-    if (body.data == null && errors.length > 0) {
-      const first = errors[0]!;
-      const kind: GitHubErrorKind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
-      const msg = errors.map((e) => e.message ?? "error").join("; ");
-      throw new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, r.status, kind, msg);
-    }
-    return { data: body.data ?? null, errors };
+    const body = (r.data ?? {}) as { data?: T | null; errors?: GraphQLErrorEntry[] };
+    return { status: r.status, data: body.data, errors: Array.isArray(body.errors) ? body.errors : [] };
   }
+}
 
-  /** GraphQL through the same client (`POST /graphql`); GraphQL-level errors become GitHubErrors too. */
-  async graphql<T = Json>(what: string, permission: string, query: string, variables: Json): Promise<T> {
-    let r: GitHubResponse;
-    try {
-      r = await this.client.request("POST /graphql", { query, variables });
-    } catch (e) {
-      throw toGitHubError(e, what, permission, this.repo);
-    }
-    const body = (r.data ?? {}) as { data?: T; errors?: { type?: string; message?: string }[] };
-    if (Array.isArray(body.errors) && body.errors.length > 0) {
-      const first = body.errors[0]!;
-      const kind: GitHubErrorKind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
-      const msg = body.errors.map((e) => e.message ?? "error").join("; ");
-      throw new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, r.status, kind, msg);
-    }
-    return body.data as T;
-  }
+/** One entry of a GraphQL answer's `errors`. */
+export interface GraphQLErrorEntry {
+  type?: string;
+  message?: string;
+  path?: unknown[];
+}
+
+/** A GraphQL answer's errors as one GitHubError (its kind from the first error's type). */
+function graphqlError(what: string, status: number, errors: readonly GraphQLErrorEntry[]): GitHubError {
+  const first = errors[0]!;
+  const kind: GitHubErrorKind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
+  const msg = errors.map((e) => e.message ?? "error").join("; ");
+  return new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, status, kind, msg);
 }
