@@ -24730,6 +24730,17 @@ var RepoClient = class {
    * errors throw GitHubErrors; so does an answer with errors and no data at all.
    */
   async graphqlResult(what, permission, query, variables, options2 = {}) {
+    const { status, data, errors } = await this.#graphqlAnswer(what, permission, query, variables, options2);
+    if (data == null && errors.length > 0) throw graphqlError(what, status, errors);
+    return { data: data ?? null, errors };
+  }
+  /** GraphQL through the same client (`POST /graphql`); GraphQL-level errors become GitHubErrors too. */
+  async graphql(what, permission, query, variables) {
+    const { status, data, errors } = await this.#graphqlAnswer(what, permission, query, variables, {});
+    if (errors.length > 0) throw graphqlError(what, status, errors);
+    return data;
+  }
+  async #graphqlAnswer(what, permission, query, variables, options2) {
     let r;
     try {
       r = await this.client.request("POST /graphql", { ...options2, query, variables });
@@ -24737,33 +24748,15 @@ var RepoClient = class {
       throw toGitHubError(e, what, permission, this.repo);
     }
     const body2 = r.data ?? {};
-    const errors = Array.isArray(body2.errors) ? body2.errors : [];
-    if (body2.data == null && errors.length > 0) {
-      const first = errors[0];
-      const kind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
-      const msg = errors.map((e) => e.message ?? "error").join("; ");
-      throw new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, r.status, kind, msg);
-    }
-    return { data: body2.data ?? null, errors };
-  }
-  /** GraphQL through the same client (`POST /graphql`); GraphQL-level errors become GitHubErrors too. */
-  async graphql(what, permission, query, variables) {
-    let r;
-    try {
-      r = await this.client.request("POST /graphql", { query, variables });
-    } catch (e) {
-      throw toGitHubError(e, what, permission, this.repo);
-    }
-    const body2 = r.data ?? {};
-    if (Array.isArray(body2.errors) && body2.errors.length > 0) {
-      const first = body2.errors[0];
-      const kind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
-      const msg = body2.errors.map((e) => e.message ?? "error").join("; ");
-      throw new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, r.status, kind, msg);
-    }
-    return body2.data;
+    return { status: r.status, data: body2.data, errors: Array.isArray(body2.errors) ? body2.errors : [] };
   }
 };
+function graphqlError(what, status, errors) {
+  const first = errors[0];
+  const kind = first.type === "NOT_FOUND" ? "not-found" : first.type === "FORBIDDEN" ? "forbidden" : first.type === "RATE_LIMITED" ? "rate-limit" : "unexpected";
+  const msg = errors.map((e) => e.message ?? "error").join("; ");
+  return new GitHubError(`GitHub's GraphQL API could not ${what}: ${msg}.`, status, kind, msg);
+}
 
 // src/github/pull.ts
 var s = (v) => typeof v === "string" ? v : "";
