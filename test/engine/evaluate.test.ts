@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { changeOfFootprint } from "../../src/engine/change.js";
 import { footprintFile, textHash } from "../../src/engine/diff.js";
 import { evaluate, verdictOf } from "../../src/engine/evaluate.js";
-import type { ChangedFile, Conflict, Hunk, Ledger } from "../../src/engine/types.js";
+import { UNLISTED, type ChangedFile, type Conflict, type Hunk, type Ledger } from "../../src/engine/types.js";
 import { MIN, T0, change, emptyLedgerFixture, file, footprint, hunk, intent, iso, lock, seedConfig } from "./fixtures.js";
 
 const config = seedConfig();
@@ -181,6 +181,15 @@ describe("evaluate", () => {
       details: "models/risk_var.py belongs to area `models` (owned by RISK), which EXEC depends on.",
       nextStep: "Queue behind RISK's open work (#5): merge after it, or hand this edit to RISK.",
     });
+  });
+
+  it("DEPENDENCY on a stream a partial ledger only counts (UNLISTED): still QUEUE, the others counted, not the coordinators named", () => {
+    const listed = emptyLedgerFixture({ footprints: [footprint("#5", "rita", "RISK", [{ path: "models/risk_limits.py", ranges: [[1, 3]] }])] });
+    const some = Object.assign(listed, { [UNLISTED]: { RISK: 7 } });
+    const none = Object.assign(emptyLedgerFixture(), { [UNLISTED]: { RISK: 1 } });
+    const dep = (l: Ledger) => evaluate(change("#1", "alice", [file("execution/fill.py"), file("models/risk_var.py")], { labels: ["pucs:stream:EXEC"] }), l, config, T0).conflicts.find((c) => c.type === "DEPENDENCY")!;
+    expect(dep(some)).toMatchObject({ strategy: "QUEUE", holder: "#5", nextStep: "Queue behind RISK's open work (#5 and 7 more): merge after it, or hand this edit to RISK." });
+    expect(dep(none)).toMatchObject({ strategy: "QUEUE", holder: "RISK's open work", nextStep: "Queue behind RISK's open work (1 open change): merge after it, or hand this edit to RISK." });
   });
 
   it("reports CAPACITY when the stream already has max_agents active holders", () => {
