@@ -746,7 +746,7 @@ export async function readStaleMarks(rc: RepoClient, ref: string): Promise<{ ver
   if ((commit.mark as FileNode | null | undefined)?.object?.__typename !== "Blob") return null;
   const changes: string[] = [];
   for (const dir of ((commit.stale as FileNode | null | undefined)?.object as TreeNode | null | undefined)?.entries ?? []) {
-    if (!dir.object || dir.object.__typename !== "Tree") continue; // the marker
+    if (!dir.object || dir.object.__typename !== "Tree") continue; // layout 2's marker (stale/complete), left in a migrated tree
     for (const e of (dir.object as TreeNode).entries ?? []) {
       const id = e.object && e.object.__typename === "Blob" ? ((e.object as BlobNode).text ?? "").trim() : "";
       if (id !== "") changes.push(id);

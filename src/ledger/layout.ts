@@ -49,7 +49,8 @@
  *   recomputes the entries of the footprints that changed. They exist so an event can read only the
  *   claims on its own files (the index shards of those paths) and its stream's summary, and the gate
  *   only the summaries. A summary lists ids, not files: ~8 bytes per open change of the stream.
- *   A write from a whole ledger without the marker writes every summary, head, gate and stale entry and it.
+ *   A write from a whole ledger without the marker writes every index entry, summary, head, gate and
+ *   stale entry, the marker and meta.json (so it migrates a layout-2 tree).
  * - Fan-out is one hex digit per level (16 entries), three levels for footprints and the index: a tree
  *   object of 256 entries is 7.4 KB and a write rewrites every tree on the way to each changed blob,
  *   so narrow levels keep the bytes a write adds to the repository small at 10,000 open changes.
@@ -157,10 +158,8 @@ const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  */
 export const SUMMARY_MARK = "paths/complete";
 const SUMMARY_MARK_TEXT = "every open change is indexed under paths/, in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
-/** Markers of layout 2 (`stale/complete`, and `gates/complete` before it): left in a migrated tree, unread. */
+/** A marker of layout 2 (before `stale/complete`) left in a migrated tree: the gate skips it among the gate entries. */
 export const GATES_MARK = "gates/complete";
-export const LAYOUT2_MARK = "stale/complete";
-const MARKS = new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT]]);
 
 /** The stale entry of a change (present while its footprint is marked `stale`). */
 export const staleEntryPath = (change: string): string => {
@@ -322,7 +321,7 @@ function allSummaries(footprints: readonly Footprint[], out: FileChanges): void 
     const k = changeKey(f.change);
     for (const p of indexedPaths(f.files)) out.set(`${indexDir(p)}/${k}`, `${f.change}\n`);
   }
-  for (const [path, text] of MARKS) out.set(path, text);
+  out.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
 }
 
 // ---------------------------------------------------------------------------
@@ -769,7 +768,7 @@ function schemaOfPath(path: string): AnySchema | null {
 export function checkChanges(changes: FileChanges): void {
   const source = "the ledger about to be written (a pucs bug; nothing was written)";
   for (const [path, text] of changes) {
-    if (text === null || MARKS.get(path) === text) continue;
+    if (text === null || (path === SUMMARY_MARK && text === SUMMARY_MARK_TEXT)) continue;
     const schema = schemaOfPath(path);
     if (schema) parseEntry(schema, text, path, source, "");
     else if (!(path.startsWith("paths/") || path.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path}`, "corrupt");
