@@ -377,7 +377,7 @@ export class AppGateway {
       if (!(e instanceof GitHubError && e.status === 422 && /already_exists/.test(e.apiMessage))) throw e;
     }
     const again = await read();
-    if (!again) throw new GitHubError(`GitHub answered without the node id of the ${spec.name} label (it reads as missing right after it was made). The event can be redelivered from the App's settings (Advanced → Recent Deliveries); nothing was written for its report yet.`, 200, "unexpected", "no node_id");
+    if (!again) throw new GitHubError(`GitHub answered without the node id of the ${spec.name} label (it reads as missing right after it was made). The event can be redelivered from the App's settings (Advanced → Recent Deliveries); its report comment and labels were not written.`, 200, "unexpected", "no node_id");
     return again;
   }
 
