@@ -25070,7 +25070,7 @@ var AppGateway = class {
       if (!(e instanceof GitHubError && e.status === 422 && /already_exists/.test(e.apiMessage))) throw e;
     }
     const again = await read();
-    if (!again) throw new GitHubError(`GitHub did not give the node id of the ${spec2.name} label.`, 200, "unexpected", "no node_id");
+    if (!again) throw new GitHubError(`GitHub answered without the node id of the ${spec2.name} label (it reads as missing right after it was made). The event can be redelivered from the App's settings (Advanced → Recent Deliveries); its report comment and labels were not written.`, 200, "unexpected", "no node_id");
     return again;
   }
   /** The PR's node id (1 GraphQL read). */
@@ -45429,7 +45429,6 @@ function headOf(stream, members2, oids) {
 var cmpStr = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 var SUMMARY_MARK = "paths/complete";
 var SUMMARY_MARK_TEXT = "every open change is indexed under paths/, in its stream's summary and under its gate streams, and listed under stale/ when marked stale\n";
-var MARKS = /* @__PURE__ */ new Map([[SUMMARY_MARK, SUMMARY_MARK_TEXT]]);
 var staleEntryPath = (change) => {
   const k = changeKey(change);
   return `stale/${k.slice(0, 1)}/${k}`;
@@ -45541,7 +45540,7 @@ function allSummaries(footprints, out2) {
     for (const p of indexedPaths(f.files)) out2.set(`${indexDir(p)}/${k}`, `${f.change}
 `);
   }
-  for (const [path3, text] of MARKS) out2.set(path3, text);
+  out2.set(SUMMARY_MARK, SUMMARY_MARK_TEXT);
 }
 function keyed(entries, keyOf2) {
   const seen2 = /* @__PURE__ */ new Map();
@@ -45848,7 +45847,7 @@ function schemaOfPath(path3) {
 function checkChanges(changes) {
   const source = "the ledger about to be written (a pucs bug; nothing was written)";
   for (const [path3, text] of changes) {
-    if (text === null || MARKS.get(path3) === text) continue;
+    if (text === null || path3 === SUMMARY_MARK && text === SUMMARY_MARK_TEXT) continue;
     const schema = schemaOfPath(path3);
     if (schema) parseEntry(schema, text, path3, source, "");
     else if (!(path3.startsWith("paths/") || path3.startsWith("stale/")) || text.trim() === "") throw new LedgerError(`${source}: unexpected file ${path3}`, "corrupt");
@@ -51681,16 +51680,19 @@ function evaluate(change, ledger, config3, now, options2 = {}) {
         const ownerCfg2 = depStream ? streamsById.get(depStream) : void 0;
         const work = depStream ? activeByStream.get(depStream) : void 0;
         const open2 = work?.holders ?? [];
+        const count = work?.count ?? 0;
+        const shown = open2.slice(0, 5);
+        const named = shown.length === 0 ? `${count} open change${count === 1 ? "" : "s"}` : shown.join(", ") + (count > shown.length ? ` and ${count - shown.length} more` : "");
         const what = area ? `area \`${area}\`${depStream ? ` (owned by ${depStream})` : ""}` : `stream ${depStream}`;
         add(
           {
             type: "DEPENDENCY",
-            strategy: (work?.count ?? 0) > 0 ? "QUEUE" : "ARBITRATE",
+            strategy: count > 0 ? "QUEUE" : "ARBITRATE",
             file: file2.path,
-            holder: open2[0] ?? coordinatorsOf(ownerCfg2, config3),
+            holder: open2[0] ?? (count > 0 ? `${depStream}'s open work` : coordinatorsOf(ownerCfg2, config3)),
             holderStream: depStream,
             details: `${file2.path} belongs to ${what}, which ${myStream.id} depends on.`,
-            nextStep: (work?.count ?? 0) > 0 ? `Queue behind ${depStream}'s open work (${open2.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config3)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
+            nextStep: count > 0 ? `Queue behind ${depStream}'s open work (${named}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config3)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
           },
           `D|${file2.path}`
         );

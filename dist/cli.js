@@ -1,7 +1,7 @@
 import { createRequire as __pucsCreateRequire } from 'node:module'; const require = __pucsCreateRequire(import.meta.url);
 import {
   lazyImport
-} from "./chunks/chunk-Y7ITSPOW.js";
+} from "./chunks/chunk-6V6WILQT.js";
 import "./chunks/chunk-NZU5CSYO.js";
 
 // src/cli/main.ts
@@ -53,7 +53,7 @@ async function main() {
     const code = await fastCheck(argv.slice(1), file, createRequire(import.meta.url), lazyImport);
     if (code !== null) return code;
   }
-  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-DESEHJGI.js"), import("node:crypto")]);
+  const [{ runCli }, { randomUUID }] = await Promise.all([import("./chunks/run-L5AR32FT.js"), import("node:crypto")]);
   return runCli(argv, {
     ...io,
     newId: () => randomUUID(),

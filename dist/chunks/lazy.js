@@ -2,7 +2,7 @@ import { createRequire as __pucsCreateRequire } from 'node:module'; const requir
 import {
   LAZY,
   lazyImport
-} from "./chunk-Y7ITSPOW.js";
+} from "./chunk-6V6WILQT.js";
 import "./chunk-NZU5CSYO.js";
 export {
   LAZY,

@@ -26,7 +26,7 @@ import {
   untrackedDiff,
   workTreeClean,
   worktreeAdd
-} from "./chunk-MNSFORDQ.js";
+} from "./chunk-GIJWIVCS.js";
 import {
   AREA_NAME,
   STREAM_ID,
@@ -66,7 +66,7 @@ import {
   streamLabel,
   streamOfChange,
   verdictOf
-} from "./chunk-C6MB2VV2.js";
+} from "./chunk-EZVU7LTR.js";
 import {
   LedgerError,
   emptyLedger
@@ -901,7 +901,7 @@ async function chooseLedger(root, opts) {
     await configSet(root, CACHE_KEY, `local@${opts.now}`);
     return { kind: "local", why: `${remote} has no ${LEDGER_REF}` };
   }
-  const [{ GitRefStore: GitRefStore2 }, { liveIntents: liveIntents2, liveLocks: liveLocks2 }] = await Promise.all([import("./ledger-store-IT7UX42I.js"), import("./transitions-MU3CHRXK.js")]);
+  const [{ GitRefStore: GitRefStore2 }, { liveIntents: liveIntents2, liveLocks: liveLocks2 }] = await Promise.all([import("./ledger-store-BVOQQM6Y.js"), import("./transitions-JU7CAMOZ.js")]);
   const local = await new GitRefStore2({ cwd: root }).read();
   const live = liveLocks2(local.ledger, opts.now).length + liveIntents2(local.ledger, opts.now).length;
   if (local.version !== null && live > 0) {

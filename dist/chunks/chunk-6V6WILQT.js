@@ -2,9 +2,9 @@ import { createRequire as __pucsCreateRequire } from 'node:module'; const requir
 
 // src/cli/check-lazy.ts
 var LAZY = {
-  "src/git/ledger-store.ts": () => import("./ledger-store-IT7UX42I.js"),
+  "src/git/ledger-store.ts": () => import("./ledger-store-BVOQQM6Y.js"),
   "src/engine/config/index.ts": () => import("./config-SQIE7EEH.js"),
-  "src/ledger/transitions.ts": () => import("./transitions-MU3CHRXK.js"),
+  "src/ledger/transitions.ts": () => import("./transitions-JU7CAMOZ.js"),
   "web-tree-sitter": () => import("./web-tree-sitter-MKDH6W4J.js"),
   "@opentelemetry/api": () => import("./esm-3G3JOTEL.js")
 };

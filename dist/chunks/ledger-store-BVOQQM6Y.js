@@ -5,7 +5,7 @@ import {
   LEDGER_FILE,
   ledgerHint,
   parseCatFileBatch
-} from "./chunk-MNSFORDQ.js";
+} from "./chunk-GIJWIVCS.js";
 import "./chunk-CSRU35QZ.js";
 import "./chunk-XQOQWPWI.js";
 import "./chunk-NZU5CSYO.js";

@@ -47,7 +47,7 @@ import {
   suggestRollback,
   tooLongReason,
   touchAgent
-} from "./chunk-C6MB2VV2.js";
+} from "./chunk-EZVU7LTR.js";
 import "./chunk-CSRU35QZ.js";
 import "./chunk-TZT2VDVM.js";
 import "./chunk-XQOQWPWI.js";

@@ -1799,16 +1799,19 @@ function evaluate(change, ledger, config, now, options = {}) {
         const ownerCfg2 = depStream ? streamsById.get(depStream) : void 0;
         const work = depStream ? activeByStream.get(depStream) : void 0;
         const open = work?.holders ?? [];
+        const count = work?.count ?? 0;
+        const shown = open.slice(0, 5);
+        const named = shown.length === 0 ? `${count} open change${count === 1 ? "" : "s"}` : shown.join(", ") + (count > shown.length ? ` and ${count - shown.length} more` : "");
         const what = area ? `area \`${area}\`${depStream ? ` (owned by ${depStream})` : ""}` : `stream ${depStream}`;
         add(
           {
             type: "DEPENDENCY",
-            strategy: (work?.count ?? 0) > 0 ? "QUEUE" : "ARBITRATE",
+            strategy: count > 0 ? "QUEUE" : "ARBITRATE",
             file: file.path,
-            holder: open[0] ?? coordinatorsOf(ownerCfg2, config),
+            holder: open[0] ?? (count > 0 ? `${depStream}'s open work` : coordinatorsOf(ownerCfg2, config)),
             holderStream: depStream,
             details: `${file.path} belongs to ${what}, which ${myStream.id} depends on.`,
-            nextStep: (work?.count ?? 0) > 0 ? `Queue behind ${depStream}'s open work (${open.slice(0, 5).join(", ")}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
+            nextStep: count > 0 ? `Queue behind ${depStream}'s open work (${named}): merge after it, or hand this edit to ${depStream}.` : `Ask ${coordinatorsOf(ownerCfg2, config)} to approve changing ${area ? `\`${area}\`` : depStream} from ${myStream.id}, or move the edit into a ${depStream ?? area} change.`
           },
           `D|${file.path}`
         );
